@@ -1,0 +1,199 @@
+//! Emitting operations: one module per tag with an accessor struct and one async method per
+//! operation, each a single call into the hand-written runtime.
+
+use proc_macro2::{Literal, TokenStream};
+use quote::{format_ident, quote};
+
+use crate::emit::{doc_type_ref, emit_doc, emit_spec_doc, emit_type_ref};
+use crate::model::{HttpMethod, Operation, PathPart, QueryOptions, Response, Tag, TypeRef};
+
+/// Clippy's default limit for function arguments, `self` included.
+const CLIPPY_MAX_ARGUMENTS: usize = 7;
+
+/// `api/mod.rs`: declares each tag's module and re-exports its accessor.
+pub fn emit_api_index(tags: &[Tag]) -> TokenStream {
+    let items = tags.iter().map(|tag| {
+        let module = format_ident!("{}", tag.module);
+        let accessor = format_ident!("{}", tag.type_name);
+        quote! {
+            pub mod #module;
+            pub use self::#module::#accessor;
+        }
+    });
+    quote! {
+        //! The XAPI's operations, one module per tag, each reached through an accessor on
+        //! [`Client`](crate::Client).
+        #(#items)*
+    }
+}
+
+/// One tag's module.
+pub fn emit_tag(tag: &Tag) -> TokenStream {
+    let accessor = format_ident!("{}", tag.type_name);
+    let method = format_ident!("{}", tag.module);
+    let module_doc = format!(" Operations tagged `{}`.", tag.wire);
+    let struct_doc = format!(
+        " Operations tagged `{}`, reached with [`Client::{}`](crate::Client::{}).",
+        tag.wire, tag.module, tag.module
+    );
+    let accessor_doc = format!(" Operations tagged `{}`.", tag.wire);
+    let operations = tag.operations.iter().map(emit_operation);
+
+    quote! {
+        #![doc = #module_doc]
+
+        #[doc = #struct_doc]
+        #[derive(Debug, Clone, Copy)]
+        pub struct #accessor<'a> {
+            client: &'a crate::Client,
+        }
+
+        impl crate::Client {
+            #[doc = #accessor_doc]
+            pub fn #method(&self) -> #accessor<'_> {
+                #accessor { client: self }
+            }
+        }
+
+        impl #accessor<'_> {
+            #(#operations)*
+        }
+    }
+}
+
+/// One operation's method: its arguments, then one request sent through the runtime.
+fn emit_operation(operation: &Operation) -> TokenStream {
+    let method = format_ident!("{}", operation.method_name);
+    let doc = emit_operation_doc(operation);
+    let deprecated = operation.deprecated.then(|| quote!(#[deprecated]));
+
+    let mut arguments = Vec::new();
+    for param in &operation.params {
+        let name = format_ident!("{}", param.name);
+        let ty = match &param.ty {
+            TypeRef::String => quote!(&str),
+            other => emit_type_ref(other),
+        };
+        arguments.push(quote!(#name: #ty));
+    }
+    if let Some(query) = &operation.query {
+        let name = format_ident!("{}", query.name);
+        let ty = match query.options {
+            QueryOptions::List => quote!(crate::odata::ListQuery),
+            QueryOptions::Page => quote!(crate::odata::PageQuery),
+            QueryOptions::Get => quote!(crate::odata::GetQuery),
+        };
+        arguments.push(quote!(#name: &#ty));
+    }
+    if let Some(if_match) = &operation.if_match {
+        let name = format_ident!("{}", if_match);
+        arguments.push(quote!(#name: ::std::option::Option<&str>));
+    }
+    if let Some(body) = &operation.body {
+        let name = format_ident!("{}", body.name);
+        let ty = match &body.ty {
+            TypeRef::Vec(item) => {
+                let item = emit_type_ref(item);
+                quote!([#item])
+            }
+            other => emit_type_ref(other),
+        };
+        arguments.push(quote!(#name: &#ty));
+    }
+    let many_arguments = (arguments.len() + 1 > CLIPPY_MAX_ARGUMENTS)
+        .then(|| quote!(#[allow(clippy::too_many_arguments, reason = "one per spec parameter")]));
+
+    let request = emit_request(operation);
+    let (output, send) = match &operation.response {
+        Response::Empty => (quote!(()), quote!(send_empty)),
+        Response::Json(ty) => (emit_type_ref(ty), quote!(send_json)),
+    };
+
+    quote! {
+        #doc
+        #deprecated
+        #many_arguments
+        pub async fn #method(&self, #(#arguments),*) -> crate::Result<#output> {
+            self.client.#send(#request).await
+        }
+    }
+}
+
+/// The `Request` value: method, operation id, path, then the optional parts.
+fn emit_request(operation: &Operation) -> TokenStream {
+    let method = match operation.http_method {
+        HttpMethod::Get => quote!(Get),
+        HttpMethod::Post => quote!(Post),
+        HttpMethod::Put => quote!(Put),
+        HttpMethod::Patch => quote!(Patch),
+        HttpMethod::Delete => quote!(Delete),
+    };
+    let id = &operation.id;
+    let path = emit_path(operation);
+
+    let query = operation.query.as_ref().map(|query| {
+        let name = format_ident!("{}", query.name);
+        quote!(.query(#name))
+    });
+    let if_match = operation.if_match.as_ref().map(|if_match| {
+        let name = format_ident!("{}", if_match);
+        quote!(.if_match(#name))
+    });
+    let body = operation.body.as_ref().map(|body| {
+        let name = format_ident!("{}", body.name);
+        quote!(.json(#name))
+    });
+
+    quote! {
+        crate::client::Request::new(crate::client::Method::#method, #id, #path)
+            #query #if_match #body
+    }
+}
+
+/// The path expression: a plain string, or `format!` with each parameter as an OData literal.
+fn emit_path(operation: &Operation) -> TokenStream {
+    let mut template = String::new();
+    let mut values = Vec::new();
+    for part in &operation.path {
+        match part {
+            PathPart::Text(text) => template.push_str(&text.replace('{', "{{").replace('}', "}}")),
+            PathPart::Param(index) => {
+                template.push_str("{}");
+                let name = format_ident!("{}", operation.params[*index].name);
+                values.push(quote!(crate::odata::Literal(#name)));
+            }
+        }
+    }
+
+    if values.is_empty() {
+        let text = Literal::string(&template.replace("{{", "{").replace("}}", "}"));
+        quote!(::std::string::String::from(#text))
+    } else {
+        let template = Literal::string(&template);
+        quote!(::std::format!(#template, #(#values),*))
+    }
+}
+
+/// Summary and description, then the HTTP line, then what the method returns.
+fn emit_operation_doc(operation: &Operation) -> TokenStream {
+    let spec_doc = emit_spec_doc(&operation.doc);
+
+    let mut lines = Vec::new();
+    if !operation.doc.is_empty() {
+        lines.push(String::new());
+    }
+    lines.push(format!(
+        "`{} {}` (operation `{}`)",
+        operation.http_method.as_str(),
+        operation.path_template,
+        operation.id
+    ));
+    lines.push(String::new());
+    lines.push(match &operation.response {
+        Response::Empty => "Returns nothing on success.".to_string(),
+        Response::Json(ty) => format!("Returns {}.", doc_type_ref(ty)),
+    });
+    let generated = emit_doc(&lines);
+
+    quote!(#spec_doc #generated)
+}

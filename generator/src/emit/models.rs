@@ -1,0 +1,148 @@
+//! Emitting model types: one module per type, and the index that re-exports them.
+
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote};
+
+use crate::emit::{emit_doc, emit_spec_doc, emit_type_ref};
+use crate::model::{EnumDef, Field, StructDef, TypeDef, TypeKind};
+
+/// `models/mod.rs`: declares each type's module and re-exports the type.
+pub fn emit_models_index(types: &[TypeDef]) -> TokenStream {
+    let items = types.iter().map(|def| {
+        let module = format_ident!("{}", def.module);
+        let name = format_ident!("{}", def.name);
+        quote! {
+            mod #module;
+            pub use self::#module::#name;
+        }
+    });
+    quote! {
+        //! Every schema of the XAPI as a Rust type.
+        #(#items)*
+    }
+}
+
+/// One type's module.
+pub fn emit_type(def: &TypeDef) -> TokenStream {
+    let item = match &def.kind {
+        TypeKind::Struct(object) => emit_struct(def, object),
+        TypeKind::Enum(enumeration) => emit_enum(def, enumeration),
+        TypeKind::Alias(target) => {
+            let name = format_ident!("{}", def.name);
+            let target = emit_type_ref(target);
+            let doc = type_doc(def);
+            quote! {
+                #doc
+                pub type #name = #target;
+            }
+        }
+    };
+    let module_doc = format!(" The `{}` model.", def.name);
+    quote! {
+        #![doc = #module_doc]
+        #item
+    }
+}
+
+/// The type's own documentation, then where the spec declares it.
+fn type_doc(def: &TypeDef) -> TokenStream {
+    let spec_doc = emit_spec_doc(&def.doc);
+    let mut lines = Vec::new();
+    if !def.doc.is_empty() {
+        lines.push(String::new());
+    }
+    lines.push(format!("Schema `{}`.", def.origin));
+    let origin = emit_doc(&lines);
+    quote!(#spec_doc #origin)
+}
+
+fn emit_struct(def: &TypeDef, object: &StructDef) -> TokenStream {
+    let name = format_ident!("{}", def.name);
+    let doc = type_doc(def);
+    let default = object.all_optional.then(|| quote!(Default,));
+    let fields = object.fields.iter().map(emit_field);
+    let additional = object.additional.as_ref().map(|field| {
+        let field = format_ident!("{}", field);
+        quote! {
+            /// Properties the spec does not name, as sent.
+            #[serde(flatten)]
+            pub #field: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        }
+    });
+    quote! {
+        #doc
+        #[derive(Debug, Clone, PartialEq, #default ::serde::Serialize, ::serde::Deserialize)]
+        pub struct #name {
+            #(#fields)*
+            #additional
+        }
+    }
+}
+
+fn emit_field(field: &Field) -> TokenStream {
+    let name = format_ident!("{}", field.name);
+    let doc = emit_spec_doc(&field.doc);
+
+    let mut ty = emit_type_ref(&field.ty);
+    if field.boxed {
+        ty = quote!(::std::boxed::Box<#ty>);
+    }
+
+    let rename = (field.name != field.wire).then(|| {
+        let wire = &field.wire;
+        quote!(rename = #wire,)
+    });
+    if field.optional {
+        // An absent value is left out rather than sent as `null`, which would clear it.
+        quote! {
+            #doc
+            #[serde(#rename default, skip_serializing_if = "::std::option::Option::is_none")]
+            pub #name: ::std::option::Option<#ty>,
+        }
+    } else {
+        let attribute = rename.map(|rename| quote!(#[serde(#rename)]));
+        quote! {
+            #doc
+            #attribute
+            pub #name: #ty,
+        }
+    }
+}
+
+fn emit_enum(def: &TypeDef, enumeration: &EnumDef) -> TokenStream {
+    let name = format_ident!("{}", def.name);
+    let doc = type_doc(def);
+    let flags_note = enumeration.flags.then(|| {
+        // FIXME(#3): flags enums carry several members at once ("A, B"); such values land in
+        // the unknown-value variant until they are parsed as sets.
+        emit_doc(&[
+            String::new(),
+            "The server may combine several members as `\"A, B\"`; such values are kept in the \
+             unknown-value variant."
+                .to_string(),
+        ])
+    });
+    let variants = enumeration.variants.iter().map(|variant| {
+        let ident = format_ident!("{}", variant.name);
+        let wire = &variant.wire;
+        let line = format!(" `{wire}`");
+        let rename = (variant.name != variant.wire).then(|| quote!(#[serde(rename = #wire)]));
+        quote! {
+            #[doc = #line]
+            #rename
+            #ident,
+        }
+    });
+    let unknown = format_ident!("{}", enumeration.unknown_variant);
+    quote! {
+        #doc
+        #flags_note
+        #[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
+        pub enum #name {
+            #(#variants)*
+            /// A value this version of the client does not know, kept as sent.
+            #[serde(untagged)]
+            #unknown(::std::string::String),
+        }
+    }
+}

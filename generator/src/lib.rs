@@ -1,0 +1,69 @@
+//! Turns the 3CX XAPI OpenAPI description into the source of the `xapi-client` crate.
+//!
+//! Four stages, one module each, run in order by [`generate`]:
+//!
+//! 1. [`parse`]: text into `openapiv3` types, validated up front;
+//! 2. [`model`]: lowered into our own plain structs, where every decision is made;
+//! 3. [`emit`]: the model spelled out as tokens;
+//! 4. [`format`]: tokens into text behind a do-not-edit header.
+//!
+//! The library does no I/O: the caller reads the spec and writes the files.
+
+pub mod emit;
+pub mod error;
+pub mod format;
+pub mod model;
+pub mod naming;
+pub mod parse;
+
+use std::collections::BTreeMap;
+
+pub use error::{Error, Problem};
+pub use format::Provenance;
+
+/// The spec to generate from.
+#[derive(Debug, Clone, Copy)]
+pub struct SpecInput<'a> {
+    /// How to name the file in messages (a path or file name).
+    pub file: &'a str,
+    /// The spec's text, YAML or JSON.
+    pub text: &'a str,
+}
+
+/// The generated files and what the maintainer should know about them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Generated {
+    /// File contents by path relative to the client crate's `src/`, in path order.
+    pub files: BTreeMap<String, String>,
+    /// Things skipped or approximated, one line each.
+    pub warnings: Vec<String>,
+    /// How many operations became methods.
+    pub operations: usize,
+    /// How many types were emitted.
+    pub types: usize,
+}
+
+/// Runs all four stages on one spec.
+pub fn generate(input: SpecInput<'_>, provenance: &Provenance) -> Result<Generated, Error> {
+    let spec = parse::parse_spec(input.file, input.text)?;
+
+    let model = model::lower(&spec)
+        .map_err(|problems| Error::Invalid { file: input.file.to_string(), problems })?;
+
+    let header = provenance.header();
+    let mut files = BTreeMap::new();
+    for emitted in emit::emit_client(&model) {
+        let text = format::render_file(&emitted.path, emitted.tokens, &header).map_err(|reason| {
+            let problem = Problem::Unsupported { place: emitted.path.clone(), what: reason };
+            Error::Invalid { file: input.file.to_string(), problems: vec![problem] }
+        })?;
+        files.insert(emitted.path, text);
+    }
+
+    Ok(Generated {
+        files,
+        warnings: model.warnings,
+        operations: model.tags.iter().map(|tag| tag.operations.len()).sum(),
+        types: model.types.len(),
+    })
+}

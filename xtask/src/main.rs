@@ -1,0 +1,140 @@
+//! Maintainer commands for the workspace.
+//!
+//! `cargo xtask generate` rebuilds `generated-client/src/{api,models}` from the pinned XAPI
+//! spec; `--check` compares instead of writing; `--spec PATH` uses another spec file.
+
+mod pin;
+mod tree;
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::time::Instant;
+
+use anyhow::{bail, Context, Result};
+
+use crate::pin::{sha256_hex, Pin};
+
+const USAGE: &str = "usage: cargo xtask generate [--check] [--spec PATH]";
+
+/// The directories under `generated-client/src` that the generator owns.
+const GENERATED_DIRS: &[&str] = &["api", "models"];
+
+fn main() -> ExitCode {
+    match run(std::env::args().skip(1).collect()) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            eprintln!("error: {error:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn run(args: Vec<String>) -> Result<()> {
+    let mut args = args.into_iter();
+    match args.next().as_deref() {
+        Some("generate") => generate(parse_generate_args(args)?),
+        Some(other) => bail!("unknown command `{other}`\n{USAGE}"),
+        None => bail!("{USAGE}"),
+    }
+}
+
+/// What `cargo xtask generate` was asked to do.
+struct GenerateArgs {
+    check: bool,
+    spec: Option<PathBuf>,
+}
+
+fn parse_generate_args(mut args: impl Iterator<Item = String>) -> Result<GenerateArgs> {
+    let mut parsed = GenerateArgs { check: false, spec: None };
+    while let Some(arg) = args.next() {
+        match arg.as_str() {
+            "--check" => parsed.check = true,
+            "--spec" => {
+                let path = args.next().context("`--spec` needs a path")?;
+                parsed.spec = Some(PathBuf::from(path));
+            }
+            other => bail!("unknown argument `{other}`\n{USAGE}"),
+        }
+    }
+    Ok(parsed)
+}
+
+fn generate(args: GenerateArgs) -> Result<()> {
+    let started = Instant::now();
+    let root = workspace_root();
+    let pin = Pin::load(&root)?;
+
+    // The pinned spec must be exactly the pinned bytes; any other file is taken only when
+    // named explicitly, and the header then says it is not the pinned one.
+    let spec_path = match &args.spec {
+        Some(path) => path.clone(),
+        None => pin.locate(&root)?,
+    };
+    let text = std::fs::read_to_string(&spec_path)
+        .with_context(|| format!("cannot read the spec at {}", spec_path.display()))?;
+    let sha256 = sha256_hex(text.as_bytes());
+    let pinned = sha256 == pin.sha256;
+    if args.spec.is_none() && !pinned {
+        bail!(
+            "{} has sha256 {sha256}, but spec/pin.toml pins {} for 3CX {}; \
+             pass the file with `--spec` to generate from it anyway",
+            spec_path.display(),
+            pin.sha256,
+            pin.version
+        );
+    }
+
+    let file_name = spec_path.file_name().map_or_else(
+        || spec_path.display().to_string(),
+        |name| name.to_string_lossy().into_owned(),
+    );
+    let command = match &args.spec {
+        None => "cargo xtask generate".to_string(),
+        Some(_) => format!("cargo xtask generate --spec {file_name}"),
+    };
+    let provenance = xapi_generator::Provenance {
+        command,
+        spec_file: file_name.clone(),
+        version: pinned.then(|| pin.version.clone()),
+        sha256,
+        pinned,
+    };
+    let input = xapi_generator::SpecInput { file: &spec_path.display().to_string(), text: &text };
+    let generated = xapi_generator::generate(input, &provenance)?;
+
+    let src = root.join("generated-client").join("src");
+    if args.check {
+        let differences = tree::compare(&src, GENERATED_DIRS, &generated.files)?;
+        if !differences.is_empty() {
+            bail!(
+                "generated-client is stale: {} file(s) differ from what the generator \
+                 produces\n{}\nrun `cargo xtask generate` and commit the result",
+                differences.len(),
+                differences.join("\n")
+            );
+        }
+    } else {
+        tree::replace(&src, GENERATED_DIRS, &generated.files)?;
+    }
+
+    for warning in &generated.warnings {
+        eprintln!("warning: {warning}");
+    }
+    let verb = if args.check { "checked" } else { "generated" };
+    println!(
+        "{verb} {} operations and {} types ({} files) from {file_name} in {} ms",
+        generated.operations,
+        generated.types,
+        generated.files.len(),
+        started.elapsed().as_millis()
+    );
+    Ok(())
+}
+
+/// The workspace root: the parent of this crate's directory.
+fn workspace_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("xtask lives one level below the workspace root")
+        .to_path_buf()
+}

@@ -1,0 +1,104 @@
+//! Writing the generated directories, or comparing them with what is on disk.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, Result};
+
+/// Replaces `dirs` under `src` with `files`, all or nothing.
+///
+/// Everything is written into a temporary directory beside `src` first; only when every
+/// file is written are the old directories swapped out, so a failure leaves them untouched.
+pub fn replace(src: &Path, dirs: &[&str], files: &BTreeMap<String, String>) -> Result<()> {
+    let staging = tempfile::Builder::new()
+        .prefix(".generate-")
+        .tempdir_in(src)
+        .with_context(|| format!("cannot create a staging directory in {}", src.display()))?;
+
+    for (relative, text) in files {
+        let path = staging.path().join("new").join(relative);
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent)
+                .with_context(|| format!("cannot create {}", parent.display()))?;
+        }
+        std::fs::write(&path, text).with_context(|| format!("cannot write {}", path.display()))?;
+    }
+
+    let old = staging.path().join("old");
+    std::fs::create_dir(&old).with_context(|| format!("cannot create {}", old.display()))?;
+    for dir in dirs {
+        let current = src.join(dir);
+        let fresh = staging.path().join("new").join(dir);
+        if current.exists() {
+            std::fs::rename(&current, old.join(dir))
+                .with_context(|| format!("cannot move {} aside", current.display()))?;
+        }
+        if let Err(error) = std::fs::rename(&fresh, &current) {
+            // Put the old directory back so the crate is as it was.
+            let _ = std::fs::rename(old.join(dir), &current);
+            return Err(error).with_context(|| format!("cannot move {} in", fresh.display()));
+        }
+    }
+    Ok(())
+}
+
+/// Lists the files under `dirs` that differ from `files`, with the first differing line.
+/// Line ends are normalised, so a checkout with CRLF line ends is not stale.
+pub fn compare(
+    src: &Path,
+    dirs: &[&str],
+    files: &BTreeMap<String, String>,
+) -> Result<Vec<String>> {
+    let mut on_disk = BTreeMap::new();
+    for dir in dirs {
+        collect_files(src, &src.join(dir), &mut on_disk)?;
+    }
+
+    let mut differences = Vec::new();
+    for (relative, expected) in files {
+        match on_disk.remove(relative) {
+            None => differences.push(format!("  {relative}: missing")),
+            Some(actual) => {
+                if let Some(line) = first_difference(&actual, expected) {
+                    differences.push(format!("  {relative}: differs from line {line}"));
+                }
+            }
+        }
+    }
+    differences.extend(on_disk.keys().map(|relative| format!("  {relative}: not generated")));
+    Ok(differences)
+}
+
+/// The one-based number of the first line where `actual` and `expected` differ.
+fn first_difference(actual: &str, expected: &str) -> Option<usize> {
+    let actual: Vec<&str> = actual.lines().collect();
+    let expected: Vec<&str> = expected.lines().collect();
+    let common = actual.iter().zip(&expected).position(|(a, e)| a.trim_end_matches('\r') != *e);
+    match common {
+        Some(index) => Some(index + 1),
+        None if actual.len() != expected.len() => Some(actual.len().min(expected.len()) + 1),
+        None => None,
+    }
+}
+
+/// Reads every file under `dir`, keyed by its path relative to `src` with `/` separators.
+fn collect_files(src: &Path, dir: &Path, out: &mut BTreeMap<String, String>) -> Result<()> {
+    if !dir.exists() {
+        return Ok(());
+    }
+    let entries = std::fs::read_dir(dir).with_context(|| format!("cannot list {}", dir.display()))?;
+    for entry in entries {
+        let path: PathBuf = entry?.path();
+        if path.is_dir() {
+            collect_files(src, &path, out)?;
+        } else {
+            let text = std::fs::read_to_string(&path)
+                .with_context(|| format!("cannot read {}", path.display()))?;
+            let relative = path.strip_prefix(src).expect("walked from src");
+            let relative: Vec<String> =
+                relative.components().map(|c| c.as_os_str().to_string_lossy().into_owned()).collect();
+            out.insert(relative.join("/"), text);
+        }
+    }
+    Ok(())
+}
