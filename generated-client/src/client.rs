@@ -1,0 +1,583 @@
+//! The HTTP client: configuration, sending requests and decoding responses.
+//!
+//! Generated operations build a [`Request`] and hand it to [`Client::send_json`] or
+//! [`Client::send_empty`]. Everything that does not depend on the response type lives in one
+//! non-generic function, so the hundreds of generated call sites stay cheap to compile.
+
+use std::fmt;
+use std::sync::Arc;
+
+use bytes::Bytes;
+use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
+use reqwest::header::{ACCEPT, AUTHORIZATION, CONTENT_TYPE, HeaderValue, IF_MATCH, USER_AGENT};
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+use url::Url;
+
+use crate::error::{Error, ODataError, Result};
+use crate::odata::QueryOptions;
+
+/// The path of the XAPI below the PBX origin.
+const API_PATH: &str = "/xapi/v1";
+
+/// The `User-Agent` of clients that this crate builds itself.
+const DEFAULT_USER_AGENT: &str = concat!("xapi-client/", env!("CARGO_PKG_VERSION"));
+
+/// Bytes escaped in query values: all but ASCII alphanumerics and `-._~,:/()@*$`.
+///
+/// NB: `+` must be escaped because ASP.NET, which serves the XAPI, reads it as a space, and `'`
+/// is escaped here since the URL parser would escape it in an http query anyway.
+const QUERY_VALUE: &AsciiSet = &NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'.')
+    .remove(b'_')
+    .remove(b'~')
+    .remove(b',')
+    .remove(b':')
+    .remove(b'/')
+    .remove(b'(')
+    .remove(b')')
+    .remove(b'@')
+    .remove(b'*')
+    .remove(b'$');
+
+/// A client for one PBX.
+///
+/// Cloning is cheap and shares the connection pool, so build one client and clone it where it
+/// is needed.
+#[derive(Clone)]
+pub struct Client {
+    inner: Arc<ClientInner>,
+}
+
+/// The shared state behind [`Client`].
+struct ClientInner {
+    http: reqwest::Client,
+    /// The origin plus `/xapi/v1`, without a trailing slash.
+    base_url: Url,
+    /// `Bearer <token>`, marked sensitive.
+    authorization: Option<HeaderValue>,
+    user_agent: Option<HeaderValue>,
+    timeout: Option<std::time::Duration>,
+}
+
+impl Client {
+    /// Starts building a client for the PBX at `base_url`, like `https://pbx.example.com`.
+    ///
+    /// The client appends `/xapi/v1` itself.
+    pub fn builder(base_url: impl Into<String>) -> ClientBuilder {
+        ClientBuilder {
+            base_url: base_url.into(),
+            bearer_token: None,
+            timeout: None,
+            user_agent: None,
+            http_client: None,
+        }
+    }
+
+    /// The URL that request paths are appended to, like `https://pbx.example.com/xapi/v1`.
+    pub fn base_url(&self) -> &str {
+        self.inner.base_url.as_str()
+    }
+
+    /// Sends `request` and decodes a 2xx response body as JSON into `T`.
+    ///
+    /// This is the low-level call behind every generated operation that returns a value.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Http`] for a status outside 2xx, [`Error::Decode`] when the body does not match
+    /// `T`, and the errors listed on [`Client::send_empty`].
+    pub async fn send_json<T: DeserializeOwned>(&self, request: Request<'_>) -> Result<T> {
+        let operation_id = request.operation_id;
+        let body = self.execute(request).await?;
+        decode_json(operation_id, &body)
+    }
+
+    /// Sends `request`, accepts any 2xx response and ignores its body.
+    ///
+    /// This is the low-level call behind every generated operation that returns nothing.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Http`] for a status outside 2xx, [`Error::Serialize`] when the request body
+    /// could not be serialized, [`Error::InvalidHeader`] for an unusable `If-Match` value and
+    /// [`Error::Request`] when the transport fails.
+    pub async fn send_empty(&self, request: Request<'_>) -> Result<()> {
+        self.execute(request).await.map(drop)
+    }
+
+    /// Sends `request` and returns the body of a 2xx response.
+    async fn execute(&self, request: Request<'_>) -> Result<Bytes> {
+        let Request {
+            method,
+            operation_id,
+            path,
+            query,
+            if_match,
+            body,
+        } = request;
+        let body = body.transpose().map_err(|source| Error::Serialize {
+            operation_id,
+            source,
+        })?;
+        let inner = &*self.inner;
+
+        let url = render_url(&inner.base_url, &path, &query);
+        let mut builder = inner
+            .http
+            .request(method.to_reqwest(), url)
+            .header(ACCEPT, HeaderValue::from_static("application/json"));
+
+        if let Some(authorization) = &inner.authorization {
+            builder = builder.header(AUTHORIZATION, authorization.clone());
+        }
+        if let Some(user_agent) = &inner.user_agent {
+            builder = builder.header(USER_AGENT, user_agent.clone());
+        }
+        if let Some(timeout) = inner.timeout {
+            builder = builder.timeout(timeout);
+        }
+        if let Some(etag) = if_match {
+            let etag = HeaderValue::from_str(etag)
+                .map_err(|_| Error::InvalidHeader { name: "if-match" })?;
+            builder = builder.header(IF_MATCH, etag);
+        }
+        if let Some(body) = body {
+            builder = builder
+                .header(CONTENT_TYPE, HeaderValue::from_static("application/json"))
+                .body(body);
+        }
+
+        let response = builder.send().await.map_err(Error::Request)?;
+        let status = response.status();
+        let body = response.bytes().await.map_err(Error::Request)?;
+
+        if !status.is_success() {
+            return Err(Error::Http {
+                status,
+                operation_id,
+                odata: ODataError::parse(&body).map(Box::new),
+                body: String::from_utf8_lossy(&body).into_owned(),
+            });
+        }
+
+        Ok(body)
+    }
+}
+
+impl fmt::Debug for Client {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let inner = &*self.inner;
+        f.debug_struct("Client")
+            .field("base_url", &inner.base_url.as_str())
+            .field(
+                "bearer_token",
+                &inner.authorization.as_ref().map(|_| Redacted),
+            )
+            .field("timeout", &inner.timeout)
+            .field("user_agent", &inner.user_agent)
+            .finish_non_exhaustive()
+    }
+}
+
+/// Builds a [`Client`]; start with [`Client::builder`].
+#[must_use = "a builder does nothing until `build` is called"]
+pub struct ClientBuilder {
+    base_url: String,
+    bearer_token: Option<String>,
+    timeout: Option<std::time::Duration>,
+    user_agent: Option<String>,
+    http_client: Option<reqwest::Client>,
+}
+
+impl ClientBuilder {
+    /// Sends `Authorization: Bearer <token>` with every request.
+    pub fn bearer_token(mut self, token: impl Into<String>) -> Self {
+        self.bearer_token = Some(token.into());
+        self
+    }
+
+    /// Limits each request, from sending until the whole body is read, to `timeout`.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.timeout = Some(timeout);
+        self
+    }
+
+    /// Sends `user_agent` as the `User-Agent` header instead of `xapi-client/<version>`.
+    pub fn user_agent(mut self, user_agent: impl Into<String>) -> Self {
+        self.user_agent = Some(user_agent.into());
+        self
+    }
+
+    /// Sends requests through `http_client`, for example to share its pool or proxy settings.
+    ///
+    /// The bearer token, timeout and user agent set on this builder still apply to each request.
+    pub fn http_client(mut self, http_client: reqwest::Client) -> Self {
+        self.http_client = Some(http_client);
+        self
+    }
+
+    /// Checks the settings and builds the client.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidBaseUrl`] when the base URL does not parse or is not a plain http(s)
+    /// origin, [`Error::InvalidHeader`] when the token or user agent cannot be sent as a header,
+    /// and [`Error::Request`] when the HTTP client cannot be set up.
+    pub fn build(self) -> Result<Client> {
+        let base_url = parse_base_url(&self.base_url)?;
+
+        let authorization = self
+            .bearer_token
+            .map(|token| {
+                let mut value = HeaderValue::try_from(format!("Bearer {token}")).map_err(|_| {
+                    Error::InvalidHeader {
+                        name: "authorization",
+                    }
+                })?;
+
+                // Sensitive values are left out of reqwest's and hyper's debug output.
+                value.set_sensitive(true);
+                Ok(value)
+            })
+            .transpose()?;
+
+        let user_agent = self
+            .user_agent
+            .map(|agent| {
+                HeaderValue::try_from(agent)
+                    .map_err(|_| Error::InvalidHeader { name: "user-agent" })
+            })
+            .transpose()?;
+
+        let http = match self.http_client {
+            Some(http) => http,
+            None => reqwest::Client::builder()
+                .user_agent(DEFAULT_USER_AGENT)
+                .build()
+                .map_err(Error::Request)?,
+        };
+
+        let inner = ClientInner {
+            http,
+            base_url,
+            authorization,
+            user_agent,
+            timeout: self.timeout,
+        };
+        Ok(Client {
+            inner: Arc::new(inner),
+        })
+    }
+}
+
+impl fmt::Debug for ClientBuilder {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ClientBuilder")
+            .field("base_url", &self.base_url)
+            .field(
+                "bearer_token",
+                &self.bearer_token.as_ref().map(|_| Redacted),
+            )
+            .field("timeout", &self.timeout)
+            .field("user_agent", &self.user_agent)
+            .field("http_client", &self.http_client.as_ref().map(|_| ".."))
+            .finish()
+    }
+}
+
+/// Stands in for a secret in debug output.
+struct Redacted;
+
+impl fmt::Debug for Redacted {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("<redacted>")
+    }
+}
+
+/// The HTTP method of a [`Request`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Method {
+    /// `GET`
+    Get,
+    /// `POST`
+    Post,
+    /// `PATCH`
+    Patch,
+    /// `PUT`
+    Put,
+    /// `DELETE`
+    Delete,
+}
+
+impl Method {
+    fn to_reqwest(self) -> reqwest::Method {
+        match self {
+            Method::Get => reqwest::Method::GET,
+            Method::Post => reqwest::Method::POST,
+            Method::Patch => reqwest::Method::PATCH,
+            Method::Put => reqwest::Method::PUT,
+            Method::Delete => reqwest::Method::DELETE,
+        }
+    }
+}
+
+/// One XAPI call, built by generated code and sent with [`Client::send_json`] or
+/// [`Client::send_empty`].
+///
+/// It can also be built by hand to reach an operation that the generated API lacks.
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is sent"]
+pub struct Request<'a> {
+    method: Method,
+    operation_id: &'static str,
+    path: String,
+    query: Vec<(&'static str, String)>,
+    if_match: Option<&'a str>,
+    /// The serialized JSON body; an error is kept until sending so that building never fails.
+    body: Option<serde_json::Result<Vec<u8>>>,
+}
+
+impl<'a> Request<'a> {
+    /// Starts a request for `path`, which is relative to `/xapi/v1`.
+    ///
+    /// `path` must start with `/` and be percent-encoded already, like `/Users(5)` or
+    /// `/Users(Number='0101')/Pbx.Foo()`; it is appended as it is. `operation_id` names the
+    /// call in errors.
+    pub fn new(method: Method, operation_id: &'static str, path: String) -> Self {
+        Request {
+            method,
+            operation_id,
+            path,
+            query: Vec::new(),
+            if_match: None,
+            body: None,
+        }
+    }
+
+    /// Adds the OData query options that are set in `options`.
+    pub fn query(mut self, options: &impl QueryOptions) -> Self {
+        options.append_to(&mut self.query);
+        self
+    }
+
+    /// Sends `If-Match: <etag>` when `etag` is `Some`, so the server rejects stale updates.
+    pub fn if_match(mut self, etag: Option<&'a str>) -> Self {
+        self.if_match = etag;
+        self
+    }
+
+    /// Sends `body` as JSON.
+    ///
+    /// A serialization error is reported by the send call as [`Error::Serialize`].
+    pub fn json(mut self, body: &impl Serialize) -> Self {
+        self.body = Some(serde_json::to_vec(body));
+        self
+    }
+}
+
+/// Checks a PBX origin and appends the API path to it.
+fn parse_base_url(text: &str) -> Result<Url> {
+    let invalid = |reason: &str| Error::InvalidBaseUrl {
+        url: text.to_owned(),
+        reason: reason.into(),
+    };
+
+    let mut url = Url::parse(text).map_err(|error| invalid(&error.to_string()))?;
+
+    // FIXME: plain http is accepted until HTTPS enforcement lands with the auth work.
+    if !matches!(url.scheme(), "https" | "http") {
+        return Err(invalid("the scheme must be https or http"));
+    }
+    if url.cannot_be_a_base() || url.host().is_none() {
+        return Err(invalid("the url has no host"));
+    }
+    if url.query().is_some() || url.fragment().is_some() {
+        return Err(invalid("the url must not have a query or fragment"));
+    }
+
+    let prefix = url.path().trim_end_matches('/').to_owned();
+    url.set_path(&format!("{prefix}{API_PATH}"));
+    Ok(url)
+}
+
+/// Appends an encoded `path` and the query pairs to the base URL.
+fn render_url(base_url: &Url, path: &str, query: &[(&'static str, String)]) -> Url {
+    let mut url = base_url.clone();
+
+    // NB: `set_path` keeps `%XX` and OData's `'(),=` as they are but escapes `?` and `#`, so a
+    // path can never spill into the query or fragment.
+    url.set_path(&format!("{}{path}", base_url.path()));
+
+    // Keys like `$top` go out bare; `query_pairs_mut` would turn `$` into `%24` and spaces
+    // into `+`.
+    if !query.is_empty() {
+        let pairs: Vec<String> = query
+            .iter()
+            .map(|(key, value)| format!("{key}={}", utf8_percent_encode(value, QUERY_VALUE)))
+            .collect();
+        url.set_query(Some(&pairs.join("&")));
+    }
+
+    url
+}
+
+/// Decodes a response body, reporting the JSON path of the first value that does not fit.
+fn decode_json<T: DeserializeOwned>(operation_id: &'static str, body: &[u8]) -> Result<T> {
+    let mut deserializer = serde_json::Deserializer::from_slice(body);
+    let value = serde_path_to_error::deserialize(&mut deserializer)
+        .map_err(|error| render_decode_error(operation_id, error))?;
+
+    // Trailing bytes after the value mean the body is not one JSON document.
+    deserializer.end().map_err(|source| Error::Decode {
+        operation_id,
+        path: ".".to_owned(),
+        source,
+    })?;
+
+    Ok(value)
+}
+
+/// Turns a path-tracking decode error into [`Error::Decode`]; kept out of the generic part.
+fn render_decode_error(
+    operation_id: &'static str,
+    error: serde_path_to_error::Error<serde_json::Error>,
+) -> Error {
+    let path = error.path().to_string();
+    Error::Decode {
+        operation_id,
+        path,
+        source: error.into_inner(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::odata::{GetQuery, ListQuery};
+
+    fn base() -> Url {
+        parse_base_url("https://pbx.example.com").unwrap()
+    }
+
+    #[test]
+    fn appends_the_api_path_to_the_origin() {
+        assert_eq!(base().as_str(), "https://pbx.example.com/xapi/v1");
+        assert_eq!(
+            parse_base_url("https://pbx.example.com/").unwrap().as_str(),
+            "https://pbx.example.com/xapi/v1"
+        );
+        assert_eq!(
+            parse_base_url("http://127.0.0.1:8080/pbx/")
+                .unwrap()
+                .as_str(),
+            "http://127.0.0.1:8080/pbx/xapi/v1"
+        );
+    }
+
+    #[test]
+    fn rejects_unusable_base_urls() {
+        for text in [
+            "pbx.example.com",
+            "ftp://pbx.example.com",
+            "https://pbx.example.com/?a=b",
+        ] {
+            let error = parse_base_url(text).unwrap_err();
+            assert!(matches!(error, Error::InvalidBaseUrl { ref url, .. } if url == text));
+        }
+    }
+
+    #[test]
+    fn appends_the_path_verbatim() {
+        let url = render_url(&base(), "/Users(Number='a%2Fb%3F')/Pbx.Foo()", &[]);
+
+        assert_eq!(
+            url.as_str(),
+            "https://pbx.example.com/xapi/v1/Users(Number='a%2Fb%3F')/Pbx.Foo()"
+        );
+        assert_eq!(url.query(), None);
+    }
+
+    #[test]
+    fn keeps_raw_question_marks_out_of_the_query() {
+        let url = render_url(&base(), "/Users('?#')", &[]);
+
+        assert_eq!(url.path(), "/xapi/v1/Users('%3F%23')");
+        assert_eq!(url.query(), None);
+        assert_eq!(url.fragment(), None);
+    }
+
+    #[test]
+    fn encodes_query_values_but_not_keys() {
+        let mut query = Vec::new();
+        GetQuery::default()
+            .select(["Id", "Number"])
+            .append_to(&mut query);
+        ListQuery::default()
+            .filter("Number eq 'a+b&c'")
+            .append_to(&mut query);
+
+        let url = render_url(&base(), "/Users", &query);
+
+        assert_eq!(
+            url.query(),
+            Some("$select=Id,Number&$filter=Number%20eq%20%27a%2Bb%26c%27")
+        );
+    }
+
+    #[test]
+    fn debug_output_redacts_the_token() {
+        let builder = Client::builder("https://pbx.example.com").bearer_token("s3cret");
+        assert!(!format!("{builder:?}").contains("s3cret"));
+        assert!(format!("{builder:?}").contains("<redacted>"));
+
+        let client = builder.build().unwrap();
+        assert!(!format!("{client:?}").contains("s3cret"));
+        assert!(format!("{client:?}").contains("<redacted>"));
+    }
+
+    #[test]
+    fn rejects_tokens_that_cannot_be_headers() {
+        let error = Client::builder("https://pbx.example.com")
+            .bearer_token("a\nb")
+            .build();
+
+        assert!(matches!(
+            error,
+            Err(Error::InvalidHeader {
+                name: "authorization"
+            })
+        ));
+    }
+
+    #[test]
+    fn reports_the_json_path_of_a_decode_failure() {
+        #[derive(Debug, serde::Deserialize)]
+        struct Page {
+            #[serde(rename = "value")]
+            _value: Vec<Item>,
+        }
+
+        #[derive(Debug, serde::Deserialize)]
+        struct Item {
+            #[serde(rename = "Id")]
+            _id: i32,
+        }
+
+        let body = br#"{"value":[{"Id":1},{"Id":"x"}]}"#;
+        let error = decode_json::<Page>("ListUser", body).unwrap_err();
+
+        assert!(matches!(
+            error,
+            Error::Decode { operation_id: "ListUser", ref path, .. } if path == "value[1].Id"
+        ));
+    }
+
+    #[test]
+    fn rejects_trailing_bytes() {
+        let error = decode_json::<i32>("GetCount", b"1 2").unwrap_err();
+
+        assert!(matches!(error, Error::Decode { ref path, .. } if path == "."));
+    }
+}

@@ -1,0 +1,253 @@
+//! Errors returned by the client, including the OData error body the PBX sends back.
+
+use std::fmt;
+
+use serde::Deserialize;
+
+/// The result type of every client call.
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// Everything that can go wrong while building a client or calling the XAPI.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// The server answered with a status outside 2xx.
+    #[error(
+        "{operation_id} failed with http status {}{}",
+        .status.as_u16(),
+        render_odata_suffix(.odata.as_deref())
+    )]
+    Http {
+        /// The HTTP status of the response.
+        status: reqwest::StatusCode,
+        /// The OpenAPI operation id of the call that failed.
+        operation_id: &'static str,
+        /// The OData error from the body, when the body had that shape.
+        ///
+        /// NB: boxed so that `Error`, and so every `Result` in the crate, stays small.
+        odata: Option<Box<ODataError>>,
+        /// The raw response body, decoded as UTF-8 with replacement characters.
+        ///
+        /// Kept even when `odata` is parsed, since it may hold fields the parser drops.
+        body: String,
+    },
+
+    /// A successful response body did not match the expected type.
+    #[error("cannot decode the response of {operation_id} at {path}")]
+    Decode {
+        /// The OpenAPI operation id of the call whose response failed to decode.
+        operation_id: &'static str,
+        /// The JSON path of the value that failed, like `value[3].Id` (`.` for the root).
+        path: String,
+        /// The underlying JSON error.
+        #[source]
+        source: serde_json::Error,
+    },
+
+    /// The request body could not be serialized to JSON.
+    #[error("cannot serialize the request body of {operation_id}")]
+    Serialize {
+        /// The OpenAPI operation id of the call whose body failed to serialize.
+        operation_id: &'static str,
+        /// The underlying JSON error.
+        #[source]
+        source: serde_json::Error,
+    },
+
+    /// The request could not be sent or the response could not be read.
+    #[error("http transport failed")]
+    Request(#[source] reqwest::Error),
+
+    /// The base URL given to [`ClientBuilder`](crate::ClientBuilder) is unusable.
+    #[error("invalid base url {url:?}: {reason}")]
+    InvalidBaseUrl {
+        /// The URL as it was given.
+        url: String,
+        /// Why it was rejected.
+        reason: String,
+    },
+
+    /// A value could not be sent as an HTTP header.
+    ///
+    /// The value itself is left out on purpose, since it may be a secret.
+    #[error("invalid value for http header {name}")]
+    InvalidHeader {
+        /// The lowercase header name, like `authorization`.
+        name: &'static str,
+    },
+}
+
+/// The `error` object of an OData error response.
+///
+/// The PBX answers failed calls with a body like this:
+///
+/// ```json
+/// {"error": {"code": "", "message": "...", "target": null,
+///   "details": [{"code": "", "message": "WARNINGS.XAPI.ALREADY_IN_USE", "target": "Number"}]}}
+/// ```
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct ODataError {
+    /// A service-defined error code, often empty.
+    pub code: String,
+    /// A human-readable message.
+    pub message: String,
+    /// The target of the error, like a property name.
+    pub target: Option<String>,
+    /// More specific errors, such as one per invalid property.
+    pub details: Vec<ODataErrorDetail>,
+}
+
+/// One entry of [`ODataError::details`].
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct ODataErrorDetail {
+    /// A service-defined error code, often empty.
+    pub code: String,
+    /// A human-readable message, or a key like `WARNINGS.XAPI.ALREADY_IN_USE`.
+    pub message: String,
+    /// The target of the error, like a property name.
+    pub target: Option<String>,
+}
+
+impl ODataError {
+    /// Parses an OData error response body, or returns `None` when the body has another shape.
+    pub fn parse(body: &[u8]) -> Option<Self> {
+        /// The envelope around the error object.
+        #[derive(Deserialize)]
+        struct Envelope {
+            error: ODataError,
+        }
+
+        serde_json::from_slice::<Envelope>(body)
+            .ok()
+            .map(|envelope| envelope.error)
+    }
+}
+
+impl fmt::Display for ODataError {
+    /// Writes the message, then each detail as `target: message`, separated by `; `.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let top = (None, self.message.as_str());
+        let details = self
+            .details
+            .iter()
+            .map(|detail| (detail.target.as_deref(), &*detail.message));
+
+        let mut separator = "";
+        for (target, message) in std::iter::once(top).chain(details) {
+            // The PBX often leaves the top message empty and puts the real one in a detail.
+            if message.is_empty() {
+                continue;
+            }
+
+            f.write_str(separator)?;
+            if let Some(target) = target {
+                write!(f, "{target}: ")?;
+            }
+            f.write_str(message)?;
+            separator = "; ";
+        }
+
+        Ok(())
+    }
+}
+
+/// Renders `: <odata message>` for [`Error::Http`], or nothing when there is no message.
+fn render_odata_suffix(odata: Option<&ODataError>) -> String {
+    match odata.map(ODataError::to_string) {
+        Some(text) if !text.is_empty() => format!(": {text}"),
+        _ => String::new(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The body the PBX sends when a unique property, here `Number`, is taken.
+    const ALREADY_IN_USE: &str = concat!(
+        r#"{"error":{"code":"","message":"...","target":null,"details":"#,
+        r#"[{"code":"","message":"WARNINGS.XAPI.ALREADY_IN_USE","target":"Number"}]}}"#,
+    );
+
+    fn http_error(body: &str) -> Error {
+        Error::Http {
+            status: reqwest::StatusCode::BAD_REQUEST,
+            operation_id: "CreateUser",
+            odata: ODataError::parse(body.as_bytes()).map(Box::new),
+            body: body.to_owned(),
+        }
+    }
+
+    #[test]
+    fn parses_odata_error_with_details() {
+        let parsed = ODataError::parse(ALREADY_IN_USE.as_bytes()).unwrap();
+
+        assert_eq!(
+            parsed,
+            ODataError {
+                code: String::new(),
+                message: "...".to_owned(),
+                target: None,
+                details: vec![ODataErrorDetail {
+                    code: String::new(),
+                    message: "WARNINGS.XAPI.ALREADY_IN_USE".to_owned(),
+                    target: Some("Number".to_owned()),
+                }],
+            }
+        );
+    }
+
+    #[test]
+    fn parses_odata_error_without_optional_fields() {
+        let parsed = ODataError::parse(br#"{"error":{"message":"nope"}}"#).unwrap();
+
+        assert_eq!(parsed.message, "nope");
+        assert_eq!(parsed.code, "");
+        assert_eq!(parsed.target, None);
+        assert!(parsed.details.is_empty());
+    }
+
+    #[test]
+    fn leaves_empty_and_html_bodies_unparsed() {
+        assert_eq!(ODataError::parse(b""), None);
+        assert_eq!(
+            ODataError::parse(b"<html><body>Bad Gateway</body></html>"),
+            None
+        );
+        assert_eq!(ODataError::parse(br#"{"value":[]}"#), None);
+    }
+
+    #[test]
+    fn displays_http_error_with_odata_message() {
+        let error = http_error(ALREADY_IN_USE);
+
+        assert_eq!(
+            error.to_string(),
+            "CreateUser failed with http status 400: ...; Number: WARNINGS.XAPI.ALREADY_IN_USE"
+        );
+    }
+
+    #[test]
+    fn displays_http_error_without_odata_message() {
+        let error = http_error("<html>oops</html>");
+
+        assert_eq!(error.to_string(), "CreateUser failed with http status 400");
+        let Error::Http { odata, body, .. } = error else {
+            panic!("not an http error")
+        };
+        assert_eq!(odata, None);
+        assert_eq!(body, "<html>oops</html>");
+    }
+
+    #[test]
+    fn displays_http_error_with_empty_body() {
+        let error = http_error("");
+
+        assert_eq!(error.to_string(), "CreateUser failed with http status 400");
+        assert!(matches!(error, Error::Http { odata: None, ref body, .. } if body.is_empty()));
+    }
+}
