@@ -1,7 +1,7 @@
 //! Emitting operations: one module per tag with an accessor struct and one async method per
 //! operation, each a single call into the hand-written runtime.
 
-use proc_macro2::{Literal, TokenStream};
+use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
 use crate::emit::{doc_type_ref, emit_doc, emit_spec_doc, emit_type_ref};
@@ -38,9 +38,18 @@ pub fn emit_tag(tag: &Tag) -> TokenStream {
     );
     let accessor_doc = format!(" Operations tagged `{}`.", tag.wire);
     let operations = tag.operations.iter().map(emit_operation);
+    // Paths are built with `format!`, whose arguments prettyplease prints as written, so a
+    // short name reads better there than a full path.
+    let literal_import = tag
+        .operations
+        .iter()
+        .any(|operation| !operation.params.is_empty())
+        .then(|| quote!(use crate::odata::Literal;));
 
     quote! {
         #![doc = #module_doc]
+
+        #literal_import
 
         #[doc = #struct_doc]
         #[derive(Debug, Clone, Copy)]
@@ -156,20 +165,21 @@ fn emit_path(operation: &Operation) -> TokenStream {
     let mut values = Vec::new();
     for part in &operation.path {
         match part {
-            PathPart::Text(text) => template.push_str(&text.replace('{', "{{").replace('}', "}}")),
+            // Braces cannot occur in text parts: the model split the template at them.
+            PathPart::Text(text) => template.push_str(text),
             PathPart::Param(index) => {
                 template.push_str("{}");
                 let name = format_ident!("{}", operation.params[*index].name);
-                values.push(quote!(crate::odata::Literal(#name)));
+                values.push(quote!(Literal(#name)));
             }
         }
     }
 
+    let template = proc_macro2::Literal::string(&template);
     if values.is_empty() {
-        let text = Literal::string(&template.replace("{{", "{").replace("}}", "}"));
-        quote!(::std::string::String::from(#text))
+        // No parameter means no `{}` was added and no brace was escaped.
+        quote!(::std::string::String::from(#template))
     } else {
-        let template = Literal::string(&template);
         quote!(::std::format!(#template, #(#values),*))
     }
 }

@@ -19,7 +19,8 @@ use crate::parse::operation_pointer;
 const DEFAULT_TAG: &str = "Default";
 
 /// Names of the client's own methods, which a tag accessor must not take.
-const CLIENT_METHODS: &[&str] = &["builder", "send_json", "send_empty", "clone", "fmt"];
+const CLIENT_METHODS: &[&str] =
+    &["base_url", "builder", "send_json", "send_empty", "clone", "fmt"];
 
 /// The OData query options of each runtime options type, in the order the spec lists them.
 const QUERY_OPTION_SETS: &[(QueryOptions, &[&str])] = &[
