@@ -138,3 +138,48 @@ fn workspace_root() -> PathBuf {
         .expect("xtask lives one level below the workspace root")
         .to_path_buf()
 }
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeMap;
+
+    use super::*;
+
+    /// `cargo test` catches a stale generated crate, not only CI's `--check` run.
+    #[test]
+    fn committed_client_is_what_the_generator_produces() {
+        let result = generate(GenerateArgs { check: true, spec: None });
+        assert!(result.is_ok(), "{:#}", result.unwrap_err());
+    }
+
+    /// A spec that fails to generate leaves the committed crate exactly as it was.
+    #[test]
+    fn failed_generate_writes_nothing() {
+        let src = workspace_root().join("generated-client").join("src");
+        let before = tree::compare(&src, GENERATED_DIRS, &BTreeMap::new()).expect("readable");
+
+        let bad_spec = tempfile::NamedTempFile::new().expect("temporary file");
+        std::fs::write(bad_spec.path(), "openapi: 3.0.4\npaths: [not, a, map]\n").unwrap();
+        let result = generate(GenerateArgs { check: false, spec: Some(bad_spec.path().into()) });
+
+        let message = format!("{:#}", result.expect_err("the spec is invalid"));
+        assert!(message.contains("not an OpenAPI 3.0 document here"), "{message}");
+        let after = tree::compare(&src, GENERATED_DIRS, &BTreeMap::new()).expect("readable");
+        assert_eq!(before, after, "no generated file was added or removed");
+        let check = generate(GenerateArgs { check: true, spec: None });
+        assert!(check.is_ok(), "committed files unchanged: {:#}", check.unwrap_err());
+    }
+
+    #[test]
+    fn arguments_are_parsed_strictly() {
+        let args = ["--check", "--spec", "x.yaml"].map(String::from);
+        let parsed = parse_generate_args(args.into_iter()).expect("valid arguments");
+        assert!(parsed.check);
+        assert_eq!(parsed.spec, Some(PathBuf::from("x.yaml")));
+
+        let error = parse_generate_args(["--force".to_string()].into_iter()).err().unwrap();
+        assert_eq!(error.to_string(), format!("unknown argument `--force`\n{USAGE}"));
+        let error = parse_generate_args(["--spec".to_string()].into_iter()).err().unwrap();
+        assert_eq!(error.to_string(), "`--spec` needs a path");
+    }
+}

@@ -102,3 +102,63 @@ fn collect_files(src: &Path, dir: &Path, out: &mut BTreeMap<String, String>) -> 
     }
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn files(entries: &[(&str, &str)]) -> BTreeMap<String, String> {
+        entries.iter().map(|(path, text)| (path.to_string(), text.to_string())).collect()
+    }
+
+    fn read(path: &Path) -> String {
+        std::fs::read_to_string(path).expect("file exists")
+    }
+
+    #[test]
+    fn replace_swaps_generated_dirs_and_keeps_the_rest() {
+        let src = tempfile::tempdir().expect("temporary directory");
+        std::fs::create_dir_all(src.path().join("api")).unwrap();
+        std::fs::write(src.path().join("api/stale.rs"), "old").unwrap();
+        std::fs::write(src.path().join("lib.rs"), "hand-written").unwrap();
+
+        let generated = files(&[("api/mod.rs", "new api"), ("models/user.rs", "new model")]);
+        replace(src.path(), &["api", "models"], &generated).expect("replaced");
+
+        assert_eq!(read(&src.path().join("api/mod.rs")), "new api");
+        assert_eq!(read(&src.path().join("models/user.rs")), "new model");
+        assert!(!src.path().join("api/stale.rs").exists(), "stale files are removed");
+        assert_eq!(read(&src.path().join("lib.rs")), "hand-written");
+        let leftovers: Vec<_> = std::fs::read_dir(src.path())
+            .unwrap()
+            .map(|entry| entry.unwrap().file_name().to_string_lossy().into_owned())
+            .filter(|name| name.starts_with(".generate-"))
+            .collect();
+        assert!(leftovers.is_empty(), "staging directory removed: {leftovers:?}");
+    }
+
+    #[test]
+    fn compare_lists_changed_missing_and_extra_files() {
+        let src = tempfile::tempdir().expect("temporary directory");
+        std::fs::create_dir_all(src.path().join("api")).unwrap();
+        std::fs::write(src.path().join("api/same.rs"), "a\r\nb\r\n").unwrap();
+        std::fs::write(src.path().join("api/changed.rs"), "a\nb\nc\n").unwrap();
+        std::fs::write(src.path().join("api/extra.rs"), "x").unwrap();
+
+        let generated = files(&[
+            ("api/same.rs", "a\nb\n"),
+            ("api/changed.rs", "a\nB\nc\n"),
+            ("api/missing.rs", "m"),
+        ]);
+        let differences = compare(src.path(), &["api"], &generated).expect("compared");
+
+        assert_eq!(
+            differences,
+            [
+                "  api/changed.rs: differs from line 2",
+                "  api/missing.rs: missing",
+                "  api/extra.rs: not generated",
+            ]
+        );
+    }
+}
