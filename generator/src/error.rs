@@ -6,7 +6,7 @@ use std::fmt;
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
     /// The text is not YAML (or JSON) at all.
-    #[error("{file}: not valid YAML at line {line}, column {column}: {reason}")]
+    #[error("{file}: not valid YAML: {reason}")]
     NotYaml {
         /// The spec file as the caller named it.
         file: String,
@@ -14,7 +14,7 @@ pub enum Error {
         line: usize,
         /// One-based column of the syntax error.
         column: usize,
-        /// What the YAML parser said.
+        /// What the YAML parser said, with the place.
         reason: String,
     },
 
@@ -77,6 +77,15 @@ pub enum Problem {
         first: String,
         /// The second claimant.
         second: String,
+    },
+
+    /// Parts of the spec contradict each other.
+    #[error("{place}: {reason}")]
+    Inconsistent {
+        /// Where the contradiction is.
+        place: String,
+        /// What contradicts what.
+        reason: String,
     },
 
     /// A construct the generator does not know how to express in Rust.

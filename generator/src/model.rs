@@ -73,6 +73,8 @@ pub struct Field {
     pub ty: TypeRef,
     /// Whether the field is `Option`: not required, or nullable.
     pub optional: bool,
+    /// Whether the spec requires the field, so that `None` is sent as `null`, not left out.
+    pub required: bool,
     /// Whether the value is boxed because the type contains itself.
     pub boxed: bool,
     /// Documentation lines.
@@ -274,8 +276,13 @@ pub struct Body {
 pub enum Response {
     /// Nothing (`204 No Content`, or no schema).
     Empty,
-    /// A JSON body of this type.
-    Json(TypeRef),
+    /// A JSON body of this type, `null` (or no body) when `nullable`.
+    Json {
+        /// The type of a present value.
+        ty: TypeRef,
+        /// Whether the spec allows `null`, so the method returns an `Option`.
+        nullable: bool,
+    },
 }
 
 /// Lowers a parsed spec into the model.

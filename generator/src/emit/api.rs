@@ -115,7 +115,11 @@ fn emit_operation(operation: &Operation) -> TokenStream {
     let request = emit_request(operation);
     let (output, send) = match &operation.response {
         Response::Empty => (quote!(()), quote!(send_empty)),
-        Response::Json(ty) => (emit_type_ref(ty), quote!(send_json)),
+        Response::Json { ty, nullable: false } => (emit_type_ref(ty), quote!(send_json)),
+        Response::Json { ty, nullable: true } => {
+            let ty = emit_type_ref(ty);
+            (quote!(::std::option::Option<#ty>), quote!(send_json))
+        }
     };
 
     quote! {
@@ -201,7 +205,10 @@ fn emit_operation_doc(operation: &Operation) -> TokenStream {
     lines.push(String::new());
     lines.push(match &operation.response {
         Response::Empty => "Returns nothing on success.".to_string(),
-        Response::Json(ty) => format!("Returns {}.", doc_type_ref(ty)),
+        Response::Json { ty, nullable: false } => format!("Returns {}.", doc_type_ref(ty)),
+        Response::Json { ty, nullable: true } => {
+            format!("Returns {}, or `None` when the PBX sends `null`.", doc_type_ref(ty))
+        }
     });
     let generated = emit_doc(&lines);
 

@@ -92,7 +92,15 @@ fn emit_field(field: &Field) -> TokenStream {
         let wire = &field.wire;
         quote!(rename = #wire,)
     });
-    if field.optional {
+    if field.optional && field.required {
+        // The spec wants the property present, so `None` is sent as `null`.
+        let attribute = rename.map(|rename| quote!(#[serde(#rename)]));
+        quote! {
+            #doc
+            #attribute
+            pub #name: ::std::option::Option<#ty>,
+        }
+    } else if field.optional {
         // An absent value is left out rather than sent as `null`, which would clear it.
         quote! {
             #doc

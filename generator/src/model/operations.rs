@@ -8,6 +8,7 @@ use openapiv3::{
     SpecResponse, StatusCode,
 };
 
+use crate::error::Problem;
 use crate::model::types::{split_lines, SchemaRef, TypeLowering};
 use crate::model::{
     Body, HttpMethod, Operation, PathParam, PathPart, Query, QueryOptions, Response, Tag, TypeRef,
@@ -16,7 +17,10 @@ use crate::naming::{pointer_token, type_name, value_name, NameRegistry};
 use crate::parse::operation_pointer;
 
 /// The tag of operations that the spec leaves untagged.
-const DEFAULT_TAG: &str = "Default";
+const DEFAULT_TAG: &str = "Untagged";
+
+/// Names that tag modules import, which a tag's accessor struct must not take.
+const TAG_MODULE_IMPORTS: &[&str] = &["Literal"];
 
 /// Names of the client's own methods, which a tag accessor must not take.
 const CLIENT_METHODS: &[&str] =
@@ -37,6 +41,7 @@ const QUERY_OPTION_SETS: &[(QueryOptions, &[&str])] = &[
 pub fn lower_operations<'s>(spec: &'s OpenAPI, types: &mut TypeLowering<'s>) -> Vec<Tag> {
     let mut tags: BTreeMap<String, Tag> = BTreeMap::new();
     let mut tag_modules = NameRegistry::with_reserved(CLIENT_METHODS, "a method of `Client`");
+    let mut tag_types = NameRegistry::with_reserved(TAG_MODULE_IMPORTS, "an import of tag modules");
     let mut method_names: BTreeMap<String, NameRegistry> = BTreeMap::new();
 
     for (path, item) in &spec.paths.paths {
@@ -59,15 +64,19 @@ pub fn lower_operations<'s>(spec: &'s OpenAPI, types: &mut TypeLowering<'s>) -> 
             let tag_wire = spec_operation.tags.first().map_or(DEFAULT_TAG, String::as_str);
             if !tags.contains_key(tag_wire) {
                 let module = value_name(tag_wire);
+                let accessor = type_name(tag_wire);
                 let place = format!("tag {tag_wire}");
-                if let Err(collision) = tag_modules.claim(&module, &place) {
+                let claimed = tag_modules
+                    .claim(&module, &place)
+                    .and_then(|()| tag_types.claim(&accessor, &place));
+                if let Err(collision) = claimed {
                     types.problem(collision.into());
                     continue;
                 }
                 let tag = Tag {
                     wire: tag_wire.to_string(),
                     module,
-                    type_name: type_name(tag_wire),
+                    type_name: accessor,
                     operations: Vec::new(),
                 };
                 tags.insert(tag_wire.to_string(), tag);
@@ -142,8 +151,11 @@ fn lower_operation<'s>(
             Parameter::Header { .. } if data.name.eq_ignore_ascii_case("If-Match") => {
                 if_match = true;
             }
-            Parameter::Header { .. } | Parameter::Cookie { .. } => {
-                types.unsupported(&place, format!("parameter `{}` in a header or cookie", data.name));
+            Parameter::Header { .. } => {
+                types.unsupported(&place, format!("header parameter `{}`", data.name));
+            }
+            Parameter::Cookie { .. } => {
+                types.unsupported(&place, format!("cookie parameter `{}`", data.name));
             }
         }
     }
@@ -161,7 +173,7 @@ fn lower_operation<'s>(
     let body = match &operation.request_body {
         Some(body) => {
             let place = format!("{pointer}/requestBody");
-            let ty = lower_request_body(spec, body, &place, &hint, types)?;
+            let (ty, _) = lower_request_body(spec, body, &place, &hint, types)?;
             Some(Body { name: arguments.claim_free("body", "the request body"), ty })
         }
         None => None,
@@ -303,7 +315,8 @@ fn lower_path_template(
                 parts.push(PathPart::Param(index));
             }
             None => {
-                types.unsupported(pointer, format!("path template names `{name}`, not a path parameter"));
+                let reason = format!("path template names `{name}`, which is no path parameter");
+                types.problem(Problem::Inconsistent { place: pointer.to_string(), reason });
                 return None;
             }
         }
@@ -315,7 +328,8 @@ fn lower_path_template(
 
     if let Some(unused) = used.iter().position(|used| !used) {
         let name = &params[unused].wire;
-        types.unsupported(pointer, format!("path parameter `{name}` missing from the template"));
+        let reason = format!("path parameter `{name}` does not occur in the path template");
+        types.problem(Problem::Inconsistent { place: pointer.to_string(), reason });
         return None;
     }
     Some(parts)
@@ -328,7 +342,7 @@ fn lower_request_body<'s>(
     place: &str,
     hint: &str,
     types: &mut TypeLowering<'s>,
-) -> Option<TypeRef> {
+) -> Option<(TypeRef, bool)> {
     let (body, place) = match body {
         ReferenceOr::Item(body) => (body, place.to_string()),
         ReferenceOr::Reference { reference } => {
@@ -349,20 +363,22 @@ fn lower_request_body<'s>(
     json_content(&body.content, &place, hint, types)
 }
 
-/// The type of the JSON content of a body or response; `None` after recording a problem.
+/// The type of the JSON content of a body or response, and whether it may be `null`;
+/// `None` after recording a problem.
 fn json_content<'s>(
     content: &'s openapiv3::Content,
     place: &str,
     hint: &str,
     types: &mut TypeLowering<'s>,
-) -> Option<TypeRef> {
+) -> Option<(TypeRef, bool)> {
     match content.get("application/json") {
         Some(media) => Some(match &media.schema {
             Some(schema) => {
                 let place = format!("{place}/content/application~1json/schema");
-                types.lower_use(SchemaRef::of(schema), &place, hint)
+                let schema = SchemaRef::of(schema);
+                (types.lower_use(schema, &place, hint), types.is_nullable(schema))
             }
-            None => TypeRef::Json,
+            None => (TypeRef::Json, false),
         }),
         None => {
             let kinds: Vec<&str> = content.keys().map(String::as_str).collect();
@@ -389,7 +405,10 @@ fn lower_response<'s>(
         return Some(Response::Empty);
     };
 
+    // An inline schema is named after the operation, or after the shared response component
+    // that declares it, so that every operation using the component gets the same type.
     let place = format!("{pointer}/responses/{status}");
+    let mut hint = format!("{}Response", type_name(operation_id));
     let (response, place): (&'s SpecResponse, String) = match response {
         ReferenceOr::Item(response) => (response, place),
         ReferenceOr::Reference { reference } => {
@@ -398,6 +417,7 @@ fn lower_response<'s>(
                 name.and_then(|name| spec.components.as_ref()?.responses.get(name)?.as_item());
             match (name, resolved) {
                 (Some(name), Some(response)) => {
+                    hint = type_name(name);
                     (response, format!("#/components/responses/{}", pointer_token(name)))
                 }
                 _ => {
@@ -411,8 +431,8 @@ fn lower_response<'s>(
     if response.content.is_empty() {
         return Some(Response::Empty);
     }
-    let hint = format!("{}Response", type_name(operation_id));
-    json_content(&response.content, &place, &hint, types).map(Response::Json)
+    let (ty, nullable) = json_content(&response.content, &place, &hint, types)?;
+    Some(Response::Json { ty, nullable })
 }
 
 #[cfg(test)]

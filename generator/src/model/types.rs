@@ -56,10 +56,24 @@ impl<'s> SchemaRef<'s> {
     }
 }
 
+/// One property of an object, as declared by the object or one of its `allOf` parents.
+struct Property<'s> {
+    /// The name on the wire.
+    wire: String,
+    /// Its schema.
+    schema: SchemaRef<'s>,
+    /// Whether any declaration of the property lists it as required.
+    required: bool,
+    /// The JSON pointer of the property where it is declared.
+    place: String,
+    /// The Rust name of the type that declares it, for naming inline types once.
+    owner: String,
+}
+
 /// One object's properties after `allOf` parents are flattened in.
 struct Properties<'s> {
-    /// Wire name, schema, and whether the property is required, in declaration order.
-    list: Vec<(String, SchemaRef<'s>, bool)>,
+    /// Properties in declaration order, parents first.
+    list: Vec<Property<'s>>,
     /// Whether the object declares no properties of its own (an open object).
     open: bool,
 }
@@ -69,6 +83,9 @@ pub struct TypeLowering<'s> {
     spec: &'s OpenAPI,
     /// Rust name of each component schema, by schema name.
     component_names: BTreeMap<&'s str, String>,
+    /// Rust name of each inline schema already defined, by JSON pointer, so that a schema
+    /// reached twice (an inherited property, a shared response) becomes one type.
+    inline_names: BTreeMap<String, String>,
     type_names: NameRegistry,
     module_names: NameRegistry,
     defs: Vec<TypeDef>,
@@ -82,7 +99,7 @@ impl<'s> TypeLowering<'s> {
         TypeLowering {
             spec,
             component_names: BTreeMap::new(),
-            // The crate root re-exports these runtime names next to the models' modules.
+            inline_names: BTreeMap::new(),
             type_names: NameRegistry::default(),
             module_names: NameRegistry::default(),
             defs: Vec::new(),
@@ -156,9 +173,8 @@ impl<'s> TypeLowering<'s> {
                 Some(target) => self.lower_use(target, &format!("{place}/allOf/0"), hint),
                 None => self.define_inline(hint, place, schema),
             },
-            SchemaKind::OneOf { one_of: branches } | SchemaKind::AnyOf { any_of: branches } => {
-                self.lower_union(branches, place, hint)
-            }
+            SchemaKind::OneOf { one_of } => self.lower_union(one_of, &format!("{place}/oneOf"), hint),
+            SchemaKind::AnyOf { any_of } => self.lower_union(any_of, &format!("{place}/anyOf"), hint),
             SchemaKind::Any(any) => self.lower_any(any, schema, place, hint),
             SchemaKind::Not { .. } => {
                 self.unsupported(place, "`not` schema".to_string());
@@ -178,19 +194,17 @@ impl<'s> TypeLowering<'s> {
         if !any.enumeration.is_empty() {
             return self.define_inline(hint, place, schema);
         }
-        if !any.all_of.is_empty() {
-            if let Some(target) = single_reference(&any.all_of, schema) {
-                return self.lower_use(target, &format!("{place}/allOf/0"), hint);
-            }
+        if let Some(target) = single_reference(&any.all_of, schema) {
+            return self.lower_use(target, &format!("{place}/allOf/0"), hint);
         }
         if !any.all_of.is_empty() || !any.properties.is_empty() {
             return self.define_inline(hint, place, schema);
         }
         if !any.one_of.is_empty() {
-            return self.lower_union(&any.one_of, place, hint);
+            return self.lower_union(&any.one_of, &format!("{place}/oneOf"), hint);
         }
         if !any.any_of.is_empty() {
-            return self.lower_union(&any.any_of, place, hint);
+            return self.lower_union(&any.any_of, &format!("{place}/anyOf"), hint);
         }
         match any.typ.as_deref() {
             Some("string") => lower_string_format(&format_of(&any.format)),
@@ -210,7 +224,7 @@ impl<'s> TypeLowering<'s> {
         }
     }
 
-    /// Spells a `oneOf`/`anyOf`. Two shapes occur in the XAPI: the numeric union
+    /// Spells a `oneOf`/`anyOf` whose branches are at `place`. Two shapes occur in the XAPI: the numeric union
     /// `[number, string, ReferenceNumeric]`, and a schema beside an empty nullable object
     /// (an old way to write "this, or null"). Anything else stays untyped JSON, with a warning.
     fn lower_union(
@@ -264,6 +278,9 @@ impl<'s> TypeLowering<'s> {
 
     /// Names an inline schema from its title, or from `hint`, and defines it.
     fn define_inline(&mut self, hint: &str, place: &str, schema: &'s Schema) -> TypeRef {
+        if let Some(name) = self.inline_names.get(place) {
+            return TypeRef::Named(name.clone());
+        }
         let name = match &schema.schema_data.title {
             // A title that is only a description ("Collection of string") makes a poor name.
             Some(title) if !title.contains(' ') => type_name(title),
@@ -271,6 +288,7 @@ impl<'s> TypeLowering<'s> {
         };
         match self.claim_type_name(&name, place) {
             Some(name) => {
+                self.inline_names.insert(place.to_string(), name.clone());
                 self.define(name.clone(), place, schema);
                 TypeRef::Named(name)
             }
@@ -341,27 +359,28 @@ impl<'s> TypeLowering<'s> {
     fn lower_struct(&mut self, name: &str, origin: &str, schema: &'s Schema) -> TypeKind {
         let mut properties = Properties { list: Vec::new(), open: true };
         let mut visiting = BTreeSet::new();
-        self.collect_properties(SchemaRef::Inline(schema), origin, &mut properties, &mut visiting);
+        let root = SchemaRef::Inline(schema);
+        self.collect_properties(root, origin, name, &mut properties, &mut visiting);
 
         let mut registry = NameRegistry::default();
         let mut fields = Vec::new();
-        for (wire, property, required) in properties.list {
-            let rust = value_name(&wire);
-            let place = format!("{origin}/properties/{}", pointer_token(&wire));
-            if let Err(collision) = registry.claim(&rust, &place) {
+        for property in properties.list {
+            let rust = value_name(&property.wire);
+            if let Err(collision) = registry.claim(&rust, &property.place) {
                 self.problems.push(collision.into());
                 continue;
             }
-            let hint = format!("{name}{}", type_name(&wire));
-            let ty = self.lower_use(property, &place, &hint);
-            let nullable = is_nullable(property, self);
+            let hint = format!("{}{}", property.owner, type_name(&property.wire));
+            let ty = self.lower_use(property.schema, &property.place, &hint);
+            let nullable = self.is_nullable(property.schema);
             fields.push(Field {
                 name: rust,
-                wire,
+                wire: property.wire,
                 ty,
-                optional: !required || nullable,
+                optional: !property.required || nullable,
+                required: property.required,
                 boxed: false,
-                doc: match property {
+                doc: match property.schema {
                     SchemaRef::Inline(schema) => description_lines(schema),
                     _ => Vec::new(),
                 },
@@ -376,11 +395,13 @@ impl<'s> TypeLowering<'s> {
     }
 
     /// Gathers the properties of a schema and of its `allOf` parents, parents first. A child
-    /// that redeclares a parent's property replaces it in place.
+    /// that redeclares a parent's property replaces it in place; it stays required if either
+    /// declaration requires it. `owner` is the Rust name of the type declaring `schema`.
     fn collect_properties(
         &mut self,
         schema: SchemaRef<'s>,
         place: &str,
+        owner: &str,
         out: &mut Properties<'s>,
         visiting: &mut BTreeSet<&'s str>,
     ) {
@@ -394,7 +415,9 @@ impl<'s> TypeLowering<'s> {
                 }
                 let Some(schema) = self.component(name) else { return };
                 let target = format!("{SCHEMA_PREFIX}{}", pointer_token(name));
-                self.collect_properties(SchemaRef::Inline(schema), &target, out, visiting);
+                let owner = self.component_names.get(name).cloned().unwrap_or_else(|| type_name(name));
+                let parent = SchemaRef::Inline(schema);
+                self.collect_properties(parent, &target, &owner, out, visiting);
                 visiting.remove(name);
                 return;
             }
@@ -418,20 +441,29 @@ impl<'s> TypeLowering<'s> {
 
         for (index, parent) in all_of.iter().enumerate() {
             let parent_place = format!("{place}/allOf/{index}");
-            self.collect_properties(SchemaRef::of(parent), &parent_place, out, visiting);
+            self.collect_properties(SchemaRef::of(parent), &parent_place, owner, out, visiting);
         }
         for (wire, property) in properties.into_iter().flatten() {
             out.open = false;
-            let entry = (wire.clone(), SchemaRef::of_boxed(property), required.contains(wire));
-            match out.list.iter_mut().find(|(existing, _, _)| existing == wire) {
-                Some(existing) => *existing = entry,
-                None => out.list.push(entry),
+            let mut declared = Property {
+                wire: wire.clone(),
+                schema: SchemaRef::of_boxed(property),
+                required: required.contains(wire),
+                place: format!("{place}/properties/{}", pointer_token(wire)),
+                owner: owner.to_string(),
+            };
+            match out.list.iter_mut().find(|existing| existing.wire == *wire) {
+                Some(existing) => {
+                    declared.required |= existing.required;
+                    *existing = declared;
+                }
+                None => out.list.push(declared),
             }
         }
-        if let SchemaKind::Type(Type::Object(object)) = &schema.schema_kind {
-            if matches!(object.additional_properties, Some(AdditionalProperties::Schema(_))) {
-                out.open = true;
-            }
+        if let SchemaKind::Type(Type::Object(object)) = &schema.schema_kind
+            && matches!(object.additional_properties, Some(AdditionalProperties::Schema(_)))
+        {
+            out.open = true;
         }
     }
 
@@ -446,6 +478,26 @@ impl<'s> TypeLowering<'s> {
                 TypeRef::Json
             }
         }
+    }
+
+    /// Whether a value of this schema may be `null`: the schema says `nullable`, the component
+    /// it references does, or one branch of its union does.
+    pub fn is_nullable(&self, schema: SchemaRef<'_>) -> bool {
+        let schema = match schema {
+            SchemaRef::Inline(schema) => schema,
+            SchemaRef::Component(name) => match self.component(name) {
+                Some(schema) => schema,
+                None => return false,
+            },
+            SchemaRef::Foreign(_) => return false,
+        };
+        let branches: &[ReferenceOr<Schema>] = match &schema.schema_kind {
+            SchemaKind::OneOf { one_of } => one_of,
+            SchemaKind::AnyOf { any_of } => any_of,
+            _ => &[],
+        };
+        schema.schema_data.nullable
+            || branches.iter().any(|branch| self.is_nullable(SchemaRef::of(branch)))
     }
 
     /// Looks up a component schema by name.
@@ -536,27 +588,6 @@ fn is_empty_nullable_object(branch: &ReferenceOr<Schema>) -> bool {
     }
 }
 
-/// Whether the value at a property may be `null`.
-fn is_nullable(schema: SchemaRef<'_>, types: &TypeLowering<'_>) -> bool {
-    match schema {
-        SchemaRef::Inline(schema) => {
-            let nullable_branch = match &schema.schema_kind {
-                SchemaKind::OneOf { one_of: branches } | SchemaKind::AnyOf { any_of: branches } => {
-                    branches.iter().any(|branch| match SchemaRef::of(branch) {
-                        SchemaRef::Inline(branch) => branch.schema_data.nullable,
-                        SchemaRef::Component(name) => {
-                            types.component(name).is_some_and(|s| s.schema_data.nullable)
-                        }
-                        SchemaRef::Foreign(_) => false,
-                    })
-                }
-                _ => false,
-            };
-            schema.schema_data.nullable || nullable_branch
-        }
-        SchemaRef::Component(_) | SchemaRef::Foreign(_) => false,
-    }
-}
 
 /// An untyped schema's format as the typed schemas carry it; the lowering functions below
 /// recognise formats by their text, so `Unknown` serves every kind.
