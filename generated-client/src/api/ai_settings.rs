@@ -62,11 +62,11 @@ impl AiSettings<'_> {
     ///
     /// `POST /AISettings/Pbx.CreateVectorStore` (operation `CreateVectorStore`)
     ///
-    /// Returns [`PbxVectorStore`](crate::models::PbxVectorStore).
+    /// Returns [`PbxVectorStore`](crate::models::PbxVectorStore), or `None` when the PBX sends `null`.
     pub async fn create_vector_store(
         &self,
         body: &crate::models::AiSettingsCreateVectorStoreRequestBody,
-    ) -> crate::Result<crate::models::PbxVectorStore> {
+    ) -> crate::Result<::std::option::Option<crate::models::PbxVectorStore>> {
         self.client
             .send_json(
                 crate::client::Request::new(
@@ -226,11 +226,11 @@ impl AiSettings<'_> {
     ///
     /// `GET /AISettings/Pbx.GetVectorStore(id={id})` (operation `GetVectorStore`)
     ///
-    /// Returns [`PbxVectorStore`](crate::models::PbxVectorStore).
+    /// Returns [`PbxVectorStore`](crate::models::PbxVectorStore), or `None` when the PBX sends `null`.
     pub async fn get_vector_store(
         &self,
         id: &str,
-    ) -> crate::Result<crate::models::PbxVectorStore> {
+    ) -> crate::Result<::std::option::Option<crate::models::PbxVectorStore>> {
         self.client
             .send_json(
                 crate::client::Request::new(
@@ -245,13 +245,13 @@ impl AiSettings<'_> {
     ///
     /// `GET /AISettings/Pbx.GetVectorStoreFiles(id={id},limit={limit},after={after})` (operation `GetVectorStoreFiles`)
     ///
-    /// Returns [`PbxVectorStoreFiles`](crate::models::PbxVectorStoreFiles).
+    /// Returns [`PbxVectorStoreFiles`](crate::models::PbxVectorStoreFiles), or `None` when the PBX sends `null`.
     pub async fn get_vector_store_files(
         &self,
         id: &str,
         limit: i32,
         after: &str,
-    ) -> crate::Result<crate::models::PbxVectorStoreFiles> {
+    ) -> crate::Result<::std::option::Option<crate::models::PbxVectorStoreFiles>> {
         self.client
             .send_json(
                 crate::client::Request::new(
@@ -269,12 +269,12 @@ impl AiSettings<'_> {
     ///
     /// `GET /AISettings/Pbx.GetVectorStores(limit={limit},after={after})` (operation `GetVectorStores`)
     ///
-    /// Returns [`PbxVectorStores`](crate::models::PbxVectorStores).
+    /// Returns [`PbxVectorStores`](crate::models::PbxVectorStores), or `None` when the PBX sends `null`.
     pub async fn get_vector_stores(
         &self,
         limit: i32,
         after: &str,
-    ) -> crate::Result<crate::models::PbxVectorStores> {
+    ) -> crate::Result<::std::option::Option<crate::models::PbxVectorStores>> {
         self.client
             .send_json(
                 crate::client::Request::new(
@@ -312,11 +312,11 @@ impl AiSettings<'_> {
     ///
     /// `POST /AISettings/Pbx.UpdateVectorStore` (operation `UpdateVectorStore`)
     ///
-    /// Returns [`PbxVectorStore`](crate::models::PbxVectorStore).
+    /// Returns [`PbxVectorStore`](crate::models::PbxVectorStore), or `None` when the PBX sends `null`.
     pub async fn update_vector_store(
         &self,
         body: &crate::models::AiSettingsUpdateVectorStoreRequestBody,
-    ) -> crate::Result<crate::models::PbxVectorStore> {
+    ) -> crate::Result<::std::option::Option<crate::models::PbxVectorStore>> {
         self.client
             .send_json(
                 crate::client::Request::new(

@@ -40,11 +40,11 @@ impl Contacts<'_> {
     ///
     /// `POST /Contacts/Pbx.CreateContactByNumber` (operation `CreateContactByNumber`)
     ///
-    /// Returns [`PbxContact`](crate::models::PbxContact).
+    /// Returns [`PbxContact`](crate::models::PbxContact), or `None` when the PBX sends `null`.
     pub async fn create_contact_by_number(
         &self,
         body: &crate::models::ContactsCreateContactByNumberRequestBody,
-    ) -> crate::Result<crate::models::PbxContact> {
+    ) -> crate::Result<::std::option::Option<crate::models::PbxContact>> {
         self.client
             .send_json(
                 crate::client::Request::new(

@@ -56,11 +56,11 @@ impl CrmIntegration<'_> {
     ///
     /// `GET /CrmIntegration/Pbx.GetCrmTemplateSource(name={name})` (operation `GetCrmTemplateSource`)
     ///
-    /// Returns [`PbxCrmTemplateSource`](crate::models::PbxCrmTemplateSource).
+    /// Returns [`PbxCrmTemplateSource`](crate::models::PbxCrmTemplateSource), or `None` when the PBX sends `null`.
     pub async fn get_crm_template_source(
         &self,
         name: &str,
-    ) -> crate::Result<crate::models::PbxCrmTemplateSource> {
+    ) -> crate::Result<::std::option::Option<crate::models::PbxCrmTemplateSource>> {
         self.client
             .send_json(
                 crate::client::Request::new(
@@ -78,11 +78,11 @@ impl CrmIntegration<'_> {
     ///
     /// `GET /CrmIntegration/Pbx.GetOAuth(variable={variable})` (operation `GetOAuth`)
     ///
-    /// Returns [`PbxCrmChoice`](crate::models::PbxCrmChoice).
+    /// Returns [`PbxCrmChoice`](crate::models::PbxCrmChoice), or `None` when the PBX sends `null`.
     pub async fn get_o_auth(
         &self,
         variable: &str,
-    ) -> crate::Result<crate::models::PbxCrmChoice> {
+    ) -> crate::Result<::std::option::Option<crate::models::PbxCrmChoice>> {
         self.client
             .send_json(
                 crate::client::Request::new(

@@ -19,11 +19,11 @@ impl Directories<'_> {
     ///
     /// `POST /GetDirectoryInfo` (operation `GetDirectoryInfo`)
     ///
-    /// Returns [`PbxSystemDirectory`](crate::models::PbxSystemDirectory).
+    /// Returns [`PbxSystemDirectory`](crate::models::PbxSystemDirectory), or `None` when the PBX sends `null`.
     pub async fn get_directory_info(
         &self,
         body: &crate::models::ActionImportGetDirectoryInfoRequestBody,
-    ) -> crate::Result<crate::models::PbxSystemDirectory> {
+    ) -> crate::Result<::std::option::Option<crate::models::PbxSystemDirectory>> {
         self.client
             .send_json(
                 crate::client::Request::new(

@@ -41,11 +41,11 @@ impl EmergencyGeoLocations<'_> {
     ///
     /// `POST /EmergencyGeoLocations/Pbx.Update` (operation `Update`)
     ///
-    /// Returns [`PbxIActionResult`](crate::models::PbxIActionResult).
+    /// Returns [`PbxIActionResult`](crate::models::PbxIActionResult), or `None` when the PBX sends `null`.
     pub async fn update(
         &self,
         body: &crate::models::EmergencyGeoLocationsUpdateRequestBody,
-    ) -> crate::Result<crate::models::PbxIActionResult> {
+    ) -> crate::Result<::std::option::Option<crate::models::PbxIActionResult>> {
         self.client
             .send_json(
                 crate::client::Request::new(

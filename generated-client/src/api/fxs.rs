@@ -102,11 +102,11 @@ impl Fxs<'_> {
     ///
     /// `POST /Fxs({MacAddress})/Pbx.RegenerateWebCredentials` (operation `RegenerateWebCredentials`)
     ///
-    /// Returns [`PbxFxs`](crate::models::PbxFxs).
+    /// Returns [`PbxFxs`](crate::models::PbxFxs), or `None` when the PBX sends `null`.
     pub async fn regenerate_web_credentials(
         &self,
         mac_address: &str,
-    ) -> crate::Result<crate::models::PbxFxs> {
+    ) -> crate::Result<::std::option::Option<crate::models::PbxFxs>> {
         self.client
             .send_json(
                 crate::client::Request::new(

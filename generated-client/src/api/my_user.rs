@@ -117,10 +117,10 @@ impl MyUser<'_> {
     ///
     /// `GET /MyUser/Pbx.GenerateProvLink()` (operation `MyUserGenerateProvLink`)
     ///
-    /// Returns [`MyUserGenerateProvLinkResponse`](crate::models::MyUserGenerateProvLinkResponse).
+    /// Returns [`GenerateProvLinkResponse`](crate::models::GenerateProvLinkResponse).
     pub async fn my_user_generate_prov_link(
         &self,
-    ) -> crate::Result<crate::models::MyUserGenerateProvLinkResponse> {
+    ) -> crate::Result<crate::models::GenerateProvLinkResponse> {
         self.client
             .send_json(
                 crate::client::Request::new(

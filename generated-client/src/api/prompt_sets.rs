@@ -62,8 +62,10 @@ impl PromptSets<'_> {
     ///
     /// `GET /PromptSets/Pbx.GetActive()` (operation `GetActive`)
     ///
-    /// Returns [`PbxPromptSet`](crate::models::PbxPromptSet).
-    pub async fn get_active(&self) -> crate::Result<crate::models::PbxPromptSet> {
+    /// Returns [`PbxPromptSet`](crate::models::PbxPromptSet), or `None` when the PBX sends `null`.
+    pub async fn get_active(
+        &self,
+    ) -> crate::Result<::std::option::Option<crate::models::PbxPromptSet>> {
         self.client
             .send_json(
                 crate::client::Request::new(

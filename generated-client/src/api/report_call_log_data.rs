@@ -101,7 +101,7 @@ impl ReportCallLogData<'_> {
     ///
     /// `GET /ReportCallLogData/Pbx.GetCallQualityReport(cdrId={cdrId},srcNumber={srcNumber},dstNumber={dstNumber},srcCallerId={srcCallerId},dstCallerId={dstCallerId})` (operation `GetCallQualityReport`)
     ///
-    /// Returns [`PbxQualityReport`](crate::models::PbxQualityReport).
+    /// Returns [`PbxQualityReport`](crate::models::PbxQualityReport), or `None` when the PBX sends `null`.
     pub async fn get_call_quality_report(
         &self,
         cdr_id: &str,
@@ -109,7 +109,7 @@ impl ReportCallLogData<'_> {
         dst_number: &str,
         src_caller_id: &str,
         dst_caller_id: &str,
-    ) -> crate::Result<crate::models::PbxQualityReport> {
+    ) -> crate::Result<::std::option::Option<crate::models::PbxQualityReport>> {
         self.client
             .send_json(
                 crate::client::Request::new(
@@ -168,7 +168,7 @@ impl ReportCallLogData<'_> {
     ///
     /// `GET /ReportCallLogData/Pbx.GetOldCallQualityReport(call_id={call_id},srcNumber={srcNumber},dstNumber={dstNumber},srcCallerId={srcCallerId},dstCallerId={dstCallerId})` (operation `GetOldCallQualityReport`)
     ///
-    /// Returns [`PbxQualityReport`](crate::models::PbxQualityReport).
+    /// Returns [`PbxQualityReport`](crate::models::PbxQualityReport), or `None` when the PBX sends `null`.
     pub async fn get_old_call_quality_report(
         &self,
         call_id: i32,
@@ -176,7 +176,7 @@ impl ReportCallLogData<'_> {
         dst_number: &str,
         src_caller_id: &str,
         dst_caller_id: &str,
-    ) -> crate::Result<crate::models::PbxQualityReport> {
+    ) -> crate::Result<::std::option::Option<crate::models::PbxQualityReport>> {
         self.client
             .send_json(
                 crate::client::Request::new(

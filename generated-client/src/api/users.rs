@@ -465,11 +465,13 @@ impl Users<'_> {
     ///
     /// `POST /Users/Pbx.MakeCall` (operation `MakeCall`)
     ///
-    /// Returns [`PbxCallControlResultResponse`](crate::models::PbxCallControlResultResponse).
+    /// Returns [`PbxCallControlResultResponse`](crate::models::PbxCallControlResultResponse), or `None` when the PBX sends `null`.
     pub async fn make_call(
         &self,
         body: &crate::models::UsersMakeCallRequestBody,
-    ) -> crate::Result<crate::models::PbxCallControlResultResponse> {
+    ) -> crate::Result<
+        ::std::option::Option<crate::models::PbxCallControlResultResponse>,
+    > {
         self.client
             .send_json(
                 crate::client::Request::new(

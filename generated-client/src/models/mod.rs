@@ -345,8 +345,6 @@ mod microsoft365_integration_get_users_by_principal_names_request_body;
 pub use self::microsoft365_integration_get_users_by_principal_names_request_body::Microsoft365IntegrationGetUsersByPrincipalNamesRequestBody;
 mod my_phone_request_id_telemetry_response;
 pub use self::my_phone_request_id_telemetry_response::MyPhoneRequestIdTelemetryResponse;
-mod my_user_generate_prov_link_response;
-pub use self::my_user_generate_prov_link_response::MyUserGenerateProvLinkResponse;
 mod network_telemetry_response;
 pub use self::network_telemetry_response::NetworkTelemetryResponse;
 mod o_data_count_response;
