@@ -427,7 +427,11 @@ fn render_url(base_url: &Url, path: &str, query: &[(&'static str, String)]) -> U
 fn decode_json<T: DeserializeOwned>(operation_id: &'static str, body: &[u8]) -> Result<T> {
     // A success without a body (`204 No Content`) reads as `null`, which an operation whose
     // result the spec marks nullable decodes as `None`; any other type reports the mismatch.
-    let body = if body.iter().all(u8::is_ascii_whitespace) { b"null" } else { body };
+    let body = if body.iter().all(u8::is_ascii_whitespace) {
+        b"null"
+    } else {
+        body
+    };
     let mut deserializer = serde_json::Deserializer::from_slice(body);
     let value = serde_path_to_error::deserialize(&mut deserializer)
         .map_err(|error| render_decode_error(operation_id, error))?;

@@ -23,8 +23,14 @@ pub struct EmittedFile {
 /// Every generated file of the client.
 pub fn emit_client(model: &ApiModel) -> Vec<EmittedFile> {
     let mut files = vec![
-        EmittedFile { path: "models/mod.rs".into(), tokens: emit_models_index(&model.types) },
-        EmittedFile { path: "api/mod.rs".into(), tokens: emit_api_index(&model.tags) },
+        EmittedFile {
+            path: "models/mod.rs".into(),
+            tokens: emit_models_index(&model.types),
+        },
+        EmittedFile {
+            path: "api/mod.rs".into(),
+            tokens: emit_api_index(&model.tags),
+        },
     ];
     files.extend(model.types.iter().map(|def| EmittedFile {
         path: format!("models/{}.rs", def.module),
@@ -92,7 +98,11 @@ pub fn emit_spec_doc(lines: &[String]) -> TokenStream {
 /// `#[doc]` per line, each starting with a space.
 pub fn emit_doc(lines: &[String]) -> TokenStream {
     let attributes = lines.iter().map(|line| {
-        let line = if line.is_empty() { String::new() } else { format!(" {line}") };
+        let line = if line.is_empty() {
+            String::new()
+        } else {
+            format!(" {line}")
+        };
         quote!(#[doc = #line])
     });
     quote!(#(#attributes)*)

@@ -113,7 +113,11 @@ struct ProblemList<'a>(&'a [Problem]);
 
 impl fmt::Display for ProblemList<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let lines: Vec<String> = self.0.iter().map(|problem| format!("  {problem}")).collect();
+        let lines: Vec<String> = self
+            .0
+            .iter()
+            .map(|problem| format!("  {problem}"))
+            .collect();
         f.write_str(&lines.join("\n"))
     }
 }

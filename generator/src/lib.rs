@@ -47,16 +47,25 @@ pub struct Generated {
 pub fn generate(input: SpecInput<'_>, provenance: &Provenance) -> Result<Generated, Error> {
     let spec = parse::parse_spec(input.file, input.text)?;
 
-    let model = model::lower(&spec)
-        .map_err(|problems| Error::Invalid { file: input.file.to_string(), problems })?;
+    let model = model::lower(&spec).map_err(|problems| Error::Invalid {
+        file: input.file.to_string(),
+        problems,
+    })?;
 
     let header = provenance.header();
     let mut files = BTreeMap::new();
     for emitted in emit::emit_client(&model) {
-        let text = format::render_file(&emitted.path, emitted.tokens, &header).map_err(|reason| {
-            let problem = Problem::Unsupported { place: emitted.path.clone(), what: reason };
-            Error::Invalid { file: input.file.to_string(), problems: vec![problem] }
-        })?;
+        let text =
+            format::render_file(&emitted.path, emitted.tokens, &header).map_err(|reason| {
+                let problem = Problem::Unsupported {
+                    place: emitted.path.clone(),
+                    what: reason,
+                };
+                Error::Invalid {
+                    file: input.file.to_string(),
+                    problems: vec![problem],
+                }
+            })?;
         files.insert(emitted.path, text);
     }
 

@@ -296,5 +296,9 @@ pub fn lower(spec: &OpenAPI) -> Result<ApiModel, Vec<Problem>> {
         return Err(problems);
     }
     warnings.sort();
-    Ok(ApiModel { types, tags, warnings })
+    Ok(ApiModel {
+        types,
+        tags,
+        warnings,
+    })
 }

@@ -13,9 +13,9 @@ use heck::{ToSnakeCase, ToUpperCamelCase};
 const KEYWORDS: &[&str] = &[
     "abstract", "as", "async", "await", "become", "box", "break", "const", "continue", "crate",
     "do", "dyn", "else", "enum", "extern", "false", "final", "fn", "for", "gen", "if", "impl",
-    "in", "let", "loop", "macro", "match", "mod", "move", "mut", "override", "priv", "pub",
-    "ref", "return", "self", "Self", "static", "struct", "super", "trait", "true", "try",
-    "type", "typeof", "union", "unsafe", "unsized", "use", "virtual", "where", "while", "yield",
+    "in", "let", "loop", "macro", "match", "mod", "move", "mut", "override", "priv", "pub", "ref",
+    "return", "self", "Self", "static", "struct", "super", "trait", "true", "try", "type",
+    "typeof", "union", "unsafe", "unsized", "use", "virtual", "where", "while", "yield",
 ];
 
 /// A type or variant name (`UpperCamelCase`) for a spec name such as `Pbx.User`.
@@ -23,7 +23,10 @@ const KEYWORDS: &[&str] = &[
 /// Each dot-separated segment is converted on its own, so `Pbx.ODataErrors.MainError` keeps
 /// its segment boundaries: `PbxODataErrorsMainError`.
 pub fn type_name(spec_name: &str) -> String {
-    let joined: String = words(spec_name).iter().map(|word| word.to_upper_camel_case()).collect();
+    let joined: String = words(spec_name)
+        .iter()
+        .map(|word| word.to_upper_camel_case())
+        .collect();
     finish(joined, "N")
 }
 
@@ -55,7 +58,11 @@ fn finish(name: String, digit_prefix: &str) -> String {
         Some(first) if first.is_ascii_digit() => format!("{digit_prefix}{name}"),
         Some(_) => name,
     };
-    if KEYWORDS.contains(&name.as_str()) { format!("{name}_") } else { name }
+    if KEYWORDS.contains(&name.as_str()) {
+        format!("{name}_")
+    } else {
+        name
+    }
 }
 
 /// Records which spec item owns each Rust name in one namespace (the models, the fields of
@@ -79,7 +86,10 @@ pub struct Collision {
 impl NameRegistry {
     /// A registry whose names are already taken by the runtime, owned by `owner`.
     pub fn with_reserved(names: &[&str], owner: &str) -> Self {
-        let owners = names.iter().map(|name| (name.to_string(), owner.to_string())).collect();
+        let owners = names
+            .iter()
+            .map(|name| (name.to_string(), owner.to_string()))
+            .collect();
         NameRegistry { owners }
     }
 
@@ -127,9 +137,14 @@ mod tests {
             ("Pbx.User", "PbxUser"),
             ("Pbx.DN", "PbxDn"),
             ("Pbx.ODataErrors.MainError", "PbxODataErrorsMainError"),
-            ("Pbx.KeyValuePair_2OfString_OnBoardConnectedParticipant",
-             "PbxKeyValuePair2OfStringOnBoardConnectedParticipant"),
-            ("AISettingsCreateVectorStoreRequestBody", "AiSettingsCreateVectorStoreRequestBody"),
+            (
+                "Pbx.KeyValuePair_2OfString_OnBoardConnectedParticipant",
+                "PbxKeyValuePair2OfStringOnBoardConnectedParticipant",
+            ),
+            (
+                "AISettingsCreateVectorStoreRequestBody",
+                "AiSettingsCreateVectorStoreRequestBody",
+            ),
             ("WARNINGS.XAPI.ALREADY_IN_USE", "WarningsXapiAlreadyInUse"),
             ("-INF", "Inf"),
             ("3DES", "N3des"),
@@ -164,9 +179,12 @@ mod tests {
     #[test]
     fn collisions_name_both_places() {
         let mut registry = NameRegistry::default();
-        registry.claim(&type_name("Pbx.User"), "#/components/schemas/Pbx.User").unwrap();
-        let collision =
-            registry.claim(&type_name("PbxUser"), "#/components/schemas/PbxUser").unwrap_err();
+        registry
+            .claim(&type_name("Pbx.User"), "#/components/schemas/Pbx.User")
+            .unwrap();
+        let collision = registry
+            .claim(&type_name("PbxUser"), "#/components/schemas/PbxUser")
+            .unwrap_err();
         assert_eq!(
             collision,
             Collision {

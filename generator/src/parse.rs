@@ -24,7 +24,10 @@ pub fn parse_spec(file: &str, text: &str) -> Result<OpenAPI, Error> {
         Ok(spec) => spec,
         Err(problem) => {
             problems.push(problem);
-            return Err(Error::Invalid { file: file.to_string(), problems });
+            return Err(Error::Invalid {
+                file: file.to_string(),
+                problems,
+            });
         }
     };
     check_operation_ids(&spec, &mut problems);
@@ -32,15 +35,25 @@ pub fn parse_spec(file: &str, text: &str) -> Result<OpenAPI, Error> {
     if problems.is_empty() {
         Ok(spec)
     } else {
-        Err(Error::Invalid { file: file.to_string(), problems })
+        Err(Error::Invalid {
+            file: file.to_string(),
+            problems,
+        })
     }
 }
 
 /// Reads YAML (JSON is YAML too), reporting the line and column of a syntax error.
 fn parse_yaml(file: &str, text: &str) -> Result<Value, Error> {
     serde_yaml::from_str(text).map_err(|error| {
-        let (line, column) = error.location().map_or((0, 0), |at| (at.line(), at.column()));
-        Error::NotYaml { file: file.to_string(), line, column, reason: error.to_string() }
+        let (line, column) = error
+            .location()
+            .map_or((0, 0), |at| (at.line(), at.column()));
+        Error::NotYaml {
+            file: file.to_string(),
+            line,
+            column,
+            reason: error.to_string(),
+        }
     })
 }
 
@@ -48,7 +61,10 @@ fn parse_yaml(file: &str, text: &str) -> Result<Value, Error> {
 fn deserialize_openapi(document: Value) -> Result<OpenAPI, Problem> {
     serde_path_to_error::deserialize(document).map_err(|error| {
         let pointer = path_to_pointer(error.path());
-        Problem::Shape { pointer, reason: error.into_inner().to_string() }
+        Problem::Shape {
+            pointer,
+            reason: error.into_inner().to_string(),
+        }
     })
 }
 
@@ -98,13 +114,22 @@ fn check_reference(root: &Value, target: &Value, pointer: &str, problems: &mut V
     let target = match target {
         Value::String(target) => target,
         other => {
-            let target = serde_yaml::to_string(other).unwrap_or_default().trim().to_string();
-            problems.push(Problem::DanglingRef { pointer: pointer.to_string(), target });
+            let target = serde_yaml::to_string(other)
+                .unwrap_or_default()
+                .trim()
+                .to_string();
+            problems.push(Problem::DanglingRef {
+                pointer: pointer.to_string(),
+                target,
+            });
             return;
         }
     };
     if resolve_pointer(root, target).is_none() {
-        problems.push(Problem::DanglingRef { pointer: pointer.to_string(), target: target.clone() });
+        problems.push(Problem::DanglingRef {
+            pointer: pointer.to_string(),
+            target: target.clone(),
+        });
     }
 }
 
@@ -125,7 +150,10 @@ fn resolve_pointer<'a>(root: &'a Value, target: &str) -> Option<&'a Value> {
 fn key_text(key: &Value) -> String {
     match key {
         Value::String(text) => text.clone(),
-        other => serde_yaml::to_string(other).unwrap_or_default().trim().to_string(),
+        other => serde_yaml::to_string(other)
+            .unwrap_or_default()
+            .trim()
+            .to_string(),
     }
 }
 
@@ -156,9 +184,14 @@ fn check_operation_ids(spec: &OpenAPI, problems: &mut Vec<Problem>) {
 /// Path items written as `$ref` are not followed: Microsoft.OpenApi.OData never writes them,
 /// and the model stage reports them as unsupported.
 pub fn operations(spec: &OpenAPI) -> impl Iterator<Item = (&str, &str, &openapiv3::Operation)> {
-    spec.paths.paths.iter().filter_map(|(path, item)| item.as_item().map(|item| (path, item))).flat_map(
-        |(path, item)| item.iter().map(move |(method, operation)| (path.as_str(), method, operation)),
-    )
+    spec.paths
+        .paths
+        .iter()
+        .filter_map(|(path, item)| item.as_item().map(|item| (path, item)))
+        .flat_map(|(path, item)| {
+            item.iter()
+                .map(move |(method, operation)| (path.as_str(), method, operation))
+        })
 }
 
 /// The JSON pointer of one operation.
@@ -173,7 +206,10 @@ mod tests {
     #[test]
     fn resolves_escaped_pointers() {
         let root: Value = serde_yaml::from_str("a:\n  b/c:\n    - x\n    - y\n").unwrap();
-        assert_eq!(resolve_pointer(&root, "#/a/b~1c/1"), Some(&Value::String("y".into())));
+        assert_eq!(
+            resolve_pointer(&root, "#/a/b~1c/1"),
+            Some(&Value::String("y".into()))
+        );
         assert_eq!(resolve_pointer(&root, "#/a/missing"), None);
         assert_eq!(resolve_pointer(&root, "other.yaml#/a"), None);
     }

@@ -44,7 +44,11 @@ pub fn emit_tag(tag: &Tag) -> TokenStream {
         .operations
         .iter()
         .any(|operation| !operation.params.is_empty())
-        .then(|| quote!(use crate::odata::Literal;));
+        .then(|| {
+            quote!(
+                use crate::odata::Literal;
+            )
+        });
 
     quote! {
         #![doc = #module_doc]
@@ -115,7 +119,10 @@ fn emit_operation(operation: &Operation) -> TokenStream {
     let request = emit_request(operation);
     let (output, send) = match &operation.response {
         Response::Empty => (quote!(()), quote!(send_empty)),
-        Response::Json { ty, nullable: false } => (emit_type_ref(ty), quote!(send_json)),
+        Response::Json {
+            ty,
+            nullable: false,
+        } => (emit_type_ref(ty), quote!(send_json)),
         Response::Json { ty, nullable: true } => {
             let ty = emit_type_ref(ty);
             (quote!(::std::option::Option<#ty>), quote!(send_json))
@@ -205,9 +212,15 @@ fn emit_operation_doc(operation: &Operation) -> TokenStream {
     lines.push(String::new());
     lines.push(match &operation.response {
         Response::Empty => "Returns nothing on success.".to_string(),
-        Response::Json { ty, nullable: false } => format!("Returns {}.", doc_type_ref(ty)),
+        Response::Json {
+            ty,
+            nullable: false,
+        } => format!("Returns {}.", doc_type_ref(ty)),
         Response::Json { ty, nullable: true } => {
-            format!("Returns {}, or `None` when the PBX sends `null`.", doc_type_ref(ty))
+            format!(
+                "Returns {}, or `None` when the PBX sends `null`.",
+                doc_type_ref(ty)
+            )
         }
     });
     let generated = emit_doc(&lines);

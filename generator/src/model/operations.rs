@@ -4,16 +4,16 @@
 use std::collections::BTreeMap;
 
 use openapiv3::{
-    OpenAPI, Parameter, ParameterSchemaOrContent, PathItem, ReferenceOr, RequestBody, Response as
-    SpecResponse, StatusCode,
+    OpenAPI, Parameter, ParameterSchemaOrContent, PathItem, ReferenceOr, RequestBody,
+    Response as SpecResponse, StatusCode,
 };
 
 use crate::error::Problem;
-use crate::model::types::{split_lines, SchemaRef, TypeLowering};
+use crate::model::types::{SchemaRef, TypeLowering, split_lines};
 use crate::model::{
     Body, HttpMethod, Operation, PathParam, PathPart, Query, QueryOptions, Response, Tag, TypeRef,
 };
-use crate::naming::{pointer_token, type_name, value_name, NameRegistry};
+use crate::naming::{NameRegistry, pointer_token, type_name, value_name};
 use crate::parse::operation_pointer;
 
 /// The tag of operations that the spec leaves untagged.
@@ -23,16 +23,27 @@ const DEFAULT_TAG: &str = "Untagged";
 const TAG_MODULE_IMPORTS: &[&str] = &["Literal"];
 
 /// Names of the client's own methods, which a tag accessor must not take.
-const CLIENT_METHODS: &[&str] =
-    &["base_url", "builder", "send_json", "send_empty", "clone", "fmt"];
+const CLIENT_METHODS: &[&str] = &[
+    "base_url",
+    "builder",
+    "send_json",
+    "send_empty",
+    "clone",
+    "fmt",
+];
 
 /// The OData query options of each runtime options type, in the order the spec lists them.
 const QUERY_OPTION_SETS: &[(QueryOptions, &[&str])] = &[
     (
         QueryOptions::List,
-        &["$top", "$skip", "$search", "$filter", "$count", "$orderby", "$select", "$expand"],
+        &[
+            "$top", "$skip", "$search", "$filter", "$count", "$orderby", "$select", "$expand",
+        ],
     ),
-    (QueryOptions::Page, &["$top", "$skip", "$search", "$filter", "$count"]),
+    (
+        QueryOptions::Page,
+        &["$top", "$skip", "$search", "$filter", "$count"],
+    ),
     (QueryOptions::Get, &["$select", "$expand"]),
 ];
 
@@ -56,12 +67,14 @@ pub fn lower_operations<'s>(spec: &'s OpenAPI, types: &mut TypeLowering<'s>) -> 
 
         for (method, spec_operation) in item.iter() {
             let pointer = operation_pointer(path, method);
-            let Some(operation) = lower_operation(spec, types, path, item, method, &pointer)
-            else {
+            let Some(operation) = lower_operation(spec, types, path, item, method, &pointer) else {
                 continue;
             };
 
-            let tag_wire = spec_operation.tags.first().map_or(DEFAULT_TAG, String::as_str);
+            let tag_wire = spec_operation
+                .tags
+                .first()
+                .map_or(DEFAULT_TAG, String::as_str);
             if !tags.contains_key(tag_wire) {
                 let module = value_name(tag_wire);
                 let accessor = type_name(tag_wire);
@@ -97,7 +110,8 @@ pub fn lower_operations<'s>(spec: &'s OpenAPI, types: &mut TypeLowering<'s>) -> 
     let mut tags: Vec<Tag> = tags.into_values().collect();
     tags.sort_by(|a, b| a.module.cmp(&b.module));
     for tag in &mut tags {
-        tag.operations.sort_by(|a, b| a.method_name.cmp(&b.method_name));
+        tag.operations
+            .sort_by(|a, b| a.method_name.cmp(&b.method_name));
     }
     tags
 }
@@ -136,11 +150,15 @@ fn lower_operation<'s>(
     let declared = item.parameters.iter().chain(&operation.parameters);
     for (index, parameter) in declared.enumerate() {
         let place = format!("{pointer}/parameters/{index}");
-        let Some(parameter) = resolve_parameter(spec, parameter, &place, types) else { continue };
+        let Some(parameter) = resolve_parameter(spec, parameter, &place, types) else {
+            continue;
+        };
         let data = parameter.parameter_data_ref();
         match parameter {
             Parameter::Path { .. } => {
-                let Some(param) = lower_path_param(types, data, &place, &id) else { continue };
+                let Some(param) = lower_path_param(types, data, &place, &id) else {
+                    continue;
+                };
                 if let Err(collision) = arguments.claim(&param.name, &place) {
                     types.problem(collision.into());
                     continue;
@@ -174,14 +192,23 @@ fn lower_operation<'s>(
         Some(body) => {
             let place = format!("{pointer}/requestBody");
             let (ty, _) = lower_request_body(spec, body, &place, &hint, types)?;
-            Some(Body { name: arguments.claim_free("body", "the request body"), ty })
+            Some(Body {
+                name: arguments.claim_free("body", "the request body"),
+                ty,
+            })
         }
         None => None,
     };
     let response = lower_response(spec, &operation.responses, pointer, &id, types)?;
 
     let mut doc = Vec::new();
-    doc.extend(operation.summary.as_deref().map(split_lines).unwrap_or_default());
+    doc.extend(
+        operation
+            .summary
+            .as_deref()
+            .map(split_lines)
+            .unwrap_or_default(),
+    );
     if let Some(description) = operation.description.as_deref() {
         doc.push(String::new());
         doc.extend(split_lines(description));
@@ -204,7 +231,9 @@ fn lower_operation<'s>(
 }
 
 fn operation_of<'s>(item: &'s PathItem, method: &str) -> Option<&'s openapiv3::Operation> {
-    item.iter().find(|(candidate, _)| *candidate == method).map(|(_, operation)| operation)
+    item.iter()
+        .find(|(candidate, _)| *candidate == method)
+        .map(|(_, operation)| operation)
 }
 
 /// Follows `#/components/parameters/<name>`.
@@ -236,7 +265,10 @@ fn lower_path_param<'s>(
     operation_id: &str,
 ) -> Option<PathParam> {
     let ParameterSchemaOrContent::Schema(schema) = &data.format else {
-        types.unsupported(place, format!("path parameter `{}` described by content", data.name));
+        types.unsupported(
+            place,
+            format!("path parameter `{}` described by content", data.name),
+        );
         return None;
     };
     let hint = format!("{}{}", type_name(operation_id), type_name(&data.name));
@@ -252,7 +284,10 @@ fn lower_path_param<'s>(
             | TypeRef::Uuid
     );
     if !scalar {
-        types.unsupported(place, format!("path parameter `{}` of a non-scalar type", data.name));
+        types.unsupported(
+            place,
+            format!("path parameter `{}` of a non-scalar type", data.name),
+        );
         return None;
     }
     Some(PathParam {
@@ -302,7 +337,10 @@ fn lower_path_template(
 
     while let Some(open) = rest.find('{') {
         let Some(close) = rest[open..].find('}').map(|close| open + close) else {
-            types.unsupported(pointer, format!("path template `{template}` with an unclosed `{{`"));
+            types.unsupported(
+                pointer,
+                format!("path template `{template}` with an unclosed `{{`"),
+            );
             return None;
         };
         if open > 0 {
@@ -316,7 +354,10 @@ fn lower_path_template(
             }
             None => {
                 let reason = format!("path template names `{name}`, which is no path parameter");
-                types.problem(Problem::Inconsistent { place: pointer.to_string(), reason });
+                types.problem(Problem::Inconsistent {
+                    place: pointer.to_string(),
+                    reason,
+                });
                 return None;
             }
         }
@@ -329,7 +370,10 @@ fn lower_path_template(
     if let Some(unused) = used.iter().position(|used| !used) {
         let name = &params[unused].wire;
         let reason = format!("path parameter `{name}` does not occur in the path template");
-        types.problem(Problem::Inconsistent { place: pointer.to_string(), reason });
+        types.problem(Problem::Inconsistent {
+            place: pointer.to_string(),
+            reason,
+        });
         return None;
     }
     Some(parts)
@@ -347,12 +391,18 @@ fn lower_request_body<'s>(
         ReferenceOr::Item(body) => (body, place.to_string()),
         ReferenceOr::Reference { reference } => {
             let name = reference.strip_prefix("#/components/requestBodies/");
-            let resolved =
-                name.and_then(|name| spec.components.as_ref()?.request_bodies.get(name)?.as_item());
+            let resolved = name.and_then(|name| {
+                spec.components
+                    .as_ref()?
+                    .request_bodies
+                    .get(name)?
+                    .as_item()
+            });
             match (name, resolved) {
-                (Some(name), Some(body)) => {
-                    (body, format!("#/components/requestBodies/{}", pointer_token(name)))
-                }
+                (Some(name), Some(body)) => (
+                    body,
+                    format!("#/components/requestBodies/{}", pointer_token(name)),
+                ),
                 _ => {
                     types.unsupported(place, format!("request body $ref `{reference}`"));
                     return None;
@@ -376,7 +426,10 @@ fn json_content<'s>(
             Some(schema) => {
                 let place = format!("{place}/content/application~1json/schema");
                 let schema = SchemaRef::of(schema);
-                (types.lower_use(schema, &place, hint), types.is_nullable(schema))
+                (
+                    types.lower_use(schema, &place, hint),
+                    types.is_nullable(schema),
+                )
             }
             None => (TypeRef::Json, false),
         }),
@@ -418,7 +471,10 @@ fn lower_response<'s>(
             match (name, resolved) {
                 (Some(name), Some(response)) => {
                     hint = type_name(name);
-                    (response, format!("#/components/responses/{}", pointer_token(name)))
+                    (
+                        response,
+                        format!("#/components/responses/{}", pointer_token(name)),
+                    )
                 }
                 _ => {
                     types.unsupported(&place, format!("response $ref `{reference}`"));

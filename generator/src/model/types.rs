@@ -13,7 +13,7 @@ use openapiv3::{
 
 use crate::error::Problem;
 use crate::model::{EnumDef, Field, Float, StructDef, TypeDef, TypeKind, TypeRef, Variant};
-use crate::naming::{pointer_token, type_name, value_name, NameRegistry};
+use crate::naming::{NameRegistry, pointer_token, type_name, value_name};
 
 const SCHEMA_PREFIX: &str = "#/components/schemas/";
 
@@ -110,7 +110,9 @@ impl<'s> TypeLowering<'s> {
 
     /// Names every component schema, then lowers each into a type.
     pub fn lower_components(&mut self) {
-        let Some(components) = &self.spec.components else { return };
+        let Some(components) = &self.spec.components else {
+            return;
+        };
 
         for name in components.schemas.keys() {
             let origin = format!("{SCHEMA_PREFIX}{}", pointer_token(name));
@@ -120,7 +122,9 @@ impl<'s> TypeLowering<'s> {
         }
 
         for (name, schema) in &components.schemas {
-            let Some(rust) = self.component_names.get(name.as_str()).cloned() else { continue };
+            let Some(rust) = self.component_names.get(name.as_str()).cloned() else {
+                continue;
+            };
             let origin = format!("{SCHEMA_PREFIX}{}", pointer_token(name));
             match schema {
                 ReferenceOr::Item(schema) => self.define(rust, &origin, schema),
@@ -140,14 +144,19 @@ impl<'s> TypeLowering<'s> {
         let schema = match schema {
             SchemaRef::Component(name) => return self.component_ref(name, place),
             SchemaRef::Foreign(reference) => {
-                self.unsupported(place, format!("$ref `{reference}` outside components/schemas"));
+                self.unsupported(
+                    place,
+                    format!("$ref `{reference}` outside components/schemas"),
+                );
                 return TypeRef::Json;
             }
             SchemaRef::Inline(schema) => schema,
         };
 
         match &schema.schema_kind {
-            SchemaKind::Type(Type::String(string)) if string.enumeration.iter().any(Option::is_some) => {
+            SchemaKind::Type(Type::String(string))
+                if string.enumeration.iter().any(Option::is_some) =>
+            {
                 self.define_inline(hint, place, schema)
             }
             SchemaKind::Type(Type::String(string)) => lower_string_format(&string.format),
@@ -173,8 +182,12 @@ impl<'s> TypeLowering<'s> {
                 Some(target) => self.lower_use(target, &format!("{place}/allOf/0"), hint),
                 None => self.define_inline(hint, place, schema),
             },
-            SchemaKind::OneOf { one_of } => self.lower_union(one_of, &format!("{place}/oneOf"), hint),
-            SchemaKind::AnyOf { any_of } => self.lower_union(any_of, &format!("{place}/anyOf"), hint),
+            SchemaKind::OneOf { one_of } => {
+                self.lower_union(one_of, &format!("{place}/oneOf"), hint)
+            }
+            SchemaKind::AnyOf { any_of } => {
+                self.lower_union(any_of, &format!("{place}/anyOf"), hint)
+            }
             SchemaKind::Any(any) => self.lower_any(any, schema, place, hint),
             SchemaKind::Not { .. } => {
                 self.unsupported(place, "`not` schema".to_string());
@@ -247,7 +260,10 @@ impl<'s> TypeLowering<'s> {
             return self.lower_use(SchemaRef::of(branch), &branch_place, hint);
         }
 
-        self.warnings.push(format!("{place}: union of {} schemas kept as JSON", branches.len()));
+        self.warnings.push(format!(
+            "{place}: union of {} schemas kept as JSON",
+            branches.len()
+        ));
         TypeRef::Json
     }
 
@@ -315,7 +331,13 @@ impl<'s> TypeLowering<'s> {
             self.problems.push(collision.into());
             return;
         }
-        self.defs.push(TypeDef { name, module, origin, doc, kind });
+        self.defs.push(TypeDef {
+            name,
+            module,
+            origin,
+            doc,
+            kind,
+        });
     }
 
     fn lower_enum(
@@ -331,17 +353,26 @@ impl<'s> TypeLowering<'s> {
             .extensions
             .get("x-enum-varnames")
             .and_then(|names| names.as_array())
-            .map(|names| names.iter().filter_map(|n| n.as_str().map(String::from)).collect())
+            .map(|names| {
+                names
+                    .iter()
+                    .filter_map(|n| n.as_str().map(String::from))
+                    .collect()
+            })
             .unwrap_or_default();
 
-        let mut registry = NameRegistry::with_reserved(&[UNKNOWN_VARIANT], "the unknown-value variant");
+        let mut registry =
+            NameRegistry::with_reserved(&[UNKNOWN_VARIANT], "the unknown-value variant");
         let mut variants = Vec::new();
         for (index, wire) in values.into_iter().enumerate() {
             let spelled = given_names.get(index).map_or(wire.as_str(), String::as_str);
             let variant = type_name(spelled);
             let place = format!("{origin}/enum/{index} ({name}::{variant})");
             match registry.claim(&variant, &place) {
-                Ok(()) => variants.push(Variant { name: variant, wire }),
+                Ok(()) => variants.push(Variant {
+                    name: variant,
+                    wire,
+                }),
                 Err(collision) => self.problems.push(collision.into()),
             }
         }
@@ -353,11 +384,18 @@ impl<'s> TypeLowering<'s> {
             .and_then(|flags| flags.get("isFlags"))
             .and_then(|is_flags| is_flags.as_bool())
             .unwrap_or(false);
-        TypeKind::Enum(EnumDef { variants, flags, unknown_variant: UNKNOWN_VARIANT.to_string() })
+        TypeKind::Enum(EnumDef {
+            variants,
+            flags,
+            unknown_variant: UNKNOWN_VARIANT.to_string(),
+        })
     }
 
     fn lower_struct(&mut self, name: &str, origin: &str, schema: &'s Schema) -> TypeKind {
-        let mut properties = Properties { list: Vec::new(), open: true };
+        let mut properties = Properties {
+            list: Vec::new(),
+            open: true,
+        };
         let mut visiting = BTreeSet::new();
         let root = SchemaRef::Inline(schema);
         self.collect_properties(root, origin, name, &mut properties, &mut visiting);
@@ -387,11 +425,15 @@ impl<'s> TypeLowering<'s> {
             });
         }
 
-        let additional = properties
-            .open
-            .then(|| registry.claim_free("additional_properties", "properties the spec leaves open"));
+        let additional = properties.open.then(|| {
+            registry.claim_free("additional_properties", "properties the spec leaves open")
+        });
         let all_optional = fields.iter().all(|field| field.optional);
-        TypeKind::Struct(StructDef { fields, additional, all_optional })
+        TypeKind::Struct(StructDef {
+            fields,
+            additional,
+            all_optional,
+        })
     }
 
     /// Gathers the properties of a schema and of its `allOf` parents, parents first. A child
@@ -413,16 +455,25 @@ impl<'s> TypeLowering<'s> {
                     self.unsupported(place, format!("allOf cycle through `{name}`"));
                     return;
                 }
-                let Some(schema) = self.component(name) else { return };
+                let Some(schema) = self.component(name) else {
+                    return;
+                };
                 let target = format!("{SCHEMA_PREFIX}{}", pointer_token(name));
-                let owner = self.component_names.get(name).cloned().unwrap_or_else(|| type_name(name));
+                let owner = self
+                    .component_names
+                    .get(name)
+                    .cloned()
+                    .unwrap_or_else(|| type_name(name));
                 let parent = SchemaRef::Inline(schema);
                 self.collect_properties(parent, &target, &owner, out, visiting);
                 visiting.remove(name);
                 return;
             }
             SchemaRef::Foreign(reference) => {
-                self.unsupported(place, format!("$ref `{reference}` outside components/schemas"));
+                self.unsupported(
+                    place,
+                    format!("$ref `{reference}` outside components/schemas"),
+                );
                 return;
             }
         };
@@ -461,7 +512,10 @@ impl<'s> TypeLowering<'s> {
             }
         }
         if let SchemaKind::Type(Type::Object(object)) = &schema.schema_kind
-            && matches!(object.additional_properties, Some(AdditionalProperties::Schema(_)))
+            && matches!(
+                object.additional_properties,
+                Some(AdditionalProperties::Schema(_))
+            )
         {
             out.open = true;
         }
@@ -497,7 +551,9 @@ impl<'s> TypeLowering<'s> {
             _ => &[],
         };
         schema.schema_data.nullable
-            || branches.iter().any(|branch| self.is_nullable(SchemaRef::of(branch)))
+            || branches
+                .iter()
+                .any(|branch| self.is_nullable(SchemaRef::of(branch)))
     }
 
     /// Looks up a component schema by name.
@@ -519,7 +575,10 @@ impl<'s> TypeLowering<'s> {
 
     /// Records a construct the generator refuses.
     pub fn unsupported(&mut self, place: &str, what: String) {
-        self.problems.push(Problem::Unsupported { place: place.to_string(), what });
+        self.problems.push(Problem::Unsupported {
+            place: place.to_string(),
+            what,
+        });
     }
 
     /// Records a problem found while lowering something else (an operation).
@@ -537,7 +596,10 @@ impl<'s> TypeLowering<'s> {
 
 /// The single schema behind `allOf: [$ref]` (with `nullable` beside it), if that is all the
 /// schema says.
-fn single_reference<'s>(all_of: &'s [ReferenceOr<Schema>], schema: &Schema) -> Option<SchemaRef<'s>> {
+fn single_reference<'s>(
+    all_of: &'s [ReferenceOr<Schema>],
+    schema: &Schema,
+) -> Option<SchemaRef<'s>> {
     let has_own_properties = match &schema.schema_kind {
         SchemaKind::Any(any) => !any.properties.is_empty(),
         _ => false,
@@ -553,7 +615,9 @@ fn is_object_like(schema: &Schema) -> bool {
     match &schema.schema_kind {
         SchemaKind::Type(Type::Object(_)) | SchemaKind::AllOf { .. } => true,
         SchemaKind::Any(any) => {
-            !any.properties.is_empty() || !any.all_of.is_empty() || any.typ.as_deref() == Some("object")
+            !any.properties.is_empty()
+                || !any.all_of.is_empty()
+                || any.typ.as_deref() == Some("object")
         }
         _ => false,
     }
@@ -562,8 +626,14 @@ fn is_object_like(schema: &Schema) -> bool {
 /// The string values of an enum schema, typed or not.
 fn enum_values(schema: &Schema) -> Option<Vec<String>> {
     let values: Vec<String> = match &schema.schema_kind {
-        SchemaKind::Type(Type::String(string)) => string.enumeration.iter().flatten().cloned().collect(),
-        SchemaKind::Any(any) => any.enumeration.iter().filter_map(|v| v.as_str().map(String::from)).collect(),
+        SchemaKind::Type(Type::String(string)) => {
+            string.enumeration.iter().flatten().cloned().collect()
+        }
+        SchemaKind::Any(any) => any
+            .enumeration
+            .iter()
+            .filter_map(|v| v.as_str().map(String::from))
+            .collect(),
         _ => Vec::new(),
     };
     (!values.is_empty()).then_some(values)
@@ -572,7 +642,9 @@ fn enum_values(schema: &Schema) -> Option<Vec<String>> {
 /// Whether a schema is the enum `INF`, `-INF`, `NaN` that numeric unions carry.
 fn is_special_numbers(schema: &Schema) -> bool {
     enum_values(schema).is_some_and(|values| {
-        values.iter().all(|value| matches!(value.as_str(), "INF" | "-INF" | "NaN"))
+        values
+            .iter()
+            .all(|value| matches!(value.as_str(), "INF" | "-INF" | "NaN"))
     })
 }
 
@@ -587,7 +659,6 @@ fn is_empty_nullable_object(branch: &ReferenceOr<Schema>) -> bool {
         ReferenceOr::Reference { .. } => false,
     }
 }
-
 
 /// An untyped schema's format as the typed schemas carry it; the lowering functions below
 /// recognise formats by their text, so `Unknown` serves every kind.
@@ -653,12 +724,20 @@ fn doc_lines(schema: &Schema) -> Vec<String> {
 
 /// The schema's description, one entry per line.
 fn description_lines(schema: &Schema) -> Vec<String> {
-    schema.schema_data.description.as_deref().map(split_lines).unwrap_or_default()
+    schema
+        .schema_data
+        .description
+        .as_deref()
+        .map(split_lines)
+        .unwrap_or_default()
 }
 
 /// Splits spec text into documentation lines, without trailing blanks.
 pub fn split_lines(text: &str) -> Vec<String> {
-    text.trim().lines().map(|line| line.trim_end().to_string()).collect()
+    text.trim()
+        .lines()
+        .map(|line| line.trim_end().to_string())
+        .collect()
 }
 
 /// Marks fields whose type contains the struct itself through plain (not `Vec`) fields, so the
@@ -670,7 +749,9 @@ fn box_recursive_fields(defs: &mut [TypeDef]) {
         .collect();
 
     for def in defs.iter_mut() {
-        let TypeKind::Struct(object) = &mut def.kind else { continue };
+        let TypeKind::Struct(object) = &mut def.kind else {
+            continue;
+        };
         for field in &mut object.fields {
             if let TypeRef::Named(target) = &field.ty {
                 field.boxed = reaches(&direct, target, &def.name);
