@@ -10,7 +10,10 @@ use xapi_client::{Client, Error, GetQuery, ListQuery};
 
 /// A client for the mock server with a fixed token.
 fn client_for(server: &MockServer) -> Client {
-    Client::builder(server.uri()).bearer_token("t0k").build().expect("mock server URL is valid")
+    Client::builder(server.uri())
+        .bearer_token("t0k")
+        .build()
+        .expect("mock server URL is valid")
 }
 
 /// The path and query of the only request the server received.
@@ -19,7 +22,11 @@ async fn only_request(server: &MockServer) -> (String, Option<String>, String) {
     assert_eq!(received.len(), 1, "exactly one request expected");
     let request = &received[0];
     let body = String::from_utf8(request.body.clone()).expect("JSON body is UTF-8");
-    (request.url.path().to_string(), request.url.query().map(String::from), body)
+    (
+        request.url.path().to_string(),
+        request.url.query().map(String::from),
+        body,
+    )
 }
 
 #[tokio::test]
@@ -39,14 +46,20 @@ async fn get_user_by_key_sends_the_key_and_decodes_the_user() {
         .mount(&server)
         .await;
 
-    let user: PbxUser =
-        client_for(&server).users().get_user(5, &GetQuery::default()).await.expect("user");
+    let user: PbxUser = client_for(&server)
+        .users()
+        .get_user(5, &GetQuery::default())
+        .await
+        .expect("user");
 
     assert_eq!(user.id, Some(5));
     assert_eq!(user.number.as_deref(), Some("0101"));
     assert_eq!(user.first_name, None);
     assert_eq!(user.last_name, None);
-    assert_eq!(only_request(&server).await, ("/xapi/v1/Users(5)".into(), None, String::new()));
+    assert_eq!(
+        only_request(&server).await,
+        ("/xapi/v1/Users(5)".into(), None, String::new())
+    );
 }
 
 #[tokio::test]
@@ -58,7 +71,11 @@ async fn string_keys_are_quoted_literals() {
         .await;
 
     let query = GetQuery::default().select(["Id", "Number"]);
-    client_for(&server).users().get_user_by_number("SP'7", &query).await.expect("user");
+    client_for(&server)
+        .users()
+        .get_user_by_number("SP'7", &query)
+        .await
+        .expect("user");
 
     let (path, query, _) = only_request(&server).await;
     assert_eq!(path, "/xapi/v1/Users(Number='SP''7')");
@@ -73,8 +90,14 @@ async fn function_parameters_keep_their_order_and_types() {
         .mount(&server)
         .await;
     let offset = FixedOffset::east_opt(3600).expect("valid offset");
-    let from = offset.with_ymd_and_hms(2026, 3, 1, 0, 0, 0).single().expect("valid date");
-    let to = offset.with_ymd_and_hms(2026, 3, 2, 0, 0, 0).single().expect("valid date");
+    let from = offset
+        .with_ymd_and_hms(2026, 3, 1, 0, 0, 0)
+        .single()
+        .expect("valid date");
+    let to = offset
+        .with_ymd_and_hms(2026, 3, 2, 0, 0, 0)
+        .single()
+        .expect("valid date");
 
     let page = client_for(&server)
         .report_call_log_data()
@@ -116,8 +139,15 @@ async fn patch_sends_only_the_fields_that_are_set() {
         .mount(&server)
         .await;
 
-    let update = PbxUser { first_name: Some("Ada".into()), ..PbxUser::default() };
-    client_for(&server).users().update_user(5, &update).await.expect("204");
+    let update = PbxUser {
+        first_name: Some("Ada".into()),
+        ..PbxUser::default()
+    };
+    client_for(&server)
+        .users()
+        .update_user(5, &update)
+        .await
+        .expect("204");
 
     let (_, _, body) = only_request(&server).await;
     assert_eq!(body, r#"{"FirstName":"Ada"}"#);
@@ -129,8 +159,14 @@ async fn unknown_enum_values_are_kept() {
     let unknown: PbxSyslogIntegrationType = serde_json::from_str(r#""Splunk""#).expect("kept");
 
     assert_eq!(known, PbxSyslogIntegrationType::Custom);
-    assert_eq!(unknown, PbxSyslogIntegrationType::Unrecognized("Splunk".into()));
-    assert_eq!(serde_json::to_string(&unknown).expect("writes"), r#""Splunk""#);
+    assert_eq!(
+        unknown,
+        PbxSyslogIntegrationType::Unrecognized("Splunk".into())
+    );
+    assert_eq!(
+        serde_json::to_string(&unknown).expect("writes"),
+        r#""Splunk""#
+    );
 }
 
 #[tokio::test]
@@ -141,10 +177,19 @@ async fn server_errors_carry_status_and_operation() {
         .mount(&server)
         .await;
 
-    let error = client_for(&server).users().get_user(9, &GetQuery::default()).await.unwrap_err();
+    let error = client_for(&server)
+        .users()
+        .get_user(9, &GetQuery::default())
+        .await
+        .unwrap_err();
 
     match error {
-        Error::Http { status, operation_id, odata, body } => {
+        Error::Http {
+            status,
+            operation_id,
+            odata,
+            body,
+        } => {
             assert_eq!(status.as_u16(), 404);
             assert_eq!(operation_id, "GetUser");
             assert!(odata.is_none());
