@@ -10,9 +10,9 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::Instant;
 
-use anyhow::{bail, Context, Result};
+use anyhow::{Context, Result, bail};
 
-use crate::pin::{sha256_hex, Pin};
+use crate::pin::{Pin, sha256_hex};
 
 const USAGE: &str = "usage: cargo xtask generate [--check] [--spec PATH]";
 
@@ -45,7 +45,10 @@ struct GenerateArgs {
 }
 
 fn parse_generate_args(mut args: impl Iterator<Item = String>) -> Result<GenerateArgs> {
-    let mut parsed = GenerateArgs { check: false, spec: None };
+    let mut parsed = GenerateArgs {
+        check: false,
+        spec: None,
+    };
     while let Some(arg) = args.next() {
         match arg.as_str() {
             "--check" => parsed.check = true,
@@ -99,7 +102,10 @@ fn generate(args: GenerateArgs) -> Result<()> {
         sha256,
         pinned,
     };
-    let input = xapi_generator::SpecInput { file: &spec_path.display().to_string(), text: &text };
+    let input = xapi_generator::SpecInput {
+        file: &spec_path.display().to_string(),
+        text: &text,
+    };
     let generated = xapi_generator::generate(input, &provenance)?;
 
     let src = root.join("generated-client").join("src");
@@ -148,7 +154,10 @@ mod tests {
     /// `cargo test` catches a stale generated crate, not only CI's `--check` run.
     #[test]
     fn committed_client_is_what_the_generator_produces() {
-        let result = generate(GenerateArgs { check: true, spec: None });
+        let result = generate(GenerateArgs {
+            check: true,
+            spec: None,
+        });
         assert!(result.is_ok(), "{:#}", result.unwrap_err());
     }
 
@@ -160,14 +169,27 @@ mod tests {
 
         let bad_spec = tempfile::NamedTempFile::new().expect("temporary file");
         std::fs::write(bad_spec.path(), "openapi: 3.0.4\npaths: [not, a, map]\n").unwrap();
-        let result = generate(GenerateArgs { check: false, spec: Some(bad_spec.path().into()) });
+        let result = generate(GenerateArgs {
+            check: false,
+            spec: Some(bad_spec.path().into()),
+        });
 
         let message = format!("{:#}", result.expect_err("the spec is invalid"));
-        assert!(message.contains("not an OpenAPI 3.0 document here"), "{message}");
+        assert!(
+            message.contains("not an OpenAPI 3.0 document here"),
+            "{message}"
+        );
         let after = tree::compare(&src, GENERATED_DIRS, &BTreeMap::new()).expect("readable");
         assert_eq!(before, after, "no generated file was added or removed");
-        let check = generate(GenerateArgs { check: true, spec: None });
-        assert!(check.is_ok(), "committed files unchanged: {:#}", check.unwrap_err());
+        let check = generate(GenerateArgs {
+            check: true,
+            spec: None,
+        });
+        assert!(
+            check.is_ok(),
+            "committed files unchanged: {:#}",
+            check.unwrap_err()
+        );
     }
 
     #[test]
@@ -177,9 +199,16 @@ mod tests {
         assert!(parsed.check);
         assert_eq!(parsed.spec, Some(PathBuf::from("x.yaml")));
 
-        let error = parse_generate_args(["--force".to_string()].into_iter()).err().unwrap();
-        assert_eq!(error.to_string(), format!("unknown argument `--force`\n{USAGE}"));
-        let error = parse_generate_args(["--spec".to_string()].into_iter()).err().unwrap();
+        let error = parse_generate_args(["--force".to_string()].into_iter())
+            .err()
+            .unwrap();
+        assert_eq!(
+            error.to_string(),
+            format!("unknown argument `--force`\n{USAGE}")
+        );
+        let error = parse_generate_args(["--spec".to_string()].into_iter())
+            .err()
+            .unwrap();
         assert_eq!(error.to_string(), "`--spec` needs a path");
     }
 }

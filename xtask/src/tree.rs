@@ -44,11 +44,7 @@ pub fn replace(src: &Path, dirs: &[&str], files: &BTreeMap<String, String>) -> R
 
 /// Lists the files under `dirs` that differ from `files`, with the first differing line.
 /// Line ends are normalised, so a checkout with CRLF line ends is not stale.
-pub fn compare(
-    src: &Path,
-    dirs: &[&str],
-    files: &BTreeMap<String, String>,
-) -> Result<Vec<String>> {
+pub fn compare(src: &Path, dirs: &[&str], files: &BTreeMap<String, String>) -> Result<Vec<String>> {
     let mut on_disk = BTreeMap::new();
     for dir in dirs {
         collect_files(src, &src.join(dir), &mut on_disk)?;
@@ -65,7 +61,11 @@ pub fn compare(
             }
         }
     }
-    differences.extend(on_disk.keys().map(|relative| format!("  {relative}: not generated")));
+    differences.extend(
+        on_disk
+            .keys()
+            .map(|relative| format!("  {relative}: not generated")),
+    );
     Ok(differences)
 }
 
@@ -73,7 +73,10 @@ pub fn compare(
 fn first_difference(actual: &str, expected: &str) -> Option<usize> {
     let actual: Vec<&str> = actual.lines().collect();
     let expected: Vec<&str> = expected.lines().collect();
-    let common = actual.iter().zip(&expected).position(|(a, e)| a.trim_end_matches('\r') != *e);
+    let common = actual
+        .iter()
+        .zip(&expected)
+        .position(|(a, e)| a.trim_end_matches('\r') != *e);
     match common {
         Some(index) => Some(index + 1),
         None if actual.len() != expected.len() => Some(actual.len().min(expected.len()) + 1),
@@ -86,7 +89,8 @@ fn collect_files(src: &Path, dir: &Path, out: &mut BTreeMap<String, String>) -> 
     if !dir.exists() {
         return Ok(());
     }
-    let entries = std::fs::read_dir(dir).with_context(|| format!("cannot list {}", dir.display()))?;
+    let entries =
+        std::fs::read_dir(dir).with_context(|| format!("cannot list {}", dir.display()))?;
     for entry in entries {
         let path: PathBuf = entry?.path();
         if path.is_dir() {
@@ -95,8 +99,10 @@ fn collect_files(src: &Path, dir: &Path, out: &mut BTreeMap<String, String>) -> 
             let text = std::fs::read_to_string(&path)
                 .with_context(|| format!("cannot read {}", path.display()))?;
             let relative = path.strip_prefix(src).expect("walked from src");
-            let relative: Vec<String> =
-                relative.components().map(|c| c.as_os_str().to_string_lossy().into_owned()).collect();
+            let relative: Vec<String> = relative
+                .components()
+                .map(|c| c.as_os_str().to_string_lossy().into_owned())
+                .collect();
             out.insert(relative.join("/"), text);
         }
     }
@@ -108,7 +114,10 @@ mod tests {
     use super::*;
 
     fn files(entries: &[(&str, &str)]) -> BTreeMap<String, String> {
-        entries.iter().map(|(path, text)| (path.to_string(), text.to_string())).collect()
+        entries
+            .iter()
+            .map(|(path, text)| (path.to_string(), text.to_string()))
+            .collect()
     }
 
     fn read(path: &Path) -> String {
@@ -127,14 +136,20 @@ mod tests {
 
         assert_eq!(read(&src.path().join("api/mod.rs")), "new api");
         assert_eq!(read(&src.path().join("models/user.rs")), "new model");
-        assert!(!src.path().join("api/stale.rs").exists(), "stale files are removed");
+        assert!(
+            !src.path().join("api/stale.rs").exists(),
+            "stale files are removed"
+        );
         assert_eq!(read(&src.path().join("lib.rs")), "hand-written");
         let leftovers: Vec<_> = std::fs::read_dir(src.path())
             .unwrap()
             .map(|entry| entry.unwrap().file_name().to_string_lossy().into_owned())
             .filter(|name| name.starts_with(".generate-"))
             .collect();
-        assert!(leftovers.is_empty(), "staging directory removed: {leftovers:?}");
+        assert!(
+            leftovers.is_empty(),
+            "staging directory removed: {leftovers:?}"
+        );
     }
 
     #[test]
