@@ -5,7 +5,7 @@
 //! 1. [`parse`]: text into `openapiv3` types, validated up front;
 //! 2. [`model`]: lowered into our own plain structs, where every decision is made;
 //! 3. [`emit`]: the model spelled out as tokens;
-//! 4. [`format`]: tokens into text behind a do-not-edit header.
+//! 4. [`format`](mod@format): tokens into text behind a do-not-edit header.
 //!
 //! The library does no I/O: the caller reads the spec and writes the files.
 
