@@ -8,8 +8,8 @@ use std::time::Instant;
 
 use xapi_generator::{Generated, SpecInput};
 use xapi_workspace_tests::{
-    PUBLISHED_SPECS, check_coverage, count_methods, read_spec, shared_spec_dir, summarize_spec,
-    test_provenance, workspace_root,
+    PUBLISHED_SPECS, check_coverage, count_methods, read_pinned_spec, read_spec, shared_spec_dir,
+    summarize_spec, test_provenance, workspace_root,
 };
 
 /// The versions whose generated client is compiled, spread over the published history.
@@ -349,4 +349,22 @@ fn merge_dependency(root: &Path, inherited: toml::Value, member: &toml::Value) -
         }
     }
     toml::Value::Table(merged)
+}
+
+/// Output depends on the spec alone: two runs give byte-identical files.
+#[test]
+fn generating_twice_gives_identical_files() {
+    let (pin, text) = read_pinned_spec();
+
+    let first = generate(&pin.file, &text);
+    let second = generate(&pin.file, &text);
+
+    assert_eq!(first.files.len(), second.files.len());
+    for (path, contents) in &first.files {
+        assert!(
+            second.files.get(path) == Some(contents),
+            "{path} differs between two runs"
+        );
+    }
+    assert_eq!(first.warnings, second.warnings);
 }
