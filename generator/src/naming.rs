@@ -139,7 +139,7 @@ mod tests {
             ("Pbx.ODataErrors.MainError", "PbxODataErrorsMainError"),
             (
                 "Pbx.KeyValuePair_2OfString_OnBoardConnectedParticipant",
-                "PbxKeyValuePair2OfStringOnBoardConnectedParticipant",
+                "PbxKeyValuePair2ofStringOnBoardConnectedParticipant",
             ),
             (
                 "AISettingsCreateVectorStoreRequestBody",
