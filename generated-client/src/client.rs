@@ -20,6 +20,12 @@ use crate::odata::QueryOptions;
 /// The path of the XAPI below the PBX origin.
 const API_PATH: &str = "/xapi/v1";
 
+/// The `Accept` value of calls whose response is JSON.
+pub(crate) const ACCEPT_JSON: &str = "application/json";
+
+/// The number of pages after which a paging stream stops with [`Error::Paging`] by default.
+pub const DEFAULT_MAX_PAGES: u64 = 10_000;
+
 /// The `User-Agent` of clients that this crate builds itself.
 const DEFAULT_USER_AGENT: &str = concat!("xapi-client/", env!("CARGO_PKG_VERSION"));
 
@@ -59,6 +65,7 @@ struct ClientInner {
     authorization: Option<HeaderValue>,
     user_agent: Option<HeaderValue>,
     timeout: Option<std::time::Duration>,
+    max_pages: u64,
 }
 
 impl Client {
@@ -72,6 +79,7 @@ impl Client {
             timeout: None,
             user_agent: None,
             http_client: None,
+            max_pages: DEFAULT_MAX_PAGES,
         }
     }
 
@@ -109,6 +117,16 @@ impl Client {
 
     /// Sends `request` and returns the body of a 2xx response.
     async fn execute(&self, request: Request<'_>) -> Result<Bytes> {
+        let response = self.start(request, ACCEPT_JSON).await?;
+        response.bytes().await.map_err(Error::Request)
+    }
+
+    /// Sends `request` with the given `Accept` value and returns a 2xx response, body unread.
+    pub(crate) async fn start(
+        &self,
+        request: Request<'_>,
+        accept: &'static str,
+    ) -> Result<reqwest::Response> {
         let Request {
             method,
             operation_id,
@@ -121,13 +139,35 @@ impl Client {
             operation_id,
             source,
         })?;
+
+        let url = render_url(&self.inner.base_url, &path, &query);
+        let call = Call {
+            method,
+            operation_id,
+            url,
+            accept,
+            if_match,
+            body,
+        };
+        self.send_call(call).await
+    }
+
+    /// Sends one call and turns a status outside 2xx into [`Error::Http`].
+    pub(crate) async fn send_call(&self, call: Call<'_>) -> Result<reqwest::Response> {
+        let Call {
+            method,
+            operation_id,
+            url,
+            accept,
+            if_match,
+            body,
+        } = call;
         let inner = &*self.inner;
 
-        let url = render_url(&inner.base_url, &path, &query);
         let mut builder = inner
             .http
             .request(method.to_reqwest(), url)
-            .header(ACCEPT, HeaderValue::from_static("application/json"));
+            .header(ACCEPT, HeaderValue::from_static(accept));
 
         if let Some(authorization) = &inner.authorization {
             builder = builder.header(AUTHORIZATION, authorization.clone());
@@ -151,19 +191,39 @@ impl Client {
 
         let response = builder.send().await.map_err(Error::Request)?;
         let status = response.status();
-        let body = response.bytes().await.map_err(Error::Request)?;
-
-        if !status.is_success() {
-            return Err(Error::Http {
-                status,
-                operation_id,
-                odata: ODataError::parse(&body).map(Box::new),
-                body: String::from_utf8_lossy(&body).into_owned(),
-            });
+        if status.is_success() {
+            return Ok(response);
         }
 
-        Ok(body)
+        let body = response.bytes().await.map_err(Error::Request)?;
+        Err(Error::Http {
+            status,
+            operation_id,
+            odata: ODataError::parse(&body).map(Box::new),
+            body: String::from_utf8_lossy(&body).into_owned(),
+        })
     }
+
+    /// The base URL as a parsed [`Url`], for resolving links the server sends.
+    pub(crate) fn base(&self) -> &Url {
+        &self.inner.base_url
+    }
+
+    /// The most pages one paging stream fetches before it gives up.
+    pub(crate) fn max_pages(&self) -> u64 {
+        self.inner.max_pages
+    }
+}
+
+/// One HTTP exchange with a finished URL, as [`Client::send_call`] sends it.
+pub(crate) struct Call<'a> {
+    pub(crate) method: Method,
+    pub(crate) operation_id: &'static str,
+    pub(crate) url: Url,
+    /// The `Accept` header value.
+    pub(crate) accept: &'static str,
+    pub(crate) if_match: Option<&'a str>,
+    pub(crate) body: Option<Vec<u8>>,
 }
 
 impl fmt::Debug for Client {
@@ -177,6 +237,7 @@ impl fmt::Debug for Client {
             )
             .field("timeout", &inner.timeout)
             .field("user_agent", &inner.user_agent)
+            .field("max_pages", &inner.max_pages)
             .finish_non_exhaustive()
     }
 }
@@ -189,6 +250,7 @@ pub struct ClientBuilder {
     timeout: Option<std::time::Duration>,
     user_agent: Option<String>,
     http_client: Option<reqwest::Client>,
+    max_pages: u64,
 }
 
 impl ClientBuilder {
@@ -215,6 +277,15 @@ impl ClientBuilder {
     /// The bearer token, timeout and user agent set on this builder still apply to each request.
     pub fn http_client(mut self, http_client: reqwest::Client) -> Self {
         self.http_client = Some(http_client);
+        self
+    }
+
+    /// Limits each paging stream to `max_pages` requests (default [`DEFAULT_MAX_PAGES`]).
+    ///
+    /// A stream that reaches the limit ends with [`Error::Paging`], which guards against a
+    /// server that never reports its last page.
+    pub fn max_pages(mut self, max_pages: u64) -> Self {
+        self.max_pages = max_pages;
         self
     }
 
@@ -265,6 +336,7 @@ impl ClientBuilder {
             authorization,
             user_agent,
             timeout: self.timeout,
+            max_pages: self.max_pages,
         };
         Ok(Client {
             inner: Arc::new(inner),
@@ -283,6 +355,7 @@ impl fmt::Debug for ClientBuilder {
             .field("timeout", &self.timeout)
             .field("user_agent", &self.user_agent)
             .field("http_client", &self.http_client.as_ref().map(|_| ".."))
+            .field("max_pages", &self.max_pages)
             .finish()
     }
 }
@@ -356,6 +429,11 @@ impl<'a> Request<'a> {
         }
     }
 
+    /// The operation id that names this call in errors.
+    pub fn operation_id(&self) -> &'static str {
+        self.operation_id
+    }
+
     /// Adds the OData query options that are set in `options`.
     pub fn query(mut self, options: &impl QueryOptions) -> Self {
         options.append_to(&mut self.query);
@@ -403,7 +481,7 @@ fn parse_base_url(text: &str) -> Result<Url> {
 }
 
 /// Appends an encoded `path` and the query pairs to the base URL.
-fn render_url(base_url: &Url, path: &str, query: &[(&'static str, String)]) -> Url {
+pub(crate) fn render_url(base_url: &Url, path: &str, query: &[(&'static str, String)]) -> Url {
     let mut url = base_url.clone();
 
     // NB: `set_path` keeps `%XX` and OData's `'(),=` as they are but escapes `?` and `#`, so a
@@ -424,7 +502,10 @@ fn render_url(base_url: &Url, path: &str, query: &[(&'static str, String)]) -> U
 }
 
 /// Decodes a response body, reporting the JSON path of the first value that does not fit.
-fn decode_json<T: DeserializeOwned>(operation_id: &'static str, body: &[u8]) -> Result<T> {
+pub(crate) fn decode_json<T: DeserializeOwned>(
+    operation_id: &'static str,
+    body: &[u8],
+) -> Result<T> {
     // A success without a body (`204 No Content`) reads as `null`, which an operation whose
     // result the spec marks nullable decodes as `None`; any other type reports the mismatch.
     let body = if body.iter().all(u8::is_ascii_whitespace) {
@@ -461,8 +542,10 @@ fn render_decode_error(
 
 #[cfg(test)]
 mod tests {
+    use percent_encoding::percent_decode_str;
+
     use super::*;
-    use crate::odata::{GetQuery, ListQuery};
+    use crate::odata::{GetQuery, ListQuery, Literal};
 
     fn base() -> Url {
         parse_base_url("https://pbx.example.com").unwrap()
@@ -530,6 +613,64 @@ mod tests {
         assert_eq!(
             url.query(),
             Some("$select=Id,Number&$filter=Number%20eq%20%27a%2Bb%26c%27")
+        );
+    }
+
+    proptest::proptest! {
+        /// A key literal stays inside its path segment and reads back as the same value.
+        #[test]
+        fn a_key_literal_never_changes_the_url_structure(value in proptest::prelude::any::<String>()) {
+            let path = format!("/Users(Number={})/Pbx.Foo()", Literal(value.as_str()));
+            let url = render_url(&base(), &path, &[]);
+
+            proptest::prop_assert_eq!(url.query(), None);
+            proptest::prop_assert_eq!(url.fragment(), None);
+            let segments: Vec<&str> = url.path_segments().unwrap().collect();
+            proptest::prop_assert_eq!(segments.len(), 4);
+            proptest::prop_assert_eq!(segments[3], "Pbx.Foo()");
+
+            let key = segments[2]
+                .strip_prefix("Users(Number=")
+                .and_then(|rest| rest.strip_suffix(')'))
+                .unwrap();
+            let decoded = percent_decode_str(key).decode_utf8().unwrap();
+            let inner = &decoded[1..decoded.len() - 1];
+            proptest::prop_assert_eq!(inner.replace("''", "'"), value);
+        }
+
+        /// A filter value stays inside the one `$filter` pair and reads back unchanged.
+        #[test]
+        fn a_filter_value_never_adds_a_query_pair(value in proptest::prelude::any::<String>()) {
+            let filter = crate::Filter::eq("Name", value.as_str());
+            let mut query = Vec::new();
+            ListQuery::default().filter(filter.clone()).append_to(&mut query);
+            let url = render_url(&base(), "/Users", &query);
+
+            let text = url.query().unwrap();
+            proptest::prop_assert_eq!(text.split('&').count(), 1);
+            proptest::prop_assert!(!text.contains('+') && !text.contains(' '));
+            let encoded = text.strip_prefix("$filter=").unwrap();
+            let decoded = percent_decode_str(encoded).decode_utf8().unwrap();
+            proptest::prop_assert_eq!(decoded, filter.to_string());
+        }
+    }
+
+    #[test]
+    fn encodes_a_filter_in_the_query() {
+        let offset = chrono::DateTime::parse_from_rfc3339("2026-03-01T08:00:00+01:00").unwrap();
+        let filter =
+            crate::Filter::ge("Start", offset).and(crate::Filter::contains("Name", "a b'c"));
+        let mut query = Vec::new();
+        ListQuery::default().filter(filter).append_to(&mut query);
+
+        let url = render_url(&base(), "/Users", &query);
+
+        assert_eq!(
+            url.query(),
+            Some(concat!(
+                "$filter=Start%20ge%202026-03-01T08:00:00%2B01:00",
+                "%20and%20contains(Name,%27a%20b%27%27c%27)"
+            ))
         );
     }
 

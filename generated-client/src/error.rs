@@ -54,6 +54,29 @@ pub enum Error {
         source: serde_json::Error,
     },
 
+    /// A paging stream stopped before the end of the collection.
+    ///
+    /// It reports a server that keeps sending pages: a `@odata.nextLink` that was already
+    /// followed, more pages than [`ClientBuilder::max_pages`](crate::ClientBuilder::max_pages)
+    /// allows, or a next link on another origin, which is never sent the token.
+    #[error("paging through {operation_id} stopped: {reason}")]
+    Paging {
+        /// The OpenAPI operation id of the collection being paged through.
+        operation_id: &'static str,
+        /// Why paging stopped.
+        reason: String,
+    },
+
+    /// A downloaded body could not be written to its destination.
+    #[error("cannot write the download of {operation_id}")]
+    Write {
+        /// The OpenAPI operation id of the download.
+        operation_id: &'static str,
+        /// The underlying I/O error.
+        #[source]
+        source: std::io::Error,
+    },
+
     /// The request could not be sent or the response could not be read.
     #[error("http transport failed")]
     Request(#[source] reqwest::Error),
