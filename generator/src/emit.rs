@@ -65,6 +65,10 @@ pub fn emit_type_ref(ty: &TypeRef) -> TokenStream {
             let name = format_ident!("{}", name);
             quote!(crate::models::#name)
         }
+        TypeRef::Flags(name) => {
+            let name = format_ident!("{}", name);
+            quote!(crate::Flags<crate::models::#name>)
+        }
         TypeRef::Vec(item) => {
             let item = emit_type_ref(item);
             quote!(::std::vec::Vec<#item>)
@@ -80,10 +84,21 @@ pub fn emit_type_ref(ty: &TypeRef) -> TokenStream {
 pub fn doc_type_ref(ty: &TypeRef) -> String {
     match ty {
         TypeRef::Named(name) => format!("[`{name}`](crate::models::{name})"),
+        TypeRef::Flags(name) => format!("a set of [`{name}`](crate::models::{name})"),
         TypeRef::Vec(item) => format!("a list of {}", doc_type_ref(item)),
         other => {
+            // Full paths keep generated code unambiguous; docs read better without them.
             let spelled = emit_type_ref(other).to_string().replace(' ', "");
-            format!("`{spelled}`")
+            let short = [
+                "::std::string::",
+                "::std::vec::",
+                "::chrono::",
+                "::uuid::",
+                "crate::",
+            ]
+            .iter()
+            .fold(spelled, |text, prefix| text.replace(prefix, ""));
+            format!("`{short}`")
         }
     }
 }

@@ -18,6 +18,15 @@ pub enum Error {
         reason: String,
     },
 
+    /// The corrections file is not YAML or has entries the generator does not know.
+    #[error("{file}: not a valid corrections file: {reason}")]
+    BadCorrections {
+        /// The corrections file as the caller named it.
+        file: String,
+        /// What is wrong, with the place.
+        reason: String,
+    },
+
     /// The document is YAML but breaks the rules the generator relies on.
     #[error("{file}: {} problem(s) in the spec\n{}", problems.len(), ProblemList(problems))]
     Invalid {

@@ -9,6 +9,7 @@
 //!
 //! The library does no I/O: the caller reads the spec and writes the files.
 
+pub mod corrections;
 pub mod emit;
 pub mod error;
 pub mod format;
@@ -18,6 +19,7 @@ pub mod parse;
 
 use std::collections::BTreeMap;
 
+pub use corrections::Corrections;
 pub use error::{Error, Problem};
 pub use format::Provenance;
 
@@ -27,6 +29,17 @@ pub struct SpecInput<'a> {
     /// How to name the file in messages (a path or file name).
     pub file: &'a str,
     /// The spec's text, YAML or JSON.
+    pub text: &'a str,
+    /// The reviewed corrections to apply, if any (`spec/corrections.yaml`).
+    pub corrections: Option<Source<'a>>,
+}
+
+/// A named text, such as the corrections file.
+#[derive(Debug, Clone, Copy)]
+pub struct Source<'a> {
+    /// How to name the file in messages.
+    pub file: &'a str,
+    /// Its text.
     pub text: &'a str,
 }
 
@@ -46,8 +59,12 @@ pub struct Generated {
 /// Runs all four stages on one spec.
 pub fn generate(input: SpecInput<'_>, provenance: &Provenance) -> Result<Generated, Error> {
     let spec = parse::parse_spec(input.file, input.text)?;
+    let corrections = match input.corrections {
+        Some(source) => corrections::parse_corrections(source.file, source.text)?,
+        None => Corrections::default(),
+    };
 
-    let model = model::lower(&spec).map_err(|problems| Error::Invalid {
+    let model = model::lower(&spec, &corrections).map_err(|problems| Error::Invalid {
         file: input.file.to_string(),
         problems,
     })?;

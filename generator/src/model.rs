@@ -4,10 +4,12 @@
 //! which runtime query options an operation takes. The emit stage only spells these out.
 
 mod operations;
+mod shapes;
 mod types;
 
 use openapiv3::OpenAPI;
 
+use crate::corrections::Corrections;
 use crate::error::Problem;
 
 pub use operations::lower_operations;
@@ -60,6 +62,9 @@ pub struct StructDef {
     pub additional: Option<String>,
     /// Whether every field may be left out, so that `Default` builds an empty value.
     pub all_optional: bool,
+    /// Whether this is the body of an update (`PATCH`): every field is a `Patch` that tells
+    /// apart "leave unchanged", "clear" and "set".
+    pub patch: bool,
 }
 
 /// One struct field.
@@ -132,6 +137,8 @@ pub enum TypeRef {
     Number(Float),
     /// A generated type, by Rust name.
     Named(String),
+    /// A set of members of a flags enum (`x-ms-enum-flags`), written `"A, B"`.
+    Flags(String),
     /// A list.
     Vec(Box<TypeRef>),
     /// Any JSON value; the spec says nothing about it.
@@ -179,6 +186,9 @@ pub struct Operation {
     pub params: Vec<PathParam>,
     /// The OData query options the operation accepts, if any.
     pub query: Option<Query>,
+    /// The name of the sibling method that streams every item of a paged collection, when the
+    /// operation returns one and takes `$top`/`$skip`.
+    pub stream: Option<String>,
     /// The name of the optional `If-Match` argument, when the operation takes one.
     pub if_match: Option<String>,
     /// The request body, if any.
@@ -276,6 +286,13 @@ pub struct Body {
 pub enum Response {
     /// Nothing (`204 No Content`, or no schema).
     Empty,
+    /// One page of an OData collection (`value`, `@odata.count`, `@odata.nextLink`).
+    Page {
+        /// The type of one item.
+        item: TypeRef,
+    },
+    /// A file: the body is streamed as bytes with its content type and file name.
+    Download,
     /// A JSON body of this type, `null` (or no body) when `nullable`.
     Json {
         /// The type of a present value.
@@ -285,11 +302,11 @@ pub enum Response {
     },
 }
 
-/// Lowers a parsed spec into the model.
-pub fn lower(spec: &OpenAPI) -> Result<ApiModel, Vec<Problem>> {
+/// Lowers a parsed spec into the model, applying the reviewed corrections.
+pub fn lower(spec: &OpenAPI, corrections: &Corrections) -> Result<ApiModel, Vec<Problem>> {
     let mut types = TypeLowering::new(spec);
     types.lower_components();
-    let tags = lower_operations(spec, &mut types);
+    let tags = lower_operations(spec, corrections, &mut types);
 
     let (types, mut warnings, problems) = types.finish();
     if !problems.is_empty() {

@@ -102,9 +102,17 @@ fn generate(args: GenerateArgs) -> Result<()> {
         sha256,
         pinned,
     };
+    let corrections_path = root.join("spec").join("corrections.yaml");
+    let corrections = std::fs::read_to_string(&corrections_path)
+        .with_context(|| format!("cannot read {}", corrections_path.display()))?;
+    let corrections_file = corrections_path.display().to_string();
     let input = xapi_generator::SpecInput {
         file: &spec_path.display().to_string(),
         text: &text,
+        corrections: Some(xapi_generator::Source {
+            file: &corrections_file,
+            text: &corrections,
+        }),
     };
     let generated = xapi_generator::generate(input, &provenance)?;
 

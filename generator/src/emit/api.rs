@@ -80,24 +80,7 @@ fn emit_operation(operation: &Operation) -> TokenStream {
     let doc = emit_operation_doc(operation);
     let deprecated = operation.deprecated.then(|| quote!(#[deprecated]));
 
-    let mut arguments = Vec::new();
-    for param in &operation.params {
-        let name = format_ident!("{}", param.name);
-        let ty = match &param.ty {
-            TypeRef::String => quote!(&str),
-            other => emit_type_ref(other),
-        };
-        arguments.push(quote!(#name: #ty));
-    }
-    if let Some(query) = &operation.query {
-        let name = format_ident!("{}", query.name);
-        let ty = match query.options {
-            QueryOptions::List => quote!(crate::odata::ListQuery),
-            QueryOptions::Page => quote!(crate::odata::PageQuery),
-            QueryOptions::Get => quote!(crate::odata::GetQuery),
-        };
-        arguments.push(quote!(#name: &#ty));
-    }
+    let mut arguments = emit_path_and_query_arguments(operation);
     if let Some(if_match) = &operation.if_match {
         let name = format_ident!("{}", if_match);
         arguments.push(quote!(#name: ::std::option::Option<&str>));
@@ -119,6 +102,11 @@ fn emit_operation(operation: &Operation) -> TokenStream {
     let request = emit_request(operation);
     let (output, send) = match &operation.response {
         Response::Empty => (quote!(()), quote!(send_empty)),
+        Response::Page { item } => {
+            let item = emit_type_ref(item);
+            (quote!(crate::Page<#item>), quote!(send_json))
+        }
+        Response::Download => (quote!(crate::Download), quote!(send_download)),
         Response::Json {
             ty,
             nullable: false,
@@ -129,6 +117,8 @@ fn emit_operation(operation: &Operation) -> TokenStream {
         }
     };
 
+    let stream = emit_stream(operation);
+
     quote! {
         #doc
         #deprecated
@@ -136,7 +126,71 @@ fn emit_operation(operation: &Operation) -> TokenStream {
         pub async fn #method(&self, #(#arguments),*) -> crate::Result<#output> {
             self.client.#send(#request).await
         }
+
+        #stream
     }
+}
+
+/// The arguments for path parameters and query options, which a stream method shares with its
+/// operation.
+fn emit_path_and_query_arguments(operation: &Operation) -> Vec<TokenStream> {
+    let mut arguments = Vec::new();
+    for param in &operation.params {
+        let name = format_ident!("{}", param.name);
+        let ty = match &param.ty {
+            TypeRef::String => quote!(&str),
+            other => emit_type_ref(other),
+        };
+        arguments.push(quote!(#name: #ty));
+    }
+    if let Some(query) = &operation.query {
+        let name = format_ident!("{}", query.name);
+        let ty = match query.options {
+            QueryOptions::List => quote!(crate::odata::ListQuery),
+            QueryOptions::Page => quote!(crate::odata::PageQuery),
+            QueryOptions::Get => quote!(crate::odata::GetQuery),
+        };
+        arguments.push(quote!(#name: &#ty));
+    }
+    arguments
+}
+
+/// The sibling of a paged operation that streams every item, page after page.
+fn emit_stream(operation: &Operation) -> Option<TokenStream> {
+    let stream = format_ident!("{}", operation.stream.as_ref()?);
+    let (Response::Page { item }, Some(query)) = (&operation.response, &operation.query) else {
+        return None;
+    };
+    let item = emit_type_ref(item);
+    let query = format_ident!("{}", query.name);
+    let arguments = emit_path_and_query_arguments(operation);
+    let many_arguments = (arguments.len() + 1 > CLIPPY_MAX_ARGUMENTS)
+        .then(|| quote!(#[allow(clippy::too_many_arguments, reason = "one per spec parameter")]));
+    let id = &operation.id;
+    let path = emit_path(operation);
+    let doc = emit_doc(&[
+        format!(
+            "Streams every item of [`{}`](Self::{}), following `@odata.nextLink` or paging \
+             with `$top`/`$skip`.",
+            operation.method_name, operation.method_name
+        ),
+        String::new(),
+        format!(
+            "`{} {}`",
+            operation.http_method.as_str(),
+            operation.path_template
+        ),
+    ]);
+    let deprecated = operation.deprecated.then(|| quote!(#[deprecated]));
+
+    Some(quote! {
+        #doc
+        #deprecated
+        #many_arguments
+        pub fn #stream(&self, #(#arguments),*) -> crate::ItemStream<#item> {
+            self.client.paginate(#id, #path, #query)
+        }
+    })
 }
 
 /// The `Request` value: method, operation id, path, then the optional parts.
@@ -212,6 +266,15 @@ fn emit_operation_doc(operation: &Operation) -> TokenStream {
     lines.push(String::new());
     lines.push(match &operation.response {
         Response::Empty => "Returns nothing on success.".to_string(),
+        Response::Page { item } => {
+            format!(
+                "Returns one [`Page`](crate::Page) of {} items.",
+                doc_type_ref(item)
+            )
+        }
+        Response::Download => {
+            "Returns the file as a streamed [`Download`](crate::Download).".to_string()
+        }
         Response::Json {
             ty,
             nullable: false,

@@ -51,7 +51,12 @@ fn type_doc(def: &TypeDef) -> TokenStream {
     if !def.doc.is_empty() {
         lines.push(String::new());
     }
-    lines.push(format!("Schema `{}`.", def.origin));
+    let is_update = matches!(&def.kind, TypeKind::Struct(object) if object.patch);
+    lines.push(if is_update {
+        format!("Update body for schema `{}`.", def.origin)
+    } else {
+        format!("Schema `{}`.", def.origin)
+    });
     let origin = emit_doc(&lines);
     quote!(#spec_doc #origin)
 }
@@ -60,7 +65,15 @@ fn emit_struct(def: &TypeDef, object: &StructDef) -> TokenStream {
     let name = format_ident!("{}", def.name);
     let doc = type_doc(def);
     let default = object.all_optional.then(|| quote!(Default,));
-    let fields = object.fields.iter().map(emit_field);
+    // Update bodies are only ever sent.
+    let deserialize = (!object.patch).then(|| quote!(::serde::Deserialize));
+    let fields = object.fields.iter().map(|field| {
+        if object.patch {
+            emit_patch_field(field)
+        } else {
+            emit_field(field)
+        }
+    });
     let additional = object.additional.as_ref().map(|field| {
         let field = format_ident!("{}", field);
         quote! {
@@ -71,7 +84,7 @@ fn emit_struct(def: &TypeDef, object: &StructDef) -> TokenStream {
     });
     quote! {
         #doc
-        #[derive(Debug, Clone, PartialEq, #default ::serde::Serialize, ::serde::Deserialize)]
+        #[derive(Debug, Clone, PartialEq, #default ::serde::Serialize, #deserialize)]
         pub struct #name {
             #(#fields)*
             #additional
@@ -114,6 +127,22 @@ fn emit_field(field: &Field) -> TokenStream {
             #attribute
             pub #name: #ty,
         }
+    }
+}
+
+/// A field of an update body: sent only when the caller changed it.
+fn emit_patch_field(field: &Field) -> TokenStream {
+    let name = format_ident!("{}", field.name);
+    let doc = emit_spec_doc(&field.doc);
+    let ty = emit_type_ref(&field.ty);
+    let rename = (field.name != field.wire).then(|| {
+        let wire = &field.wire;
+        quote!(rename = #wire,)
+    });
+    quote! {
+        #doc
+        #[serde(#rename skip_serializing_if = "crate::Patch::is_unchanged")]
+        pub #name: crate::Patch<#ty>,
     }
 }
 

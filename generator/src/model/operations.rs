@@ -1,13 +1,14 @@
 //! Lowering operations: paths, parameters, bodies and responses into [`Operation`]s, grouped
 //! into [`Tag`]s.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use openapiv3::{
     OpenAPI, Parameter, ParameterSchemaOrContent, PathItem, ReferenceOr, RequestBody,
     Response as SpecResponse, StatusCode,
 };
 
+use crate::corrections::Corrections;
 use crate::error::Problem;
 use crate::model::types::{SchemaRef, TypeLowering, split_lines};
 use crate::model::{
@@ -49,8 +50,13 @@ const QUERY_OPTION_SETS: &[(QueryOptions, &[&str])] = &[
 
 /// Lowers every operation and groups them by their first tag. Problems are recorded in
 /// `types`, beside those of the schemas.
-pub fn lower_operations<'s>(spec: &'s OpenAPI, types: &mut TypeLowering<'s>) -> Vec<Tag> {
+pub fn lower_operations<'s>(
+    spec: &'s OpenAPI,
+    corrections: &Corrections,
+    types: &mut TypeLowering<'s>,
+) -> Vec<Tag> {
     let mut tags: BTreeMap<String, Tag> = BTreeMap::new();
+    let mut seen_ids = BTreeSet::new();
     let mut tag_modules = NameRegistry::with_reserved(CLIENT_METHODS, "a method of `Client`");
     let mut tag_types = NameRegistry::with_reserved(TAG_MODULE_IMPORTS, "an import of tag modules");
     let mut method_names: BTreeMap<String, NameRegistry> = BTreeMap::new();
@@ -67,7 +73,9 @@ pub fn lower_operations<'s>(spec: &'s OpenAPI, types: &mut TypeLowering<'s>) -> 
 
         for (method, spec_operation) in item.iter() {
             let pointer = operation_pointer(path, method);
-            let Some(operation) = lower_operation(spec, types, path, item, method, &pointer) else {
+            seen_ids.extend(spec_operation.operation_id.clone());
+            let lowered = lower_operation(spec, corrections, types, path, item, method, &pointer);
+            let Some(mut operation) = lowered else {
                 continue;
             };
 
@@ -101,9 +109,25 @@ pub fn lower_operations<'s>(spec: &'s OpenAPI, types: &mut TypeLowering<'s>) -> 
                 types.problem(collision.into());
                 continue;
             }
+            if let Some(stream) = &operation.stream {
+                let place = format!("operation {} (stream of all items)", operation.id);
+                if let Err(collision) = registry.claim(stream, &place) {
+                    types.problem(collision.into());
+                    operation.stream = None;
+                }
+            }
             if let Some(tag) = tags.get_mut(tag_wire) {
                 tag.operations.push(operation);
             }
+        }
+    }
+
+    for (place, id) in corrections.named_operations() {
+        // An older spec may lack an operation the pinned one has, so this only warns.
+        if !seen_ids.contains(id) {
+            types.warn(format!(
+                "corrections {place}: no operation `{id}` in this spec"
+            ));
         }
     }
 
@@ -119,6 +143,7 @@ pub fn lower_operations<'s>(spec: &'s OpenAPI, types: &mut TypeLowering<'s>) -> 
 /// Lowers one operation, or records why it cannot be and returns `None`.
 fn lower_operation<'s>(
     spec: &'s OpenAPI,
+    corrections: &Corrections,
     types: &mut TypeLowering<'s>,
     path: &str,
     item: &'s PathItem,
@@ -192,14 +217,28 @@ fn lower_operation<'s>(
         Some(body) => {
             let place = format!("{pointer}/requestBody");
             let (ty, _) = lower_request_body(spec, body, &place, &hint, types)?;
-            Some(Body {
-                name: arguments.claim_free("body", "the request body"),
-                ty,
-            })
+            let ty = match (http_method, &ty) {
+                // An update sends only what the caller changed (field case C06).
+                (HttpMethod::Patch, TypeRef::Named(name)) => {
+                    types.update_type(name).map_or(ty, TypeRef::Named)
+                }
+                _ => ty,
+            };
+            let name = arguments.claim_free("body", "the request body");
+            Some(Body { name, ty })
         }
         None => None,
     };
+
     let response = lower_response(spec, &operation.responses, pointer, &id, types)?;
+    let response = shape_response(response, http_method, &id, corrections, types);
+    let method_name = value_name(&id);
+    let paged = matches!(
+        query.as_ref().map(|query| query.options),
+        Some(QueryOptions::List | QueryOptions::Page)
+    );
+    let stream = (paged && matches!(response, Response::Page { .. }))
+        .then(|| format!("{method_name}_stream"));
 
     let mut doc = Vec::new();
     doc.extend(
@@ -215,13 +254,14 @@ fn lower_operation<'s>(
     }
 
     Some(Operation {
-        method_name: value_name(&id),
+        method_name,
         id,
         http_method,
         path_template: path.to_string(),
         path: path_parts,
         params,
         query,
+        stream,
         if_match,
         body,
         response,
@@ -440,6 +480,47 @@ fn json_content<'s>(
             None
         }
     }
+}
+
+/// Gives a JSON response its OData shape: a file, a page of a collection, or an entity that
+/// carries its ETag.
+fn shape_response(
+    response: Response,
+    http_method: HttpMethod,
+    id: &str,
+    corrections: &Corrections,
+    types: &mut TypeLowering<'_>,
+) -> Response {
+    let Response::Json { ty, nullable } = response else {
+        return response;
+    };
+    let opaque = matches!(&ty, TypeRef::Named(name) if types.is_opaque(name));
+
+    // Files are declared as JSON (field case C11): a GET named Download*/Export*, or a GET
+    // whose answer the spec leaves empty, streams bytes. An action answering an empty object
+    // carries nothing we know of, so its body is ignored.
+    let by_rule = http_method == HttpMethod::Get
+        && (id.starts_with("Download") || id.starts_with("Export") || opaque);
+    let listed = |list: &[String]| list.iter().any(|listed| listed == id);
+    if listed(&corrections.downloads.add) || (by_rule && !listed(&corrections.downloads.remove)) {
+        return Response::Download;
+    }
+    if opaque {
+        return Response::Empty;
+    }
+
+    if let TypeRef::Named(name) = &ty
+        && let Some(item) = types.collection_item(name)
+    {
+        types.mark_entity(&item);
+        return Response::Page { item };
+    }
+    // What a GET reads may be an entity, which the PBX sends with its ETag; the field is
+    // optional, so a complex value without one reads the same.
+    if http_method == HttpMethod::Get {
+        types.mark_entity(&ty);
+    }
+    Response::Json { ty, nullable }
 }
 
 /// What the first success response carries.

@@ -88,7 +88,11 @@ pub struct TypeLowering<'s> {
     inline_names: BTreeMap<String, String>,
     type_names: NameRegistry,
     module_names: NameRegistry,
-    defs: Vec<TypeDef>,
+    pub(super) defs: Vec<TypeDef>,
+    /// Types that OData serves as entities, which carry an `@odata.etag`.
+    pub(super) entities: BTreeSet<String>,
+    /// The update (`PATCH` body) type of each struct that has one, by struct name.
+    pub(super) update_types: BTreeMap<String, String>,
     warnings: Vec<String>,
     problems: Vec<Problem>,
 }
@@ -103,6 +107,8 @@ impl<'s> TypeLowering<'s> {
             type_names: NameRegistry::default(),
             module_names: NameRegistry::default(),
             defs: Vec::new(),
+            entities: BTreeSet::new(),
+            update_types: BTreeMap::new(),
             warnings: Vec::new(),
             problems: Vec::new(),
         }
@@ -325,7 +331,13 @@ impl<'s> TypeLowering<'s> {
         self.push_def(name, origin.to_string(), doc, kind);
     }
 
-    fn push_def(&mut self, name: String, origin: String, doc: Vec<String>, kind: TypeKind) {
+    pub(super) fn push_def(
+        &mut self,
+        name: String,
+        origin: String,
+        doc: Vec<String>,
+        kind: TypeKind,
+    ) {
         let module = value_name(&name);
         if let Err(collision) = self.module_names.claim(&module, &origin) {
             self.problems.push(collision.into());
@@ -377,13 +389,7 @@ impl<'s> TypeLowering<'s> {
             }
         }
 
-        let flags = schema
-            .schema_data
-            .extensions
-            .get("x-ms-enum-flags")
-            .and_then(|flags| flags.get("isFlags"))
-            .and_then(|is_flags| is_flags.as_bool())
-            .unwrap_or(false);
+        let flags = is_flags_enum(schema);
         TypeKind::Enum(EnumDef {
             variants,
             flags,
@@ -433,6 +439,7 @@ impl<'s> TypeLowering<'s> {
             fields,
             additional,
             all_optional,
+            patch: false,
         })
     }
 
@@ -524,6 +531,9 @@ impl<'s> TypeLowering<'s> {
     /// The Rust name of a component, or a problem if the component does not exist.
     fn component_ref(&mut self, name: &str, place: &str) -> TypeRef {
         match self.component_names.get(name) {
+            Some(rust) if self.component(name).is_some_and(is_flags_enum) => {
+                TypeRef::Flags(rust.clone())
+            }
             Some(rust) => TypeRef::Named(rust.clone()),
             // Dangling references are reported by the parse stage, and a schema whose name
             // collided by the registry, so neither needs a second message here.
@@ -563,7 +573,7 @@ impl<'s> TypeLowering<'s> {
     }
 
     /// Claims a type name and its module name, recording a problem on collision.
-    fn claim_type_name(&mut self, name: &str, place: &str) -> Option<String> {
+    pub(super) fn claim_type_name(&mut self, name: &str, place: &str) -> Option<String> {
         match self.type_names.claim(name, place) {
             Ok(()) => Some(name.to_string()),
             Err(collision) => {
@@ -581,6 +591,11 @@ impl<'s> TypeLowering<'s> {
         });
     }
 
+    /// Records something the maintainer should know but that does not stop generation.
+    pub fn warn(&mut self, warning: String) {
+        self.warnings.push(warning);
+    }
+
     /// Records a problem found while lowering something else (an operation).
     pub fn problem(&mut self, problem: Problem) {
         self.problems.push(problem);
@@ -588,6 +603,7 @@ impl<'s> TypeLowering<'s> {
 
     /// Boxes self-containing fields, sorts the types, and hands back what was gathered.
     pub fn finish(mut self) -> (Vec<TypeDef>, Vec<String>, Vec<Problem>) {
+        self.add_etag_fields();
         box_recursive_fields(&mut self.defs);
         self.defs.sort_by(|a, b| a.name.cmp(&b.name));
         (self.defs, self.warnings, self.problems)
@@ -608,6 +624,17 @@ fn single_reference<'s>(
         [only] if !has_own_properties => Some(SchemaRef::of(only)),
         _ => None,
     }
+}
+
+/// Whether an enum schema is marked `x-ms-enum-flags: {isFlags: true}`.
+fn is_flags_enum(schema: &Schema) -> bool {
+    schema
+        .schema_data
+        .extensions
+        .get("x-ms-enum-flags")
+        .and_then(|flags| flags.get("isFlags"))
+        .and_then(|is_flags| is_flags.as_bool())
+        .unwrap_or(false)
 }
 
 /// Whether a schema lowers to a struct.

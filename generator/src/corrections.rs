@@ -1,0 +1,50 @@
+//! Reviewed corrections to the published spec, read from `spec/corrections.yaml`.
+//!
+//! The spec is wrong in places the generator cannot see by rule. Each correction names an
+//! operationId; one that names no operation of the spec is an error, so a stale entry does
+//! not linger after 3CX renames an operation.
+
+use serde::Deserialize;
+
+use crate::error::Error;
+
+/// Everything the corrections file can say.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Corrections {
+    /// Which operations answer with a file.
+    #[serde(default)]
+    pub downloads: DownloadCorrections,
+}
+
+/// Exceptions to the download rule (a `GET` named `Download*` or `Export*`, or a `GET` whose
+/// answer the spec leaves as an empty object).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DownloadCorrections {
+    /// Operations that answer with a file although the rule does not say so.
+    #[serde(default)]
+    pub add: Vec<String>,
+    /// Operations the rule catches that answer with JSON after all.
+    #[serde(default)]
+    pub remove: Vec<String>,
+}
+
+impl Corrections {
+    /// Every operationId the corrections name, with where it is named.
+    pub fn named_operations(&self) -> impl Iterator<Item = (String, &str)> {
+        let added = self.downloads.add.iter().enumerate();
+        let removed = self.downloads.remove.iter().enumerate();
+        added
+            .map(|(index, id)| (format!("downloads.add[{index}]"), id.as_str()))
+            .chain(removed.map(|(index, id)| (format!("downloads.remove[{index}]"), id.as_str())))
+    }
+}
+
+/// Parses the corrections file's text.
+pub fn parse_corrections(file: &str, text: &str) -> Result<Corrections, Error> {
+    serde_yaml::from_str(text).map_err(|error| Error::BadCorrections {
+        file: file.to_string(),
+        reason: error.to_string(),
+    })
+}
