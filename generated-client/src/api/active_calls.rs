@@ -20,13 +20,10 @@ impl ActiveCalls<'_> {
     ///
     /// `POST /ActiveCalls({Id})/Pbx.DropCall` (operation `DropCall`)
     ///
-    /// Returns [`PbxIActionResult`](crate::models::PbxIActionResult).
-    pub async fn drop_call(
-        &self,
-        id: i32,
-    ) -> crate::Result<crate::models::PbxIActionResult> {
+    /// Returns nothing on success.
+    pub async fn drop_call(&self, id: i32) -> crate::Result<()> {
         self.client
-            .send_json(
+            .send_empty(
                 crate::client::Request::new(
                     crate::client::Method::Post,
                     "DropCall",
@@ -39,11 +36,11 @@ impl ActiveCalls<'_> {
     ///
     /// `GET /ActiveCalls` (operation `ListActiveCall`)
     ///
-    /// Returns [`PbxActiveCallCollectionResponse`](crate::models::PbxActiveCallCollectionResponse).
+    /// Returns one [`Page`](crate::Page) of [`PbxActiveCall`](crate::models::PbxActiveCall) items.
     pub async fn list_active_call(
         &self,
         query: &crate::odata::ListQuery,
-    ) -> crate::Result<crate::models::PbxActiveCallCollectionResponse> {
+    ) -> crate::Result<crate::Page<crate::models::PbxActiveCall>> {
         self.client
             .send_json(
                 crate::client::Request::new(
@@ -54,5 +51,19 @@ impl ActiveCalls<'_> {
                     .query(query),
             )
             .await
+    }
+    /// Streams every item of [`list_active_call`](Self::list_active_call), following `@odata.nextLink` or paging with `$top`/`$skip`.
+    ///
+    /// `GET /ActiveCalls`
+    pub fn list_active_call_stream(
+        &self,
+        query: &crate::odata::ListQuery,
+    ) -> crate::ItemStream<crate::models::PbxActiveCall> {
+        self.client
+            .paginate(
+                "ListActiveCall",
+                ::std::string::String::from("/ActiveCalls"),
+                query,
+            )
     }
 }

@@ -38,7 +38,7 @@ impl ActivityLog<'_> {
     ///
     /// `GET /ActivityLog/Pbx.GetLogs(startDate={startDate},endDate={endDate},extension={extension},call={call},severity={severity})` (operation `GetLogs`)
     ///
-    /// Returns [`GetLogsResponse`](crate::models::GetLogsResponse).
+    /// Returns one [`Page`](crate::Page) of [`PbxActivityLogEvent`](crate::models::PbxActivityLogEvent) items.
     pub async fn get_logs(
         &self,
         start_date: ::chrono::DateTime<::chrono::FixedOffset>,
@@ -47,7 +47,7 @@ impl ActivityLog<'_> {
         call: &str,
         severity: &str,
         query: &crate::odata::ListQuery,
-    ) -> crate::Result<crate::models::GetLogsResponse> {
+    ) -> crate::Result<crate::Page<crate::models::PbxActivityLogEvent>> {
         self.client
             .send_json(
                 crate::client::Request::new(
@@ -62,6 +62,29 @@ impl ActivityLog<'_> {
                     .query(query),
             )
             .await
+    }
+    /// Streams every item of [`get_logs`](Self::get_logs), following `@odata.nextLink` or paging with `$top`/`$skip`.
+    ///
+    /// `GET /ActivityLog/Pbx.GetLogs(startDate={startDate},endDate={endDate},extension={extension},call={call},severity={severity})`
+    pub fn get_logs_stream(
+        &self,
+        start_date: ::chrono::DateTime<::chrono::FixedOffset>,
+        end_date: ::chrono::DateTime<::chrono::FixedOffset>,
+        extension: &str,
+        call: &str,
+        severity: &str,
+        query: &crate::odata::ListQuery,
+    ) -> crate::ItemStream<crate::models::PbxActivityLogEvent> {
+        self.client
+            .paginate(
+                "GetLogs",
+                ::std::format!(
+                    "/ActivityLog/Pbx.GetLogs(startDate={},endDate={},extension={},call={},severity={})",
+                    Literal(start_date), Literal(end_date), Literal(extension),
+                    Literal(call), Literal(severity)
+                ),
+                query,
+            )
     }
     /// Invoke action PurgeLogs
     ///

@@ -42,11 +42,11 @@ impl AiSettings<'_> {
     ///
     /// `POST /AISettings/Pbx.BatchDeleteFiles` (operation `BatchDeleteFiles`)
     ///
-    /// Returns [`BatchDeleteFilesResponse`](crate::models::BatchDeleteFilesResponse).
+    /// Returns one [`Page`](crate::Page) of [`PbxVectorFileResult`](crate::models::PbxVectorFileResult) items.
     pub async fn batch_delete_files(
         &self,
         body: &crate::models::AiSettingsBatchDeleteFilesRequestBody,
-    ) -> crate::Result<crate::models::BatchDeleteFilesResponse> {
+    ) -> crate::Result<crate::Page<crate::models::PbxVectorFileResult>> {
         self.client
             .send_json(
                 crate::client::Request::new(
@@ -295,7 +295,7 @@ impl AiSettings<'_> {
     /// Returns nothing on success.
     pub async fn update_ai_settings(
         &self,
-        body: &crate::models::PbxAiSettings,
+        body: &crate::models::PbxAiSettingsUpdate,
     ) -> crate::Result<()> {
         self.client
             .send_empty(

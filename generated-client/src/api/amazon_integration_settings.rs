@@ -21,12 +21,10 @@ impl AmazonIntegrationSettings<'_> {
     ///
     /// `GET /AmazonIntegrationSettings/Pbx.GenerateIamPolicyFile()` (operation `GenerateIamPolicyFile`)
     ///
-    /// Returns [`PbxIActionResult`](crate::models::PbxIActionResult).
-    pub async fn generate_iam_policy_file(
-        &self,
-    ) -> crate::Result<crate::models::PbxIActionResult> {
+    /// Returns the file as a streamed [`Download`](crate::Download).
+    pub async fn generate_iam_policy_file(&self) -> crate::Result<crate::Download> {
         self.client
-            .send_json(
+            .send_download(
                 crate::client::Request::new(
                     crate::client::Method::Get,
                     "GenerateIamPolicyFile",
@@ -64,7 +62,7 @@ impl AmazonIntegrationSettings<'_> {
     /// Returns nothing on success.
     pub async fn update_amazon_integration_settings(
         &self,
-        body: &crate::models::PbxAmazonIntegrationSettings,
+        body: &crate::models::PbxAmazonIntegrationSettingsUpdate,
     ) -> crate::Result<()> {
         self.client
             .send_empty(

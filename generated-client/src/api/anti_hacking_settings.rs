@@ -44,7 +44,7 @@ impl AntiHackingSettings<'_> {
     /// Returns nothing on success.
     pub async fn update_anti_hacking_settings(
         &self,
-        body: &crate::models::PbxAntiHackingSettings,
+        body: &crate::models::PbxAntiHackingSettingsUpdate,
     ) -> crate::Result<()> {
         self.client
             .send_empty(

@@ -158,11 +158,11 @@ impl Backups<'_> {
     ///
     /// `GET /Backups/Pbx.GetFailoverScripts()` (operation `GetFailoverScripts`)
     ///
-    /// Returns [`GetFailoverScriptsResponse`](crate::models::GetFailoverScriptsResponse).
+    /// Returns one [`Page`](crate::Page) of [`PbxFailoverScriptFile`](crate::models::PbxFailoverScriptFile) items.
     pub async fn get_failover_scripts(
         &self,
         query: &crate::odata::PageQuery,
-    ) -> crate::Result<crate::models::GetFailoverScriptsResponse> {
+    ) -> crate::Result<crate::Page<crate::models::PbxFailoverScriptFile>> {
         self.client
             .send_json(
                 crate::client::Request::new(
@@ -173,6 +173,20 @@ impl Backups<'_> {
                     .query(query),
             )
             .await
+    }
+    /// Streams every item of [`get_failover_scripts`](Self::get_failover_scripts), following `@odata.nextLink` or paging with `$top`/`$skip`.
+    ///
+    /// `GET /Backups/Pbx.GetFailoverScripts()`
+    pub fn get_failover_scripts_stream(
+        &self,
+        query: &crate::odata::PageQuery,
+    ) -> crate::ItemStream<crate::models::PbxFailoverScriptFile> {
+        self.client
+            .paginate(
+                "GetFailoverScripts",
+                ::std::string::String::from("/Backups/Pbx.GetFailoverScripts()"),
+                query,
+            )
     }
     /// Invoke function GetLocalBackupSize
     ///
@@ -234,11 +248,11 @@ impl Backups<'_> {
     ///
     /// `GET /Backups` (operation `ListBackups`)
     ///
-    /// Returns [`PbxBackupsCollectionResponse`](crate::models::PbxBackupsCollectionResponse).
+    /// Returns one [`Page`](crate::Page) of [`PbxBackups`](crate::models::PbxBackups) items.
     pub async fn list_backups(
         &self,
         query: &crate::odata::ListQuery,
-    ) -> crate::Result<crate::models::PbxBackupsCollectionResponse> {
+    ) -> crate::Result<crate::Page<crate::models::PbxBackups>> {
         self.client
             .send_json(
                 crate::client::Request::new(
@@ -249,6 +263,16 @@ impl Backups<'_> {
                     .query(query),
             )
             .await
+    }
+    /// Streams every item of [`list_backups`](Self::list_backups), following `@odata.nextLink` or paging with `$top`/`$skip`.
+    ///
+    /// `GET /Backups`
+    pub fn list_backups_stream(
+        &self,
+        query: &crate::odata::ListQuery,
+    ) -> crate::ItemStream<crate::models::PbxBackups> {
+        self.client
+            .paginate("ListBackups", ::std::string::String::from("/Backups"), query)
     }
     /// Invoke action PurgeLocalBackups
     ///

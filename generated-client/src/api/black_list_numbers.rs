@@ -104,11 +104,11 @@ impl BlackListNumbers<'_> {
     ///
     /// `GET /BlackListNumbers` (operation `ListBlackListNumber`)
     ///
-    /// Returns [`PbxBlackListNumberCollectionResponse`](crate::models::PbxBlackListNumberCollectionResponse).
+    /// Returns one [`Page`](crate::Page) of [`PbxBlackListNumber`](crate::models::PbxBlackListNumber) items.
     pub async fn list_black_list_number(
         &self,
         query: &crate::odata::ListQuery,
-    ) -> crate::Result<crate::models::PbxBlackListNumberCollectionResponse> {
+    ) -> crate::Result<crate::Page<crate::models::PbxBlackListNumber>> {
         self.client
             .send_json(
                 crate::client::Request::new(
@@ -120,6 +120,20 @@ impl BlackListNumbers<'_> {
             )
             .await
     }
+    /// Streams every item of [`list_black_list_number`](Self::list_black_list_number), following `@odata.nextLink` or paging with `$top`/`$skip`.
+    ///
+    /// `GET /BlackListNumbers`
+    pub fn list_black_list_number_stream(
+        &self,
+        query: &crate::odata::ListQuery,
+    ) -> crate::ItemStream<crate::models::PbxBlackListNumber> {
+        self.client
+            .paginate(
+                "ListBlackListNumber",
+                ::std::string::String::from("/BlackListNumbers"),
+                query,
+            )
+    }
     /// Update entity in BlackListNumbers
     ///
     /// `PATCH /BlackListNumbers({Id})` (operation `UpdateBlackListNumber`)
@@ -128,7 +142,7 @@ impl BlackListNumbers<'_> {
     pub async fn update_black_list_number(
         &self,
         id: &str,
-        body: &crate::models::PbxBlackListNumber,
+        body: &crate::models::PbxBlackListNumberUpdate,
     ) -> crate::Result<()> {
         self.client
             .send_empty(

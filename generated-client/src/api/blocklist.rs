@@ -102,11 +102,11 @@ impl Blocklist<'_> {
     ///
     /// `GET /Blocklist` (operation `ListBlocklistAddr`)
     ///
-    /// Returns [`PbxBlocklistAddrCollectionResponse`](crate::models::PbxBlocklistAddrCollectionResponse).
+    /// Returns one [`Page`](crate::Page) of [`PbxBlocklistAddr`](crate::models::PbxBlocklistAddr) items.
     pub async fn list_blocklist_addr(
         &self,
         query: &crate::odata::ListQuery,
-    ) -> crate::Result<crate::models::PbxBlocklistAddrCollectionResponse> {
+    ) -> crate::Result<crate::Page<crate::models::PbxBlocklistAddr>> {
         self.client
             .send_json(
                 crate::client::Request::new(
@@ -118,6 +118,20 @@ impl Blocklist<'_> {
             )
             .await
     }
+    /// Streams every item of [`list_blocklist_addr`](Self::list_blocklist_addr), following `@odata.nextLink` or paging with `$top`/`$skip`.
+    ///
+    /// `GET /Blocklist`
+    pub fn list_blocklist_addr_stream(
+        &self,
+        query: &crate::odata::ListQuery,
+    ) -> crate::ItemStream<crate::models::PbxBlocklistAddr> {
+        self.client
+            .paginate(
+                "ListBlocklistAddr",
+                ::std::string::String::from("/Blocklist"),
+                query,
+            )
+    }
     /// Update entity in Blocklist
     ///
     /// `PATCH /Blocklist({Id})` (operation `UpdateBlocklistAddr`)
@@ -126,7 +140,7 @@ impl Blocklist<'_> {
     pub async fn update_blocklist_addr(
         &self,
         id: i32,
-        body: &crate::models::PbxBlocklistAddr,
+        body: &crate::models::PbxBlocklistAddrUpdate,
     ) -> crate::Result<()> {
         self.client
             .send_empty(

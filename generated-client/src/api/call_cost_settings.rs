@@ -19,12 +19,10 @@ impl CallCostSettings<'_> {
     ///
     /// `GET /CallCostSettings/Pbx.ExportCallCosts()` (operation `ExportCallCosts`)
     ///
-    /// Returns [`PbxIActionResult`](crate::models::PbxIActionResult).
-    pub async fn export_call_costs(
-        &self,
-    ) -> crate::Result<crate::models::PbxIActionResult> {
+    /// Returns the file as a streamed [`Download`](crate::Download).
+    pub async fn export_call_costs(&self) -> crate::Result<crate::Download> {
         self.client
-            .send_json(
+            .send_download(
                 crate::client::Request::new(
                     crate::client::Method::Get,
                     "ExportCallCosts",
@@ -39,11 +37,11 @@ impl CallCostSettings<'_> {
     ///
     /// `GET /CallCostSettings` (operation `ListCallCostSettings`)
     ///
-    /// Returns [`PbxCallCostSettingsCollectionResponse`](crate::models::PbxCallCostSettingsCollectionResponse).
+    /// Returns one [`Page`](crate::Page) of [`PbxCallCostSettings`](crate::models::PbxCallCostSettings) items.
     pub async fn list_call_cost_settings(
         &self,
         query: &crate::odata::ListQuery,
-    ) -> crate::Result<crate::models::PbxCallCostSettingsCollectionResponse> {
+    ) -> crate::Result<crate::Page<crate::models::PbxCallCostSettings>> {
         self.client
             .send_json(
                 crate::client::Request::new(
@@ -54,6 +52,20 @@ impl CallCostSettings<'_> {
                     .query(query),
             )
             .await
+    }
+    /// Streams every item of [`list_call_cost_settings`](Self::list_call_cost_settings), following `@odata.nextLink` or paging with `$top`/`$skip`.
+    ///
+    /// `GET /CallCostSettings`
+    pub fn list_call_cost_settings_stream(
+        &self,
+        query: &crate::odata::ListQuery,
+    ) -> crate::ItemStream<crate::models::PbxCallCostSettings> {
+        self.client
+            .paginate(
+                "ListCallCostSettings",
+                ::std::string::String::from("/CallCostSettings"),
+                query,
+            )
     }
     /// Invoke action UpdateCost
     ///

@@ -103,12 +103,12 @@ impl CallFlowApps<'_> {
     ///
     /// `GET /CallFlowApps({Id})/Pbx.GetFiles()` (operation `GetFiles`)
     ///
-    /// Returns [`GetFilesResponse`](crate::models::GetFilesResponse).
+    /// Returns one [`Page`](crate::Page) of `String` items.
     pub async fn get_files(
         &self,
         id: i32,
         query: &crate::odata::PageQuery,
-    ) -> crate::Result<crate::models::GetFilesResponse> {
+    ) -> crate::Result<crate::Page<::std::string::String>> {
         self.client
             .send_json(
                 crate::client::Request::new(
@@ -120,15 +120,30 @@ impl CallFlowApps<'_> {
             )
             .await
     }
+    /// Streams every item of [`get_files`](Self::get_files), following `@odata.nextLink` or paging with `$top`/`$skip`.
+    ///
+    /// `GET /CallFlowApps({Id})/Pbx.GetFiles()`
+    pub fn get_files_stream(
+        &self,
+        id: i32,
+        query: &crate::odata::PageQuery,
+    ) -> crate::ItemStream<::std::string::String> {
+        self.client
+            .paginate(
+                "GetFiles",
+                ::std::format!("/CallFlowApps({})/Pbx.GetFiles()", Literal(id)),
+                query,
+            )
+    }
     /// Get entities from CallFlowApps
     ///
     /// `GET /CallFlowApps` (operation `ListCallFlowApp`)
     ///
-    /// Returns [`PbxCallFlowAppCollectionResponse`](crate::models::PbxCallFlowAppCollectionResponse).
+    /// Returns one [`Page`](crate::Page) of [`PbxCallFlowApp`](crate::models::PbxCallFlowApp) items.
     pub async fn list_call_flow_app(
         &self,
         query: &crate::odata::ListQuery,
-    ) -> crate::Result<crate::models::PbxCallFlowAppCollectionResponse> {
+    ) -> crate::Result<crate::Page<crate::models::PbxCallFlowApp>> {
         self.client
             .send_json(
                 crate::client::Request::new(
@@ -140,6 +155,20 @@ impl CallFlowApps<'_> {
             )
             .await
     }
+    /// Streams every item of [`list_call_flow_app`](Self::list_call_flow_app), following `@odata.nextLink` or paging with `$top`/`$skip`.
+    ///
+    /// `GET /CallFlowApps`
+    pub fn list_call_flow_app_stream(
+        &self,
+        query: &crate::odata::ListQuery,
+    ) -> crate::ItemStream<crate::models::PbxCallFlowApp> {
+        self.client
+            .paginate(
+                "ListCallFlowApp",
+                ::std::string::String::from("/CallFlowApps"),
+                query,
+            )
+    }
     /// Update entity in CallFlowApps
     ///
     /// `PATCH /CallFlowApps({Id})` (operation `UpdateCallFlowApp`)
@@ -148,7 +177,7 @@ impl CallFlowApps<'_> {
     pub async fn update_call_flow_app(
         &self,
         id: i32,
-        body: &crate::models::PbxCallFlowApp,
+        body: &crate::models::PbxCallFlowAppUpdate,
     ) -> crate::Result<()> {
         self.client
             .send_empty(

@@ -19,11 +19,11 @@ impl CallFlowScripts<'_> {
     ///
     /// `GET /CallFlowScripts` (operation `ListCallFlowScript`)
     ///
-    /// Returns [`PbxCallFlowScriptCollectionResponse`](crate::models::PbxCallFlowScriptCollectionResponse).
+    /// Returns one [`Page`](crate::Page) of [`PbxCallFlowScript`](crate::models::PbxCallFlowScript) items.
     pub async fn list_call_flow_script(
         &self,
         query: &crate::odata::ListQuery,
-    ) -> crate::Result<crate::models::PbxCallFlowScriptCollectionResponse> {
+    ) -> crate::Result<crate::Page<crate::models::PbxCallFlowScript>> {
         self.client
             .send_json(
                 crate::client::Request::new(
@@ -34,5 +34,19 @@ impl CallFlowScripts<'_> {
                     .query(query),
             )
             .await
+    }
+    /// Streams every item of [`list_call_flow_script`](Self::list_call_flow_script), following `@odata.nextLink` or paging with `$top`/`$skip`.
+    ///
+    /// `GET /CallFlowScripts`
+    pub fn list_call_flow_script_stream(
+        &self,
+        query: &crate::odata::ListQuery,
+    ) -> crate::ItemStream<crate::models::PbxCallFlowScript> {
+        self.client
+            .paginate(
+                "ListCallFlowScript",
+                ::std::string::String::from("/CallFlowScripts"),
+                query,
+            )
     }
 }

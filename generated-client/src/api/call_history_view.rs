@@ -19,13 +19,13 @@ impl CallHistoryView<'_> {
     ///
     /// `GET /CallHistoryView/Pbx.DownloadCallHistory()` (operation `DownloadCallHistory`)
     ///
-    /// Returns [`DownloadCallHistoryResponse`](crate::models::DownloadCallHistoryResponse).
+    /// Returns the file as a streamed [`Download`](crate::Download).
     pub async fn download_call_history(
         &self,
         query: &crate::odata::ListQuery,
-    ) -> crate::Result<crate::models::DownloadCallHistoryResponse> {
+    ) -> crate::Result<crate::Download> {
         self.client
-            .send_json(
+            .send_download(
                 crate::client::Request::new(
                         crate::client::Method::Get,
                         "DownloadCallHistory",
@@ -41,11 +41,11 @@ impl CallHistoryView<'_> {
     ///
     /// `GET /CallHistoryView` (operation `ListCallHistoryView`)
     ///
-    /// Returns [`PbxCallHistoryViewCollectionResponse`](crate::models::PbxCallHistoryViewCollectionResponse).
+    /// Returns one [`Page`](crate::Page) of [`PbxCallHistoryView`](crate::models::PbxCallHistoryView) items.
     pub async fn list_call_history_view(
         &self,
         query: &crate::odata::ListQuery,
-    ) -> crate::Result<crate::models::PbxCallHistoryViewCollectionResponse> {
+    ) -> crate::Result<crate::Page<crate::models::PbxCallHistoryView>> {
         self.client
             .send_json(
                 crate::client::Request::new(
@@ -56,5 +56,19 @@ impl CallHistoryView<'_> {
                     .query(query),
             )
             .await
+    }
+    /// Streams every item of [`list_call_history_view`](Self::list_call_history_view), following `@odata.nextLink` or paging with `$top`/`$skip`.
+    ///
+    /// `GET /CallHistoryView`
+    pub fn list_call_history_view_stream(
+        &self,
+        query: &crate::odata::ListQuery,
+    ) -> crate::ItemStream<crate::models::PbxCallHistoryView> {
+        self.client
+            .paginate(
+                "ListCallHistoryView",
+                ::std::string::String::from("/CallHistoryView"),
+                query,
+            )
     }
 }

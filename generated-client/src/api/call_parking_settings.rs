@@ -44,7 +44,7 @@ impl CallParkingSettings<'_> {
     /// Returns nothing on success.
     pub async fn update_call_parking_settings(
         &self,
-        body: &crate::models::PbxCallParkingSettings,
+        body: &crate::models::PbxCallParkingSettingsUpdate,
     ) -> crate::Result<()> {
         self.client
             .send_empty(

@@ -42,7 +42,7 @@ impl CallTypesSettings<'_> {
     /// Returns nothing on success.
     pub async fn update_call_types_settings(
         &self,
-        body: &crate::models::PbxCallTypesSettings,
+        body: &crate::models::PbxCallTypesSettingsUpdate,
     ) -> crate::Result<()> {
         self.client
             .send_empty(

@@ -42,7 +42,7 @@ impl CdrSettings<'_> {
     /// Returns nothing on success.
     pub async fn update_cdr_settings(
         &self,
-        body: &crate::models::PbxCdrSettings,
+        body: &crate::models::PbxCdrSettingsUpdate,
     ) -> crate::Result<()> {
         self.client
             .send_empty(

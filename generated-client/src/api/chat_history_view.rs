@@ -20,14 +20,14 @@ impl ChatHistoryView<'_> {
     ///
     /// `GET /ChatHistoryView/Pbx.DownloadChatHistory(clientTimeZone={clientTimeZone})` (operation `DownloadChatHistory`)
     ///
-    /// Returns [`DownloadChatHistoryResponse`](crate::models::DownloadChatHistoryResponse).
+    /// Returns the file as a streamed [`Download`](crate::Download).
     pub async fn download_chat_history(
         &self,
         client_time_zone: &str,
         query: &crate::odata::ListQuery,
-    ) -> crate::Result<crate::models::DownloadChatHistoryResponse> {
+    ) -> crate::Result<crate::Download> {
         self.client
-            .send_json(
+            .send_download(
                 crate::client::Request::new(
                         crate::client::Method::Get,
                         "DownloadChatHistory",
@@ -44,11 +44,11 @@ impl ChatHistoryView<'_> {
     ///
     /// `GET /ChatHistoryView` (operation `ListChatHistoryView`)
     ///
-    /// Returns [`PbxChatHistoryViewCollectionResponse`](crate::models::PbxChatHistoryViewCollectionResponse).
+    /// Returns one [`Page`](crate::Page) of [`PbxChatHistoryView`](crate::models::PbxChatHistoryView) items.
     pub async fn list_chat_history_view(
         &self,
         query: &crate::odata::ListQuery,
-    ) -> crate::Result<crate::models::PbxChatHistoryViewCollectionResponse> {
+    ) -> crate::Result<crate::Page<crate::models::PbxChatHistoryView>> {
         self.client
             .send_json(
                 crate::client::Request::new(
@@ -59,5 +59,19 @@ impl ChatHistoryView<'_> {
                     .query(query),
             )
             .await
+    }
+    /// Streams every item of [`list_chat_history_view`](Self::list_chat_history_view), following `@odata.nextLink` or paging with `$top`/`$skip`.
+    ///
+    /// `GET /ChatHistoryView`
+    pub fn list_chat_history_view_stream(
+        &self,
+        query: &crate::odata::ListQuery,
+    ) -> crate::ItemStream<crate::models::PbxChatHistoryView> {
+        self.client
+            .paginate(
+                "ListChatHistoryView",
+                ::std::string::String::from("/ChatHistoryView"),
+                query,
+            )
     }
 }

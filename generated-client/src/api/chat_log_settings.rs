@@ -42,7 +42,7 @@ impl ChatLogSettings<'_> {
     /// Returns nothing on success.
     pub async fn update_chat_log_settings(
         &self,
-        body: &crate::models::PbxChatLogSettings,
+        body: &crate::models::PbxChatLogSettingsUpdate,
     ) -> crate::Result<()> {
         self.client
             .send_empty(

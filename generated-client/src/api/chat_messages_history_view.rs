@@ -22,14 +22,14 @@ impl ChatMessagesHistoryView<'_> {
     ///
     /// `GET /ChatMessagesHistoryView/Pbx.DownloadChatMessagesHistory(clientTimeZone={clientTimeZone})` (operation `DownloadChatMessagesHistory`)
     ///
-    /// Returns [`DownloadChatMessagesHistoryResponse`](crate::models::DownloadChatMessagesHistoryResponse).
+    /// Returns the file as a streamed [`Download`](crate::Download).
     pub async fn download_chat_messages_history(
         &self,
         client_time_zone: &str,
         query: &crate::odata::ListQuery,
-    ) -> crate::Result<crate::models::DownloadChatMessagesHistoryResponse> {
+    ) -> crate::Result<crate::Download> {
         self.client
-            .send_json(
+            .send_download(
                 crate::client::Request::new(
                         crate::client::Method::Get,
                         "DownloadChatMessagesHistory",
@@ -46,11 +46,11 @@ impl ChatMessagesHistoryView<'_> {
     ///
     /// `GET /ChatMessagesHistoryView` (operation `ListChatMessagesHistoryView`)
     ///
-    /// Returns [`PbxChatMessagesHistoryViewCollectionResponse`](crate::models::PbxChatMessagesHistoryViewCollectionResponse).
+    /// Returns one [`Page`](crate::Page) of [`PbxChatMessagesHistoryView`](crate::models::PbxChatMessagesHistoryView) items.
     pub async fn list_chat_messages_history_view(
         &self,
         query: &crate::odata::ListQuery,
-    ) -> crate::Result<crate::models::PbxChatMessagesHistoryViewCollectionResponse> {
+    ) -> crate::Result<crate::Page<crate::models::PbxChatMessagesHistoryView>> {
         self.client
             .send_json(
                 crate::client::Request::new(
@@ -61,5 +61,19 @@ impl ChatMessagesHistoryView<'_> {
                     .query(query),
             )
             .await
+    }
+    /// Streams every item of [`list_chat_messages_history_view`](Self::list_chat_messages_history_view), following `@odata.nextLink` or paging with `$top`/`$skip`.
+    ///
+    /// `GET /ChatMessagesHistoryView`
+    pub fn list_chat_messages_history_view_stream(
+        &self,
+        query: &crate::odata::ListQuery,
+    ) -> crate::ItemStream<crate::models::PbxChatMessagesHistoryView> {
+        self.client
+            .paginate(
+                "ListChatMessagesHistoryView",
+                ::std::string::String::from("/ChatMessagesHistoryView"),
+                query,
+            )
     }
 }

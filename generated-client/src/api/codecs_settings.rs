@@ -42,7 +42,7 @@ impl CodecsSettings<'_> {
     /// Returns nothing on success.
     pub async fn update_codecs_settings(
         &self,
-        body: &crate::models::PbxCodecsSettings,
+        body: &crate::models::PbxCodecsSettingsUpdate,
     ) -> crate::Result<()> {
         self.client
             .send_empty(

@@ -117,11 +117,11 @@ impl ConferenceSettings<'_> {
     ///
     /// `GET /ConferenceSettings/Pbx.GetMCURows()` (operation `GetMCURows`)
     ///
-    /// Returns [`GetMcuRowsResponse`](crate::models::GetMcuRowsResponse).
+    /// Returns one [`Page`](crate::Page) of [`PbxOnBoardMcuRow`](crate::models::PbxOnBoardMcuRow) items.
     pub async fn get_mcu_rows(
         &self,
         query: &crate::odata::PageQuery,
-    ) -> crate::Result<crate::models::GetMcuRowsResponse> {
+    ) -> crate::Result<crate::Page<crate::models::PbxOnBoardMcuRow>> {
         self.client
             .send_json(
                 crate::client::Request::new(
@@ -135,15 +135,29 @@ impl ConferenceSettings<'_> {
             )
             .await
     }
+    /// Streams every item of [`get_mcu_rows`](Self::get_mcu_rows), following `@odata.nextLink` or paging with `$top`/`$skip`.
+    ///
+    /// `GET /ConferenceSettings/Pbx.GetMCURows()`
+    pub fn get_mcu_rows_stream(
+        &self,
+        query: &crate::odata::PageQuery,
+    ) -> crate::ItemStream<crate::models::PbxOnBoardMcuRow> {
+        self.client
+            .paginate(
+                "GetMCURows",
+                ::std::string::String::from("/ConferenceSettings/Pbx.GetMCURows()"),
+                query,
+            )
+    }
     /// Invoke function GetOnboardMcuData
     ///
     /// `GET /ConferenceSettings/Pbx.GetOnboardMcuData()` (operation `GetOnboardMcuData`)
     ///
-    /// Returns [`GetOnboardMcuDataResponse`](crate::models::GetOnboardMcuDataResponse).
+    /// Returns one [`Page`](crate::Page) of [`PbxOnBoardMcuData`](crate::models::PbxOnBoardMcuData) items.
     pub async fn get_onboard_mcu_data(
         &self,
         query: &crate::odata::PageQuery,
-    ) -> crate::Result<crate::models::GetOnboardMcuDataResponse> {
+    ) -> crate::Result<crate::Page<crate::models::PbxOnBoardMcuData>> {
         self.client
             .send_json(
                 crate::client::Request::new(
@@ -157,15 +171,31 @@ impl ConferenceSettings<'_> {
             )
             .await
     }
+    /// Streams every item of [`get_onboard_mcu_data`](Self::get_onboard_mcu_data), following `@odata.nextLink` or paging with `$top`/`$skip`.
+    ///
+    /// `GET /ConferenceSettings/Pbx.GetOnboardMcuData()`
+    pub fn get_onboard_mcu_data_stream(
+        &self,
+        query: &crate::odata::PageQuery,
+    ) -> crate::ItemStream<crate::models::PbxOnBoardMcuData> {
+        self.client
+            .paginate(
+                "GetOnboardMcuData",
+                ::std::string::String::from(
+                    "/ConferenceSettings/Pbx.GetOnboardMcuData()",
+                ),
+                query,
+            )
+    }
     /// Invoke function GetOnboardMeetings
     ///
     /// `GET /ConferenceSettings/Pbx.GetOnboardMeetings()` (operation `GetOnboardMeetings`)
     ///
-    /// Returns [`GetOnboardMeetingsResponse`](crate::models::GetOnboardMeetingsResponse).
+    /// Returns one [`Page`](crate::Page) of [`PbxOnBoardMeeting`](crate::models::PbxOnBoardMeeting) items.
     pub async fn get_onboard_meetings(
         &self,
         query: &crate::odata::PageQuery,
-    ) -> crate::Result<crate::models::GetOnboardMeetingsResponse> {
+    ) -> crate::Result<crate::Page<crate::models::PbxOnBoardMeeting>> {
         self.client
             .send_json(
                 crate::client::Request::new(
@@ -179,15 +209,31 @@ impl ConferenceSettings<'_> {
             )
             .await
     }
+    /// Streams every item of [`get_onboard_meetings`](Self::get_onboard_meetings), following `@odata.nextLink` or paging with `$top`/`$skip`.
+    ///
+    /// `GET /ConferenceSettings/Pbx.GetOnboardMeetings()`
+    pub fn get_onboard_meetings_stream(
+        &self,
+        query: &crate::odata::PageQuery,
+    ) -> crate::ItemStream<crate::models::PbxOnBoardMeeting> {
+        self.client
+            .paginate(
+                "GetOnboardMeetings",
+                ::std::string::String::from(
+                    "/ConferenceSettings/Pbx.GetOnboardMeetings()",
+                ),
+                query,
+            )
+    }
     /// Invoke function GetWebMeetingZones
     ///
     /// `GET /ConferenceSettings/Pbx.GetWebMeetingZones()` (operation `GetWebMeetingZones`)
     ///
-    /// Returns [`GetWebMeetingZonesResponse`](crate::models::GetWebMeetingZonesResponse).
+    /// Returns one [`Page`](crate::Page) of `String` items.
     pub async fn get_web_meeting_zones(
         &self,
         query: &crate::odata::PageQuery,
-    ) -> crate::Result<crate::models::GetWebMeetingZonesResponse> {
+    ) -> crate::Result<crate::Page<::std::string::String>> {
         self.client
             .send_json(
                 crate::client::Request::new(
@@ -201,6 +247,22 @@ impl ConferenceSettings<'_> {
             )
             .await
     }
+    /// Streams every item of [`get_web_meeting_zones`](Self::get_web_meeting_zones), following `@odata.nextLink` or paging with `$top`/`$skip`.
+    ///
+    /// `GET /ConferenceSettings/Pbx.GetWebMeetingZones()`
+    pub fn get_web_meeting_zones_stream(
+        &self,
+        query: &crate::odata::PageQuery,
+    ) -> crate::ItemStream<::std::string::String> {
+        self.client
+            .paginate(
+                "GetWebMeetingZones",
+                ::std::string::String::from(
+                    "/ConferenceSettings/Pbx.GetWebMeetingZones()",
+                ),
+                query,
+            )
+    }
     /// Update ConferenceSettings
     ///
     /// `PATCH /ConferenceSettings` (operation `UpdateConferenceSettings`)
@@ -208,7 +270,7 @@ impl ConferenceSettings<'_> {
     /// Returns nothing on success.
     pub async fn update_conference_settings(
         &self,
-        body: &crate::models::PbxConferenceSettings,
+        body: &crate::models::PbxConferenceSettingsUpdate,
     ) -> crate::Result<()> {
         self.client
             .send_empty(

@@ -44,7 +44,7 @@ impl ConsoleRestrictions<'_> {
     /// Returns nothing on success.
     pub async fn update_console_restrictions(
         &self,
-        body: &crate::models::PbxConsoleRestrictions,
+        body: &crate::models::PbxConsoleRestrictionsUpdate,
     ) -> crate::Result<()> {
         self.client
             .send_empty(

@@ -188,12 +188,12 @@ impl Contacts<'_> {
     ///
     /// `GET /Contacts/Pbx.GetContactsByNumber(number={number})` (operation `GetContactsByNumber`)
     ///
-    /// Returns [`GetContactsByNumberResponse`](crate::models::GetContactsByNumberResponse).
+    /// Returns one [`Page`](crate::Page) of [`PbxContact`](crate::models::PbxContact) items.
     pub async fn get_contacts_by_number(
         &self,
         number: &str,
         query: &crate::odata::ListQuery,
-    ) -> crate::Result<crate::models::GetContactsByNumberResponse> {
+    ) -> crate::Result<crate::Page<crate::models::PbxContact>> {
         self.client
             .send_json(
                 crate::client::Request::new(
@@ -207,6 +207,23 @@ impl Contacts<'_> {
                     .query(query),
             )
             .await
+    }
+    /// Streams every item of [`get_contacts_by_number`](Self::get_contacts_by_number), following `@odata.nextLink` or paging with `$top`/`$skip`.
+    ///
+    /// `GET /Contacts/Pbx.GetContactsByNumber(number={number})`
+    pub fn get_contacts_by_number_stream(
+        &self,
+        number: &str,
+        query: &crate::odata::ListQuery,
+    ) -> crate::ItemStream<crate::models::PbxContact> {
+        self.client
+            .paginate(
+                "GetContactsByNumber",
+                ::std::format!(
+                    "/Contacts/Pbx.GetContactsByNumber(number={})", Literal(number)
+                ),
+                query,
+            )
     }
     /// Invoke function GetDirSearchSettings
     ///
@@ -230,11 +247,11 @@ impl Contacts<'_> {
     ///
     /// `GET /Contacts` (operation `ListContact`)
     ///
-    /// Returns [`PbxContactCollectionResponse`](crate::models::PbxContactCollectionResponse).
+    /// Returns one [`Page`](crate::Page) of [`PbxContact`](crate::models::PbxContact) items.
     pub async fn list_contact(
         &self,
         query: &crate::odata::ListQuery,
-    ) -> crate::Result<crate::models::PbxContactCollectionResponse> {
+    ) -> crate::Result<crate::Page<crate::models::PbxContact>> {
         self.client
             .send_json(
                 crate::client::Request::new(
@@ -245,6 +262,16 @@ impl Contacts<'_> {
                     .query(query),
             )
             .await
+    }
+    /// Streams every item of [`list_contact`](Self::list_contact), following `@odata.nextLink` or paging with `$top`/`$skip`.
+    ///
+    /// `GET /Contacts`
+    pub fn list_contact_stream(
+        &self,
+        query: &crate::odata::ListQuery,
+    ) -> crate::ItemStream<crate::models::PbxContact> {
+        self.client
+            .paginate("ListContact", ::std::string::String::from("/Contacts"), query)
     }
     /// Invoke action SetDirSearchSettings
     ///
@@ -274,7 +301,7 @@ impl Contacts<'_> {
     pub async fn update_contact(
         &self,
         id: i32,
-        body: &crate::models::PbxContact,
+        body: &crate::models::PbxContactUpdate,
     ) -> crate::Result<()> {
         self.client
             .send_empty(

@@ -19,11 +19,11 @@ impl Countries<'_> {
     ///
     /// `GET /Countries` (operation `ListCountry`)
     ///
-    /// Returns [`PbxCountryCollectionResponse`](crate::models::PbxCountryCollectionResponse).
+    /// Returns one [`Page`](crate::Page) of [`PbxCountry`](crate::models::PbxCountry) items.
     pub async fn list_country(
         &self,
         query: &crate::odata::ListQuery,
-    ) -> crate::Result<crate::models::PbxCountryCollectionResponse> {
+    ) -> crate::Result<crate::Page<crate::models::PbxCountry>> {
         self.client
             .send_json(
                 crate::client::Request::new(
@@ -34,5 +34,15 @@ impl Countries<'_> {
                     .query(query),
             )
             .await
+    }
+    /// Streams every item of [`list_country`](Self::list_country), following `@odata.nextLink` or paging with `$top`/`$skip`.
+    ///
+    /// `GET /Countries`
+    pub fn list_country_stream(
+        &self,
+        query: &crate::odata::ListQuery,
+    ) -> crate::ItemStream<crate::models::PbxCountry> {
+        self.client
+            .paginate("ListCountry", ::std::string::String::from("/Countries"), query)
     }
 }

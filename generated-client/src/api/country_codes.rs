@@ -42,7 +42,7 @@ impl CountryCodes<'_> {
     /// Returns nothing on success.
     pub async fn update_country_codes(
         &self,
-        body: &crate::models::PbxCountryCodes,
+        body: &crate::models::PbxCountryCodesUpdate,
     ) -> crate::Result<()> {
         self.client
             .send_empty(

@@ -142,7 +142,7 @@ impl CrmIntegration<'_> {
     /// Returns nothing on success.
     pub async fn update_crm_integration(
         &self,
-        body: &crate::models::PbxCrmIntegration,
+        body: &crate::models::PbxCrmIntegrationUpdate,
     ) -> crate::Result<()> {
         self.client
             .send_empty(

@@ -41,11 +41,11 @@ impl CrmTemplates<'_> {
     ///
     /// `GET /CrmTemplates/Pbx.GeCrmtTemplates()` (operation `GeCrmtTemplates`)
     ///
-    /// Returns [`GeCrmtTemplatesResponse`](crate::models::GeCrmtTemplatesResponse).
+    /// Returns one [`Page`](crate::Page) of [`PbxCrmTemplate`](crate::models::PbxCrmTemplate) items.
     pub async fn ge_crmt_templates(
         &self,
         query: &crate::odata::ListQuery,
-    ) -> crate::Result<crate::models::GeCrmtTemplatesResponse> {
+    ) -> crate::Result<crate::Page<crate::models::PbxCrmTemplate>> {
         self.client
             .send_json(
                 crate::client::Request::new(
@@ -58,6 +58,20 @@ impl CrmTemplates<'_> {
                     .query(query),
             )
             .await
+    }
+    /// Streams every item of [`ge_crmt_templates`](Self::ge_crmt_templates), following `@odata.nextLink` or paging with `$top`/`$skip`.
+    ///
+    /// `GET /CrmTemplates/Pbx.GeCrmtTemplates()`
+    pub fn ge_crmt_templates_stream(
+        &self,
+        query: &crate::odata::ListQuery,
+    ) -> crate::ItemStream<crate::models::PbxCrmTemplate> {
+        self.client
+            .paginate(
+                "GeCrmtTemplates",
+                ::std::string::String::from("/CrmTemplates/Pbx.GeCrmtTemplates()"),
+                query,
+            )
     }
     /// Get entity from CrmTemplates by key
     ///

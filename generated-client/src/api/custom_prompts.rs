@@ -41,11 +41,11 @@ impl CustomPrompts<'_> {
     ///
     /// `GET /CustomPrompts` (operation `ListCustomPrompt`)
     ///
-    /// Returns [`PbxCustomPromptCollectionResponse`](crate::models::PbxCustomPromptCollectionResponse).
+    /// Returns one [`Page`](crate::Page) of [`PbxCustomPrompt`](crate::models::PbxCustomPrompt) items.
     pub async fn list_custom_prompt(
         &self,
         query: &crate::odata::ListQuery,
-    ) -> crate::Result<crate::models::PbxCustomPromptCollectionResponse> {
+    ) -> crate::Result<crate::Page<crate::models::PbxCustomPrompt>> {
         self.client
             .send_json(
                 crate::client::Request::new(
@@ -56,6 +56,20 @@ impl CustomPrompts<'_> {
                     .query(query),
             )
             .await
+    }
+    /// Streams every item of [`list_custom_prompt`](Self::list_custom_prompt), following `@odata.nextLink` or paging with `$top`/`$skip`.
+    ///
+    /// `GET /CustomPrompts`
+    pub fn list_custom_prompt_stream(
+        &self,
+        query: &crate::odata::ListQuery,
+    ) -> crate::ItemStream<crate::models::PbxCustomPrompt> {
+        self.client
+            .paginate(
+                "ListCustomPrompt",
+                ::std::string::String::from("/CustomPrompts"),
+                query,
+            )
     }
     /// Invoke action MakeCallRecordCustomPrompt
     ///

@@ -78,7 +78,7 @@ impl DataConnectorSettings<'_> {
     /// Returns nothing on success.
     pub async fn update_data_connector_settings(
         &self,
-        body: &crate::models::PbxDataConnectorSettings,
+        body: &crate::models::PbxDataConnectorSettingsUpdate,
     ) -> crate::Result<()> {
         self.client
             .send_empty(

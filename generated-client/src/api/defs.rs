@@ -57,11 +57,11 @@ impl Defs<'_> {
     ///
     /// `POST /Defs/Pbx.GetRoutes` (operation `GetRoutes`)
     ///
-    /// Returns [`GetRoutesResponse`](crate::models::GetRoutesResponse).
+    /// Returns one [`Page`](crate::Page) of [`PbxSetRouteRequest`](crate::models::PbxSetRouteRequest) items.
     pub async fn get_routes(
         &self,
         body: &crate::models::DefsGetRoutesRequestBody,
-    ) -> crate::Result<crate::models::GetRoutesResponse> {
+    ) -> crate::Result<crate::Page<crate::models::PbxSetRouteRequest>> {
         self.client
             .send_json(
                 crate::client::Request::new(
@@ -113,11 +113,11 @@ impl Defs<'_> {
     ///
     /// `GET /Defs/Codecs` (operation `ListCodecs`)
     ///
-    /// Returns [`PbxCodecCollectionResponse`](crate::models::PbxCodecCollectionResponse).
+    /// Returns one [`Page`](crate::Page) of [`PbxCodec`](crate::models::PbxCodec) items.
     pub async fn list_codecs(
         &self,
         query: &crate::odata::ListQuery,
-    ) -> crate::Result<crate::models::PbxCodecCollectionResponse> {
+    ) -> crate::Result<crate::Page<crate::models::PbxCodec>> {
         self.client
             .send_json(
                 crate::client::Request::new(
@@ -129,15 +129,25 @@ impl Defs<'_> {
             )
             .await
     }
+    /// Streams every item of [`list_codecs`](Self::list_codecs), following `@odata.nextLink` or paging with `$top`/`$skip`.
+    ///
+    /// `GET /Defs/Codecs`
+    pub fn list_codecs_stream(
+        &self,
+        query: &crate::odata::ListQuery,
+    ) -> crate::ItemStream<crate::models::PbxCodec> {
+        self.client
+            .paginate("ListCodecs", ::std::string::String::from("/Defs/Codecs"), query)
+    }
     /// Get GatewayParameterValues from Defs
     ///
     /// `GET /Defs/GatewayParameterValues` (operation `ListGatewayParameterValues`)
     ///
-    /// Returns [`PbxGatewayParameterValueCollectionResponse`](crate::models::PbxGatewayParameterValueCollectionResponse).
+    /// Returns one [`Page`](crate::Page) of [`PbxGatewayParameterValue`](crate::models::PbxGatewayParameterValue) items.
     pub async fn list_gateway_parameter_values(
         &self,
         query: &crate::odata::ListQuery,
-    ) -> crate::Result<crate::models::PbxGatewayParameterValueCollectionResponse> {
+    ) -> crate::Result<crate::Page<crate::models::PbxGatewayParameterValue>> {
         self.client
             .send_json(
                 crate::client::Request::new(
@@ -149,15 +159,29 @@ impl Defs<'_> {
             )
             .await
     }
+    /// Streams every item of [`list_gateway_parameter_values`](Self::list_gateway_parameter_values), following `@odata.nextLink` or paging with `$top`/`$skip`.
+    ///
+    /// `GET /Defs/GatewayParameterValues`
+    pub fn list_gateway_parameter_values_stream(
+        &self,
+        query: &crate::odata::ListQuery,
+    ) -> crate::ItemStream<crate::models::PbxGatewayParameterValue> {
+        self.client
+            .paginate(
+                "ListGatewayParameterValues",
+                ::std::string::String::from("/Defs/GatewayParameterValues"),
+                query,
+            )
+    }
     /// Get GatewayParameters from Defs
     ///
     /// `GET /Defs/GatewayParameters` (operation `ListGatewayParameters`)
     ///
-    /// Returns [`PbxGatewayParameterCollectionResponse`](crate::models::PbxGatewayParameterCollectionResponse).
+    /// Returns one [`Page`](crate::Page) of [`PbxGatewayParameter`](crate::models::PbxGatewayParameter) items.
     pub async fn list_gateway_parameters(
         &self,
         query: &crate::odata::ListQuery,
-    ) -> crate::Result<crate::models::PbxGatewayParameterCollectionResponse> {
+    ) -> crate::Result<crate::Page<crate::models::PbxGatewayParameter>> {
         self.client
             .send_json(
                 crate::client::Request::new(
@@ -169,15 +193,29 @@ impl Defs<'_> {
             )
             .await
     }
+    /// Streams every item of [`list_gateway_parameters`](Self::list_gateway_parameters), following `@odata.nextLink` or paging with `$top`/`$skip`.
+    ///
+    /// `GET /Defs/GatewayParameters`
+    pub fn list_gateway_parameters_stream(
+        &self,
+        query: &crate::odata::ListQuery,
+    ) -> crate::ItemStream<crate::models::PbxGatewayParameter> {
+        self.client
+            .paginate(
+                "ListGatewayParameters",
+                ::std::string::String::from("/Defs/GatewayParameters"),
+                query,
+            )
+    }
     /// Get TimeZones from Defs
     ///
     /// `GET /Defs/TimeZones` (operation `ListTimeZones`)
     ///
-    /// Returns [`PbxTimeZoneCollectionResponse`](crate::models::PbxTimeZoneCollectionResponse).
+    /// Returns one [`Page`](crate::Page) of [`PbxTimeZone`](crate::models::PbxTimeZone) items.
     pub async fn list_time_zones(
         &self,
         query: &crate::odata::ListQuery,
-    ) -> crate::Result<crate::models::PbxTimeZoneCollectionResponse> {
+    ) -> crate::Result<crate::Page<crate::models::PbxTimeZone>> {
         self.client
             .send_json(
                 crate::client::Request::new(
@@ -188,6 +226,20 @@ impl Defs<'_> {
                     .query(query),
             )
             .await
+    }
+    /// Streams every item of [`list_time_zones`](Self::list_time_zones), following `@odata.nextLink` or paging with `$top`/`$skip`.
+    ///
+    /// `GET /Defs/TimeZones`
+    pub fn list_time_zones_stream(
+        &self,
+        query: &crate::odata::ListQuery,
+    ) -> crate::ItemStream<crate::models::PbxTimeZone> {
+        self.client
+            .paginate(
+                "ListTimeZones",
+                ::std::string::String::from("/Defs/TimeZones"),
+                query,
+            )
     }
     /// Invoke action ReportLogEvent
     ///

@@ -62,11 +62,11 @@ impl DeviceInfos<'_> {
     ///
     /// `GET /DeviceInfos` (operation `ListDeviceInfo`)
     ///
-    /// Returns [`PbxDeviceInfoCollectionResponse`](crate::models::PbxDeviceInfoCollectionResponse).
+    /// Returns one [`Page`](crate::Page) of [`PbxDeviceInfo`](crate::models::PbxDeviceInfo) items.
     pub async fn list_device_info(
         &self,
         query: &crate::odata::ListQuery,
-    ) -> crate::Result<crate::models::PbxDeviceInfoCollectionResponse> {
+    ) -> crate::Result<crate::Page<crate::models::PbxDeviceInfo>> {
         self.client
             .send_json(
                 crate::client::Request::new(
@@ -77,6 +77,20 @@ impl DeviceInfos<'_> {
                     .query(query),
             )
             .await
+    }
+    /// Streams every item of [`list_device_info`](Self::list_device_info), following `@odata.nextLink` or paging with `$top`/`$skip`.
+    ///
+    /// `GET /DeviceInfos`
+    pub fn list_device_info_stream(
+        &self,
+        query: &crate::odata::ListQuery,
+    ) -> crate::ItemStream<crate::models::PbxDeviceInfo> {
+        self.client
+            .paginate(
+                "ListDeviceInfo",
+                ::std::string::String::from("/DeviceInfos"),
+                query,
+            )
     }
     /// Invoke action Provision
     ///

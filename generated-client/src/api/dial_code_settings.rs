@@ -42,7 +42,7 @@ impl DialCodeSettings<'_> {
     /// Returns nothing on success.
     pub async fn update_dial_code_settings(
         &self,
-        body: &crate::models::PbxDialCodeSettings,
+        body: &crate::models::PbxDialCodeSettingsUpdate,
     ) -> crate::Result<()> {
         self.client
             .send_empty(

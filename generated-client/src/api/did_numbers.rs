@@ -19,11 +19,11 @@ impl DidNumbers<'_> {
     ///
     /// `GET /DidNumbers` (operation `ListDidNumber`)
     ///
-    /// Returns [`PbxDidNumberCollectionResponse`](crate::models::PbxDidNumberCollectionResponse).
+    /// Returns one [`Page`](crate::Page) of [`PbxDidNumber`](crate::models::PbxDidNumber) items.
     pub async fn list_did_number(
         &self,
         query: &crate::odata::ListQuery,
-    ) -> crate::Result<crate::models::PbxDidNumberCollectionResponse> {
+    ) -> crate::Result<crate::Page<crate::models::PbxDidNumber>> {
         self.client
             .send_json(
                 crate::client::Request::new(
@@ -34,5 +34,15 @@ impl DidNumbers<'_> {
                     .query(query),
             )
             .await
+    }
+    /// Streams every item of [`list_did_number`](Self::list_did_number), following `@odata.nextLink` or paging with `$top`/`$skip`.
+    ///
+    /// `GET /DidNumbers`
+    pub fn list_did_number_stream(
+        &self,
+        query: &crate::odata::ListQuery,
+    ) -> crate::ItemStream<crate::models::PbxDidNumber> {
+        self.client
+            .paginate("ListDidNumber", ::std::string::String::from("/DidNumbers"), query)
     }
 }

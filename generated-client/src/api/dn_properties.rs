@@ -83,12 +83,12 @@ impl DnProperties<'_> {
     ///
     /// `GET /DNProperties/Pbx.GetPropertiesByDn(dnNumber={dnNumber})` (operation `GetPropertiesByDn`)
     ///
-    /// Returns [`GetPropertiesByDnResponse`](crate::models::GetPropertiesByDnResponse).
+    /// Returns one [`Page`](crate::Page) of [`PbxDnProperty`](crate::models::PbxDnProperty) items.
     pub async fn get_properties_by_dn(
         &self,
         dn_number: &str,
         query: &crate::odata::ListQuery,
-    ) -> crate::Result<crate::models::GetPropertiesByDnResponse> {
+    ) -> crate::Result<crate::Page<crate::models::PbxDnProperty>> {
         self.client
             .send_json(
                 crate::client::Request::new(
@@ -102,6 +102,24 @@ impl DnProperties<'_> {
                     .query(query),
             )
             .await
+    }
+    /// Streams every item of [`get_properties_by_dn`](Self::get_properties_by_dn), following `@odata.nextLink` or paging with `$top`/`$skip`.
+    ///
+    /// `GET /DNProperties/Pbx.GetPropertiesByDn(dnNumber={dnNumber})`
+    pub fn get_properties_by_dn_stream(
+        &self,
+        dn_number: &str,
+        query: &crate::odata::ListQuery,
+    ) -> crate::ItemStream<crate::models::PbxDnProperty> {
+        self.client
+            .paginate(
+                "GetPropertiesByDn",
+                ::std::format!(
+                    "/DNProperties/Pbx.GetPropertiesByDn(dnNumber={})",
+                    Literal(dn_number)
+                ),
+                query,
+            )
     }
     /// Invoke action UpdateDNProperty
     ///

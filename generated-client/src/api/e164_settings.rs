@@ -42,7 +42,7 @@ impl E164Settings<'_> {
     /// Returns nothing on success.
     pub async fn update_e164_settings(
         &self,
-        body: &crate::models::PbxE164Settings,
+        body: &crate::models::PbxE164SettingsUpdate,
     ) -> crate::Result<()> {
         self.client
             .send_empty(

@@ -41,11 +41,11 @@ impl EmailTemplate<'_> {
     ///
     /// `GET /EmailTemplate` (operation `ListEmailTemplate`)
     ///
-    /// Returns [`PbxEmailTemplateCollectionResponse`](crate::models::PbxEmailTemplateCollectionResponse).
+    /// Returns one [`Page`](crate::Page) of [`PbxEmailTemplate`](crate::models::PbxEmailTemplate) items.
     pub async fn list_email_template(
         &self,
         query: &crate::odata::ListQuery,
-    ) -> crate::Result<crate::models::PbxEmailTemplateCollectionResponse> {
+    ) -> crate::Result<crate::Page<crate::models::PbxEmailTemplate>> {
         self.client
             .send_json(
                 crate::client::Request::new(
@@ -56,6 +56,20 @@ impl EmailTemplate<'_> {
                     .query(query),
             )
             .await
+    }
+    /// Streams every item of [`list_email_template`](Self::list_email_template), following `@odata.nextLink` or paging with `$top`/`$skip`.
+    ///
+    /// `GET /EmailTemplate`
+    pub fn list_email_template_stream(
+        &self,
+        query: &crate::odata::ListQuery,
+    ) -> crate::ItemStream<crate::models::PbxEmailTemplate> {
+        self.client
+            .paginate(
+                "ListEmailTemplate",
+                ::std::string::String::from("/EmailTemplate"),
+                query,
+            )
     }
     /// Invoke action SetDefault
     ///
@@ -83,7 +97,7 @@ impl EmailTemplate<'_> {
     pub async fn update_email_template(
         &self,
         template_path: &str,
-        body: &crate::models::PbxEmailTemplate,
+        body: &crate::models::PbxEmailTemplateUpdate,
     ) -> crate::Result<()> {
         self.client
             .send_empty(

@@ -21,11 +21,11 @@ impl EmergencyGeoLocations<'_> {
     ///
     /// `GET /EmergencyGeoLocations` (operation `ListEmergencyGeoLocation`)
     ///
-    /// Returns [`PbxEmergencyGeoLocationCollectionResponse`](crate::models::PbxEmergencyGeoLocationCollectionResponse).
+    /// Returns one [`Page`](crate::Page) of [`PbxEmergencyGeoLocation`](crate::models::PbxEmergencyGeoLocation) items.
     pub async fn list_emergency_geo_location(
         &self,
         query: &crate::odata::ListQuery,
-    ) -> crate::Result<crate::models::PbxEmergencyGeoLocationCollectionResponse> {
+    ) -> crate::Result<crate::Page<crate::models::PbxEmergencyGeoLocation>> {
         self.client
             .send_json(
                 crate::client::Request::new(
@@ -37,17 +37,31 @@ impl EmergencyGeoLocations<'_> {
             )
             .await
     }
+    /// Streams every item of [`list_emergency_geo_location`](Self::list_emergency_geo_location), following `@odata.nextLink` or paging with `$top`/`$skip`.
+    ///
+    /// `GET /EmergencyGeoLocations`
+    pub fn list_emergency_geo_location_stream(
+        &self,
+        query: &crate::odata::ListQuery,
+    ) -> crate::ItemStream<crate::models::PbxEmergencyGeoLocation> {
+        self.client
+            .paginate(
+                "ListEmergencyGeoLocation",
+                ::std::string::String::from("/EmergencyGeoLocations"),
+                query,
+            )
+    }
     /// Invoke action Update
     ///
     /// `POST /EmergencyGeoLocations/Pbx.Update` (operation `Update`)
     ///
-    /// Returns [`PbxIActionResult`](crate::models::PbxIActionResult), or `None` when the PBX sends `null`.
+    /// Returns nothing on success.
     pub async fn update(
         &self,
         body: &crate::models::EmergencyGeoLocationsUpdateRequestBody,
-    ) -> crate::Result<::std::option::Option<crate::models::PbxIActionResult>> {
+    ) -> crate::Result<()> {
         self.client
-            .send_json(
+            .send_empty(
                 crate::client::Request::new(
                         crate::client::Method::Post,
                         "Update",

@@ -46,7 +46,7 @@ impl EmergencyNotificationsSettings<'_> {
     /// Returns nothing on success.
     pub async fn update_emergency_notifications_settings(
         &self,
-        body: &crate::models::PbxEmergencyNotificationsSettings,
+        body: &crate::models::PbxEmergencyNotificationsSettingsUpdate,
     ) -> crate::Result<()> {
         self.client
             .send_empty(

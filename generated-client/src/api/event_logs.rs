@@ -19,13 +19,13 @@ impl EventLogs<'_> {
     ///
     /// `GET /EventLogs/Pbx.DownloadEventLogs()` (operation `DownloadEventLogs`)
     ///
-    /// Returns [`DownloadEventLogsResponse`](crate::models::DownloadEventLogsResponse).
+    /// Returns the file as a streamed [`Download`](crate::Download).
     pub async fn download_event_logs(
         &self,
         query: &crate::odata::ListQuery,
-    ) -> crate::Result<crate::models::DownloadEventLogsResponse> {
+    ) -> crate::Result<crate::Download> {
         self.client
-            .send_json(
+            .send_download(
                 crate::client::Request::new(
                         crate::client::Method::Get,
                         "DownloadEventLogs",
@@ -39,11 +39,11 @@ impl EventLogs<'_> {
     ///
     /// `GET /EventLogs` (operation `ListEventLog`)
     ///
-    /// Returns [`PbxEventLogCollectionResponse`](crate::models::PbxEventLogCollectionResponse).
+    /// Returns one [`Page`](crate::Page) of [`PbxEventLog`](crate::models::PbxEventLog) items.
     pub async fn list_event_log(
         &self,
         query: &crate::odata::ListQuery,
-    ) -> crate::Result<crate::models::PbxEventLogCollectionResponse> {
+    ) -> crate::Result<crate::Page<crate::models::PbxEventLog>> {
         self.client
             .send_json(
                 crate::client::Request::new(
@@ -54,6 +54,16 @@ impl EventLogs<'_> {
                     .query(query),
             )
             .await
+    }
+    /// Streams every item of [`list_event_log`](Self::list_event_log), following `@odata.nextLink` or paging with `$top`/`$skip`.
+    ///
+    /// `GET /EventLogs`
+    pub fn list_event_log_stream(
+        &self,
+        query: &crate::odata::ListQuery,
+    ) -> crate::ItemStream<crate::models::PbxEventLog> {
+        self.client
+            .paginate("ListEventLog", ::std::string::String::from("/EventLogs"), query)
     }
     /// Invoke action PurgeEventLog
     ///

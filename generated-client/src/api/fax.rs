@@ -139,11 +139,11 @@ impl Fax<'_> {
     ///
     /// `GET /Fax` (operation `ListFax`)
     ///
-    /// Returns [`PbxFaxCollectionResponse`](crate::models::PbxFaxCollectionResponse).
+    /// Returns one [`Page`](crate::Page) of [`PbxFax`](crate::models::PbxFax) items.
     pub async fn list_fax(
         &self,
         query: &crate::odata::ListQuery,
-    ) -> crate::Result<crate::models::PbxFaxCollectionResponse> {
+    ) -> crate::Result<crate::Page<crate::models::PbxFax>> {
         self.client
             .send_json(
                 crate::client::Request::new(
@@ -155,6 +155,15 @@ impl Fax<'_> {
             )
             .await
     }
+    /// Streams every item of [`list_fax`](Self::list_fax), following `@odata.nextLink` or paging with `$top`/`$skip`.
+    ///
+    /// `GET /Fax`
+    pub fn list_fax_stream(
+        &self,
+        query: &crate::odata::ListQuery,
+    ) -> crate::ItemStream<crate::models::PbxFax> {
+        self.client.paginate("ListFax", ::std::string::String::from("/Fax"), query)
+    }
     /// Update entity in Fax
     ///
     /// `PATCH /Fax({Id})` (operation `UpdateFax`)
@@ -163,7 +172,7 @@ impl Fax<'_> {
     pub async fn update_fax(
         &self,
         id: i32,
-        body: &crate::models::PbxFax,
+        body: &crate::models::PbxFaxUpdate,
     ) -> crate::Result<()> {
         self.client
             .send_empty(

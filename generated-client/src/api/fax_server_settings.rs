@@ -78,7 +78,7 @@ impl FaxServerSettings<'_> {
     /// Returns nothing on success.
     pub async fn update_fax_server_settings(
         &self,
-        body: &crate::models::PbxFaxServerSettings,
+        body: &crate::models::PbxFaxServerSettingsUpdate,
     ) -> crate::Result<()> {
         self.client
             .send_empty(

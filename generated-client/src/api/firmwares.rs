@@ -20,10 +20,10 @@ impl Firmwares<'_> {
     ///
     /// `POST /Firmwares/Pbx.CleanUp` (operation `CleanUp`)
     ///
-    /// Returns [`PbxIActionResult`](crate::models::PbxIActionResult).
-    pub async fn clean_up(&self) -> crate::Result<crate::models::PbxIActionResult> {
+    /// Returns nothing on success.
+    pub async fn clean_up(&self) -> crate::Result<()> {
         self.client
-            .send_json(
+            .send_empty(
                 crate::client::Request::new(
                     crate::client::Method::Post,
                     "CleanUp",
@@ -75,11 +75,11 @@ impl Firmwares<'_> {
     ///
     /// `GET /Firmwares` (operation `ListFirmware`)
     ///
-    /// Returns [`PbxFirmwareCollectionResponse`](crate::models::PbxFirmwareCollectionResponse).
+    /// Returns one [`Page`](crate::Page) of [`PbxFirmware`](crate::models::PbxFirmware) items.
     pub async fn list_firmware(
         &self,
         query: &crate::odata::ListQuery,
-    ) -> crate::Result<crate::models::PbxFirmwareCollectionResponse> {
+    ) -> crate::Result<crate::Page<crate::models::PbxFirmware>> {
         self.client
             .send_json(
                 crate::client::Request::new(
@@ -90,6 +90,16 @@ impl Firmwares<'_> {
                     .query(query),
             )
             .await
+    }
+    /// Streams every item of [`list_firmware`](Self::list_firmware), following `@odata.nextLink` or paging with `$top`/`$skip`.
+    ///
+    /// `GET /Firmwares`
+    pub fn list_firmware_stream(
+        &self,
+        query: &crate::odata::ListQuery,
+    ) -> crate::ItemStream<crate::models::PbxFirmware> {
+        self.client
+            .paginate("ListFirmware", ::std::string::String::from("/Firmwares"), query)
     }
     /// Invoke action PushFirmwareForPhones
     ///

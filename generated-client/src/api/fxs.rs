@@ -82,11 +82,11 @@ impl Fxs<'_> {
     ///
     /// `GET /Fxs` (operation `ListFxs`)
     ///
-    /// Returns [`PbxFxsCollectionResponse`](crate::models::PbxFxsCollectionResponse).
+    /// Returns one [`Page`](crate::Page) of [`PbxFxs`](crate::models::PbxFxs) items.
     pub async fn list_fxs(
         &self,
         query: &crate::odata::ListQuery,
-    ) -> crate::Result<crate::models::PbxFxsCollectionResponse> {
+    ) -> crate::Result<crate::Page<crate::models::PbxFxs>> {
         self.client
             .send_json(
                 crate::client::Request::new(
@@ -97,6 +97,15 @@ impl Fxs<'_> {
                     .query(query),
             )
             .await
+    }
+    /// Streams every item of [`list_fxs`](Self::list_fxs), following `@odata.nextLink` or paging with `$top`/`$skip`.
+    ///
+    /// `GET /Fxs`
+    pub fn list_fxs_stream(
+        &self,
+        query: &crate::odata::ListQuery,
+    ) -> crate::ItemStream<crate::models::PbxFxs> {
+        self.client.paginate("ListFxs", ::std::string::String::from("/Fxs"), query)
     }
     /// Invoke action RegenerateWebCredentials
     ///
@@ -127,7 +136,7 @@ impl Fxs<'_> {
     pub async fn update_fxs(
         &self,
         mac_address: &str,
-        body: &crate::models::PbxFxs,
+        body: &crate::models::PbxFxsUpdate,
     ) -> crate::Result<()> {
         self.client
             .send_empty(

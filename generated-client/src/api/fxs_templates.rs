@@ -82,11 +82,11 @@ impl FxsTemplates<'_> {
     ///
     /// `GET /FxsTemplates` (operation `ListFxsTemplate`)
     ///
-    /// Returns [`PbxFxsTemplateCollectionResponse`](crate::models::PbxFxsTemplateCollectionResponse).
+    /// Returns one [`Page`](crate::Page) of [`PbxFxsTemplate`](crate::models::PbxFxsTemplate) items.
     pub async fn list_fxs_template(
         &self,
         query: &crate::odata::ListQuery,
-    ) -> crate::Result<crate::models::PbxFxsTemplateCollectionResponse> {
+    ) -> crate::Result<crate::Page<crate::models::PbxFxsTemplate>> {
         self.client
             .send_json(
                 crate::client::Request::new(
@@ -98,6 +98,20 @@ impl FxsTemplates<'_> {
             )
             .await
     }
+    /// Streams every item of [`list_fxs_template`](Self::list_fxs_template), following `@odata.nextLink` or paging with `$top`/`$skip`.
+    ///
+    /// `GET /FxsTemplates`
+    pub fn list_fxs_template_stream(
+        &self,
+        query: &crate::odata::ListQuery,
+    ) -> crate::ItemStream<crate::models::PbxFxsTemplate> {
+        self.client
+            .paginate(
+                "ListFxsTemplate",
+                ::std::string::String::from("/FxsTemplates"),
+                query,
+            )
+    }
     /// Update entity in FxsTemplates
     ///
     /// `PATCH /FxsTemplates({Id})` (operation `UpdateFxsTemplate`)
@@ -106,7 +120,7 @@ impl FxsTemplates<'_> {
     pub async fn update_fxs_template(
         &self,
         id: &str,
-        body: &crate::models::PbxFxsTemplate,
+        body: &crate::models::PbxFxsTemplateUpdate,
     ) -> crate::Result<()> {
         self.client
             .send_empty(

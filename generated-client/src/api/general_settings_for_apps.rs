@@ -44,7 +44,7 @@ impl GeneralSettingsForApps<'_> {
     /// Returns nothing on success.
     pub async fn update_general_settings_for_apps(
         &self,
-        body: &crate::models::PbxGeneralSettingsForApps,
+        body: &crate::models::PbxGeneralSettingsForAppsUpdate,
     ) -> crate::Result<()> {
         self.client
             .send_empty(

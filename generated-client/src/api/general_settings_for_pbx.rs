@@ -44,7 +44,7 @@ impl GeneralSettingsForPbx<'_> {
     /// Returns nothing on success.
     pub async fn update_general_settings_for_pbx(
         &self,
-        body: &crate::models::PbxGeneralSettingsForPbx,
+        body: &crate::models::PbxGeneralSettingsForPbxUpdate,
     ) -> crate::Result<()> {
         self.client
             .send_empty(

@@ -62,7 +62,7 @@ impl GoogleSettings<'_> {
     /// Returns nothing on success.
     pub async fn update_google_settings(
         &self,
-        body: &crate::models::PbxGoogleSettings,
+        body: &crate::models::PbxGoogleSettingsUpdate,
     ) -> crate::Result<()> {
         self.client
             .send_empty(

@@ -161,11 +161,11 @@ impl Groups<'_> {
     ///
     /// `GET /Groups` (operation `ListGroup`)
     ///
-    /// Returns [`PbxGroupCollectionResponse`](crate::models::PbxGroupCollectionResponse).
+    /// Returns one [`Page`](crate::Page) of [`PbxGroup`](crate::models::PbxGroup) items.
     pub async fn list_group(
         &self,
         query: &crate::odata::ListQuery,
-    ) -> crate::Result<crate::models::PbxGroupCollectionResponse> {
+    ) -> crate::Result<crate::Page<crate::models::PbxGroup>> {
         self.client
             .send_json(
                 crate::client::Request::new(
@@ -177,16 +177,25 @@ impl Groups<'_> {
             )
             .await
     }
+    /// Streams every item of [`list_group`](Self::list_group), following `@odata.nextLink` or paging with `$top`/`$skip`.
+    ///
+    /// `GET /Groups`
+    pub fn list_group_stream(
+        &self,
+        query: &crate::odata::ListQuery,
+    ) -> crate::ItemStream<crate::models::PbxGroup> {
+        self.client.paginate("ListGroup", ::std::string::String::from("/Groups"), query)
+    }
     /// Get Members from Groups
     ///
     /// `GET /Groups({Id})/Members` (operation `ListMembers`)
     ///
-    /// Returns [`PbxUserGroupCollectionResponse`](crate::models::PbxUserGroupCollectionResponse).
+    /// Returns one [`Page`](crate::Page) of [`PbxUserGroup`](crate::models::PbxUserGroup) items.
     pub async fn list_members(
         &self,
         id: i32,
         query: &crate::odata::ListQuery,
-    ) -> crate::Result<crate::models::PbxUserGroupCollectionResponse> {
+    ) -> crate::Result<crate::Page<crate::models::PbxUserGroup>> {
         self.client
             .send_json(
                 crate::client::Request::new(
@@ -198,16 +207,31 @@ impl Groups<'_> {
             )
             .await
     }
+    /// Streams every item of [`list_members`](Self::list_members), following `@odata.nextLink` or paging with `$top`/`$skip`.
+    ///
+    /// `GET /Groups({Id})/Members`
+    pub fn list_members_stream(
+        &self,
+        id: i32,
+        query: &crate::odata::ListQuery,
+    ) -> crate::ItemStream<crate::models::PbxUserGroup> {
+        self.client
+            .paginate(
+                "ListMembers",
+                ::std::format!("/Groups({})/Members", Literal(id)),
+                query,
+            )
+    }
     /// Get Rights from Groups
     ///
     /// `GET /Groups({Id})/Rights` (operation `ListRights`)
     ///
-    /// Returns [`PbxRightsCollectionResponse`](crate::models::PbxRightsCollectionResponse).
+    /// Returns one [`Page`](crate::Page) of [`PbxRights`](crate::models::PbxRights) items.
     pub async fn list_rights(
         &self,
         id: i32,
         query: &crate::odata::ListQuery,
-    ) -> crate::Result<crate::models::PbxRightsCollectionResponse> {
+    ) -> crate::Result<crate::Page<crate::models::PbxRights>> {
         self.client
             .send_json(
                 crate::client::Request::new(
@@ -218,6 +242,21 @@ impl Groups<'_> {
                     .query(query),
             )
             .await
+    }
+    /// Streams every item of [`list_rights`](Self::list_rights), following `@odata.nextLink` or paging with `$top`/`$skip`.
+    ///
+    /// `GET /Groups({Id})/Rights`
+    pub fn list_rights_stream(
+        &self,
+        id: i32,
+        query: &crate::odata::ListQuery,
+    ) -> crate::ItemStream<crate::models::PbxRights> {
+        self.client
+            .paginate(
+                "ListRights",
+                ::std::format!("/Groups({})/Rights", Literal(id)),
+                query,
+            )
     }
     /// Invoke action ReplaceGroupLicenseKey
     ///
@@ -263,7 +302,7 @@ impl Groups<'_> {
     pub async fn update_group(
         &self,
         id: i32,
-        body: &crate::models::PbxGroup,
+        body: &crate::models::PbxGroupUpdate,
     ) -> crate::Result<()> {
         self.client
             .send_empty(

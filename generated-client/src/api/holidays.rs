@@ -82,11 +82,11 @@ impl Holidays<'_> {
     ///
     /// `GET /Holidays` (operation `ListHoliday`)
     ///
-    /// Returns [`PbxHolidayCollectionResponse`](crate::models::PbxHolidayCollectionResponse).
+    /// Returns one [`Page`](crate::Page) of [`PbxHoliday`](crate::models::PbxHoliday) items.
     pub async fn list_holiday(
         &self,
         query: &crate::odata::ListQuery,
-    ) -> crate::Result<crate::models::PbxHolidayCollectionResponse> {
+    ) -> crate::Result<crate::Page<crate::models::PbxHoliday>> {
         self.client
             .send_json(
                 crate::client::Request::new(
@@ -98,6 +98,16 @@ impl Holidays<'_> {
             )
             .await
     }
+    /// Streams every item of [`list_holiday`](Self::list_holiday), following `@odata.nextLink` or paging with `$top`/`$skip`.
+    ///
+    /// `GET /Holidays`
+    pub fn list_holiday_stream(
+        &self,
+        query: &crate::odata::ListQuery,
+    ) -> crate::ItemStream<crate::models::PbxHoliday> {
+        self.client
+            .paginate("ListHoliday", ::std::string::String::from("/Holidays"), query)
+    }
     /// Update entity in Holidays
     ///
     /// `PATCH /Holidays({Id})` (operation `UpdateHoliday`)
@@ -106,7 +116,7 @@ impl Holidays<'_> {
     pub async fn update_holiday(
         &self,
         id: i32,
-        body: &crate::models::PbxHoliday,
+        body: &crate::models::PbxHolidayUpdate,
     ) -> crate::Result<()> {
         self.client
             .send_empty(

@@ -42,7 +42,7 @@ impl HotelServices<'_> {
     /// Returns nothing on success.
     pub async fn update_hotel_services(
         &self,
-        body: &crate::models::PbxHotelServices,
+        body: &crate::models::PbxHotelServicesUpdate,
     ) -> crate::Result<()> {
         self.client
             .send_empty(

@@ -83,13 +83,13 @@ impl InboundRules<'_> {
     ///
     /// `GET /InboundRules/Pbx.ExportCallerIdRules()` (operation `ExportCallerIdRules`)
     ///
-    /// Returns [`ExportCallerIdRulesResponse`](crate::models::ExportCallerIdRulesResponse).
+    /// Returns the file as a streamed [`Download`](crate::Download).
     pub async fn export_caller_id_rules(
         &self,
         query: &crate::odata::ListQuery,
-    ) -> crate::Result<crate::models::ExportCallerIdRulesResponse> {
+    ) -> crate::Result<crate::Download> {
         self.client
-            .send_json(
+            .send_download(
                 crate::client::Request::new(
                         crate::client::Method::Get,
                         "ExportCallerIdRules",
@@ -126,11 +126,11 @@ impl InboundRules<'_> {
     ///
     /// `GET /InboundRules` (operation `ListInboundRule`)
     ///
-    /// Returns [`PbxInboundRuleCollectionResponse`](crate::models::PbxInboundRuleCollectionResponse).
+    /// Returns one [`Page`](crate::Page) of [`PbxInboundRule`](crate::models::PbxInboundRule) items.
     pub async fn list_inbound_rule(
         &self,
         query: &crate::odata::ListQuery,
-    ) -> crate::Result<crate::models::PbxInboundRuleCollectionResponse> {
+    ) -> crate::Result<crate::Page<crate::models::PbxInboundRule>> {
         self.client
             .send_json(
                 crate::client::Request::new(
@@ -142,6 +142,20 @@ impl InboundRules<'_> {
             )
             .await
     }
+    /// Streams every item of [`list_inbound_rule`](Self::list_inbound_rule), following `@odata.nextLink` or paging with `$top`/`$skip`.
+    ///
+    /// `GET /InboundRules`
+    pub fn list_inbound_rule_stream(
+        &self,
+        query: &crate::odata::ListQuery,
+    ) -> crate::ItemStream<crate::models::PbxInboundRule> {
+        self.client
+            .paginate(
+                "ListInboundRule",
+                ::std::string::String::from("/InboundRules"),
+                query,
+            )
+    }
     /// Update entity in InboundRules
     ///
     /// `PATCH /InboundRules({Id})` (operation `UpdateInboundRule`)
@@ -150,7 +164,7 @@ impl InboundRules<'_> {
     pub async fn update_inbound_rule(
         &self,
         id: i32,
-        body: &crate::models::PbxInboundRule,
+        body: &crate::models::PbxInboundRuleUpdate,
     ) -> crate::Result<()> {
         self.client
             .send_empty(

@@ -23,13 +23,11 @@ impl LastCdrAndChatMessageTimestamp<'_> {
     ///
     /// `GET /LastCdrAndChatMessageTimestamp` (operation `ListLastCdrAndChatMessageTimestamp`)
     ///
-    /// Returns [`PbxLastCdrAndChatMessageTimestampCollectionResponse`](crate::models::PbxLastCdrAndChatMessageTimestampCollectionResponse).
+    /// Returns one [`Page`](crate::Page) of [`PbxLastCdrAndChatMessageTimestamp`](crate::models::PbxLastCdrAndChatMessageTimestamp) items.
     pub async fn list_last_cdr_and_chat_message_timestamp(
         &self,
         query: &crate::odata::ListQuery,
-    ) -> crate::Result<
-        crate::models::PbxLastCdrAndChatMessageTimestampCollectionResponse,
-    > {
+    ) -> crate::Result<crate::Page<crate::models::PbxLastCdrAndChatMessageTimestamp>> {
         self.client
             .send_json(
                 crate::client::Request::new(
@@ -40,5 +38,19 @@ impl LastCdrAndChatMessageTimestamp<'_> {
                     .query(query),
             )
             .await
+    }
+    /// Streams every item of [`list_last_cdr_and_chat_message_timestamp`](Self::list_last_cdr_and_chat_message_timestamp), following `@odata.nextLink` or paging with `$top`/`$skip`.
+    ///
+    /// `GET /LastCdrAndChatMessageTimestamp`
+    pub fn list_last_cdr_and_chat_message_timestamp_stream(
+        &self,
+        query: &crate::odata::ListQuery,
+    ) -> crate::ItemStream<crate::models::PbxLastCdrAndChatMessageTimestamp> {
+        self.client
+            .paginate(
+                "ListLastCdrAndChatMessageTimestamp",
+                ::std::string::String::from("/LastCdrAndChatMessageTimestamp"),
+                query,
+            )
     }
 }

@@ -42,7 +42,7 @@ impl LoggingSettings<'_> {
     /// Returns nothing on success.
     pub async fn update_logging_settings(
         &self,
-        body: &crate::models::PbxLoggingSettings,
+        body: &crate::models::PbxLoggingSettingsUpdate,
     ) -> crate::Result<()> {
         self.client
             .send_empty(

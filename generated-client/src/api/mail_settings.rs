@@ -62,7 +62,7 @@ impl MailSettings<'_> {
     /// Returns nothing on success.
     pub async fn update_mail_settings(
         &self,
-        body: &crate::models::PbxMailSettings,
+        body: &crate::models::PbxMailSettingsUpdate,
     ) -> crate::Result<()> {
         self.client
             .send_empty(

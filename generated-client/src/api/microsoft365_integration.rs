@@ -165,11 +165,11 @@ impl Microsoft365Integration<'_> {
     ///
     /// `POST /Microsoft365Integration/Pbx.GetUsersByPrincipalNames` (operation `GetUsersByPrincipalNames`)
     ///
-    /// Returns [`GetUsersByPrincipalNamesResponse`](crate::models::GetUsersByPrincipalNamesResponse).
+    /// Returns one [`Page`](crate::Page) of [`PbxExternalAccount`](crate::models::PbxExternalAccount) items.
     pub async fn get_users_by_principal_names(
         &self,
         body: &crate::models::Microsoft365IntegrationGetUsersByPrincipalNamesRequestBody,
-    ) -> crate::Result<crate::models::GetUsersByPrincipalNamesResponse> {
+    ) -> crate::Result<crate::Page<crate::models::PbxExternalAccount>> {
         self.client
             .send_json(
                 crate::client::Request::new(
@@ -228,7 +228,7 @@ impl Microsoft365Integration<'_> {
     /// Returns nothing on success.
     pub async fn update_microsoft365_integration(
         &self,
-        body: &crate::models::PbxMicrosoft365Integration,
+        body: &crate::models::PbxMicrosoft365IntegrationUpdate,
     ) -> crate::Result<()> {
         self.client
             .send_empty(

@@ -64,12 +64,10 @@ impl Microsoft365TeamsIntegration<'_> {
     ///
     /// `GET /Microsoft365TeamsIntegration/Pbx.GetDialPlanScript()` (operation `GetDialPlanScript`)
     ///
-    /// Returns [`PbxIActionResult`](crate::models::PbxIActionResult).
-    pub async fn get_dial_plan_script(
-        &self,
-    ) -> crate::Result<crate::models::PbxIActionResult> {
+    /// Returns the file as a streamed [`Download`](crate::Download).
+    pub async fn get_dial_plan_script(&self) -> crate::Result<crate::Download> {
         self.client
-            .send_json(
+            .send_download(
                 crate::client::Request::new(
                     crate::client::Method::Get,
                     "GetDialPlanScript",
@@ -84,12 +82,10 @@ impl Microsoft365TeamsIntegration<'_> {
     ///
     /// `GET /Microsoft365TeamsIntegration/Pbx.GetMapUsersScript()` (operation `GetMapUsersScript`)
     ///
-    /// Returns [`PbxIActionResult`](crate::models::PbxIActionResult).
-    pub async fn get_map_users_script(
-        &self,
-    ) -> crate::Result<crate::models::PbxIActionResult> {
+    /// Returns the file as a streamed [`Download`](crate::Download).
+    pub async fn get_map_users_script(&self) -> crate::Result<crate::Download> {
         self.client
-            .send_json(
+            .send_download(
                 crate::client::Request::new(
                     crate::client::Method::Get,
                     "GetMapUsersScript",
@@ -127,7 +123,7 @@ impl Microsoft365TeamsIntegration<'_> {
     /// Returns nothing on success.
     pub async fn update_microsoft365_teams_integration(
         &self,
-        body: &crate::models::PbxMicrosoft365TeamsIntegration,
+        body: &crate::models::PbxMicrosoft365TeamsIntegrationUpdate,
     ) -> crate::Result<()> {
         self.client
             .send_empty(

@@ -44,7 +44,7 @@ impl MusicOnHoldSettings<'_> {
     /// Returns nothing on success.
     pub async fn update_music_on_hold_settings(
         &self,
-        body: &crate::models::PbxMusicOnHoldSettings,
+        body: &crate::models::PbxMusicOnHoldSettingsUpdate,
     ) -> crate::Result<()> {
         self.client
             .send_empty(

@@ -100,11 +100,11 @@ impl MyGroup<'_> {
     ///
     /// `GET /MyGroup/Members` (operation `ListMyGroupMembers`)
     ///
-    /// Returns [`PbxUserGroupCollectionResponse`](crate::models::PbxUserGroupCollectionResponse).
+    /// Returns one [`Page`](crate::Page) of [`PbxUserGroup`](crate::models::PbxUserGroup) items.
     pub async fn list_my_group_members(
         &self,
         query: &crate::odata::ListQuery,
-    ) -> crate::Result<crate::models::PbxUserGroupCollectionResponse> {
+    ) -> crate::Result<crate::Page<crate::models::PbxUserGroup>> {
         self.client
             .send_json(
                 crate::client::Request::new(
@@ -116,15 +116,29 @@ impl MyGroup<'_> {
             )
             .await
     }
+    /// Streams every item of [`list_my_group_members`](Self::list_my_group_members), following `@odata.nextLink` or paging with `$top`/`$skip`.
+    ///
+    /// `GET /MyGroup/Members`
+    pub fn list_my_group_members_stream(
+        &self,
+        query: &crate::odata::ListQuery,
+    ) -> crate::ItemStream<crate::models::PbxUserGroup> {
+        self.client
+            .paginate(
+                "ListMyGroupMembers",
+                ::std::string::String::from("/MyGroup/Members"),
+                query,
+            )
+    }
     /// Get Rights from MyGroup
     ///
     /// `GET /MyGroup/Rights` (operation `ListMyGroupRights`)
     ///
-    /// Returns [`PbxRightsCollectionResponse`](crate::models::PbxRightsCollectionResponse).
+    /// Returns one [`Page`](crate::Page) of [`PbxRights`](crate::models::PbxRights) items.
     pub async fn list_my_group_rights(
         &self,
         query: &crate::odata::ListQuery,
-    ) -> crate::Result<crate::models::PbxRightsCollectionResponse> {
+    ) -> crate::Result<crate::Page<crate::models::PbxRights>> {
         self.client
             .send_json(
                 crate::client::Request::new(
@@ -135,6 +149,20 @@ impl MyGroup<'_> {
                     .query(query),
             )
             .await
+    }
+    /// Streams every item of [`list_my_group_rights`](Self::list_my_group_rights), following `@odata.nextLink` or paging with `$top`/`$skip`.
+    ///
+    /// `GET /MyGroup/Rights`
+    pub fn list_my_group_rights_stream(
+        &self,
+        query: &crate::odata::ListQuery,
+    ) -> crate::ItemStream<crate::models::PbxRights> {
+        self.client
+            .paginate(
+                "ListMyGroupRights",
+                ::std::string::String::from("/MyGroup/Rights"),
+                query,
+            )
     }
     /// Invoke action ReplaceMyGroupLicenseKey
     ///
@@ -181,7 +209,7 @@ impl MyGroup<'_> {
     /// Returns nothing on success.
     pub async fn update_my_group(
         &self,
-        body: &crate::models::PbxGroup,
+        body: &crate::models::PbxGroupUpdate,
     ) -> crate::Result<()> {
         self.client
             .send_empty(

@@ -20,11 +20,11 @@ impl MyTokens<'_> {
     ///
     /// `GET /MyTokens` (operation `ListRefreshToken`)
     ///
-    /// Returns [`PbxRefreshTokenCollectionResponse`](crate::models::PbxRefreshTokenCollectionResponse).
+    /// Returns one [`Page`](crate::Page) of [`PbxRefreshToken`](crate::models::PbxRefreshToken) items.
     pub async fn list_refresh_token(
         &self,
         query: &crate::odata::ListQuery,
-    ) -> crate::Result<crate::models::PbxRefreshTokenCollectionResponse> {
+    ) -> crate::Result<crate::Page<crate::models::PbxRefreshToken>> {
         self.client
             .send_json(
                 crate::client::Request::new(
@@ -35,6 +35,20 @@ impl MyTokens<'_> {
                     .query(query),
             )
             .await
+    }
+    /// Streams every item of [`list_refresh_token`](Self::list_refresh_token), following `@odata.nextLink` or paging with `$top`/`$skip`.
+    ///
+    /// `GET /MyTokens`
+    pub fn list_refresh_token_stream(
+        &self,
+        query: &crate::odata::ListQuery,
+    ) -> crate::ItemStream<crate::models::PbxRefreshToken> {
+        self.client
+            .paginate(
+                "ListRefreshToken",
+                ::std::string::String::from("/MyTokens"),
+                query,
+            )
     }
     /// Invoke action RevokeToken
     ///

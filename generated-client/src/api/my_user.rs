@@ -57,11 +57,11 @@ impl MyUser<'_> {
     ///
     /// `GET /MyUser/ForwardingProfiles` (operation `ListMyUserForwardingProfiles`)
     ///
-    /// Returns [`PbxForwardingProfileCollectionResponse`](crate::models::PbxForwardingProfileCollectionResponse).
+    /// Returns one [`Page`](crate::Page) of [`PbxForwardingProfile`](crate::models::PbxForwardingProfile) items.
     pub async fn list_my_user_forwarding_profiles(
         &self,
         query: &crate::odata::ListQuery,
-    ) -> crate::Result<crate::models::PbxForwardingProfileCollectionResponse> {
+    ) -> crate::Result<crate::Page<crate::models::PbxForwardingProfile>> {
         self.client
             .send_json(
                 crate::client::Request::new(
@@ -73,15 +73,29 @@ impl MyUser<'_> {
             )
             .await
     }
+    /// Streams every item of [`list_my_user_forwarding_profiles`](Self::list_my_user_forwarding_profiles), following `@odata.nextLink` or paging with `$top`/`$skip`.
+    ///
+    /// `GET /MyUser/ForwardingProfiles`
+    pub fn list_my_user_forwarding_profiles_stream(
+        &self,
+        query: &crate::odata::ListQuery,
+    ) -> crate::ItemStream<crate::models::PbxForwardingProfile> {
+        self.client
+            .paginate(
+                "ListMyUserForwardingProfiles",
+                ::std::string::String::from("/MyUser/ForwardingProfiles"),
+                query,
+            )
+    }
     /// Get Greetings from MyUser
     ///
     /// `GET /MyUser/Greetings` (operation `ListMyUserGreetings`)
     ///
-    /// Returns [`PbxGreetingCollectionResponse`](crate::models::PbxGreetingCollectionResponse).
+    /// Returns one [`Page`](crate::Page) of [`PbxGreeting`](crate::models::PbxGreeting) items.
     pub async fn list_my_user_greetings(
         &self,
         query: &crate::odata::ListQuery,
-    ) -> crate::Result<crate::models::PbxGreetingCollectionResponse> {
+    ) -> crate::Result<crate::Page<crate::models::PbxGreeting>> {
         self.client
             .send_json(
                 crate::client::Request::new(
@@ -93,15 +107,29 @@ impl MyUser<'_> {
             )
             .await
     }
+    /// Streams every item of [`list_my_user_greetings`](Self::list_my_user_greetings), following `@odata.nextLink` or paging with `$top`/`$skip`.
+    ///
+    /// `GET /MyUser/Greetings`
+    pub fn list_my_user_greetings_stream(
+        &self,
+        query: &crate::odata::ListQuery,
+    ) -> crate::ItemStream<crate::models::PbxGreeting> {
+        self.client
+            .paginate(
+                "ListMyUserGreetings",
+                ::std::string::String::from("/MyUser/Greetings"),
+                query,
+            )
+    }
     /// Get Groups from MyUser
     ///
     /// `GET /MyUser/Groups` (operation `ListMyUserGroups`)
     ///
-    /// Returns [`PbxUserGroupCollectionResponse`](crate::models::PbxUserGroupCollectionResponse).
+    /// Returns one [`Page`](crate::Page) of [`PbxUserGroup`](crate::models::PbxUserGroup) items.
     pub async fn list_my_user_groups(
         &self,
         query: &crate::odata::ListQuery,
-    ) -> crate::Result<crate::models::PbxUserGroupCollectionResponse> {
+    ) -> crate::Result<crate::Page<crate::models::PbxUserGroup>> {
         self.client
             .send_json(
                 crate::client::Request::new(
@@ -112,6 +140,20 @@ impl MyUser<'_> {
                     .query(query),
             )
             .await
+    }
+    /// Streams every item of [`list_my_user_groups`](Self::list_my_user_groups), following `@odata.nextLink` or paging with `$top`/`$skip`.
+    ///
+    /// `GET /MyUser/Groups`
+    pub fn list_my_user_groups_stream(
+        &self,
+        query: &crate::odata::ListQuery,
+    ) -> crate::ItemStream<crate::models::PbxUserGroup> {
+        self.client
+            .paginate(
+                "ListMyUserGroups",
+                ::std::string::String::from("/MyUser/Groups"),
+                query,
+            )
     }
     /// Invoke function GenerateProvLink
     ///
@@ -138,7 +180,7 @@ impl MyUser<'_> {
     /// Returns nothing on success.
     pub async fn update_my_user(
         &self,
-        body: &crate::models::PbxUser,
+        body: &crate::models::PbxUserUpdate,
     ) -> crate::Result<()> {
         self.client
             .send_empty(

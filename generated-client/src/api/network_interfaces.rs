@@ -19,11 +19,11 @@ impl NetworkInterfaces<'_> {
     ///
     /// `GET /NetworkInterfaces` (operation `ListNetworkInterface`)
     ///
-    /// Returns [`PbxNetworkInterfaceCollectionResponse`](crate::models::PbxNetworkInterfaceCollectionResponse).
+    /// Returns one [`Page`](crate::Page) of [`PbxNetworkInterface`](crate::models::PbxNetworkInterface) items.
     pub async fn list_network_interface(
         &self,
         query: &crate::odata::ListQuery,
-    ) -> crate::Result<crate::models::PbxNetworkInterfaceCollectionResponse> {
+    ) -> crate::Result<crate::Page<crate::models::PbxNetworkInterface>> {
         self.client
             .send_json(
                 crate::client::Request::new(
@@ -34,5 +34,19 @@ impl NetworkInterfaces<'_> {
                     .query(query),
             )
             .await
+    }
+    /// Streams every item of [`list_network_interface`](Self::list_network_interface), following `@odata.nextLink` or paging with `$top`/`$skip`.
+    ///
+    /// `GET /NetworkInterfaces`
+    pub fn list_network_interface_stream(
+        &self,
+        query: &crate::odata::ListQuery,
+    ) -> crate::ItemStream<crate::models::PbxNetworkInterface> {
+        self.client
+            .paginate(
+                "ListNetworkInterface",
+                ::std::string::String::from("/NetworkInterfaces"),
+                query,
+            )
     }
 }

@@ -19,11 +19,11 @@ impl NetworkSettings<'_> {
     ///
     /// `GET /NetworkSettings/Pbx.GetIfaces()` (operation `GetIfaces`)
     ///
-    /// Returns [`GetIfacesResponse`](crate::models::GetIfacesResponse).
+    /// Returns one [`Page`](crate::Page) of `String` items.
     pub async fn get_ifaces(
         &self,
         query: &crate::odata::PageQuery,
-    ) -> crate::Result<crate::models::GetIfacesResponse> {
+    ) -> crate::Result<crate::Page<::std::string::String>> {
         self.client
             .send_json(
                 crate::client::Request::new(
@@ -34,6 +34,20 @@ impl NetworkSettings<'_> {
                     .query(query),
             )
             .await
+    }
+    /// Streams every item of [`get_ifaces`](Self::get_ifaces), following `@odata.nextLink` or paging with `$top`/`$skip`.
+    ///
+    /// `GET /NetworkSettings/Pbx.GetIfaces()`
+    pub fn get_ifaces_stream(
+        &self,
+        query: &crate::odata::PageQuery,
+    ) -> crate::ItemStream<::std::string::String> {
+        self.client
+            .paginate(
+                "GetIfaces",
+                ::std::string::String::from("/NetworkSettings/Pbx.GetIfaces()"),
+                query,
+            )
     }
     /// Get NetworkSettings
     ///
@@ -62,7 +76,7 @@ impl NetworkSettings<'_> {
     /// Returns nothing on success.
     pub async fn update_network_settings(
         &self,
-        body: &crate::models::PbxNetworkSettings,
+        body: &crate::models::PbxNetworkSettingsUpdate,
     ) -> crate::Result<()> {
         self.client
             .send_empty(

@@ -44,7 +44,7 @@ impl NotificationSettings<'_> {
     /// Returns nothing on success.
     pub async fn update_notification_settings(
         &self,
-        body: &crate::models::PbxNotificationSettings,
+        body: &crate::models::PbxNotificationSettingsUpdate,
     ) -> crate::Result<()> {
         self.client
             .send_empty(

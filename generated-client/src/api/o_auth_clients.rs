@@ -62,11 +62,11 @@ impl OAuthClients<'_> {
     ///
     /// `GET /OAuthClients` (operation `ListOAuthClient`)
     ///
-    /// Returns [`PbxOAuthClientCollectionResponse`](crate::models::PbxOAuthClientCollectionResponse).
+    /// Returns one [`Page`](crate::Page) of [`PbxOAuthClient`](crate::models::PbxOAuthClient) items.
     pub async fn list_o_auth_client(
         &self,
         query: &crate::odata::ListQuery,
-    ) -> crate::Result<crate::models::PbxOAuthClientCollectionResponse> {
+    ) -> crate::Result<crate::Page<crate::models::PbxOAuthClient>> {
         self.client
             .send_json(
                 crate::client::Request::new(
@@ -77,6 +77,20 @@ impl OAuthClients<'_> {
                     .query(query),
             )
             .await
+    }
+    /// Streams every item of [`list_o_auth_client`](Self::list_o_auth_client), following `@odata.nextLink` or paging with `$top`/`$skip`.
+    ///
+    /// `GET /OAuthClients`
+    pub fn list_o_auth_client_stream(
+        &self,
+        query: &crate::odata::ListQuery,
+    ) -> crate::ItemStream<crate::models::PbxOAuthClient> {
+        self.client
+            .paginate(
+                "ListOAuthClient",
+                ::std::string::String::from("/OAuthClients"),
+                query,
+            )
     }
     /// Invoke action RefreshClientMetadata
     ///

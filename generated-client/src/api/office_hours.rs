@@ -42,7 +42,7 @@ impl OfficeHours<'_> {
     /// Returns nothing on success.
     pub async fn update_office_hours(
         &self,
-        body: &crate::models::PbxOfficeHours,
+        body: &crate::models::PbxOfficeHoursUpdate,
     ) -> crate::Result<()> {
         self.client
             .send_empty(

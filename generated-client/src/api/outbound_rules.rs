@@ -61,11 +61,11 @@ impl OutboundRules<'_> {
     ///
     /// `GET /OutboundRules/Pbx.GetEmergencyOutboundRules()` (operation `GetEmergencyOutboundRules`)
     ///
-    /// Returns [`GetEmergencyOutboundRulesResponse`](crate::models::GetEmergencyOutboundRulesResponse).
+    /// Returns one [`Page`](crate::Page) of [`PbxOutboundRule`](crate::models::PbxOutboundRule) items.
     pub async fn get_emergency_outbound_rules(
         &self,
         query: &crate::odata::ListQuery,
-    ) -> crate::Result<crate::models::GetEmergencyOutboundRulesResponse> {
+    ) -> crate::Result<crate::Page<crate::models::PbxOutboundRule>> {
         self.client
             .send_json(
                 crate::client::Request::new(
@@ -78,6 +78,22 @@ impl OutboundRules<'_> {
                     .query(query),
             )
             .await
+    }
+    /// Streams every item of [`get_emergency_outbound_rules`](Self::get_emergency_outbound_rules), following `@odata.nextLink` or paging with `$top`/`$skip`.
+    ///
+    /// `GET /OutboundRules/Pbx.GetEmergencyOutboundRules()`
+    pub fn get_emergency_outbound_rules_stream(
+        &self,
+        query: &crate::odata::ListQuery,
+    ) -> crate::ItemStream<crate::models::PbxOutboundRule> {
+        self.client
+            .paginate(
+                "GetEmergencyOutboundRules",
+                ::std::string::String::from(
+                    "/OutboundRules/Pbx.GetEmergencyOutboundRules()",
+                ),
+                query,
+            )
     }
     /// Get entity from OutboundRules by key
     ///
@@ -104,11 +120,11 @@ impl OutboundRules<'_> {
     ///
     /// `GET /OutboundRules` (operation `ListOutboundRule`)
     ///
-    /// Returns [`PbxOutboundRuleCollectionResponse`](crate::models::PbxOutboundRuleCollectionResponse).
+    /// Returns one [`Page`](crate::Page) of [`PbxOutboundRule`](crate::models::PbxOutboundRule) items.
     pub async fn list_outbound_rule(
         &self,
         query: &crate::odata::ListQuery,
-    ) -> crate::Result<crate::models::PbxOutboundRuleCollectionResponse> {
+    ) -> crate::Result<crate::Page<crate::models::PbxOutboundRule>> {
         self.client
             .send_json(
                 crate::client::Request::new(
@@ -119,6 +135,20 @@ impl OutboundRules<'_> {
                     .query(query),
             )
             .await
+    }
+    /// Streams every item of [`list_outbound_rule`](Self::list_outbound_rule), following `@odata.nextLink` or paging with `$top`/`$skip`.
+    ///
+    /// `GET /OutboundRules`
+    pub fn list_outbound_rule_stream(
+        &self,
+        query: &crate::odata::ListQuery,
+    ) -> crate::ItemStream<crate::models::PbxOutboundRule> {
+        self.client
+            .paginate(
+                "ListOutboundRule",
+                ::std::string::String::from("/OutboundRules"),
+                query,
+            )
     }
     /// Invoke action MoveUpDown
     ///
@@ -168,7 +198,7 @@ impl OutboundRules<'_> {
     pub async fn update_outbound_rule(
         &self,
         id: i32,
-        body: &crate::models::PbxOutboundRule,
+        body: &crate::models::PbxOutboundRuleUpdate,
     ) -> crate::Result<()> {
         self.client
             .send_empty(

@@ -103,11 +103,11 @@ impl Parameters<'_> {
     ///
     /// `GET /Parameters` (operation `ListParameter`)
     ///
-    /// Returns [`PbxParameterCollectionResponse`](crate::models::PbxParameterCollectionResponse).
+    /// Returns one [`Page`](crate::Page) of [`PbxParameter`](crate::models::PbxParameter) items.
     pub async fn list_parameter(
         &self,
         query: &crate::odata::ListQuery,
-    ) -> crate::Result<crate::models::PbxParameterCollectionResponse> {
+    ) -> crate::Result<crate::Page<crate::models::PbxParameter>> {
         self.client
             .send_json(
                 crate::client::Request::new(
@@ -119,6 +119,16 @@ impl Parameters<'_> {
             )
             .await
     }
+    /// Streams every item of [`list_parameter`](Self::list_parameter), following `@odata.nextLink` or paging with `$top`/`$skip`.
+    ///
+    /// `GET /Parameters`
+    pub fn list_parameter_stream(
+        &self,
+        query: &crate::odata::ListQuery,
+    ) -> crate::ItemStream<crate::models::PbxParameter> {
+        self.client
+            .paginate("ListParameter", ::std::string::String::from("/Parameters"), query)
+    }
     /// Update entity in Parameters
     ///
     /// `PATCH /Parameters({Id})` (operation `UpdateParameter`)
@@ -127,7 +137,7 @@ impl Parameters<'_> {
     pub async fn update_parameter(
         &self,
         id: i32,
-        body: &crate::models::PbxParameter,
+        body: &crate::models::PbxParameterUpdate,
     ) -> crate::Result<()> {
         self.client
             .send_empty(

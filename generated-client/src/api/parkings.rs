@@ -103,11 +103,11 @@ impl Parkings<'_> {
     ///
     /// `GET /Parkings` (operation `ListParking`)
     ///
-    /// Returns [`PbxParkingCollectionResponse`](crate::models::PbxParkingCollectionResponse).
+    /// Returns one [`Page`](crate::Page) of [`PbxParking`](crate::models::PbxParking) items.
     pub async fn list_parking(
         &self,
         query: &crate::odata::ListQuery,
-    ) -> crate::Result<crate::models::PbxParkingCollectionResponse> {
+    ) -> crate::Result<crate::Page<crate::models::PbxParking>> {
         self.client
             .send_json(
                 crate::client::Request::new(
@@ -119,16 +119,26 @@ impl Parkings<'_> {
             )
             .await
     }
+    /// Streams every item of [`list_parking`](Self::list_parking), following `@odata.nextLink` or paging with `$top`/`$skip`.
+    ///
+    /// `GET /Parkings`
+    pub fn list_parking_stream(
+        &self,
+        query: &crate::odata::ListQuery,
+    ) -> crate::ItemStream<crate::models::PbxParking> {
+        self.client
+            .paginate("ListParking", ::std::string::String::from("/Parkings"), query)
+    }
     /// Get Groups from Parkings
     ///
     /// `GET /Parkings({Id})/Groups` (operation `ListParkingGroups`)
     ///
-    /// Returns [`PbxUserGroupCollectionResponse`](crate::models::PbxUserGroupCollectionResponse).
+    /// Returns one [`Page`](crate::Page) of [`PbxUserGroup`](crate::models::PbxUserGroup) items.
     pub async fn list_parking_groups(
         &self,
         id: i32,
         query: &crate::odata::ListQuery,
-    ) -> crate::Result<crate::models::PbxUserGroupCollectionResponse> {
+    ) -> crate::Result<crate::Page<crate::models::PbxUserGroup>> {
         self.client
             .send_json(
                 crate::client::Request::new(
@@ -140,6 +150,21 @@ impl Parkings<'_> {
             )
             .await
     }
+    /// Streams every item of [`list_parking_groups`](Self::list_parking_groups), following `@odata.nextLink` or paging with `$top`/`$skip`.
+    ///
+    /// `GET /Parkings({Id})/Groups`
+    pub fn list_parking_groups_stream(
+        &self,
+        id: i32,
+        query: &crate::odata::ListQuery,
+    ) -> crate::ItemStream<crate::models::PbxUserGroup> {
+        self.client
+            .paginate(
+                "ListParkingGroups",
+                ::std::format!("/Parkings({})/Groups", Literal(id)),
+                query,
+            )
+    }
     /// Update entity in Parkings
     ///
     /// `PATCH /Parkings({Id})` (operation `UpdateParking`)
@@ -148,7 +173,7 @@ impl Parkings<'_> {
     pub async fn update_parking(
         &self,
         id: i32,
-        body: &crate::models::PbxParking,
+        body: &crate::models::PbxParkingUpdate,
     ) -> crate::Result<()> {
         self.client
             .send_empty(

@@ -41,11 +41,11 @@ impl Peers<'_> {
     ///
     /// `GET /Peers/Pbx.GetReportPeers()` (operation `GetReportPeers`)
     ///
-    /// Returns [`GetReportPeersResponse`](crate::models::GetReportPeersResponse).
+    /// Returns one [`Page`](crate::Page) of [`PbxPeer`](crate::models::PbxPeer) items.
     pub async fn get_report_peers(
         &self,
         query: &crate::odata::ListQuery,
-    ) -> crate::Result<crate::models::GetReportPeersResponse> {
+    ) -> crate::Result<crate::Page<crate::models::PbxPeer>> {
         self.client
             .send_json(
                 crate::client::Request::new(
@@ -57,15 +57,29 @@ impl Peers<'_> {
             )
             .await
     }
+    /// Streams every item of [`get_report_peers`](Self::get_report_peers), following `@odata.nextLink` or paging with `$top`/`$skip`.
+    ///
+    /// `GET /Peers/Pbx.GetReportPeers()`
+    pub fn get_report_peers_stream(
+        &self,
+        query: &crate::odata::ListQuery,
+    ) -> crate::ItemStream<crate::models::PbxPeer> {
+        self.client
+            .paginate(
+                "GetReportPeers",
+                ::std::string::String::from("/Peers/Pbx.GetReportPeers()"),
+                query,
+            )
+    }
     /// Get entities from Peers
     ///
     /// `GET /Peers` (operation `ListPeer`)
     ///
-    /// Returns [`PbxPeerCollectionResponse`](crate::models::PbxPeerCollectionResponse).
+    /// Returns one [`Page`](crate::Page) of [`PbxPeer`](crate::models::PbxPeer) items.
     pub async fn list_peer(
         &self,
         query: &crate::odata::ListQuery,
-    ) -> crate::Result<crate::models::PbxPeerCollectionResponse> {
+    ) -> crate::Result<crate::Page<crate::models::PbxPeer>> {
         self.client
             .send_json(
                 crate::client::Request::new(
@@ -77,15 +91,24 @@ impl Peers<'_> {
             )
             .await
     }
+    /// Streams every item of [`list_peer`](Self::list_peer), following `@odata.nextLink` or paging with `$top`/`$skip`.
+    ///
+    /// `GET /Peers`
+    pub fn list_peer_stream(
+        &self,
+        query: &crate::odata::ListQuery,
+    ) -> crate::ItemStream<crate::models::PbxPeer> {
+        self.client.paginate("ListPeer", ::std::string::String::from("/Peers"), query)
+    }
     /// Invoke action RetreivePeersByNumbers
     ///
     /// `POST /Peers/Pbx.RetreivePeersByNumbers` (operation `RetreivePeersByNumbers`)
     ///
-    /// Returns [`RetreivePeersByNumbersResponse`](crate::models::RetreivePeersByNumbersResponse).
+    /// Returns one [`Page`](crate::Page) of [`PbxPeer`](crate::models::PbxPeer) items.
     pub async fn retreive_peers_by_numbers(
         &self,
         body: &crate::models::PeersRetreivePeersByNumbersRequestBody,
-    ) -> crate::Result<crate::models::RetreivePeersByNumbersResponse> {
+    ) -> crate::Result<crate::Page<crate::models::PbxPeer>> {
         self.client
             .send_json(
                 crate::client::Request::new(

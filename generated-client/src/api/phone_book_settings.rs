@@ -42,7 +42,7 @@ impl PhoneBookSettings<'_> {
     /// Returns nothing on success.
     pub async fn update_phone_book_settings(
         &self,
-        body: &crate::models::PbxPhoneBookSettings,
+        body: &crate::models::PbxPhoneBookSettingsUpdate,
     ) -> crate::Result<()> {
         self.client
             .send_empty(

@@ -41,11 +41,11 @@ impl PhoneLogos<'_> {
     ///
     /// `GET /PhoneLogos` (operation `ListPhoneLogo`)
     ///
-    /// Returns [`PbxPhoneLogoCollectionResponse`](crate::models::PbxPhoneLogoCollectionResponse).
+    /// Returns one [`Page`](crate::Page) of [`PbxPhoneLogo`](crate::models::PbxPhoneLogo) items.
     pub async fn list_phone_logo(
         &self,
         query: &crate::odata::ListQuery,
-    ) -> crate::Result<crate::models::PbxPhoneLogoCollectionResponse> {
+    ) -> crate::Result<crate::Page<crate::models::PbxPhoneLogo>> {
         self.client
             .send_json(
                 crate::client::Request::new(
@@ -56,5 +56,15 @@ impl PhoneLogos<'_> {
                     .query(query),
             )
             .await
+    }
+    /// Streams every item of [`list_phone_logo`](Self::list_phone_logo), following `@odata.nextLink` or paging with `$top`/`$skip`.
+    ///
+    /// `GET /PhoneLogos`
+    pub fn list_phone_logo_stream(
+        &self,
+        query: &crate::odata::ListQuery,
+    ) -> crate::ItemStream<crate::models::PbxPhoneLogo> {
+        self.client
+            .paginate("ListPhoneLogo", ::std::string::String::from("/PhoneLogos"), query)
     }
 }

@@ -82,11 +82,11 @@ impl PhoneTemplates<'_> {
     ///
     /// `GET /PhoneTemplates` (operation `ListPhoneTemplate`)
     ///
-    /// Returns [`PbxPhoneTemplateCollectionResponse`](crate::models::PbxPhoneTemplateCollectionResponse).
+    /// Returns one [`Page`](crate::Page) of [`PbxPhoneTemplate`](crate::models::PbxPhoneTemplate) items.
     pub async fn list_phone_template(
         &self,
         query: &crate::odata::ListQuery,
-    ) -> crate::Result<crate::models::PbxPhoneTemplateCollectionResponse> {
+    ) -> crate::Result<crate::Page<crate::models::PbxPhoneTemplate>> {
         self.client
             .send_json(
                 crate::client::Request::new(
@@ -98,6 +98,20 @@ impl PhoneTemplates<'_> {
             )
             .await
     }
+    /// Streams every item of [`list_phone_template`](Self::list_phone_template), following `@odata.nextLink` or paging with `$top`/`$skip`.
+    ///
+    /// `GET /PhoneTemplates`
+    pub fn list_phone_template_stream(
+        &self,
+        query: &crate::odata::ListQuery,
+    ) -> crate::ItemStream<crate::models::PbxPhoneTemplate> {
+        self.client
+            .paginate(
+                "ListPhoneTemplate",
+                ::std::string::String::from("/PhoneTemplates"),
+                query,
+            )
+    }
     /// Update entity in PhoneTemplates
     ///
     /// `PATCH /PhoneTemplates({Id})` (operation `UpdatePhoneTemplate`)
@@ -106,7 +120,7 @@ impl PhoneTemplates<'_> {
     pub async fn update_phone_template(
         &self,
         id: &str,
-        body: &crate::models::PbxPhoneTemplate,
+        body: &crate::models::PbxPhoneTemplateUpdate,
     ) -> crate::Result<()> {
         self.client
             .send_empty(

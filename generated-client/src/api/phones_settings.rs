@@ -42,7 +42,7 @@ impl PhonesSettings<'_> {
     /// Returns nothing on success.
     pub async fn update_phones_settings(
         &self,
-        body: &crate::models::PbxPhonesSettings,
+        body: &crate::models::PbxPhonesSettingsUpdate,
     ) -> crate::Result<()> {
         self.client
             .send_empty(

@@ -81,14 +81,14 @@ impl Playlists<'_> {
     ///
     /// `GET /Playlists/Pbx.DownloadPlaylistFile(playlistKey={playlistKey},fileName={fileName})` (operation `DownloadPlaylistFile`)
     ///
-    /// Returns [`PbxIActionResult`](crate::models::PbxIActionResult).
+    /// Returns the file as a streamed [`Download`](crate::Download).
     pub async fn download_playlist_file(
         &self,
         playlist_key: &str,
         file_name: &str,
-    ) -> crate::Result<crate::models::PbxIActionResult> {
+    ) -> crate::Result<crate::Download> {
         self.client
-            .send_json(
+            .send_download(
                 crate::client::Request::new(
                     crate::client::Method::Get,
                     "DownloadPlaylistFile",
@@ -125,11 +125,11 @@ impl Playlists<'_> {
     ///
     /// `GET /Playlists` (operation `ListPlaylist`)
     ///
-    /// Returns [`PbxPlaylistCollectionResponse`](crate::models::PbxPlaylistCollectionResponse).
+    /// Returns one [`Page`](crate::Page) of [`PbxPlaylist`](crate::models::PbxPlaylist) items.
     pub async fn list_playlist(
         &self,
         query: &crate::odata::ListQuery,
-    ) -> crate::Result<crate::models::PbxPlaylistCollectionResponse> {
+    ) -> crate::Result<crate::Page<crate::models::PbxPlaylist>> {
         self.client
             .send_json(
                 crate::client::Request::new(
@@ -141,6 +141,16 @@ impl Playlists<'_> {
             )
             .await
     }
+    /// Streams every item of [`list_playlist`](Self::list_playlist), following `@odata.nextLink` or paging with `$top`/`$skip`.
+    ///
+    /// `GET /Playlists`
+    pub fn list_playlist_stream(
+        &self,
+        query: &crate::odata::ListQuery,
+    ) -> crate::ItemStream<crate::models::PbxPlaylist> {
+        self.client
+            .paginate("ListPlaylist", ::std::string::String::from("/Playlists"), query)
+    }
     /// Update entity in Playlists
     ///
     /// `PATCH /Playlists({Name})` (operation `UpdatePlaylist`)
@@ -149,7 +159,7 @@ impl Playlists<'_> {
     pub async fn update_playlist(
         &self,
         name: &str,
-        body: &crate::models::PbxPlaylist,
+        body: &crate::models::PbxPlaylistUpdate,
     ) -> crate::Result<()> {
         self.client
             .send_empty(

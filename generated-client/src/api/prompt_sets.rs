@@ -101,11 +101,11 @@ impl PromptSets<'_> {
     ///
     /// `GET /PromptSets` (operation `ListPromptSet`)
     ///
-    /// Returns [`PbxPromptSetCollectionResponse`](crate::models::PbxPromptSetCollectionResponse).
+    /// Returns one [`Page`](crate::Page) of [`PbxPromptSet`](crate::models::PbxPromptSet) items.
     pub async fn list_prompt_set(
         &self,
         query: &crate::odata::ListQuery,
-    ) -> crate::Result<crate::models::PbxPromptSetCollectionResponse> {
+    ) -> crate::Result<crate::Page<crate::models::PbxPromptSet>> {
         self.client
             .send_json(
                 crate::client::Request::new(
@@ -117,16 +117,26 @@ impl PromptSets<'_> {
             )
             .await
     }
+    /// Streams every item of [`list_prompt_set`](Self::list_prompt_set), following `@odata.nextLink` or paging with `$top`/`$skip`.
+    ///
+    /// `GET /PromptSets`
+    pub fn list_prompt_set_stream(
+        &self,
+        query: &crate::odata::ListQuery,
+    ) -> crate::ItemStream<crate::models::PbxPromptSet> {
+        self.client
+            .paginate("ListPromptSet", ::std::string::String::from("/PromptSets"), query)
+    }
     /// Get Prompts from PromptSets
     ///
     /// `GET /PromptSets({Id})/Prompts` (operation `ListPrompts`)
     ///
-    /// Returns [`PbxPromptCollectionResponse`](crate::models::PbxPromptCollectionResponse).
+    /// Returns one [`Page`](crate::Page) of [`PbxPrompt`](crate::models::PbxPrompt) items.
     pub async fn list_prompts(
         &self,
         id: i32,
         query: &crate::odata::ListQuery,
-    ) -> crate::Result<crate::models::PbxPromptCollectionResponse> {
+    ) -> crate::Result<crate::Page<crate::models::PbxPrompt>> {
         self.client
             .send_json(
                 crate::client::Request::new(
@@ -137,6 +147,21 @@ impl PromptSets<'_> {
                     .query(query),
             )
             .await
+    }
+    /// Streams every item of [`list_prompts`](Self::list_prompts), following `@odata.nextLink` or paging with `$top`/`$skip`.
+    ///
+    /// `GET /PromptSets({Id})/Prompts`
+    pub fn list_prompts_stream(
+        &self,
+        id: i32,
+        query: &crate::odata::ListQuery,
+    ) -> crate::ItemStream<crate::models::PbxPrompt> {
+        self.client
+            .paginate(
+                "ListPrompts",
+                ::std::format!("/PromptSets({})/Prompts", Literal(id)),
+                query,
+            )
     }
     /// Invoke action PlayPrompt
     ///
@@ -227,7 +252,7 @@ impl PromptSets<'_> {
     pub async fn update_prompt_set(
         &self,
         id: i32,
-        body: &crate::models::PbxPromptSet,
+        body: &crate::models::PbxPromptSetUpdate,
     ) -> crate::Result<()> {
         self.client
             .send_empty(

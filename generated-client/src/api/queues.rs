@@ -123,12 +123,12 @@ impl Queues<'_> {
     ///
     /// `GET /Queues({Id})/Agents` (operation `ListAgents`)
     ///
-    /// Returns [`PbxQueueAgentCollectionResponse`](crate::models::PbxQueueAgentCollectionResponse).
+    /// Returns one [`Page`](crate::Page) of [`PbxQueueAgent`](crate::models::PbxQueueAgent) items.
     pub async fn list_agents(
         &self,
         id: i32,
         query: &crate::odata::ListQuery,
-    ) -> crate::Result<crate::models::PbxQueueAgentCollectionResponse> {
+    ) -> crate::Result<crate::Page<crate::models::PbxQueueAgent>> {
         self.client
             .send_json(
                 crate::client::Request::new(
@@ -140,16 +140,31 @@ impl Queues<'_> {
             )
             .await
     }
+    /// Streams every item of [`list_agents`](Self::list_agents), following `@odata.nextLink` or paging with `$top`/`$skip`.
+    ///
+    /// `GET /Queues({Id})/Agents`
+    pub fn list_agents_stream(
+        &self,
+        id: i32,
+        query: &crate::odata::ListQuery,
+    ) -> crate::ItemStream<crate::models::PbxQueueAgent> {
+        self.client
+            .paginate(
+                "ListAgents",
+                ::std::format!("/Queues({})/Agents", Literal(id)),
+                query,
+            )
+    }
     /// Get Managers from Queues
     ///
     /// `GET /Queues({Id})/Managers` (operation `ListManagers`)
     ///
-    /// Returns [`PbxQueueManagerCollectionResponse`](crate::models::PbxQueueManagerCollectionResponse).
+    /// Returns one [`Page`](crate::Page) of [`PbxQueueManager`](crate::models::PbxQueueManager) items.
     pub async fn list_managers(
         &self,
         id: i32,
         query: &crate::odata::ListQuery,
-    ) -> crate::Result<crate::models::PbxQueueManagerCollectionResponse> {
+    ) -> crate::Result<crate::Page<crate::models::PbxQueueManager>> {
         self.client
             .send_json(
                 crate::client::Request::new(
@@ -161,15 +176,30 @@ impl Queues<'_> {
             )
             .await
     }
+    /// Streams every item of [`list_managers`](Self::list_managers), following `@odata.nextLink` or paging with `$top`/`$skip`.
+    ///
+    /// `GET /Queues({Id})/Managers`
+    pub fn list_managers_stream(
+        &self,
+        id: i32,
+        query: &crate::odata::ListQuery,
+    ) -> crate::ItemStream<crate::models::PbxQueueManager> {
+        self.client
+            .paginate(
+                "ListManagers",
+                ::std::format!("/Queues({})/Managers", Literal(id)),
+                query,
+            )
+    }
     /// Get entities from Queues
     ///
     /// `GET /Queues` (operation `ListQueue`)
     ///
-    /// Returns [`PbxQueueCollectionResponse`](crate::models::PbxQueueCollectionResponse).
+    /// Returns one [`Page`](crate::Page) of [`PbxQueue`](crate::models::PbxQueue) items.
     pub async fn list_queue(
         &self,
         query: &crate::odata::ListQuery,
-    ) -> crate::Result<crate::models::PbxQueueCollectionResponse> {
+    ) -> crate::Result<crate::Page<crate::models::PbxQueue>> {
         self.client
             .send_json(
                 crate::client::Request::new(
@@ -180,6 +210,15 @@ impl Queues<'_> {
                     .query(query),
             )
             .await
+    }
+    /// Streams every item of [`list_queue`](Self::list_queue), following `@odata.nextLink` or paging with `$top`/`$skip`.
+    ///
+    /// `GET /Queues`
+    pub fn list_queue_stream(
+        &self,
+        query: &crate::odata::ListQuery,
+    ) -> crate::ItemStream<crate::models::PbxQueue> {
+        self.client.paginate("ListQueue", ::std::string::String::from("/Queues"), query)
     }
     /// Invoke action ResetQueueStatistics
     ///
@@ -205,7 +244,7 @@ impl Queues<'_> {
     pub async fn update_queue(
         &self,
         id: i32,
-        body: &crate::models::PbxQueue,
+        body: &crate::models::PbxQueueUpdate,
     ) -> crate::Result<()> {
         self.client
             .send_empty(

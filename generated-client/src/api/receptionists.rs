@@ -123,12 +123,12 @@ impl Receptionists<'_> {
     ///
     /// `GET /Receptionists({Id})/Forwards` (operation `ListForwards`)
     ///
-    /// Returns [`PbxReceptionistForwardCollectionResponse`](crate::models::PbxReceptionistForwardCollectionResponse).
+    /// Returns one [`Page`](crate::Page) of [`PbxReceptionistForward`](crate::models::PbxReceptionistForward) items.
     pub async fn list_forwards(
         &self,
         id: i32,
         query: &crate::odata::ListQuery,
-    ) -> crate::Result<crate::models::PbxReceptionistForwardCollectionResponse> {
+    ) -> crate::Result<crate::Page<crate::models::PbxReceptionistForward>> {
         self.client
             .send_json(
                 crate::client::Request::new(
@@ -140,15 +140,30 @@ impl Receptionists<'_> {
             )
             .await
     }
+    /// Streams every item of [`list_forwards`](Self::list_forwards), following `@odata.nextLink` or paging with `$top`/`$skip`.
+    ///
+    /// `GET /Receptionists({Id})/Forwards`
+    pub fn list_forwards_stream(
+        &self,
+        id: i32,
+        query: &crate::odata::ListQuery,
+    ) -> crate::ItemStream<crate::models::PbxReceptionistForward> {
+        self.client
+            .paginate(
+                "ListForwards",
+                ::std::format!("/Receptionists({})/Forwards", Literal(id)),
+                query,
+            )
+    }
     /// Get entities from Receptionists
     ///
     /// `GET /Receptionists` (operation `ListReceptionist`)
     ///
-    /// Returns [`PbxReceptionistCollectionResponse`](crate::models::PbxReceptionistCollectionResponse).
+    /// Returns one [`Page`](crate::Page) of [`PbxReceptionist`](crate::models::PbxReceptionist) items.
     pub async fn list_receptionist(
         &self,
         query: &crate::odata::ListQuery,
-    ) -> crate::Result<crate::models::PbxReceptionistCollectionResponse> {
+    ) -> crate::Result<crate::Page<crate::models::PbxReceptionist>> {
         self.client
             .send_json(
                 crate::client::Request::new(
@@ -160,6 +175,20 @@ impl Receptionists<'_> {
             )
             .await
     }
+    /// Streams every item of [`list_receptionist`](Self::list_receptionist), following `@odata.nextLink` or paging with `$top`/`$skip`.
+    ///
+    /// `GET /Receptionists`
+    pub fn list_receptionist_stream(
+        &self,
+        query: &crate::odata::ListQuery,
+    ) -> crate::ItemStream<crate::models::PbxReceptionist> {
+        self.client
+            .paginate(
+                "ListReceptionist",
+                ::std::string::String::from("/Receptionists"),
+                query,
+            )
+    }
     /// Update entity in Receptionists
     ///
     /// `PATCH /Receptionists({Id})` (operation `UpdateReceptionist`)
@@ -168,7 +197,7 @@ impl Receptionists<'_> {
     pub async fn update_receptionist(
         &self,
         id: i32,
-        body: &crate::models::PbxReceptionist,
+        body: &crate::models::PbxReceptionistUpdate,
     ) -> crate::Result<()> {
         self.client
             .send_empty(

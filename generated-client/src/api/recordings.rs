@@ -80,13 +80,13 @@ impl Recordings<'_> {
     ///
     /// `GET /Recordings/Pbx.DownloadRecording(recId={recId})` (operation `DownloadRecording`)
     ///
-    /// Returns [`PbxIActionResult`](crate::models::PbxIActionResult).
+    /// Returns the file as a streamed [`Download`](crate::Download).
     pub async fn download_recording(
         &self,
         rec_id: i32,
-    ) -> crate::Result<crate::models::PbxIActionResult> {
+    ) -> crate::Result<crate::Download> {
         self.client
-            .send_json(
+            .send_download(
                 crate::client::Request::new(
                     crate::client::Method::Get,
                     "DownloadRecording",
@@ -121,11 +121,11 @@ impl Recordings<'_> {
     ///
     /// `GET /Recordings` (operation `ListRecording`)
     ///
-    /// Returns [`PbxRecordingCollectionResponse`](crate::models::PbxRecordingCollectionResponse).
+    /// Returns one [`Page`](crate::Page) of [`PbxRecording`](crate::models::PbxRecording) items.
     pub async fn list_recording(
         &self,
         query: &crate::odata::ListQuery,
-    ) -> crate::Result<crate::models::PbxRecordingCollectionResponse> {
+    ) -> crate::Result<crate::Page<crate::models::PbxRecording>> {
         self.client
             .send_json(
                 crate::client::Request::new(
@@ -136,6 +136,16 @@ impl Recordings<'_> {
                     .query(query),
             )
             .await
+    }
+    /// Streams every item of [`list_recording`](Self::list_recording), following `@odata.nextLink` or paging with `$top`/`$skip`.
+    ///
+    /// `GET /Recordings`
+    pub fn list_recording_stream(
+        &self,
+        query: &crate::odata::ListQuery,
+    ) -> crate::ItemStream<crate::models::PbxRecording> {
+        self.client
+            .paginate("ListRecording", ::std::string::String::from("/Recordings"), query)
     }
     /// Invoke action PurgeArchive
     ///

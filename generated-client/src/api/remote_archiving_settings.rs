@@ -116,7 +116,7 @@ impl RemoteArchivingSettings<'_> {
     /// Returns nothing on success.
     pub async fn update_remote_archiving_settings(
         &self,
-        body: &crate::models::PbxRemoteArchivingSettings,
+        body: &crate::models::PbxRemoteArchivingSettingsUpdate,
     ) -> crate::Result<()> {
         self.client
             .send_empty(

@@ -24,7 +24,7 @@ impl ReportAbandonedChatsStatistics<'_> {
     ///
     /// `GET /ReportAbandonedChatsStatistics/Pbx.DownloadAbandonedChatsStatistics(queueDnStr={queueDnStr},startDt={startDt},endDt={endDt},participantType={participantType},clientTimeZone={clientTimeZone})` (operation `DownloadAbandonedChatsStatistics`)
     ///
-    /// Returns [`DownloadAbandonedChatsStatisticsResponse`](crate::models::DownloadAbandonedChatsStatisticsResponse).
+    /// Returns the file as a streamed [`Download`](crate::Download).
     pub async fn download_abandoned_chats_statistics(
         &self,
         queue_dn_str: &str,
@@ -33,9 +33,9 @@ impl ReportAbandonedChatsStatistics<'_> {
         participant_type: i32,
         client_time_zone: &str,
         query: &crate::odata::ListQuery,
-    ) -> crate::Result<crate::models::DownloadAbandonedChatsStatisticsResponse> {
+    ) -> crate::Result<crate::Download> {
         self.client
-            .send_json(
+            .send_download(
                 crate::client::Request::new(
                         crate::client::Method::Get,
                         "DownloadAbandonedChatsStatistics",
@@ -53,7 +53,7 @@ impl ReportAbandonedChatsStatistics<'_> {
     ///
     /// `GET /ReportAbandonedChatsStatistics/Pbx.GetAbandonedChatsStatisticsData(queueDnStr={queueDnStr},startDt={startDt},endDt={endDt},participantType={participantType})` (operation `GetAbandonedChatsStatisticsData`)
     ///
-    /// Returns [`GetAbandonedChatsStatisticsDataResponse`](crate::models::GetAbandonedChatsStatisticsDataResponse).
+    /// Returns one [`Page`](crate::Page) of [`PbxAbandonedChatsStatistics`](crate::models::PbxAbandonedChatsStatistics) items.
     pub async fn get_abandoned_chats_statistics_data(
         &self,
         queue_dn_str: &str,
@@ -61,7 +61,7 @@ impl ReportAbandonedChatsStatistics<'_> {
         end_dt: ::chrono::DateTime<::chrono::FixedOffset>,
         participant_type: i32,
         query: &crate::odata::ListQuery,
-    ) -> crate::Result<crate::models::GetAbandonedChatsStatisticsDataResponse> {
+    ) -> crate::Result<crate::Page<crate::models::PbxAbandonedChatsStatistics>> {
         self.client
             .send_json(
                 crate::client::Request::new(
@@ -76,5 +76,27 @@ impl ReportAbandonedChatsStatistics<'_> {
                     .query(query),
             )
             .await
+    }
+    /// Streams every item of [`get_abandoned_chats_statistics_data`](Self::get_abandoned_chats_statistics_data), following `@odata.nextLink` or paging with `$top`/`$skip`.
+    ///
+    /// `GET /ReportAbandonedChatsStatistics/Pbx.GetAbandonedChatsStatisticsData(queueDnStr={queueDnStr},startDt={startDt},endDt={endDt},participantType={participantType})`
+    pub fn get_abandoned_chats_statistics_data_stream(
+        &self,
+        queue_dn_str: &str,
+        start_dt: ::chrono::DateTime<::chrono::FixedOffset>,
+        end_dt: ::chrono::DateTime<::chrono::FixedOffset>,
+        participant_type: i32,
+        query: &crate::odata::ListQuery,
+    ) -> crate::ItemStream<crate::models::PbxAbandonedChatsStatistics> {
+        self.client
+            .paginate(
+                "GetAbandonedChatsStatisticsData",
+                ::std::format!(
+                    "/ReportAbandonedChatsStatistics/Pbx.GetAbandonedChatsStatisticsData(queueDnStr={},startDt={},endDt={},participantType={})",
+                    Literal(queue_dn_str), Literal(start_dt), Literal(end_dt),
+                    Literal(participant_type)
+                ),
+                query,
+            )
     }
 }

@@ -22,7 +22,7 @@ impl ReportAbandonedQueueCalls<'_> {
     ///
     /// `GET /ReportAbandonedQueueCalls/Pbx.DownloadAbandonedQueueCalls(periodFrom={periodFrom},periodTo={periodTo},queueDns={queueDns},waitInterval={waitInterval},clientTimeZone={clientTimeZone})` (operation `DownloadAbandonedQueueCalls`)
     ///
-    /// Returns [`DownloadAbandonedQueueCallsResponse`](crate::models::DownloadAbandonedQueueCallsResponse).
+    /// Returns the file as a streamed [`Download`](crate::Download).
     pub async fn download_abandoned_queue_calls(
         &self,
         period_from: ::chrono::DateTime<::chrono::FixedOffset>,
@@ -31,9 +31,9 @@ impl ReportAbandonedQueueCalls<'_> {
         wait_interval: &str,
         client_time_zone: &str,
         query: &crate::odata::ListQuery,
-    ) -> crate::Result<crate::models::DownloadAbandonedQueueCallsResponse> {
+    ) -> crate::Result<crate::Download> {
         self.client
-            .send_json(
+            .send_download(
                 crate::client::Request::new(
                         crate::client::Method::Get,
                         "DownloadAbandonedQueueCalls",
@@ -51,7 +51,7 @@ impl ReportAbandonedQueueCalls<'_> {
     ///
     /// `GET /ReportAbandonedQueueCalls/Pbx.GetAbandonedQueueCallsData(periodFrom={periodFrom},periodTo={periodTo},queueDns={queueDns},waitInterval={waitInterval})` (operation `GetAbandonedQueueCallsData`)
     ///
-    /// Returns [`GetAbandonedQueueCallsDataResponse`](crate::models::GetAbandonedQueueCallsDataResponse).
+    /// Returns one [`Page`](crate::Page) of [`PbxAbandonedQueueCalls`](crate::models::PbxAbandonedQueueCalls) items.
     pub async fn get_abandoned_queue_calls_data(
         &self,
         period_from: ::chrono::DateTime<::chrono::FixedOffset>,
@@ -59,7 +59,7 @@ impl ReportAbandonedQueueCalls<'_> {
         queue_dns: &str,
         wait_interval: &str,
         query: &crate::odata::ListQuery,
-    ) -> crate::Result<crate::models::GetAbandonedQueueCallsDataResponse> {
+    ) -> crate::Result<crate::Page<crate::models::PbxAbandonedQueueCalls>> {
         self.client
             .send_json(
                 crate::client::Request::new(
@@ -74,5 +74,27 @@ impl ReportAbandonedQueueCalls<'_> {
                     .query(query),
             )
             .await
+    }
+    /// Streams every item of [`get_abandoned_queue_calls_data`](Self::get_abandoned_queue_calls_data), following `@odata.nextLink` or paging with `$top`/`$skip`.
+    ///
+    /// `GET /ReportAbandonedQueueCalls/Pbx.GetAbandonedQueueCallsData(periodFrom={periodFrom},periodTo={periodTo},queueDns={queueDns},waitInterval={waitInterval})`
+    pub fn get_abandoned_queue_calls_data_stream(
+        &self,
+        period_from: ::chrono::DateTime<::chrono::FixedOffset>,
+        period_to: ::chrono::DateTime<::chrono::FixedOffset>,
+        queue_dns: &str,
+        wait_interval: &str,
+        query: &crate::odata::ListQuery,
+    ) -> crate::ItemStream<crate::models::PbxAbandonedQueueCalls> {
+        self.client
+            .paginate(
+                "GetAbandonedQueueCallsData",
+                ::std::format!(
+                    "/ReportAbandonedQueueCalls/Pbx.GetAbandonedQueueCallsData(periodFrom={},periodTo={},queueDns={},waitInterval={})",
+                    Literal(period_from), Literal(period_to), Literal(queue_dns),
+                    Literal(wait_interval)
+                ),
+                query,
+            )
     }
 }

@@ -22,7 +22,7 @@ impl ReportAgentLoginHistory<'_> {
     ///
     /// `GET /ReportAgentLoginHistory/Pbx.DownloadAgentLoginHistory(clientTimeZone={clientTimeZone},startDt={startDt},endDt={endDt},queueDnStr={queueDnStr},agentDnStr={agentDnStr})` (operation `DownloadAgentLoginHistory`)
     ///
-    /// Returns [`DownloadAgentLoginHistoryResponse`](crate::models::DownloadAgentLoginHistoryResponse).
+    /// Returns the file as a streamed [`Download`](crate::Download).
     pub async fn download_agent_login_history(
         &self,
         client_time_zone: &str,
@@ -31,9 +31,9 @@ impl ReportAgentLoginHistory<'_> {
         queue_dn_str: &str,
         agent_dn_str: &str,
         query: &crate::odata::ListQuery,
-    ) -> crate::Result<crate::models::DownloadAgentLoginHistoryResponse> {
+    ) -> crate::Result<crate::Download> {
         self.client
-            .send_json(
+            .send_download(
                 crate::client::Request::new(
                         crate::client::Method::Get,
                         "DownloadAgentLoginHistory",
@@ -51,7 +51,7 @@ impl ReportAgentLoginHistory<'_> {
     ///
     /// `GET /ReportAgentLoginHistory/Pbx.GetAgentLoginHistoryData(clientTimeZone={clientTimeZone},startDt={startDt},endDt={endDt},queueDnStr={queueDnStr},agentDnStr={agentDnStr})` (operation `GetAgentLoginHistoryData`)
     ///
-    /// Returns [`GetAgentLoginHistoryDataResponse`](crate::models::GetAgentLoginHistoryDataResponse).
+    /// Returns one [`Page`](crate::Page) of [`PbxAgentLoginHistory`](crate::models::PbxAgentLoginHistory) items.
     pub async fn get_agent_login_history_data(
         &self,
         client_time_zone: &str,
@@ -60,7 +60,7 @@ impl ReportAgentLoginHistory<'_> {
         queue_dn_str: &str,
         agent_dn_str: &str,
         query: &crate::odata::ListQuery,
-    ) -> crate::Result<crate::models::GetAgentLoginHistoryDataResponse> {
+    ) -> crate::Result<crate::Page<crate::models::PbxAgentLoginHistory>> {
         self.client
             .send_json(
                 crate::client::Request::new(
@@ -75,5 +75,28 @@ impl ReportAgentLoginHistory<'_> {
                     .query(query),
             )
             .await
+    }
+    /// Streams every item of [`get_agent_login_history_data`](Self::get_agent_login_history_data), following `@odata.nextLink` or paging with `$top`/`$skip`.
+    ///
+    /// `GET /ReportAgentLoginHistory/Pbx.GetAgentLoginHistoryData(clientTimeZone={clientTimeZone},startDt={startDt},endDt={endDt},queueDnStr={queueDnStr},agentDnStr={agentDnStr})`
+    pub fn get_agent_login_history_data_stream(
+        &self,
+        client_time_zone: &str,
+        start_dt: ::chrono::DateTime<::chrono::FixedOffset>,
+        end_dt: ::chrono::DateTime<::chrono::FixedOffset>,
+        queue_dn_str: &str,
+        agent_dn_str: &str,
+        query: &crate::odata::ListQuery,
+    ) -> crate::ItemStream<crate::models::PbxAgentLoginHistory> {
+        self.client
+            .paginate(
+                "GetAgentLoginHistoryData",
+                ::std::format!(
+                    "/ReportAgentLoginHistory/Pbx.GetAgentLoginHistoryData(clientTimeZone={},startDt={},endDt={},queueDnStr={},agentDnStr={})",
+                    Literal(client_time_zone), Literal(start_dt), Literal(end_dt),
+                    Literal(queue_dn_str), Literal(agent_dn_str)
+                ),
+                query,
+            )
     }
 }

@@ -24,7 +24,7 @@ impl ReportAgentsInQueueStatistics<'_> {
     ///
     /// `GET /ReportAgentsInQueueStatistics/Pbx.DownloadAgentsInQueueStatistics(queueDnStr={queueDnStr},startDt={startDt},endDt={endDt},waitInterval={waitInterval})` (operation `DownloadAgentsInQueueStatistics`)
     ///
-    /// Returns [`DownloadAgentsInQueueStatisticsResponse`](crate::models::DownloadAgentsInQueueStatisticsResponse).
+    /// Returns the file as a streamed [`Download`](crate::Download).
     pub async fn download_agents_in_queue_statistics(
         &self,
         queue_dn_str: &str,
@@ -32,9 +32,9 @@ impl ReportAgentsInQueueStatistics<'_> {
         end_dt: ::chrono::DateTime<::chrono::FixedOffset>,
         wait_interval: &str,
         query: &crate::odata::ListQuery,
-    ) -> crate::Result<crate::models::DownloadAgentsInQueueStatisticsResponse> {
+    ) -> crate::Result<crate::Download> {
         self.client
-            .send_json(
+            .send_download(
                 crate::client::Request::new(
                         crate::client::Method::Get,
                         "DownloadAgentsInQueueStatistics",
@@ -52,7 +52,7 @@ impl ReportAgentsInQueueStatistics<'_> {
     ///
     /// `GET /ReportAgentsInQueueStatistics/Pbx.GetAgentsInQueueStatisticsData(queueDnStr={queueDnStr},startDt={startDt},endDt={endDt},waitInterval={waitInterval})` (operation `GetAgentsInQueueStatisticsData`)
     ///
-    /// Returns [`GetAgentsInQueueStatisticsDataResponse`](crate::models::GetAgentsInQueueStatisticsDataResponse).
+    /// Returns one [`Page`](crate::Page) of [`PbxAgentsInQueueStatistics`](crate::models::PbxAgentsInQueueStatistics) items.
     pub async fn get_agents_in_queue_statistics_data(
         &self,
         queue_dn_str: &str,
@@ -60,7 +60,7 @@ impl ReportAgentsInQueueStatistics<'_> {
         end_dt: ::chrono::DateTime<::chrono::FixedOffset>,
         wait_interval: &str,
         query: &crate::odata::ListQuery,
-    ) -> crate::Result<crate::models::GetAgentsInQueueStatisticsDataResponse> {
+    ) -> crate::Result<crate::Page<crate::models::PbxAgentsInQueueStatistics>> {
         self.client
             .send_json(
                 crate::client::Request::new(
@@ -75,5 +75,27 @@ impl ReportAgentsInQueueStatistics<'_> {
                     .query(query),
             )
             .await
+    }
+    /// Streams every item of [`get_agents_in_queue_statistics_data`](Self::get_agents_in_queue_statistics_data), following `@odata.nextLink` or paging with `$top`/`$skip`.
+    ///
+    /// `GET /ReportAgentsInQueueStatistics/Pbx.GetAgentsInQueueStatisticsData(queueDnStr={queueDnStr},startDt={startDt},endDt={endDt},waitInterval={waitInterval})`
+    pub fn get_agents_in_queue_statistics_data_stream(
+        &self,
+        queue_dn_str: &str,
+        start_dt: ::chrono::DateTime<::chrono::FixedOffset>,
+        end_dt: ::chrono::DateTime<::chrono::FixedOffset>,
+        wait_interval: &str,
+        query: &crate::odata::ListQuery,
+    ) -> crate::ItemStream<crate::models::PbxAgentsInQueueStatistics> {
+        self.client
+            .paginate(
+                "GetAgentsInQueueStatisticsData",
+                ::std::format!(
+                    "/ReportAgentsInQueueStatistics/Pbx.GetAgentsInQueueStatisticsData(queueDnStr={},startDt={},endDt={},waitInterval={})",
+                    Literal(queue_dn_str), Literal(start_dt), Literal(end_dt),
+                    Literal(wait_interval)
+                ),
+                query,
+            )
     }
 }

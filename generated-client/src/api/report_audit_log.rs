@@ -20,14 +20,14 @@ impl ReportAuditLog<'_> {
     ///
     /// `GET /ReportAuditLog/Pbx.DownloadAuditLog(clientTimeZone={clientTimeZone})` (operation `DownloadAuditLog`)
     ///
-    /// Returns [`DownloadAuditLogResponse`](crate::models::DownloadAuditLogResponse).
+    /// Returns the file as a streamed [`Download`](crate::Download).
     pub async fn download_audit_log(
         &self,
         client_time_zone: &str,
         query: &crate::odata::ListQuery,
-    ) -> crate::Result<crate::models::DownloadAuditLogResponse> {
+    ) -> crate::Result<crate::Download> {
         self.client
-            .send_json(
+            .send_download(
                 crate::client::Request::new(
                         crate::client::Method::Get,
                         "DownloadAuditLog",
@@ -44,11 +44,11 @@ impl ReportAuditLog<'_> {
     ///
     /// `GET /ReportAuditLog/Pbx.GetAuditLogData()` (operation `GetAuditLogData`)
     ///
-    /// Returns [`GetAuditLogDataResponse`](crate::models::GetAuditLogDataResponse).
+    /// Returns one [`Page`](crate::Page) of [`PbxAuditLog`](crate::models::PbxAuditLog) items.
     pub async fn get_audit_log_data(
         &self,
         query: &crate::odata::ListQuery,
-    ) -> crate::Result<crate::models::GetAuditLogDataResponse> {
+    ) -> crate::Result<crate::Page<crate::models::PbxAuditLog>> {
         self.client
             .send_json(
                 crate::client::Request::new(
@@ -61,5 +61,19 @@ impl ReportAuditLog<'_> {
                     .query(query),
             )
             .await
+    }
+    /// Streams every item of [`get_audit_log_data`](Self::get_audit_log_data), following `@odata.nextLink` or paging with `$top`/`$skip`.
+    ///
+    /// `GET /ReportAuditLog/Pbx.GetAuditLogData()`
+    pub fn get_audit_log_data_stream(
+        &self,
+        query: &crate::odata::ListQuery,
+    ) -> crate::ItemStream<crate::models::PbxAuditLog> {
+        self.client
+            .paginate(
+                "GetAuditLogData",
+                ::std::string::String::from("/ReportAuditLog/Pbx.GetAuditLogData()"),
+                query,
+            )
     }
 }

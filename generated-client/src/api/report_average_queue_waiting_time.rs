@@ -24,7 +24,7 @@ impl ReportAverageQueueWaitingTime<'_> {
     ///
     /// `GET /ReportAverageQueueWaitingTime/Pbx.DownloadAverageQueueWaitingTimeReport(chartDate={chartDate},chartBy={chartBy},queueDnStr={queueDnStr},waitInterval={waitInterval},clientTimeZone={clientTimeZone})` (operation `DownloadAverageQueueWaitingTimeReport`)
     ///
-    /// Returns [`DownloadAverageQueueWaitingTimeReportResponse`](crate::models::DownloadAverageQueueWaitingTimeReportResponse).
+    /// Returns the file as a streamed [`Download`](crate::Download).
     pub async fn download_average_queue_waiting_time_report(
         &self,
         chart_date: ::chrono::DateTime<::chrono::FixedOffset>,
@@ -33,9 +33,9 @@ impl ReportAverageQueueWaitingTime<'_> {
         wait_interval: &str,
         client_time_zone: &str,
         query: &crate::odata::ListQuery,
-    ) -> crate::Result<crate::models::DownloadAverageQueueWaitingTimeReportResponse> {
+    ) -> crate::Result<crate::Download> {
         self.client
-            .send_json(
+            .send_download(
                 crate::client::Request::new(
                         crate::client::Method::Get,
                         "DownloadAverageQueueWaitingTimeReport",
@@ -54,7 +54,7 @@ impl ReportAverageQueueWaitingTime<'_> {
     ///
     /// `GET /ReportAverageQueueWaitingTime/Pbx.GetAverageQueueWaitingTimeData(chartDate={chartDate},chartBy={chartBy},queueDnStr={queueDnStr},waitInterval={waitInterval},clientTimeZone={clientTimeZone})` (operation `GetAverageQueueWaitingTimeData`)
     ///
-    /// Returns [`GetAverageQueueWaitingTimeDataResponse`](crate::models::GetAverageQueueWaitingTimeDataResponse).
+    /// Returns one [`Page`](crate::Page) of [`PbxTimeReportData`](crate::models::PbxTimeReportData) items.
     pub async fn get_average_queue_waiting_time_data(
         &self,
         chart_date: ::chrono::DateTime<::chrono::FixedOffset>,
@@ -63,7 +63,7 @@ impl ReportAverageQueueWaitingTime<'_> {
         wait_interval: &str,
         client_time_zone: &str,
         query: &crate::odata::ListQuery,
-    ) -> crate::Result<crate::models::GetAverageQueueWaitingTimeDataResponse> {
+    ) -> crate::Result<crate::Page<crate::models::PbxTimeReportData>> {
         self.client
             .send_json(
                 crate::client::Request::new(
@@ -79,5 +79,28 @@ impl ReportAverageQueueWaitingTime<'_> {
                     .query(query),
             )
             .await
+    }
+    /// Streams every item of [`get_average_queue_waiting_time_data`](Self::get_average_queue_waiting_time_data), following `@odata.nextLink` or paging with `$top`/`$skip`.
+    ///
+    /// `GET /ReportAverageQueueWaitingTime/Pbx.GetAverageQueueWaitingTimeData(chartDate={chartDate},chartBy={chartBy},queueDnStr={queueDnStr},waitInterval={waitInterval},clientTimeZone={clientTimeZone})`
+    pub fn get_average_queue_waiting_time_data_stream(
+        &self,
+        chart_date: ::chrono::DateTime<::chrono::FixedOffset>,
+        chart_by: &str,
+        queue_dn_str: &str,
+        wait_interval: &str,
+        client_time_zone: &str,
+        query: &crate::odata::ListQuery,
+    ) -> crate::ItemStream<crate::models::PbxTimeReportData> {
+        self.client
+            .paginate(
+                "GetAverageQueueWaitingTimeData",
+                ::std::format!(
+                    "/ReportAverageQueueWaitingTime/Pbx.GetAverageQueueWaitingTimeData(chartDate={},chartBy={},queueDnStr={},waitInterval={},clientTimeZone={})",
+                    Literal(chart_date), Literal(chart_by), Literal(queue_dn_str),
+                    Literal(wait_interval), Literal(client_time_zone)
+                ),
+                query,
+            )
     }
 }

@@ -20,7 +20,7 @@ impl ReportBreachesSla<'_> {
     ///
     /// `GET /ReportBreachesSla/Pbx.DownloadBreachesSla(queueDnStr={queueDnStr},startDt={startDt},endDt={endDt},waitInterval={waitInterval},clientTimeZone={clientTimeZone})` (operation `DownloadBreachesSla`)
     ///
-    /// Returns [`DownloadBreachesSlaResponse`](crate::models::DownloadBreachesSlaResponse).
+    /// Returns the file as a streamed [`Download`](crate::Download).
     pub async fn download_breaches_sla(
         &self,
         queue_dn_str: &str,
@@ -29,9 +29,9 @@ impl ReportBreachesSla<'_> {
         wait_interval: &str,
         client_time_zone: &str,
         query: &crate::odata::ListQuery,
-    ) -> crate::Result<crate::models::DownloadBreachesSlaResponse> {
+    ) -> crate::Result<crate::Download> {
         self.client
-            .send_json(
+            .send_download(
                 crate::client::Request::new(
                         crate::client::Method::Get,
                         "DownloadBreachesSla",
@@ -49,7 +49,7 @@ impl ReportBreachesSla<'_> {
     ///
     /// `GET /ReportBreachesSla/Pbx.GetBreachesSlaData(queueDnStr={queueDnStr},startDt={startDt},endDt={endDt},waitInterval={waitInterval})` (operation `GetBreachesSlaData`)
     ///
-    /// Returns [`GetBreachesSlaDataResponse`](crate::models::GetBreachesSlaDataResponse).
+    /// Returns one [`Page`](crate::Page) of [`PbxBreachesSla`](crate::models::PbxBreachesSla) items.
     pub async fn get_breaches_sla_data(
         &self,
         queue_dn_str: &str,
@@ -57,7 +57,7 @@ impl ReportBreachesSla<'_> {
         end_dt: ::chrono::DateTime<::chrono::FixedOffset>,
         wait_interval: &str,
         query: &crate::odata::ListQuery,
-    ) -> crate::Result<crate::models::GetBreachesSlaDataResponse> {
+    ) -> crate::Result<crate::Page<crate::models::PbxBreachesSla>> {
         self.client
             .send_json(
                 crate::client::Request::new(
@@ -72,5 +72,27 @@ impl ReportBreachesSla<'_> {
                     .query(query),
             )
             .await
+    }
+    /// Streams every item of [`get_breaches_sla_data`](Self::get_breaches_sla_data), following `@odata.nextLink` or paging with `$top`/`$skip`.
+    ///
+    /// `GET /ReportBreachesSla/Pbx.GetBreachesSlaData(queueDnStr={queueDnStr},startDt={startDt},endDt={endDt},waitInterval={waitInterval})`
+    pub fn get_breaches_sla_data_stream(
+        &self,
+        queue_dn_str: &str,
+        start_dt: ::chrono::DateTime<::chrono::FixedOffset>,
+        end_dt: ::chrono::DateTime<::chrono::FixedOffset>,
+        wait_interval: &str,
+        query: &crate::odata::ListQuery,
+    ) -> crate::ItemStream<crate::models::PbxBreachesSla> {
+        self.client
+            .paginate(
+                "GetBreachesSlaData",
+                ::std::format!(
+                    "/ReportBreachesSla/Pbx.GetBreachesSlaData(queueDnStr={},startDt={},endDt={},waitInterval={})",
+                    Literal(queue_dn_str), Literal(start_dt), Literal(end_dt),
+                    Literal(wait_interval)
+                ),
+                query,
+            )
     }
 }

@@ -24,7 +24,7 @@ impl ReportCallCostByExtensionGroup<'_> {
     ///
     /// `GET /ReportCallCostByExtensionGroup/Pbx.DownloadCallCostByExtensionGroup(periodFrom={periodFrom},periodTo={periodTo},groupFilter={groupFilter},callClass={callClass},clientTimeZone={clientTimeZone})` (operation `DownloadCallCostByExtensionGroup`)
     ///
-    /// Returns [`DownloadCallCostByExtensionGroupResponse`](crate::models::DownloadCallCostByExtensionGroupResponse).
+    /// Returns the file as a streamed [`Download`](crate::Download).
     pub async fn download_call_cost_by_extension_group(
         &self,
         period_from: ::chrono::DateTime<::chrono::FixedOffset>,
@@ -33,9 +33,9 @@ impl ReportCallCostByExtensionGroup<'_> {
         call_class: i32,
         client_time_zone: &str,
         query: &crate::odata::ListQuery,
-    ) -> crate::Result<crate::models::DownloadCallCostByExtensionGroupResponse> {
+    ) -> crate::Result<crate::Download> {
         self.client
-            .send_json(
+            .send_download(
                 crate::client::Request::new(
                         crate::client::Method::Get,
                         "DownloadCallCostByExtensionGroup",
@@ -54,7 +54,7 @@ impl ReportCallCostByExtensionGroup<'_> {
     ///
     /// `GET /ReportCallCostByExtensionGroup/Pbx.GetCallCostByExtensionGroupData(periodFrom={periodFrom},periodTo={periodTo},groupFilter={groupFilter},callClass={callClass})` (operation `GetCallCostByExtensionGroupData`)
     ///
-    /// Returns [`GetCallCostByExtensionGroupDataResponse`](crate::models::GetCallCostByExtensionGroupDataResponse).
+    /// Returns one [`Page`](crate::Page) of [`PbxCallCostByExtensionGroup`](crate::models::PbxCallCostByExtensionGroup) items.
     pub async fn get_call_cost_by_extension_group_data(
         &self,
         period_from: ::chrono::DateTime<::chrono::FixedOffset>,
@@ -62,7 +62,7 @@ impl ReportCallCostByExtensionGroup<'_> {
         group_filter: &str,
         call_class: i32,
         query: &crate::odata::ListQuery,
-    ) -> crate::Result<crate::models::GetCallCostByExtensionGroupDataResponse> {
+    ) -> crate::Result<crate::Page<crate::models::PbxCallCostByExtensionGroup>> {
         self.client
             .send_json(
                 crate::client::Request::new(
@@ -77,5 +77,27 @@ impl ReportCallCostByExtensionGroup<'_> {
                     .query(query),
             )
             .await
+    }
+    /// Streams every item of [`get_call_cost_by_extension_group_data`](Self::get_call_cost_by_extension_group_data), following `@odata.nextLink` or paging with `$top`/`$skip`.
+    ///
+    /// `GET /ReportCallCostByExtensionGroup/Pbx.GetCallCostByExtensionGroupData(periodFrom={periodFrom},periodTo={periodTo},groupFilter={groupFilter},callClass={callClass})`
+    pub fn get_call_cost_by_extension_group_data_stream(
+        &self,
+        period_from: ::chrono::DateTime<::chrono::FixedOffset>,
+        period_to: ::chrono::DateTime<::chrono::FixedOffset>,
+        group_filter: &str,
+        call_class: i32,
+        query: &crate::odata::ListQuery,
+    ) -> crate::ItemStream<crate::models::PbxCallCostByExtensionGroup> {
+        self.client
+            .paginate(
+                "GetCallCostByExtensionGroupData",
+                ::std::format!(
+                    "/ReportCallCostByExtensionGroup/Pbx.GetCallCostByExtensionGroupData(periodFrom={},periodTo={},groupFilter={},callClass={})",
+                    Literal(period_from), Literal(period_to), Literal(group_filter),
+                    Literal(call_class)
+                ),
+                query,
+            )
     }
 }

@@ -22,7 +22,7 @@ impl ReportCallDistribution<'_> {
     ///
     /// `GET /ReportCallDistribution/Pbx.DownloadGetGetCallDistribution(clientTimeZone={clientTimeZone},periodFrom={periodFrom},periodTo={periodTo},groupNumber={groupNumber},extensionDns={extensionDns},waitInterval={waitInterval},includeQueueCalls={includeQueueCalls},callArea={callArea},groupingType={groupingType})` (operation `DownloadGetGetCallDistribution`)
     ///
-    /// Returns [`DownloadGetGetCallDistributionResponse`](crate::models::DownloadGetGetCallDistributionResponse).
+    /// Returns the file as a streamed [`Download`](crate::Download).
     #[allow(clippy::too_many_arguments, reason = "one per spec parameter")]
     pub async fn download_get_get_call_distribution(
         &self,
@@ -36,9 +36,9 @@ impl ReportCallDistribution<'_> {
         call_area: i32,
         grouping_type: i32,
         query: &crate::odata::ListQuery,
-    ) -> crate::Result<crate::models::DownloadGetGetCallDistributionResponse> {
+    ) -> crate::Result<crate::Download> {
         self.client
-            .send_json(
+            .send_download(
                 crate::client::Request::new(
                         crate::client::Method::Get,
                         "DownloadGetGetCallDistribution",
@@ -59,7 +59,7 @@ impl ReportCallDistribution<'_> {
     ///
     /// `GET /ReportCallDistribution/Pbx.GetCallDistribution(clientTimeZone={clientTimeZone},periodFrom={periodFrom},periodTo={periodTo},groupNumber={groupNumber},extensionDns={extensionDns},waitInterval={waitInterval},includeQueueCalls={includeQueueCalls},callArea={callArea},groupingType={groupingType})` (operation `GetCallDistribution`)
     ///
-    /// Returns [`GetCallDistributionResponse`](crate::models::GetCallDistributionResponse).
+    /// Returns one [`Page`](crate::Page) of [`PbxCallDistribution`](crate::models::PbxCallDistribution) items.
     #[allow(clippy::too_many_arguments, reason = "one per spec parameter")]
     pub async fn get_call_distribution(
         &self,
@@ -73,7 +73,7 @@ impl ReportCallDistribution<'_> {
         call_area: i32,
         grouping_type: i32,
         query: &crate::odata::ListQuery,
-    ) -> crate::Result<crate::models::GetCallDistributionResponse> {
+    ) -> crate::Result<crate::Page<crate::models::PbxCallDistribution>> {
         self.client
             .send_json(
                 crate::client::Request::new(
@@ -91,5 +91,35 @@ impl ReportCallDistribution<'_> {
                     .query(query),
             )
             .await
+    }
+    /// Streams every item of [`get_call_distribution`](Self::get_call_distribution), following `@odata.nextLink` or paging with `$top`/`$skip`.
+    ///
+    /// `GET /ReportCallDistribution/Pbx.GetCallDistribution(clientTimeZone={clientTimeZone},periodFrom={periodFrom},periodTo={periodTo},groupNumber={groupNumber},extensionDns={extensionDns},waitInterval={waitInterval},includeQueueCalls={includeQueueCalls},callArea={callArea},groupingType={groupingType})`
+    #[allow(clippy::too_many_arguments, reason = "one per spec parameter")]
+    pub fn get_call_distribution_stream(
+        &self,
+        client_time_zone: &str,
+        period_from: ::chrono::DateTime<::chrono::FixedOffset>,
+        period_to: ::chrono::DateTime<::chrono::FixedOffset>,
+        group_number: &str,
+        extension_dns: &str,
+        wait_interval: &str,
+        include_queue_calls: bool,
+        call_area: i32,
+        grouping_type: i32,
+        query: &crate::odata::ListQuery,
+    ) -> crate::ItemStream<crate::models::PbxCallDistribution> {
+        self.client
+            .paginate(
+                "GetCallDistribution",
+                ::std::format!(
+                    "/ReportCallDistribution/Pbx.GetCallDistribution(clientTimeZone={},periodFrom={},periodTo={},groupNumber={},extensionDns={},waitInterval={},includeQueueCalls={},callArea={},groupingType={})",
+                    Literal(client_time_zone), Literal(period_from), Literal(period_to),
+                    Literal(group_number), Literal(extension_dns),
+                    Literal(wait_interval), Literal(include_queue_calls),
+                    Literal(call_area), Literal(grouping_type)
+                ),
+                query,
+            )
     }
 }

@@ -20,7 +20,7 @@ impl ReportCallLogData<'_> {
     ///
     /// `GET /ReportCallLogData/Pbx.DownloadCallLog(periodFrom={periodFrom},periodTo={periodTo},sourceType={sourceType},sourceFilter={sourceFilter},destinationType={destinationType},destinationFilter={destinationFilter},callsType={callsType},callTimeFilterType={callTimeFilterType},callTimeFilterFrom={callTimeFilterFrom},callTimeFilterTo={callTimeFilterTo},hidePcalls={hidePcalls},clientTimeZone={clientTimeZone})` (operation `DownloadCallLog`)
     ///
-    /// Returns [`DownloadCallLogResponse`](crate::models::DownloadCallLogResponse).
+    /// Returns the file as a streamed [`Download`](crate::Download).
     #[allow(clippy::too_many_arguments, reason = "one per spec parameter")]
     pub async fn download_call_log(
         &self,
@@ -37,9 +37,9 @@ impl ReportCallLogData<'_> {
         hide_pcalls: bool,
         client_time_zone: &str,
         query: &crate::odata::ListQuery,
-    ) -> crate::Result<crate::models::DownloadCallLogResponse> {
+    ) -> crate::Result<crate::Download> {
         self.client
-            .send_json(
+            .send_download(
                 crate::client::Request::new(
                         crate::client::Method::Get,
                         "DownloadCallLog",
@@ -61,7 +61,7 @@ impl ReportCallLogData<'_> {
     ///
     /// `GET /ReportCallLogData/Pbx.GetCallLogData(periodFrom={periodFrom},periodTo={periodTo},sourceType={sourceType},sourceFilter={sourceFilter},destinationType={destinationType},destinationFilter={destinationFilter},callsType={callsType},callTimeFilterType={callTimeFilterType},callTimeFilterFrom={callTimeFilterFrom},callTimeFilterTo={callTimeFilterTo},hidePcalls={hidePcalls})` (operation `GetCallLogData`)
     ///
-    /// Returns [`GetCallLogDataResponse`](crate::models::GetCallLogDataResponse).
+    /// Returns one [`Page`](crate::Page) of [`PbxCallLogData`](crate::models::PbxCallLogData) items.
     #[allow(clippy::too_many_arguments, reason = "one per spec parameter")]
     pub async fn get_call_log_data(
         &self,
@@ -77,7 +77,7 @@ impl ReportCallLogData<'_> {
         call_time_filter_to: &str,
         hide_pcalls: bool,
         query: &crate::odata::ListQuery,
-    ) -> crate::Result<crate::models::GetCallLogDataResponse> {
+    ) -> crate::Result<crate::Page<crate::models::PbxCallLogData>> {
         self.client
             .send_json(
                 crate::client::Request::new(
@@ -96,6 +96,39 @@ impl ReportCallLogData<'_> {
                     .query(query),
             )
             .await
+    }
+    /// Streams every item of [`get_call_log_data`](Self::get_call_log_data), following `@odata.nextLink` or paging with `$top`/`$skip`.
+    ///
+    /// `GET /ReportCallLogData/Pbx.GetCallLogData(periodFrom={periodFrom},periodTo={periodTo},sourceType={sourceType},sourceFilter={sourceFilter},destinationType={destinationType},destinationFilter={destinationFilter},callsType={callsType},callTimeFilterType={callTimeFilterType},callTimeFilterFrom={callTimeFilterFrom},callTimeFilterTo={callTimeFilterTo},hidePcalls={hidePcalls})`
+    #[allow(clippy::too_many_arguments, reason = "one per spec parameter")]
+    pub fn get_call_log_data_stream(
+        &self,
+        period_from: ::chrono::DateTime<::chrono::FixedOffset>,
+        period_to: ::chrono::DateTime<::chrono::FixedOffset>,
+        source_type: i32,
+        source_filter: &str,
+        destination_type: i32,
+        destination_filter: &str,
+        calls_type: i32,
+        call_time_filter_type: i32,
+        call_time_filter_from: &str,
+        call_time_filter_to: &str,
+        hide_pcalls: bool,
+        query: &crate::odata::ListQuery,
+    ) -> crate::ItemStream<crate::models::PbxCallLogData> {
+        self.client
+            .paginate(
+                "GetCallLogData",
+                ::std::format!(
+                    "/ReportCallLogData/Pbx.GetCallLogData(periodFrom={},periodTo={},sourceType={},sourceFilter={},destinationType={},destinationFilter={},callsType={},callTimeFilterType={},callTimeFilterFrom={},callTimeFilterTo={},hidePcalls={})",
+                    Literal(period_from), Literal(period_to), Literal(source_type),
+                    Literal(source_filter), Literal(destination_type),
+                    Literal(destination_filter), Literal(calls_type),
+                    Literal(call_time_filter_type), Literal(call_time_filter_from),
+                    Literal(call_time_filter_to), Literal(hide_pcalls)
+                ),
+                query,
+            )
     }
     /// Invoke function GetCallQualityReport
     ///
@@ -128,7 +161,7 @@ impl ReportCallLogData<'_> {
     ///
     /// `GET /ReportCallLogData/Pbx.GetOldCallLogData(periodFrom={periodFrom},periodTo={periodTo},sourceType={sourceType},sourceFilter={sourceFilter},destinationType={destinationType},destinationFilter={destinationFilter},callsType={callsType},callTimeFilterType={callTimeFilterType},callTimeFilterFrom={callTimeFilterFrom},callTimeFilterTo={callTimeFilterTo},hidePcalls={hidePcalls})` (operation `GetOldCallLogData`)
     ///
-    /// Returns [`GetOldCallLogDataResponse`](crate::models::GetOldCallLogDataResponse).
+    /// Returns one [`Page`](crate::Page) of [`PbxCallLogData`](crate::models::PbxCallLogData) items.
     #[allow(clippy::too_many_arguments, reason = "one per spec parameter")]
     pub async fn get_old_call_log_data(
         &self,
@@ -144,7 +177,7 @@ impl ReportCallLogData<'_> {
         call_time_filter_to: &str,
         hide_pcalls: bool,
         query: &crate::odata::ListQuery,
-    ) -> crate::Result<crate::models::GetOldCallLogDataResponse> {
+    ) -> crate::Result<crate::Page<crate::models::PbxCallLogData>> {
         self.client
             .send_json(
                 crate::client::Request::new(
@@ -163,6 +196,39 @@ impl ReportCallLogData<'_> {
                     .query(query),
             )
             .await
+    }
+    /// Streams every item of [`get_old_call_log_data`](Self::get_old_call_log_data), following `@odata.nextLink` or paging with `$top`/`$skip`.
+    ///
+    /// `GET /ReportCallLogData/Pbx.GetOldCallLogData(periodFrom={periodFrom},periodTo={periodTo},sourceType={sourceType},sourceFilter={sourceFilter},destinationType={destinationType},destinationFilter={destinationFilter},callsType={callsType},callTimeFilterType={callTimeFilterType},callTimeFilterFrom={callTimeFilterFrom},callTimeFilterTo={callTimeFilterTo},hidePcalls={hidePcalls})`
+    #[allow(clippy::too_many_arguments, reason = "one per spec parameter")]
+    pub fn get_old_call_log_data_stream(
+        &self,
+        period_from: ::chrono::DateTime<::chrono::FixedOffset>,
+        period_to: ::chrono::DateTime<::chrono::FixedOffset>,
+        source_type: i32,
+        source_filter: &str,
+        destination_type: i32,
+        destination_filter: &str,
+        calls_type: i32,
+        call_time_filter_type: i32,
+        call_time_filter_from: &str,
+        call_time_filter_to: &str,
+        hide_pcalls: bool,
+        query: &crate::odata::ListQuery,
+    ) -> crate::ItemStream<crate::models::PbxCallLogData> {
+        self.client
+            .paginate(
+                "GetOldCallLogData",
+                ::std::format!(
+                    "/ReportCallLogData/Pbx.GetOldCallLogData(periodFrom={},periodTo={},sourceType={},sourceFilter={},destinationType={},destinationFilter={},callsType={},callTimeFilterType={},callTimeFilterFrom={},callTimeFilterTo={},hidePcalls={})",
+                    Literal(period_from), Literal(period_to), Literal(source_type),
+                    Literal(source_filter), Literal(destination_type),
+                    Literal(destination_filter), Literal(calls_type),
+                    Literal(call_time_filter_type), Literal(call_time_filter_from),
+                    Literal(call_time_filter_to), Literal(hide_pcalls)
+                ),
+                query,
+            )
     }
     /// Invoke function GetOldCallQualityReport
     ///

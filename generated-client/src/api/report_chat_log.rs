@@ -20,7 +20,7 @@ impl ReportChatLog<'_> {
     ///
     /// `GET /ReportChatLog/Pbx.DownloadChatLog(clientTimeZone={clientTimeZone},periodFrom={periodFrom},periodTo={periodTo},fromType={fromType},fromExtension={fromExtension},fromText={fromText},toType={toType},toExtension={toExtension},toText={toText},chatType={chatType},participantType={participantType})` (operation `DownloadChatLog`)
     ///
-    /// Returns [`DownloadChatLogResponse`](crate::models::DownloadChatLogResponse).
+    /// Returns the file as a streamed [`Download`](crate::Download).
     #[allow(clippy::too_many_arguments, reason = "one per spec parameter")]
     pub async fn download_chat_log(
         &self,
@@ -36,9 +36,9 @@ impl ReportChatLog<'_> {
         chat_type: i32,
         participant_type: i32,
         query: &crate::odata::ListQuery,
-    ) -> crate::Result<crate::models::DownloadChatLogResponse> {
+    ) -> crate::Result<crate::Download> {
         self.client
-            .send_json(
+            .send_download(
                 crate::client::Request::new(
                         crate::client::Method::Get,
                         "DownloadChatLog",
@@ -59,7 +59,7 @@ impl ReportChatLog<'_> {
     ///
     /// `GET /ReportChatLog/Pbx.GetChatLog(periodFrom={periodFrom},periodTo={periodTo},fromType={fromType},fromExtension={fromExtension},fromText={fromText},toType={toType},toExtension={toExtension},toText={toText},chatType={chatType},participantType={participantType})` (operation `GetChatLog`)
     ///
-    /// Returns [`GetChatLogResponse`](crate::models::GetChatLogResponse).
+    /// Returns one [`Page`](crate::Page) of [`PbxChatHistoryView`](crate::models::PbxChatHistoryView) items.
     #[allow(clippy::too_many_arguments, reason = "one per spec parameter")]
     pub async fn get_chat_log(
         &self,
@@ -74,7 +74,7 @@ impl ReportChatLog<'_> {
         chat_type: i32,
         participant_type: i32,
         query: &crate::odata::ListQuery,
-    ) -> crate::Result<crate::models::GetChatLogResponse> {
+    ) -> crate::Result<crate::Page<crate::models::PbxChatHistoryView>> {
         self.client
             .send_json(
                 crate::client::Request::new(
@@ -91,5 +91,36 @@ impl ReportChatLog<'_> {
                     .query(query),
             )
             .await
+    }
+    /// Streams every item of [`get_chat_log`](Self::get_chat_log), following `@odata.nextLink` or paging with `$top`/`$skip`.
+    ///
+    /// `GET /ReportChatLog/Pbx.GetChatLog(periodFrom={periodFrom},periodTo={periodTo},fromType={fromType},fromExtension={fromExtension},fromText={fromText},toType={toType},toExtension={toExtension},toText={toText},chatType={chatType},participantType={participantType})`
+    #[allow(clippy::too_many_arguments, reason = "one per spec parameter")]
+    pub fn get_chat_log_stream(
+        &self,
+        period_from: ::chrono::DateTime<::chrono::FixedOffset>,
+        period_to: ::chrono::DateTime<::chrono::FixedOffset>,
+        from_type: i32,
+        from_extension: &str,
+        from_text: &str,
+        to_type: i32,
+        to_extension: &str,
+        to_text: &str,
+        chat_type: i32,
+        participant_type: i32,
+        query: &crate::odata::ListQuery,
+    ) -> crate::ItemStream<crate::models::PbxChatHistoryView> {
+        self.client
+            .paginate(
+                "GetChatLog",
+                ::std::format!(
+                    "/ReportChatLog/Pbx.GetChatLog(periodFrom={},periodTo={},fromType={},fromExtension={},fromText={},toType={},toExtension={},toText={},chatType={},participantType={})",
+                    Literal(period_from), Literal(period_to), Literal(from_type),
+                    Literal(from_extension), Literal(from_text), Literal(to_type),
+                    Literal(to_extension), Literal(to_text), Literal(chat_type),
+                    Literal(participant_type)
+                ),
+                query,
+            )
     }
 }

@@ -22,7 +22,7 @@ impl ReportDetailedQueueStatistics<'_> {
     ///
     /// `GET /ReportDetailedQueueStatistics/Pbx.DownloadDetailedQueueStatistics(queueDnStr={queueDnStr},startDt={startDt},endDt={endDt},waitInterval={waitInterval})` (operation `DownloadDetailedQueueStatistics`)
     ///
-    /// Returns [`DownloadDetailedQueueStatisticsResponse`](crate::models::DownloadDetailedQueueStatisticsResponse).
+    /// Returns the file as a streamed [`Download`](crate::Download).
     pub async fn download_detailed_queue_statistics(
         &self,
         queue_dn_str: &str,
@@ -30,9 +30,9 @@ impl ReportDetailedQueueStatistics<'_> {
         end_dt: ::chrono::DateTime<::chrono::FixedOffset>,
         wait_interval: &str,
         query: &crate::odata::ListQuery,
-    ) -> crate::Result<crate::models::DownloadDetailedQueueStatisticsResponse> {
+    ) -> crate::Result<crate::Download> {
         self.client
-            .send_json(
+            .send_download(
                 crate::client::Request::new(
                         crate::client::Method::Get,
                         "DownloadDetailedQueueStatistics",
@@ -50,7 +50,7 @@ impl ReportDetailedQueueStatistics<'_> {
     ///
     /// `GET /ReportDetailedQueueStatistics/Pbx.GetDetailedQueueStatisticsData(queueDnStr={queueDnStr},startDt={startDt},endDt={endDt},waitInterval={waitInterval})` (operation `GetDetailedQueueStatisticsData`)
     ///
-    /// Returns [`GetDetailedQueueStatisticsDataResponse`](crate::models::GetDetailedQueueStatisticsDataResponse).
+    /// Returns one [`Page`](crate::Page) of [`PbxDetailedQueueStatistics`](crate::models::PbxDetailedQueueStatistics) items.
     pub async fn get_detailed_queue_statistics_data(
         &self,
         queue_dn_str: &str,
@@ -58,7 +58,7 @@ impl ReportDetailedQueueStatistics<'_> {
         end_dt: ::chrono::DateTime<::chrono::FixedOffset>,
         wait_interval: &str,
         query: &crate::odata::ListQuery,
-    ) -> crate::Result<crate::models::GetDetailedQueueStatisticsDataResponse> {
+    ) -> crate::Result<crate::Page<crate::models::PbxDetailedQueueStatistics>> {
         self.client
             .send_json(
                 crate::client::Request::new(
@@ -73,5 +73,27 @@ impl ReportDetailedQueueStatistics<'_> {
                     .query(query),
             )
             .await
+    }
+    /// Streams every item of [`get_detailed_queue_statistics_data`](Self::get_detailed_queue_statistics_data), following `@odata.nextLink` or paging with `$top`/`$skip`.
+    ///
+    /// `GET /ReportDetailedQueueStatistics/Pbx.GetDetailedQueueStatisticsData(queueDnStr={queueDnStr},startDt={startDt},endDt={endDt},waitInterval={waitInterval})`
+    pub fn get_detailed_queue_statistics_data_stream(
+        &self,
+        queue_dn_str: &str,
+        start_dt: ::chrono::DateTime<::chrono::FixedOffset>,
+        end_dt: ::chrono::DateTime<::chrono::FixedOffset>,
+        wait_interval: &str,
+        query: &crate::odata::ListQuery,
+    ) -> crate::ItemStream<crate::models::PbxDetailedQueueStatistics> {
+        self.client
+            .paginate(
+                "GetDetailedQueueStatisticsData",
+                ::std::format!(
+                    "/ReportDetailedQueueStatistics/Pbx.GetDetailedQueueStatisticsData(queueDnStr={},startDt={},endDt={},waitInterval={})",
+                    Literal(queue_dn_str), Literal(start_dt), Literal(end_dt),
+                    Literal(wait_interval)
+                ),
+                query,
+            )
     }
 }

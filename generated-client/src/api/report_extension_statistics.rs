@@ -22,7 +22,7 @@ impl ReportExtensionStatistics<'_> {
     ///
     /// `GET /ReportExtensionStatistics/Pbx.DownloadExtensionStatistics(periodFrom={periodFrom},periodTo={periodTo},extensionFilter={extensionFilter},callArea={callArea})` (operation `DownloadExtensionStatistics`)
     ///
-    /// Returns [`DownloadExtensionStatisticsResponse`](crate::models::DownloadExtensionStatisticsResponse).
+    /// Returns the file as a streamed [`Download`](crate::Download).
     pub async fn download_extension_statistics(
         &self,
         period_from: ::chrono::DateTime<::chrono::FixedOffset>,
@@ -30,9 +30,9 @@ impl ReportExtensionStatistics<'_> {
         extension_filter: &str,
         call_area: i32,
         query: &crate::odata::ListQuery,
-    ) -> crate::Result<crate::models::DownloadExtensionStatisticsResponse> {
+    ) -> crate::Result<crate::Download> {
         self.client
-            .send_json(
+            .send_download(
                 crate::client::Request::new(
                         crate::client::Method::Get,
                         "DownloadExtensionStatistics",
@@ -50,7 +50,7 @@ impl ReportExtensionStatistics<'_> {
     ///
     /// `GET /ReportExtensionStatistics/Pbx.GetExtensionStatisticsData(periodFrom={periodFrom},periodTo={periodTo},extensionFilter={extensionFilter},callArea={callArea})` (operation `GetExtensionStatisticsData`)
     ///
-    /// Returns [`GetExtensionStatisticsDataResponse`](crate::models::GetExtensionStatisticsDataResponse).
+    /// Returns one [`Page`](crate::Page) of [`PbxExtensionStatistics`](crate::models::PbxExtensionStatistics) items.
     pub async fn get_extension_statistics_data(
         &self,
         period_from: ::chrono::DateTime<::chrono::FixedOffset>,
@@ -58,7 +58,7 @@ impl ReportExtensionStatistics<'_> {
         extension_filter: &str,
         call_area: i32,
         query: &crate::odata::ListQuery,
-    ) -> crate::Result<crate::models::GetExtensionStatisticsDataResponse> {
+    ) -> crate::Result<crate::Page<crate::models::PbxExtensionStatistics>> {
         self.client
             .send_json(
                 crate::client::Request::new(
@@ -73,5 +73,27 @@ impl ReportExtensionStatistics<'_> {
                     .query(query),
             )
             .await
+    }
+    /// Streams every item of [`get_extension_statistics_data`](Self::get_extension_statistics_data), following `@odata.nextLink` or paging with `$top`/`$skip`.
+    ///
+    /// `GET /ReportExtensionStatistics/Pbx.GetExtensionStatisticsData(periodFrom={periodFrom},periodTo={periodTo},extensionFilter={extensionFilter},callArea={callArea})`
+    pub fn get_extension_statistics_data_stream(
+        &self,
+        period_from: ::chrono::DateTime<::chrono::FixedOffset>,
+        period_to: ::chrono::DateTime<::chrono::FixedOffset>,
+        extension_filter: &str,
+        call_area: i32,
+        query: &crate::odata::ListQuery,
+    ) -> crate::ItemStream<crate::models::PbxExtensionStatistics> {
+        self.client
+            .paginate(
+                "GetExtensionStatisticsData",
+                ::std::format!(
+                    "/ReportExtensionStatistics/Pbx.GetExtensionStatisticsData(periodFrom={},periodTo={},extensionFilter={},callArea={})",
+                    Literal(period_from), Literal(period_to), Literal(extension_filter),
+                    Literal(call_area)
+                ),
+                query,
+            )
     }
 }

@@ -24,7 +24,7 @@ impl ReportExtensionStatisticsByGroup<'_> {
     ///
     /// `GET /ReportExtensionStatisticsByGroup/Pbx.DownloadExtensionStatisticsByGroup(groupNumber={groupNumber},periodFrom={periodFrom},periodTo={periodTo},callArea={callArea})` (operation `DownloadExtensionStatisticsByGroup`)
     ///
-    /// Returns [`DownloadExtensionStatisticsByGroupResponse`](crate::models::DownloadExtensionStatisticsByGroupResponse).
+    /// Returns the file as a streamed [`Download`](crate::Download).
     pub async fn download_extension_statistics_by_group(
         &self,
         group_number: &str,
@@ -32,9 +32,9 @@ impl ReportExtensionStatisticsByGroup<'_> {
         period_to: ::chrono::DateTime<::chrono::FixedOffset>,
         call_area: i32,
         query: &crate::odata::ListQuery,
-    ) -> crate::Result<crate::models::DownloadExtensionStatisticsByGroupResponse> {
+    ) -> crate::Result<crate::Download> {
         self.client
-            .send_json(
+            .send_download(
                 crate::client::Request::new(
                         crate::client::Method::Get,
                         "DownloadExtensionStatisticsByGroup",
@@ -52,7 +52,7 @@ impl ReportExtensionStatisticsByGroup<'_> {
     ///
     /// `GET /ReportExtensionStatisticsByGroup/Pbx.GetExtensionStatisticsByGroupData(groupNumber={groupNumber},periodFrom={periodFrom},periodTo={periodTo},callArea={callArea})` (operation `GetExtensionStatisticsByGroupData`)
     ///
-    /// Returns [`GetExtensionStatisticsByGroupDataResponse`](crate::models::GetExtensionStatisticsByGroupDataResponse).
+    /// Returns one [`Page`](crate::Page) of [`PbxReportExtensionStatisticsByGroup`](crate::models::PbxReportExtensionStatisticsByGroup) items.
     pub async fn get_extension_statistics_by_group_data(
         &self,
         group_number: &str,
@@ -60,7 +60,7 @@ impl ReportExtensionStatisticsByGroup<'_> {
         period_to: ::chrono::DateTime<::chrono::FixedOffset>,
         call_area: i32,
         query: &crate::odata::ListQuery,
-    ) -> crate::Result<crate::models::GetExtensionStatisticsByGroupDataResponse> {
+    ) -> crate::Result<crate::Page<crate::models::PbxReportExtensionStatisticsByGroup>> {
         self.client
             .send_json(
                 crate::client::Request::new(
@@ -75,5 +75,27 @@ impl ReportExtensionStatisticsByGroup<'_> {
                     .query(query),
             )
             .await
+    }
+    /// Streams every item of [`get_extension_statistics_by_group_data`](Self::get_extension_statistics_by_group_data), following `@odata.nextLink` or paging with `$top`/`$skip`.
+    ///
+    /// `GET /ReportExtensionStatisticsByGroup/Pbx.GetExtensionStatisticsByGroupData(groupNumber={groupNumber},periodFrom={periodFrom},periodTo={periodTo},callArea={callArea})`
+    pub fn get_extension_statistics_by_group_data_stream(
+        &self,
+        group_number: &str,
+        period_from: ::chrono::DateTime<::chrono::FixedOffset>,
+        period_to: ::chrono::DateTime<::chrono::FixedOffset>,
+        call_area: i32,
+        query: &crate::odata::ListQuery,
+    ) -> crate::ItemStream<crate::models::PbxReportExtensionStatisticsByGroup> {
+        self.client
+            .paginate(
+                "GetExtensionStatisticsByGroupData",
+                ::std::format!(
+                    "/ReportExtensionStatisticsByGroup/Pbx.GetExtensionStatisticsByGroupData(groupNumber={},periodFrom={},periodTo={},callArea={})",
+                    Literal(group_number), Literal(period_from), Literal(period_to),
+                    Literal(call_area)
+                ),
+                query,
+            )
     }
 }

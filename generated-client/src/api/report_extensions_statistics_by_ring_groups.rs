@@ -24,16 +24,16 @@ impl ReportExtensionsStatisticsByRingGroups<'_> {
     ///
     /// `GET /ReportExtensionsStatisticsByRingGroups/Pbx.DownloadExtensionsStatisticsByRingGroups(periodFrom={periodFrom},periodTo={periodTo},ringGroupDns={ringGroupDns})` (operation `DownloadExtensionsStatisticsByRingGroups`)
     ///
-    /// Returns [`DownloadExtensionsStatisticsByRingGroupsResponse`](crate::models::DownloadExtensionsStatisticsByRingGroupsResponse).
+    /// Returns the file as a streamed [`Download`](crate::Download).
     pub async fn download_extensions_statistics_by_ring_groups(
         &self,
         period_from: ::chrono::DateTime<::chrono::FixedOffset>,
         period_to: ::chrono::DateTime<::chrono::FixedOffset>,
         ring_group_dns: &str,
         query: &crate::odata::ListQuery,
-    ) -> crate::Result<crate::models::DownloadExtensionsStatisticsByRingGroupsResponse> {
+    ) -> crate::Result<crate::Download> {
         self.client
-            .send_json(
+            .send_download(
                 crate::client::Request::new(
                         crate::client::Method::Get,
                         "DownloadExtensionsStatisticsByRingGroups",
@@ -51,14 +51,14 @@ impl ReportExtensionsStatisticsByRingGroups<'_> {
     ///
     /// `GET /ReportExtensionsStatisticsByRingGroups/Pbx.GetExtensionsStatisticsByRingGroupsData(periodFrom={periodFrom},periodTo={periodTo},ringGroupDns={ringGroupDns})` (operation `GetExtensionsStatisticsByRingGroupsData`)
     ///
-    /// Returns [`GetExtensionsStatisticsByRingGroupsDataResponse`](crate::models::GetExtensionsStatisticsByRingGroupsDataResponse).
+    /// Returns one [`Page`](crate::Page) of [`PbxExtensionsStatisticsByRingGroups`](crate::models::PbxExtensionsStatisticsByRingGroups) items.
     pub async fn get_extensions_statistics_by_ring_groups_data(
         &self,
         period_from: ::chrono::DateTime<::chrono::FixedOffset>,
         period_to: ::chrono::DateTime<::chrono::FixedOffset>,
         ring_group_dns: &str,
         query: &crate::odata::ListQuery,
-    ) -> crate::Result<crate::models::GetExtensionsStatisticsByRingGroupsDataResponse> {
+    ) -> crate::Result<crate::Page<crate::models::PbxExtensionsStatisticsByRingGroups>> {
         self.client
             .send_json(
                 crate::client::Request::new(
@@ -73,5 +73,25 @@ impl ReportExtensionsStatisticsByRingGroups<'_> {
                     .query(query),
             )
             .await
+    }
+    /// Streams every item of [`get_extensions_statistics_by_ring_groups_data`](Self::get_extensions_statistics_by_ring_groups_data), following `@odata.nextLink` or paging with `$top`/`$skip`.
+    ///
+    /// `GET /ReportExtensionsStatisticsByRingGroups/Pbx.GetExtensionsStatisticsByRingGroupsData(periodFrom={periodFrom},periodTo={periodTo},ringGroupDns={ringGroupDns})`
+    pub fn get_extensions_statistics_by_ring_groups_data_stream(
+        &self,
+        period_from: ::chrono::DateTime<::chrono::FixedOffset>,
+        period_to: ::chrono::DateTime<::chrono::FixedOffset>,
+        ring_group_dns: &str,
+        query: &crate::odata::ListQuery,
+    ) -> crate::ItemStream<crate::models::PbxExtensionsStatisticsByRingGroups> {
+        self.client
+            .paginate(
+                "GetExtensionsStatisticsByRingGroupsData",
+                ::std::format!(
+                    "/ReportExtensionsStatisticsByRingGroups/Pbx.GetExtensionsStatisticsByRingGroupsData(periodFrom={},periodTo={},ringGroupDns={})",
+                    Literal(period_from), Literal(period_to), Literal(ring_group_dns)
+                ),
+                query,
+            )
     }
 }

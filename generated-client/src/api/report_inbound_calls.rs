@@ -20,7 +20,7 @@ impl ReportInboundCalls<'_> {
     ///
     /// `GET /ReportInboundCalls/Pbx.DownloadGetInboundCalls(periodFrom={periodFrom},periodTo={periodTo},trunkDns={trunkDns},callsType={callsType},clientTimeZone={clientTimeZone})` (operation `DownloadGetInboundCalls`)
     ///
-    /// Returns [`DownloadGetInboundCallsResponse`](crate::models::DownloadGetInboundCallsResponse).
+    /// Returns the file as a streamed [`Download`](crate::Download).
     pub async fn download_get_inbound_calls(
         &self,
         period_from: ::chrono::DateTime<::chrono::FixedOffset>,
@@ -29,9 +29,9 @@ impl ReportInboundCalls<'_> {
         calls_type: i32,
         client_time_zone: &str,
         query: &crate::odata::ListQuery,
-    ) -> crate::Result<crate::models::DownloadGetInboundCallsResponse> {
+    ) -> crate::Result<crate::Download> {
         self.client
-            .send_json(
+            .send_download(
                 crate::client::Request::new(
                         crate::client::Method::Get,
                         "DownloadGetInboundCalls",
@@ -49,7 +49,7 @@ impl ReportInboundCalls<'_> {
     ///
     /// `GET /ReportInboundCalls/Pbx.GetInboundCalls(periodFrom={periodFrom},periodTo={periodTo},trunkDns={trunkDns},callsType={callsType})` (operation `GetInboundCalls`)
     ///
-    /// Returns [`GetInboundCallsResponse`](crate::models::GetInboundCallsResponse).
+    /// Returns one [`Page`](crate::Page) of [`PbxInboundCall`](crate::models::PbxInboundCall) items.
     pub async fn get_inbound_calls(
         &self,
         period_from: ::chrono::DateTime<::chrono::FixedOffset>,
@@ -57,7 +57,7 @@ impl ReportInboundCalls<'_> {
         trunk_dns: &str,
         calls_type: i32,
         query: &crate::odata::ListQuery,
-    ) -> crate::Result<crate::models::GetInboundCallsResponse> {
+    ) -> crate::Result<crate::Page<crate::models::PbxInboundCall>> {
         self.client
             .send_json(
                 crate::client::Request::new(
@@ -72,5 +72,27 @@ impl ReportInboundCalls<'_> {
                     .query(query),
             )
             .await
+    }
+    /// Streams every item of [`get_inbound_calls`](Self::get_inbound_calls), following `@odata.nextLink` or paging with `$top`/`$skip`.
+    ///
+    /// `GET /ReportInboundCalls/Pbx.GetInboundCalls(periodFrom={periodFrom},periodTo={periodTo},trunkDns={trunkDns},callsType={callsType})`
+    pub fn get_inbound_calls_stream(
+        &self,
+        period_from: ::chrono::DateTime<::chrono::FixedOffset>,
+        period_to: ::chrono::DateTime<::chrono::FixedOffset>,
+        trunk_dns: &str,
+        calls_type: i32,
+        query: &crate::odata::ListQuery,
+    ) -> crate::ItemStream<crate::models::PbxInboundCall> {
+        self.client
+            .paginate(
+                "GetInboundCalls",
+                ::std::format!(
+                    "/ReportInboundCalls/Pbx.GetInboundCalls(periodFrom={},periodTo={},trunkDns={},callsType={})",
+                    Literal(period_from), Literal(period_to), Literal(trunk_dns),
+                    Literal(calls_type)
+                ),
+                query,
+            )
     }
 }

@@ -19,13 +19,13 @@ impl ReportInboundRules<'_> {
     ///
     /// `GET /ReportInboundRules/Pbx.DownloadInboundRules()` (operation `DownloadInboundRules`)
     ///
-    /// Returns [`DownloadInboundRulesResponse`](crate::models::DownloadInboundRulesResponse).
+    /// Returns the file as a streamed [`Download`](crate::Download).
     pub async fn download_inbound_rules(
         &self,
         query: &crate::odata::ListQuery,
-    ) -> crate::Result<crate::models::DownloadInboundRulesResponse> {
+    ) -> crate::Result<crate::Download> {
         self.client
-            .send_json(
+            .send_download(
                 crate::client::Request::new(
                         crate::client::Method::Get,
                         "DownloadInboundRules",
@@ -41,11 +41,11 @@ impl ReportInboundRules<'_> {
     ///
     /// `GET /ReportInboundRules/Pbx.GetInboundRulesData()` (operation `GetInboundRulesData`)
     ///
-    /// Returns [`GetInboundRulesDataResponse`](crate::models::GetInboundRulesDataResponse).
+    /// Returns one [`Page`](crate::Page) of [`PbxInboundRuleReport`](crate::models::PbxInboundRuleReport) items.
     pub async fn get_inbound_rules_data(
         &self,
         query: &crate::odata::ListQuery,
-    ) -> crate::Result<crate::models::GetInboundRulesDataResponse> {
+    ) -> crate::Result<crate::Page<crate::models::PbxInboundRuleReport>> {
         self.client
             .send_json(
                 crate::client::Request::new(
@@ -58,5 +58,21 @@ impl ReportInboundRules<'_> {
                     .query(query),
             )
             .await
+    }
+    /// Streams every item of [`get_inbound_rules_data`](Self::get_inbound_rules_data), following `@odata.nextLink` or paging with `$top`/`$skip`.
+    ///
+    /// `GET /ReportInboundRules/Pbx.GetInboundRulesData()`
+    pub fn get_inbound_rules_data_stream(
+        &self,
+        query: &crate::odata::ListQuery,
+    ) -> crate::ItemStream<crate::models::PbxInboundRuleReport> {
+        self.client
+            .paginate(
+                "GetInboundRulesData",
+                ::std::string::String::from(
+                    "/ReportInboundRules/Pbx.GetInboundRulesData()",
+                ),
+                query,
+            )
     }
 }

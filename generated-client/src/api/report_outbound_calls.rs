@@ -22,7 +22,7 @@ impl ReportOutboundCalls<'_> {
     ///
     /// `GET /ReportOutboundCalls/Pbx.DownloadGetOutboundCalls(periodFrom={periodFrom},periodTo={periodTo},trunkDns={trunkDns},callsType={callsType},clientTimeZone={clientTimeZone})` (operation `DownloadGetOutboundCalls`)
     ///
-    /// Returns [`DownloadGetOutboundCallsResponse`](crate::models::DownloadGetOutboundCallsResponse).
+    /// Returns the file as a streamed [`Download`](crate::Download).
     pub async fn download_get_outbound_calls(
         &self,
         period_from: ::chrono::DateTime<::chrono::FixedOffset>,
@@ -31,9 +31,9 @@ impl ReportOutboundCalls<'_> {
         calls_type: i32,
         client_time_zone: &str,
         query: &crate::odata::ListQuery,
-    ) -> crate::Result<crate::models::DownloadGetOutboundCallsResponse> {
+    ) -> crate::Result<crate::Download> {
         self.client
-            .send_json(
+            .send_download(
                 crate::client::Request::new(
                         crate::client::Method::Get,
                         "DownloadGetOutboundCalls",
@@ -51,7 +51,7 @@ impl ReportOutboundCalls<'_> {
     ///
     /// `GET /ReportOutboundCalls/Pbx.GetOutboundCalls(periodFrom={periodFrom},periodTo={periodTo},trunkDns={trunkDns},callsType={callsType})` (operation `GetOutboundCalls`)
     ///
-    /// Returns [`GetOutboundCallsResponse`](crate::models::GetOutboundCallsResponse).
+    /// Returns one [`Page`](crate::Page) of [`PbxOutboundCall`](crate::models::PbxOutboundCall) items.
     pub async fn get_outbound_calls(
         &self,
         period_from: ::chrono::DateTime<::chrono::FixedOffset>,
@@ -59,7 +59,7 @@ impl ReportOutboundCalls<'_> {
         trunk_dns: &str,
         calls_type: i32,
         query: &crate::odata::ListQuery,
-    ) -> crate::Result<crate::models::GetOutboundCallsResponse> {
+    ) -> crate::Result<crate::Page<crate::models::PbxOutboundCall>> {
         self.client
             .send_json(
                 crate::client::Request::new(
@@ -74,5 +74,27 @@ impl ReportOutboundCalls<'_> {
                     .query(query),
             )
             .await
+    }
+    /// Streams every item of [`get_outbound_calls`](Self::get_outbound_calls), following `@odata.nextLink` or paging with `$top`/`$skip`.
+    ///
+    /// `GET /ReportOutboundCalls/Pbx.GetOutboundCalls(periodFrom={periodFrom},periodTo={periodTo},trunkDns={trunkDns},callsType={callsType})`
+    pub fn get_outbound_calls_stream(
+        &self,
+        period_from: ::chrono::DateTime<::chrono::FixedOffset>,
+        period_to: ::chrono::DateTime<::chrono::FixedOffset>,
+        trunk_dns: &str,
+        calls_type: i32,
+        query: &crate::odata::ListQuery,
+    ) -> crate::ItemStream<crate::models::PbxOutboundCall> {
+        self.client
+            .paginate(
+                "GetOutboundCalls",
+                ::std::format!(
+                    "/ReportOutboundCalls/Pbx.GetOutboundCalls(periodFrom={},periodTo={},trunkDns={},callsType={})",
+                    Literal(period_from), Literal(period_to), Literal(trunk_dns),
+                    Literal(calls_type)
+                ),
+                query,
+            )
     }
 }

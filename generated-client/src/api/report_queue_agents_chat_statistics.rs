@@ -24,7 +24,7 @@ impl ReportQueueAgentsChatStatistics<'_> {
     ///
     /// `GET /ReportQueueAgentsChatStatistics/Pbx.DownloadQueueAgentsChatStatistics(queueDnStr={queueDnStr},startDt={startDt},endDt={endDt},participantType={participantType})` (operation `DownloadQueueAgentsChatStatistics`)
     ///
-    /// Returns [`DownloadQueueAgentsChatStatisticsResponse`](crate::models::DownloadQueueAgentsChatStatisticsResponse).
+    /// Returns the file as a streamed [`Download`](crate::Download).
     pub async fn download_queue_agents_chat_statistics(
         &self,
         queue_dn_str: &str,
@@ -32,9 +32,9 @@ impl ReportQueueAgentsChatStatistics<'_> {
         end_dt: ::chrono::DateTime<::chrono::FixedOffset>,
         participant_type: i32,
         query: &crate::odata::ListQuery,
-    ) -> crate::Result<crate::models::DownloadQueueAgentsChatStatisticsResponse> {
+    ) -> crate::Result<crate::Download> {
         self.client
-            .send_json(
+            .send_download(
                 crate::client::Request::new(
                         crate::client::Method::Get,
                         "DownloadQueueAgentsChatStatistics",
@@ -52,7 +52,7 @@ impl ReportQueueAgentsChatStatistics<'_> {
     ///
     /// `GET /ReportQueueAgentsChatStatistics/Pbx.GetQueueAgentsChatStatisticsData(queueDnStr={queueDnStr},startDt={startDt},endDt={endDt},participantType={participantType})` (operation `GetQueueAgentsChatStatisticsData`)
     ///
-    /// Returns [`GetQueueAgentsChatStatisticsDataResponse`](crate::models::GetQueueAgentsChatStatisticsDataResponse).
+    /// Returns one [`Page`](crate::Page) of [`PbxQueueAgentsChatStatistics`](crate::models::PbxQueueAgentsChatStatistics) items.
     pub async fn get_queue_agents_chat_statistics_data(
         &self,
         queue_dn_str: &str,
@@ -60,7 +60,7 @@ impl ReportQueueAgentsChatStatistics<'_> {
         end_dt: ::chrono::DateTime<::chrono::FixedOffset>,
         participant_type: i32,
         query: &crate::odata::ListQuery,
-    ) -> crate::Result<crate::models::GetQueueAgentsChatStatisticsDataResponse> {
+    ) -> crate::Result<crate::Page<crate::models::PbxQueueAgentsChatStatistics>> {
         self.client
             .send_json(
                 crate::client::Request::new(
@@ -75,5 +75,27 @@ impl ReportQueueAgentsChatStatistics<'_> {
                     .query(query),
             )
             .await
+    }
+    /// Streams every item of [`get_queue_agents_chat_statistics_data`](Self::get_queue_agents_chat_statistics_data), following `@odata.nextLink` or paging with `$top`/`$skip`.
+    ///
+    /// `GET /ReportQueueAgentsChatStatistics/Pbx.GetQueueAgentsChatStatisticsData(queueDnStr={queueDnStr},startDt={startDt},endDt={endDt},participantType={participantType})`
+    pub fn get_queue_agents_chat_statistics_data_stream(
+        &self,
+        queue_dn_str: &str,
+        start_dt: ::chrono::DateTime<::chrono::FixedOffset>,
+        end_dt: ::chrono::DateTime<::chrono::FixedOffset>,
+        participant_type: i32,
+        query: &crate::odata::ListQuery,
+    ) -> crate::ItemStream<crate::models::PbxQueueAgentsChatStatistics> {
+        self.client
+            .paginate(
+                "GetQueueAgentsChatStatisticsData",
+                ::std::format!(
+                    "/ReportQueueAgentsChatStatistics/Pbx.GetQueueAgentsChatStatisticsData(queueDnStr={},startDt={},endDt={},participantType={})",
+                    Literal(queue_dn_str), Literal(start_dt), Literal(end_dt),
+                    Literal(participant_type)
+                ),
+                query,
+            )
     }
 }

@@ -24,7 +24,7 @@ impl ReportQueueAgentsChatStatisticsTotals<'_> {
     ///
     /// `GET /ReportQueueAgentsChatStatisticsTotals/Pbx.DownloadQueueAgentsChatStatisticsTotals(queueDnStr={queueDnStr},startDt={startDt},endDt={endDt},participantType={participantType})` (operation `DownloadQueueAgentsChatStatisticsTotals`)
     ///
-    /// Returns [`DownloadQueueAgentsChatStatisticsTotalsResponse`](crate::models::DownloadQueueAgentsChatStatisticsTotalsResponse).
+    /// Returns the file as a streamed [`Download`](crate::Download).
     pub async fn download_queue_agents_chat_statistics_totals(
         &self,
         queue_dn_str: &str,
@@ -32,9 +32,9 @@ impl ReportQueueAgentsChatStatisticsTotals<'_> {
         end_dt: ::chrono::DateTime<::chrono::FixedOffset>,
         participant_type: i32,
         query: &crate::odata::ListQuery,
-    ) -> crate::Result<crate::models::DownloadQueueAgentsChatStatisticsTotalsResponse> {
+    ) -> crate::Result<crate::Download> {
         self.client
-            .send_json(
+            .send_download(
                 crate::client::Request::new(
                         crate::client::Method::Get,
                         "DownloadQueueAgentsChatStatisticsTotals",
@@ -52,7 +52,7 @@ impl ReportQueueAgentsChatStatisticsTotals<'_> {
     ///
     /// `GET /ReportQueueAgentsChatStatisticsTotals/Pbx.GetQueueAgentsChatStatisticsTotalsData(queueDnStr={queueDnStr},startDt={startDt},endDt={endDt},participantType={participantType})` (operation `GetQueueAgentsChatStatisticsTotalsData`)
     ///
-    /// Returns [`GetQueueAgentsChatStatisticsTotalsDataResponse`](crate::models::GetQueueAgentsChatStatisticsTotalsDataResponse).
+    /// Returns one [`Page`](crate::Page) of [`PbxQueueAgentsChatStatisticsTotals`](crate::models::PbxQueueAgentsChatStatisticsTotals) items.
     pub async fn get_queue_agents_chat_statistics_totals_data(
         &self,
         queue_dn_str: &str,
@@ -60,7 +60,7 @@ impl ReportQueueAgentsChatStatisticsTotals<'_> {
         end_dt: ::chrono::DateTime<::chrono::FixedOffset>,
         participant_type: i32,
         query: &crate::odata::ListQuery,
-    ) -> crate::Result<crate::models::GetQueueAgentsChatStatisticsTotalsDataResponse> {
+    ) -> crate::Result<crate::Page<crate::models::PbxQueueAgentsChatStatisticsTotals>> {
         self.client
             .send_json(
                 crate::client::Request::new(
@@ -75,5 +75,27 @@ impl ReportQueueAgentsChatStatisticsTotals<'_> {
                     .query(query),
             )
             .await
+    }
+    /// Streams every item of [`get_queue_agents_chat_statistics_totals_data`](Self::get_queue_agents_chat_statistics_totals_data), following `@odata.nextLink` or paging with `$top`/`$skip`.
+    ///
+    /// `GET /ReportQueueAgentsChatStatisticsTotals/Pbx.GetQueueAgentsChatStatisticsTotalsData(queueDnStr={queueDnStr},startDt={startDt},endDt={endDt},participantType={participantType})`
+    pub fn get_queue_agents_chat_statistics_totals_data_stream(
+        &self,
+        queue_dn_str: &str,
+        start_dt: ::chrono::DateTime<::chrono::FixedOffset>,
+        end_dt: ::chrono::DateTime<::chrono::FixedOffset>,
+        participant_type: i32,
+        query: &crate::odata::ListQuery,
+    ) -> crate::ItemStream<crate::models::PbxQueueAgentsChatStatisticsTotals> {
+        self.client
+            .paginate(
+                "GetQueueAgentsChatStatisticsTotalsData",
+                ::std::format!(
+                    "/ReportQueueAgentsChatStatisticsTotals/Pbx.GetQueueAgentsChatStatisticsTotalsData(queueDnStr={},startDt={},endDt={},participantType={})",
+                    Literal(queue_dn_str), Literal(start_dt), Literal(end_dt),
+                    Literal(participant_type)
+                ),
+                query,
+            )
     }
 }

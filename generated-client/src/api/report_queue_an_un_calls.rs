@@ -22,7 +22,7 @@ impl ReportQueueAnUnCalls<'_> {
     ///
     /// `GET /ReportQueueAnUnCalls/Pbx.DownloadQueueAnUnCallsReport(chartDate={chartDate},chartBy={chartBy},queueDnStr={queueDnStr},clientTimeZone={clientTimeZone},waitInterval={waitInterval})` (operation `DownloadQueueAnUnCallsReport`)
     ///
-    /// Returns [`DownloadQueueAnUnCallsReportResponse`](crate::models::DownloadQueueAnUnCallsReportResponse).
+    /// Returns the file as a streamed [`Download`](crate::Download).
     pub async fn download_queue_an_un_calls_report(
         &self,
         chart_date: ::chrono::DateTime<::chrono::FixedOffset>,
@@ -31,9 +31,9 @@ impl ReportQueueAnUnCalls<'_> {
         client_time_zone: &str,
         wait_interval: &str,
         query: &crate::odata::ListQuery,
-    ) -> crate::Result<crate::models::DownloadQueueAnUnCallsReportResponse> {
+    ) -> crate::Result<crate::Download> {
         self.client
-            .send_json(
+            .send_download(
                 crate::client::Request::new(
                         crate::client::Method::Get,
                         "DownloadQueueAnUnCallsReport",
@@ -52,7 +52,7 @@ impl ReportQueueAnUnCalls<'_> {
     ///
     /// `GET /ReportQueueAnUnCalls/Pbx.GetQueueAnUnCallsData(chartDate={chartDate},chartBy={chartBy},queueDnStr={queueDnStr},clientTimeZone={clientTimeZone},waitInterval={waitInterval})` (operation `GetQueueAnUnCallsData`)
     ///
-    /// Returns [`GetQueueAnUnCallsDataResponse`](crate::models::GetQueueAnUnCallsDataResponse).
+    /// Returns one [`Page`](crate::Page) of [`PbxTimeReportData`](crate::models::PbxTimeReportData) items.
     pub async fn get_queue_an_un_calls_data(
         &self,
         chart_date: ::chrono::DateTime<::chrono::FixedOffset>,
@@ -61,7 +61,7 @@ impl ReportQueueAnUnCalls<'_> {
         client_time_zone: &str,
         wait_interval: &str,
         query: &crate::odata::ListQuery,
-    ) -> crate::Result<crate::models::GetQueueAnUnCallsDataResponse> {
+    ) -> crate::Result<crate::Page<crate::models::PbxTimeReportData>> {
         self.client
             .send_json(
                 crate::client::Request::new(
@@ -77,5 +77,28 @@ impl ReportQueueAnUnCalls<'_> {
                     .query(query),
             )
             .await
+    }
+    /// Streams every item of [`get_queue_an_un_calls_data`](Self::get_queue_an_un_calls_data), following `@odata.nextLink` or paging with `$top`/`$skip`.
+    ///
+    /// `GET /ReportQueueAnUnCalls/Pbx.GetQueueAnUnCallsData(chartDate={chartDate},chartBy={chartBy},queueDnStr={queueDnStr},clientTimeZone={clientTimeZone},waitInterval={waitInterval})`
+    pub fn get_queue_an_un_calls_data_stream(
+        &self,
+        chart_date: ::chrono::DateTime<::chrono::FixedOffset>,
+        chart_by: &str,
+        queue_dn_str: &str,
+        client_time_zone: &str,
+        wait_interval: &str,
+        query: &crate::odata::ListQuery,
+    ) -> crate::ItemStream<crate::models::PbxTimeReportData> {
+        self.client
+            .paginate(
+                "GetQueueAnUnCallsData",
+                ::std::format!(
+                    "/ReportQueueAnUnCalls/Pbx.GetQueueAnUnCallsData(chartDate={},chartBy={},queueDnStr={},clientTimeZone={},waitInterval={})",
+                    Literal(chart_date), Literal(chart_by), Literal(queue_dn_str),
+                    Literal(client_time_zone), Literal(wait_interval)
+                ),
+                query,
+            )
     }
 }

@@ -24,7 +24,7 @@ impl ReportQueueAnsweredCallsByWaitTime<'_> {
     ///
     /// `GET /ReportQueueAnsweredCallsByWaitTime/Pbx.DownloadQueueAnsweredCallsByWaitTime(queueDnStr={queueDnStr},startDt={startDt},endDt={endDt},answerInterval={answerInterval},clientTimeZone={clientTimeZone})` (operation `DownloadQueueAnsweredCallsByWaitTime`)
     ///
-    /// Returns [`DownloadQueueAnsweredCallsByWaitTimeResponse`](crate::models::DownloadQueueAnsweredCallsByWaitTimeResponse).
+    /// Returns the file as a streamed [`Download`](crate::Download).
     pub async fn download_queue_answered_calls_by_wait_time(
         &self,
         queue_dn_str: &str,
@@ -33,9 +33,9 @@ impl ReportQueueAnsweredCallsByWaitTime<'_> {
         answer_interval: &str,
         client_time_zone: &str,
         query: &crate::odata::ListQuery,
-    ) -> crate::Result<crate::models::DownloadQueueAnsweredCallsByWaitTimeResponse> {
+    ) -> crate::Result<crate::Download> {
         self.client
-            .send_json(
+            .send_download(
                 crate::client::Request::new(
                         crate::client::Method::Get,
                         "DownloadQueueAnsweredCallsByWaitTime",
@@ -53,7 +53,7 @@ impl ReportQueueAnsweredCallsByWaitTime<'_> {
     ///
     /// `GET /ReportQueueAnsweredCallsByWaitTime/Pbx.GetQueueAnsweredCallsByWaitTimeData(queueDnStr={queueDnStr},startDt={startDt},endDt={endDt},answerInterval={answerInterval})` (operation `GetQueueAnsweredCallsByWaitTimeData`)
     ///
-    /// Returns [`GetQueueAnsweredCallsByWaitTimeDataResponse`](crate::models::GetQueueAnsweredCallsByWaitTimeDataResponse).
+    /// Returns one [`Page`](crate::Page) of [`PbxQueueAnsweredCallsByWaitTime`](crate::models::PbxQueueAnsweredCallsByWaitTime) items.
     pub async fn get_queue_answered_calls_by_wait_time_data(
         &self,
         queue_dn_str: &str,
@@ -61,7 +61,7 @@ impl ReportQueueAnsweredCallsByWaitTime<'_> {
         end_dt: ::chrono::DateTime<::chrono::FixedOffset>,
         answer_interval: &str,
         query: &crate::odata::ListQuery,
-    ) -> crate::Result<crate::models::GetQueueAnsweredCallsByWaitTimeDataResponse> {
+    ) -> crate::Result<crate::Page<crate::models::PbxQueueAnsweredCallsByWaitTime>> {
         self.client
             .send_json(
                 crate::client::Request::new(
@@ -76,5 +76,27 @@ impl ReportQueueAnsweredCallsByWaitTime<'_> {
                     .query(query),
             )
             .await
+    }
+    /// Streams every item of [`get_queue_answered_calls_by_wait_time_data`](Self::get_queue_answered_calls_by_wait_time_data), following `@odata.nextLink` or paging with `$top`/`$skip`.
+    ///
+    /// `GET /ReportQueueAnsweredCallsByWaitTime/Pbx.GetQueueAnsweredCallsByWaitTimeData(queueDnStr={queueDnStr},startDt={startDt},endDt={endDt},answerInterval={answerInterval})`
+    pub fn get_queue_answered_calls_by_wait_time_data_stream(
+        &self,
+        queue_dn_str: &str,
+        start_dt: ::chrono::DateTime<::chrono::FixedOffset>,
+        end_dt: ::chrono::DateTime<::chrono::FixedOffset>,
+        answer_interval: &str,
+        query: &crate::odata::ListQuery,
+    ) -> crate::ItemStream<crate::models::PbxQueueAnsweredCallsByWaitTime> {
+        self.client
+            .paginate(
+                "GetQueueAnsweredCallsByWaitTimeData",
+                ::std::format!(
+                    "/ReportQueueAnsweredCallsByWaitTime/Pbx.GetQueueAnsweredCallsByWaitTimeData(queueDnStr={},startDt={},endDt={},answerInterval={})",
+                    Literal(queue_dn_str), Literal(start_dt), Literal(end_dt),
+                    Literal(answer_interval)
+                ),
+                query,
+            )
     }
 }

@@ -22,16 +22,16 @@ impl ReportQueueCallbacks<'_> {
     ///
     /// `GET /ReportQueueCallbacks/Pbx.DownloadQueueCallbacks(queueDnStr={queueDnStr},startDt={startDt},endDt={endDt})` (operation `DownloadQueueCallbacks`)
     ///
-    /// Returns [`DownloadQueueCallbacksResponse`](crate::models::DownloadQueueCallbacksResponse).
+    /// Returns the file as a streamed [`Download`](crate::Download).
     pub async fn download_queue_callbacks(
         &self,
         queue_dn_str: &str,
         start_dt: ::chrono::DateTime<::chrono::FixedOffset>,
         end_dt: ::chrono::DateTime<::chrono::FixedOffset>,
         query: &crate::odata::ListQuery,
-    ) -> crate::Result<crate::models::DownloadQueueCallbacksResponse> {
+    ) -> crate::Result<crate::Download> {
         self.client
-            .send_json(
+            .send_download(
                 crate::client::Request::new(
                         crate::client::Method::Get,
                         "DownloadQueueCallbacks",
@@ -48,14 +48,14 @@ impl ReportQueueCallbacks<'_> {
     ///
     /// `GET /ReportQueueCallbacks/Pbx.GetQueueCallbacksData(queueDnStr={queueDnStr},startDt={startDt},endDt={endDt})` (operation `GetQueueCallbacksData`)
     ///
-    /// Returns [`GetQueueCallbacksDataResponse`](crate::models::GetQueueCallbacksDataResponse).
+    /// Returns one [`Page`](crate::Page) of [`PbxQueueCallbacks`](crate::models::PbxQueueCallbacks) items.
     pub async fn get_queue_callbacks_data(
         &self,
         queue_dn_str: &str,
         start_dt: ::chrono::DateTime<::chrono::FixedOffset>,
         end_dt: ::chrono::DateTime<::chrono::FixedOffset>,
         query: &crate::odata::ListQuery,
-    ) -> crate::Result<crate::models::GetQueueCallbacksDataResponse> {
+    ) -> crate::Result<crate::Page<crate::models::PbxQueueCallbacks>> {
         self.client
             .send_json(
                 crate::client::Request::new(
@@ -69,5 +69,25 @@ impl ReportQueueCallbacks<'_> {
                     .query(query),
             )
             .await
+    }
+    /// Streams every item of [`get_queue_callbacks_data`](Self::get_queue_callbacks_data), following `@odata.nextLink` or paging with `$top`/`$skip`.
+    ///
+    /// `GET /ReportQueueCallbacks/Pbx.GetQueueCallbacksData(queueDnStr={queueDnStr},startDt={startDt},endDt={endDt})`
+    pub fn get_queue_callbacks_data_stream(
+        &self,
+        queue_dn_str: &str,
+        start_dt: ::chrono::DateTime<::chrono::FixedOffset>,
+        end_dt: ::chrono::DateTime<::chrono::FixedOffset>,
+        query: &crate::odata::ListQuery,
+    ) -> crate::ItemStream<crate::models::PbxQueueCallbacks> {
+        self.client
+            .paginate(
+                "GetQueueCallbacksData",
+                ::std::format!(
+                    "/ReportQueueCallbacks/Pbx.GetQueueCallbacksData(queueDnStr={},startDt={},endDt={})",
+                    Literal(queue_dn_str), Literal(start_dt), Literal(end_dt)
+                ),
+                query,
+            )
     }
 }

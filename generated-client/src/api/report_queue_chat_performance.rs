@@ -22,7 +22,7 @@ impl ReportQueueChatPerformance<'_> {
     ///
     /// `GET /ReportQueueChatPerformance/Pbx.DownloadQueueChatPerformance(queueDnStr={queueDnStr},startDt={startDt},endDt={endDt},participantType={participantType})` (operation `DownloadQueueChatPerformance`)
     ///
-    /// Returns [`DownloadQueueChatPerformanceResponse`](crate::models::DownloadQueueChatPerformanceResponse).
+    /// Returns the file as a streamed [`Download`](crate::Download).
     pub async fn download_queue_chat_performance(
         &self,
         queue_dn_str: &str,
@@ -30,9 +30,9 @@ impl ReportQueueChatPerformance<'_> {
         end_dt: ::chrono::DateTime<::chrono::FixedOffset>,
         participant_type: i32,
         query: &crate::odata::ListQuery,
-    ) -> crate::Result<crate::models::DownloadQueueChatPerformanceResponse> {
+    ) -> crate::Result<crate::Download> {
         self.client
-            .send_json(
+            .send_download(
                 crate::client::Request::new(
                         crate::client::Method::Get,
                         "DownloadQueueChatPerformance",
@@ -50,7 +50,7 @@ impl ReportQueueChatPerformance<'_> {
     ///
     /// `GET /ReportQueueChatPerformance/Pbx.GetQueueChatPerformanceData(queueDnStr={queueDnStr},startDt={startDt},endDt={endDt},participantType={participantType})` (operation `GetQueueChatPerformanceData`)
     ///
-    /// Returns [`GetQueueChatPerformanceDataResponse`](crate::models::GetQueueChatPerformanceDataResponse).
+    /// Returns one [`Page`](crate::Page) of [`PbxQueueChatPerformance`](crate::models::PbxQueueChatPerformance) items.
     pub async fn get_queue_chat_performance_data(
         &self,
         queue_dn_str: &str,
@@ -58,7 +58,7 @@ impl ReportQueueChatPerformance<'_> {
         end_dt: ::chrono::DateTime<::chrono::FixedOffset>,
         participant_type: i32,
         query: &crate::odata::ListQuery,
-    ) -> crate::Result<crate::models::GetQueueChatPerformanceDataResponse> {
+    ) -> crate::Result<crate::Page<crate::models::PbxQueueChatPerformance>> {
         self.client
             .send_json(
                 crate::client::Request::new(
@@ -73,5 +73,27 @@ impl ReportQueueChatPerformance<'_> {
                     .query(query),
             )
             .await
+    }
+    /// Streams every item of [`get_queue_chat_performance_data`](Self::get_queue_chat_performance_data), following `@odata.nextLink` or paging with `$top`/`$skip`.
+    ///
+    /// `GET /ReportQueueChatPerformance/Pbx.GetQueueChatPerformanceData(queueDnStr={queueDnStr},startDt={startDt},endDt={endDt},participantType={participantType})`
+    pub fn get_queue_chat_performance_data_stream(
+        &self,
+        queue_dn_str: &str,
+        start_dt: ::chrono::DateTime<::chrono::FixedOffset>,
+        end_dt: ::chrono::DateTime<::chrono::FixedOffset>,
+        participant_type: i32,
+        query: &crate::odata::ListQuery,
+    ) -> crate::ItemStream<crate::models::PbxQueueChatPerformance> {
+        self.client
+            .paginate(
+                "GetQueueChatPerformanceData",
+                ::std::format!(
+                    "/ReportQueueChatPerformance/Pbx.GetQueueChatPerformanceData(queueDnStr={},startDt={},endDt={},participantType={})",
+                    Literal(queue_dn_str), Literal(start_dt), Literal(end_dt),
+                    Literal(participant_type)
+                ),
+                query,
+            )
     }
 }

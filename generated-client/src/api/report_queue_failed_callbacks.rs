@@ -22,7 +22,7 @@ impl ReportQueueFailedCallbacks<'_> {
     ///
     /// `GET /ReportQueueFailedCallbacks/Pbx.DownloadQueueFailedCallbacks(queueDnStr={queueDnStr},startDt={startDt},endDt={endDt},clientTimeZone={clientTimeZone})` (operation `DownloadQueueFailedCallbacks`)
     ///
-    /// Returns [`DownloadQueueFailedCallbacksResponse`](crate::models::DownloadQueueFailedCallbacksResponse).
+    /// Returns the file as a streamed [`Download`](crate::Download).
     pub async fn download_queue_failed_callbacks(
         &self,
         queue_dn_str: &str,
@@ -30,9 +30,9 @@ impl ReportQueueFailedCallbacks<'_> {
         end_dt: ::chrono::DateTime<::chrono::FixedOffset>,
         client_time_zone: &str,
         query: &crate::odata::ListQuery,
-    ) -> crate::Result<crate::models::DownloadQueueFailedCallbacksResponse> {
+    ) -> crate::Result<crate::Download> {
         self.client
-            .send_json(
+            .send_download(
                 crate::client::Request::new(
                         crate::client::Method::Get,
                         "DownloadQueueFailedCallbacks",
@@ -50,14 +50,14 @@ impl ReportQueueFailedCallbacks<'_> {
     ///
     /// `GET /ReportQueueFailedCallbacks/Pbx.GetQueueFailedCallbacksData(queueDnStr={queueDnStr},startDt={startDt},endDt={endDt})` (operation `GetQueueFailedCallbacksData`)
     ///
-    /// Returns [`GetQueueFailedCallbacksDataResponse`](crate::models::GetQueueFailedCallbacksDataResponse).
+    /// Returns one [`Page`](crate::Page) of [`PbxQueueFailedCallbacks`](crate::models::PbxQueueFailedCallbacks) items.
     pub async fn get_queue_failed_callbacks_data(
         &self,
         queue_dn_str: &str,
         start_dt: ::chrono::DateTime<::chrono::FixedOffset>,
         end_dt: ::chrono::DateTime<::chrono::FixedOffset>,
         query: &crate::odata::ListQuery,
-    ) -> crate::Result<crate::models::GetQueueFailedCallbacksDataResponse> {
+    ) -> crate::Result<crate::Page<crate::models::PbxQueueFailedCallbacks>> {
         self.client
             .send_json(
                 crate::client::Request::new(
@@ -71,5 +71,25 @@ impl ReportQueueFailedCallbacks<'_> {
                     .query(query),
             )
             .await
+    }
+    /// Streams every item of [`get_queue_failed_callbacks_data`](Self::get_queue_failed_callbacks_data), following `@odata.nextLink` or paging with `$top`/`$skip`.
+    ///
+    /// `GET /ReportQueueFailedCallbacks/Pbx.GetQueueFailedCallbacksData(queueDnStr={queueDnStr},startDt={startDt},endDt={endDt})`
+    pub fn get_queue_failed_callbacks_data_stream(
+        &self,
+        queue_dn_str: &str,
+        start_dt: ::chrono::DateTime<::chrono::FixedOffset>,
+        end_dt: ::chrono::DateTime<::chrono::FixedOffset>,
+        query: &crate::odata::ListQuery,
+    ) -> crate::ItemStream<crate::models::PbxQueueFailedCallbacks> {
+        self.client
+            .paginate(
+                "GetQueueFailedCallbacksData",
+                ::std::format!(
+                    "/ReportQueueFailedCallbacks/Pbx.GetQueueFailedCallbacksData(queueDnStr={},startDt={},endDt={})",
+                    Literal(queue_dn_str), Literal(start_dt), Literal(end_dt)
+                ),
+                query,
+            )
     }
 }

@@ -24,7 +24,7 @@ impl ReportQueuePerformanceOverview<'_> {
     ///
     /// `GET /ReportQueuePerformanceOverview/Pbx.DownloadQueuePerformanceOverview(periodFrom={periodFrom},periodTo={periodTo},queueDns={queueDns},waitInterval={waitInterval})` (operation `DownloadQueuePerformanceOverview`)
     ///
-    /// Returns [`DownloadQueuePerformanceOverviewResponse`](crate::models::DownloadQueuePerformanceOverviewResponse).
+    /// Returns the file as a streamed [`Download`](crate::Download).
     pub async fn download_queue_performance_overview(
         &self,
         period_from: ::chrono::DateTime<::chrono::FixedOffset>,
@@ -32,9 +32,9 @@ impl ReportQueuePerformanceOverview<'_> {
         queue_dns: &str,
         wait_interval: &str,
         query: &crate::odata::ListQuery,
-    ) -> crate::Result<crate::models::DownloadQueuePerformanceOverviewResponse> {
+    ) -> crate::Result<crate::Download> {
         self.client
-            .send_json(
+            .send_download(
                 crate::client::Request::new(
                         crate::client::Method::Get,
                         "DownloadQueuePerformanceOverview",
@@ -52,7 +52,7 @@ impl ReportQueuePerformanceOverview<'_> {
     ///
     /// `GET /ReportQueuePerformanceOverview/Pbx.GetQueuePerformanceOverviewData(periodFrom={periodFrom},periodTo={periodTo},queueDns={queueDns},waitInterval={waitInterval})` (operation `GetQueuePerformanceOverviewData`)
     ///
-    /// Returns [`GetQueuePerformanceOverviewDataResponse`](crate::models::GetQueuePerformanceOverviewDataResponse).
+    /// Returns one [`Page`](crate::Page) of [`PbxQueuePerformanceOverview`](crate::models::PbxQueuePerformanceOverview) items.
     pub async fn get_queue_performance_overview_data(
         &self,
         period_from: ::chrono::DateTime<::chrono::FixedOffset>,
@@ -60,7 +60,7 @@ impl ReportQueuePerformanceOverview<'_> {
         queue_dns: &str,
         wait_interval: &str,
         query: &crate::odata::ListQuery,
-    ) -> crate::Result<crate::models::GetQueuePerformanceOverviewDataResponse> {
+    ) -> crate::Result<crate::Page<crate::models::PbxQueuePerformanceOverview>> {
         self.client
             .send_json(
                 crate::client::Request::new(
@@ -75,5 +75,27 @@ impl ReportQueuePerformanceOverview<'_> {
                     .query(query),
             )
             .await
+    }
+    /// Streams every item of [`get_queue_performance_overview_data`](Self::get_queue_performance_overview_data), following `@odata.nextLink` or paging with `$top`/`$skip`.
+    ///
+    /// `GET /ReportQueuePerformanceOverview/Pbx.GetQueuePerformanceOverviewData(periodFrom={periodFrom},periodTo={periodTo},queueDns={queueDns},waitInterval={waitInterval})`
+    pub fn get_queue_performance_overview_data_stream(
+        &self,
+        period_from: ::chrono::DateTime<::chrono::FixedOffset>,
+        period_to: ::chrono::DateTime<::chrono::FixedOffset>,
+        queue_dns: &str,
+        wait_interval: &str,
+        query: &crate::odata::ListQuery,
+    ) -> crate::ItemStream<crate::models::PbxQueuePerformanceOverview> {
+        self.client
+            .paginate(
+                "GetQueuePerformanceOverviewData",
+                ::std::format!(
+                    "/ReportQueuePerformanceOverview/Pbx.GetQueuePerformanceOverviewData(periodFrom={},periodTo={},queueDns={},waitInterval={})",
+                    Literal(period_from), Literal(period_to), Literal(queue_dns),
+                    Literal(wait_interval)
+                ),
+                query,
+            )
     }
 }

@@ -22,7 +22,7 @@ impl ReportQueuePerformanceTotals<'_> {
     ///
     /// `GET /ReportQueuePerformanceTotals/Pbx.DownloadQueuePerformanceTotals(periodFrom={periodFrom},periodTo={periodTo},queueDns={queueDns},waitInterval={waitInterval})` (operation `DownloadQueuePerformanceTotals`)
     ///
-    /// Returns [`DownloadQueuePerformanceTotalsResponse`](crate::models::DownloadQueuePerformanceTotalsResponse).
+    /// Returns the file as a streamed [`Download`](crate::Download).
     pub async fn download_queue_performance_totals(
         &self,
         period_from: ::chrono::DateTime<::chrono::FixedOffset>,
@@ -30,9 +30,9 @@ impl ReportQueuePerformanceTotals<'_> {
         queue_dns: &str,
         wait_interval: &str,
         query: &crate::odata::ListQuery,
-    ) -> crate::Result<crate::models::DownloadQueuePerformanceTotalsResponse> {
+    ) -> crate::Result<crate::Download> {
         self.client
-            .send_json(
+            .send_download(
                 crate::client::Request::new(
                         crate::client::Method::Get,
                         "DownloadQueuePerformanceTotals",
@@ -50,7 +50,7 @@ impl ReportQueuePerformanceTotals<'_> {
     ///
     /// `GET /ReportQueuePerformanceTotals/Pbx.GetQueuePerformanceTotalsData(periodFrom={periodFrom},periodTo={periodTo},queueDns={queueDns},waitInterval={waitInterval})` (operation `GetQueuePerformanceTotalsData`)
     ///
-    /// Returns [`GetQueuePerformanceTotalsDataResponse`](crate::models::GetQueuePerformanceTotalsDataResponse).
+    /// Returns one [`Page`](crate::Page) of [`PbxQueuePerformanceTotals`](crate::models::PbxQueuePerformanceTotals) items.
     pub async fn get_queue_performance_totals_data(
         &self,
         period_from: ::chrono::DateTime<::chrono::FixedOffset>,
@@ -58,7 +58,7 @@ impl ReportQueuePerformanceTotals<'_> {
         queue_dns: &str,
         wait_interval: &str,
         query: &crate::odata::ListQuery,
-    ) -> crate::Result<crate::models::GetQueuePerformanceTotalsDataResponse> {
+    ) -> crate::Result<crate::Page<crate::models::PbxQueuePerformanceTotals>> {
         self.client
             .send_json(
                 crate::client::Request::new(
@@ -73,5 +73,27 @@ impl ReportQueuePerformanceTotals<'_> {
                     .query(query),
             )
             .await
+    }
+    /// Streams every item of [`get_queue_performance_totals_data`](Self::get_queue_performance_totals_data), following `@odata.nextLink` or paging with `$top`/`$skip`.
+    ///
+    /// `GET /ReportQueuePerformanceTotals/Pbx.GetQueuePerformanceTotalsData(periodFrom={periodFrom},periodTo={periodTo},queueDns={queueDns},waitInterval={waitInterval})`
+    pub fn get_queue_performance_totals_data_stream(
+        &self,
+        period_from: ::chrono::DateTime<::chrono::FixedOffset>,
+        period_to: ::chrono::DateTime<::chrono::FixedOffset>,
+        queue_dns: &str,
+        wait_interval: &str,
+        query: &crate::odata::ListQuery,
+    ) -> crate::ItemStream<crate::models::PbxQueuePerformanceTotals> {
+        self.client
+            .paginate(
+                "GetQueuePerformanceTotalsData",
+                ::std::format!(
+                    "/ReportQueuePerformanceTotals/Pbx.GetQueuePerformanceTotalsData(periodFrom={},periodTo={},queueDns={},waitInterval={})",
+                    Literal(period_from), Literal(period_to), Literal(queue_dns),
+                    Literal(wait_interval)
+                ),
+                query,
+            )
     }
 }

@@ -22,16 +22,16 @@ impl ReportRingGroupStatistics<'_> {
     ///
     /// `GET /ReportRingGroupStatistics/Pbx.DownloadRingGroupStatistics(periodFrom={periodFrom},periodTo={periodTo},ringGroupDns={ringGroupDns})` (operation `DownloadRingGroupStatistics`)
     ///
-    /// Returns [`DownloadRingGroupStatisticsResponse`](crate::models::DownloadRingGroupStatisticsResponse).
+    /// Returns the file as a streamed [`Download`](crate::Download).
     pub async fn download_ring_group_statistics(
         &self,
         period_from: ::chrono::DateTime<::chrono::FixedOffset>,
         period_to: ::chrono::DateTime<::chrono::FixedOffset>,
         ring_group_dns: &str,
         query: &crate::odata::ListQuery,
-    ) -> crate::Result<crate::models::DownloadRingGroupStatisticsResponse> {
+    ) -> crate::Result<crate::Download> {
         self.client
-            .send_json(
+            .send_download(
                 crate::client::Request::new(
                         crate::client::Method::Get,
                         "DownloadRingGroupStatistics",
@@ -49,14 +49,14 @@ impl ReportRingGroupStatistics<'_> {
     ///
     /// `GET /ReportRingGroupStatistics/Pbx.GetRingGroupStatisticsData(periodFrom={periodFrom},periodTo={periodTo},ringGroupDns={ringGroupDns})` (operation `GetRingGroupStatisticsData`)
     ///
-    /// Returns [`GetRingGroupStatisticsDataResponse`](crate::models::GetRingGroupStatisticsDataResponse).
+    /// Returns one [`Page`](crate::Page) of [`PbxRingGroupStatistics`](crate::models::PbxRingGroupStatistics) items.
     pub async fn get_ring_group_statistics_data(
         &self,
         period_from: ::chrono::DateTime<::chrono::FixedOffset>,
         period_to: ::chrono::DateTime<::chrono::FixedOffset>,
         ring_group_dns: &str,
         query: &crate::odata::ListQuery,
-    ) -> crate::Result<crate::models::GetRingGroupStatisticsDataResponse> {
+    ) -> crate::Result<crate::Page<crate::models::PbxRingGroupStatistics>> {
         self.client
             .send_json(
                 crate::client::Request::new(
@@ -71,5 +71,25 @@ impl ReportRingGroupStatistics<'_> {
                     .query(query),
             )
             .await
+    }
+    /// Streams every item of [`get_ring_group_statistics_data`](Self::get_ring_group_statistics_data), following `@odata.nextLink` or paging with `$top`/`$skip`.
+    ///
+    /// `GET /ReportRingGroupStatistics/Pbx.GetRingGroupStatisticsData(periodFrom={periodFrom},periodTo={periodTo},ringGroupDns={ringGroupDns})`
+    pub fn get_ring_group_statistics_data_stream(
+        &self,
+        period_from: ::chrono::DateTime<::chrono::FixedOffset>,
+        period_to: ::chrono::DateTime<::chrono::FixedOffset>,
+        ring_group_dns: &str,
+        query: &crate::odata::ListQuery,
+    ) -> crate::ItemStream<crate::models::PbxRingGroupStatistics> {
+        self.client
+            .paginate(
+                "GetRingGroupStatisticsData",
+                ::std::format!(
+                    "/ReportRingGroupStatistics/Pbx.GetRingGroupStatisticsData(periodFrom={},periodTo={},ringGroupDns={})",
+                    Literal(period_from), Literal(period_to), Literal(ring_group_dns)
+                ),
+                query,
+            )
     }
 }

@@ -20,7 +20,7 @@ impl ReportStatisticSla<'_> {
     ///
     /// `GET /ReportStatisticSla/Pbx.DownloadStatisticSla(queueDnStr={queueDnStr},startDt={startDt},endDt={endDt},waitInterval={waitInterval})` (operation `DownloadStatisticSla`)
     ///
-    /// Returns [`DownloadStatisticSlaResponse`](crate::models::DownloadStatisticSlaResponse).
+    /// Returns the file as a streamed [`Download`](crate::Download).
     pub async fn download_statistic_sla(
         &self,
         queue_dn_str: &str,
@@ -28,9 +28,9 @@ impl ReportStatisticSla<'_> {
         end_dt: ::chrono::DateTime<::chrono::FixedOffset>,
         wait_interval: &str,
         query: &crate::odata::ListQuery,
-    ) -> crate::Result<crate::models::DownloadStatisticSlaResponse> {
+    ) -> crate::Result<crate::Download> {
         self.client
-            .send_json(
+            .send_download(
                 crate::client::Request::new(
                         crate::client::Method::Get,
                         "DownloadStatisticSla",
@@ -48,7 +48,7 @@ impl ReportStatisticSla<'_> {
     ///
     /// `GET /ReportStatisticSla/Pbx.GetStatisticSlaData(queueDnStr={queueDnStr},startDt={startDt},endDt={endDt},waitInterval={waitInterval})` (operation `GetStatisticSlaData`)
     ///
-    /// Returns [`GetStatisticSlaDataResponse`](crate::models::GetStatisticSlaDataResponse).
+    /// Returns one [`Page`](crate::Page) of [`PbxStatisticSla`](crate::models::PbxStatisticSla) items.
     pub async fn get_statistic_sla_data(
         &self,
         queue_dn_str: &str,
@@ -56,7 +56,7 @@ impl ReportStatisticSla<'_> {
         end_dt: ::chrono::DateTime<::chrono::FixedOffset>,
         wait_interval: &str,
         query: &crate::odata::ListQuery,
-    ) -> crate::Result<crate::models::GetStatisticSlaDataResponse> {
+    ) -> crate::Result<crate::Page<crate::models::PbxStatisticSla>> {
         self.client
             .send_json(
                 crate::client::Request::new(
@@ -71,5 +71,27 @@ impl ReportStatisticSla<'_> {
                     .query(query),
             )
             .await
+    }
+    /// Streams every item of [`get_statistic_sla_data`](Self::get_statistic_sla_data), following `@odata.nextLink` or paging with `$top`/`$skip`.
+    ///
+    /// `GET /ReportStatisticSla/Pbx.GetStatisticSlaData(queueDnStr={queueDnStr},startDt={startDt},endDt={endDt},waitInterval={waitInterval})`
+    pub fn get_statistic_sla_data_stream(
+        &self,
+        queue_dn_str: &str,
+        start_dt: ::chrono::DateTime<::chrono::FixedOffset>,
+        end_dt: ::chrono::DateTime<::chrono::FixedOffset>,
+        wait_interval: &str,
+        query: &crate::odata::ListQuery,
+    ) -> crate::ItemStream<crate::models::PbxStatisticSla> {
+        self.client
+            .paginate(
+                "GetStatisticSlaData",
+                ::std::format!(
+                    "/ReportStatisticSla/Pbx.GetStatisticSlaData(queueDnStr={},startDt={},endDt={},waitInterval={})",
+                    Literal(queue_dn_str), Literal(start_dt), Literal(end_dt),
+                    Literal(wait_interval)
+                ),
+                query,
+            )
     }
 }

@@ -24,7 +24,7 @@ impl ReportTeamQueueGeneralStatistics<'_> {
     ///
     /// `GET /ReportTeamQueueGeneralStatistics/Pbx.DownloadTeamQueueGeneralStatistics(queueDnStr={queueDnStr},startDt={startDt},endDt={endDt},waitInterval={waitInterval})` (operation `DownloadTeamQueueGeneralStatistics`)
     ///
-    /// Returns [`DownloadTeamQueueGeneralStatisticsResponse`](crate::models::DownloadTeamQueueGeneralStatisticsResponse).
+    /// Returns the file as a streamed [`Download`](crate::Download).
     pub async fn download_team_queue_general_statistics(
         &self,
         queue_dn_str: &str,
@@ -32,9 +32,9 @@ impl ReportTeamQueueGeneralStatistics<'_> {
         end_dt: ::chrono::DateTime<::chrono::FixedOffset>,
         wait_interval: &str,
         query: &crate::odata::ListQuery,
-    ) -> crate::Result<crate::models::DownloadTeamQueueGeneralStatisticsResponse> {
+    ) -> crate::Result<crate::Download> {
         self.client
-            .send_json(
+            .send_download(
                 crate::client::Request::new(
                         crate::client::Method::Get,
                         "DownloadTeamQueueGeneralStatistics",
@@ -52,7 +52,7 @@ impl ReportTeamQueueGeneralStatistics<'_> {
     ///
     /// `GET /ReportTeamQueueGeneralStatistics/Pbx.GetTeamQueueGeneralStatisticsData(queueDnStr={queueDnStr},startDt={startDt},endDt={endDt},waitInterval={waitInterval})` (operation `GetTeamQueueGeneralStatisticsData`)
     ///
-    /// Returns [`GetTeamQueueGeneralStatisticsDataResponse`](crate::models::GetTeamQueueGeneralStatisticsDataResponse).
+    /// Returns one [`Page`](crate::Page) of [`PbxTeamQueueGeneralStatistics`](crate::models::PbxTeamQueueGeneralStatistics) items.
     pub async fn get_team_queue_general_statistics_data(
         &self,
         queue_dn_str: &str,
@@ -60,7 +60,7 @@ impl ReportTeamQueueGeneralStatistics<'_> {
         end_dt: ::chrono::DateTime<::chrono::FixedOffset>,
         wait_interval: &str,
         query: &crate::odata::ListQuery,
-    ) -> crate::Result<crate::models::GetTeamQueueGeneralStatisticsDataResponse> {
+    ) -> crate::Result<crate::Page<crate::models::PbxTeamQueueGeneralStatistics>> {
         self.client
             .send_json(
                 crate::client::Request::new(
@@ -75,5 +75,27 @@ impl ReportTeamQueueGeneralStatistics<'_> {
                     .query(query),
             )
             .await
+    }
+    /// Streams every item of [`get_team_queue_general_statistics_data`](Self::get_team_queue_general_statistics_data), following `@odata.nextLink` or paging with `$top`/`$skip`.
+    ///
+    /// `GET /ReportTeamQueueGeneralStatistics/Pbx.GetTeamQueueGeneralStatisticsData(queueDnStr={queueDnStr},startDt={startDt},endDt={endDt},waitInterval={waitInterval})`
+    pub fn get_team_queue_general_statistics_data_stream(
+        &self,
+        queue_dn_str: &str,
+        start_dt: ::chrono::DateTime<::chrono::FixedOffset>,
+        end_dt: ::chrono::DateTime<::chrono::FixedOffset>,
+        wait_interval: &str,
+        query: &crate::odata::ListQuery,
+    ) -> crate::ItemStream<crate::models::PbxTeamQueueGeneralStatistics> {
+        self.client
+            .paginate(
+                "GetTeamQueueGeneralStatisticsData",
+                ::std::format!(
+                    "/ReportTeamQueueGeneralStatistics/Pbx.GetTeamQueueGeneralStatisticsData(queueDnStr={},startDt={},endDt={},waitInterval={})",
+                    Literal(queue_dn_str), Literal(start_dt), Literal(end_dt),
+                    Literal(wait_interval)
+                ),
+                query,
+            )
     }
 }

@@ -20,7 +20,7 @@ impl ReportUserActivity<'_> {
     ///
     /// `GET /ReportUserActivity/Pbx.DownloadGetUserActivity(clientTimeZone={clientTimeZone},periodFrom={periodFrom},periodTo={periodTo},groupNumber={groupNumber},extensionDns={extensionDns},waitInterval={waitInterval},includeQueueCalls={includeQueueCalls},callArea={callArea},groupingType={groupingType})` (operation `DownloadGetUserActivity`)
     ///
-    /// Returns [`DownloadGetUserActivityResponse`](crate::models::DownloadGetUserActivityResponse).
+    /// Returns the file as a streamed [`Download`](crate::Download).
     #[allow(clippy::too_many_arguments, reason = "one per spec parameter")]
     pub async fn download_get_user_activity(
         &self,
@@ -34,9 +34,9 @@ impl ReportUserActivity<'_> {
         call_area: i32,
         grouping_type: i32,
         query: &crate::odata::ListQuery,
-    ) -> crate::Result<crate::models::DownloadGetUserActivityResponse> {
+    ) -> crate::Result<crate::Download> {
         self.client
-            .send_json(
+            .send_download(
                 crate::client::Request::new(
                         crate::client::Method::Get,
                         "DownloadGetUserActivity",
@@ -57,7 +57,7 @@ impl ReportUserActivity<'_> {
     ///
     /// `GET /ReportUserActivity/Pbx.GetUserActivity(clientTimeZone={clientTimeZone},periodFrom={periodFrom},periodTo={periodTo},groupNumber={groupNumber},extensionDns={extensionDns},waitInterval={waitInterval},includeQueueCalls={includeQueueCalls},callArea={callArea},groupingType={groupingType})` (operation `GetUserActivity`)
     ///
-    /// Returns [`GetUserActivityResponse`](crate::models::GetUserActivityResponse).
+    /// Returns one [`Page`](crate::Page) of [`PbxUserActivity`](crate::models::PbxUserActivity) items.
     #[allow(clippy::too_many_arguments, reason = "one per spec parameter")]
     pub async fn get_user_activity(
         &self,
@@ -71,7 +71,7 @@ impl ReportUserActivity<'_> {
         call_area: i32,
         grouping_type: i32,
         query: &crate::odata::ListQuery,
-    ) -> crate::Result<crate::models::GetUserActivityResponse> {
+    ) -> crate::Result<crate::Page<crate::models::PbxUserActivity>> {
         self.client
             .send_json(
                 crate::client::Request::new(
@@ -89,5 +89,35 @@ impl ReportUserActivity<'_> {
                     .query(query),
             )
             .await
+    }
+    /// Streams every item of [`get_user_activity`](Self::get_user_activity), following `@odata.nextLink` or paging with `$top`/`$skip`.
+    ///
+    /// `GET /ReportUserActivity/Pbx.GetUserActivity(clientTimeZone={clientTimeZone},periodFrom={periodFrom},periodTo={periodTo},groupNumber={groupNumber},extensionDns={extensionDns},waitInterval={waitInterval},includeQueueCalls={includeQueueCalls},callArea={callArea},groupingType={groupingType})`
+    #[allow(clippy::too_many_arguments, reason = "one per spec parameter")]
+    pub fn get_user_activity_stream(
+        &self,
+        client_time_zone: &str,
+        period_from: ::chrono::DateTime<::chrono::FixedOffset>,
+        period_to: ::chrono::DateTime<::chrono::FixedOffset>,
+        group_number: &str,
+        extension_dns: &str,
+        wait_interval: &str,
+        include_queue_calls: bool,
+        call_area: i32,
+        grouping_type: i32,
+        query: &crate::odata::ListQuery,
+    ) -> crate::ItemStream<crate::models::PbxUserActivity> {
+        self.client
+            .paginate(
+                "GetUserActivity",
+                ::std::format!(
+                    "/ReportUserActivity/Pbx.GetUserActivity(clientTimeZone={},periodFrom={},periodTo={},groupNumber={},extensionDns={},waitInterval={},includeQueueCalls={},callArea={},groupingType={})",
+                    Literal(client_time_zone), Literal(period_from), Literal(period_to),
+                    Literal(group_number), Literal(extension_dns),
+                    Literal(wait_interval), Literal(include_queue_calls),
+                    Literal(call_area), Literal(grouping_type)
+                ),
+                query,
+            )
     }
 }

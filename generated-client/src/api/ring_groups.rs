@@ -123,11 +123,11 @@ impl RingGroups<'_> {
     ///
     /// `GET /RingGroups` (operation `ListRingGroup`)
     ///
-    /// Returns [`PbxRingGroupCollectionResponse`](crate::models::PbxRingGroupCollectionResponse).
+    /// Returns one [`Page`](crate::Page) of [`PbxRingGroup`](crate::models::PbxRingGroup) items.
     pub async fn list_ring_group(
         &self,
         query: &crate::odata::ListQuery,
-    ) -> crate::Result<crate::models::PbxRingGroupCollectionResponse> {
+    ) -> crate::Result<crate::Page<crate::models::PbxRingGroup>> {
         self.client
             .send_json(
                 crate::client::Request::new(
@@ -139,16 +139,26 @@ impl RingGroups<'_> {
             )
             .await
     }
+    /// Streams every item of [`list_ring_group`](Self::list_ring_group), following `@odata.nextLink` or paging with `$top`/`$skip`.
+    ///
+    /// `GET /RingGroups`
+    pub fn list_ring_group_stream(
+        &self,
+        query: &crate::odata::ListQuery,
+    ) -> crate::ItemStream<crate::models::PbxRingGroup> {
+        self.client
+            .paginate("ListRingGroup", ::std::string::String::from("/RingGroups"), query)
+    }
     /// Get Members from RingGroups
     ///
     /// `GET /RingGroups({Id})/Members` (operation `ListRingGroupMembers`)
     ///
-    /// Returns [`PbxRingGroupMemberCollectionResponse`](crate::models::PbxRingGroupMemberCollectionResponse).
+    /// Returns one [`Page`](crate::Page) of [`PbxRingGroupMember`](crate::models::PbxRingGroupMember) items.
     pub async fn list_ring_group_members(
         &self,
         id: i32,
         query: &crate::odata::ListQuery,
-    ) -> crate::Result<crate::models::PbxRingGroupMemberCollectionResponse> {
+    ) -> crate::Result<crate::Page<crate::models::PbxRingGroupMember>> {
         self.client
             .send_json(
                 crate::client::Request::new(
@@ -160,6 +170,21 @@ impl RingGroups<'_> {
             )
             .await
     }
+    /// Streams every item of [`list_ring_group_members`](Self::list_ring_group_members), following `@odata.nextLink` or paging with `$top`/`$skip`.
+    ///
+    /// `GET /RingGroups({Id})/Members`
+    pub fn list_ring_group_members_stream(
+        &self,
+        id: i32,
+        query: &crate::odata::ListQuery,
+    ) -> crate::ItemStream<crate::models::PbxRingGroupMember> {
+        self.client
+            .paginate(
+                "ListRingGroupMembers",
+                ::std::format!("/RingGroups({})/Members", Literal(id)),
+                query,
+            )
+    }
     /// Update entity in RingGroups
     ///
     /// `PATCH /RingGroups({Id})` (operation `UpdateRingGroup`)
@@ -168,7 +193,7 @@ impl RingGroups<'_> {
     pub async fn update_ring_group(
         &self,
         id: i32,
-        body: &crate::models::PbxRingGroup,
+        body: &crate::models::PbxRingGroupUpdate,
     ) -> crate::Result<()> {
         self.client
             .send_empty(

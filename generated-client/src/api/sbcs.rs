@@ -82,11 +82,11 @@ impl Sbcs<'_> {
     ///
     /// `GET /Sbcs` (operation `ListSbc`)
     ///
-    /// Returns [`PbxSbcCollectionResponse`](crate::models::PbxSbcCollectionResponse).
+    /// Returns one [`Page`](crate::Page) of [`PbxSbc`](crate::models::PbxSbc) items.
     pub async fn list_sbc(
         &self,
         query: &crate::odata::ListQuery,
-    ) -> crate::Result<crate::models::PbxSbcCollectionResponse> {
+    ) -> crate::Result<crate::Page<crate::models::PbxSbc>> {
         self.client
             .send_json(
                 crate::client::Request::new(
@@ -97,6 +97,15 @@ impl Sbcs<'_> {
                     .query(query),
             )
             .await
+    }
+    /// Streams every item of [`list_sbc`](Self::list_sbc), following `@odata.nextLink` or paging with `$top`/`$skip`.
+    ///
+    /// `GET /Sbcs`
+    pub fn list_sbc_stream(
+        &self,
+        query: &crate::odata::ListQuery,
+    ) -> crate::ItemStream<crate::models::PbxSbc> {
+        self.client.paginate("ListSbc", ::std::string::String::from("/Sbcs"), query)
     }
     /// Invoke action PushConfig
     ///
@@ -122,7 +131,7 @@ impl Sbcs<'_> {
     pub async fn update_sbc(
         &self,
         name: &str,
-        body: &crate::models::PbxSbc,
+        body: &crate::models::PbxSbcUpdate,
     ) -> crate::Result<()> {
         self.client
             .send_empty(

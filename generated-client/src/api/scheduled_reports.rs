@@ -82,11 +82,11 @@ impl ScheduledReports<'_> {
     ///
     /// `GET /ScheduledReports` (operation `ListScheduledReport`)
     ///
-    /// Returns [`PbxScheduledReportCollectionResponse`](crate::models::PbxScheduledReportCollectionResponse).
+    /// Returns one [`Page`](crate::Page) of [`PbxScheduledReport`](crate::models::PbxScheduledReport) items.
     pub async fn list_scheduled_report(
         &self,
         query: &crate::odata::ListQuery,
-    ) -> crate::Result<crate::models::PbxScheduledReportCollectionResponse> {
+    ) -> crate::Result<crate::Page<crate::models::PbxScheduledReport>> {
         self.client
             .send_json(
                 crate::client::Request::new(
@@ -98,6 +98,20 @@ impl ScheduledReports<'_> {
             )
             .await
     }
+    /// Streams every item of [`list_scheduled_report`](Self::list_scheduled_report), following `@odata.nextLink` or paging with `$top`/`$skip`.
+    ///
+    /// `GET /ScheduledReports`
+    pub fn list_scheduled_report_stream(
+        &self,
+        query: &crate::odata::ListQuery,
+    ) -> crate::ItemStream<crate::models::PbxScheduledReport> {
+        self.client
+            .paginate(
+                "ListScheduledReport",
+                ::std::string::String::from("/ScheduledReports"),
+                query,
+            )
+    }
     /// Update entity in ScheduledReports
     ///
     /// `PATCH /ScheduledReports({Id})` (operation `UpdateScheduledReport`)
@@ -106,7 +120,7 @@ impl ScheduledReports<'_> {
     pub async fn update_scheduled_report(
         &self,
         id: i32,
-        body: &crate::models::PbxScheduledReport,
+        body: &crate::models::PbxScheduledReportUpdate,
     ) -> crate::Result<()> {
         self.client
             .send_empty(

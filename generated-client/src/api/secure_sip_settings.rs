@@ -42,7 +42,7 @@ impl SecureSipSettings<'_> {
     /// Returns nothing on success.
     pub async fn update_secure_sip_settings(
         &self,
-        body: &crate::models::PbxSecureSipSettings,
+        body: &crate::models::PbxSecureSipSettingsUpdate,
     ) -> crate::Result<()> {
         self.client
             .send_empty(

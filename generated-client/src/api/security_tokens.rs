@@ -20,11 +20,11 @@ impl SecurityTokens<'_> {
     ///
     /// `GET /SecurityTokens` (operation `ListSecurityRefreshToken`)
     ///
-    /// Returns [`PbxRefreshTokenCollectionResponse`](crate::models::PbxRefreshTokenCollectionResponse).
+    /// Returns one [`Page`](crate::Page) of [`PbxRefreshToken`](crate::models::PbxRefreshToken) items.
     pub async fn list_security_refresh_token(
         &self,
         query: &crate::odata::ListQuery,
-    ) -> crate::Result<crate::models::PbxRefreshTokenCollectionResponse> {
+    ) -> crate::Result<crate::Page<crate::models::PbxRefreshToken>> {
         self.client
             .send_json(
                 crate::client::Request::new(
@@ -35,6 +35,20 @@ impl SecurityTokens<'_> {
                     .query(query),
             )
             .await
+    }
+    /// Streams every item of [`list_security_refresh_token`](Self::list_security_refresh_token), following `@odata.nextLink` or paging with `$top`/`$skip`.
+    ///
+    /// `GET /SecurityTokens`
+    pub fn list_security_refresh_token_stream(
+        &self,
+        query: &crate::odata::ListQuery,
+    ) -> crate::ItemStream<crate::models::PbxRefreshToken> {
+        self.client
+            .paginate(
+                "ListSecurityRefreshToken",
+                ::std::string::String::from("/SecurityTokens"),
+                query,
+            )
     }
     /// Invoke action RevokeToken
     ///

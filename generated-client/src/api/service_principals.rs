@@ -103,11 +103,11 @@ impl ServicePrincipals<'_> {
     ///
     /// `GET /ServicePrincipals` (operation `ListServicePrincipal`)
     ///
-    /// Returns [`PbxServicePrincipalCollectionResponse`](crate::models::PbxServicePrincipalCollectionResponse).
+    /// Returns one [`Page`](crate::Page) of [`PbxServicePrincipal`](crate::models::PbxServicePrincipal) items.
     pub async fn list_service_principal(
         &self,
         query: &crate::odata::ListQuery,
-    ) -> crate::Result<crate::models::PbxServicePrincipalCollectionResponse> {
+    ) -> crate::Result<crate::Page<crate::models::PbxServicePrincipal>> {
         self.client
             .send_json(
                 crate::client::Request::new(
@@ -119,6 +119,20 @@ impl ServicePrincipals<'_> {
             )
             .await
     }
+    /// Streams every item of [`list_service_principal`](Self::list_service_principal), following `@odata.nextLink` or paging with `$top`/`$skip`.
+    ///
+    /// `GET /ServicePrincipals`
+    pub fn list_service_principal_stream(
+        &self,
+        query: &crate::odata::ListQuery,
+    ) -> crate::ItemStream<crate::models::PbxServicePrincipal> {
+        self.client
+            .paginate(
+                "ListServicePrincipal",
+                ::std::string::String::from("/ServicePrincipals"),
+                query,
+            )
+    }
     /// Update entity in ServicePrincipals
     ///
     /// `PATCH /ServicePrincipals({Id})` (operation `UpdateServicePrincipal`)
@@ -127,7 +141,7 @@ impl ServicePrincipals<'_> {
     pub async fn update_service_principal(
         &self,
         id: i32,
-        body: &crate::models::PbxServicePrincipal,
+        body: &crate::models::PbxServicePrincipalUpdate,
     ) -> crate::Result<()> {
         self.client
             .send_empty(

@@ -79,11 +79,11 @@ impl Services<'_> {
     ///
     /// `GET /Services` (operation `ListServiceInfo`)
     ///
-    /// Returns [`PbxServiceInfoCollectionResponse`](crate::models::PbxServiceInfoCollectionResponse).
+    /// Returns one [`Page`](crate::Page) of [`PbxServiceInfo`](crate::models::PbxServiceInfo) items.
     pub async fn list_service_info(
         &self,
         query: &crate::odata::ListQuery,
-    ) -> crate::Result<crate::models::PbxServiceInfoCollectionResponse> {
+    ) -> crate::Result<crate::Page<crate::models::PbxServiceInfo>> {
         self.client
             .send_json(
                 crate::client::Request::new(
@@ -94,6 +94,16 @@ impl Services<'_> {
                     .query(query),
             )
             .await
+    }
+    /// Streams every item of [`list_service_info`](Self::list_service_info), following `@odata.nextLink` or paging with `$top`/`$skip`.
+    ///
+    /// `GET /Services`
+    pub fn list_service_info_stream(
+        &self,
+        query: &crate::odata::ListQuery,
+    ) -> crate::ItemStream<crate::models::PbxServiceInfo> {
+        self.client
+            .paginate("ListServiceInfo", ::std::string::String::from("/Services"), query)
     }
     /// Invoke action Restart
     ///

@@ -20,11 +20,11 @@ impl SipDevices<'_> {
     ///
     /// `GET /SipDevices` (operation `ListSipDevice`)
     ///
-    /// Returns [`PbxSipDeviceCollectionResponse`](crate::models::PbxSipDeviceCollectionResponse).
+    /// Returns one [`Page`](crate::Page) of [`PbxSipDevice`](crate::models::PbxSipDevice) items.
     pub async fn list_sip_device(
         &self,
         query: &crate::odata::ListQuery,
-    ) -> crate::Result<crate::models::PbxSipDeviceCollectionResponse> {
+    ) -> crate::Result<crate::Page<crate::models::PbxSipDevice>> {
         self.client
             .send_json(
                 crate::client::Request::new(
@@ -35,6 +35,16 @@ impl SipDevices<'_> {
                     .query(query),
             )
             .await
+    }
+    /// Streams every item of [`list_sip_device`](Self::list_sip_device), following `@odata.nextLink` or paging with `$top`/`$skip`.
+    ///
+    /// `GET /SipDevices`
+    pub fn list_sip_device_stream(
+        &self,
+        query: &crate::odata::ListQuery,
+    ) -> crate::ItemStream<crate::models::PbxSipDevice> {
+        self.client
+            .paginate("ListSipDevice", ::std::string::String::from("/SipDevices"), query)
     }
     /// Invoke action PushFirmware
     ///

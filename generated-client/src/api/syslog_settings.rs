@@ -62,7 +62,7 @@ impl SyslogSettings<'_> {
     /// Returns nothing on success.
     pub async fn update_syslog_settings(
         &self,
-        body: &crate::models::PbxSyslogSettings,
+        body: &crate::models::PbxSyslogSettingsUpdate,
     ) -> crate::Result<()> {
         self.client
             .send_empty(

@@ -136,13 +136,13 @@ impl SystemStatus<'_> {
     ///
     /// `GET /SystemStatus/Pbx.MyPhoneRequestIdTelemetry(startDate={startDate},endDate={endDate})` (operation `MyPhoneRequestIdTelemetry`)
     ///
-    /// Returns [`MyPhoneRequestIdTelemetryResponse`](crate::models::MyPhoneRequestIdTelemetryResponse).
+    /// Returns one [`Page`](crate::Page) of [`PbxMyPhoneRequestStats`](crate::models::PbxMyPhoneRequestStats) items.
     pub async fn my_phone_request_id_telemetry(
         &self,
         start_date: ::chrono::DateTime<::chrono::FixedOffset>,
         end_date: ::chrono::DateTime<::chrono::FixedOffset>,
         query: &crate::odata::ListQuery,
-    ) -> crate::Result<crate::models::MyPhoneRequestIdTelemetryResponse> {
+    ) -> crate::Result<crate::Page<crate::models::PbxMyPhoneRequestStats>> {
         self.client
             .send_json(
                 crate::client::Request::new(
@@ -157,15 +157,34 @@ impl SystemStatus<'_> {
             )
             .await
     }
+    /// Streams every item of [`my_phone_request_id_telemetry`](Self::my_phone_request_id_telemetry), following `@odata.nextLink` or paging with `$top`/`$skip`.
+    ///
+    /// `GET /SystemStatus/Pbx.MyPhoneRequestIdTelemetry(startDate={startDate},endDate={endDate})`
+    pub fn my_phone_request_id_telemetry_stream(
+        &self,
+        start_date: ::chrono::DateTime<::chrono::FixedOffset>,
+        end_date: ::chrono::DateTime<::chrono::FixedOffset>,
+        query: &crate::odata::ListQuery,
+    ) -> crate::ItemStream<crate::models::PbxMyPhoneRequestStats> {
+        self.client
+            .paginate(
+                "MyPhoneRequestIdTelemetry",
+                ::std::format!(
+                    "/SystemStatus/Pbx.MyPhoneRequestIdTelemetry(startDate={},endDate={})",
+                    Literal(start_date), Literal(end_date)
+                ),
+                query,
+            )
+    }
     /// Invoke function NetworkTelemetry
     ///
     /// `GET /SystemStatus/Pbx.NetworkTelemetry()` (operation `NetworkTelemetry`)
     ///
-    /// Returns [`NetworkTelemetryResponse`](crate::models::NetworkTelemetryResponse).
+    /// Returns one [`Page`](crate::Page) of [`PbxNetworkTelemetry`](crate::models::PbxNetworkTelemetry) items.
     pub async fn network_telemetry(
         &self,
         query: &crate::odata::ListQuery,
-    ) -> crate::Result<crate::models::NetworkTelemetryResponse> {
+    ) -> crate::Result<crate::Page<crate::models::PbxNetworkTelemetry>> {
         self.client
             .send_json(
                 crate::client::Request::new(
@@ -178,6 +197,20 @@ impl SystemStatus<'_> {
                     .query(query),
             )
             .await
+    }
+    /// Streams every item of [`network_telemetry`](Self::network_telemetry), following `@odata.nextLink` or paging with `$top`/`$skip`.
+    ///
+    /// `GET /SystemStatus/Pbx.NetworkTelemetry()`
+    pub fn network_telemetry_stream(
+        &self,
+        query: &crate::odata::ListQuery,
+    ) -> crate::ItemStream<crate::models::PbxNetworkTelemetry> {
+        self.client
+            .paginate(
+                "NetworkTelemetry",
+                ::std::string::String::from("/SystemStatus/Pbx.NetworkTelemetry()"),
+                query,
+            )
     }
     /// Invoke action RequestHelp
     ///
@@ -219,11 +252,11 @@ impl SystemStatus<'_> {
     ///
     /// `GET /SystemStatus/Pbx.ServiceTelemetry()` (operation `ServiceTelemetry`)
     ///
-    /// Returns [`ServiceTelemetryResponse`](crate::models::ServiceTelemetryResponse).
+    /// Returns one [`Page`](crate::Page) of [`PbxProcessTelemetry`](crate::models::PbxProcessTelemetry) items.
     pub async fn service_telemetry(
         &self,
         query: &crate::odata::ListQuery,
-    ) -> crate::Result<crate::models::ServiceTelemetryResponse> {
+    ) -> crate::Result<crate::Page<crate::models::PbxProcessTelemetry>> {
         self.client
             .send_json(
                 crate::client::Request::new(
@@ -236,6 +269,20 @@ impl SystemStatus<'_> {
                     .query(query),
             )
             .await
+    }
+    /// Streams every item of [`service_telemetry`](Self::service_telemetry), following `@odata.nextLink` or paging with `$top`/`$skip`.
+    ///
+    /// `GET /SystemStatus/Pbx.ServiceTelemetry()`
+    pub fn service_telemetry_stream(
+        &self,
+        query: &crate::odata::ListQuery,
+    ) -> crate::ItemStream<crate::models::PbxProcessTelemetry> {
+        self.client
+            .paginate(
+                "ServiceTelemetry",
+                ::std::string::String::from("/SystemStatus/Pbx.ServiceTelemetry()"),
+                query,
+            )
     }
     /// Invoke action SetChatLogStatus
     ///
@@ -319,11 +366,11 @@ impl SystemStatus<'_> {
     ///
     /// `GET /SystemStatus/Pbx.SystemExtensions()` (operation `SystemExtensions`)
     ///
-    /// Returns [`SystemExtensionsResponse`](crate::models::SystemExtensionsResponse).
+    /// Returns one [`Page`](crate::Page) of [`PbxSystemExtensionStatus`](crate::models::PbxSystemExtensionStatus) items.
     pub async fn system_extensions(
         &self,
         query: &crate::odata::PageQuery,
-    ) -> crate::Result<crate::models::SystemExtensionsResponse> {
+    ) -> crate::Result<crate::Page<crate::models::PbxSystemExtensionStatus>> {
         self.client
             .send_json(
                 crate::client::Request::new(
@@ -336,6 +383,20 @@ impl SystemStatus<'_> {
                     .query(query),
             )
             .await
+    }
+    /// Streams every item of [`system_extensions`](Self::system_extensions), following `@odata.nextLink` or paging with `$top`/`$skip`.
+    ///
+    /// `GET /SystemStatus/Pbx.SystemExtensions()`
+    pub fn system_extensions_stream(
+        &self,
+        query: &crate::odata::PageQuery,
+    ) -> crate::ItemStream<crate::models::PbxSystemExtensionStatus> {
+        self.client
+            .paginate(
+                "SystemExtensions",
+                ::std::string::String::from("/SystemStatus/Pbx.SystemExtensions()"),
+                query,
+            )
     }
     /// Invoke function SystemHealthStatus
     ///
@@ -359,11 +420,11 @@ impl SystemStatus<'_> {
     ///
     /// `GET /SystemStatus/Pbx.SystemTelemetry()` (operation `SystemTelemetry`)
     ///
-    /// Returns [`SystemTelemetryResponse`](crate::models::SystemTelemetryResponse).
+    /// Returns one [`Page`](crate::Page) of [`PbxSystemTelemetry`](crate::models::PbxSystemTelemetry) items.
     pub async fn system_telemetry(
         &self,
         query: &crate::odata::ListQuery,
-    ) -> crate::Result<crate::models::SystemTelemetryResponse> {
+    ) -> crate::Result<crate::Page<crate::models::PbxSystemTelemetry>> {
         self.client
             .send_json(
                 crate::client::Request::new(
@@ -376,5 +437,19 @@ impl SystemStatus<'_> {
                     .query(query),
             )
             .await
+    }
+    /// Streams every item of [`system_telemetry`](Self::system_telemetry), following `@odata.nextLink` or paging with `$top`/`$skip`.
+    ///
+    /// `GET /SystemStatus/Pbx.SystemTelemetry()`
+    pub fn system_telemetry_stream(
+        &self,
+        query: &crate::odata::ListQuery,
+    ) -> crate::ItemStream<crate::models::PbxSystemTelemetry> {
+        self.client
+            .paginate(
+                "SystemTelemetry",
+                ::std::string::String::from("/SystemStatus/Pbx.SystemTelemetry()"),
+                query,
+            )
     }
 }

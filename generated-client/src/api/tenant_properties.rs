@@ -82,11 +82,11 @@ impl TenantProperties<'_> {
     ///
     /// `GET /TenantProperties` (operation `ListProperty`)
     ///
-    /// Returns [`PbxPropertyCollectionResponse`](crate::models::PbxPropertyCollectionResponse).
+    /// Returns one [`Page`](crate::Page) of [`PbxProperty`](crate::models::PbxProperty) items.
     pub async fn list_property(
         &self,
         query: &crate::odata::ListQuery,
-    ) -> crate::Result<crate::models::PbxPropertyCollectionResponse> {
+    ) -> crate::Result<crate::Page<crate::models::PbxProperty>> {
         self.client
             .send_json(
                 crate::client::Request::new(
@@ -98,6 +98,20 @@ impl TenantProperties<'_> {
             )
             .await
     }
+    /// Streams every item of [`list_property`](Self::list_property), following `@odata.nextLink` or paging with `$top`/`$skip`.
+    ///
+    /// `GET /TenantProperties`
+    pub fn list_property_stream(
+        &self,
+        query: &crate::odata::ListQuery,
+    ) -> crate::ItemStream<crate::models::PbxProperty> {
+        self.client
+            .paginate(
+                "ListProperty",
+                ::std::string::String::from("/TenantProperties"),
+                query,
+            )
+    }
     /// Update entity in TenantProperties
     ///
     /// `PATCH /TenantProperties({Name})` (operation `UpdateProperty`)
@@ -106,7 +120,7 @@ impl TenantProperties<'_> {
     pub async fn update_property(
         &self,
         name: &str,
-        body: &crate::models::PbxProperty,
+        body: &crate::models::PbxPropertyUpdate,
     ) -> crate::Result<()> {
         self.client
             .send_empty(

@@ -82,11 +82,11 @@ impl TrunkTemplates<'_> {
     ///
     /// `GET /TrunkTemplates` (operation `ListTrunkTemplate`)
     ///
-    /// Returns [`PbxTrunkTemplateCollectionResponse`](crate::models::PbxTrunkTemplateCollectionResponse).
+    /// Returns one [`Page`](crate::Page) of [`PbxTrunkTemplate`](crate::models::PbxTrunkTemplate) items.
     pub async fn list_trunk_template(
         &self,
         query: &crate::odata::ListQuery,
-    ) -> crate::Result<crate::models::PbxTrunkTemplateCollectionResponse> {
+    ) -> crate::Result<crate::Page<crate::models::PbxTrunkTemplate>> {
         self.client
             .send_json(
                 crate::client::Request::new(
@@ -98,6 +98,20 @@ impl TrunkTemplates<'_> {
             )
             .await
     }
+    /// Streams every item of [`list_trunk_template`](Self::list_trunk_template), following `@odata.nextLink` or paging with `$top`/`$skip`.
+    ///
+    /// `GET /TrunkTemplates`
+    pub fn list_trunk_template_stream(
+        &self,
+        query: &crate::odata::ListQuery,
+    ) -> crate::ItemStream<crate::models::PbxTrunkTemplate> {
+        self.client
+            .paginate(
+                "ListTrunkTemplate",
+                ::std::string::String::from("/TrunkTemplates"),
+                query,
+            )
+    }
     /// Update entity in TrunkTemplates
     ///
     /// `PATCH /TrunkTemplates({Id})` (operation `UpdateTrunkTemplate`)
@@ -106,7 +120,7 @@ impl TrunkTemplates<'_> {
     pub async fn update_trunk_template(
         &self,
         id: &str,
-        body: &crate::models::PbxTrunkTemplate,
+        body: &crate::models::PbxTrunkTemplateUpdate,
     ) -> crate::Result<()> {
         self.client
             .send_empty(

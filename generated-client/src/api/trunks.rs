@@ -61,13 +61,10 @@ impl Trunks<'_> {
     ///
     /// `GET /Trunks({Id})/Pbx.ExportTrunk()` (operation `ExportTrunk`)
     ///
-    /// Returns [`PbxIActionResult`](crate::models::PbxIActionResult).
-    pub async fn export_trunk(
-        &self,
-        id: i32,
-    ) -> crate::Result<crate::models::PbxIActionResult> {
+    /// Returns the file as a streamed [`Download`](crate::Download).
+    pub async fn export_trunk(&self, id: i32) -> crate::Result<crate::Download> {
         self.client
-            .send_json(
+            .send_download(
                 crate::client::Request::new(
                     crate::client::Method::Get,
                     "ExportTrunk",
@@ -237,11 +234,11 @@ impl Trunks<'_> {
     ///
     /// `GET /Trunks` (operation `ListTrunk`)
     ///
-    /// Returns [`PbxTrunkCollectionResponse`](crate::models::PbxTrunkCollectionResponse).
+    /// Returns one [`Page`](crate::Page) of [`PbxTrunk`](crate::models::PbxTrunk) items.
     pub async fn list_trunk(
         &self,
         query: &crate::odata::ListQuery,
-    ) -> crate::Result<crate::models::PbxTrunkCollectionResponse> {
+    ) -> crate::Result<crate::Page<crate::models::PbxTrunk>> {
         self.client
             .send_json(
                 crate::client::Request::new(
@@ -252,6 +249,15 @@ impl Trunks<'_> {
                     .query(query),
             )
             .await
+    }
+    /// Streams every item of [`list_trunk`](Self::list_trunk), following `@odata.nextLink` or paging with `$top`/`$skip`.
+    ///
+    /// `GET /Trunks`
+    pub fn list_trunk_stream(
+        &self,
+        query: &crate::odata::ListQuery,
+    ) -> crate::ItemStream<crate::models::PbxTrunk> {
+        self.client.paginate("ListTrunk", ::std::string::String::from("/Trunks"), query)
     }
     /// Invoke action RefreshRegistration
     ///
@@ -277,11 +283,11 @@ impl Trunks<'_> {
     ///
     /// `POST /Trunks({Id})/Pbx.RunAnalysis` (operation `RunAnalysis`)
     ///
-    /// Returns [`RunAnalysisResponse`](crate::models::RunAnalysisResponse).
+    /// Returns one [`Page`](crate::Page) of [`PbxTrunkReport`](crate::models::PbxTrunkReport) items.
     pub async fn run_analysis(
         &self,
         id: i32,
-    ) -> crate::Result<crate::models::RunAnalysisResponse> {
+    ) -> crate::Result<crate::Page<crate::models::PbxTrunkReport>> {
         self.client
             .send_json(
                 crate::client::Request::new(
@@ -360,7 +366,7 @@ impl Trunks<'_> {
     pub async fn update_trunk(
         &self,
         id: i32,
-        body: &crate::models::PbxTrunk,
+        body: &crate::models::PbxTrunkUpdate,
     ) -> crate::Result<()> {
         self.client
             .send_empty(

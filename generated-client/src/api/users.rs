@@ -20,11 +20,11 @@ impl Users<'_> {
     ///
     /// `POST /Users/Pbx.BatchDelete` (operation `BatchDelete`)
     ///
-    /// Returns [`BatchDeleteResponse`](crate::models::BatchDeleteResponse).
+    /// Returns one [`Page`](crate::Page) of [`PbxUserDeleteError`](crate::models::PbxUserDeleteError) items.
     pub async fn batch_delete(
         &self,
         body: &crate::models::UsersBatchDeleteRequestBody,
-    ) -> crate::Result<crate::models::BatchDeleteResponse> {
+    ) -> crate::Result<crate::Page<crate::models::PbxUserDeleteError>> {
         self.client
             .send_json(
                 crate::client::Request::new(
@@ -101,14 +101,14 @@ impl Users<'_> {
     ///
     /// `GET /Users/Pbx.DownloadGreeting(userId={userId},fileName={fileName})` (operation `DownloadGreeting`)
     ///
-    /// Returns [`PbxIActionResult`](crate::models::PbxIActionResult).
+    /// Returns the file as a streamed [`Download`](crate::Download).
     pub async fn download_greeting(
         &self,
         user_id: i32,
         file_name: &str,
-    ) -> crate::Result<crate::models::PbxIActionResult> {
+    ) -> crate::Result<crate::Download> {
         self.client
-            .send_json(
+            .send_download(
                 crate::client::Request::new(
                     crate::client::Method::Get,
                     "DownloadGreeting",
@@ -124,13 +124,13 @@ impl Users<'_> {
     ///
     /// `GET /Users/Pbx.ExportExtensions()` (operation `ExportExtensions`)
     ///
-    /// Returns [`ExportExtensionsResponse`](crate::models::ExportExtensionsResponse).
+    /// Returns the file as a streamed [`Download`](crate::Download).
     pub async fn export_extensions(
         &self,
         query: &crate::odata::ListQuery,
-    ) -> crate::Result<crate::models::ExportExtensionsResponse> {
+    ) -> crate::Result<crate::Download> {
         self.client
-            .send_json(
+            .send_download(
                 crate::client::Request::new(
                         crate::client::Method::Get,
                         "ExportExtensions",
@@ -163,11 +163,11 @@ impl Users<'_> {
     ///
     /// `POST /Users/Pbx.GetDuplicatedEmails` (operation `GetDuplicatedEmails`)
     ///
-    /// Returns [`GetDuplicatedEmailsResponse`](crate::models::GetDuplicatedEmailsResponse).
+    /// Returns one [`Page`](crate::Page) of `String` items.
     pub async fn get_duplicated_emails(
         &self,
         body: &crate::models::UsersGetDuplicatedEmailsRequestBody,
-    ) -> crate::Result<crate::models::GetDuplicatedEmailsResponse> {
+    ) -> crate::Result<crate::Page<::std::string::String>> {
         self.client
             .send_json(
                 crate::client::Request::new(
@@ -223,11 +223,11 @@ impl Users<'_> {
     ///
     /// `POST /Users/Pbx.GetMultiEditGreetings` (operation `GetMultiEditGreetings`)
     ///
-    /// Returns [`GetMultiEditGreetingsResponse`](crate::models::GetMultiEditGreetingsResponse).
+    /// Returns one [`Page`](crate::Page) of [`PbxGreetingFile`](crate::models::PbxGreetingFile) items.
     pub async fn get_multi_edit_greetings(
         &self,
         body: &crate::models::UsersGetMultiEditGreetingsRequestBody,
-    ) -> crate::Result<crate::models::GetMultiEditGreetingsResponse> {
+    ) -> crate::Result<crate::Page<crate::models::PbxGreetingFile>> {
         self.client
             .send_json(
                 crate::client::Request::new(
@@ -262,11 +262,11 @@ impl Users<'_> {
     ///
     /// `POST /Users/Pbx.GetPhoneRegistrars` (operation `GetPhoneRegistrars`)
     ///
-    /// Returns [`GetPhoneRegistrarsResponse`](crate::models::GetPhoneRegistrarsResponse).
+    /// Returns one [`Page`](crate::Page) of [`PbxPhoneRegistrar`](crate::models::PbxPhoneRegistrar) items.
     pub async fn get_phone_registrars(
         &self,
         body: &crate::models::UsersGetPhoneRegistrarsRequestBody,
-    ) -> crate::Result<crate::models::GetPhoneRegistrarsResponse> {
+    ) -> crate::Result<crate::Page<crate::models::PbxPhoneRegistrar>> {
         self.client
             .send_json(
                 crate::client::Request::new(
@@ -382,12 +382,12 @@ impl Users<'_> {
     ///
     /// `GET /Users({Id})/ForwardingProfiles` (operation `ListForwardingProfiles`)
     ///
-    /// Returns [`PbxForwardingProfileCollectionResponse`](crate::models::PbxForwardingProfileCollectionResponse).
+    /// Returns one [`Page`](crate::Page) of [`PbxForwardingProfile`](crate::models::PbxForwardingProfile) items.
     pub async fn list_forwarding_profiles(
         &self,
         id: i32,
         query: &crate::odata::ListQuery,
-    ) -> crate::Result<crate::models::PbxForwardingProfileCollectionResponse> {
+    ) -> crate::Result<crate::Page<crate::models::PbxForwardingProfile>> {
         self.client
             .send_json(
                 crate::client::Request::new(
@@ -399,16 +399,31 @@ impl Users<'_> {
             )
             .await
     }
+    /// Streams every item of [`list_forwarding_profiles`](Self::list_forwarding_profiles), following `@odata.nextLink` or paging with `$top`/`$skip`.
+    ///
+    /// `GET /Users({Id})/ForwardingProfiles`
+    pub fn list_forwarding_profiles_stream(
+        &self,
+        id: i32,
+        query: &crate::odata::ListQuery,
+    ) -> crate::ItemStream<crate::models::PbxForwardingProfile> {
+        self.client
+            .paginate(
+                "ListForwardingProfiles",
+                ::std::format!("/Users({})/ForwardingProfiles", Literal(id)),
+                query,
+            )
+    }
     /// Get Greetings from Users
     ///
     /// `GET /Users({Id})/Greetings` (operation `ListGreetings`)
     ///
-    /// Returns [`PbxGreetingCollectionResponse`](crate::models::PbxGreetingCollectionResponse).
+    /// Returns one [`Page`](crate::Page) of [`PbxGreeting`](crate::models::PbxGreeting) items.
     pub async fn list_greetings(
         &self,
         id: i32,
         query: &crate::odata::ListQuery,
-    ) -> crate::Result<crate::models::PbxGreetingCollectionResponse> {
+    ) -> crate::Result<crate::Page<crate::models::PbxGreeting>> {
         self.client
             .send_json(
                 crate::client::Request::new(
@@ -420,16 +435,31 @@ impl Users<'_> {
             )
             .await
     }
+    /// Streams every item of [`list_greetings`](Self::list_greetings), following `@odata.nextLink` or paging with `$top`/`$skip`.
+    ///
+    /// `GET /Users({Id})/Greetings`
+    pub fn list_greetings_stream(
+        &self,
+        id: i32,
+        query: &crate::odata::ListQuery,
+    ) -> crate::ItemStream<crate::models::PbxGreeting> {
+        self.client
+            .paginate(
+                "ListGreetings",
+                ::std::format!("/Users({})/Greetings", Literal(id)),
+                query,
+            )
+    }
     /// Get Groups from Users
     ///
     /// `GET /Users({Id})/Groups` (operation `ListGroups`)
     ///
-    /// Returns [`PbxUserGroupCollectionResponse`](crate::models::PbxUserGroupCollectionResponse).
+    /// Returns one [`Page`](crate::Page) of [`PbxUserGroup`](crate::models::PbxUserGroup) items.
     pub async fn list_groups(
         &self,
         id: i32,
         query: &crate::odata::ListQuery,
-    ) -> crate::Result<crate::models::PbxUserGroupCollectionResponse> {
+    ) -> crate::Result<crate::Page<crate::models::PbxUserGroup>> {
         self.client
             .send_json(
                 crate::client::Request::new(
@@ -441,15 +471,30 @@ impl Users<'_> {
             )
             .await
     }
+    /// Streams every item of [`list_groups`](Self::list_groups), following `@odata.nextLink` or paging with `$top`/`$skip`.
+    ///
+    /// `GET /Users({Id})/Groups`
+    pub fn list_groups_stream(
+        &self,
+        id: i32,
+        query: &crate::odata::ListQuery,
+    ) -> crate::ItemStream<crate::models::PbxUserGroup> {
+        self.client
+            .paginate(
+                "ListGroups",
+                ::std::format!("/Users({})/Groups", Literal(id)),
+                query,
+            )
+    }
     /// Get entities from Users
     ///
     /// `GET /Users` (operation `ListUser`)
     ///
-    /// Returns [`PbxUserCollectionResponse`](crate::models::PbxUserCollectionResponse).
+    /// Returns one [`Page`](crate::Page) of [`PbxUser`](crate::models::PbxUser) items.
     pub async fn list_user(
         &self,
         query: &crate::odata::ListQuery,
-    ) -> crate::Result<crate::models::PbxUserCollectionResponse> {
+    ) -> crate::Result<crate::Page<crate::models::PbxUser>> {
         self.client
             .send_json(
                 crate::client::Request::new(
@@ -460,6 +505,15 @@ impl Users<'_> {
                     .query(query),
             )
             .await
+    }
+    /// Streams every item of [`list_user`](Self::list_user), following `@odata.nextLink` or paging with `$top`/`$skip`.
+    ///
+    /// `GET /Users`
+    pub fn list_user_stream(
+        &self,
+        query: &crate::odata::ListQuery,
+    ) -> crate::ItemStream<crate::models::PbxUser> {
+        self.client.paginate("ListUser", ::std::string::String::from("/Users"), query)
     }
     /// Invoke action MakeCall
     ///
@@ -692,7 +746,7 @@ impl Users<'_> {
     pub async fn update_user(
         &self,
         id: i32,
-        body: &crate::models::PbxUser,
+        body: &crate::models::PbxUserUpdate,
     ) -> crate::Result<()> {
         self.client
             .send_empty(

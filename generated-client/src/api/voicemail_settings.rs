@@ -140,11 +140,11 @@ impl VoicemailSettings<'_> {
     ///
     /// `GET /VoicemailSettings/Pbx.GetTranscribeLanguages()` (operation `GetTranscribeLanguages`)
     ///
-    /// Returns [`GetTranscribeLanguagesResponse`](crate::models::GetTranscribeLanguagesResponse).
+    /// Returns one [`Page`](crate::Page) of [`PbxLanguageItem`](crate::models::PbxLanguageItem) items.
     pub async fn get_transcribe_languages(
         &self,
         query: &crate::odata::PageQuery,
-    ) -> crate::Result<crate::models::GetTranscribeLanguagesResponse> {
+    ) -> crate::Result<crate::Page<crate::models::PbxLanguageItem>> {
         self.client
             .send_json(
                 crate::client::Request::new(
@@ -157,6 +157,22 @@ impl VoicemailSettings<'_> {
                     .query(query),
             )
             .await
+    }
+    /// Streams every item of [`get_transcribe_languages`](Self::get_transcribe_languages), following `@odata.nextLink` or paging with `$top`/`$skip`.
+    ///
+    /// `GET /VoicemailSettings/Pbx.GetTranscribeLanguages()`
+    pub fn get_transcribe_languages_stream(
+        &self,
+        query: &crate::odata::PageQuery,
+    ) -> crate::ItemStream<crate::models::PbxLanguageItem> {
+        self.client
+            .paginate(
+                "GetTranscribeLanguages",
+                ::std::string::String::from(
+                    "/VoicemailSettings/Pbx.GetTranscribeLanguages()",
+                ),
+                query,
+            )
     }
     /// Get VoicemailSettings
     ///
@@ -185,7 +201,7 @@ impl VoicemailSettings<'_> {
     /// Returns nothing on success.
     pub async fn update_voicemail_settings(
         &self,
-        body: &crate::models::PbxVoicemailSettings,
+        body: &crate::models::PbxVoicemailSettingsUpdate,
     ) -> crate::Result<()> {
         self.client
             .send_empty(

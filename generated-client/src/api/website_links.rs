@@ -102,11 +102,11 @@ impl WebsiteLinks<'_> {
     ///
     /// `GET /WebsiteLinks` (operation `ListWeblink`)
     ///
-    /// Returns [`PbxWeblinkCollectionResponse`](crate::models::PbxWeblinkCollectionResponse).
+    /// Returns one [`Page`](crate::Page) of [`PbxWeblink`](crate::models::PbxWeblink) items.
     pub async fn list_weblink(
         &self,
         query: &crate::odata::ListQuery,
-    ) -> crate::Result<crate::models::PbxWeblinkCollectionResponse> {
+    ) -> crate::Result<crate::Page<crate::models::PbxWeblink>> {
         self.client
             .send_json(
                 crate::client::Request::new(
@@ -118,6 +118,16 @@ impl WebsiteLinks<'_> {
             )
             .await
     }
+    /// Streams every item of [`list_weblink`](Self::list_weblink), following `@odata.nextLink` or paging with `$top`/`$skip`.
+    ///
+    /// `GET /WebsiteLinks`
+    pub fn list_weblink_stream(
+        &self,
+        query: &crate::odata::ListQuery,
+    ) -> crate::ItemStream<crate::models::PbxWeblink> {
+        self.client
+            .paginate("ListWeblink", ::std::string::String::from("/WebsiteLinks"), query)
+    }
     /// Update entity in WebsiteLinks
     ///
     /// `PATCH /WebsiteLinks({Link})` (operation `UpdateWeblink`)
@@ -126,7 +136,7 @@ impl WebsiteLinks<'_> {
     pub async fn update_weblink(
         &self,
         link: &str,
-        body: &crate::models::PbxWeblink,
+        body: &crate::models::PbxWeblinkUpdate,
     ) -> crate::Result<()> {
         self.client
             .send_empty(

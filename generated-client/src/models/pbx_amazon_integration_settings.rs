@@ -20,4 +20,11 @@ pub struct PbxAmazonIntegrationSettings {
     pub service_account_credentials: ::std::option::Option<
         crate::models::PbxAmazonCredentials,
     >,
+    /// The entity's ETag, to pass back as If-Match when changing it.
+    #[serde(
+        rename = "@odata.etag",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub odata_etag: ::std::option::Option<::std::string::String>,
 }

@@ -42,4 +42,11 @@ pub struct PbxCallCostSettings {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub read_only: ::std::option::Option<bool>,
+    /// The entity's ETag, to pass back as If-Match when changing it.
+    #[serde(
+        rename = "@odata.etag",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub odata_etag: ::std::option::Option<::std::string::String>,
 }

@@ -26,4 +26,11 @@ pub struct PbxCallDistribution {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub outgoing_count: ::std::option::Option<i32>,
+    /// The entity's ETag, to pass back as If-Match when changing it.
+    #[serde(
+        rename = "@odata.etag",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub odata_etag: ::std::option::Option<::std::string::String>,
 }

@@ -29,7 +29,9 @@ pub struct PbxCallFlowApp {
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub transcription_mode: ::std::option::Option<crate::models::PbxTranscriptionType>,
+    pub transcription_mode: ::std::option::Option<
+        crate::Flags<crate::models::PbxTranscriptionType>,
+    >,
     #[serde(
         rename = "CompilationLastSuccess",
         default,
@@ -92,4 +94,11 @@ pub struct PbxCallFlowApp {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub trunk: ::std::option::Option<crate::models::PbxTrunk>,
+    /// The entity's ETag, to pass back as If-Match when changing it.
+    #[serde(
+        rename = "@odata.etag",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub odata_etag: ::std::option::Option<::std::string::String>,
 }

@@ -30,4 +30,11 @@ pub struct PbxCallFlowScript {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub versions: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// The entity's ETag, to pass back as If-Match when changing it.
+    #[serde(
+        rename = "@odata.etag",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub odata_etag: ::std::option::Option<::std::string::String>,
 }

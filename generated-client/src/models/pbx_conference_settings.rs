@@ -17,7 +17,7 @@ pub struct PbxConferenceSettings {
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub dtmf_mode: ::std::option::Option<crate::models::PbxDtmfMode>,
+    pub dtmf_mode: ::std::option::Option<crate::Flags<crate::models::PbxDtmfMode>>,
     #[serde(
         rename = "EnablePin",
         default,
@@ -74,4 +74,11 @@ pub struct PbxConferenceSettings {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub zone: ::std::option::Option<::std::string::String>,
+    /// The entity's ETag, to pass back as If-Match when changing it.
+    #[serde(
+        rename = "@odata.etag",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub odata_etag: ::std::option::Option<::std::string::String>,
 }

@@ -40,4 +40,11 @@ pub struct PbxDefs {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub time_zones: ::std::option::Option<::std::vec::Vec<crate::models::PbxTimeZone>>,
+    /// The entity's ETag, to pass back as If-Match when changing it.
+    #[serde(
+        rename = "@odata.etag",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub odata_etag: ::std::option::Option<::std::string::String>,
 }

@@ -60,4 +60,11 @@ pub struct PbxFaxServerSettings {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub remote_storage_enabled: ::std::option::Option<bool>,
+    /// The entity's ETag, to pass back as If-Match when changing it.
+    #[serde(
+        rename = "@odata.etag",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub odata_etag: ::std::option::Option<::std::string::String>,
 }

@@ -98,4 +98,11 @@ pub struct PbxFxsTemplate {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub variables: ::std::option::Option<::std::vec::Vec<crate::models::PbxFxsVariable>>,
+    /// The entity's ETag, to pass back as If-Match when changing it.
+    #[serde(
+        rename = "@odata.etag",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub odata_etag: ::std::option::Option<::std::string::String>,
 }

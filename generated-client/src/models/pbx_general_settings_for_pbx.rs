@@ -96,4 +96,11 @@ pub struct PbxGeneralSettingsForPbx {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub scheduled_report_generation_time: ::std::option::Option<crate::Duration>,
+    /// The entity's ETag, to pass back as If-Match when changing it.
+    #[serde(
+        rename = "@odata.etag",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub odata_etag: ::std::option::Option<::std::string::String>,
 }

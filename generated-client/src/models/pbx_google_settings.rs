@@ -54,4 +54,11 @@ pub struct PbxGoogleSettings {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub user_sync: ::std::option::Option<crate::models::PbxGoogleUserSync>,
+    /// The entity's ETag, to pass back as If-Match when changing it.
+    #[serde(
+        rename = "@odata.etag",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub odata_etag: ::std::option::Option<::std::string::String>,
 }

@@ -29,7 +29,9 @@ pub struct PbxGroup {
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub transcription_mode: ::std::option::Option<crate::models::PbxTranscriptionType>,
+    pub transcription_mode: ::std::option::Option<
+        crate::Flags<crate::models::PbxTranscriptionType>,
+    >,
     #[serde(
         rename = "CallUsEnableChat",
         default,
@@ -90,14 +92,16 @@ pub struct PbxGroup {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub call_handling_mode: ::std::option::Option<
-        ::std::vec::Vec<crate::models::PbxCallHandlingFlags>,
+        ::std::vec::Vec<crate::Flags<crate::models::PbxCallHandlingFlags>>,
     >,
     #[serde(
         rename = "CurrentGroupHours",
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub current_group_hours: ::std::option::Option<crate::models::PbxGroupHoursMode>,
+    pub current_group_hours: ::std::option::Option<
+        crate::Flags<crate::models::PbxGroupHoursMode>,
+    >,
     #[serde(
         rename = "CustomOperator",
         default,
@@ -236,4 +240,11 @@ pub struct PbxGroup {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub time_zone_id: ::std::option::Option<::std::string::String>,
+    /// The entity's ETag, to pass back as If-Match when changing it.
+    #[serde(
+        rename = "@odata.etag",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub odata_etag: ::std::option::Option<::std::string::String>,
 }

@@ -86,4 +86,11 @@ pub struct PbxInboundRule {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub trunk_dn: ::std::option::Option<crate::models::PbxPeer>,
+    /// The entity's ETag, to pass back as If-Match when changing it.
+    #[serde(
+        rename = "@odata.etag",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub odata_etag: ::std::option::Option<::std::string::String>,
 }

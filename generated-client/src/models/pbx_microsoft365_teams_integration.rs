@@ -90,4 +90,11 @@ pub struct PbxMicrosoft365TeamsIntegration {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub tls_port_for_non_native_fqdn: ::std::option::Option<i32>,
+    /// The entity's ETag, to pass back as If-Match when changing it.
+    #[serde(
+        rename = "@odata.etag",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub odata_etag: ::std::option::Option<::std::string::String>,
 }

@@ -261,7 +261,9 @@ pub struct PbxMultiEditUserData {
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub transcription_mode: ::std::option::Option<crate::models::PbxTranscriptionType>,
+    pub transcription_mode: ::std::option::Option<
+        crate::Flags<crate::models::PbxTranscriptionType>,
+    >,
     #[serde(
         rename = "VMDisablePinAuth",
         default,

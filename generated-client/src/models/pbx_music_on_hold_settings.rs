@@ -84,4 +84,11 @@ pub struct PbxMusicOnHoldSettings {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub music_on_hold_randomize_per_call: ::std::option::Option<bool>,
+    /// The entity's ETag, to pass back as If-Match when changing it.
+    #[serde(
+        rename = "@odata.etag",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub odata_etag: ::std::option::Option<::std::string::String>,
 }

@@ -12,4 +12,11 @@ pub struct PbxNetworkInterface {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub id: ::std::option::Option<::std::string::String>,
+    /// The entity's ETag, to pass back as If-Match when changing it.
+    #[serde(
+        rename = "@odata.etag",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub odata_etag: ::std::option::Option<::std::string::String>,
 }

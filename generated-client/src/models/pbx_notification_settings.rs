@@ -68,4 +68,11 @@ pub struct PbxNotificationSettings {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub setpoints: ::std::option::Option<::std::vec::Vec<crate::models::PbxSetpoint>>,
+    /// The entity's ETag, to pass back as If-Match when changing it.
+    #[serde(
+        rename = "@odata.etag",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub odata_etag: ::std::option::Option<::std::string::String>,
 }

@@ -120,4 +120,11 @@ pub struct PbxOnBoardMcuData {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub update_interval: ::std::option::Option<i32>,
+    /// The entity's ETag, to pass back as If-Match when changing it.
+    #[serde(
+        rename = "@odata.etag",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub odata_etag: ::std::option::Option<::std::string::String>,
 }

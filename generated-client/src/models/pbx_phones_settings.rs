@@ -72,4 +72,11 @@ pub struct PbxPhonesSettings {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub yealink_update_interval: ::std::option::Option<i32>,
+    /// The entity's ETag, to pass back as If-Match when changing it.
+    #[serde(
+        rename = "@odata.etag",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub odata_etag: ::std::option::Option<::std::string::String>,
 }

@@ -42,4 +42,11 @@ pub struct PbxProcessTelemetry {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub time: ::std::option::Option<::chrono::DateTime<::chrono::FixedOffset>>,
+    /// The entity's ETag, to pass back as If-Match when changing it.
+    #[serde(
+        rename = "@odata.etag",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub odata_etag: ::std::option::Option<::std::string::String>,
 }

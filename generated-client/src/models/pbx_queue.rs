@@ -29,7 +29,9 @@ pub struct PbxQueue {
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub transcription_mode: ::std::option::Option<crate::models::PbxTranscriptionType>,
+    pub transcription_mode: ::std::option::Option<
+        crate::Flags<crate::models::PbxTranscriptionType>,
+    >,
     #[serde(
         rename = "CallUsEnableChat",
         default,
@@ -342,4 +344,11 @@ pub struct PbxQueue {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub wrap_up_time: ::std::option::Option<i32>,
+    /// The entity's ETag, to pass back as If-Match when changing it.
+    #[serde(
+        rename = "@odata.etag",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub odata_etag: ::std::option::Option<::std::string::String>,
 }

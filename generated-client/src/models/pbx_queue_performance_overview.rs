@@ -66,4 +66,11 @@ pub struct PbxQueuePerformanceOverview {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub talk_time: ::std::option::Option<crate::Duration>,
+    /// The entity's ETag, to pass back as If-Match when changing it.
+    #[serde(
+        rename = "@odata.etag",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub odata_etag: ::std::option::Option<::std::string::String>,
 }

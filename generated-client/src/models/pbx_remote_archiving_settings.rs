@@ -48,4 +48,11 @@ pub struct PbxRemoteArchivingSettings {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub voicemails: ::std::option::Option<crate::models::PbxArchiveSubsystem>,
+    /// The entity's ETag, to pass back as If-Match when changing it.
+    #[serde(
+        rename = "@odata.etag",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub odata_etag: ::std::option::Option<::std::string::String>,
 }

@@ -29,7 +29,9 @@ pub struct PbxRingGroup {
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub transcription_mode: ::std::option::Option<crate::models::PbxTranscriptionType>,
+    pub transcription_mode: ::std::option::Option<
+        crate::Flags<crate::models::PbxTranscriptionType>,
+    >,
     #[serde(
         rename = "CallUsEnableChat",
         default,
@@ -158,4 +160,11 @@ pub struct PbxRingGroup {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub vm_email_options: ::std::option::Option<crate::models::PbxVmEmailOptionsType>,
+    /// The entity's ETag, to pass back as If-Match when changing it.
+    #[serde(
+        rename = "@odata.etag",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub odata_etag: ::std::option::Option<::std::string::String>,
 }

@@ -60,4 +60,11 @@ pub struct PbxScheduledReport {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub schedule_type: ::std::option::Option<crate::models::PbxReportScheduleType>,
+    /// The entity's ETag, to pass back as If-Match when changing it.
+    #[serde(
+        rename = "@odata.etag",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub odata_etag: ::std::option::Option<::std::string::String>,
 }

@@ -29,7 +29,9 @@ pub struct PbxServicePrincipal {
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub transcription_mode: ::std::option::Option<crate::models::PbxTranscriptionType>,
+    pub transcription_mode: ::std::option::Option<
+        crate::Flags<crate::models::PbxTranscriptionType>,
+    >,
     #[serde(
         rename = "CallControlEnabled",
         default,
@@ -66,4 +68,11 @@ pub struct PbxServicePrincipal {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub xapi_enabled: ::std::option::Option<bool>,
+    /// The entity's ETag, to pass back as If-Match when changing it.
+    #[serde(
+        rename = "@odata.etag",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub odata_etag: ::std::option::Option<::std::string::String>,
 }

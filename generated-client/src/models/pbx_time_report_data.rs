@@ -24,4 +24,11 @@ pub struct PbxTimeReportData {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub y_value2: ::std::option::Option<i32>,
+    /// The entity's ETag, to pass back as If-Match when changing it.
+    #[serde(
+        rename = "@odata.etag",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub odata_etag: ::std::option::Option<::std::string::String>,
 }

@@ -32,4 +32,11 @@ pub struct PbxUpdateList {
     pub last_successful_update: ::std::option::Option<
         ::chrono::DateTime<::chrono::FixedOffset>,
     >,
+    /// The entity's ETag, to pass back as If-Match when changing it.
+    #[serde(
+        rename = "@odata.etag",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub odata_etag: ::std::option::Option<::std::string::String>,
 }

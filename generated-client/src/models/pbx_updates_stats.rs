@@ -22,4 +22,11 @@ pub struct PbxUpdatesStats {
     pub tcx_update: ::std::option::Option<
         ::std::vec::Vec<crate::models::PbxCategoryUpdate>,
     >,
+    /// The entity's ETag, to pass back as If-Match when changing it.
+    #[serde(
+        rename = "@odata.etag",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub odata_etag: ::std::option::Option<::std::string::String>,
 }

@@ -29,7 +29,9 @@ pub struct PbxUser {
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub transcription_mode: ::std::option::Option<crate::models::PbxTranscriptionType>,
+    pub transcription_mode: ::std::option::Option<
+        crate::Flags<crate::models::PbxTranscriptionType>,
+    >,
     #[serde(
         rename = "CallUsEnableChat",
         default,
@@ -346,7 +348,7 @@ pub struct PbxUser {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub office_hours_props: ::std::option::Option<
-        ::std::vec::Vec<crate::models::PbxOfficeHoursBits>,
+        ::std::vec::Vec<crate::Flags<crate::models::PbxOfficeHoursBits>>,
     >,
     #[serde(
         rename = "OutboundCallerID",
@@ -494,4 +496,11 @@ pub struct PbxUser {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub web_meeting_friendly_name: ::std::option::Option<::std::string::String>,
+    /// The entity's ETag, to pass back as If-Match when changing it.
+    #[serde(
+        rename = "@odata.etag",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub odata_etag: ::std::option::Option<::std::string::String>,
 }

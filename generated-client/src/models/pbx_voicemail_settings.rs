@@ -128,4 +128,11 @@ pub struct PbxVoicemailSettings {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub used_space: ::std::option::Option<i64>,
+    /// The entity's ETag, to pass back as If-Match when changing it.
+    #[serde(
+        rename = "@odata.etag",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub odata_etag: ::std::option::Option<::std::string::String>,
 }
