@@ -25,6 +25,7 @@ fn refuse(name: &str) -> Error {
         SpecInput {
             file: &file,
             text: &text,
+            corrections: None,
         },
         &provenance,
     ) {

@@ -45,9 +45,11 @@ async fn names_users_type(client: &xapi_client::Client) -> xapi_client::Result<(
     let user: xapi_client::models::PbxUser = users.get_user(1, &query).await?;
     let _: Option<i32> = user.id;
 
-    let list: xapi_client::models::PbxUserCollectionResponse =
+    let page: xapi_client::Page<xapi_client::models::PbxUser> =
         users.list_user(&xapi_client::ListQuery::default()).await?;
-    let _: Vec<xapi_client::models::PbxUser> = list.value.unwrap_or_default();
+    let _: Vec<xapi_client::models::PbxUser> = page.items;
+    let _: xapi_client::ItemStream<xapi_client::models::PbxUser> =
+        users.list_user_stream(&xapi_client::ListQuery::default());
     Ok(())
 }
 

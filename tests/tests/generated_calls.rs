@@ -5,8 +5,8 @@ use chrono::{FixedOffset, TimeZone};
 use serde_json::json;
 use wiremock::matchers::{method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
-use xapi_client::models::{PbxSyslogIntegrationType, PbxUser};
-use xapi_client::{Client, Error, GetQuery, ListQuery};
+use xapi_client::models::{PbxSyslogIntegrationType, PbxUser, PbxUserUpdate};
+use xapi_client::{Client, Error, GetQuery, ListQuery, Patch};
 
 /// A client for the mock server with a fixed token.
 fn client_for(server: &MockServer) -> Client {
@@ -118,7 +118,8 @@ async fn function_parameters_keep_their_order_and_types() {
         .await
         .expect("page");
 
-    assert_eq!(page.value, Some(Vec::new()));
+    assert_eq!(page.items, Vec::new());
+    assert_eq!(page.count, None);
     let (path, query, _) = only_request(&server).await;
     assert_eq!(
         path,
@@ -139,9 +140,10 @@ async fn patch_sends_only_the_fields_that_are_set() {
         .mount(&server)
         .await;
 
-    let update = PbxUser {
-        first_name: Some("Ada".into()),
-        ..PbxUser::default()
+    let update = PbxUserUpdate {
+        first_name: Patch::Set("Ada".into()),
+        mobile: Patch::Clear,
+        ..PbxUserUpdate::default()
     };
     client_for(&server)
         .users()
@@ -150,7 +152,7 @@ async fn patch_sends_only_the_fields_that_are_set() {
         .expect("204");
 
     let (_, _, body) = only_request(&server).await;
-    assert_eq!(body, r#"{"FirstName":"Ada"}"#);
+    assert_eq!(body, r#"{"FirstName":"Ada","Mobile":null}"#);
 }
 
 #[tokio::test]

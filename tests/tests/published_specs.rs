@@ -22,7 +22,11 @@ const COMPILED_SPECS: &[&str] = &[
 
 /// Runs the generator on a published spec, panicking with its full error.
 fn generate(file: &str, text: &str) -> Generated {
-    let input = SpecInput { file, text };
+    let input = SpecInput {
+        file,
+        text,
+        corrections: None,
+    };
     xapi_generator::generate(input, &test_provenance(file))
         .unwrap_or_else(|error| panic!("the generator rejected {file}:\n{error}"))
 }

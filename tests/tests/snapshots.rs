@@ -24,7 +24,11 @@ fn fixture_provenance() -> Provenance {
 
 /// Runs the generator, panicking with the full error text if it refuses the spec.
 fn generate(file: &str, text: &str) -> Generated {
-    let input = SpecInput { file, text };
+    let input = SpecInput {
+        file,
+        text,
+        corrections: None,
+    };
     match xapi_generator::generate(input, &fixture_provenance()) {
         Ok(generated) => generated,
         Err(error) => panic!("the generator refused {file}:\n{error}"),
