@@ -105,7 +105,7 @@ fn corrections_for_missing_operations_are_warnings() {
 
 #[test]
 fn unknown_corrections_are_refused() {
-    let error = generate("uploads: [X]\n").err().expect("refused");
+    let error = generate("uploads: [X]\n").expect_err("refused");
 
     assert!(matches!(error, Error::BadCorrections { .. }), "{error:?}");
     assert!(
