@@ -2,23 +2,31 @@
 //!
 //! Generated operations build a [`Request`] and hand it to [`Client::send_json`] or
 //! [`Client::send_empty`]. Everything that does not depend on the response type lives in one
-//! non-generic function, so the hundreds of generated call sites stay cheap to compile.
+//! non-generic function, so the hundreds of generated call sites stay cheap to compile; that
+//! function, with tokens, retries and tracing, is in the `send` module.
 
 use std::fmt;
-use std::sync::Arc;
+use std::net::IpAddr;
+use std::sync::{Arc, PoisonError, RwLock};
+use std::time::Duration;
 
 use bytes::Bytes;
 use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
-use reqwest::header::{ACCEPT, AUTHORIZATION, CONTENT_TYPE, HeaderValue, IF_MATCH, USER_AGENT};
+use reqwest::header::HeaderValue;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
-use url::Url;
+use url::{Host, Url};
 
-use crate::error::{Error, ODataError, Result};
+use crate::auth::{ClientCredentials, FixedToken, Redacted, TokenEndpoint, TokenSource};
+use crate::error::{Error, Result};
 use crate::odata::QueryOptions;
+use crate::retry::RetryPolicy;
 
 /// The path of the XAPI below the PBX origin.
-const API_PATH: &str = "/xapi/v1";
+pub(crate) const API_PATH: &str = "/xapi/v1";
+
+/// How long a client this crate builds waits for a connection before it gives up.
+pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// The `Accept` value of calls whose response is JSON.
 pub(crate) const ACCEPT_JSON: &str = "application/json";
@@ -49,23 +57,29 @@ const QUERY_VALUE: &AsciiSet = &NON_ALPHANUMERIC
 
 /// A client for one PBX.
 ///
-/// Cloning is cheap and shares the connection pool, so build one client and clone it where it
-/// is needed.
+/// Cloning is cheap and shares the connection pool, the token cache and the last seen PBX
+/// version, so build one client and clone it where it is needed.
+///
+/// Every request runs in a `tracing` span named `xapi.request`, see [`crate`] for its fields;
+/// no span or event ever holds a token, a secret or a request body.
 #[derive(Clone)]
 pub struct Client {
-    inner: Arc<ClientInner>,
+    pub(crate) inner: Arc<ClientInner>,
 }
 
 /// The shared state behind [`Client`].
-struct ClientInner {
-    http: reqwest::Client,
+pub(crate) struct ClientInner {
+    pub(crate) http: reqwest::Client,
     /// The origin plus `/xapi/v1`, without a trailing slash.
-    base_url: Url,
-    /// `Bearer <token>`, marked sensitive.
-    authorization: Option<HeaderValue>,
-    user_agent: Option<HeaderValue>,
-    timeout: Option<std::time::Duration>,
-    max_pages: u64,
+    pub(crate) base_url: Url,
+    /// Where each request's bearer token comes from; `None` sends no `Authorization`.
+    pub(crate) auth: Option<Arc<dyn TokenSource>>,
+    pub(crate) user_agent: Option<HeaderValue>,
+    pub(crate) timeout: Option<Duration>,
+    pub(crate) retry: RetryPolicy,
+    pub(crate) max_pages: u64,
+    /// The last `X-3CX-Version` the PBX sent.
+    pub(crate) pbx_version: RwLock<Option<String>>,
 }
 
 impl Client {
@@ -75,10 +89,13 @@ impl Client {
     pub fn builder(base_url: impl Into<String>) -> ClientBuilder {
         ClientBuilder {
             base_url: base_url.into(),
-            bearer_token: None,
+            auth: AuthConfig::None,
+            allow_http: false,
             timeout: None,
+            connect_timeout: None,
             user_agent: None,
             http_client: None,
+            retry: RetryPolicy::default(),
             max_pages: DEFAULT_MAX_PAGES,
         }
     }
@@ -86,6 +103,18 @@ impl Client {
     /// The URL that request paths are appended to, like `https://pbx.example.com/xapi/v1`.
     pub fn base_url(&self) -> &str {
         self.inner.base_url.as_str()
+    }
+
+    /// The PBX version from the `X-3CX-Version` header of the latest answer that had one,
+    /// like `20.0.10.780`; `None` before the first such answer.
+    ///
+    /// Clones of a client share it.
+    pub fn pbx_version(&self) -> Option<String> {
+        self.inner
+            .pbx_version
+            .read()
+            .unwrap_or_else(PoisonError::into_inner)
+            .clone()
     }
 
     /// Sends `request` and decodes a 2xx response body as JSON into `T`.
@@ -152,58 +181,6 @@ impl Client {
         self.send_call(call).await
     }
 
-    /// Sends one call and turns a status outside 2xx into [`Error::Http`].
-    pub(crate) async fn send_call(&self, call: Call<'_>) -> Result<reqwest::Response> {
-        let Call {
-            method,
-            operation_id,
-            url,
-            accept,
-            if_match,
-            body,
-        } = call;
-        let inner = &*self.inner;
-
-        let mut builder = inner
-            .http
-            .request(method.to_reqwest(), url)
-            .header(ACCEPT, HeaderValue::from_static(accept));
-
-        if let Some(authorization) = &inner.authorization {
-            builder = builder.header(AUTHORIZATION, authorization.clone());
-        }
-        if let Some(user_agent) = &inner.user_agent {
-            builder = builder.header(USER_AGENT, user_agent.clone());
-        }
-        if let Some(timeout) = inner.timeout {
-            builder = builder.timeout(timeout);
-        }
-        if let Some(etag) = if_match {
-            let etag = HeaderValue::from_str(etag)
-                .map_err(|_| Error::InvalidHeader { name: "if-match" })?;
-            builder = builder.header(IF_MATCH, etag);
-        }
-        if let Some(body) = body {
-            builder = builder
-                .header(CONTENT_TYPE, HeaderValue::from_static("application/json"))
-                .body(body);
-        }
-
-        let response = builder.send().await.map_err(Error::Request)?;
-        let status = response.status();
-        if status.is_success() {
-            return Ok(response);
-        }
-
-        let body = response.bytes().await.map_err(Error::Request)?;
-        Err(Error::Http {
-            status,
-            operation_id,
-            odata: ODataError::parse(&body).map(Box::new),
-            body: String::from_utf8_lossy(&body).into_owned(),
-        })
-    }
-
     /// The base URL as a parsed [`Url`], for resolving links the server sends.
     pub(crate) fn base(&self) -> &Url {
         &self.inner.base_url
@@ -231,38 +208,148 @@ impl fmt::Debug for Client {
         let inner = &*self.inner;
         f.debug_struct("Client")
             .field("base_url", &inner.base_url.as_str())
-            .field(
-                "bearer_token",
-                &inner.authorization.as_ref().map(|_| Redacted),
-            )
+            .field("auth", &inner.auth)
             .field("timeout", &inner.timeout)
             .field("user_agent", &inner.user_agent)
+            .field("retry", &inner.retry)
             .field("max_pages", &inner.max_pages)
             .finish_non_exhaustive()
     }
 }
 
 /// Builds a [`Client`]; start with [`Client::builder`].
+///
+/// ```no_run
+/// use std::time::Duration;
+/// use xapi_client::Client;
+///
+/// # fn run() -> xapi_client::Result<()> {
+/// let client = Client::builder("https://pbx.example.com")
+///     .client_credentials("my-service", "the secret")
+///     .timeout(Duration::from_secs(30))
+///     .build()?;
+/// # let _ = client;
+/// # Ok(())
+/// # }
+/// ```
 #[must_use = "a builder does nothing until `build` is called"]
 pub struct ClientBuilder {
     base_url: String,
-    bearer_token: Option<String>,
-    timeout: Option<std::time::Duration>,
+    auth: AuthConfig,
+    allow_http: bool,
+    timeout: Option<Duration>,
+    connect_timeout: Option<Duration>,
     user_agent: Option<String>,
     http_client: Option<reqwest::Client>,
+    retry: RetryPolicy,
     max_pages: u64,
+}
+
+/// How a built client will authenticate.
+enum AuthConfig {
+    None,
+    Bearer(String),
+    ClientCredentials {
+        client_id: String,
+        client_secret: String,
+    },
+    Source(Arc<dyn TokenSource>),
+}
+
+impl fmt::Debug for AuthConfig {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            AuthConfig::None => f.write_str("None"),
+            AuthConfig::Bearer(_) => f.debug_tuple("Bearer").field(&Redacted).finish(),
+            AuthConfig::ClientCredentials { client_id, .. } => f
+                .debug_struct("ClientCredentials")
+                .field("client_id", client_id)
+                .field("client_secret", &Redacted)
+                .finish(),
+            AuthConfig::Source(source) => f.debug_tuple("Source").field(source).finish(),
+        }
+    }
 }
 
 impl ClientBuilder {
     /// Sends `Authorization: Bearer <token>` with every request.
+    ///
+    /// The token is never renewed: a 401 reaches the caller as [`Error::Http`]. Replaces any
+    /// other authentication set on this builder.
     pub fn bearer_token(mut self, token: impl Into<String>) -> Self {
-        self.bearer_token = Some(token.into());
+        self.auth = AuthConfig::Bearer(token.into());
+        self
+    }
+
+    /// Authenticates as a service principal (Admin > Integrations > API) with the client
+    /// credentials grant at `/connect/token`.
+    ///
+    /// Tokens are cached and renewed ahead of their expiry. A PBX keeps one live token per
+    /// client id, so all clients of this process for the same PBX and client id, and all
+    /// their clones, share one cache, and only one task at a time asks for a new token while
+    /// the others wait for it. The cache is keyed by PBX and client id only: clients that
+    /// share one should be given the same secret. A 401 renews the token once and repeats the request once; a
+    /// second 401 is [`Error::Authentication`]. A refused secret is [`Error::OAuth`].
+    ///
+    /// Replaces any other authentication set on this builder.
+    pub fn client_credentials(
+        mut self,
+        client_id: impl Into<String>,
+        client_secret: impl Into<String>,
+    ) -> Self {
+        self.auth = AuthConfig::ClientCredentials {
+            client_id: client_id.into(),
+            client_secret: client_secret.into(),
+        };
+        self
+    }
+
+    /// Takes each request's token from `source`, like the [`UserTokens`] of a signed-in user
+    /// or a source of the caller's own.
+    ///
+    /// Replaces any other authentication set on this builder.
+    ///
+    /// [`UserTokens`]: crate::auth::UserTokens
+    pub fn token_source(mut self, source: impl TokenSource) -> Self {
+        self.auth = AuthConfig::Source(Arc::new(source));
+        self
+    }
+
+    /// Allows a base URL with plain `http` for any host (default `false`).
+    ///
+    /// Without it the client refuses `http` URLs, since the token and the client secret would
+    /// cross the network readable, except for loopback hosts (`localhost`, `127.0.0.0/8`,
+    /// `::1`), whose traffic never leaves the machine, as in tests against a local server.
+    pub fn allow_http(mut self, allow: bool) -> Self {
+        self.allow_http = allow;
         self
     }
 
     /// Limits each request, from sending until the whole body is read, to `timeout`.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+    ///
+    /// Applies to each attempt and to token requests. No limit by default, since a download
+    /// may take long; the connection itself is limited by
+    /// [`connect_timeout`](Self::connect_timeout).
+    pub fn timeout(mut self, timeout: Duration) -> Self {
         self.timeout = Some(timeout);
+        self
+    }
+
+    /// Limits connecting to the PBX to `timeout` (default [`DEFAULT_CONNECT_TIMEOUT`]).
+    ///
+    /// Ignored with [`http_client`](Self::http_client), whose own setting applies.
+    pub fn connect_timeout(mut self, timeout: Duration) -> Self {
+        self.connect_timeout = Some(timeout);
+        self
+    }
+
+    /// Repeats failed requests as `policy` says, instead of [`RetryPolicy::default`].
+    ///
+    /// Only requests that are safe to repeat are repeated: a `GET` answered 429, 502, 503 or
+    /// 504, and any request whose connection failed before it was sent; `Retry-After` is
+    /// honoured. A `POST`, `PATCH`, `PUT` or `DELETE` that reached the PBX never is.
+    pub fn retry(mut self, policy: RetryPolicy) -> Self {
+        self.retry = policy;
         self
     }
 
@@ -274,7 +361,9 @@ impl ClientBuilder {
 
     /// Sends requests through `http_client`, for example to share its pool or proxy settings.
     ///
-    /// The bearer token, timeout and user agent set on this builder still apply to each request.
+    /// The authentication, timeout, user agent and retries set on this builder still apply to
+    /// each request. A client this crate builds follows no redirects, so that a secret is
+    /// never sent on to another host; give `http_client` the same policy.
     pub fn http_client(mut self, http_client: reqwest::Client) -> Self {
         self.http_client = Some(http_client);
         self
@@ -293,26 +382,12 @@ impl ClientBuilder {
     ///
     /// # Errors
     ///
-    /// [`Error::InvalidBaseUrl`] when the base URL does not parse or is not a plain http(s)
-    /// origin, [`Error::InvalidHeader`] when the token or user agent cannot be sent as a header,
-    /// and [`Error::Request`] when the HTTP client cannot be set up.
+    /// [`Error::InvalidBaseUrl`] when the base URL does not parse, is not an http(s) origin,
+    /// or uses plain http for a host that is not loopback without
+    /// [`allow_http`](Self::allow_http); [`Error::InvalidHeader`] when the token or user agent
+    /// cannot be sent as a header, and [`Error::Request`] when the HTTP client cannot be set up.
     pub fn build(self) -> Result<Client> {
-        let base_url = parse_base_url(&self.base_url)?;
-
-        let authorization = self
-            .bearer_token
-            .map(|token| {
-                let mut value = HeaderValue::try_from(format!("Bearer {token}")).map_err(|_| {
-                    Error::InvalidHeader {
-                        name: "authorization",
-                    }
-                })?;
-
-                // Sensitive values are left out of reqwest's and hyper's debug output.
-                value.set_sensitive(true);
-                Ok(value)
-            })
-            .transpose()?;
+        let base_url = parse_base_url(&self.base_url, self.allow_http)?;
 
         let user_agent = self
             .user_agent
@@ -324,19 +399,41 @@ impl ClientBuilder {
 
         let http = match self.http_client {
             Some(http) => http,
-            None => reqwest::Client::builder()
-                .user_agent(DEFAULT_USER_AGENT)
-                .build()
-                .map_err(Error::Request)?,
+            None => build_http_client(self.connect_timeout)?,
+        };
+
+        let auth: Option<Arc<dyn TokenSource>> = match self.auth {
+            AuthConfig::None => None,
+            AuthConfig::Bearer(token) => Some(Arc::new(FixedToken::new(token)?)),
+            AuthConfig::ClientCredentials {
+                client_id,
+                client_secret,
+            } => {
+                let endpoint = TokenEndpoint::new(
+                    http.clone(),
+                    &base_url,
+                    user_agent.clone(),
+                    self.timeout,
+                    self.retry.clone(),
+                );
+                Some(Arc::new(ClientCredentials::new(
+                    endpoint,
+                    client_id,
+                    client_secret,
+                )))
+            }
+            AuthConfig::Source(source) => Some(source),
         };
 
         let inner = ClientInner {
             http,
             base_url,
-            authorization,
+            auth,
             user_agent,
             timeout: self.timeout,
+            retry: self.retry,
             max_pages: self.max_pages,
+            pbx_version: RwLock::new(None),
         };
         Ok(Client {
             inner: Arc::new(inner),
@@ -348,25 +445,29 @@ impl fmt::Debug for ClientBuilder {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("ClientBuilder")
             .field("base_url", &self.base_url)
-            .field(
-                "bearer_token",
-                &self.bearer_token.as_ref().map(|_| Redacted),
-            )
+            .field("auth", &self.auth)
+            .field("allow_http", &self.allow_http)
             .field("timeout", &self.timeout)
+            .field("connect_timeout", &self.connect_timeout)
             .field("user_agent", &self.user_agent)
             .field("http_client", &self.http_client.as_ref().map(|_| ".."))
+            .field("retry", &self.retry)
             .field("max_pages", &self.max_pages)
             .finish()
     }
 }
 
-/// Stands in for a secret in debug output.
-struct Redacted;
-
-impl fmt::Debug for Redacted {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("<redacted>")
-    }
+/// The HTTP client used when the caller brings none: no redirects, a connect timeout.
+///
+/// NB: redirects are off so that neither the `Authorization` header nor a token request's
+/// form with the client secret is ever sent on to a host the caller did not name.
+pub(crate) fn build_http_client(connect_timeout: Option<Duration>) -> Result<reqwest::Client> {
+    reqwest::Client::builder()
+        .user_agent(DEFAULT_USER_AGENT)
+        .connect_timeout(connect_timeout.unwrap_or(DEFAULT_CONNECT_TIMEOUT))
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .map_err(Error::Request)
 }
 
 /// The HTTP method of a [`Request`].
@@ -385,7 +486,18 @@ pub enum Method {
 }
 
 impl Method {
-    fn to_reqwest(self) -> reqwest::Method {
+    /// The method's name, like `GET`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Method::Get => "GET",
+            Method::Post => "POST",
+            Method::Patch => "PATCH",
+            Method::Put => "PUT",
+            Method::Delete => "DELETE",
+        }
+    }
+
+    pub(crate) fn to_reqwest(self) -> reqwest::Method {
         match self {
             Method::Get => reqwest::Method::GET,
             Method::Post => reqwest::Method::POST,
@@ -456,7 +568,9 @@ impl<'a> Request<'a> {
 }
 
 /// Checks a PBX origin and appends the API path to it.
-fn parse_base_url(text: &str) -> Result<Url> {
+///
+/// Plain `http` passes only for a loopback host or when `allow_http` is set.
+pub(crate) fn parse_base_url(text: &str, allow_http: bool) -> Result<Url> {
     let invalid = |reason: &str| Error::InvalidBaseUrl {
         url: text.to_owned(),
         reason: reason.into(),
@@ -464,12 +578,16 @@ fn parse_base_url(text: &str) -> Result<Url> {
 
     let mut url = Url::parse(text).map_err(|error| invalid(&error.to_string()))?;
 
-    // FIXME: plain http is accepted until HTTPS enforcement lands with the auth work.
     if !matches!(url.scheme(), "https" | "http") {
         return Err(invalid("the scheme must be https or http"));
     }
-    if url.cannot_be_a_base() || url.host().is_none() {
+    let Some(host) = url.host().filter(|_| !url.cannot_be_a_base()) else {
         return Err(invalid("the url has no host"));
+    };
+    if url.scheme() == "http" && !allow_http && !is_loopback(&host) {
+        return Err(invalid(
+            "plain http would expose the token; use https, or allow_http(true) to accept it",
+        ));
     }
     if url.query().is_some() || url.fragment().is_some() {
         return Err(invalid("the url must not have a query or fragment"));
@@ -478,6 +596,15 @@ fn parse_base_url(text: &str) -> Result<Url> {
     let prefix = url.path().trim_end_matches('/').to_owned();
     url.set_path(&format!("{prefix}{API_PATH}"));
     Ok(url)
+}
+
+/// Whether `host` names this machine, so that plain http never leaves it.
+fn is_loopback(host: &Host<&str>) -> bool {
+    match host {
+        Host::Domain(name) => name.eq_ignore_ascii_case("localhost"),
+        Host::Ipv4(ip) => IpAddr::V4(*ip).is_loopback(),
+        Host::Ipv6(ip) => IpAddr::V6(*ip).is_loopback(),
+    }
 }
 
 /// Appends an encoded `path` and the query pairs to the base URL.
@@ -548,18 +675,20 @@ mod tests {
     use crate::odata::{GetQuery, ListQuery, Literal};
 
     fn base() -> Url {
-        parse_base_url("https://pbx.example.com").unwrap()
+        parse_base_url("https://pbx.example.com", false).unwrap()
     }
 
     #[test]
     fn appends_the_api_path_to_the_origin() {
         assert_eq!(base().as_str(), "https://pbx.example.com/xapi/v1");
         assert_eq!(
-            parse_base_url("https://pbx.example.com/").unwrap().as_str(),
+            parse_base_url("https://pbx.example.com/", false)
+                .unwrap()
+                .as_str(),
             "https://pbx.example.com/xapi/v1"
         );
         assert_eq!(
-            parse_base_url("http://127.0.0.1:8080/pbx/")
+            parse_base_url("http://127.0.0.1:8080/pbx/", false)
                 .unwrap()
                 .as_str(),
             "http://127.0.0.1:8080/pbx/xapi/v1"
@@ -573,8 +702,38 @@ mod tests {
             "ftp://pbx.example.com",
             "https://pbx.example.com/?a=b",
         ] {
-            let error = parse_base_url(text).unwrap_err();
+            let error = parse_base_url(text, true).unwrap_err();
             assert!(matches!(error, Error::InvalidBaseUrl { ref url, .. } if url == text));
+        }
+    }
+
+    #[test]
+    fn refuses_plain_http_to_other_hosts_unless_allowed() {
+        for text in [
+            "http://pbx.example.com",
+            "http://10.0.0.5:5000",
+            "http://[fe80::1]",
+            "http://localhost.example.com",
+        ] {
+            let error = parse_base_url(text, false).unwrap_err();
+            assert!(
+                matches!(error, Error::InvalidBaseUrl { ref reason, .. } if reason.contains("allow_http")),
+                "{text}: {error:?}"
+            );
+            assert!(parse_base_url(text, true).is_ok(), "{text}");
+        }
+    }
+
+    #[test]
+    fn accepts_plain_http_to_loopback_hosts() {
+        for text in [
+            "http://127.0.0.1:8080",
+            "http://127.8.9.10",
+            "http://[::1]:8080",
+            "http://localhost",
+            "http://LocalHost:5000",
+        ] {
+            assert!(parse_base_url(text, false).is_ok(), "{text}");
         }
     }
 

@@ -90,6 +90,49 @@ pub enum Error {
         reason: String,
     },
 
+    /// The PBX answered 401 to a token it had just issued.
+    ///
+    /// The client fetched a new token after the first 401 and sent the request once more, and
+    /// the PBX refused that one too: its credentials or permissions are wrong. A fixed token
+    /// from [`ClientBuilder::bearer_token`](crate::ClientBuilder::bearer_token) cannot be
+    /// renewed, so a 401 to it is reported as [`Error::Http`] at once.
+    #[error("{operation_id} failed: authentication failed, the PBX refused a freshly issued token")]
+    Authentication {
+        /// The OpenAPI operation id of the call that was refused.
+        operation_id: &'static str,
+        /// The raw body of the second 401, decoded as UTF-8 with replacement characters.
+        body: String,
+    },
+
+    /// The token endpoint refused to issue a token and said why in OAuth's error shape.
+    ///
+    /// A wrong client id or secret gives `invalid_client`; see [`OAuthError`].
+    #[error("the token endpoint refused with http status {}: {error}", .status.as_u16())]
+    OAuth {
+        /// The HTTP status of the token endpoint's answer.
+        status: reqwest::StatusCode,
+        /// The parsed error body.
+        error: OAuthError,
+    },
+
+    /// No token could be fetched, for a reason other than an OAuth error body.
+    ///
+    /// Covers a token endpoint that cannot be reached, answers with another status and body
+    /// (like a proxy's HTML page), or sends a success body that is not a token.
+    #[error("cannot fetch an access token: {reason}")]
+    Token {
+        /// The HTTP status of the token endpoint's answer, when there was one.
+        status: Option<reqwest::StatusCode>,
+        /// What went wrong.
+        reason: String,
+        /// The raw body of a failed answer; always empty for a 2xx answer, which could hold a
+        /// token.
+        body: String,
+        /// The underlying transport error, when the request failed on the way.
+        #[source]
+        source: Option<std::sync::Arc<reqwest::Error>>,
+    },
+
     /// A value could not be sent as an HTTP header.
     ///
     /// The value itself is left out on purpose, since it may be a secret.
@@ -98,6 +141,93 @@ pub enum Error {
         /// The lowercase header name, like `authorization`.
         name: &'static str,
     },
+}
+
+impl Error {
+    /// The HTTP status of the answer behind this error, when there was one.
+    ///
+    /// A 401 that [`Error::Authentication`] reports gives `401`.
+    pub fn status(&self) -> Option<reqwest::StatusCode> {
+        match self {
+            Error::Http { status, .. } | Error::OAuth { status, .. } => Some(*status),
+            Error::Authentication { .. } => Some(reqwest::StatusCode::UNAUTHORIZED),
+            Error::Token { status, .. } => *status,
+            Error::Request(error) => error.status(),
+            _ => None,
+        }
+    }
+
+    /// Whether the call gave up because a timeout set on the client passed.
+    pub fn is_timeout(&self) -> bool {
+        match self {
+            Error::Request(error) => error.is_timeout(),
+            Error::Token {
+                source: Some(error),
+                ..
+            } => error.is_timeout(),
+            _ => false,
+        }
+    }
+
+    /// A copy of a token error, so that the tasks that waited for one token request all get
+    /// its outcome; `None` for the other kinds, which are never shared.
+    pub(crate) fn duplicate_token_error(&self) -> Option<Error> {
+        match self {
+            Error::OAuth { status, error } => Some(Error::OAuth {
+                status: *status,
+                error: error.clone(),
+            }),
+            Error::Token {
+                status,
+                reason,
+                body,
+                source,
+            } => Some(Error::Token {
+                status: *status,
+                reason: reason.clone(),
+                body: body.clone(),
+                source: source.clone(),
+            }),
+            _ => None,
+        }
+    }
+}
+
+/// An error answer of the token endpoint, in the shape OAuth 2.0 defines (RFC 6749, 5.2).
+///
+/// The PBX answers a wrong client id or secret with
+/// `{"error":"invalid_client","error_description":"..."}`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[non_exhaustive]
+pub struct OAuthError {
+    /// The error code, like `invalid_client`, `invalid_grant` or `unauthorized_client`.
+    pub error: String,
+    /// A human-readable explanation, when the server gave one.
+    #[serde(default, rename = "error_description")]
+    pub description: Option<String>,
+    /// A page about the error, when the server gave one.
+    #[serde(default, rename = "error_uri")]
+    pub uri: Option<String>,
+}
+
+impl OAuthError {
+    /// Parses a token endpoint's error body, or returns `None` when it has another shape.
+    pub fn parse(body: &[u8]) -> Option<Self> {
+        serde_json::from_slice::<OAuthError>(body)
+            .ok()
+            .filter(|error| !error.error.is_empty())
+    }
+}
+
+impl fmt::Display for OAuthError {
+    /// Writes the code, then the description after `: ` when there is one.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.error)?;
+        match self.description.as_deref() {
+            Some(description) if !description.is_empty() => write!(f, ": {description}"),
+            _ => Ok(()),
+        }
+    }
 }
 
 /// The `error` object of an OData error response.
@@ -264,6 +394,25 @@ mod tests {
         };
         assert_eq!(odata, None);
         assert_eq!(body, "<html>oops</html>");
+    }
+
+    #[test]
+    fn parses_an_oauth_error() {
+        let body = br#"{"error":"invalid_client","error_description":"Unknown client"}"#;
+
+        let parsed = OAuthError::parse(body).unwrap();
+
+        assert_eq!(parsed.error, "invalid_client");
+        assert_eq!(parsed.description.as_deref(), Some("Unknown client"));
+        assert_eq!(parsed.uri, None);
+        assert_eq!(parsed.to_string(), "invalid_client: Unknown client");
+    }
+
+    #[test]
+    fn leaves_odata_and_html_bodies_out_of_oauth_errors() {
+        assert_eq!(OAuthError::parse(ALREADY_IN_USE.as_bytes()), None);
+        assert_eq!(OAuthError::parse(b"<html>502</html>"), None);
+        assert_eq!(OAuthError::parse(br#"{"error":""}"#), None);
     }
 
     #[test]
