@@ -82,6 +82,8 @@ pub struct Field {
     pub required: bool,
     /// Whether the value is boxed because the type contains itself.
     pub boxed: bool,
+    /// Whether the value is a secret (a password, a key, a token) that `Debug` must not show.
+    pub secret: bool,
     /// Documentation lines.
     pub doc: Vec<String>,
 }

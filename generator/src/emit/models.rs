@@ -82,12 +82,45 @@ fn emit_struct(def: &TypeDef, object: &StructDef) -> TokenStream {
             pub #field: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
         }
     });
+    // A struct with secrets spells out `Debug` so that their values never show.
+    let has_secrets = object.fields.iter().any(|field| field.secret);
+    let derived_debug = (!has_secrets).then(|| quote!(Debug,));
+    let redacting_debug = has_secrets.then(|| emit_redacting_debug(def, object));
+
     quote! {
         #doc
-        #[derive(Debug, Clone, PartialEq, #default ::serde::Serialize, #deserialize)]
+        #[derive(#derived_debug Clone, PartialEq, #default ::serde::Serialize, #deserialize)]
         pub struct #name {
             #(#fields)*
             #additional
+        }
+
+        #redacting_debug
+    }
+}
+
+/// `Debug` that prints every field but shows secrets as `<redacted>`.
+fn emit_redacting_debug(def: &TypeDef, object: &StructDef) -> TokenStream {
+    let name = format_ident!("{}", def.name);
+    let label = &def.name;
+    let fields = object.fields.iter().map(|field| {
+        let ident = format_ident!("{}", field.name);
+        let label = &field.name;
+        if field.secret {
+            quote!(.field(#label, &crate::auth::Redacted))
+        } else {
+            quote!(.field(#label, &self.#ident))
+        }
+    });
+    let additional = object.additional.as_ref().map(|field| {
+        let ident = format_ident!("{}", field);
+        quote!(.field(#field, &self.#ident))
+    });
+    quote! {
+        impl ::std::fmt::Debug for #name {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                f.debug_struct(#label) #(#fields)* #additional .finish()
+            }
         }
     }
 }

@@ -106,6 +106,7 @@ impl TypeLowering<'_> {
                 optional: true,
                 required: false,
                 boxed: false,
+                secret: false,
                 doc: vec![
                     "The entity's ETag, to pass back as If-Match when changing it.".to_string(),
                 ],

@@ -417,12 +417,14 @@ impl<'s> TypeLowering<'s> {
             let hint = format!("{}{}", property.owner, type_name(&property.wire));
             let ty = self.lower_use(property.schema, &property.place, &hint);
             let nullable = self.is_nullable(property.schema);
+            let secret = is_secret(&rust, &ty);
             fields.push(Field {
                 name: rust,
                 wire: property.wire,
                 ty,
                 optional: !property.required || nullable,
                 required: property.required,
+                secret,
                 boxed: false,
                 doc: match property.schema {
                     SchemaRef::Inline(schema) => description_lines(schema),
@@ -624,6 +626,23 @@ fn single_reference<'s>(
         [only] if !has_own_properties => Some(SchemaRef::of(only)),
         _ => None,
     }
+}
+
+/// Whether a field holds a secret, judged by its name: passwords, secrets, PINs, tokens,
+/// credentials and private or API keys. Flags about secrets (`AllowChangePassword`, a bool)
+/// are not secrets themselves.
+fn is_secret(rust_name: &str, ty: &TypeRef) -> bool {
+    const LAST_WORDS: &[&str] = &["password", "secret", "token", "tokens", "credentials"];
+    const LAST_TWO_WORDS: &[&str] =
+        &["private_key", "api_key", "secret_key", "access_key", "license_key", "pin_number"];
+
+    let words: Vec<&str> = rust_name.trim_end_matches('_').split('_').collect();
+    let last = words.last().copied().unwrap_or_default();
+    let last_two = words[words.len().saturating_sub(2)..].join("_");
+    let named = LAST_WORDS.contains(&last)
+        || last.ends_with("pin")
+        || LAST_TWO_WORDS.contains(&last_two.as_str());
+    named && matches!(ty, TypeRef::String | TypeRef::Named(_) | TypeRef::Vec(_))
 }
 
 /// Whether an enum schema is marked `x-ms-enum-flags: {isFlags: true}`.
