@@ -4,10 +4,18 @@
 
 //! The `BackupsBackupsRestoreRequestBody` model.
 /// Schema `#/paths/~1Backups({FileName})~1Pbx.Restore/post/requestBody/content/application~1json/schema`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct BackupsBackupsRestoreRequestBody {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub footprint: ::std::option::Option<i64>,
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub password: ::std::option::Option<::std::string::String>,
+}
+impl ::std::fmt::Debug for BackupsBackupsRestoreRequestBody {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("BackupsBackupsRestoreRequestBody")
+            .field("footprint", &self.footprint)
+            .field("password", &crate::auth::Redacted)
+            .finish()
+    }
 }

@@ -4,7 +4,7 @@
 
 //! The `GroupsReplaceGroupLicenseKeyRequestBody` model.
 /// Schema `#/paths/~1Groups~1Pbx.ReplaceGroupLicenseKey/post/requestBody/content/application~1json/schema`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct GroupsReplaceGroupLicenseKeyRequestBody {
     #[serde(
         rename = "groupId",
@@ -18,4 +18,12 @@ pub struct GroupsReplaceGroupLicenseKeyRequestBody {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub license_key: ::std::option::Option<::std::string::String>,
+}
+impl ::std::fmt::Debug for GroupsReplaceGroupLicenseKeyRequestBody {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("GroupsReplaceGroupLicenseKeyRequestBody")
+            .field("group_id", &self.group_id)
+            .field("license_key", &crate::auth::Redacted)
+            .finish()
+    }
 }

@@ -4,7 +4,7 @@
 
 //! The `LicenseStatusReplaceLicenseKeyRequestBody` model.
 /// Schema `#/paths/~1LicenseStatus~1Pbx.ReplaceLicenseKey/post/requestBody/content/application~1json/schema`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct LicenseStatusReplaceLicenseKeyRequestBody {
     #[serde(
         rename = "licenseKey",
@@ -12,4 +12,11 @@ pub struct LicenseStatusReplaceLicenseKeyRequestBody {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub license_key: ::std::option::Option<::std::string::String>,
+}
+impl ::std::fmt::Debug for LicenseStatusReplaceLicenseKeyRequestBody {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("LicenseStatusReplaceLicenseKeyRequestBody")
+            .field("license_key", &crate::auth::Redacted)
+            .finish()
+    }
 }

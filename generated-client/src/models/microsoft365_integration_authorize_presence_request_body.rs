@@ -4,7 +4,7 @@
 
 //! The `Microsoft365IntegrationAuthorizePresenceRequestBody` model.
 /// Schema `#/paths/~1Microsoft365Integration~1Pbx.AuthorizePresence/post/requestBody/content/application~1json/schema`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct Microsoft365IntegrationAuthorizePresenceRequestBody {
     #[serde(
         rename = "accessToken",
@@ -12,4 +12,11 @@ pub struct Microsoft365IntegrationAuthorizePresenceRequestBody {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub access_token: ::std::option::Option<::std::string::String>,
+}
+impl ::std::fmt::Debug for Microsoft365IntegrationAuthorizePresenceRequestBody {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("Microsoft365IntegrationAuthorizePresenceRequestBody")
+            .field("access_token", &crate::auth::Redacted)
+            .finish()
+    }
 }

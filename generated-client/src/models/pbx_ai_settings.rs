@@ -4,7 +4,7 @@
 
 //! The `PbxAiSettings` model.
 /// Schema `#/components/schemas/Pbx.AISettings`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct PbxAiSettings {
     #[serde(
         rename = "APIKey",
@@ -55,4 +55,18 @@ pub struct PbxAiSettings {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub odata_etag: ::std::option::Option<::std::string::String>,
+}
+impl ::std::fmt::Debug for PbxAiSettings {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("PbxAiSettings")
+            .field("api_key", &crate::auth::Redacted)
+            .field("company_description", &self.company_description)
+            .field("company_name", &self.company_name)
+            .field("completion_model", &self.completion_model)
+            .field("management_api_key", &crate::auth::Redacted)
+            .field("provider", &self.provider)
+            .field("realtime_model", &self.realtime_model)
+            .field("odata_etag", &self.odata_etag)
+            .finish()
+    }
 }

@@ -6,7 +6,7 @@
 /// Changes to a PbxAiSettings: only fields set to Patch::Set or Patch::Clear are sent.
 ///
 /// Update body for schema `#/components/schemas/Pbx.AISettings`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Clone, PartialEq, Default, ::serde::Serialize)]
 pub struct PbxAiSettingsUpdate {
     #[serde(rename = "APIKey", skip_serializing_if = "crate::Patch::is_unchanged")]
     pub api_key: crate::Patch<crate::models::PbxConcealedPassword>,
@@ -34,4 +34,17 @@ pub struct PbxAiSettingsUpdate {
         skip_serializing_if = "crate::Patch::is_unchanged"
     )]
     pub realtime_model: crate::Patch<::std::string::String>,
+}
+impl ::std::fmt::Debug for PbxAiSettingsUpdate {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("PbxAiSettingsUpdate")
+            .field("api_key", &crate::auth::Redacted)
+            .field("company_description", &self.company_description)
+            .field("company_name", &self.company_name)
+            .field("completion_model", &self.completion_model)
+            .field("management_api_key", &crate::auth::Redacted)
+            .field("provider", &self.provider)
+            .field("realtime_model", &self.realtime_model)
+            .finish()
+    }
 }

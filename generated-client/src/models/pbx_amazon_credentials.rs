@@ -4,7 +4,7 @@
 
 //! The `PbxAmazonCredentials` model.
 /// Schema `#/components/schemas/Pbx.AmazonCredentials`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct PbxAmazonCredentials {
     #[serde(
         rename = "AccessKey",
@@ -18,4 +18,12 @@ pub struct PbxAmazonCredentials {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub secret_key: ::std::option::Option<crate::models::PbxConcealedPassword>,
+}
+impl ::std::fmt::Debug for PbxAmazonCredentials {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("PbxAmazonCredentials")
+            .field("access_key", &crate::auth::Redacted)
+            .field("secret_key", &crate::auth::Redacted)
+            .finish()
+    }
 }

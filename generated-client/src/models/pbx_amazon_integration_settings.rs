@@ -4,7 +4,7 @@
 
 //! The `PbxAmazonIntegrationSettings` model.
 /// Schema `#/components/schemas/Pbx.AmazonIntegrationSettings`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct PbxAmazonIntegrationSettings {
     #[serde(
         rename = "S3Config",
@@ -27,4 +27,13 @@ pub struct PbxAmazonIntegrationSettings {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub odata_etag: ::std::option::Option<::std::string::String>,
+}
+impl ::std::fmt::Debug for PbxAmazonIntegrationSettings {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("PbxAmazonIntegrationSettings")
+            .field("s3_config", &self.s3_config)
+            .field("service_account_credentials", &crate::auth::Redacted)
+            .field("odata_etag", &self.odata_etag)
+            .finish()
+    }
 }

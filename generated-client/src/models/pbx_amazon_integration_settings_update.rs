@@ -6,7 +6,7 @@
 /// Changes to a PbxAmazonIntegrationSettings: only fields set to Patch::Set or Patch::Clear are sent.
 ///
 /// Update body for schema `#/components/schemas/Pbx.AmazonIntegrationSettings`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Clone, PartialEq, Default, ::serde::Serialize)]
 pub struct PbxAmazonIntegrationSettingsUpdate {
     #[serde(rename = "S3Config", skip_serializing_if = "crate::Patch::is_unchanged")]
     pub s3_config: crate::Patch<crate::models::PbxS3Config>,
@@ -15,4 +15,12 @@ pub struct PbxAmazonIntegrationSettingsUpdate {
         skip_serializing_if = "crate::Patch::is_unchanged"
     )]
     pub service_account_credentials: crate::Patch<crate::models::PbxAmazonCredentials>,
+}
+impl ::std::fmt::Debug for PbxAmazonIntegrationSettingsUpdate {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("PbxAmazonIntegrationSettingsUpdate")
+            .field("s3_config", &self.s3_config)
+            .field("service_account_credentials", &crate::auth::Redacted)
+            .finish()
+    }
 }

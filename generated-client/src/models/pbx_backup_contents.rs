@@ -4,7 +4,7 @@
 
 //! The `PbxBackupContents` model.
 /// Schema `#/components/schemas/Pbx.BackupContents`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct PbxBackupContents {
     #[serde(
         rename = "CallHistory",
@@ -68,4 +68,20 @@ pub struct PbxBackupContents {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub voice_mails: ::std::option::Option<bool>,
+}
+impl ::std::fmt::Debug for PbxBackupContents {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("PbxBackupContents")
+            .field("call_history", &self.call_history)
+            .field("disable_backup_compression", &self.disable_backup_compression)
+            .field("encrypt_backup", &self.encrypt_backup)
+            .field("encrypt_backup_password", &crate::auth::Redacted)
+            .field("fqdn", &self.fqdn)
+            .field("license", &self.license)
+            .field("phone_provisioning", &self.phone_provisioning)
+            .field("prompts", &self.prompts)
+            .field("recordings", &self.recordings)
+            .field("voice_mails", &self.voice_mails)
+            .finish()
+    }
 }

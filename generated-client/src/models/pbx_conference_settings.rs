@@ -4,7 +4,7 @@
 
 //! The `PbxConferenceSettings` model.
 /// Schema `#/components/schemas/Pbx.ConferenceSettings`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct PbxConferenceSettings {
     #[serde(
         rename = "AutoCallParticipants",
@@ -81,4 +81,22 @@ pub struct PbxConferenceSettings {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub odata_etag: ::std::option::Option<::std::string::String>,
+}
+impl ::std::fmt::Debug for PbxConferenceSettings {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("PbxConferenceSettings")
+            .field("auto_call_participants", &self.auto_call_participants)
+            .field("dtmf_mode", &self.dtmf_mode)
+            .field("enable_pin", &self.enable_pin)
+            .field("extension", &self.extension)
+            .field("external_numbers", &self.external_numbers)
+            .field("id", &self.id)
+            .field("logo_path", &self.logo_path)
+            .field("music_on_hold", &self.music_on_hold)
+            .field("pin_number", &crate::auth::Redacted)
+            .field("video_conference_mode", &self.video_conference_mode)
+            .field("zone", &self.zone)
+            .field("odata_etag", &self.odata_etag)
+            .finish()
+    }
 }

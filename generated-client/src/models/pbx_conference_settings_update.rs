@@ -6,7 +6,7 @@
 /// Changes to a PbxConferenceSettings: only fields set to Patch::Set or Patch::Clear are sent.
 ///
 /// Update body for schema `#/components/schemas/Pbx.ConferenceSettings`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Clone, PartialEq, Default, ::serde::Serialize)]
 pub struct PbxConferenceSettingsUpdate {
     #[serde(
         rename = "AutoCallParticipants",
@@ -39,4 +39,21 @@ pub struct PbxConferenceSettingsUpdate {
     pub video_conference_mode: crate::Patch<crate::models::PbxVideoConferenceMode>,
     #[serde(rename = "Zone", skip_serializing_if = "crate::Patch::is_unchanged")]
     pub zone: crate::Patch<::std::string::String>,
+}
+impl ::std::fmt::Debug for PbxConferenceSettingsUpdate {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("PbxConferenceSettingsUpdate")
+            .field("auto_call_participants", &self.auto_call_participants)
+            .field("dtmf_mode", &self.dtmf_mode)
+            .field("enable_pin", &self.enable_pin)
+            .field("extension", &self.extension)
+            .field("external_numbers", &self.external_numbers)
+            .field("id", &self.id)
+            .field("logo_path", &self.logo_path)
+            .field("music_on_hold", &self.music_on_hold)
+            .field("pin_number", &crate::auth::Redacted)
+            .field("video_conference_mode", &self.video_conference_mode)
+            .field("zone", &self.zone)
+            .finish()
+    }
 }

@@ -4,7 +4,7 @@
 
 //! The `PbxContactsDirSearchSettings` model.
 /// Schema `#/components/schemas/Pbx.ContactsDirSearchSettings`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct PbxContactsDirSearchSettings {
     #[serde(
         rename = "ExchangeCalendarProfileSwitching",
@@ -51,4 +51,20 @@ pub struct PbxContactsDirSearchSettings {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub odata_etag: ::std::option::Option<::std::string::String>,
+}
+impl ::std::fmt::Debug for PbxContactsDirSearchSettings {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("PbxContactsDirSearchSettings")
+            .field(
+                "exchange_calendar_profile_switching",
+                &self.exchange_calendar_profile_switching,
+            )
+            .field("exchange_email_addresses", &self.exchange_email_addresses)
+            .field("exchange_folders", &self.exchange_folders)
+            .field("exchange_password", &crate::auth::Redacted)
+            .field("exchange_server_url", &self.exchange_server_url)
+            .field("exchange_user", &self.exchange_user)
+            .field("odata_etag", &self.odata_etag)
+            .finish()
+    }
 }

@@ -4,7 +4,7 @@
 
 //! The `PbxCreateTrunk` model.
 /// Schema `#/components/schemas/Pbx.CreateTrunk`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct PbxCreateTrunk {
     #[serde(
         rename = "AccountSid",
@@ -50,4 +50,17 @@ pub struct PbxCreateTrunk {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub type_: ::std::option::Option<crate::models::PbxTrunkType>,
+}
+impl ::std::fmt::Debug for PbxCreateTrunk {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("PbxCreateTrunk")
+            .field("account_sid", &self.account_sid)
+            .field("api_key", &crate::auth::Redacted)
+            .field("default_rule", &self.default_rule)
+            .field("groups", &self.groups)
+            .field("name", &self.name)
+            .field("phone_numbers", &self.phone_numbers)
+            .field("type_", &self.type_)
+            .finish()
+    }
 }

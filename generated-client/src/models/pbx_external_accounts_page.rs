@@ -4,7 +4,7 @@
 
 //! The `PbxExternalAccountsPage` model.
 /// Schema `#/components/schemas/Pbx.ExternalAccountsPage`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct PbxExternalAccountsPage {
     #[serde(
         rename = "NextPageToken",
@@ -18,4 +18,12 @@ pub struct PbxExternalAccountsPage {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub users: ::std::option::Option<::std::vec::Vec<crate::models::PbxExternalAccount>>,
+}
+impl ::std::fmt::Debug for PbxExternalAccountsPage {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("PbxExternalAccountsPage")
+            .field("next_page_token", &crate::auth::Redacted)
+            .field("users", &self.users)
+            .finish()
+    }
 }

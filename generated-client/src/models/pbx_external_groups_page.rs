@@ -4,7 +4,7 @@
 
 //! The `PbxExternalGroupsPage` model.
 /// Schema `#/components/schemas/Pbx.ExternalGroupsPage`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct PbxExternalGroupsPage {
     #[serde(
         rename = "Groups",
@@ -18,4 +18,12 @@ pub struct PbxExternalGroupsPage {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub next_page_token: ::std::option::Option<::std::string::String>,
+}
+impl ::std::fmt::Debug for PbxExternalGroupsPage {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("PbxExternalGroupsPage")
+            .field("groups", &self.groups)
+            .field("next_page_token", &crate::auth::Redacted)
+            .finish()
+    }
 }

@@ -4,7 +4,7 @@
 
 //! The `PbxFax` model.
 /// Schema `#/components/schemas/Pbx.Fax`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct PbxFax {
     #[serde(
         rename = "Groups",
@@ -63,4 +63,19 @@ pub struct PbxFax {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub odata_etag: ::std::option::Option<::std::string::String>,
+}
+impl ::std::fmt::Debug for PbxFax {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("PbxFax")
+            .field("groups", &self.groups)
+            .field("id", &self.id)
+            .field("number", &self.number)
+            .field("transcription_mode", &self.transcription_mode)
+            .field("auth_id", &self.auth_id)
+            .field("auth_password", &crate::auth::Redacted)
+            .field("fax_server", &self.fax_server)
+            .field("outbound_caller_id", &self.outbound_caller_id)
+            .field("odata_etag", &self.odata_etag)
+            .finish()
+    }
 }

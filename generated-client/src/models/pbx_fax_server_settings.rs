@@ -4,7 +4,7 @@
 
 //! The `PbxFaxServerSettings` model.
 /// Schema `#/components/schemas/Pbx.FaxServerSettings`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct PbxFaxServerSettings {
     #[serde(
         rename = "AuthId",
@@ -67,4 +67,20 @@ pub struct PbxFaxServerSettings {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub odata_etag: ::std::option::Option<::std::string::String>,
+}
+impl ::std::fmt::Debug for PbxFaxServerSettings {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("PbxFaxServerSettings")
+            .field("auth_id", &self.auth_id)
+            .field("auth_password", &crate::auth::Redacted)
+            .field("auto_cleanup", &self.auto_cleanup)
+            .field("email", &self.email)
+            .field("fax_server_id", &self.fax_server_id)
+            .field("g711_to_t38_fallback", &self.g711_to_t38_fallback)
+            .field("max_age", &self.max_age)
+            .field("number", &self.number)
+            .field("remote_storage_enabled", &self.remote_storage_enabled)
+            .field("odata_etag", &self.odata_etag)
+            .finish()
+    }
 }

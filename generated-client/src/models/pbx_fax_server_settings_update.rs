@@ -6,7 +6,7 @@
 /// Changes to a PbxFaxServerSettings: only fields set to Patch::Set or Patch::Clear are sent.
 ///
 /// Update body for schema `#/components/schemas/Pbx.FaxServerSettings`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Clone, PartialEq, Default, ::serde::Serialize)]
 pub struct PbxFaxServerSettingsUpdate {
     #[serde(rename = "AuthId", skip_serializing_if = "crate::Patch::is_unchanged")]
     pub auth_id: crate::Patch<::std::string::String>,
@@ -32,4 +32,19 @@ pub struct PbxFaxServerSettingsUpdate {
         skip_serializing_if = "crate::Patch::is_unchanged"
     )]
     pub remote_storage_enabled: crate::Patch<bool>,
+}
+impl ::std::fmt::Debug for PbxFaxServerSettingsUpdate {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("PbxFaxServerSettingsUpdate")
+            .field("auth_id", &self.auth_id)
+            .field("auth_password", &crate::auth::Redacted)
+            .field("auto_cleanup", &self.auto_cleanup)
+            .field("email", &self.email)
+            .field("fax_server_id", &self.fax_server_id)
+            .field("g711_to_t38_fallback", &self.g711_to_t38_fallback)
+            .field("max_age", &self.max_age)
+            .field("number", &self.number)
+            .field("remote_storage_enabled", &self.remote_storage_enabled)
+            .finish()
+    }
 }

@@ -6,7 +6,7 @@
 /// Changes to a PbxFax: only fields set to Patch::Set or Patch::Clear are sent.
 ///
 /// Update body for schema `#/components/schemas/Pbx.Fax`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Clone, PartialEq, Default, ::serde::Serialize)]
 pub struct PbxFaxUpdate {
     #[serde(rename = "Groups", skip_serializing_if = "crate::Patch::is_unchanged")]
     pub groups: crate::Patch<::std::vec::Vec<crate::models::PbxUserGroup>>,
@@ -32,4 +32,18 @@ pub struct PbxFaxUpdate {
         skip_serializing_if = "crate::Patch::is_unchanged"
     )]
     pub outbound_caller_id: crate::Patch<::std::string::String>,
+}
+impl ::std::fmt::Debug for PbxFaxUpdate {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("PbxFaxUpdate")
+            .field("groups", &self.groups)
+            .field("id", &self.id)
+            .field("number", &self.number)
+            .field("transcription_mode", &self.transcription_mode)
+            .field("auth_id", &self.auth_id)
+            .field("auth_password", &crate::auth::Redacted)
+            .field("fax_server", &self.fax_server)
+            .field("outbound_caller_id", &self.outbound_caller_id)
+            .finish()
+    }
 }

@@ -4,7 +4,7 @@
 
 //! The `PbxFxs` model.
 /// Schema `#/components/schemas/Pbx.Fxs`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct PbxFxs {
     #[serde(
         rename = "Brand",
@@ -115,4 +115,28 @@ pub struct PbxFxs {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub odata_etag: ::std::option::Option<::std::string::String>,
+}
+impl ::std::fmt::Debug for PbxFxs {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("PbxFxs")
+            .field("brand", &self.brand)
+            .field("codecs", &self.codecs)
+            .field("fxs_line_count", &self.fxs_line_count)
+            .field("fxs_lines", &self.fxs_lines)
+            .field("group", &self.group)
+            .field("language", &self.language)
+            .field("mac_address", &self.mac_address)
+            .field("model", &self.model)
+            .field("model_name", &self.model_name)
+            .field("name", &self.name)
+            .field("password", &crate::auth::Redacted)
+            .field("provisioning", &self.provisioning)
+            .field("registered", &self.registered)
+            .field("secret", &crate::auth::Redacted)
+            .field("template", &self.template)
+            .field("time_zone", &self.time_zone)
+            .field("variables", &self.variables)
+            .field("odata_etag", &self.odata_etag)
+            .finish()
+    }
 }

@@ -6,7 +6,7 @@
 /// Changes to a PbxFxs: only fields set to Patch::Set or Patch::Clear are sent.
 ///
 /// Update body for schema `#/components/schemas/Pbx.Fxs`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Clone, PartialEq, Default, ::serde::Serialize)]
 pub struct PbxFxsUpdate {
     #[serde(rename = "Brand", skip_serializing_if = "crate::Patch::is_unchanged")]
     pub brand: crate::Patch<::std::string::String>,
@@ -42,4 +42,27 @@ pub struct PbxFxsUpdate {
     pub time_zone: crate::Patch<::std::string::String>,
     #[serde(rename = "Variables", skip_serializing_if = "crate::Patch::is_unchanged")]
     pub variables: crate::Patch<::std::vec::Vec<crate::models::PbxVariable>>,
+}
+impl ::std::fmt::Debug for PbxFxsUpdate {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("PbxFxsUpdate")
+            .field("brand", &self.brand)
+            .field("codecs", &self.codecs)
+            .field("fxs_line_count", &self.fxs_line_count)
+            .field("fxs_lines", &self.fxs_lines)
+            .field("group", &self.group)
+            .field("language", &self.language)
+            .field("mac_address", &self.mac_address)
+            .field("model", &self.model)
+            .field("model_name", &self.model_name)
+            .field("name", &self.name)
+            .field("password", &crate::auth::Redacted)
+            .field("provisioning", &self.provisioning)
+            .field("registered", &self.registered)
+            .field("secret", &crate::auth::Redacted)
+            .field("template", &self.template)
+            .field("time_zone", &self.time_zone)
+            .field("variables", &self.variables)
+            .finish()
+    }
 }

@@ -4,7 +4,7 @@
 
 //! The `PbxGetProviderPhones` model.
 /// Schema `#/components/schemas/Pbx.GetProviderPhones`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct PbxGetProviderPhones {
     #[serde(
         rename = "AccountSid",
@@ -36,4 +36,15 @@ pub struct PbxGetProviderPhones {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub type_: ::std::option::Option<crate::models::PbxTrunkType>,
+}
+impl ::std::fmt::Debug for PbxGetProviderPhones {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("PbxGetProviderPhones")
+            .field("account_sid", &self.account_sid)
+            .field("api_key", &crate::auth::Redacted)
+            .field("next_page_token", &crate::auth::Redacted)
+            .field("phones_page_size", &self.phones_page_size)
+            .field("type_", &self.type_)
+            .finish()
+    }
 }

@@ -4,7 +4,7 @@
 
 //! The `PbxGoogleSettings` model.
 /// Schema `#/components/schemas/Pbx.GoogleSettings`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct PbxGoogleSettings {
     #[serde(
         rename = "ClientId",
@@ -61,4 +61,19 @@ pub struct PbxGoogleSettings {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub odata_etag: ::std::option::Option<::std::string::String>,
+}
+impl ::std::fmt::Debug for PbxGoogleSettings {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("PbxGoogleSettings")
+            .field("client_id", &self.client_id)
+            .field("client_secret", &crate::auth::Redacted)
+            .field("id", &self.id)
+            .field("is_extension_sign_in_enabled", &self.is_extension_sign_in_enabled)
+            .field("project_id", &self.project_id)
+            .field("provision_url", &self.provision_url)
+            .field("re_captcha_enabled", &self.re_captcha_enabled)
+            .field("user_sync", &self.user_sync)
+            .field("odata_etag", &self.odata_etag)
+            .finish()
+    }
 }

@@ -6,7 +6,7 @@
 /// Changes to a PbxGoogleSettings: only fields set to Patch::Set or Patch::Clear are sent.
 ///
 /// Update body for schema `#/components/schemas/Pbx.GoogleSettings`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Clone, PartialEq, Default, ::serde::Serialize)]
 pub struct PbxGoogleSettingsUpdate {
     #[serde(rename = "ClientId", skip_serializing_if = "crate::Patch::is_unchanged")]
     pub client_id: crate::Patch<::std::string::String>,
@@ -30,4 +30,18 @@ pub struct PbxGoogleSettingsUpdate {
     pub re_captcha_enabled: crate::Patch<bool>,
     #[serde(rename = "UserSync", skip_serializing_if = "crate::Patch::is_unchanged")]
     pub user_sync: crate::Patch<crate::models::PbxGoogleUserSync>,
+}
+impl ::std::fmt::Debug for PbxGoogleSettingsUpdate {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("PbxGoogleSettingsUpdate")
+            .field("client_id", &self.client_id)
+            .field("client_secret", &crate::auth::Redacted)
+            .field("id", &self.id)
+            .field("is_extension_sign_in_enabled", &self.is_extension_sign_in_enabled)
+            .field("project_id", &self.project_id)
+            .field("provision_url", &self.provision_url)
+            .field("re_captcha_enabled", &self.re_captcha_enabled)
+            .field("user_sync", &self.user_sync)
+            .finish()
+    }
 }

@@ -4,7 +4,7 @@
 
 //! The `PbxGroupsRequestOptions` model.
 /// Schema `#/components/schemas/Pbx.GroupsRequestOptions`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct PbxGroupsRequestOptions {
     #[serde(
         rename = "Count",
@@ -24,4 +24,13 @@ pub struct PbxGroupsRequestOptions {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub search: ::std::option::Option<::std::string::String>,
+}
+impl ::std::fmt::Debug for PbxGroupsRequestOptions {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("PbxGroupsRequestOptions")
+            .field("count", &self.count)
+            .field("next_page_token", &crate::auth::Redacted)
+            .field("search", &self.search)
+            .finish()
+    }
 }

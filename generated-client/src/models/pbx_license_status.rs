@@ -4,7 +4,7 @@
 
 //! The `PbxLicenseStatus` model.
 /// Schema `#/components/schemas/Pbx.LicenseStatus`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct PbxLicenseStatus {
     #[serde(
         rename = "Activated",
@@ -131,4 +131,30 @@ pub struct PbxLicenseStatus {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub odata_etag: ::std::option::Option<::std::string::String>,
+}
+impl ::std::fmt::Debug for PbxLicenseStatus {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("PbxLicenseStatus")
+            .field("activated", &self.activated)
+            .field("active_modules", &self.active_modules)
+            .field("admin_e_mail", &self.admin_e_mail)
+            .field("company_name", &self.company_name)
+            .field("contact_name", &self.contact_name)
+            .field("country_code", &self.country_code)
+            .field("country_name", &self.country_name)
+            .field("e_mail", &self.e_mail)
+            .field("expiration_date", &self.expiration_date)
+            .field("license_active", &self.license_active)
+            .field("license_key", &crate::auth::Redacted)
+            .field("maintenance_expires_at", &self.maintenance_expires_at)
+            .field("max_sim_calls", &self.max_sim_calls)
+            .field("product_code", &self.product_code)
+            .field("reseller_name", &self.reseller_name)
+            .field("sim_meeting_participants", &self.sim_meeting_participants)
+            .field("support", &self.support)
+            .field("telephone", &self.telephone)
+            .field("version", &self.version)
+            .field("odata_etag", &self.odata_etag)
+            .finish()
+    }
 }

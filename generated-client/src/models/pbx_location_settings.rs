@@ -4,7 +4,7 @@
 
 //! The `PbxLocationSettings` model.
 /// Schema `#/components/schemas/Pbx.LocationSettings`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct PbxLocationSettings {
     #[serde(
         rename = "FileSystemType",
@@ -120,4 +120,29 @@ pub struct PbxLocationSettings {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub share_point_path: ::std::option::Option<::std::string::String>,
+}
+impl ::std::fmt::Debug for PbxLocationSettings {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("PbxLocationSettings")
+            .field("file_system_type", &self.file_system_type)
+            .field("ftp_password", &crate::auth::Redacted)
+            .field("ftp_path", &self.ftp_path)
+            .field("ftp_user", &self.ftp_user)
+            .field("ftp_validate_certificate", &self.ftp_validate_certificate)
+            .field("gb_json", &self.gb_json)
+            .field("gb_path", &self.gb_path)
+            .field("local_path", &self.local_path)
+            .field("ns_domain", &self.ns_domain)
+            .field("ns_password", &crate::auth::Redacted)
+            .field("ns_path", &self.ns_path)
+            .field("ns_user", &self.ns_user)
+            .field("s3_path", &self.s3_path)
+            .field("sftp_host_key_fingerprint", &self.sftp_host_key_fingerprint)
+            .field("sftp_password", &crate::auth::Redacted)
+            .field("sftp_path", &self.sftp_path)
+            .field("sftp_private_key", &crate::auth::Redacted)
+            .field("sftp_user", &self.sftp_user)
+            .field("share_point_path", &self.share_point_path)
+            .finish()
+    }
 }

@@ -4,7 +4,7 @@
 
 //! The `PbxMailSettings` model.
 /// Schema `#/components/schemas/Pbx.MailSettings`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct PbxMailSettings {
     #[serde(
         rename = "CanEditMailServerType",
@@ -55,4 +55,18 @@ pub struct PbxMailSettings {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub odata_etag: ::std::option::Option<::std::string::String>,
+}
+impl ::std::fmt::Debug for PbxMailSettings {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("PbxMailSettings")
+            .field("can_edit_mail_server_type", &self.can_edit_mail_server_type)
+            .field("mail_address", &self.mail_address)
+            .field("mail_password", &crate::auth::Redacted)
+            .field("mail_server", &self.mail_server)
+            .field("mail_server_type", &self.mail_server_type)
+            .field("mail_ssl_enabled", &self.mail_ssl_enabled)
+            .field("mail_user", &self.mail_user)
+            .field("odata_etag", &self.odata_etag)
+            .finish()
+    }
 }

@@ -6,7 +6,7 @@
 /// Changes to a PbxMailSettings: only fields set to Patch::Set or Patch::Clear are sent.
 ///
 /// Update body for schema `#/components/schemas/Pbx.MailSettings`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Clone, PartialEq, Default, ::serde::Serialize)]
 pub struct PbxMailSettingsUpdate {
     #[serde(
         rename = "CanEditMailServerType",
@@ -31,4 +31,17 @@ pub struct PbxMailSettingsUpdate {
     pub mail_ssl_enabled: crate::Patch<bool>,
     #[serde(rename = "MailUser", skip_serializing_if = "crate::Patch::is_unchanged")]
     pub mail_user: crate::Patch<::std::string::String>,
+}
+impl ::std::fmt::Debug for PbxMailSettingsUpdate {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("PbxMailSettingsUpdate")
+            .field("can_edit_mail_server_type", &self.can_edit_mail_server_type)
+            .field("mail_address", &self.mail_address)
+            .field("mail_password", &crate::auth::Redacted)
+            .field("mail_server", &self.mail_server)
+            .field("mail_server_type", &self.mail_server_type)
+            .field("mail_ssl_enabled", &self.mail_ssl_enabled)
+            .field("mail_user", &self.mail_user)
+            .finish()
+    }
 }

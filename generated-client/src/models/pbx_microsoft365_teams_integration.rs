@@ -4,7 +4,7 @@
 
 //! The `PbxMicrosoft365TeamsIntegration` model.
 /// Schema `#/components/schemas/Pbx.Microsoft365TeamsIntegration`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct PbxMicrosoft365TeamsIntegration {
     #[serde(
         rename = "AreaCode",
@@ -97,4 +97,28 @@ pub struct PbxMicrosoft365TeamsIntegration {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub odata_etag: ::std::option::Option<::std::string::String>,
+}
+impl ::std::fmt::Debug for PbxMicrosoft365TeamsIntegration {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("PbxMicrosoft365TeamsIntegration")
+            .field("area_code", &self.area_code)
+            .field("dial_plan_code", &self.dial_plan_code)
+            .field("enabled", &self.enabled)
+            .field("id", &self.id)
+            .field("is_dynamic_ip", &self.is_dynamic_ip)
+            .field("is_native_fqdn", &self.is_native_fqdn)
+            .field("sbc_certificate", &self.sbc_certificate)
+            .field(
+                "sbc_certificate_expiration_date",
+                &self.sbc_certificate_expiration_date,
+            )
+            .field("sbc_fqdn", &self.sbc_fqdn)
+            .field("sbc_private_key", &crate::auth::Redacted)
+            .field("secure_sip_enabled", &self.secure_sip_enabled)
+            .field("sip_domain", &self.sip_domain)
+            .field("tls_port_for_native_fqdn", &self.tls_port_for_native_fqdn)
+            .field("tls_port_for_non_native_fqdn", &self.tls_port_for_non_native_fqdn)
+            .field("odata_etag", &self.odata_etag)
+            .finish()
+    }
 }

@@ -6,7 +6,7 @@
 /// Changes to a PbxMicrosoft365TeamsIntegration: only fields set to Patch::Set or Patch::Clear are sent.
 ///
 /// Update body for schema `#/components/schemas/Pbx.Microsoft365TeamsIntegration`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Clone, PartialEq, Default, ::serde::Serialize)]
 pub struct PbxMicrosoft365TeamsIntegrationUpdate {
     #[serde(rename = "AreaCode", skip_serializing_if = "crate::Patch::is_unchanged")]
     pub area_code: crate::Patch<::std::string::String>,
@@ -54,4 +54,27 @@ pub struct PbxMicrosoft365TeamsIntegrationUpdate {
         skip_serializing_if = "crate::Patch::is_unchanged"
     )]
     pub tls_port_for_non_native_fqdn: crate::Patch<i32>,
+}
+impl ::std::fmt::Debug for PbxMicrosoft365TeamsIntegrationUpdate {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("PbxMicrosoft365TeamsIntegrationUpdate")
+            .field("area_code", &self.area_code)
+            .field("dial_plan_code", &self.dial_plan_code)
+            .field("enabled", &self.enabled)
+            .field("id", &self.id)
+            .field("is_dynamic_ip", &self.is_dynamic_ip)
+            .field("is_native_fqdn", &self.is_native_fqdn)
+            .field("sbc_certificate", &self.sbc_certificate)
+            .field(
+                "sbc_certificate_expiration_date",
+                &self.sbc_certificate_expiration_date,
+            )
+            .field("sbc_fqdn", &self.sbc_fqdn)
+            .field("sbc_private_key", &crate::auth::Redacted)
+            .field("secure_sip_enabled", &self.secure_sip_enabled)
+            .field("sip_domain", &self.sip_domain)
+            .field("tls_port_for_native_fqdn", &self.tls_port_for_native_fqdn)
+            .field("tls_port_for_non_native_fqdn", &self.tls_port_for_non_native_fqdn)
+            .finish()
+    }
 }

@@ -4,7 +4,7 @@
 
 //! The `PbxOAuthClient` model.
 /// Schema `#/components/schemas/Pbx.OAuthClient`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct PbxOAuthClient {
     #[serde(
         rename = "ClientId",
@@ -83,4 +83,22 @@ pub struct PbxOAuthClient {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub odata_etag: ::std::option::Option<::std::string::String>,
+}
+impl ::std::fmt::Debug for PbxOAuthClient {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("PbxOAuthClient")
+            .field("client_id", &self.client_id)
+            .field("created_at", &self.created_at)
+            .field("created_by", &self.created_by)
+            .field("id", &self.id)
+            .field("metadata", &self.metadata)
+            .field("override_console_restrictions", &self.override_console_restrictions)
+            .field("persistent", &self.persistent)
+            .field("provisioning_type", &self.provisioning_type)
+            .field("refresh_tokens", &crate::auth::Redacted)
+            .field("scopes", &self.scopes)
+            .field("used_at", &self.used_at)
+            .field("odata_etag", &self.odata_etag)
+            .finish()
+    }
 }

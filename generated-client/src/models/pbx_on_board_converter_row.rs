@@ -4,7 +4,7 @@
 
 //! The `PbxOnBoardConverterRow` model.
 /// Schema `#/components/schemas/Pbx.OnBoardConverterRow`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct PbxOnBoardConverterRow {
     #[serde(
         rename = "Active",
@@ -96,4 +96,25 @@ pub struct PbxOnBoardConverterRow {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub version: ::std::option::Option<::std::string::String>,
+}
+impl ::std::fmt::Debug for PbxOnBoardConverterRow {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("PbxOnBoardConverterRow")
+            .field("active", &self.active)
+            .field("cloud", &self.cloud)
+            .field("enabled", &self.enabled)
+            .field("guid", &self.guid)
+            .field("host", &self.host)
+            .field("install_script", &self.install_script)
+            .field("ip", &self.ip)
+            .field("port", &self.port)
+            .field("secret", &crate::auth::Redacted)
+            .field("server_os", &self.server_os)
+            .field("server_os_version", &self.server_os_version)
+            .field("server_status", &self.server_status)
+            .field("ts_activated", &self.ts_activated)
+            .field("ts_created", &self.ts_created)
+            .field("version", &self.version)
+            .finish()
+    }
 }

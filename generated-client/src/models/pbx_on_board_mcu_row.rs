@@ -4,7 +4,7 @@
 
 //! The `PbxOnBoardMcuRow` model.
 /// Schema `#/components/schemas/Pbx.OnBoardMcuRow`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct PbxOnBoardMcuRow {
     #[serde(
         rename = "Active",
@@ -151,4 +151,34 @@ pub struct PbxOnBoardMcuRow {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub odata_etag: ::std::option::Option<::std::string::String>,
+}
+impl ::std::fmt::Debug for PbxOnBoardMcuRow {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("PbxOnBoardMcuRow")
+            .field("active", &self.active)
+            .field("band_cap", &self.band_cap)
+            .field("city_name", &self.city_name)
+            .field("cloud", &self.cloud)
+            .field("country", &self.country)
+            .field("country_name", &self.country_name)
+            .field("enabled", &self.enabled)
+            .field("guid", &self.guid)
+            .field("host", &self.host)
+            .field("install_script", &self.install_script)
+            .field("ip", &self.ip)
+            .field("latitude", &self.latitude)
+            .field("longitude", &self.longitude)
+            .field("manual_geo", &self.manual_geo)
+            .field("parts_cap", &self.parts_cap)
+            .field("port", &self.port)
+            .field("secret", &crate::auth::Redacted)
+            .field("server_os", &self.server_os)
+            .field("server_status", &self.server_status)
+            .field("ts_activated", &self.ts_activated)
+            .field("ts_created", &self.ts_created)
+            .field("version", &self.version)
+            .field("zone", &self.zone)
+            .field("odata_etag", &self.odata_etag)
+            .finish()
+    }
 }

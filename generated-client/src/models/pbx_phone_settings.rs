@@ -4,7 +4,7 @@
 
 //! The `PbxPhoneSettings` model.
 /// Schema `#/components/schemas/Pbx.PhoneSettings`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct PbxPhoneSettings {
     #[serde(
         rename = "AllowCustomQueueRingtones",
@@ -204,4 +204,42 @@ pub struct PbxPhoneSettings {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub xfer_type: ::std::option::Option<crate::models::PbxXferTypeEnum>,
+}
+impl ::std::fmt::Debug for PbxPhoneSettings {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("PbxPhoneSettings")
+            .field("allow_custom_queue_ringtones", &self.allow_custom_queue_ringtones)
+            .field("backlight", &self.backlight)
+            .field("codecs", &self.codecs)
+            .field("custom_logo", &self.custom_logo)
+            .field("custom_queue_ringtones", &self.custom_queue_ringtones)
+            .field("date_format", &self.date_format)
+            .field("firmware", &self.firmware)
+            .field("firmware_lang", &self.firmware_lang)
+            .field("is_logo_customizable", &self.is_logo_customizable)
+            .field("is_sbc", &self.is_sbc)
+            .field("ll_dp_info", &self.ll_dp_info)
+            .field("local_rtp_port_end", &self.local_rtp_port_end)
+            .field("local_rtp_port_start", &self.local_rtp_port_start)
+            .field("local_sip_port", &self.local_sip_port)
+            .field("logo_description", &self.logo_description)
+            .field("logo_file_extension_allowed", &self.logo_file_extension_allowed)
+            .field("phone_language", &self.phone_language)
+            .field("power_led", &self.power_led)
+            .field("provision_extended_data", &self.provision_extended_data)
+            .field("provision_type", &self.provision_type)
+            .field("queue_ring_tone", &self.queue_ring_tone)
+            .field("remote_spm_host", &self.remote_spm_host)
+            .field("remote_spm_port", &self.remote_spm_port)
+            .field("ring_tone", &self.ring_tone)
+            .field("sbc_name", &self.sbc_name)
+            .field("screen_saver", &self.screen_saver)
+            .field("secret", &crate::auth::Redacted)
+            .field("srtp", &self.srtp)
+            .field("time_format", &self.time_format)
+            .field("time_zone", &self.time_zone)
+            .field("vlan_infos", &self.vlan_infos)
+            .field("xfer_type", &self.xfer_type)
+            .finish()
+    }
 }

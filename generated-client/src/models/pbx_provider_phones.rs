@@ -4,7 +4,7 @@
 
 //! The `PbxProviderPhones` model.
 /// Schema `#/components/schemas/Pbx.ProviderPhones`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct PbxProviderPhones {
     #[serde(
         rename = "NextPageToken",
@@ -18,4 +18,12 @@ pub struct PbxProviderPhones {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub phones: ::std::option::Option<::std::vec::Vec<crate::models::PbxProviderPhone>>,
+}
+impl ::std::fmt::Debug for PbxProviderPhones {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("PbxProviderPhones")
+            .field("next_page_token", &crate::auth::Redacted)
+            .field("phones", &self.phones)
+            .finish()
+    }
 }

@@ -4,7 +4,7 @@
 
 //! The `PbxRefreshToken` model.
 /// Schema `#/components/schemas/Pbx.RefreshToken`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct PbxRefreshToken {
     #[serde(
         rename = "Client",
@@ -139,4 +139,32 @@ pub struct PbxRefreshToken {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub odata_etag: ::std::option::Option<::std::string::String>,
+}
+impl ::std::fmt::Debug for PbxRefreshToken {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("PbxRefreshToken")
+            .field("client", &self.client)
+            .field("client_id", &self.client_id)
+            .field("created", &self.created)
+            .field("created_by_ip", &self.created_by_ip)
+            .field("created_by_user_agent", &self.created_by_user_agent)
+            .field("display_name", &self.display_name)
+            .field("expires", &self.expires)
+            .field("id", &self.id)
+            .field("login_type", &self.login_type)
+            .field("override_console_restrictions", &self.override_console_restrictions)
+            .field("reason_revoked", &self.reason_revoked)
+            .field("revoked", &self.revoked)
+            .field("revoked_by_ip", &self.revoked_by_ip)
+            .field("rotate_on_refresh", &self.rotate_on_refresh)
+            .field("scopes", &self.scopes)
+            .field("sliding_expiration", &self.sliding_expiration)
+            .field("token", &crate::auth::Redacted)
+            .field("used", &self.used)
+            .field("used_by_ip", &self.used_by_ip)
+            .field("used_by_user_agent", &self.used_by_user_agent)
+            .field("username", &self.username)
+            .field("odata_etag", &self.odata_etag)
+            .finish()
+    }
 }

@@ -4,7 +4,7 @@
 
 //! The `PbxRemotePostgreConfig` model.
 /// Schema `#/components/schemas/Pbx.RemotePostgreConfig`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct PbxRemotePostgreConfig {
     #[serde(
         rename = "AuthenticateMode",
@@ -66,4 +66,20 @@ pub struct PbxRemotePostgreConfig {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub username: ::std::option::Option<::std::string::String>,
+}
+impl ::std::fmt::Debug for PbxRemotePostgreConfig {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("PbxRemotePostgreConfig")
+            .field("authenticate_mode", &self.authenticate_mode)
+            .field("ca_certificate", &self.ca_certificate)
+            .field("client_certificate", &self.client_certificate)
+            .field("client_private_key", &crate::auth::Redacted)
+            .field("database", &self.database)
+            .field("host", &self.host)
+            .field("password", &crate::auth::Redacted)
+            .field("port", &self.port)
+            .field("server_trust_mode", &self.server_trust_mode)
+            .field("username", &self.username)
+            .finish()
+    }
 }

@@ -4,7 +4,7 @@
 
 //! The `PbxRemoteSqlServerConfig` model.
 /// Schema `#/components/schemas/Pbx.RemoteSqlServerConfig`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct PbxRemoteSqlServerConfig {
     #[serde(
         rename = "Database",
@@ -36,4 +36,15 @@ pub struct PbxRemoteSqlServerConfig {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub user_id: ::std::option::Option<::std::string::String>,
+}
+impl ::std::fmt::Debug for PbxRemoteSqlServerConfig {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("PbxRemoteSqlServerConfig")
+            .field("database", &self.database)
+            .field("host", &self.host)
+            .field("password", &crate::auth::Redacted)
+            .field("port", &self.port)
+            .field("user_id", &self.user_id)
+            .finish()
+    }
 }

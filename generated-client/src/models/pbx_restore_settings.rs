@@ -4,7 +4,7 @@
 
 //! The `PbxRestoreSettings` model.
 /// Schema `#/components/schemas/Pbx.RestoreSettings`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct PbxRestoreSettings {
     #[serde(
         rename = "EncryptBackup",
@@ -39,4 +39,15 @@ pub struct PbxRestoreSettings {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub odata_etag: ::std::option::Option<::std::string::String>,
+}
+impl ::std::fmt::Debug for PbxRestoreSettings {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("PbxRestoreSettings")
+            .field("encrypt_backup", &self.encrypt_backup)
+            .field("encrypt_backup_password", &crate::auth::Redacted)
+            .field("schedule", &self.schedule)
+            .field("schedule_enabled", &self.schedule_enabled)
+            .field("odata_etag", &self.odata_etag)
+            .finish()
+    }
 }

@@ -4,7 +4,7 @@
 
 //! The `PbxSbc` model.
 /// Schema `#/components/schemas/Pbx.Sbc`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct PbxSbc {
     #[serde(
         rename = "AudioPort",
@@ -121,4 +121,29 @@ pub struct PbxSbc {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub odata_etag: ::std::option::Option<::std::string::String>,
+}
+impl ::std::fmt::Debug for PbxSbc {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("PbxSbc")
+            .field("audio_port", &self.audio_port)
+            .field("connection", &self.connection)
+            .field("display_name", &self.display_name)
+            .field("group", &self.group)
+            .field("has_connection", &self.has_connection)
+            .field("local_i_pv4", &self.local_i_pv4)
+            .field("log_level", &self.log_level)
+            .field("log_size", &self.log_size)
+            .field("name", &self.name)
+            .field("passive_server", &self.passive_server)
+            .field("passive_server_is_enabled", &self.passive_server_is_enabled)
+            .field("password", &crate::auth::Redacted)
+            .field("phone_mac", &self.phone_mac)
+            .field("phone_user_id", &self.phone_user_id)
+            .field("provision_link", &self.provision_link)
+            .field("public_ip", &self.public_ip)
+            .field("security", &self.security)
+            .field("version", &self.version)
+            .field("odata_etag", &self.odata_etag)
+            .finish()
+    }
 }

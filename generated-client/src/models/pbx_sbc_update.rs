@@ -6,7 +6,7 @@
 /// Changes to a PbxSbc: only fields set to Patch::Set or Patch::Clear are sent.
 ///
 /// Update body for schema `#/components/schemas/Pbx.Sbc`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Clone, PartialEq, Default, ::serde::Serialize)]
 pub struct PbxSbcUpdate {
     #[serde(rename = "AudioPort", skip_serializing_if = "crate::Patch::is_unchanged")]
     pub audio_port: crate::Patch<i32>,
@@ -56,4 +56,28 @@ pub struct PbxSbcUpdate {
     pub security: crate::Patch<crate::models::PbxSecurity>,
     #[serde(rename = "Version", skip_serializing_if = "crate::Patch::is_unchanged")]
     pub version: crate::Patch<::std::string::String>,
+}
+impl ::std::fmt::Debug for PbxSbcUpdate {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("PbxSbcUpdate")
+            .field("audio_port", &self.audio_port)
+            .field("connection", &self.connection)
+            .field("display_name", &self.display_name)
+            .field("group", &self.group)
+            .field("has_connection", &self.has_connection)
+            .field("local_i_pv4", &self.local_i_pv4)
+            .field("log_level", &self.log_level)
+            .field("log_size", &self.log_size)
+            .field("name", &self.name)
+            .field("passive_server", &self.passive_server)
+            .field("passive_server_is_enabled", &self.passive_server_is_enabled)
+            .field("password", &crate::auth::Redacted)
+            .field("phone_mac", &self.phone_mac)
+            .field("phone_user_id", &self.phone_user_id)
+            .field("provision_link", &self.provision_link)
+            .field("public_ip", &self.public_ip)
+            .field("security", &self.security)
+            .field("version", &self.version)
+            .finish()
+    }
 }

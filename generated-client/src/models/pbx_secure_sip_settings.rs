@@ -4,7 +4,7 @@
 
 //! The `PbxSecureSipSettings` model.
 /// Schema `#/components/schemas/Pbx.SecureSipSettings`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct PbxSecureSipSettings {
     #[serde(
         rename = "Certificate",
@@ -25,4 +25,13 @@ pub struct PbxSecureSipSettings {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub odata_etag: ::std::option::Option<::std::string::String>,
+}
+impl ::std::fmt::Debug for PbxSecureSipSettings {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("PbxSecureSipSettings")
+            .field("certificate", &self.certificate)
+            .field("private_key", &crate::auth::Redacted)
+            .field("odata_etag", &self.odata_etag)
+            .finish()
+    }
 }

@@ -6,10 +6,18 @@
 /// Changes to a PbxSecureSipSettings: only fields set to Patch::Set or Patch::Clear are sent.
 ///
 /// Update body for schema `#/components/schemas/Pbx.SecureSipSettings`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Clone, PartialEq, Default, ::serde::Serialize)]
 pub struct PbxSecureSipSettingsUpdate {
     #[serde(rename = "Certificate", skip_serializing_if = "crate::Patch::is_unchanged")]
     pub certificate: crate::Patch<crate::models::PbxConcealedDataFile>,
     #[serde(rename = "PrivateKey", skip_serializing_if = "crate::Patch::is_unchanged")]
     pub private_key: crate::Patch<crate::models::PbxConcealedDataFile>,
+}
+impl ::std::fmt::Debug for PbxSecureSipSettingsUpdate {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("PbxSecureSipSettingsUpdate")
+            .field("certificate", &self.certificate)
+            .field("private_key", &crate::auth::Redacted)
+            .finish()
+    }
 }

@@ -4,7 +4,7 @@
 
 //! The `PbxSipDevice` model.
 /// Schema `#/components/schemas/Pbx.SipDevice`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct PbxSipDevice {
     #[serde(
         rename = "DN",
@@ -43,4 +43,16 @@ pub struct PbxSipDevice {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub odata_etag: ::std::option::Option<::std::string::String>,
+}
+impl ::std::fmt::Debug for PbxSipDevice {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("PbxSipDevice")
+            .field("dn", &self.dn)
+            .field("id", &self.id)
+            .field("phone_web_password", &crate::auth::Redacted)
+            .field("prov_link", &self.prov_link)
+            .field("registrar", &self.registrar)
+            .field("odata_etag", &self.odata_etag)
+            .finish()
+    }
 }

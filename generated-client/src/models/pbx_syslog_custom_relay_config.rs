@@ -4,7 +4,7 @@
 
 //! The `PbxSyslogCustomRelayConfig` model.
 /// Schema `#/components/schemas/Pbx.SyslogCustomRelayConfig`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct PbxSyslogCustomRelayConfig {
     #[serde(
         rename = "ClientCertificate",
@@ -36,4 +36,15 @@ pub struct PbxSyslogCustomRelayConfig {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub protocol: ::std::option::Option<crate::models::PbxSyslogProtocol>,
+}
+impl ::std::fmt::Debug for PbxSyslogCustomRelayConfig {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("PbxSyslogCustomRelayConfig")
+            .field("client_certificate", &self.client_certificate)
+            .field("client_private_key", &crate::auth::Redacted)
+            .field("host", &self.host)
+            .field("port", &self.port)
+            .field("protocol", &self.protocol)
+            .finish()
+    }
 }

@@ -4,7 +4,7 @@
 
 //! The `PbxSystemStatus` model.
 /// Schema `#/components/schemas/Pbx.SystemStatus`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct PbxSystemStatus {
     #[serde(
         rename = "Activated",
@@ -337,4 +337,66 @@ pub struct PbxSystemStatus {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub odata_etag: ::std::option::Option<::std::string::String>,
+}
+impl ::std::fmt::Debug for PbxSystemStatus {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("PbxSystemStatus")
+            .field("activated", &self.activated)
+            .field("auto_update_enabled", &self.auto_update_enabled)
+            .field("available_local_ips", &self.available_local_ips)
+            .field("backup_scheduled", &self.backup_scheduled)
+            .field("calls_active", &self.calls_active)
+            .field("chat_used_space", &self.chat_used_space)
+            .field("current_local_ip", &self.current_local_ip)
+            .field("db_maintenance_in_progress", &self.db_maintenance_in_progress)
+            .field("disk_usage", &self.disk_usage)
+            .field("expiration_date", &self.expiration_date)
+            .field("extensions_registered", &self.extensions_registered)
+            .field("extensions_total", &self.extensions_total)
+            .field("fqdn", &self.fqdn)
+            .field("free_disk_space", &self.free_disk_space)
+            .field("has_not_running_services", &self.has_not_running_services)
+            .field(
+                "has_unregistered_system_extensions",
+                &self.has_unregistered_system_extensions,
+            )
+            .field("id", &self.id)
+            .field("ip", &self.ip)
+            .field("ip_v4", &self.ip_v4)
+            .field("ip_v6", &self.ip_v6)
+            .field("is_audit_log_enabled", &self.is_audit_log_enabled)
+            .field("is_chat_log_enabled", &self.is_chat_log_enabled)
+            .field("is_recording_archive_enabled", &self.is_recording_archive_enabled)
+            .field("last_backup_date_time", &self.last_backup_date_time)
+            .field("last_check_for_updates", &self.last_check_for_updates)
+            .field("last_successful_update", &self.last_successful_update)
+            .field("license_active", &self.license_active)
+            .field("license_key", &crate::auth::Redacted)
+            .field("local_ip_valid", &self.local_ip_valid)
+            .field("log_used_space", &self.log_used_space)
+            .field("maintenance_expires_at", &self.maintenance_expires_at)
+            .field("max_sim_calls", &self.max_sim_calls)
+            .field("max_user_extensions", &self.max_user_extensions)
+            .field("os", &self.os)
+            .field("outbound_rules", &self.outbound_rules)
+            .field("product_code", &self.product_code)
+            .field("recording_quota", &self.recording_quota)
+            .field("recording_quota_reached", &self.recording_quota_reached)
+            .field("recording_stopped", &self.recording_stopped)
+            .field("recording_used_space", &self.recording_used_space)
+            .field("remote_configuration_required", &self.remote_configuration_required)
+            .field("remote_storage_enabled", &self.remote_storage_enabled)
+            .field("remote_storage_status", &self.remote_storage_status)
+            .field("reseller_name", &self.reseller_name)
+            .field("support", &self.support)
+            .field("total_disk_space", &self.total_disk_space)
+            .field("trunks_registered", &self.trunks_registered)
+            .field("trunks_total", &self.trunks_total)
+            .field("user_extensions", &self.user_extensions)
+            .field("version", &self.version)
+            .field("voicemail_quota_reached", &self.voicemail_quota_reached)
+            .field("voicemail_stopped", &self.voicemail_stopped)
+            .field("odata_etag", &self.odata_etag)
+            .finish()
+    }
 }

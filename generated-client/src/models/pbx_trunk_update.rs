@@ -6,7 +6,7 @@
 /// Changes to a PbxTrunk: only fields set to Patch::Set or Patch::Clear are sent.
 ///
 /// Update body for schema `#/components/schemas/Pbx.Trunk`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Clone, PartialEq, Default, ::serde::Serialize)]
 pub struct PbxTrunkUpdate {
     #[serde(rename = "Groups", skip_serializing_if = "crate::Patch::is_unchanged")]
     pub groups: crate::Patch<::std::vec::Vec<crate::models::PbxUserGroup>>,
@@ -202,4 +202,57 @@ pub struct PbxTrunkUpdate {
         skip_serializing_if = "crate::Patch::is_unchanged"
     )]
     pub use_separate_auth_id: crate::Patch<bool>,
+}
+impl ::std::fmt::Debug for PbxTrunkUpdate {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("PbxTrunkUpdate")
+            .field("groups", &self.groups)
+            .field("id", &self.id)
+            .field("number", &self.number)
+            .field("transcription_mode", &self.transcription_mode)
+            .field("auth_id", &self.auth_id)
+            .field("auth_password", &crate::auth::Redacted)
+            .field("certificate", &self.certificate)
+            .field("certificate_expiration_date", &self.certificate_expiration_date)
+            .field("certificate_name", &self.certificate_name)
+            .field("configuration_issue", &self.configuration_issue)
+            .field("did_numbers", &self.did_numbers)
+            .field("direction", &self.direction)
+            .field("disable_call_transfer", &self.disable_call_transfer)
+            .field("disable_video", &self.disable_video)
+            .field("diversion_header", &self.diversion_header)
+            .field("e164_country_code", &self.e164_country_code)
+            .field("e164_process_incoming_number", &self.e164_process_incoming_number)
+            .field("emergency_geo_locations", &self.emergency_geo_locations)
+            .field("enable_inbound_calls", &self.enable_inbound_calls)
+            .field("enable_outbound_calls", &self.enable_outbound_calls)
+            .field("external_number", &self.external_number)
+            .field("gateway", &self.gateway)
+            .field("in_cid_formatting", &self.in_cid_formatting)
+            .field("ip_restriction", &self.ip_restriction)
+            .field("is_online", &self.is_online)
+            .field("messaging", &self.messaging)
+            .field("outbound_caller_id", &self.outbound_caller_id)
+            .field("out_cid_formatting", &self.out_cid_formatting)
+            .field("public_info_groups", &self.public_info_groups)
+            .field("public_i_pin_sip", &self.public_i_pin_sip)
+            .field("publish_info", &self.publish_info)
+            .field("receive_extensions", &self.receive_extensions)
+            .field("receive_info", &self.receive_info)
+            .field("remote_my_phone_uri_host", &self.remote_my_phone_uri_host)
+            .field("remote_pbx_preffix", &self.remote_pbx_preffix)
+            .field("routing_rules", &self.routing_rules)
+            .field("script_name", &self.script_name)
+            .field("secondary_registrar", &self.secondary_registrar)
+            .field("separate_auth_id", &self.separate_auth_id)
+            .field("simultaneous_calls", &self.simultaneous_calls)
+            .field("tags", &self.tags)
+            .field("transport_restriction", &self.transport_restriction)
+            .field("trunk_reg_times", &self.trunk_reg_times)
+            .field("tunnel_enabled", &self.tunnel_enabled)
+            .field("tunnel_remote_addr", &self.tunnel_remote_addr)
+            .field("tunnel_remote_port", &self.tunnel_remote_port)
+            .field("use_separate_auth_id", &self.use_separate_auth_id)
+            .finish()
+    }
 }

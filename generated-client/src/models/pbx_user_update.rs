@@ -6,7 +6,7 @@
 /// Changes to a PbxUser: only fields set to Patch::Set or Patch::Clear are sent.
 ///
 /// Update body for schema `#/components/schemas/Pbx.User`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Clone, PartialEq, Default, ::serde::Serialize)]
 pub struct PbxUserUpdate {
     #[serde(rename = "Groups", skip_serializing_if = "crate::Patch::is_unchanged")]
     pub groups: crate::Patch<::std::vec::Vec<crate::models::PbxUserGroup>>,
@@ -308,4 +308,96 @@ pub struct PbxUserUpdate {
         skip_serializing_if = "crate::Patch::is_unchanged"
     )]
     pub web_meeting_friendly_name: crate::Patch<::std::string::String>,
+}
+impl ::std::fmt::Debug for PbxUserUpdate {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("PbxUserUpdate")
+            .field("groups", &self.groups)
+            .field("id", &self.id)
+            .field("number", &self.number)
+            .field("transcription_mode", &self.transcription_mode)
+            .field("call_us_enable_chat", &self.call_us_enable_chat)
+            .field("call_us_enable_phone", &self.call_us_enable_phone)
+            .field("call_us_enable_video", &self.call_us_enable_video)
+            .field("call_us_requirement", &self.call_us_requirement)
+            .field("click_to_call_id", &self.click_to_call_id)
+            .field("access_password", &crate::auth::Redacted)
+            .field("agent_settings", &self.agent_settings)
+            .field("ai_agent", &self.ai_agent)
+            .field("allow_lan_only", &self.allow_lan_only)
+            .field("allow_own_recordings", &self.allow_own_recordings)
+            .field("auth_id", &self.auth_id)
+            .field("auth_password", &crate::auth::Redacted)
+            .field("blfs", &self.blfs)
+            .field("block_tunnel", &self.block_tunnel)
+            .field("break_time", &self.break_time)
+            .field("call_screening", &self.call_screening)
+            .field("contact_image", &self.contact_image)
+            .field("current_profile_name", &self.current_profile_name)
+            .field("datev_enabled", &self.datev_enabled)
+            .field("deskphone_password", &crate::auth::Redacted)
+            .field("display_name", &self.display_name)
+            .field("email_address", &self.email_address)
+            .field("emergency_additional_info", &self.emergency_additional_info)
+            .field("emergency_location_id", &self.emergency_location_id)
+            .field("enable2_fa", &self.enable2_fa)
+            .field("enabled", &self.enabled)
+            .field("enable_hotdesking", &self.enable_hotdesking)
+            .field("first_name", &self.first_name)
+            .field("forbid_recording", &self.forbid_recording)
+            .field("forwarding_exceptions", &self.forwarding_exceptions)
+            .field("forwarding_profiles", &self.forwarding_profiles)
+            .field("google_calendar_enabled", &self.google_calendar_enabled)
+            .field("google_contacts_enabled", &self.google_contacts_enabled)
+            .field("google_sign_in_enabled", &self.google_sign_in_enabled)
+            .field("greetings", &self.greetings)
+            .field("hide_in_phonebook", &self.hide_in_phonebook)
+            .field("hotdesking_assignment", &self.hotdesking_assignment)
+            .field("hours", &self.hours)
+            .field("internal", &self.internal)
+            .field("is_registered", &self.is_registered)
+            .field("language", &self.language)
+            .field("last_name", &self.last_name)
+            .field("mobile", &self.mobile)
+            .field("ms365_calendar_enabled", &self.ms365_calendar_enabled)
+            .field("ms365_contacts_enabled", &self.ms365_contacts_enabled)
+            .field("ms365_sign_in_enabled", &self.ms365_sign_in_enabled)
+            .field("ms365_teams_enabled", &self.ms365_teams_enabled)
+            .field(
+                "my_phone_allow_delete_recordings",
+                &self.my_phone_allow_delete_recordings,
+            )
+            .field("my_phone_hide_forwardings", &self.my_phone_hide_forwardings)
+            .field("my_phone_push", &self.my_phone_push)
+            .field("my_phone_show_recordings", &self.my_phone_show_recordings)
+            .field("office_hours_props", &self.office_hours_props)
+            .field("outbound_caller_id", &self.outbound_caller_id)
+            .field("pbx_delivers_audio", &self.pbx_delivers_audio)
+            .field("phones", &self.phones)
+            .field("pin_protected", &self.pin_protected)
+            .field("pin_protect_timeout", &self.pin_protect_timeout)
+            .field("primary_group_id", &self.primary_group_id)
+            .field("prompt_set", &self.prompt_set)
+            .field("queue_status", &self.queue_status)
+            .field("record_calls", &self.record_calls)
+            .field("record_email_notify", &self.record_email_notify)
+            .field("record_external_calls_only", &self.record_external_calls_only)
+            .field("require2_fa", &self.require2_fa)
+            .field("send_email_missed_calls", &self.send_email_missed_calls)
+            .field("sipid", &self.sipid)
+            .field("srtp_mode", &self.srtp_mode)
+            .field("tags", &self.tags)
+            .field("vm_disable_pin_auth", &self.vm_disable_pin_auth)
+            .field("vm_email_options", &self.vm_email_options)
+            .field("vm_enabled", &self.vm_enabled)
+            .field("vmpin", &crate::auth::Redacted)
+            .field("vm_play_caller_id", &self.vm_play_caller_id)
+            .field("vm_play_msg_date_time", &self.vm_play_msg_date_time)
+            .field(
+                "web_meeting_approve_participants",
+                &self.web_meeting_approve_participants,
+            )
+            .field("web_meeting_friendly_name", &self.web_meeting_friendly_name)
+            .finish()
+    }
 }

@@ -4,7 +4,7 @@
 
 //! The `PbxUsersRequestOptions` model.
 /// Schema `#/components/schemas/Pbx.UsersRequestOptions`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct PbxUsersRequestOptions {
     #[serde(
         rename = "Count",
@@ -30,4 +30,14 @@ pub struct PbxUsersRequestOptions {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub type_of_user: ::std::option::Option<crate::models::PbxTypeOfUser>,
+}
+impl ::std::fmt::Debug for PbxUsersRequestOptions {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("PbxUsersRequestOptions")
+            .field("count", &self.count)
+            .field("next_page_token", &crate::auth::Redacted)
+            .field("search", &self.search)
+            .field("type_of_user", &self.type_of_user)
+            .finish()
+    }
 }

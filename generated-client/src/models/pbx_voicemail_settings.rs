@@ -4,7 +4,7 @@
 
 //! The `PbxVoicemailSettings` model.
 /// Schema `#/components/schemas/Pbx.VoicemailSettings`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct PbxVoicemailSettings {
     #[serde(
         rename = "AnalyzeModelGrok",
@@ -135,4 +135,31 @@ pub struct PbxVoicemailSettings {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub odata_etag: ::std::option::Option<::std::string::String>,
+}
+impl ::std::fmt::Debug for PbxVoicemailSettings {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("PbxVoicemailSettings")
+            .field("analyze_model_grok", &self.analyze_model_grok)
+            .field("analyze_model_open_ai", &self.analyze_model_open_ai)
+            .field("auto_delete_days", &self.auto_delete_days)
+            .field("auto_delete_enabled", &self.auto_delete_enabled)
+            .field("call_recording_stereo", &self.call_recording_stereo)
+            .field("extension", &self.extension)
+            .field("id", &self.id)
+            .field("min_duration", &self.min_duration)
+            .field("operator_enabled", &self.operator_enabled)
+            .field("quota", &self.quota)
+            .field("remote_storage_enabled", &self.remote_storage_enabled)
+            .field("send_email_quota_enabled", &self.send_email_quota_enabled)
+            .field("send_email_quota_percentage", &self.send_email_quota_percentage)
+            .field("transcribe_engine", &self.transcribe_engine)
+            .field("transcribe_key_grok", &self.transcribe_key_grok)
+            .field("transcribe_language", &self.transcribe_language)
+            .field("transcribe_model_open_ai", &self.transcribe_model_open_ai)
+            .field("transcribe_region", &self.transcribe_region)
+            .field("transcribe_secret_key", &crate::auth::Redacted)
+            .field("used_space", &self.used_space)
+            .field("odata_etag", &self.odata_etag)
+            .finish()
+    }
 }

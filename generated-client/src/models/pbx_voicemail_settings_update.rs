@@ -6,7 +6,7 @@
 /// Changes to a PbxVoicemailSettings: only fields set to Patch::Set or Patch::Clear are sent.
 ///
 /// Update body for schema `#/components/schemas/Pbx.VoicemailSettings`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Clone, PartialEq, Default, ::serde::Serialize)]
 pub struct PbxVoicemailSettingsUpdate {
     #[serde(
         rename = "AnalyzeModelGrok",
@@ -93,4 +93,30 @@ pub struct PbxVoicemailSettingsUpdate {
     pub transcribe_secret_key: crate::Patch<crate::models::PbxConcealedPassword>,
     #[serde(rename = "UsedSpace", skip_serializing_if = "crate::Patch::is_unchanged")]
     pub used_space: crate::Patch<i64>,
+}
+impl ::std::fmt::Debug for PbxVoicemailSettingsUpdate {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("PbxVoicemailSettingsUpdate")
+            .field("analyze_model_grok", &self.analyze_model_grok)
+            .field("analyze_model_open_ai", &self.analyze_model_open_ai)
+            .field("auto_delete_days", &self.auto_delete_days)
+            .field("auto_delete_enabled", &self.auto_delete_enabled)
+            .field("call_recording_stereo", &self.call_recording_stereo)
+            .field("extension", &self.extension)
+            .field("id", &self.id)
+            .field("min_duration", &self.min_duration)
+            .field("operator_enabled", &self.operator_enabled)
+            .field("quota", &self.quota)
+            .field("remote_storage_enabled", &self.remote_storage_enabled)
+            .field("send_email_quota_enabled", &self.send_email_quota_enabled)
+            .field("send_email_quota_percentage", &self.send_email_quota_percentage)
+            .field("transcribe_engine", &self.transcribe_engine)
+            .field("transcribe_key_grok", &self.transcribe_key_grok)
+            .field("transcribe_language", &self.transcribe_language)
+            .field("transcribe_model_open_ai", &self.transcribe_model_open_ai)
+            .field("transcribe_region", &self.transcribe_region)
+            .field("transcribe_secret_key", &crate::auth::Redacted)
+            .field("used_space", &self.used_space)
+            .finish()
+    }
 }

@@ -4,7 +4,7 @@
 
 //! The `ReplaceMyGroupLicenseKeyRequestBody` model.
 /// Schema `#/components/requestBodies/ReplaceMyGroupLicenseKeyRequestBody/content/application~1json/schema`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct ReplaceMyGroupLicenseKeyRequestBody {
     #[serde(
         rename = "licenseKey",
@@ -12,4 +12,11 @@ pub struct ReplaceMyGroupLicenseKeyRequestBody {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub license_key: ::std::option::Option<::std::string::String>,
+}
+impl ::std::fmt::Debug for ReplaceMyGroupLicenseKeyRequestBody {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("ReplaceMyGroupLicenseKeyRequestBody")
+            .field("license_key", &crate::auth::Redacted)
+            .finish()
+    }
 }
