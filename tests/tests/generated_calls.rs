@@ -200,3 +200,23 @@ async fn server_errors_carry_status_and_operation() {
         other => panic!("expected an HTTP error, got {other:?}"),
     }
 }
+
+#[test]
+fn debug_output_never_shows_secrets() {
+    let user = PbxUser {
+        access_password: Some("hunter2".into()),
+        vmpin: Some("4711".into()),
+        first_name: Some("Ada".into()),
+        ..PbxUser::default()
+    };
+    let update = PbxUserUpdate {
+        access_password: Patch::Set("hunter2".into()),
+        ..PbxUserUpdate::default()
+    };
+
+    let shown = format!("{user:?} {update:?}");
+
+    assert!(!shown.contains("hunter2") && !shown.contains("4711"), "{shown}");
+    assert!(shown.contains("access_password: <redacted>"), "{shown}");
+    assert!(shown.contains(r#"first_name: Some("Ada")"#), "{shown}");
+}
