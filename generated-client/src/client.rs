@@ -6,7 +6,6 @@
 //! function, with tokens, retries and tracing, is in the `send` module.
 
 use std::fmt;
-use std::net::IpAddr;
 use std::sync::{Arc, PoisonError, RwLock};
 use std::time::Duration;
 
@@ -15,7 +14,7 @@ use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
 use reqwest::header::HeaderValue;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
-use url::{Host, Url};
+use url::Url;
 
 use crate::auth::{ClientCredentials, FixedToken, Redacted, TokenEndpoint, TokenSource};
 use crate::error::{Error, Result};
@@ -315,11 +314,11 @@ impl ClientBuilder {
         self
     }
 
-    /// Allows a base URL with plain `http` for any host (default `false`).
+    /// Allows a base URL with plain `http` (default `false`), as for tests against a local
+    /// server on 127.0.0.1.
     ///
     /// Without it the client refuses `http` URLs, since the token and the client secret would
-    /// cross the network readable, except for loopback hosts (`localhost`, `127.0.0.0/8`,
-    /// `::1`), whose traffic never leaves the machine, as in tests against a local server.
+    /// cross the network readable.
     pub fn allow_http(mut self, allow: bool) -> Self {
         self.allow_http = allow;
         self
@@ -383,8 +382,7 @@ impl ClientBuilder {
     /// # Errors
     ///
     /// [`Error::InvalidBaseUrl`] when the base URL does not parse, is not an http(s) origin,
-    /// or uses plain http for a host that is not loopback without
-    /// [`allow_http`](Self::allow_http); [`Error::InvalidHeader`] when the token or user agent
+    /// or uses plain http without [`allow_http`](Self::allow_http); [`Error::InvalidHeader`] when the token or user agent
     /// cannot be sent as a header, and [`Error::Request`] when the HTTP client cannot be set up.
     pub fn build(self) -> Result<Client> {
         let base_url = parse_base_url(&self.base_url, self.allow_http)?;
@@ -569,22 +567,24 @@ impl<'a> Request<'a> {
 
 /// Checks a PBX origin and appends the API path to it.
 ///
-/// Plain `http` passes only for a loopback host or when `allow_http` is set.
+/// Plain `http` passes only when `allow_http` is set.
 pub(crate) fn parse_base_url(text: &str, allow_http: bool) -> Result<Url> {
     let invalid = |reason: &str| Error::InvalidBaseUrl {
         url: text.to_owned(),
         reason: reason.into(),
     };
 
-    let mut url = Url::parse(text).map_err(|error| invalid(&error.to_string()))?;
+    let mut url = Url::parse(text).map_err(|error| {
+        invalid(&format!("{error}; give the PBX origin, like https://pbx.example.com"))
+    })?;
 
     if !matches!(url.scheme(), "https" | "http") {
         return Err(invalid("the scheme must be https or http"));
     }
-    let Some(host) = url.host().filter(|_| !url.cannot_be_a_base()) else {
+    if url.host().is_none() || url.cannot_be_a_base() {
         return Err(invalid("the url has no host"));
-    };
-    if url.scheme() == "http" && !allow_http && !is_loopback(&host) {
+    }
+    if url.scheme() == "http" && !allow_http {
         return Err(invalid(
             "plain http would expose the token; use https, or allow_http(true) to accept it",
         ));
@@ -593,18 +593,11 @@ pub(crate) fn parse_base_url(text: &str, allow_http: bool) -> Result<Url> {
         return Err(invalid("the url must not have a query or fragment"));
     }
 
-    let prefix = url.path().trim_end_matches('/').to_owned();
+    // A URL copied from the API's own address already ends in the API path; keep it once.
+    let prefix = url.path().trim_end_matches('/');
+    let prefix = prefix.strip_suffix(API_PATH).unwrap_or(prefix).to_owned();
     url.set_path(&format!("{prefix}{API_PATH}"));
     Ok(url)
-}
-
-/// Whether `host` names this machine, so that plain http never leaves it.
-fn is_loopback(host: &Host<&str>) -> bool {
-    match host {
-        Host::Domain(name) => name.eq_ignore_ascii_case("localhost"),
-        Host::Ipv4(ip) => IpAddr::V4(*ip).is_loopback(),
-        Host::Ipv6(ip) => IpAddr::V6(*ip).is_loopback(),
-    }
 }
 
 /// Appends an encoded `path` and the query pairs to the base URL.
@@ -688,11 +681,19 @@ mod tests {
             "https://pbx.example.com/xapi/v1"
         );
         assert_eq!(
-            parse_base_url("http://127.0.0.1:8080/pbx/", false)
+            parse_base_url("http://127.0.0.1:8080/pbx/", true)
                 .unwrap()
                 .as_str(),
             "http://127.0.0.1:8080/pbx/xapi/v1"
         );
+    }
+
+    #[test]
+    fn accepts_a_base_url_that_already_names_the_api_path() {
+        for text in ["https://pbx.example.com/xapi/v1", "https://pbx.example.com/xapi/v1/"] {
+            let url = parse_base_url(text, false).unwrap();
+            assert_eq!(url.as_str(), "https://pbx.example.com/xapi/v1", "{text}");
+        }
     }
 
     #[test]
@@ -725,15 +726,14 @@ mod tests {
     }
 
     #[test]
-    fn accepts_plain_http_to_loopback_hosts() {
+    fn refuses_plain_http_even_to_loopback_hosts_unless_allowed() {
         for text in [
             "http://127.0.0.1:8080",
-            "http://127.8.9.10",
             "http://[::1]:8080",
             "http://localhost",
-            "http://LocalHost:5000",
         ] {
-            assert!(parse_base_url(text, false).is_ok(), "{text}");
+            assert!(parse_base_url(text, false).is_err(), "{text}");
+            assert!(parse_base_url(text, true).is_ok(), "{text}");
         }
     }
 

@@ -7,6 +7,7 @@ use xapi_client::{Client, Error, GetQuery, ListQuery, Method, Request};
 
 async fn client_for(server: &MockServer) -> Client {
     Client::builder(server.uri())
+        .allow_http(true)
         .bearer_token("t0k")
         .build()
         .unwrap()

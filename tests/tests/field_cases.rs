@@ -21,6 +21,7 @@ use xapi_client::{Client, Duration, Error, Flags, GetQuery, ListQuery, ODataErro
 /// A client for the mock server with a fixed token.
 fn client_for(server: &MockServer) -> Client {
     Client::builder(server.uri())
+        .allow_http(true)
         .bearer_token("t")
         .build()
         .expect("the mock server URL is a valid base URL")
@@ -914,6 +915,7 @@ async fn c13_the_stream_gives_up_on_a_server_that_never_ends() {
     let server =
         server_answering(ResponseTemplate::new(200).set_body_json(users_page(&[1, 2]))).await;
     let client = Client::builder(server.uri())
+        .allow_http(true)
         .bearer_token("t")
         .max_pages(3)
         .build()

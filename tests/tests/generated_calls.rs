@@ -11,6 +11,7 @@ use xapi_client::{Client, Error, GetQuery, ListQuery, Patch};
 /// A client for the mock server with a fixed token.
 fn client_for(server: &MockServer) -> Client {
     Client::builder(server.uri())
+        .allow_http(true)
         .bearer_token("t0k")
         .build()
         .expect("mock server URL is valid")
@@ -216,7 +217,10 @@ fn debug_output_never_shows_secrets() {
 
     let shown = format!("{user:?} {update:?}");
 
-    assert!(!shown.contains("hunter2") && !shown.contains("4711"), "{shown}");
+    assert!(
+        !shown.contains("hunter2") && !shown.contains("4711"),
+        "{shown}"
+    );
     assert!(shown.contains("access_password: <redacted>"), "{shown}");
     assert!(shown.contains(r#"first_name: Some("Ada")"#), "{shown}");
 }

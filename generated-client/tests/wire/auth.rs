@@ -23,7 +23,7 @@ async fn mount_user(server: &MockServer) {
 ///
 /// Each test uses its own client id, since the token cache is shared by the whole process.
 fn service_client(server: &MockServer, client_id: &str) -> Client {
-    fast_retries(Client::builder(server.uri()))
+    fast_retries(Client::builder(server.uri()).allow_http(true))
         .client_credentials(client_id, "s3cret")
         .build()
         .unwrap()
@@ -346,6 +346,7 @@ async fn signs_a_user_in_with_pkce_and_renews_with_the_refresh_token() {
 
     // token-1 is refused, so the refresh token buys token-2.
     let client = Client::builder(server.uri())
+        .allow_http(true)
         .token_source(tokens.clone())
         .build()
         .unwrap();

@@ -33,7 +33,7 @@ async fn traces_each_request_without_tokens_or_secrets() {
         .respond_with(ResponseTemplate::new(200).set_body_json(json!({"Id": 5})))
         .mount(&server)
         .await;
-    let client = fast_retries(Client::builder(server.uri()))
+    let client = fast_retries(Client::builder(server.uri()).allow_http(true))
         .client_credentials("logs", SECRET)
         .build()
         .unwrap();

@@ -24,7 +24,7 @@ use xapi_client::{Client, ClientBuilder, RetryPolicy};
 
 /// A client for `server` with the bearer token `t0k`.
 fn client_for(server: &MockServer) -> Client {
-    fast_retries(Client::builder(server.uri()))
+    fast_retries(Client::builder(server.uri()).allow_http(true))
         .bearer_token("t0k")
         .build()
         .unwrap()

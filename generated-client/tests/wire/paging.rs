@@ -317,7 +317,11 @@ async fn stops_after_the_maximum_number_of_pages() {
         .respond_with(Endless)
         .mount(&server)
         .await;
-    let client = Client::builder(server.uri()).max_pages(3).build().unwrap();
+    let client = Client::builder(server.uri())
+        .allow_http(true)
+        .max_pages(3)
+        .build()
+        .unwrap();
 
     let mut items = drain(users(&client, &ListQuery::default().page_size(2))).await;
 

@@ -56,7 +56,7 @@ async fn repeats_a_get_answered_429_502_503_or_504() {
     let server = MockServer::start().await;
     let statuses = [429, 502, 503, 504].map(ResponseTemplate::new);
     mount_statuses(&server, "GET", &statuses).await;
-    let client = fast_retries(Client::builder(server.uri()))
+    let client = fast_retries(Client::builder(server.uri()).allow_http(true))
         .retry(
             RetryPolicy::default()
                 .max_retries(4)
@@ -79,6 +79,7 @@ async fn gives_up_after_the_last_retry() {
         .mount(&server)
         .await;
     let client = Client::builder(server.uri())
+        .allow_http(true)
         .retry(
             RetryPolicy::default()
                 .max_retries(2)
@@ -166,6 +167,7 @@ async fn repeats_a_post_whose_connection_failed() {
     let address = listener.local_addr().unwrap();
     drop(listener);
     let client = Client::builder(format!("http://{address}"))
+        .allow_http(true)
         .retry(
             RetryPolicy::default()
                 .max_retries(2)

@@ -21,6 +21,7 @@ async fn gives_up_when_the_timeout_passes() {
         .mount(&server)
         .await;
     let client = Client::builder(server.uri())
+        .allow_http(true)
         .timeout(Duration::from_millis(100))
         .build()
         .unwrap();
@@ -42,6 +43,7 @@ async fn times_out_a_token_request_too() {
         .mount(&server)
         .await;
     let client = Client::builder(server.uri())
+        .allow_http(true)
         .client_credentials("slow-token", "s3cret")
         .timeout(Duration::from_millis(100))
         .build()
@@ -73,7 +75,13 @@ fn refuses_plain_http_to_a_remote_host_unless_allowed() {
             .is_ok()
     );
     assert!(Client::builder("https://pbx.example.com").build().is_ok());
-    assert!(Client::builder("http://127.0.0.1:5000").build().is_ok());
+    assert!(Client::builder("http://127.0.0.1:5000").build().is_err());
+    assert!(
+        Client::builder("http://127.0.0.1:5000")
+            .allow_http(true)
+            .build()
+            .is_ok()
+    );
 }
 
 #[tokio::test]
@@ -86,6 +94,7 @@ async fn sends_the_user_agent() {
 
     client_for(&server).send_empty(get_user()).await.unwrap();
     Client::builder(server.uri())
+        .allow_http(true)
         .user_agent("billing-sync/2.1")
         .build()
         .unwrap()
