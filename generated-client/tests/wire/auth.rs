@@ -323,6 +323,7 @@ async fn signs_a_user_in_with_pkce_and_renews_with_the_refresh_token() {
     mount_user(&server).await;
 
     let flow = AuthorizationCodeFlow::builder(server.uri(), "web-app", "http://127.0.0.1:9/cb")
+        .allow_http(true)
         .build()
         .unwrap();
     let pending = flow.start();
@@ -371,6 +372,7 @@ async fn refuses_a_redirect_with_another_state() {
     let server = MockServer::start().await;
     Issuer::opaque(&[3600]).mount(&server).await;
     let flow = AuthorizationCodeFlow::builder(server.uri(), "web-app", "http://127.0.0.1:9/cb")
+        .allow_http(true)
         .build()
         .unwrap();
 
