@@ -24,7 +24,7 @@
 //! # Connecting
 //!
 //! [`ClientBuilder`] takes the PBX origin and adds `/xapi/v1` itself. It requires `https`
-//! except for loopback hosts, unless [`ClientBuilder::allow_http`] says otherwise. Tokens
+//! unless [`ClientBuilder::allow_http`] says otherwise (a test server on 127.0.0.1). Tokens
 //! come from client credentials (one shared, renewed cache per PBX and client id), a fixed
 //! bearer token, the [`auth::AuthorizationCodeFlow`] of a signed-in user, or any
 //! [`auth::TokenSource`]. A 401 renews the token once and repeats the request once. `GET`
