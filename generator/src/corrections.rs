@@ -1,8 +1,8 @@
 //! Reviewed corrections to the published spec, read from `spec/corrections.yaml`.
 //!
 //! The spec is wrong in places the generator cannot see by rule. Each correction names an
-//! operationId; one that names no operation of the spec is an error, so a stale entry does
-//! not linger after 3CX renames an operation.
+//! operationId; one that names no operation of the spec is reported as a warning, so a stale
+//! entry is noticed after 3CX renames an operation (and older specs still generate).
 
 use serde::Deserialize;
 

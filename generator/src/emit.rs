@@ -125,6 +125,26 @@ pub fn emit_doc(lines: &[String]) -> TokenStream {
 
 /// Keeps spec prose from being read as Markdown links, emphasis or HTML by rustdoc.
 fn escape_markdown(line: &str) -> String {
+    // A bare URL becomes an autolink (rustdoc warns about bare URLs); the rest is escaped.
+    line.split(' ')
+        .map(|word| {
+            match word
+                .strip_prefix("https://")
+                .or(word.strip_prefix("http://"))
+            {
+                Some(_) => {
+                    let url = word.trim_end_matches(['.', ',', ';', ':', ')']);
+                    format!("<{url}>{}", &word[url.len()..])
+                }
+                None => escape_markdown_word(word),
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// Escapes the characters Markdown would read as markup in one word of spec prose.
+fn escape_markdown_word(line: &str) -> String {
     let mut escaped = String::with_capacity(line.len());
     for c in line.chars() {
         if matches!(c, '[' | ']' | '<' | '>' | '*' | '_' | '#' | '`') {
@@ -133,4 +153,21 @@ fn escape_markdown(line: &str) -> String {
         escaped.push(c);
     }
     escaped
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn spec_prose_is_escaped_and_urls_become_links() {
+        let cases = [
+            ("Use [brackets] and <b>tags</b>", "Use \\[brackets\\] and \\<b\\>tags\\</b\\>"),
+            ("See https://example.com/docs.", "See <https://example.com/docs>."),
+            ("snake_case *stars*", "snake\\_case \\*stars\\*"),
+        ];
+        for (prose, doc) in cases {
+            assert_eq!(escape_markdown(prose), doc, "{prose}");
+        }
+    }
 }

@@ -12,7 +12,7 @@ use openapiv3::OpenAPI;
 use crate::corrections::Corrections;
 use crate::error::Problem;
 
-pub use operations::lower_operations;
+pub use operations::{CLIENT_METHODS, lower_operations};
 pub use types::TypeLowering;
 
 /// The whole client: its types and its operations grouped by tag.

@@ -19,6 +19,7 @@ pub fn parse_spec(file: &str, text: &str) -> Result<OpenAPI, Error> {
     // References are checked on the plain YAML tree, where every node still has its pointer.
     let mut problems = Vec::new();
     check_references(&document, &document, "#", &mut problems);
+    check_path_keys(&document, &mut problems);
 
     let spec = match deserialize_openapi(document) {
         Ok(spec) => spec,
@@ -30,6 +31,7 @@ pub fn parse_spec(file: &str, text: &str) -> Result<OpenAPI, Error> {
             });
         }
     };
+    check_version(&spec, &mut problems);
     check_operation_ids(&spec, &mut problems);
 
     if problems.is_empty() {
@@ -92,6 +94,10 @@ fn check_references(root: &Value, node: &Value, pointer: &str, problems: &mut Ve
             for (key, child) in mapping {
                 let key = key_text(key);
                 let child_pointer = format!("{pointer}/{}", pointer_token(&key));
+                // An example is data: a `$ref` key inside one is not a reference.
+                if key == "example" {
+                    continue;
+                }
                 if key == "$ref" {
                     check_reference(root, child, &child_pointer, problems);
                 } else {
@@ -106,6 +112,21 @@ fn check_references(root: &Value, node: &Value, pointer: &str, problems: &mut Ve
         }
         Value::Tagged(tagged) => check_references(root, &tagged.value, pointer, problems),
         Value::Null | Value::Bool(_) | Value::Number(_) | Value::String(_) => {}
+    }
+}
+
+/// Every key of `paths` is a path starting with `/` (or an `x-` extension); openapiv3 would
+/// drop any other key, and its operations with it, without a word.
+fn check_path_keys(document: &Value, problems: &mut Vec<Problem>) {
+    let Some(Value::Mapping(paths)) = document.get("paths") else { return };
+    for key in paths.keys() {
+        let key = key_text(key);
+        if !key.starts_with('/') && !key.starts_with("x-") {
+            problems.push(Problem::Inconsistent {
+                place: format!("#/paths/{}", pointer_token(&key)),
+                reason: format!("path `{key}` does not start with `/`"),
+            });
+        }
     }
 }
 
@@ -125,6 +146,13 @@ fn check_reference(root: &Value, target: &Value, pointer: &str, problems: &mut V
             return;
         }
     };
+    if !target.starts_with("#/") {
+        problems.push(Problem::Unsupported {
+            place: pointer.to_string(),
+            what: format!("$ref `{target}` to another document; only `#/...` references are read"),
+        });
+        return;
+    }
     if resolve_pointer(root, target).is_none() {
         problems.push(Problem::DanglingRef {
             pointer: pointer.to_string(),
@@ -157,7 +185,18 @@ fn key_text(key: &Value) -> String {
     }
 }
 
-/// Every operation needs an `operationId`, and no two may share one.
+/// The generator reads OpenAPI 3.0 documents; 3.1 changed how schemas say `null`.
+fn check_version(spec: &OpenAPI, problems: &mut Vec<Problem>) {
+    if !spec.openapi.starts_with("3.0.") {
+        problems.push(Problem::Unsupported {
+            place: "#/openapi".to_string(),
+            what: format!("OpenAPI version `{}`; only 3.0.x is read", spec.openapi),
+        });
+    }
+}
+
+/// Every operation needs an `operationId` with something to name a method after, and no two
+/// may share one.
 fn check_operation_ids(spec: &OpenAPI, problems: &mut Vec<Problem>) {
     let mut first_seen: BTreeMap<&str, String> = BTreeMap::new();
 
@@ -165,6 +204,13 @@ fn check_operation_ids(spec: &OpenAPI, problems: &mut Vec<Problem>) {
         let pointer = operation_pointer(path, method);
         match operation.operation_id.as_deref() {
             None => problems.push(Problem::MissingOperationId { pointer }),
+            Some(id) if !id.chars().any(|c| c.is_ascii_alphanumeric()) => {
+                let reason = format!("operationId `{id}` has no letter or digit to name a method");
+                problems.push(Problem::Inconsistent {
+                    place: pointer,
+                    reason,
+                });
+            }
             Some(id) => match first_seen.get(id) {
                 Some(first) => problems.push(Problem::DuplicateOperationId {
                     id: id.to_string(),

@@ -230,8 +230,8 @@ fn emit_path(operation: &Operation) -> TokenStream {
     let mut values = Vec::new();
     for part in &operation.path {
         match part {
-            // Braces cannot occur in text parts: the model split the template at them.
-            PathPart::Text(text) => template.push_str(text),
+            // A stray `}` in the fixed text must not read as a format placeholder.
+            PathPart::Text(text) => template.push_str(&text.replace('{', "{{").replace('}', "}}")),
             PathPart::Param(index) => {
                 template.push_str("{}");
                 let name = format_ident!("{}", operation.params[*index].name);
@@ -240,11 +240,18 @@ fn emit_path(operation: &Operation) -> TokenStream {
         }
     }
 
-    let template = proc_macro2::Literal::string(&template);
     if values.is_empty() {
-        // No parameter means no `{}` was added and no brace was escaped.
-        quote!(::std::string::String::from(#template))
+        let text: String = operation
+            .path
+            .iter()
+            .filter_map(|part| match part {
+                PathPart::Text(text) => Some(text.as_str()),
+                PathPart::Param(_) => None,
+            })
+            .collect();
+        quote!(::std::string::String::from(#text))
     } else {
+        let template = proc_macro2::Literal::string(&template);
         quote!(::std::format!(#template, #(#values),*))
     }
 }

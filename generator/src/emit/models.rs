@@ -182,13 +182,11 @@ fn emit_patch_field(field: &Field) -> TokenStream {
 fn emit_enum(def: &TypeDef, enumeration: &EnumDef) -> TokenStream {
     let name = format_ident!("{}", def.name);
     let doc = type_doc(def);
+    // Fields of a flags enum are `Flags` sets, which read and write `"A, B"` themselves.
     let flags_note = enumeration.flags.then(|| {
-        // FIXME(#3): flags enums carry several members at once ("A, B"); such values land in
-        // the unknown-value variant until they are parsed as sets.
         emit_doc(&[
             String::new(),
-            "The server may combine several members as `\"A, B\"`; such values are kept in the \
-             unknown-value variant."
+            "A flags enum: fields hold several members at once as a [`Flags`](crate::Flags) set."
                 .to_string(),
         ])
     });

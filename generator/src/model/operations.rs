@@ -23,15 +23,36 @@ const DEFAULT_TAG: &str = "Untagged";
 /// Names that tag modules import, which a tag's accessor struct must not take.
 const TAG_MODULE_IMPORTS: &[&str] = &["Literal"];
 
-/// Names of the client's own methods, which a tag accessor must not take.
-const CLIENT_METHODS: &[&str] = &[
+/// Names of the methods in the runtime's `impl Client` blocks, which a tag accessor (also a
+/// method of `Client`) must not take. A workspace test checks this list against the runtime.
+pub const CLIENT_METHODS: &[&str] = &[
+    "attempt",
+    "base",
     "base_url",
     "builder",
-    "send_json",
-    "send_empty",
     "clone",
+    "execute",
     "fmt",
+    "max_pages",
+    "note_pbx_version",
+    "paginate",
+    "pbx_version",
+    "render_traced_path",
+    "run",
+    "send_call",
+    "send_download",
+    "send_empty",
+    "send_json",
+    "send_once",
+    "send_traced",
+    "start",
 ];
+
+/// Module names a tag cannot take: `api::api` would repeat its parent's name.
+const RESERVED_TAG_MODULES: &[&str] = &["api"];
+
+/// Method names an operation cannot take: clippy expects `new` to build `Self`.
+const RESERVED_METHODS: &[&str] = &["new"];
 
 /// The OData query options of each runtime options type, in the order the spec lists them.
 const QUERY_OPTION_SETS: &[(QueryOptions, &[&str])] = &[
@@ -58,6 +79,9 @@ pub fn lower_operations<'s>(
     let mut tags: BTreeMap<String, Tag> = BTreeMap::new();
     let mut seen_ids = BTreeSet::new();
     let mut tag_modules = NameRegistry::with_reserved(CLIENT_METHODS, "a method of `Client`");
+    for module in RESERVED_TAG_MODULES {
+        let _ = tag_modules.claim(module, "the generated module of the same name");
+    }
     let mut tag_types = NameRegistry::with_reserved(TAG_MODULE_IMPORTS, "an import of tag modules");
     let mut method_names: BTreeMap<String, NameRegistry> = BTreeMap::new();
 
@@ -103,7 +127,12 @@ pub fn lower_operations<'s>(
                 tags.insert(tag_wire.to_string(), tag);
             }
 
-            let registry = method_names.entry(tag_wire.to_string()).or_default();
+            let registry = method_names.entry(tag_wire.to_string()).or_insert_with(|| {
+                NameRegistry::with_reserved(
+                    RESERVED_METHODS,
+                    "a name clippy keeps for constructors",
+                )
+            });
             let place = format!("operation {}", operation.id);
             if let Err(collision) = registry.claim(&operation.method_name, &place) {
                 types.problem(collision.into());
@@ -371,6 +400,15 @@ fn lower_path_template(
     types: &mut TypeLowering<'_>,
     pointer: &str,
 ) -> Option<Vec<PathPart>> {
+    if !template.starts_with('/') {
+        let reason = format!("path `{template}` does not start with `/`");
+        types.problem(Problem::Inconsistent {
+            place: pointer.to_string(),
+            reason,
+        });
+        return None;
+    }
+
     let mut parts = Vec::new();
     let mut used = vec![false; params.len()];
     let mut rest = template;

@@ -108,7 +108,8 @@ impl TypeLowering<'_> {
                 boxed: false,
                 secret: false,
                 doc: vec![
-                    "The entity's ETag, to pass back as If-Match when changing it.".to_string(),
+                    "The entity's ETag, to pass back as If-Match where an operation takes one."
+                        .to_string(),
                 ],
             });
         }

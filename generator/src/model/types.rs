@@ -48,10 +48,13 @@ impl<'s> SchemaRef<'s> {
         }
     }
 
+    /// A reference names a component only when it is a whole schema of
+    /// `components/schemas` with a plain name; a pointer into a schema, or a name that needs
+    /// JSON pointer escapes, is refused as foreign.
     fn reference(reference: &'s str) -> Self {
         match reference.strip_prefix(SCHEMA_PREFIX) {
-            Some(name) => SchemaRef::Component(name),
-            None => SchemaRef::Foreign(reference),
+            Some(name) if !name.contains(['/', '~']) => SchemaRef::Component(name),
+            _ => SchemaRef::Foreign(reference),
         }
     }
 }
@@ -152,7 +155,9 @@ impl<'s> TypeLowering<'s> {
             SchemaRef::Foreign(reference) => {
                 self.unsupported(
                     place,
-                    format!("$ref `{reference}` outside components/schemas"),
+                    format!(
+                        "$ref `{reference}`, which is not a whole schema of components/schemas"
+                    ),
                 );
                 return TypeRef::Json;
             }
@@ -210,7 +215,7 @@ impl<'s> TypeLowering<'s> {
         place: &str,
         hint: &str,
     ) -> TypeRef {
-        if !any.enumeration.is_empty() {
+        if enum_values(schema).is_some() {
             return self.define_inline(hint, place, schema);
         }
         if let Some(target) = single_reference(&any.all_of, schema) {
@@ -481,7 +486,9 @@ impl<'s> TypeLowering<'s> {
             SchemaRef::Foreign(reference) => {
                 self.unsupported(
                     place,
-                    format!("$ref `{reference}` outside components/schemas"),
+                    format!(
+                        "$ref `{reference}`, which is not a whole schema of components/schemas"
+                    ),
                 );
                 return;
             }
@@ -593,6 +600,39 @@ impl<'s> TypeLowering<'s> {
         });
     }
 
+    /// Refuses schemas that are only references to each other in a loop (`A: $ref B`,
+    /// `B: $ref A`), which name no type at all.
+    fn check_alias_cycles(&mut self) {
+        let aliases: BTreeMap<&str, &str> = self
+            .defs
+            .iter()
+            .filter_map(|def| match &def.kind {
+                TypeKind::Alias(TypeRef::Named(target)) => {
+                    Some((def.name.as_str(), target.as_str()))
+                }
+                _ => None,
+            })
+            .collect();
+        let mut cycles = Vec::new();
+        for def in &self.defs {
+            let mut current = def.name.as_str();
+            for _ in 0..aliases.len() {
+                match aliases.get(current) {
+                    Some(&target) if target == def.name => {
+                        cycles.push(Problem::Unsupported {
+                            place: def.origin.clone(),
+                            what: "schema that only refers to itself through $ref".to_string(),
+                        });
+                        break;
+                    }
+                    Some(&target) => current = target,
+                    None => break,
+                }
+            }
+        }
+        self.problems.extend(cycles);
+    }
+
     /// Records something the maintainer should know but that does not stop generation.
     pub fn warn(&mut self, warning: String) {
         self.warnings.push(warning);
@@ -605,6 +645,7 @@ impl<'s> TypeLowering<'s> {
 
     /// Boxes self-containing fields, sorts the types, and hands back what was gathered.
     pub fn finish(mut self) -> (Vec<TypeDef>, Vec<String>, Vec<Problem>) {
+        self.check_alias_cycles();
         self.add_etag_fields();
         box_recursive_fields(&mut self.defs);
         self.defs.sort_by(|a, b| a.name.cmp(&b.name));
@@ -633,8 +674,14 @@ fn single_reference<'s>(
 /// are not secrets themselves.
 fn is_secret(rust_name: &str, ty: &TypeRef) -> bool {
     const LAST_WORDS: &[&str] = &["password", "secret", "token", "tokens", "credentials"];
-    const LAST_TWO_WORDS: &[&str] =
-        &["private_key", "api_key", "secret_key", "access_key", "license_key", "pin_number"];
+    const LAST_TWO_WORDS: &[&str] = &[
+        "private_key",
+        "api_key",
+        "secret_key",
+        "access_key",
+        "license_key",
+        "pin_number",
+    ];
 
     let words: Vec<&str> = rust_name.trim_end_matches('_').split('_').collect();
     let last = words.last().copied().unwrap_or_default();
