@@ -33,7 +33,7 @@ pub enum Error {
     },
 
     /// A successful response body did not match the expected type.
-    #[error("cannot decode the response of {operation_id} at {path}")]
+    #[error("cannot decode the response of {operation_id} at {path}: {source}")]
     Decode {
         /// The OpenAPI operation id of the call whose response failed to decode.
         operation_id: &'static str,
