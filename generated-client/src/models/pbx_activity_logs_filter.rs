@@ -14,7 +14,7 @@ pub struct PbxActivityLogsFilter {
     pub extensions: ::std::option::Option<
         ::std::vec::Vec<crate::models::PbxExtensionFilter>,
     >,
-    /// The entity's ETag, to pass back as If-Match when changing it.
+    /// The entity's ETag, to pass back as If-Match where an operation takes one.
     #[serde(
         rename = "@odata.etag",
         default,

@@ -84,7 +84,7 @@ pub struct PbxAgentsInQueueStatistics {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub talk_time: ::std::option::Option<crate::Duration>,
-    /// The entity's ETag, to pass back as If-Match when changing it.
+    /// The entity's ETag, to pass back as If-Match where an operation takes one.
     #[serde(
         rename = "@odata.etag",
         default,

@@ -20,7 +20,7 @@ pub struct PbxAmazonIntegrationSettings {
     pub service_account_credentials: ::std::option::Option<
         crate::models::PbxAmazonCredentials,
     >,
-    /// The entity's ETag, to pass back as If-Match when changing it.
+    /// The entity's ETag, to pass back as If-Match where an operation takes one.
     #[serde(
         rename = "@odata.etag",
         default,

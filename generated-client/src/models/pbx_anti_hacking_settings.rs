@@ -60,7 +60,7 @@ pub struct PbxAntiHackingSettings {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub throttle_period_length: ::std::option::Option<i32>,
-    /// The entity's ETag, to pass back as If-Match when changing it.
+    /// The entity's ETag, to pass back as If-Match where an operation takes one.
     #[serde(
         rename = "@odata.etag",
         default,

@@ -12,7 +12,7 @@ pub struct PbxBackupRepositorySettings {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub location: ::std::option::Option<crate::models::PbxLocationSettings>,
-    /// The entity's ETag, to pass back as If-Match when changing it.
+    /// The entity's ETag, to pass back as If-Match where an operation takes one.
     #[serde(
         rename = "@odata.etag",
         default,

@@ -94,7 +94,7 @@ pub struct PbxCallFlowApp {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub trunk: ::std::option::Option<crate::models::PbxTrunk>,
-    /// The entity's ETag, to pass back as If-Match when changing it.
+    /// The entity's ETag, to pass back as If-Match where an operation takes one.
     #[serde(
         rename = "@odata.etag",
         default,

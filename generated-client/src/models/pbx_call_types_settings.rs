@@ -30,7 +30,7 @@ pub struct PbxCallTypesSettings {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub national: ::std::option::Option<crate::models::PbxCallTypeInfo>,
-    /// The entity's ETag, to pass back as If-Match when changing it.
+    /// The entity's ETag, to pass back as If-Match where an operation takes one.
     #[serde(
         rename = "@odata.etag",
         default,

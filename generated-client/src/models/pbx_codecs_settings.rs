@@ -20,7 +20,7 @@ pub struct PbxCodecsSettings {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub local_codec_list: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// The entity's ETag, to pass back as If-Match when changing it.
+    /// The entity's ETag, to pass back as If-Match where an operation takes one.
     #[serde(
         rename = "@odata.etag",
         default,

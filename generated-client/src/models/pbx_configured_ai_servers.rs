@@ -22,7 +22,7 @@ pub struct PbxConfiguredAiServers {
     pub release_channel: ::std::option::Option<
         crate::models::PbxOnBoardConverterReleaseChannel,
     >,
-    /// The entity's ETag, to pass back as If-Match when changing it.
+    /// The entity's ETag, to pass back as If-Match where an operation takes one.
     #[serde(
         rename = "@odata.etag",
         default,

@@ -20,7 +20,7 @@ pub struct PbxConnectedAiServers {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub transcription_queue: ::std::option::Option<i32>,
-    /// The entity's ETag, to pass back as If-Match when changing it.
+    /// The entity's ETag, to pass back as If-Match where an operation takes one.
     #[serde(
         rename = "@odata.etag",
         default,

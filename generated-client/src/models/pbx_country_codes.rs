@@ -12,7 +12,7 @@ pub struct PbxCountryCodes {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub country_codes: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// The entity's ETag, to pass back as If-Match when changing it.
+    /// The entity's ETag, to pass back as If-Match where an operation takes one.
     #[serde(
         rename = "@odata.etag",
         default,

@@ -66,7 +66,7 @@ pub struct PbxCrmIntegration {
     pub variable_choices: ::std::option::Option<
         ::std::vec::Vec<crate::models::PbxCrmChoice>,
     >,
-    /// The entity's ETag, to pass back as If-Match when changing it.
+    /// The entity's ETag, to pass back as If-Match where an operation takes one.
     #[serde(
         rename = "@odata.etag",
         default,

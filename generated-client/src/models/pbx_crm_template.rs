@@ -26,7 +26,7 @@ pub struct PbxCrmTemplate {
     pub parameters: ::std::option::Option<
         ::std::vec::Vec<crate::models::PbxCrmParameter>,
     >,
-    /// The entity's ETag, to pass back as If-Match when changing it.
+    /// The entity's ETag, to pass back as If-Match where an operation takes one.
     #[serde(
         rename = "@odata.etag",
         default,

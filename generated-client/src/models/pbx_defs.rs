@@ -40,7 +40,7 @@ pub struct PbxDefs {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub time_zones: ::std::option::Option<::std::vec::Vec<crate::models::PbxTimeZone>>,
-    /// The entity's ETag, to pass back as If-Match when changing it.
+    /// The entity's ETag, to pass back as If-Match where an operation takes one.
     #[serde(
         rename = "@odata.etag",
         default,

@@ -5,7 +5,7 @@
 //! The `PbxDtmfMode` model.
 /// Schema `#/components/schemas/Pbx.DtmfMode`.
 ///
-/// The server may combine several members as `"A, B"`; such values are kept in the unknown-value variant.
+/// A flags enum: fields hold several members at once as a [`Flags`](crate::Flags) set.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
 pub enum PbxDtmfMode {
     /// `None`

@@ -60,7 +60,7 @@ pub struct PbxE164Settings {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub remove_country_code: ::std::option::Option<bool>,
-    /// The entity's ETag, to pass back as If-Match when changing it.
+    /// The entity's ETag, to pass back as If-Match where an operation takes one.
     #[serde(
         rename = "@odata.etag",
         default,

@@ -54,7 +54,7 @@ pub struct PbxExtensionStatistics {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub outbound_unanswered_count: ::std::option::Option<i64>,
-    /// The entity's ETag, to pass back as If-Match when changing it.
+    /// The entity's ETag, to pass back as If-Match where an operation takes one.
     #[serde(
         rename = "@odata.etag",
         default,

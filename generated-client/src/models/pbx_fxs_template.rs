@@ -98,7 +98,7 @@ pub struct PbxFxsTemplate {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub variables: ::std::option::Option<::std::vec::Vec<crate::models::PbxFxsVariable>>,
-    /// The entity's ETag, to pass back as If-Match when changing it.
+    /// The entity's ETag, to pass back as If-Match where an operation takes one.
     #[serde(
         rename = "@odata.etag",
         default,

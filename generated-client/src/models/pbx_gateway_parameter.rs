@@ -54,7 +54,7 @@ pub struct PbxGatewayParameter {
     pub source_id_possible_values: ::std::option::Option<
         ::std::vec::Vec<::std::string::String>,
     >,
-    /// The entity's ETag, to pass back as If-Match when changing it.
+    /// The entity's ETag, to pass back as If-Match where an operation takes one.
     #[serde(
         rename = "@odata.etag",
         default,

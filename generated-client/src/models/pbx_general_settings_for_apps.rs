@@ -100,7 +100,7 @@ pub struct PbxGeneralSettingsForApps {
     pub name_of_custom_out_of_office_status: ::std::option::Option<
         ::std::string::String,
     >,
-    /// The entity's ETag, to pass back as If-Match when changing it.
+    /// The entity's ETag, to pass back as If-Match where an operation takes one.
     #[serde(
         rename = "@odata.etag",
         default,

@@ -86,7 +86,7 @@ pub struct PbxInboundRule {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub trunk_dn: ::std::option::Option<crate::models::PbxPeer>,
-    /// The entity's ETag, to pass back as If-Match when changing it.
+    /// The entity's ETag, to pass back as If-Match where an operation takes one.
     #[serde(
         rename = "@odata.etag",
         default,

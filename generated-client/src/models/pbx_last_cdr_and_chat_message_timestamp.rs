@@ -22,7 +22,7 @@ pub struct PbxLastCdrAndChatMessageTimestamp {
     pub last_chat_message_time_sent: ::std::option::Option<
         ::chrono::DateTime<::chrono::FixedOffset>,
     >,
-    /// The entity's ETag, to pass back as If-Match when changing it.
+    /// The entity's ETag, to pass back as If-Match where an operation takes one.
     #[serde(
         rename = "@odata.etag",
         default,

@@ -38,7 +38,7 @@ pub struct PbxMcuRequestStatus {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub state: ::std::option::Option<crate::models::PbxMcuReqState>,
-    /// The entity's ETag, to pass back as If-Match when changing it.
+    /// The entity's ETag, to pass back as If-Match where an operation takes one.
     #[serde(
         rename = "@odata.etag",
         default,

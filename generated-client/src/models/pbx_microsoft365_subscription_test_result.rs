@@ -24,7 +24,7 @@ pub struct PbxMicrosoft365SubscriptionTestResult {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub is_subscription_available: ::std::option::Option<bool>,
-    /// The entity's ETag, to pass back as If-Match when changing it.
+    /// The entity's ETag, to pass back as If-Match where an operation takes one.
     #[serde(
         rename = "@odata.etag",
         default,

@@ -90,7 +90,7 @@ pub struct PbxMicrosoft365TeamsIntegration {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub tls_port_for_non_native_fqdn: ::std::option::Option<i32>,
-    /// The entity's ETag, to pass back as If-Match when changing it.
+    /// The entity's ETag, to pass back as If-Match where an operation takes one.
     #[serde(
         rename = "@odata.etag",
         default,

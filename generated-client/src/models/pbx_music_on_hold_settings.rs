@@ -84,7 +84,7 @@ pub struct PbxMusicOnHoldSettings {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub music_on_hold_randomize_per_call: ::std::option::Option<bool>,
-    /// The entity's ETag, to pass back as If-Match when changing it.
+    /// The entity's ETag, to pass back as If-Match where an operation takes one.
     #[serde(
         rename = "@odata.etag",
         default,

@@ -68,7 +68,7 @@ pub struct PbxNotificationSettings {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub setpoints: ::std::option::Option<::std::vec::Vec<crate::models::PbxSetpoint>>,
-    /// The entity's ETag, to pass back as If-Match when changing it.
+    /// The entity's ETag, to pass back as If-Match where an operation takes one.
     #[serde(
         rename = "@odata.etag",
         default,

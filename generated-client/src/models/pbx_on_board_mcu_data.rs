@@ -120,7 +120,7 @@ pub struct PbxOnBoardMcuData {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub update_interval: ::std::option::Option<i32>,
-    /// The entity's ETag, to pass back as If-Match when changing it.
+    /// The entity's ETag, to pass back as If-Match where an operation takes one.
     #[serde(
         rename = "@odata.etag",
         default,

@@ -58,7 +58,7 @@ pub struct PbxOnBoardMeeting {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub start: ::std::option::Option<::chrono::DateTime<::chrono::FixedOffset>>,
-    /// The entity's ETag, to pass back as If-Match when changing it.
+    /// The entity's ETag, to pass back as If-Match where an operation takes one.
     #[serde(
         rename = "@odata.etag",
         default,

@@ -36,7 +36,7 @@ pub struct PbxPhoneBookSettings {
     pub resolving_type: ::std::option::Option<
         crate::models::PbxTypeOfPhoneBookResolving,
     >,
-    /// The entity's ETag, to pass back as If-Match when changing it.
+    /// The entity's ETag, to pass back as If-Match where an operation takes one.
     #[serde(
         rename = "@odata.etag",
         default,

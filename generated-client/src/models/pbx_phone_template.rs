@@ -158,7 +158,7 @@ pub struct PbxPhoneTemplate {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub xfer_type_enabled: ::std::option::Option<bool>,
-    /// The entity's ETag, to pass back as If-Match when changing it.
+    /// The entity's ETag, to pass back as If-Match where an operation takes one.
     #[serde(
         rename = "@odata.etag",
         default,

@@ -36,7 +36,7 @@ pub struct PbxQueuePerformanceTotals {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub queue_received_count: ::std::option::Option<i64>,
-    /// The entity's ETag, to pass back as If-Match when changing it.
+    /// The entity's ETag, to pass back as If-Match where an operation takes one.
     #[serde(
         rename = "@odata.etag",
         default,

@@ -136,7 +136,7 @@ pub struct PbxReceptionist {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub use_ms_exchange: ::std::option::Option<bool>,
-    /// The entity's ETag, to pass back as If-Match when changing it.
+    /// The entity's ETag, to pass back as If-Match where an operation takes one.
     #[serde(
         rename = "@odata.etag",
         default,

@@ -42,7 +42,7 @@ pub struct PbxReceptionistForward {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub peer_type: ::std::option::Option<crate::models::PbxPeerType>,
-    /// The entity's ETag, to pass back as If-Match when changing it.
+    /// The entity's ETag, to pass back as If-Match where an operation takes one.
     #[serde(
         rename = "@odata.etag",
         default,

@@ -174,7 +174,7 @@ pub struct PbxRecording {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub transcription_result: ::std::option::Option<i32>,
-    /// The entity's ETag, to pass back as If-Match when changing it.
+    /// The entity's ETag, to pass back as If-Match where an operation takes one.
     #[serde(
         rename = "@odata.etag",
         default,

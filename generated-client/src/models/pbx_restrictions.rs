@@ -48,7 +48,7 @@ pub struct PbxRestrictions {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub users: ::std::option::Option<crate::models::PbxEntityRestrictions>,
-    /// The entity's ETag, to pass back as If-Match when changing it.
+    /// The entity's ETag, to pass back as If-Match where an operation takes one.
     #[serde(
         rename = "@odata.etag",
         default,

@@ -102,7 +102,7 @@ pub struct PbxRights {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub show_my_presence_outside: ::std::option::Option<bool>,
-    /// The entity's ETag, to pass back as If-Match when changing it.
+    /// The entity's ETag, to pass back as If-Match where an operation takes one.
     #[serde(
         rename = "@odata.etag",
         default,

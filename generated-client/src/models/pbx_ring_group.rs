@@ -160,7 +160,7 @@ pub struct PbxRingGroup {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub vm_email_options: ::std::option::Option<crate::models::PbxVmEmailOptionsType>,
-    /// The entity's ETag, to pass back as If-Match when changing it.
+    /// The entity's ETag, to pass back as If-Match where an operation takes one.
     #[serde(
         rename = "@odata.etag",
         default,

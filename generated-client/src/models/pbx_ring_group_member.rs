@@ -30,7 +30,7 @@ pub struct PbxRingGroupMember {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub tags: ::std::option::Option<::std::vec::Vec<crate::models::PbxUserTag>>,
-    /// The entity's ETag, to pass back as If-Match when changing it.
+    /// The entity's ETag, to pass back as If-Match where an operation takes one.
     #[serde(
         rename = "@odata.etag",
         default,

@@ -36,7 +36,7 @@ pub struct PbxRingGroupStatistics {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub ring_group_sentiment_score: ::std::option::Option<i32>,
-    /// The entity's ETag, to pass back as If-Match when changing it.
+    /// The entity's ETag, to pass back as If-Match where an operation takes one.
     #[serde(
         rename = "@odata.etag",
         default,

@@ -60,7 +60,7 @@ pub struct PbxScheduledReport {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub schedule_type: ::std::option::Option<crate::models::PbxReportScheduleType>,
-    /// The entity's ETag, to pass back as If-Match when changing it.
+    /// The entity's ETag, to pass back as If-Match where an operation takes one.
     #[serde(
         rename = "@odata.etag",
         default,

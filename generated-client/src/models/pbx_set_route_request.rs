@@ -18,7 +18,7 @@ pub struct PbxSetRouteRequest {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub routes: ::std::option::Option<::std::vec::Vec<crate::models::PbxSetRoute>>,
-    /// The entity's ETag, to pass back as If-Match when changing it.
+    /// The entity's ETag, to pass back as If-Match where an operation takes one.
     #[serde(
         rename = "@odata.etag",
         default,

@@ -36,7 +36,7 @@ pub struct PbxSipDevice {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub registrar: ::std::option::Option<crate::models::PbxPhoneRegistrar>,
-    /// The entity's ETag, to pass back as If-Match when changing it.
+    /// The entity's ETag, to pass back as If-Match where an operation takes one.
     #[serde(
         rename = "@odata.etag",
         default,

@@ -26,7 +26,7 @@ pub struct PbxSyslogSettings {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub integration_type: ::std::option::Option<crate::models::PbxSyslogIntegrationType>,
-    /// The entity's ETag, to pass back as If-Match when changing it.
+    /// The entity's ETag, to pass back as If-Match where an operation takes one.
     #[serde(
         rename = "@odata.etag",
         default,

@@ -42,7 +42,7 @@ pub struct PbxSystemHealthStatus {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub unsupported_firmwares_count: ::std::option::Option<i32>,
-    /// The entity's ETag, to pass back as If-Match when changing it.
+    /// The entity's ETag, to pass back as If-Match where an operation takes one.
     #[serde(
         rename = "@odata.etag",
         default,

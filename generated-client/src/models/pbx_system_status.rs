@@ -330,7 +330,7 @@ pub struct PbxSystemStatus {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub voicemail_stopped: ::std::option::Option<bool>,
-    /// The entity's ETag, to pass back as If-Match when changing it.
+    /// The entity's ETag, to pass back as If-Match where an operation takes one.
     #[serde(
         rename = "@odata.etag",
         default,

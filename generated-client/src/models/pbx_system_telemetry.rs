@@ -60,7 +60,7 @@ pub struct PbxSystemTelemetry {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub total_virtual_memory: ::std::option::Option<i64>,
-    /// The entity's ETag, to pass back as If-Match when changing it.
+    /// The entity's ETag, to pass back as If-Match where an operation takes one.
     #[serde(
         rename = "@odata.etag",
         default,

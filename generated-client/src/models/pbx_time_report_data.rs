@@ -24,7 +24,7 @@ pub struct PbxTimeReportData {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub y_value2: ::std::option::Option<i32>,
-    /// The entity's ETag, to pass back as If-Match when changing it.
+    /// The entity's ETag, to pass back as If-Match where an operation takes one.
     #[serde(
         rename = "@odata.etag",
         default,

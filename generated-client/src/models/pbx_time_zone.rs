@@ -30,7 +30,7 @@ pub struct PbxTimeZone {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub windows_name: ::std::option::Option<::std::string::String>,
-    /// The entity's ETag, to pass back as If-Match when changing it.
+    /// The entity's ETag, to pass back as If-Match where an operation takes one.
     #[serde(
         rename = "@odata.etag",
         default,

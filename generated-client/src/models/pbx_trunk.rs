@@ -306,7 +306,7 @@ pub struct PbxTrunk {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub use_separate_auth_id: ::std::option::Option<bool>,
-    /// The entity's ETag, to pass back as If-Match when changing it.
+    /// The entity's ETag, to pass back as If-Match where an operation takes one.
     #[serde(
         rename = "@odata.etag",
         default,

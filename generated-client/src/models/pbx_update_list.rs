@@ -32,7 +32,7 @@ pub struct PbxUpdateList {
     pub last_successful_update: ::std::option::Option<
         ::chrono::DateTime<::chrono::FixedOffset>,
     >,
-    /// The entity's ETag, to pass back as If-Match when changing it.
+    /// The entity's ETag, to pass back as If-Match where an operation takes one.
     #[serde(
         rename = "@odata.etag",
         default,

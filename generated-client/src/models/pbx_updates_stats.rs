@@ -22,7 +22,7 @@ pub struct PbxUpdatesStats {
     pub tcx_update: ::std::option::Option<
         ::std::vec::Vec<crate::models::PbxCategoryUpdate>,
     >,
-    /// The entity's ETag, to pass back as If-Match when changing it.
+    /// The entity's ETag, to pass back as If-Match where an operation takes one.
     #[serde(
         rename = "@odata.etag",
         default,

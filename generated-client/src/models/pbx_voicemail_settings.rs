@@ -128,7 +128,7 @@ pub struct PbxVoicemailSettings {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub used_space: ::std::option::Option<i64>,
-    /// The entity's ETag, to pass back as If-Match when changing it.
+    /// The entity's ETag, to pass back as If-Match where an operation takes one.
     #[serde(
         rename = "@odata.etag",
         default,
