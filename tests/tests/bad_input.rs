@@ -161,3 +161,24 @@ fn tag_named_like_a_tag_module_import() {
          `Literal` is already taken by an import of tag modules"
     );
 }
+
+#[test]
+fn schemas_that_only_refer_to_each_other() {
+    let error = refuse("alias_cycle.yaml");
+    assert_eq!(problems(&error).len(), 2);
+    insta::assert_snapshot!(error.to_string());
+}
+
+#[test]
+fn parts_the_parse_stage_cannot_read() {
+    let error = refuse("unreadable_parts.yaml");
+    assert_eq!(problems(&error).len(), 4);
+    insta::assert_snapshot!(error.to_string());
+}
+
+#[test]
+fn names_that_would_not_compile() {
+    let error = refuse("names_that_do_not_compile.yaml");
+    assert_eq!(problems(&error).len(), 3);
+    insta::assert_snapshot!(error.to_string());
+}
