@@ -575,7 +575,9 @@ pub(crate) fn parse_base_url(text: &str, allow_http: bool) -> Result<Url> {
     };
 
     let mut url = Url::parse(text).map_err(|error| {
-        invalid(&format!("{error}; give the PBX origin, like https://pbx.example.com"))
+        invalid(&format!(
+            "{error}; give the PBX origin, like https://pbx.example.com"
+        ))
     })?;
 
     if !matches!(url.scheme(), "https" | "http") {
@@ -690,7 +692,10 @@ mod tests {
 
     #[test]
     fn accepts_a_base_url_that_already_names_the_api_path() {
-        for text in ["https://pbx.example.com/xapi/v1", "https://pbx.example.com/xapi/v1/"] {
+        for text in [
+            "https://pbx.example.com/xapi/v1",
+            "https://pbx.example.com/xapi/v1/",
+        ] {
             let url = parse_base_url(text, false).unwrap();
             assert_eq!(url.as_str(), "https://pbx.example.com/xapi/v1", "{text}");
         }
