@@ -2,8 +2,10 @@
 //!
 //! `cargo xtask generate` rebuilds `generated-client/src/{api,models}` from the pinned XAPI
 //! spec; `--check` compares instead of writing; `--spec PATH` uses another spec file.
+//! `cargo xtask prism-spec --spec PATH --out PATH` derives the spec the Prism mock server runs.
 
 mod pin;
+mod prism;
 mod tree;
 
 use std::path::{Path, PathBuf};
@@ -33,8 +35,13 @@ fn run(args: Vec<String>) -> Result<()> {
     let mut args = args.into_iter();
     match args.next().as_deref() {
         Some("generate") => generate(parse_generate_args(args)?),
-        Some(other) => bail!("unknown command `{other}`\n{USAGE}"),
-        None => bail!("{USAGE}"),
+        Some("--help" | "-h" | "help") => {
+            println!("{USAGE}\n{}", prism::USAGE);
+            Ok(())
+        }
+        Some("prism-spec") => prism::write_prism_spec(&prism::parse_prism_spec_args(args)?),
+        Some(other) => bail!("unknown command `{other}`\n{USAGE}\n{}", prism::USAGE),
+        None => bail!("{USAGE}\n{}", prism::USAGE),
     }
 }
 
@@ -91,9 +98,11 @@ fn generate(args: GenerateArgs) -> Result<()> {
         || spec_path.display().to_string(),
         |name| name.to_string_lossy().into_owned(),
     );
-    let command = match &args.spec {
-        None => "cargo xtask generate".to_string(),
-        Some(_) => format!("cargo xtask generate --spec {file_name}"),
+    // The pinned bytes give the same files whichever way they were named.
+    let command = if pinned {
+        "cargo xtask generate".to_string()
+    } else {
+        format!("cargo xtask generate --spec {file_name}")
     };
     let provenance = xapi_generator::Provenance {
         command,
