@@ -3,6 +3,8 @@
 //! Every decision lives here: names, optionality, which Rust type stands for which schema,
 //! which runtime query options an operation takes. The emit stage only spells these out.
 
+mod boxing;
+mod formats;
 mod operations;
 mod shapes;
 mod types;

@@ -6,12 +6,13 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use openapiv3::{
-    AdditionalProperties, IntegerFormat, NumberFormat, OpenAPI, ReferenceOr, Schema, SchemaKind,
-    StringFormat, Type, VariantOrUnknownOrEmpty,
-};
+use openapiv3::{AdditionalProperties, OpenAPI, ReferenceOr, Schema, SchemaKind, Type};
 
 use crate::error::Problem;
+use crate::model::boxing::box_recursive_fields;
+use crate::model::formats::{
+    format_of, lower_integer_format, lower_number_format, lower_string_format,
+};
 use crate::model::{EnumDef, Field, Float, StructDef, TypeDef, TypeKind, TypeRef, Variant};
 use crate::naming::{NameRegistry, pointer_token, type_name, value_name};
 
@@ -325,7 +326,8 @@ impl<'s> TypeLowering<'s> {
 
     /// Lowers one schema into a type definition called `name`.
     fn define(&mut self, name: String, origin: &str, schema: &'s Schema) {
-        let doc = doc_lines(schema);
+        // Titles repeat the type's name, so only the description documents it.
+        let doc = description_lines(schema);
         let kind = if let Some(values) = enum_values(schema) {
             self.lower_enum(&name, origin, schema, values)
         } else if is_object_like(schema) {
@@ -753,68 +755,6 @@ fn is_empty_nullable_object(branch: &ReferenceOr<Schema>) -> bool {
     }
 }
 
-/// An untyped schema's format as the typed schemas carry it; the lowering functions below
-/// recognise formats by their text, so `Unknown` serves every kind.
-fn format_of<T>(format: &Option<String>) -> VariantOrUnknownOrEmpty<T> {
-    match format.as_deref() {
-        None => VariantOrUnknownOrEmpty::Empty,
-        Some(other) => VariantOrUnknownOrEmpty::Unknown(other.to_string()),
-    }
-}
-
-/// `type: string` by format. Formats the runtime has no type for stay `String`.
-fn lower_string_format(format: &VariantOrUnknownOrEmpty<StringFormat>) -> TypeRef {
-    match format {
-        VariantOrUnknownOrEmpty::Item(StringFormat::DateTime) => TypeRef::DateTime,
-        VariantOrUnknownOrEmpty::Item(StringFormat::Date) => TypeRef::Date,
-        VariantOrUnknownOrEmpty::Unknown(format) => match format.as_str() {
-            "date-time" => TypeRef::DateTime,
-            "date" => TypeRef::Date,
-            "time" => TypeRef::Time,
-            "duration" => TypeRef::Duration,
-            "uuid" => TypeRef::Uuid,
-            _ => TypeRef::String,
-        },
-        _ => TypeRef::String,
-    }
-}
-
-/// `type: integer` by format. `decimal` (Edm.Decimal) may carry a fraction on the wire.
-fn lower_integer_format(format: &VariantOrUnknownOrEmpty<IntegerFormat>) -> TypeRef {
-    match format {
-        VariantOrUnknownOrEmpty::Item(IntegerFormat::Int32) => TypeRef::I32,
-        VariantOrUnknownOrEmpty::Item(IntegerFormat::Int64) => TypeRef::I64,
-        VariantOrUnknownOrEmpty::Unknown(format) => lower_other_numeric(format, TypeRef::I64),
-        VariantOrUnknownOrEmpty::Empty => TypeRef::I64,
-    }
-}
-
-/// `type: number` by format. Older specs write integers as `number` with an integer format.
-fn lower_number_format(format: &VariantOrUnknownOrEmpty<NumberFormat>) -> TypeRef {
-    match format {
-        VariantOrUnknownOrEmpty::Item(NumberFormat::Float) => TypeRef::F32,
-        VariantOrUnknownOrEmpty::Item(NumberFormat::Double) => TypeRef::F64,
-        VariantOrUnknownOrEmpty::Unknown(format) => lower_other_numeric(format, TypeRef::F64),
-        VariantOrUnknownOrEmpty::Empty => TypeRef::F64,
-    }
-}
-
-fn lower_other_numeric(format: &str, fallback: TypeRef) -> TypeRef {
-    match format {
-        "int32" => TypeRef::I32,
-        "int64" => TypeRef::I64,
-        "uint8" => TypeRef::U8,
-        "float" => TypeRef::F32,
-        "double" | "decimal" => TypeRef::F64,
-        _ => fallback,
-    }
-}
-
-/// Documentation for a type: its description, if any. Titles repeat the type's name.
-fn doc_lines(schema: &Schema) -> Vec<String> {
-    description_lines(schema)
-}
-
 /// The schema's description, one entry per line.
 fn description_lines(schema: &Schema) -> Vec<String> {
     schema
@@ -831,55 +771,4 @@ pub fn split_lines(text: &str) -> Vec<String> {
         .lines()
         .map(|line| line.trim_end().to_string())
         .collect()
-}
-
-/// Marks fields whose type contains the struct itself through plain (not `Vec`) fields, so the
-/// emitted struct has a finite size.
-fn box_recursive_fields(defs: &mut [TypeDef]) {
-    let direct: BTreeMap<String, Vec<String>> = defs
-        .iter()
-        .map(|def| (def.name.clone(), directly_contained(def)))
-        .collect();
-
-    for def in defs.iter_mut() {
-        let TypeKind::Struct(object) = &mut def.kind else {
-            continue;
-        };
-        for field in &mut object.fields {
-            if let TypeRef::Named(target) = &field.ty {
-                field.boxed = reaches(&direct, target, &def.name);
-            }
-        }
-    }
-}
-
-/// The named types a type holds inline (not behind a `Vec`).
-fn directly_contained(def: &TypeDef) -> Vec<String> {
-    match &def.kind {
-        TypeKind::Struct(object) => object
-            .fields
-            .iter()
-            .filter_map(|field| match &field.ty {
-                TypeRef::Named(name) => Some(name.clone()),
-                _ => None,
-            })
-            .collect(),
-        TypeKind::Alias(TypeRef::Named(name)) => vec![name.clone()],
-        TypeKind::Alias(_) | TypeKind::Enum(_) => Vec::new(),
-    }
-}
-
-/// Whether `from` holds `goal` inline, directly or through other types.
-fn reaches(direct: &BTreeMap<String, Vec<String>>, from: &str, goal: &str) -> bool {
-    let mut seen = BTreeSet::new();
-    let mut stack = vec![from.to_string()];
-    while let Some(current) = stack.pop() {
-        if current == goal {
-            return true;
-        }
-        if seen.insert(current.clone()) {
-            stack.extend(direct.get(&current).into_iter().flatten().cloned());
-        }
-    }
-    false
 }
