@@ -61,12 +61,27 @@ fn parse_generate_args(mut args: impl Iterator<Item = String>) -> Result<Generat
             "--check" => parsed.check = true,
             "--spec" => {
                 let path = args.next().context("`--spec` needs a path")?;
-                parsed.spec = Some(PathBuf::from(path));
+                set_spec(&mut parsed, path)?;
+            }
+            other if other.starts_with("--spec=") => {
+                set_spec(&mut parsed, other["--spec=".len()..].to_string())?;
             }
             other => bail!("unknown argument `{other}`\n{USAGE}"),
         }
     }
     Ok(parsed)
+}
+
+/// Takes the spec path once; a second `--spec` is a mistake, not a replacement.
+fn set_spec(parsed: &mut GenerateArgs, path: String) -> Result<()> {
+    if path.is_empty() {
+        bail!("`--spec` needs a path");
+    }
+    if parsed.spec.is_some() {
+        bail!("`--spec` given twice");
+    }
+    parsed.spec = Some(PathBuf::from(path));
+    Ok(())
 }
 
 fn generate(args: GenerateArgs) -> Result<()> {
@@ -227,5 +242,11 @@ mod tests {
             .err()
             .unwrap();
         assert_eq!(error.to_string(), "`--spec` needs a path");
+
+        let parsed = parse_generate_args(["--spec=y.yaml".to_string()].into_iter()).unwrap();
+        assert_eq!(parsed.spec, Some(PathBuf::from("y.yaml")));
+        let twice = ["--spec", "a.yaml", "--spec=b.yaml"].map(String::from);
+        let error = parse_generate_args(twice.into_iter()).err().unwrap();
+        assert_eq!(error.to_string(), "`--spec` given twice");
     }
 }
