@@ -96,8 +96,7 @@ fn emit_operation(operation: &Operation) -> TokenStream {
         };
         arguments.push(quote!(#name: &#ty));
     }
-    let many_arguments = (arguments.len() + 1 > CLIPPY_MAX_ARGUMENTS)
-        .then(|| quote!(#[allow(clippy::too_many_arguments, reason = "one per spec parameter")]));
+    let many_arguments = allow_many_arguments(&arguments);
 
     let request = emit_request(operation);
     let (output, send) = match &operation.response {
@@ -129,6 +128,13 @@ fn emit_operation(operation: &Operation) -> TokenStream {
 
         #stream
     }
+}
+
+/// Clippy's `too_many_arguments` allowance for a method with these arguments (and `self`),
+/// when it needs one: functions take one argument per spec parameter.
+fn allow_many_arguments(arguments: &[TokenStream]) -> Option<TokenStream> {
+    (arguments.len() + 1 > CLIPPY_MAX_ARGUMENTS)
+        .then(|| quote!(#[allow(clippy::too_many_arguments, reason = "one per spec parameter")]))
 }
 
 /// The arguments for path parameters and query options, which a stream method shares with its
@@ -164,8 +170,7 @@ fn emit_stream(operation: &Operation) -> Option<TokenStream> {
     let item = emit_type_ref(item);
     let query = format_ident!("{}", query.name);
     let arguments = emit_path_and_query_arguments(operation);
-    let many_arguments = (arguments.len() + 1 > CLIPPY_MAX_ARGUMENTS)
-        .then(|| quote!(#[allow(clippy::too_many_arguments, reason = "one per spec parameter")]));
+    let many_arguments = allow_many_arguments(&arguments);
     let id = &operation.id;
     let path = emit_path(operation);
     let doc = emit_doc(&[

@@ -134,10 +134,7 @@ fn emit_field(field: &Field) -> TokenStream {
         ty = quote!(::std::boxed::Box<#ty>);
     }
 
-    let rename = (field.name != field.wire).then(|| {
-        let wire = &field.wire;
-        quote!(rename = #wire,)
-    });
+    let rename = serde_rename(field);
     if field.optional && field.required {
         // The spec wants the property present, so `None` is sent as `null`.
         let attribute = rename.map(|rename| quote!(#[serde(#rename)]));
@@ -163,15 +160,20 @@ fn emit_field(field: &Field) -> TokenStream {
     }
 }
 
+/// `rename = "<wire>",` for a field whose Rust name differs from its wire name.
+fn serde_rename(field: &Field) -> Option<TokenStream> {
+    (field.name != field.wire).then(|| {
+        let wire = &field.wire;
+        quote!(rename = #wire,)
+    })
+}
+
 /// A field of an update body: sent only when the caller changed it.
 fn emit_patch_field(field: &Field) -> TokenStream {
     let name = format_ident!("{}", field.name);
     let doc = emit_spec_doc(&field.doc);
     let ty = emit_type_ref(&field.ty);
-    let rename = (field.name != field.wire).then(|| {
-        let wire = &field.wire;
-        quote!(rename = #wire,)
-    });
+    let rename = serde_rename(field);
     quote! {
         #doc
         #[serde(#rename skip_serializing_if = "crate::Patch::is_unchanged")]
