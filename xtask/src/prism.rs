@@ -32,6 +32,12 @@ pub struct Changes {
     pub date_time_patterns: usize,
     /// `format: time` and `format: duration` replaced by an example.
     pub time_formats: usize,
+    /// Duration patterns narrowed to the durations a PBX writes.
+    pub duration_patterns: usize,
+    /// `format: uint8` integers given the range of a byte.
+    pub byte_ranges: usize,
+    /// `type: number` with an integer format turned into `type: integer`.
+    pub integer_numbers: usize,
     /// `allOf: [$ref]` + `nullable` turned into `anyOf` with a null branch.
     pub nullable_all_ofs: usize,
     /// Catch-all `{type: object, nullable: true}` branches narrowed to `null`.
@@ -83,11 +89,15 @@ pub fn write_prism_spec(args: &PrismSpecArgs) -> Result<()> {
 /// Renders the counts as one line.
 pub fn render_changes(changes: &Changes) -> String {
     format!(
-        "{} paths mounted, {} date-time patterns dropped, {} time/duration formats replaced, \
-         {} nullable allOf, {} catch-all null branches, {} nullable unions, {} numeric unions{}",
+        "{} paths mounted, {} date-time patterns dropped, {} duration patterns narrowed, \
+         {} time/duration formats replaced, {} byte ranges, {} integer numbers, {} nullable allOf, \
+         {} catch-all null branches, {} nullable unions, {} numeric unions{}",
         changes.mounted_paths,
         changes.date_time_patterns,
+        changes.duration_patterns,
         changes.time_formats,
+        changes.byte_ranges,
+        changes.integer_numbers,
         changes.nullable_all_ofs,
         changes.null_branches,
         changes.nullable_unions,
@@ -115,7 +125,11 @@ pub fn derive_prism_spec(text: &str) -> Result<(String, Changes)> {
     // NB: the transforms walk every mapping in the document, examples included; the XAPI
     // specs have no example shaped like the schemas these transforms look for.
     changes.date_time_patterns = visit_mappings(&mut doc, &mut drop_date_time_pattern);
+    // Before the formats are replaced: the narrowing looks for `format: duration`.
+    changes.duration_patterns = visit_mappings(&mut doc, &mut narrow_duration_pattern);
     changes.time_formats = visit_mappings(&mut doc, &mut replace_time_format_with_example);
+    changes.byte_ranges = visit_mappings(&mut doc, &mut bound_byte_integer);
+    changes.integer_numbers = visit_mappings(&mut doc, &mut type_integer_formats_as_integers);
     changes.nullable_all_ofs = visit_mappings(&mut doc, &mut split_nullable_all_of);
     changes.null_branches = visit_mappings(&mut doc, &mut narrow_catch_all_null_branches);
 
@@ -227,6 +241,68 @@ fn drop_date_time_pattern(schema: &mut Mapping) -> bool {
         && schema.remove("pattern").is_some()
 }
 
+/// The pattern the XAPI specs give every `format: duration`.
+const XAPI_DURATION_PATTERN: &str = "^-?P([0-9]+D)?(T([0-9]+H)?([0-9]+M)?([0-9]+([.][0-9]+)?S)?)?$";
+
+/// The durations a PBX writes (.NET's `XmlConvert`: at least one component, at most seven
+/// fraction digits) with numbers small enough for the client's `jiff::Span`, which holds up to
+/// 7,304,484 days: days up to six digits, hours eight, minutes and seconds nine.
+const PBX_DURATION_PATTERN: &str = concat!(
+    "^-?P([0-9]{1,6}D(T([0-9]{1,8}H([0-9]{1,9}M)?([0-9]{1,9}([.][0-9]{1,7})?S)?",
+    "|[0-9]{1,9}M([0-9]{1,9}([.][0-9]{1,7})?S)?|[0-9]{1,9}([.][0-9]{1,7})?S))?",
+    "|T([0-9]{1,8}H([0-9]{1,9}M)?([0-9]{1,9}([.][0-9]{1,7})?S)?",
+    "|[0-9]{1,9}M([0-9]{1,9}([.][0-9]{1,7})?S)?|[0-9]{1,9}([.][0-9]{1,7})?S))$",
+);
+
+/// Replaces the XAPI duration pattern by [`PBX_DURATION_PATTERN`].
+///
+/// Prism problem: in dynamic mode Prism makes up values from the pattern, which admits `P`
+/// and `PT` with no component (no duration, and never written by a PBX) and numbers of any
+/// length (`P80000000D`, beyond any duration type), so the sweep met values no PBX sends.
+/// Requests are checked against the narrower pattern too, which only makes validation
+/// stricter.
+fn narrow_duration_pattern(schema: &mut Mapping) -> bool {
+    let is_xapi_duration = schema.get("format").and_then(Value::as_str) == Some("duration")
+        && schema.get("pattern").and_then(Value::as_str) == Some(XAPI_DURATION_PATTERN);
+    if is_xapi_duration {
+        schema.insert("pattern".into(), PBX_DURATION_PATTERN.into());
+    }
+    is_xapi_duration
+}
+
+/// Gives `type: integer, format: uint8` the range of a byte, unless it has one.
+///
+/// Prism problem: Prism does not know the `uint8` format, so in dynamic mode it answered
+/// numbers like `-29773085` for the five byte properties (holiday days and months, outbound
+/// rule digits), which a PBX, whose property is a .NET `byte`, cannot send.
+fn bound_byte_integer(schema: &mut Mapping) -> bool {
+    let is_byte = schema.get("type").and_then(Value::as_str) == Some("integer")
+        && schema.get("format").and_then(Value::as_str) == Some("uint8");
+    if !is_byte || schema.contains_key("minimum") || schema.contains_key("maximum") {
+        return false;
+    }
+    schema.insert("minimum".into(), 0.into());
+    schema.insert("maximum".into(), 255.into());
+    true
+}
+
+/// Turns `type: number` with `format: int32` or `int64` into `type: integer`.
+///
+/// Prism problem: 20.0.9 writes 298 integer properties as `type: number, format: int32`, and
+/// in dynamic mode Prism answered fractions for them (`231544815.43`), which the format rules
+/// out and a PBX, whose properties are .NET integers, cannot send.
+fn type_integer_formats_as_integers(schema: &mut Mapping) -> bool {
+    let integer_format = matches!(
+        schema.get("format").and_then(Value::as_str),
+        Some("int32" | "int64")
+    );
+    let is_number = schema.get("type").and_then(Value::as_str) == Some("number");
+    if integer_format && is_number {
+        schema.insert("type".into(), "integer".into());
+    }
+    integer_format && is_number
+}
+
 /// Replaces `format: time` and `format: duration` beside a `pattern` by an example that
 /// matches the XAPI patterns; the pattern still checks the value.
 ///
@@ -295,10 +371,16 @@ fn is_catch_all_nullable_object(branch: &Value) -> bool {
         && is_true(map.get("nullable"))
 }
 
-/// Turns `oneOf` into `anyOf` for the numeric unions `[number, string, ReferenceNumeric]`.
+/// How OData writes a number as a string (`IEEE754Compatible`): the meaning of the plain
+/// `string` branch of a numeric union.
+const NUMERIC_STRING_PATTERN: &str = "^-?[0-9]+([.][0-9]+)?([eE][-+]?[0-9]+)?$";
+
+/// Turns `oneOf` into `anyOf` for the numeric unions `[number, string, ReferenceNumeric]`, and
+/// gives their `string` branch the pattern of a number.
 ///
-/// Prism problem: `null`, "NaN" and "INF" match several branches of these unions, so a `oneOf`
-/// rejects exactly the values the union exists for.
+/// Prism problems: `null`, "NaN" and "INF" match several branches of these unions, so a
+/// `oneOf` rejects exactly the values the union exists for; and in dynamic mode Prism answered
+/// words (`"tempor"`) for the string branch, which stands for a number written as a string.
 fn relax_numeric_union(schema: &mut Mapping) -> bool {
     let numeric = match schema.get("oneOf") {
         Some(Value::Sequence(branches)) => branches.iter().any(|branch| {
@@ -312,7 +394,17 @@ fn relax_numeric_union(schema: &mut Mapping) -> bool {
     if !numeric {
         return false;
     }
-    let branches = schema.remove("oneOf").unwrap_or_default();
+    let mut branches = schema.remove("oneOf").unwrap_or_default();
+    for branch in branches.as_sequence_mut().into_iter().flatten() {
+        let Some(branch) = branch.as_mapping_mut() else {
+            continue;
+        };
+        if branch.get("type").and_then(Value::as_str) == Some("string")
+            && !branch.contains_key("pattern")
+        {
+            branch.insert("pattern".into(), NUMERIC_STRING_PATTERN.into());
+        }
+    }
     schema.insert("anyOf".into(), branches);
     true
 }
@@ -487,6 +579,65 @@ mod tests {
     }
 
     #[test]
+    fn duration_patterns_narrow_to_what_a_pbx_writes() {
+        let input =
+            format!("{{type: string, format: duration, pattern: '{XAPI_DURATION_PATTERN}'}}");
+        let expected =
+            format!("{{type: string, format: duration, pattern: '{PBX_DURATION_PATTERN}'}}");
+        check(narrow_duration_pattern, &input, &expected, 1);
+        check(
+            narrow_duration_pattern,
+            "{type: string, format: duration, pattern: '^P.*$'}",
+            "{type: string, format: duration, pattern: '^P.*$'}",
+            0,
+        );
+    }
+
+    /// What the narrowed pattern admits, checked with a regex engine of the same dialect for
+    /// these constructs.
+    #[test]
+    fn the_narrowed_duration_pattern_admits_pbx_durations_only() {
+        let pattern = regex::Regex::new(PBX_DURATION_PATTERN).unwrap();
+        for written in [
+            "PT0S",
+            "P1D",
+            "-P1DT2H",
+            "PT1H30M",
+            "PT24.9601795S",
+            "P999999DT23H",
+        ] {
+            assert!(pattern.is_match(written), "{written} is refused");
+        }
+        for unwritten in ["P", "PT", "-P", "P1DT", "P1234567D", "PT1.12345678S", "P1Y"] {
+            assert!(!pattern.is_match(unwritten), "{unwritten} is admitted");
+        }
+    }
+
+    #[test]
+    fn bytes_get_their_range() {
+        check(
+            bound_byte_integer,
+            "{properties: {Day: {type: integer, format: uint8}, \
+              Month: {type: integer, format: uint8, maximum: 12}}}",
+            "{properties: {Day: {type: integer, format: uint8, minimum: 0, maximum: 255}, \
+              Month: {type: integer, format: uint8, maximum: 12}}}",
+            1,
+        );
+    }
+
+    #[test]
+    fn numbers_with_an_integer_format_become_integers() {
+        check(
+            type_integer_formats_as_integers,
+            "{properties: {Id: {type: number, format: int32, nullable: true}, \
+              Size: {type: number, format: int64}, Rate: {type: number, format: double}}}",
+            "{properties: {Id: {type: integer, format: int32, nullable: true}, \
+              Size: {type: integer, format: int64}, Rate: {type: number, format: double}}}",
+            2,
+        );
+    }
+
+    #[test]
     fn nullable_all_of_gets_a_null_branch() {
         check(
             split_nullable_all_of,
@@ -524,8 +675,13 @@ mod tests {
     fn numeric_unions_become_any_of() {
         check(
             relax_numeric_union,
-            "{oneOf: [{type: number}, {type: string}, {$ref: '#/components/schemas/ReferenceNumeric'}]}",
-            "{anyOf: [{type: number}, {type: string}, {$ref: '#/components/schemas/ReferenceNumeric'}]}",
+            "{oneOf: [{type: number}, {type: string, nullable: true}, \
+              {$ref: '#/components/schemas/ReferenceNumeric'}]}",
+            &format!(
+                "{{anyOf: [{{type: number}}, \
+                  {{type: string, nullable: true, pattern: '{NUMERIC_STRING_PATTERN}'}}, \
+                  {{$ref: '#/components/schemas/ReferenceNumeric'}}]}}"
+            ),
             1,
         );
         check(
