@@ -12,6 +12,9 @@ use std::time::Duration;
 use xapi_client::models::{PbxQueueStatusType, PbxUserUpdate};
 use xapi_client::{Client, Error, GetQuery, ListQuery, Patch};
 
+#[path = "conformance/sweep.rs"]
+mod sweep;
+
 /// The environment variable with the origin Prism listens on, like `http://127.0.0.1:4010`.
 const PRISM_URL: &str = "XAPI_PRISM_URL";
 
@@ -55,7 +58,7 @@ fn fail_with_violations(url: &str, call: &RawCall, error: &Error) -> ! {
 struct RawCall {
     method: &'static str,
     /// The path below `/xapi/v1`, encoded as the client encodes it.
-    path: &'static str,
+    path: String,
     /// The JSON body, if any.
     body: Option<String>,
 }
@@ -107,19 +110,19 @@ fn expect_conforming<T>(url: &str, call: RawCall, result: xapi_client::Result<T>
 }
 
 /// A bodiless request, for [`expect_conforming`].
-fn get(path: &'static str) -> RawCall {
+fn get(path: &str) -> RawCall {
     RawCall {
         method: "GET",
-        path,
+        path: path.to_string(),
         body: None,
     }
 }
 
 /// A PATCH with `body` serialized as the client serializes it.
-fn patch(path: &'static str, body: &PbxUserUpdate) -> RawCall {
+fn patch(path: &str, body: &PbxUserUpdate) -> RawCall {
     RawCall {
         method: "PATCH",
-        path,
+        path: path.to_string(),
         body: Some(serde_json::to_string(body).expect("the update serializes")),
     }
 }
