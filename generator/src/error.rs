@@ -27,6 +27,15 @@ pub enum Error {
         reason: String,
     },
 
+    /// The availability table is not TOML, or names versions it does not list.
+    #[error("{file}: not a valid availability table: {reason}")]
+    BadAvailability {
+        /// The table as the caller named it.
+        file: String,
+        /// What is wrong, with the place.
+        reason: String,
+    },
+
     /// The document is YAML but breaks the rules the generator relies on.
     #[error("{file}: {} problem(s) in the spec\n{}", problems.len(), ProblemList(problems))]
     Invalid {

@@ -7,9 +7,13 @@
 //! 3. [`emit`]: the model spelled out as tokens;
 //! 4. [`format`](mod@format): tokens into text behind a do-not-edit header.
 //!
-//! The library does no I/O: the caller reads the spec and writes the files.
+//! The library does no I/O: the caller reads the spec and writes the files. Beside the
+//! stages, [`diff`] compares the models of two specs and [`availability`] says in which 3CX
+//! versions each operation exists.
 
+pub mod availability;
 pub mod corrections;
+pub mod diff;
 pub mod emit;
 pub mod error;
 pub mod format;
@@ -19,6 +23,7 @@ pub mod parse;
 
 use std::collections::BTreeMap;
 
+pub use availability::Availability;
 pub use corrections::Corrections;
 pub use error::{Error, Problem};
 pub use format::Provenance;
@@ -32,6 +37,9 @@ pub struct SpecInput<'a> {
     pub text: &'a str,
     /// The reviewed corrections to apply, if any (`spec/corrections.yaml`).
     pub corrections: Option<Source<'a>>,
+    /// The table of versions each operation exists in, if any (`spec/availability.toml`);
+    /// without it the methods' documentation says nothing about versions.
+    pub availability: Option<Source<'a>>,
 }
 
 /// A named text, such as the corrections file.
@@ -56,18 +64,27 @@ pub struct Generated {
     pub types: usize,
 }
 
-/// Runs all four stages on one spec.
-pub fn generate(input: SpecInput<'_>, provenance: &Provenance) -> Result<Generated, Error> {
+/// Runs the parse and model stages: the spec as the model the client is emitted from.
+pub fn lower_spec(input: SpecInput<'_>) -> Result<model::ApiModel, Error> {
     let spec = parse::parse_spec(input.file, input.text)?;
     let corrections = match input.corrections {
         Some(source) => corrections::parse_corrections(source.file, source.text)?,
         None => Corrections::default(),
     };
-
-    let model = model::lower(&spec, &corrections).map_err(|problems| Error::Invalid {
+    let mut model = model::lower(&spec, &corrections).map_err(|problems| Error::Invalid {
         file: input.file.to_string(),
         problems,
     })?;
+
+    if let Some(source) = input.availability {
+        availability::parse_availability(source.file, source.text)?.annotate(&mut model);
+    }
+    Ok(model)
+}
+
+/// Runs all four stages on one spec.
+pub fn generate(input: SpecInput<'_>, provenance: &Provenance) -> Result<Generated, Error> {
+    let model = lower_spec(input)?;
 
     let header = provenance.header();
     let mut files = BTreeMap::new();

@@ -203,6 +203,9 @@ pub struct Operation {
     pub doc: Vec<String>,
     /// Whether the spec marks the operation deprecated.
     pub deprecated: bool,
+    /// In which 3CX versions the operation exists, as a sentence for its documentation; set
+    /// from the availability table, if one is given.
+    pub availability: Option<String>,
 }
 
 /// An HTTP method the XAPI uses.

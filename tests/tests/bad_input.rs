@@ -26,6 +26,7 @@ fn refuse(name: &str) -> Error {
             file: &file,
             text: &text,
             corrections: None,
+            availability: None,
         },
         &provenance,
     ) {

@@ -46,6 +46,7 @@ fn generate(corrections: &str) -> Result<Generated, Error> {
             file: "spec/corrections.yaml",
             text: corrections,
         }),
+        availability: None,
     };
     xapi_generator::generate(input, &test_provenance("media.yaml"))
 }

@@ -26,6 +26,7 @@ fn generate(file: &str, text: &str) -> Generated {
         file,
         text,
         corrections: None,
+        availability: None,
     };
     xapi_generator::generate(input, &test_provenance(file))
         .unwrap_or_else(|error| panic!("the generator rejected {file}:\n{error}"))

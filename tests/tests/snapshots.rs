@@ -28,6 +28,7 @@ fn generate(file: &str, text: &str) -> Generated {
         file,
         text,
         corrections: None,
+        availability: None,
     };
     match xapi_generator::generate(input, &fixture_provenance()) {
         Ok(generated) => generated,

@@ -173,7 +173,7 @@ fn emit_stream(operation: &Operation) -> Option<TokenStream> {
     let many_arguments = allow_many_arguments(&arguments);
     let id = &operation.id;
     let path = emit_path(operation);
-    let doc = emit_doc(&[
+    let mut lines = vec![
         format!(
             "Streams every item of [`{}`](Self::{}), following `@odata.nextLink` or paging \
              with `$top`/`$skip`.",
@@ -185,7 +185,11 @@ fn emit_stream(operation: &Operation) -> Option<TokenStream> {
             operation.http_method.as_str(),
             operation.path_template
         ),
-    ]);
+    ];
+    if let Some(availability) = &operation.availability {
+        lines.extend([String::new(), availability.clone()]);
+    }
+    let doc = emit_doc(&lines);
     let deprecated = operation.deprecated.then(|| quote!(#[deprecated]));
 
     Some(quote! {
@@ -275,6 +279,10 @@ fn emit_operation_doc(operation: &Operation) -> TokenStream {
         operation.path_template,
         operation.id
     ));
+    if let Some(availability) = &operation.availability {
+        lines.push(String::new());
+        lines.push(availability.clone());
+    }
     lines.push(String::new());
     lines.push(match &operation.response {
         Response::Empty => "Returns nothing on success.".to_string(),

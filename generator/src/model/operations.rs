@@ -296,6 +296,7 @@ fn lower_operation<'s>(
         response,
         doc,
         deprecated: operation.deprecated,
+        availability: None,
     })
 }
 
