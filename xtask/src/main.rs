@@ -3,9 +3,14 @@
 //! `cargo xtask generate` rebuilds `generated-client/src/{api,models}` from the pinned XAPI
 //! spec; `--check` compares instead of writing; `--spec PATH` uses another spec file.
 //! `cargo xtask prism-spec --spec PATH --out PATH` derives the spec the Prism mock server runs.
+//! `cargo xtask diff OLD NEW` prints what changed between two specs; `cargo xtask
+//! availability` and `cargo xtask changelog` write `spec/availability.toml` and
+//! `generated-client/CHANGELOG.md` from the published specs.
 
+mod history;
 mod pin;
 mod prism;
+mod published;
 mod tree;
 
 use std::path::{Path, PathBuf};
@@ -33,15 +38,22 @@ fn main() -> ExitCode {
 
 fn run(args: Vec<String>) -> Result<()> {
     let mut args = args.into_iter();
+    let usage = format!("{USAGE}\n{}\n{}", prism::USAGE, history::USAGE);
+    let root = workspace_root();
     match args.next().as_deref() {
         Some("generate") => generate(parse_generate_args(args)?),
         Some("--help" | "-h" | "help") => {
-            println!("{USAGE}\n{}", prism::USAGE);
+            println!("{usage}");
             Ok(())
         }
         Some("prism-spec") => prism::write_prism_spec(&prism::parse_prism_spec_args(args)?),
-        Some(other) => bail!("unknown command `{other}`\n{USAGE}\n{}", prism::USAGE),
-        None => bail!("{USAGE}\n{}", prism::USAGE),
+        Some("diff") => history::diff(&root, args),
+        Some("availability") => {
+            history::availability(&root, history::parse_check("availability", args)?)
+        }
+        Some("changelog") => history::changelog(&root, history::parse_check("changelog", args)?),
+        Some(other) => bail!("unknown command `{other}`\n{usage}"),
+        None => bail!("{usage}"),
     }
 }
 
@@ -120,7 +132,7 @@ fn generate(args: GenerateArgs) -> Result<()> {
         format!("cargo xtask generate --spec {file_name}")
     };
     let provenance = xapi_generator::Provenance {
-        command,
+        command: command.clone(),
         spec_file: file_name.clone(),
         version: pinned.then(|| pin.version.clone()),
         sha256,
@@ -130,12 +142,24 @@ fn generate(args: GenerateArgs) -> Result<()> {
     let corrections = std::fs::read_to_string(&corrections_path)
         .with_context(|| format!("cannot read {}", corrections_path.display()))?;
     let corrections_file = corrections_path.display().to_string();
+    let availability_path = root.join(history::AVAILABILITY_FILE);
+    let availability = std::fs::read_to_string(&availability_path).with_context(|| {
+        format!(
+            "cannot read {}; `cargo xtask availability` writes it",
+            availability_path.display()
+        )
+    })?;
+    let availability_file = availability_path.display().to_string();
     let input = xapi_generator::SpecInput {
         file: &spec_path.display().to_string(),
         text: &text,
         corrections: Some(xapi_generator::Source {
             file: &corrections_file,
             text: &corrections,
+        }),
+        availability: Some(xapi_generator::Source {
+            file: &availability_file,
+            text: &availability,
         }),
     };
     let generated = xapi_generator::generate(input, &provenance)?;
@@ -146,7 +170,7 @@ fn generate(args: GenerateArgs) -> Result<()> {
         if !differences.is_empty() {
             bail!(
                 "generated-client is stale: {} file(s) differ from what the generator \
-                 produces\n{}\nrun `cargo xtask generate` and commit the result",
+                 produces\n{}\nrun `{command}` and commit the result",
                 differences.len(),
                 differences.join("\n")
             );
