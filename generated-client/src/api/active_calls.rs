@@ -20,6 +20,8 @@ impl ActiveCalls<'_> {
     ///
     /// `POST /ActiveCalls({Id})/Pbx.DropCall` (operation `DropCall`)
     ///
+    /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
+    ///
     /// Returns nothing on success.
     pub async fn drop_call(&self, id: i32) -> crate::Result<()> {
         self.client
@@ -35,6 +37,8 @@ impl ActiveCalls<'_> {
     /// Get entities from ActiveCalls
     ///
     /// `GET /ActiveCalls` (operation `ListActiveCall`)
+    ///
+    /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns one [`Page`](crate::Page) of [`PbxActiveCall`](crate::models::PbxActiveCall) items.
     pub async fn list_active_call(
@@ -55,6 +59,8 @@ impl ActiveCalls<'_> {
     /// Streams every item of [`list_active_call`](Self::list_active_call), following `@odata.nextLink` or paging with `$top`/`$skip`.
     ///
     /// `GET /ActiveCalls`
+    ///
+    /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     pub fn list_active_call_stream(
         &self,
         query: &crate::odata::ListQuery,

@@ -20,6 +20,8 @@ impl ActivityLog<'_> {
     ///
     /// `GET /ActivityLog/Pbx.GetFilter()` (operation `GetFilter`)
     ///
+    /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
+    ///
     /// Returns [`PbxActivityLogsFilter`](crate::models::PbxActivityLogsFilter).
     pub async fn get_filter(
         &self,
@@ -37,6 +39,8 @@ impl ActivityLog<'_> {
     /// Invoke function GetLogs
     ///
     /// `GET /ActivityLog/Pbx.GetLogs(startDate={startDate},endDate={endDate},extension={extension},call={call},severity={severity})` (operation `GetLogs`)
+    ///
+    /// Available since 3CX 20.0.6.
     ///
     /// Returns one [`Page`](crate::Page) of [`PbxActivityLogEvent`](crate::models::PbxActivityLogEvent) items.
     pub async fn get_logs(
@@ -66,6 +70,8 @@ impl ActivityLog<'_> {
     /// Streams every item of [`get_logs`](Self::get_logs), following `@odata.nextLink` or paging with `$top`/`$skip`.
     ///
     /// `GET /ActivityLog/Pbx.GetLogs(startDate={startDate},endDate={endDate},extension={extension},call={call},severity={severity})`
+    ///
+    /// Available since 3CX 20.0.6.
     pub fn get_logs_stream(
         &self,
         start_date: ::chrono::DateTime<::chrono::FixedOffset>,
@@ -89,6 +95,8 @@ impl ActivityLog<'_> {
     /// Invoke action PurgeLogs
     ///
     /// `POST /ActivityLog/Pbx.PurgeLogs` (operation `PurgeLogs`)
+    ///
+    /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns nothing on success.
     pub async fn purge_logs(&self) -> crate::Result<()> {

@@ -20,6 +20,8 @@ impl AiSettings<'_> {
     ///
     /// `POST /AISettings/Pbx.AddVectorStoreFiles` (operation `AddVectorStoreFiles`)
     ///
+    /// Available since 3CX 20.0.9.
+    ///
     /// Returns nothing on success.
     pub async fn add_vector_store_files(
         &self,
@@ -42,6 +44,8 @@ impl AiSettings<'_> {
     ///
     /// `POST /AISettings/Pbx.BatchDeleteFiles` (operation `BatchDeleteFiles`)
     ///
+    /// Available since 3CX 20.0.10.
+    ///
     /// Returns one [`Page`](crate::Page) of [`PbxVectorFileResult`](crate::models::PbxVectorFileResult) items.
     pub async fn batch_delete_files(
         &self,
@@ -61,6 +65,8 @@ impl AiSettings<'_> {
     /// Invoke action CreateVectorStore
     ///
     /// `POST /AISettings/Pbx.CreateVectorStore` (operation `CreateVectorStore`)
+    ///
+    /// Available since 3CX 20.0.9.
     ///
     /// Returns [`PbxVectorStore`](crate::models::PbxVectorStore), or `None` when the PBX sends `null`.
     pub async fn create_vector_store(
@@ -82,6 +88,8 @@ impl AiSettings<'_> {
     ///
     /// `POST /AISettings/Pbx.DeleteOpenAiFile` (operation `DeleteOpenAiFile`)
     ///
+    /// Available since 3CX 20.0.9.
+    ///
     /// Returns nothing on success.
     pub async fn delete_open_ai_file(
         &self,
@@ -102,6 +110,8 @@ impl AiSettings<'_> {
     ///
     /// `POST /AISettings/Pbx.DeleteVectorStore` (operation `DeleteVectorStore`)
     ///
+    /// Available since 3CX 20.0.9.
+    ///
     /// Returns nothing on success.
     pub async fn delete_vector_store(
         &self,
@@ -121,6 +131,8 @@ impl AiSettings<'_> {
     /// Invoke action DeleteVectorStoreFile
     ///
     /// `POST /AISettings/Pbx.DeleteVectorStoreFile` (operation `DeleteVectorStoreFile`)
+    ///
+    /// Available since 3CX 20.0.9.
     ///
     /// Returns nothing on success.
     pub async fn delete_vector_store_file(
@@ -144,6 +156,8 @@ impl AiSettings<'_> {
     ///
     /// `GET /AISettings/Pbx.GetAIResources(provider={provider})` (operation `GetAIResources`)
     ///
+    /// Available since 3CX 20.0.10.
+    ///
     /// Returns [`PbxAiResources`](crate::models::PbxAiResources).
     pub async fn get_ai_resources(
         &self,
@@ -165,6 +179,8 @@ impl AiSettings<'_> {
     ///
     /// `GET /AISettings` (operation `GetAISettings`)
     ///
+    /// Available since 3CX 20.0.9.
+    ///
     /// Returns [`PbxAiSettings`](crate::models::PbxAiSettings).
     pub async fn get_ai_settings(
         &self,
@@ -184,6 +200,8 @@ impl AiSettings<'_> {
     /// Invoke function GetAITemplateContents
     ///
     /// `GET /AISettings/Pbx.GetAITemplateContents(id={id})` (operation `GetAITemplateContents`)
+    ///
+    /// Available since 3CX 20.0.9.
     ///
     /// Returns [`GetAiTemplateContentsResponse`](crate::models::GetAiTemplateContentsResponse).
     pub async fn get_ai_template_contents(
@@ -206,6 +224,8 @@ impl AiSettings<'_> {
     ///
     /// `GET /AISettings/Pbx.GetCurrentAIResources()` (operation `GetCurrentAIResources`)
     ///
+    /// Available since 3CX 20.0.10.
+    ///
     /// Returns [`PbxAiResources`](crate::models::PbxAiResources).
     pub async fn get_current_ai_resources(
         &self,
@@ -226,6 +246,8 @@ impl AiSettings<'_> {
     ///
     /// `GET /AISettings/Pbx.GetVectorStore(id={id})` (operation `GetVectorStore`)
     ///
+    /// Available since 3CX 20.0.9.
+    ///
     /// Returns [`PbxVectorStore`](crate::models::PbxVectorStore), or `None` when the PBX sends `null`.
     pub async fn get_vector_store(
         &self,
@@ -244,6 +266,8 @@ impl AiSettings<'_> {
     /// Invoke function GetVectorStoreFiles
     ///
     /// `GET /AISettings/Pbx.GetVectorStoreFiles(id={id},limit={limit},after={after})` (operation `GetVectorStoreFiles`)
+    ///
+    /// Available since 3CX 20.0.9.
     ///
     /// Returns [`PbxVectorStoreFiles`](crate::models::PbxVectorStoreFiles), or `None` when the PBX sends `null`.
     pub async fn get_vector_store_files(
@@ -269,6 +293,8 @@ impl AiSettings<'_> {
     ///
     /// `GET /AISettings/Pbx.GetVectorStores(limit={limit},after={after})` (operation `GetVectorStores`)
     ///
+    /// Available since 3CX 20.0.9.
+    ///
     /// Returns [`PbxVectorStores`](crate::models::PbxVectorStores), or `None` when the PBX sends `null`.
     pub async fn get_vector_stores(
         &self,
@@ -292,6 +318,8 @@ impl AiSettings<'_> {
     ///
     /// `PATCH /AISettings` (operation `UpdateAISettings`)
     ///
+    /// Available since 3CX 20.0.9.
+    ///
     /// Returns nothing on success.
     pub async fn update_ai_settings(
         &self,
@@ -311,6 +339,8 @@ impl AiSettings<'_> {
     /// Invoke action UpdateVectorStore
     ///
     /// `POST /AISettings/Pbx.UpdateVectorStore` (operation `UpdateVectorStore`)
+    ///
+    /// Available since 3CX 20.0.9.
     ///
     /// Returns [`PbxVectorStore`](crate::models::PbxVectorStore), or `None` when the PBX sends `null`.
     pub async fn update_vector_store(

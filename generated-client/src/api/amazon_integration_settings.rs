@@ -21,6 +21,8 @@ impl AmazonIntegrationSettings<'_> {
     ///
     /// `GET /AmazonIntegrationSettings/Pbx.GenerateIamPolicyFile()` (operation `GenerateIamPolicyFile`)
     ///
+    /// Available since 3CX 20.0.7.
+    ///
     /// Returns the file as a streamed [`Download`](crate::Download).
     pub async fn generate_iam_policy_file(&self) -> crate::Result<crate::Download> {
         self.client
@@ -38,6 +40,8 @@ impl AmazonIntegrationSettings<'_> {
     /// Get AmazonIntegrationSettings
     ///
     /// `GET /AmazonIntegrationSettings` (operation `GetAmazonIntegrationSettings`)
+    ///
+    /// Available since 3CX 20.0.7.
     ///
     /// Returns [`PbxAmazonIntegrationSettings`](crate::models::PbxAmazonIntegrationSettings).
     pub async fn get_amazon_integration_settings(
@@ -58,6 +62,8 @@ impl AmazonIntegrationSettings<'_> {
     /// Update AmazonIntegrationSettings
     ///
     /// `PATCH /AmazonIntegrationSettings` (operation `UpdateAmazonIntegrationSettings`)
+    ///
+    /// Available since 3CX 20.0.7.
     ///
     /// Returns nothing on success.
     pub async fn update_amazon_integration_settings(

@@ -21,6 +21,8 @@ impl AntiHackingSettings<'_> {
     ///
     /// `GET /AntiHackingSettings` (operation `GetAntiHackingSettings`)
     ///
+    /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
+    ///
     /// Returns [`PbxAntiHackingSettings`](crate::models::PbxAntiHackingSettings).
     pub async fn get_anti_hacking_settings(
         &self,
@@ -40,6 +42,8 @@ impl AntiHackingSettings<'_> {
     /// Update AntiHackingSettings
     ///
     /// `PATCH /AntiHackingSettings` (operation `UpdateAntiHackingSettings`)
+    ///
+    /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns nothing on success.
     pub async fn update_anti_hacking_settings(

@@ -20,6 +20,8 @@ impl Backups<'_> {
     ///
     /// `POST /Backups/Pbx.Backup` (operation `Backup`)
     ///
+    /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
+    ///
     /// Returns nothing on success.
     pub async fn backup(
         &self,
@@ -39,6 +41,8 @@ impl Backups<'_> {
     /// Delete entity from Backups
     ///
     /// `DELETE /Backups({FileName})` (operation `DeleteBackups`)
+    ///
+    /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns nothing on success.
     pub async fn delete_backups(
@@ -61,6 +65,8 @@ impl Backups<'_> {
     ///
     /// `GET /Backups({FileName})/Pbx.GetBackupExtras()` (operation `GetBackupExtras`)
     ///
+    /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
+    ///
     /// Returns [`PbxBackupExtras`](crate::models::PbxBackupExtras).
     pub async fn get_backup_extras(
         &self,
@@ -82,6 +88,8 @@ impl Backups<'_> {
     ///
     /// `GET /Backups/Pbx.GetBackupFailoverSettings()` (operation `GetBackupFailoverSettings`)
     ///
+    /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
+    ///
     /// Returns [`PbxBackupFailoverSettings`](crate::models::PbxBackupFailoverSettings).
     pub async fn get_backup_failover_settings(
         &self,
@@ -101,6 +109,8 @@ impl Backups<'_> {
     /// Invoke function GetBackupRepositorySettings
     ///
     /// `GET /Backups/Pbx.GetBackupRepositorySettings()` (operation `GetBackupRepositorySettings`)
+    ///
+    /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns [`PbxBackupRepositorySettings`](crate::models::PbxBackupRepositorySettings).
     pub async fn get_backup_repository_settings(
@@ -122,6 +132,8 @@ impl Backups<'_> {
     ///
     /// `GET /Backups/Pbx.GetBackupSettings()` (operation `GetBackupSettings`)
     ///
+    /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
+    ///
     /// Returns [`PbxBackupSettings`](crate::models::PbxBackupSettings).
     pub async fn get_backup_settings(
         &self,
@@ -140,6 +152,8 @@ impl Backups<'_> {
     ///
     /// `GET /Backups/Pbx.GetCanCreateBackup()` (operation `GetCanCreateBackup`)
     ///
+    /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
+    ///
     /// Returns [`GetCanCreateBackupResponse`](crate::models::GetCanCreateBackupResponse).
     pub async fn get_can_create_backup(
         &self,
@@ -157,6 +171,8 @@ impl Backups<'_> {
     /// Invoke function GetFailoverScripts
     ///
     /// `GET /Backups/Pbx.GetFailoverScripts()` (operation `GetFailoverScripts`)
+    ///
+    /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns one [`Page`](crate::Page) of [`PbxFailoverScriptFile`](crate::models::PbxFailoverScriptFile) items.
     pub async fn get_failover_scripts(
@@ -177,6 +193,8 @@ impl Backups<'_> {
     /// Streams every item of [`get_failover_scripts`](Self::get_failover_scripts), following `@odata.nextLink` or paging with `$top`/`$skip`.
     ///
     /// `GET /Backups/Pbx.GetFailoverScripts()`
+    ///
+    /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     pub fn get_failover_scripts_stream(
         &self,
         query: &crate::odata::PageQuery,
@@ -191,6 +209,8 @@ impl Backups<'_> {
     /// Invoke function GetLocalBackupSize
     ///
     /// `GET /Backups/Pbx.GetLocalBackupSize()` (operation `GetLocalBackupSize`)
+    ///
+    /// Available since 3CX 20.0.7.
     ///
     /// Returns [`GetLocalBackupSizeResponse`](crate::models::GetLocalBackupSizeResponse).
     pub async fn get_local_backup_size(
@@ -210,6 +230,8 @@ impl Backups<'_> {
     ///
     /// `GET /Backups/Pbx.GetRestoreSettings()` (operation `GetRestoreSettings`)
     ///
+    /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
+    ///
     /// Returns [`PbxRestoreSettings`](crate::models::PbxRestoreSettings).
     pub async fn get_restore_settings(
         &self,
@@ -227,6 +249,8 @@ impl Backups<'_> {
     /// Invoke action GetSftpHostKey
     ///
     /// `POST /Backups/Pbx.GetSftpHostKey` (operation `GetSftpHostKey`)
+    ///
+    /// Available since 3CX 20.0.10.
     ///
     /// Returns [`GetSftpHostKeyResponse`](crate::models::GetSftpHostKeyResponse).
     pub async fn get_sftp_host_key(
@@ -248,6 +272,8 @@ impl Backups<'_> {
     ///
     /// `GET /Backups` (operation `ListBackups`)
     ///
+    /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
+    ///
     /// Returns one [`Page`](crate::Page) of [`PbxBackups`](crate::models::PbxBackups) items.
     pub async fn list_backups(
         &self,
@@ -267,6 +293,8 @@ impl Backups<'_> {
     /// Streams every item of [`list_backups`](Self::list_backups), following `@odata.nextLink` or paging with `$top`/`$skip`.
     ///
     /// `GET /Backups`
+    ///
+    /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     pub fn list_backups_stream(
         &self,
         query: &crate::odata::ListQuery,
@@ -277,6 +305,8 @@ impl Backups<'_> {
     /// Invoke action PurgeLocalBackups
     ///
     /// `POST /Backups/Pbx.PurgeLocalBackups` (operation `PurgeLocalBackups`)
+    ///
+    /// Available since 3CX 20.0.8.
     ///
     /// Returns nothing on success.
     pub async fn purge_local_backups(&self) -> crate::Result<()> {
@@ -293,6 +323,8 @@ impl Backups<'_> {
     /// Invoke action Restore
     ///
     /// `POST /Backups({FileName})/Pbx.Restore` (operation `Restore`)
+    ///
+    /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns nothing on success.
     pub async fn restore(
@@ -314,6 +346,8 @@ impl Backups<'_> {
     /// Invoke action SetBackupFailoverSettings
     ///
     /// `POST /Backups/Pbx.SetBackupFailoverSettings` (operation `SetBackupFailoverSettings`)
+    ///
+    /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns nothing on success.
     pub async fn set_backup_failover_settings(
@@ -337,6 +371,8 @@ impl Backups<'_> {
     ///
     /// `POST /Backups/Pbx.SetBackupRepositorySettings` (operation `SetBackupRepositorySettings`)
     ///
+    /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
+    ///
     /// Returns nothing on success.
     pub async fn set_backup_repository_settings(
         &self,
@@ -359,6 +395,8 @@ impl Backups<'_> {
     ///
     /// `POST /Backups/Pbx.SetBackupSettings` (operation `SetBackupSettings`)
     ///
+    /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
+    ///
     /// Returns nothing on success.
     pub async fn set_backup_settings(
         &self,
@@ -378,6 +416,8 @@ impl Backups<'_> {
     /// Invoke action SetRestoreSettings
     ///
     /// `POST /Backups/Pbx.SetRestoreSettings` (operation `SetRestoreSettings`)
+    ///
+    /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns nothing on success.
     pub async fn set_restore_settings(

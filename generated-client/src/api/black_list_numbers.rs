@@ -20,6 +20,8 @@ impl BlackListNumbers<'_> {
     ///
     /// `POST /BlackListNumbers/Pbx.BulkNumbersDelete` (operation `BulkNumbersDelete`)
     ///
+    /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
+    ///
     /// Returns nothing on success.
     pub async fn bulk_numbers_delete(
         &self,
@@ -42,6 +44,8 @@ impl BlackListNumbers<'_> {
     ///
     /// `POST /BlackListNumbers` (operation `CreateBlackListNumber`)
     ///
+    /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
+    ///
     /// Returns [`PbxBlackListNumber`](crate::models::PbxBlackListNumber).
     pub async fn create_black_list_number(
         &self,
@@ -61,6 +65,8 @@ impl BlackListNumbers<'_> {
     /// Delete entity from BlackListNumbers
     ///
     /// `DELETE /BlackListNumbers({Id})` (operation `DeleteBlackListNumber`)
+    ///
+    /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns nothing on success.
     pub async fn delete_black_list_number(
@@ -83,6 +89,8 @@ impl BlackListNumbers<'_> {
     ///
     /// `GET /BlackListNumbers({Id})` (operation `GetBlackListNumber`)
     ///
+    /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
+    ///
     /// Returns [`PbxBlackListNumber`](crate::models::PbxBlackListNumber).
     pub async fn get_black_list_number(
         &self,
@@ -104,6 +112,8 @@ impl BlackListNumbers<'_> {
     ///
     /// `GET /BlackListNumbers` (operation `ListBlackListNumber`)
     ///
+    /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
+    ///
     /// Returns one [`Page`](crate::Page) of [`PbxBlackListNumber`](crate::models::PbxBlackListNumber) items.
     pub async fn list_black_list_number(
         &self,
@@ -123,6 +133,8 @@ impl BlackListNumbers<'_> {
     /// Streams every item of [`list_black_list_number`](Self::list_black_list_number), following `@odata.nextLink` or paging with `$top`/`$skip`.
     ///
     /// `GET /BlackListNumbers`
+    ///
+    /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     pub fn list_black_list_number_stream(
         &self,
         query: &crate::odata::ListQuery,
@@ -137,6 +149,8 @@ impl BlackListNumbers<'_> {
     /// Update entity in BlackListNumbers
     ///
     /// `PATCH /BlackListNumbers({Id})` (operation `UpdateBlackListNumber`)
+    ///
+    /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns nothing on success.
     pub async fn update_black_list_number(

@@ -20,6 +20,8 @@ impl Blocklist<'_> {
     ///
     /// `POST /Blocklist/Pbx.BulkIpsDelete` (operation `BulkIpsDelete`)
     ///
+    /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
+    ///
     /// Returns nothing on success.
     pub async fn bulk_ips_delete(
         &self,
@@ -40,6 +42,8 @@ impl Blocklist<'_> {
     ///
     /// `POST /Blocklist` (operation `CreateBlocklistAddr`)
     ///
+    /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
+    ///
     /// Returns [`PbxBlocklistAddr`](crate::models::PbxBlocklistAddr).
     pub async fn create_blocklist_addr(
         &self,
@@ -59,6 +63,8 @@ impl Blocklist<'_> {
     /// Delete entity from Blocklist
     ///
     /// `DELETE /Blocklist({Id})` (operation `DeleteBlocklistAddr`)
+    ///
+    /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns nothing on success.
     pub async fn delete_blocklist_addr(
@@ -81,6 +87,8 @@ impl Blocklist<'_> {
     ///
     /// `GET /Blocklist({Id})` (operation `GetBlocklistAddr`)
     ///
+    /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
+    ///
     /// Returns [`PbxBlocklistAddr`](crate::models::PbxBlocklistAddr).
     pub async fn get_blocklist_addr(
         &self,
@@ -102,6 +110,8 @@ impl Blocklist<'_> {
     ///
     /// `GET /Blocklist` (operation `ListBlocklistAddr`)
     ///
+    /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
+    ///
     /// Returns one [`Page`](crate::Page) of [`PbxBlocklistAddr`](crate::models::PbxBlocklistAddr) items.
     pub async fn list_blocklist_addr(
         &self,
@@ -121,6 +131,8 @@ impl Blocklist<'_> {
     /// Streams every item of [`list_blocklist_addr`](Self::list_blocklist_addr), following `@odata.nextLink` or paging with `$top`/`$skip`.
     ///
     /// `GET /Blocklist`
+    ///
+    /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     pub fn list_blocklist_addr_stream(
         &self,
         query: &crate::odata::ListQuery,
@@ -135,6 +147,8 @@ impl Blocklist<'_> {
     /// Update entity in Blocklist
     ///
     /// `PATCH /Blocklist({Id})` (operation `UpdateBlocklistAddr`)
+    ///
+    /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns nothing on success.
     pub async fn update_blocklist_addr(

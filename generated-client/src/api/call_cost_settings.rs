@@ -19,6 +19,8 @@ impl CallCostSettings<'_> {
     ///
     /// `GET /CallCostSettings/Pbx.ExportCallCosts()` (operation `ExportCallCosts`)
     ///
+    /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
+    ///
     /// Returns the file as a streamed [`Download`](crate::Download).
     pub async fn export_call_costs(&self) -> crate::Result<crate::Download> {
         self.client
@@ -36,6 +38,8 @@ impl CallCostSettings<'_> {
     /// Get entities from CallCostSettings
     ///
     /// `GET /CallCostSettings` (operation `ListCallCostSettings`)
+    ///
+    /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns one [`Page`](crate::Page) of [`PbxCallCostSettings`](crate::models::PbxCallCostSettings) items.
     pub async fn list_call_cost_settings(
@@ -56,6 +60,8 @@ impl CallCostSettings<'_> {
     /// Streams every item of [`list_call_cost_settings`](Self::list_call_cost_settings), following `@odata.nextLink` or paging with `$top`/`$skip`.
     ///
     /// `GET /CallCostSettings`
+    ///
+    /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     pub fn list_call_cost_settings_stream(
         &self,
         query: &crate::odata::ListQuery,
@@ -70,6 +76,8 @@ impl CallCostSettings<'_> {
     /// Invoke action UpdateCost
     ///
     /// `POST /CallCostSettings/Pbx.UpdateCost` (operation `UpdateCost`)
+    ///
+    /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns nothing on success.
     pub async fn update_cost(

@@ -20,6 +20,8 @@ impl CallFlowApps<'_> {
     ///
     /// `POST /CallFlowApps` (operation `CreateCallFlowApp`)
     ///
+    /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
+    ///
     /// Returns [`PbxCallFlowApp`](crate::models::PbxCallFlowApp).
     pub async fn create_call_flow_app(
         &self,
@@ -39,6 +41,8 @@ impl CallFlowApps<'_> {
     /// Delete entity from CallFlowApps
     ///
     /// `DELETE /CallFlowApps({Id})` (operation `DeleteCallFlowApp`)
+    ///
+    /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns nothing on success.
     pub async fn delete_call_flow_app(
@@ -61,6 +65,8 @@ impl CallFlowApps<'_> {
     ///
     /// `POST /CallFlowApps({Id})/Pbx.DeleteFile` (operation `DeleteFile`)
     ///
+    /// Available since 3CX 20.0.5.
+    ///
     /// Returns nothing on success.
     pub async fn delete_file(
         &self,
@@ -81,6 +87,8 @@ impl CallFlowApps<'_> {
     /// Get entity from CallFlowApps by key
     ///
     /// `GET /CallFlowApps({Id})` (operation `GetCallFlowApp`)
+    ///
+    /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns [`PbxCallFlowApp`](crate::models::PbxCallFlowApp).
     pub async fn get_call_flow_app(
@@ -103,6 +111,8 @@ impl CallFlowApps<'_> {
     ///
     /// `GET /CallFlowApps({Id})/Pbx.GetFiles()` (operation `GetFiles`)
     ///
+    /// Available since 3CX 20.0.5.
+    ///
     /// Returns one [`Page`](crate::Page) of `String` items.
     pub async fn get_files(
         &self,
@@ -123,6 +133,8 @@ impl CallFlowApps<'_> {
     /// Streams every item of [`get_files`](Self::get_files), following `@odata.nextLink` or paging with `$top`/`$skip`.
     ///
     /// `GET /CallFlowApps({Id})/Pbx.GetFiles()`
+    ///
+    /// Available since 3CX 20.0.5.
     pub fn get_files_stream(
         &self,
         id: i32,
@@ -138,6 +150,8 @@ impl CallFlowApps<'_> {
     /// Get entities from CallFlowApps
     ///
     /// `GET /CallFlowApps` (operation `ListCallFlowApp`)
+    ///
+    /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns one [`Page`](crate::Page) of [`PbxCallFlowApp`](crate::models::PbxCallFlowApp) items.
     pub async fn list_call_flow_app(
@@ -158,6 +172,8 @@ impl CallFlowApps<'_> {
     /// Streams every item of [`list_call_flow_app`](Self::list_call_flow_app), following `@odata.nextLink` or paging with `$top`/`$skip`.
     ///
     /// `GET /CallFlowApps`
+    ///
+    /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     pub fn list_call_flow_app_stream(
         &self,
         query: &crate::odata::ListQuery,
@@ -172,6 +188,8 @@ impl CallFlowApps<'_> {
     /// Update entity in CallFlowApps
     ///
     /// `PATCH /CallFlowApps({Id})` (operation `UpdateCallFlowApp`)
+    ///
+    /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns nothing on success.
     pub async fn update_call_flow_app(

@@ -19,6 +19,8 @@ impl CallFlowScripts<'_> {
     ///
     /// `GET /CallFlowScripts` (operation `ListCallFlowScript`)
     ///
+    /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
+    ///
     /// Returns one [`Page`](crate::Page) of [`PbxCallFlowScript`](crate::models::PbxCallFlowScript) items.
     pub async fn list_call_flow_script(
         &self,
@@ -38,6 +40,8 @@ impl CallFlowScripts<'_> {
     /// Streams every item of [`list_call_flow_script`](Self::list_call_flow_script), following `@odata.nextLink` or paging with `$top`/`$skip`.
     ///
     /// `GET /CallFlowScripts`
+    ///
+    /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     pub fn list_call_flow_script_stream(
         &self,
         query: &crate::odata::ListQuery,

@@ -19,6 +19,8 @@ impl CallHistoryView<'_> {
     ///
     /// `GET /CallHistoryView/Pbx.DownloadCallHistory()` (operation `DownloadCallHistory`)
     ///
+    /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
+    ///
     /// Returns the file as a streamed [`Download`](crate::Download).
     pub async fn download_call_history(
         &self,
@@ -41,6 +43,8 @@ impl CallHistoryView<'_> {
     ///
     /// `GET /CallHistoryView` (operation `ListCallHistoryView`)
     ///
+    /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
+    ///
     /// Returns one [`Page`](crate::Page) of [`PbxCallHistoryView`](crate::models::PbxCallHistoryView) items.
     pub async fn list_call_history_view(
         &self,
@@ -60,6 +64,8 @@ impl CallHistoryView<'_> {
     /// Streams every item of [`list_call_history_view`](Self::list_call_history_view), following `@odata.nextLink` or paging with `$top`/`$skip`.
     ///
     /// `GET /CallHistoryView`
+    ///
+    /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     pub fn list_call_history_view_stream(
         &self,
         query: &crate::odata::ListQuery,

@@ -21,6 +21,8 @@ impl CallParkingSettings<'_> {
     ///
     /// `GET /CallParkingSettings` (operation `GetCallParkingSettings`)
     ///
+    /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
+    ///
     /// Returns [`PbxCallParkingSettings`](crate::models::PbxCallParkingSettings).
     pub async fn get_call_parking_settings(
         &self,
@@ -40,6 +42,8 @@ impl CallParkingSettings<'_> {
     /// Update CallParkingSettings
     ///
     /// `PATCH /CallParkingSettings` (operation `UpdateCallParkingSettings`)
+    ///
+    /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns nothing on success.
     pub async fn update_call_parking_settings(

@@ -19,6 +19,8 @@ impl CallTypesSettings<'_> {
     ///
     /// `GET /CallTypesSettings` (operation `GetCallTypesSettings`)
     ///
+    /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
+    ///
     /// Returns [`PbxCallTypesSettings`](crate::models::PbxCallTypesSettings).
     pub async fn get_call_types_settings(
         &self,
@@ -38,6 +40,8 @@ impl CallTypesSettings<'_> {
     /// Update CallTypesSettings
     ///
     /// `PATCH /CallTypesSettings` (operation `UpdateCallTypesSettings`)
+    ///
+    /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns nothing on success.
     pub async fn update_call_types_settings(

@@ -19,6 +19,8 @@ impl CdrSettings<'_> {
     ///
     /// `GET /CDRSettings` (operation `GetCDRSettings`)
     ///
+    /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
+    ///
     /// Returns [`PbxCdrSettings`](crate::models::PbxCdrSettings).
     pub async fn get_cdr_settings(
         &self,
@@ -38,6 +40,8 @@ impl CdrSettings<'_> {
     /// Update CDRSettings
     ///
     /// `PATCH /CDRSettings` (operation `UpdateCDRSettings`)
+    ///
+    /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns nothing on success.
     pub async fn update_cdr_settings(

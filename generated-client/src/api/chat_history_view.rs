@@ -20,6 +20,8 @@ impl ChatHistoryView<'_> {
     ///
     /// `GET /ChatHistoryView/Pbx.DownloadChatHistory(clientTimeZone={clientTimeZone})` (operation `DownloadChatHistory`)
     ///
+    /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
+    ///
     /// Returns the file as a streamed [`Download`](crate::Download).
     pub async fn download_chat_history(
         &self,
@@ -44,6 +46,8 @@ impl ChatHistoryView<'_> {
     ///
     /// `GET /ChatHistoryView` (operation `ListChatHistoryView`)
     ///
+    /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
+    ///
     /// Returns one [`Page`](crate::Page) of [`PbxChatHistoryView`](crate::models::PbxChatHistoryView) items.
     pub async fn list_chat_history_view(
         &self,
@@ -63,6 +67,8 @@ impl ChatHistoryView<'_> {
     /// Streams every item of [`list_chat_history_view`](Self::list_chat_history_view), following `@odata.nextLink` or paging with `$top`/`$skip`.
     ///
     /// `GET /ChatHistoryView`
+    ///
+    /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     pub fn list_chat_history_view_stream(
         &self,
         query: &crate::odata::ListQuery,

@@ -19,6 +19,8 @@ impl ChatLogSettings<'_> {
     ///
     /// `GET /ChatLogSettings` (operation `GetChatLogSettings`)
     ///
+    /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
+    ///
     /// Returns [`PbxChatLogSettings`](crate::models::PbxChatLogSettings).
     pub async fn get_chat_log_settings(
         &self,
@@ -38,6 +40,8 @@ impl ChatLogSettings<'_> {
     /// Update ChatLogSettings
     ///
     /// `PATCH /ChatLogSettings` (operation `UpdateChatLogSettings`)
+    ///
+    /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns nothing on success.
     pub async fn update_chat_log_settings(

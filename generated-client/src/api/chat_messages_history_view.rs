@@ -22,6 +22,8 @@ impl ChatMessagesHistoryView<'_> {
     ///
     /// `GET /ChatMessagesHistoryView/Pbx.DownloadChatMessagesHistory(clientTimeZone={clientTimeZone})` (operation `DownloadChatMessagesHistory`)
     ///
+    /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
+    ///
     /// Returns the file as a streamed [`Download`](crate::Download).
     pub async fn download_chat_messages_history(
         &self,
@@ -46,6 +48,8 @@ impl ChatMessagesHistoryView<'_> {
     ///
     /// `GET /ChatMessagesHistoryView` (operation `ListChatMessagesHistoryView`)
     ///
+    /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
+    ///
     /// Returns one [`Page`](crate::Page) of [`PbxChatMessagesHistoryView`](crate::models::PbxChatMessagesHistoryView) items.
     pub async fn list_chat_messages_history_view(
         &self,
@@ -65,6 +69,8 @@ impl ChatMessagesHistoryView<'_> {
     /// Streams every item of [`list_chat_messages_history_view`](Self::list_chat_messages_history_view), following `@odata.nextLink` or paging with `$top`/`$skip`.
     ///
     /// `GET /ChatMessagesHistoryView`
+    ///
+    /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     pub fn list_chat_messages_history_view_stream(
         &self,
         query: &crate::odata::ListQuery,

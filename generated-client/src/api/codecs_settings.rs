@@ -19,6 +19,8 @@ impl CodecsSettings<'_> {
     ///
     /// `GET /CodecsSettings` (operation `GetCodecsSettings`)
     ///
+    /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
+    ///
     /// Returns [`PbxCodecsSettings`](crate::models::PbxCodecsSettings).
     pub async fn get_codecs_settings(
         &self,
@@ -38,6 +40,8 @@ impl CodecsSettings<'_> {
     /// Update CodecsSettings
     ///
     /// `PATCH /CodecsSettings` (operation `UpdateCodecsSettings`)
+    ///
+    /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns nothing on success.
     pub async fn update_codecs_settings(

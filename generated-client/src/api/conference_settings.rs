@@ -20,6 +20,8 @@ impl ConferenceSettings<'_> {
     ///
     /// `POST /ConferenceSettings/Pbx.DeleteApiKey` (operation `DeleteApiKey`)
     ///
+    /// Available since 3CX 20.0.5.
+    ///
     /// Returns nothing on success.
     pub async fn delete_api_key(&self) -> crate::Result<()> {
         self.client
@@ -35,6 +37,8 @@ impl ConferenceSettings<'_> {
     /// Invoke function GenerateApiKey
     ///
     /// `GET /ConferenceSettings/Pbx.GenerateApiKey()` (operation `GenerateApiKey`)
+    ///
+    /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns [`GenerateApiKeyResponse`](crate::models::GenerateApiKeyResponse).
     pub async fn generate_api_key(
@@ -56,6 +60,8 @@ impl ConferenceSettings<'_> {
     ///
     /// `GET /ConferenceSettings` (operation `GetConferenceSettings`)
     ///
+    /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
+    ///
     /// Returns [`PbxConferenceSettings`](crate::models::PbxConferenceSettings).
     pub async fn get_conference_settings(
         &self,
@@ -76,6 +82,8 @@ impl ConferenceSettings<'_> {
     ///
     /// `GET /ConferenceSettings/Pbx.GetMCURequestStatus()` (operation `GetMCURequestStatus`)
     ///
+    /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
+    ///
     /// Returns [`PbxMcuRequestStatus`](crate::models::PbxMcuRequestStatus).
     pub async fn get_mcu_request_status(
         &self,
@@ -95,6 +103,8 @@ impl ConferenceSettings<'_> {
     /// Invoke function GetMCURow
     ///
     /// `GET /ConferenceSettings/Pbx.GetMCURow(guid={guid})` (operation `GetMCURow`)
+    ///
+    /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns [`PbxOnBoardMcuRow`](crate::models::PbxOnBoardMcuRow).
     pub async fn get_mcu_row(
@@ -117,6 +127,8 @@ impl ConferenceSettings<'_> {
     ///
     /// `GET /ConferenceSettings/Pbx.GetMCURows()` (operation `GetMCURows`)
     ///
+    /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
+    ///
     /// Returns one [`Page`](crate::Page) of [`PbxOnBoardMcuRow`](crate::models::PbxOnBoardMcuRow) items.
     pub async fn get_mcu_rows(
         &self,
@@ -138,6 +150,8 @@ impl ConferenceSettings<'_> {
     /// Streams every item of [`get_mcu_rows`](Self::get_mcu_rows), following `@odata.nextLink` or paging with `$top`/`$skip`.
     ///
     /// `GET /ConferenceSettings/Pbx.GetMCURows()`
+    ///
+    /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     pub fn get_mcu_rows_stream(
         &self,
         query: &crate::odata::PageQuery,
@@ -152,6 +166,8 @@ impl ConferenceSettings<'_> {
     /// Invoke function GetOnboardMcuData
     ///
     /// `GET /ConferenceSettings/Pbx.GetOnboardMcuData()` (operation `GetOnboardMcuData`)
+    ///
+    /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns one [`Page`](crate::Page) of [`PbxOnBoardMcuData`](crate::models::PbxOnBoardMcuData) items.
     pub async fn get_onboard_mcu_data(
@@ -174,6 +190,8 @@ impl ConferenceSettings<'_> {
     /// Streams every item of [`get_onboard_mcu_data`](Self::get_onboard_mcu_data), following `@odata.nextLink` or paging with `$top`/`$skip`.
     ///
     /// `GET /ConferenceSettings/Pbx.GetOnboardMcuData()`
+    ///
+    /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     pub fn get_onboard_mcu_data_stream(
         &self,
         query: &crate::odata::PageQuery,
@@ -190,6 +208,8 @@ impl ConferenceSettings<'_> {
     /// Invoke function GetOnboardMeetings
     ///
     /// `GET /ConferenceSettings/Pbx.GetOnboardMeetings()` (operation `GetOnboardMeetings`)
+    ///
+    /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns one [`Page`](crate::Page) of [`PbxOnBoardMeeting`](crate::models::PbxOnBoardMeeting) items.
     pub async fn get_onboard_meetings(
@@ -212,6 +232,8 @@ impl ConferenceSettings<'_> {
     /// Streams every item of [`get_onboard_meetings`](Self::get_onboard_meetings), following `@odata.nextLink` or paging with `$top`/`$skip`.
     ///
     /// `GET /ConferenceSettings/Pbx.GetOnboardMeetings()`
+    ///
+    /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     pub fn get_onboard_meetings_stream(
         &self,
         query: &crate::odata::PageQuery,
@@ -228,6 +250,8 @@ impl ConferenceSettings<'_> {
     /// Invoke function GetWebMeetingZones
     ///
     /// `GET /ConferenceSettings/Pbx.GetWebMeetingZones()` (operation `GetWebMeetingZones`)
+    ///
+    /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns one [`Page`](crate::Page) of `String` items.
     pub async fn get_web_meeting_zones(
@@ -250,6 +274,8 @@ impl ConferenceSettings<'_> {
     /// Streams every item of [`get_web_meeting_zones`](Self::get_web_meeting_zones), following `@odata.nextLink` or paging with `$top`/`$skip`.
     ///
     /// `GET /ConferenceSettings/Pbx.GetWebMeetingZones()`
+    ///
+    /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     pub fn get_web_meeting_zones_stream(
         &self,
         query: &crate::odata::PageQuery,
@@ -266,6 +292,8 @@ impl ConferenceSettings<'_> {
     /// Update ConferenceSettings
     ///
     /// `PATCH /ConferenceSettings` (operation `UpdateConferenceSettings`)
+    ///
+    /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns nothing on success.
     pub async fn update_conference_settings(
@@ -286,6 +314,8 @@ impl ConferenceSettings<'_> {
     /// Invoke action UpdateMCURequestStatus
     ///
     /// `POST /ConferenceSettings/Pbx.UpdateMCURequestStatus` (operation `UpdateMCURequestStatus`)
+    ///
+    /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns nothing on success.
     pub async fn update_mcu_request_status(

@@ -21,6 +21,8 @@ impl ConsoleRestrictions<'_> {
     ///
     /// `GET /ConsoleRestrictions` (operation `GetConsoleRestrictions`)
     ///
+    /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
+    ///
     /// Returns [`PbxConsoleRestrictions`](crate::models::PbxConsoleRestrictions).
     pub async fn get_console_restrictions(
         &self,
@@ -40,6 +42,8 @@ impl ConsoleRestrictions<'_> {
     /// Update ConsoleRestrictions
     ///
     /// `PATCH /ConsoleRestrictions` (operation `UpdateConsoleRestrictions`)
+    ///
+    /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns nothing on success.
     pub async fn update_console_restrictions(

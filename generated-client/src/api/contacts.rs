@@ -20,6 +20,8 @@ impl Contacts<'_> {
     ///
     /// `POST /Contacts` (operation `CreateContact`)
     ///
+    /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
+    ///
     /// Returns [`PbxContact`](crate::models::PbxContact).
     pub async fn create_contact(
         &self,
@@ -39,6 +41,8 @@ impl Contacts<'_> {
     /// Invoke action CreateContactByNumber
     ///
     /// `POST /Contacts/Pbx.CreateContactByNumber` (operation `CreateContactByNumber`)
+    ///
+    /// Available since 3CX 20.0.9.
     ///
     /// Returns [`PbxContact`](crate::models::PbxContact), or `None` when the PBX sends `null`.
     pub async fn create_contact_by_number(
@@ -62,6 +66,8 @@ impl Contacts<'_> {
     ///
     /// `DELETE /Contacts({Id})` (operation `DeleteContact`)
     ///
+    /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
+    ///
     /// Returns nothing on success.
     pub async fn delete_contact(
         &self,
@@ -83,6 +89,8 @@ impl Contacts<'_> {
     ///
     /// `POST /Contacts/Pbx.DeleteContactsById` (operation `DeleteContactsById`)
     ///
+    /// Available since 3CX 20.0.9.
+    ///
     /// Returns nothing on success.
     pub async fn delete_contacts_by_id(
         &self,
@@ -103,6 +111,8 @@ impl Contacts<'_> {
     ///
     /// `POST /Contacts/Pbx.DeleteContactsByType` (operation `DeleteContactsByType`)
     ///
+    /// Available since 3CX 20.0.9.
+    ///
     /// Returns nothing on success.
     pub async fn delete_contacts_by_type(
         &self,
@@ -122,6 +132,8 @@ impl Contacts<'_> {
     /// Invoke action DeleteDepartmentContactsByType
     ///
     /// `POST /Contacts/Pbx.DeleteDepartmentContactsByType` (operation `DeleteDepartmentContactsByType`)
+    ///
+    /// Available since 3CX 20.0.9.
     ///
     /// Returns nothing on success.
     pub async fn delete_department_contacts_by_type(
@@ -145,6 +157,8 @@ impl Contacts<'_> {
     ///
     /// `POST /Contacts/Pbx.DeletePersonalContactsByType` (operation `DeletePersonalContactsByType`)
     ///
+    /// Available since 3CX 20.0.9.
+    ///
     /// Returns nothing on success.
     pub async fn delete_personal_contacts_by_type(
         &self,
@@ -167,6 +181,8 @@ impl Contacts<'_> {
     ///
     /// `GET /Contacts({Id})` (operation `GetContact`)
     ///
+    /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
+    ///
     /// Returns [`PbxContact`](crate::models::PbxContact).
     pub async fn get_contact(
         &self,
@@ -187,6 +203,8 @@ impl Contacts<'_> {
     /// Invoke function GetContactsByNumber
     ///
     /// `GET /Contacts/Pbx.GetContactsByNumber(number={number})` (operation `GetContactsByNumber`)
+    ///
+    /// Available since 3CX 20.0.9.
     ///
     /// Returns one [`Page`](crate::Page) of [`PbxContact`](crate::models::PbxContact) items.
     pub async fn get_contacts_by_number(
@@ -211,6 +229,8 @@ impl Contacts<'_> {
     /// Streams every item of [`get_contacts_by_number`](Self::get_contacts_by_number), following `@odata.nextLink` or paging with `$top`/`$skip`.
     ///
     /// `GET /Contacts/Pbx.GetContactsByNumber(number={number})`
+    ///
+    /// Available since 3CX 20.0.9.
     pub fn get_contacts_by_number_stream(
         &self,
         number: &str,
@@ -229,6 +249,8 @@ impl Contacts<'_> {
     ///
     /// `GET /Contacts/Pbx.GetDirSearchSettings()` (operation `GetDirSearchSettings`)
     ///
+    /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
+    ///
     /// Returns [`PbxContactsDirSearchSettings`](crate::models::PbxContactsDirSearchSettings).
     pub async fn get_dir_search_settings(
         &self,
@@ -246,6 +268,8 @@ impl Contacts<'_> {
     /// Get entities from Contacts
     ///
     /// `GET /Contacts` (operation `ListContact`)
+    ///
+    /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns one [`Page`](crate::Page) of [`PbxContact`](crate::models::PbxContact) items.
     pub async fn list_contact(
@@ -266,6 +290,8 @@ impl Contacts<'_> {
     /// Streams every item of [`list_contact`](Self::list_contact), following `@odata.nextLink` or paging with `$top`/`$skip`.
     ///
     /// `GET /Contacts`
+    ///
+    /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     pub fn list_contact_stream(
         &self,
         query: &crate::odata::ListQuery,
@@ -276,6 +302,8 @@ impl Contacts<'_> {
     /// Invoke action SetDirSearchSettings
     ///
     /// `POST /Contacts/Pbx.SetDirSearchSettings` (operation `SetDirSearchSettings`)
+    ///
+    /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns nothing on success.
     pub async fn set_dir_search_settings(
@@ -296,6 +324,8 @@ impl Contacts<'_> {
     /// Update entity in Contacts
     ///
     /// `PATCH /Contacts({Id})` (operation `UpdateContact`)
+    ///
+    /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns nothing on success.
     pub async fn update_contact(

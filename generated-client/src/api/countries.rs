@@ -19,6 +19,8 @@ impl Countries<'_> {
     ///
     /// `GET /Countries` (operation `ListCountry`)
     ///
+    /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
+    ///
     /// Returns one [`Page`](crate::Page) of [`PbxCountry`](crate::models::PbxCountry) items.
     pub async fn list_country(
         &self,
@@ -38,6 +40,8 @@ impl Countries<'_> {
     /// Streams every item of [`list_country`](Self::list_country), following `@odata.nextLink` or paging with `$top`/`$skip`.
     ///
     /// `GET /Countries`
+    ///
+    /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     pub fn list_country_stream(
         &self,
         query: &crate::odata::ListQuery,

@@ -19,6 +19,8 @@ impl CountryCodes<'_> {
     ///
     /// `GET /CountryCodes` (operation `GetCountryCodes`)
     ///
+    /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
+    ///
     /// Returns [`PbxCountryCodes`](crate::models::PbxCountryCodes).
     pub async fn get_country_codes(
         &self,
@@ -38,6 +40,8 @@ impl CountryCodes<'_> {
     /// Update CountryCodes
     ///
     /// `PATCH /CountryCodes` (operation `UpdateCountryCodes`)
+    ///
+    /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns nothing on success.
     pub async fn update_country_codes(

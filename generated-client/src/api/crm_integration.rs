@@ -20,6 +20,8 @@ impl CrmIntegration<'_> {
     ///
     /// `POST /CrmIntegration/Pbx.DeleteCrmContacts` (operation `DeleteCrmContacts`)
     ///
+    /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
+    ///
     /// Returns nothing on success.
     pub async fn delete_crm_contacts(&self) -> crate::Result<()> {
         self.client
@@ -35,6 +37,8 @@ impl CrmIntegration<'_> {
     /// Get CrmIntegration
     ///
     /// `GET /CrmIntegration` (operation `GetCrmIntegration`)
+    ///
+    /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns [`PbxCrmIntegration`](crate::models::PbxCrmIntegration).
     pub async fn get_crm_integration(
@@ -55,6 +59,8 @@ impl CrmIntegration<'_> {
     /// Invoke function GetCrmTemplateSource
     ///
     /// `GET /CrmIntegration/Pbx.GetCrmTemplateSource(name={name})` (operation `GetCrmTemplateSource`)
+    ///
+    /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns [`PbxCrmTemplateSource`](crate::models::PbxCrmTemplateSource), or `None` when the PBX sends `null`.
     pub async fn get_crm_template_source(
@@ -78,6 +84,8 @@ impl CrmIntegration<'_> {
     ///
     /// `GET /CrmIntegration/Pbx.GetOAuth(variable={variable})` (operation `GetOAuth`)
     ///
+    /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
+    ///
     /// Returns [`PbxCrmChoice`](crate::models::PbxCrmChoice), or `None` when the PBX sends `null`.
     pub async fn get_o_auth(
         &self,
@@ -99,6 +107,8 @@ impl CrmIntegration<'_> {
     ///
     /// `POST /CrmIntegration/Pbx.SetOAuthState` (operation `SetOAuthState`)
     ///
+    /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
+    ///
     /// Returns [`PbxOauthState`](crate::models::PbxOauthState).
     pub async fn set_o_auth_state(
         &self,
@@ -119,6 +129,8 @@ impl CrmIntegration<'_> {
     ///
     /// `POST /CrmIntegration/Pbx.Test` (operation `Test`)
     ///
+    /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
+    ///
     /// Returns [`PbxCrmTestResult`](crate::models::PbxCrmTestResult).
     pub async fn test(
         &self,
@@ -138,6 +150,8 @@ impl CrmIntegration<'_> {
     /// Update CrmIntegration
     ///
     /// `PATCH /CrmIntegration` (operation `UpdateCrmIntegration`)
+    ///
+    /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns nothing on success.
     pub async fn update_crm_integration(

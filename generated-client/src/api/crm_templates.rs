@@ -20,6 +20,8 @@ impl CrmTemplates<'_> {
     ///
     /// `DELETE /CrmTemplates({Name})` (operation `DeleteCrmTemplate`)
     ///
+    /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
+    ///
     /// Returns nothing on success.
     pub async fn delete_crm_template(
         &self,
@@ -40,6 +42,8 @@ impl CrmTemplates<'_> {
     /// Invoke function GeCrmtTemplates
     ///
     /// `GET /CrmTemplates/Pbx.GeCrmtTemplates()` (operation `GeCrmtTemplates`)
+    ///
+    /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns one [`Page`](crate::Page) of [`PbxCrmTemplate`](crate::models::PbxCrmTemplate) items.
     pub async fn ge_crmt_templates(
@@ -62,6 +66,8 @@ impl CrmTemplates<'_> {
     /// Streams every item of [`ge_crmt_templates`](Self::ge_crmt_templates), following `@odata.nextLink` or paging with `$top`/`$skip`.
     ///
     /// `GET /CrmTemplates/Pbx.GeCrmtTemplates()`
+    ///
+    /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     pub fn ge_crmt_templates_stream(
         &self,
         query: &crate::odata::ListQuery,
@@ -76,6 +82,8 @@ impl CrmTemplates<'_> {
     /// Get entity from CrmTemplates by key
     ///
     /// `GET /CrmTemplates({Name})` (operation `GetCrmTemplate`)
+    ///
+    /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns [`PbxCrmTemplate`](crate::models::PbxCrmTemplate).
     pub async fn get_crm_template(

@@ -20,6 +20,8 @@ impl CustomPrompts<'_> {
     ///
     /// `DELETE /CustomPrompts({Filename})` (operation `DeleteCustomPrompt`)
     ///
+    /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
+    ///
     /// Returns nothing on success.
     pub async fn delete_custom_prompt(
         &self,
@@ -41,6 +43,8 @@ impl CustomPrompts<'_> {
     ///
     /// `GET /CustomPrompts` (operation `ListCustomPrompt`)
     ///
+    /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
+    ///
     /// Returns one [`Page`](crate::Page) of [`PbxCustomPrompt`](crate::models::PbxCustomPrompt) items.
     pub async fn list_custom_prompt(
         &self,
@@ -60,6 +64,8 @@ impl CustomPrompts<'_> {
     /// Streams every item of [`list_custom_prompt`](Self::list_custom_prompt), following `@odata.nextLink` or paging with `$top`/`$skip`.
     ///
     /// `GET /CustomPrompts`
+    ///
+    /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     pub fn list_custom_prompt_stream(
         &self,
         query: &crate::odata::ListQuery,
@@ -74,6 +80,8 @@ impl CustomPrompts<'_> {
     /// Invoke action MakeCallRecordCustomPrompt
     ///
     /// `POST /CustomPrompts/Pbx.MakeCallRecordCustomPrompt` (operation `MakeCallRecordCustomPrompt`)
+    ///
+    /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns nothing on success.
     pub async fn make_call_record_custom_prompt(

@@ -21,6 +21,8 @@ impl DataConnectorSettings<'_> {
     ///
     /// `GET /DataConnectorSettings` (operation `GetDataConnectorSettings`)
     ///
+    /// Available since 3CX 20.0.6.
+    ///
     /// Returns [`PbxDataConnectorSettings`](crate::models::PbxDataConnectorSettings).
     pub async fn get_data_connector_settings(
         &self,
@@ -41,6 +43,8 @@ impl DataConnectorSettings<'_> {
     ///
     /// `POST /DataConnectorSettings/Pbx.Synchronize` (operation `Synchronize`)
     ///
+    /// Available since 3CX 20.0.6.
+    ///
     /// Returns nothing on success.
     pub async fn synchronize(&self) -> crate::Result<()> {
         self.client
@@ -56,6 +60,8 @@ impl DataConnectorSettings<'_> {
     /// Invoke action TestDataConnector
     ///
     /// `POST /DataConnectorSettings/Pbx.TestDataConnector` (operation `TestDataConnector`)
+    ///
+    /// Available since 3CX 20.0.6.
     ///
     /// Returns nothing on success.
     pub async fn test_data_connector(&self) -> crate::Result<()> {
@@ -74,6 +80,8 @@ impl DataConnectorSettings<'_> {
     /// Update DataConnectorSettings
     ///
     /// `PATCH /DataConnectorSettings` (operation `UpdateDataConnectorSettings`)
+    ///
+    /// Available since 3CX 20.0.6.
     ///
     /// Returns nothing on success.
     pub async fn update_data_connector_settings(

@@ -19,6 +19,8 @@ impl Defs<'_> {
     ///
     /// `GET /Defs` (operation `GetDefs`)
     ///
+    /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
+    ///
     /// Returns [`PbxDefs`](crate::models::PbxDefs).
     pub async fn get_defs(
         &self,
@@ -39,6 +41,8 @@ impl Defs<'_> {
     ///
     /// `GET /Defs/Pbx.GetLicenseParameters()` (operation `GetLicenseParameters`)
     ///
+    /// Available since 3CX 20.0.8.
+    ///
     /// Returns [`PbxLicense`](crate::models::PbxLicense).
     pub async fn get_license_parameters(
         &self,
@@ -56,6 +60,8 @@ impl Defs<'_> {
     /// Invoke action GetRoutes
     ///
     /// `POST /Defs/Pbx.GetRoutes` (operation `GetRoutes`)
+    ///
+    /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns one [`Page`](crate::Page) of [`PbxSetRouteRequest`](crate::models::PbxSetRouteRequest) items.
     pub async fn get_routes(
@@ -77,6 +83,8 @@ impl Defs<'_> {
     ///
     /// `GET /Defs/Pbx.GetSystemParameters()` (operation `GetSystemParameters`)
     ///
+    /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
+    ///
     /// Returns [`PbxSystemParameters`](crate::models::PbxSystemParameters).
     pub async fn get_system_parameters(
         &self,
@@ -95,6 +103,8 @@ impl Defs<'_> {
     ///
     /// `GET /Defs/Pbx.HasSystemOwner()` (operation `HasSystemOwner`)
     ///
+    /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
+    ///
     /// Returns [`HasSystemOwnerResponse`](crate::models::HasSystemOwnerResponse).
     pub async fn has_system_owner(
         &self,
@@ -112,6 +122,8 @@ impl Defs<'_> {
     /// Get Codecs from Defs
     ///
     /// `GET /Defs/Codecs` (operation `ListCodecs`)
+    ///
+    /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns one [`Page`](crate::Page) of [`PbxCodec`](crate::models::PbxCodec) items.
     pub async fn list_codecs(
@@ -132,6 +144,8 @@ impl Defs<'_> {
     /// Streams every item of [`list_codecs`](Self::list_codecs), following `@odata.nextLink` or paging with `$top`/`$skip`.
     ///
     /// `GET /Defs/Codecs`
+    ///
+    /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     pub fn list_codecs_stream(
         &self,
         query: &crate::odata::ListQuery,
@@ -142,6 +156,8 @@ impl Defs<'_> {
     /// Get GatewayParameterValues from Defs
     ///
     /// `GET /Defs/GatewayParameterValues` (operation `ListGatewayParameterValues`)
+    ///
+    /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns one [`Page`](crate::Page) of [`PbxGatewayParameterValue`](crate::models::PbxGatewayParameterValue) items.
     pub async fn list_gateway_parameter_values(
@@ -162,6 +178,8 @@ impl Defs<'_> {
     /// Streams every item of [`list_gateway_parameter_values`](Self::list_gateway_parameter_values), following `@odata.nextLink` or paging with `$top`/`$skip`.
     ///
     /// `GET /Defs/GatewayParameterValues`
+    ///
+    /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     pub fn list_gateway_parameter_values_stream(
         &self,
         query: &crate::odata::ListQuery,
@@ -176,6 +194,8 @@ impl Defs<'_> {
     /// Get GatewayParameters from Defs
     ///
     /// `GET /Defs/GatewayParameters` (operation `ListGatewayParameters`)
+    ///
+    /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns one [`Page`](crate::Page) of [`PbxGatewayParameter`](crate::models::PbxGatewayParameter) items.
     pub async fn list_gateway_parameters(
@@ -196,6 +216,8 @@ impl Defs<'_> {
     /// Streams every item of [`list_gateway_parameters`](Self::list_gateway_parameters), following `@odata.nextLink` or paging with `$top`/`$skip`.
     ///
     /// `GET /Defs/GatewayParameters`
+    ///
+    /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     pub fn list_gateway_parameters_stream(
         &self,
         query: &crate::odata::ListQuery,
@@ -210,6 +232,8 @@ impl Defs<'_> {
     /// Get TimeZones from Defs
     ///
     /// `GET /Defs/TimeZones` (operation `ListTimeZones`)
+    ///
+    /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns one [`Page`](crate::Page) of [`PbxTimeZone`](crate::models::PbxTimeZone) items.
     pub async fn list_time_zones(
@@ -230,6 +254,8 @@ impl Defs<'_> {
     /// Streams every item of [`list_time_zones`](Self::list_time_zones), following `@odata.nextLink` or paging with `$top`/`$skip`.
     ///
     /// `GET /Defs/TimeZones`
+    ///
+    /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     pub fn list_time_zones_stream(
         &self,
         query: &crate::odata::ListQuery,
@@ -244,6 +270,8 @@ impl Defs<'_> {
     /// Invoke action ReportLogEvent
     ///
     /// `POST /Defs/Pbx.ReportLogEvent` (operation `ReportLogEvent`)
+    ///
+    /// Available since 3CX 20.0.10.
     ///
     /// Returns nothing on success.
     pub async fn report_log_event(
@@ -264,6 +292,8 @@ impl Defs<'_> {
     /// Invoke action SendEmail
     ///
     /// `POST /Defs/Pbx.SendEmail` (operation `SendEmail`)
+    ///
+    /// Available since 3CX 20.0.9.
     ///
     /// Returns nothing on success.
     pub async fn send_email(

@@ -20,6 +20,8 @@ impl DeviceInfos<'_> {
     ///
     /// `DELETE /DeviceInfos({Id})` (operation `DeleteDeviceInfo`)
     ///
+    /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
+    ///
     /// Returns nothing on success.
     pub async fn delete_device_info(
         &self,
@@ -40,6 +42,8 @@ impl DeviceInfos<'_> {
     /// Get entity from DeviceInfos by key
     ///
     /// `GET /DeviceInfos({Id})` (operation `GetDeviceInfo`)
+    ///
+    /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns [`PbxDeviceInfo`](crate::models::PbxDeviceInfo).
     pub async fn get_device_info(
@@ -62,6 +66,8 @@ impl DeviceInfos<'_> {
     ///
     /// `GET /DeviceInfos` (operation `ListDeviceInfo`)
     ///
+    /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
+    ///
     /// Returns one [`Page`](crate::Page) of [`PbxDeviceInfo`](crate::models::PbxDeviceInfo) items.
     pub async fn list_device_info(
         &self,
@@ -81,6 +87,8 @@ impl DeviceInfos<'_> {
     /// Streams every item of [`list_device_info`](Self::list_device_info), following `@odata.nextLink` or paging with `$top`/`$skip`.
     ///
     /// `GET /DeviceInfos`
+    ///
+    /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     pub fn list_device_info_stream(
         &self,
         query: &crate::odata::ListQuery,
@@ -95,6 +103,8 @@ impl DeviceInfos<'_> {
     /// Invoke action Provision
     ///
     /// `POST /DeviceInfos({Id})/Pbx.Provision` (operation `Provision`)
+    ///
+    /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns nothing on success.
     pub async fn provision(

@@ -19,6 +19,8 @@ impl DialCodeSettings<'_> {
     ///
     /// `GET /DialCodeSettings` (operation `GetDialCodeSettings`)
     ///
+    /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
+    ///
     /// Returns [`PbxDialCodeSettings`](crate::models::PbxDialCodeSettings).
     pub async fn get_dial_code_settings(
         &self,
@@ -38,6 +40,8 @@ impl DialCodeSettings<'_> {
     /// Update DialCodeSettings
     ///
     /// `PATCH /DialCodeSettings` (operation `UpdateDialCodeSettings`)
+    ///
+    /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns nothing on success.
     pub async fn update_dial_code_settings(

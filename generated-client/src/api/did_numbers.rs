@@ -19,6 +19,8 @@ impl DidNumbers<'_> {
     ///
     /// `GET /DidNumbers` (operation `ListDidNumber`)
     ///
+    /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
+    ///
     /// Returns one [`Page`](crate::Page) of [`PbxDidNumber`](crate::models::PbxDidNumber) items.
     pub async fn list_did_number(
         &self,
@@ -38,6 +40,8 @@ impl DidNumbers<'_> {
     /// Streams every item of [`list_did_number`](Self::list_did_number), following `@odata.nextLink` or paging with `$top`/`$skip`.
     ///
     /// `GET /DidNumbers`
+    ///
+    /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     pub fn list_did_number_stream(
         &self,
         query: &crate::odata::ListQuery,

@@ -19,6 +19,8 @@ impl Directories<'_> {
     ///
     /// `POST /GetDirectoryInfo` (operation `GetDirectoryInfo`)
     ///
+    /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
+    ///
     /// Returns [`PbxSystemDirectory`](crate::models::PbxSystemDirectory), or `None` when the PBX sends `null`.
     pub async fn get_directory_info(
         &self,

@@ -20,6 +20,8 @@ impl DnProperties<'_> {
     ///
     /// `POST /DNProperties/Pbx.CreateDNProperty` (operation `CreateDNProperty`)
     ///
+    /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
+    ///
     /// Returns nothing on success.
     pub async fn create_dn_property(
         &self,
@@ -40,6 +42,8 @@ impl DnProperties<'_> {
     ///
     /// `POST /DNProperties/Pbx.DeleteDNProperty` (operation `DeleteDNProperty`)
     ///
+    /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
+    ///
     /// Returns nothing on success.
     pub async fn delete_dn_property(
         &self,
@@ -59,6 +63,8 @@ impl DnProperties<'_> {
     /// Invoke function GetDNPropertyByName
     ///
     /// `GET /DNProperties/Pbx.GetDNPropertyByName(dnNumber={dnNumber},name={name})` (operation `GetDNPropertyByName`)
+    ///
+    /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns [`PbxDnProperty`](crate::models::PbxDnProperty).
     pub async fn get_dn_property_by_name(
@@ -83,6 +89,8 @@ impl DnProperties<'_> {
     ///
     /// `GET /DNProperties/Pbx.GetPropertiesByDn(dnNumber={dnNumber})` (operation `GetPropertiesByDn`)
     ///
+    /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
+    ///
     /// Returns one [`Page`](crate::Page) of [`PbxDnProperty`](crate::models::PbxDnProperty) items.
     pub async fn get_properties_by_dn(
         &self,
@@ -106,6 +114,8 @@ impl DnProperties<'_> {
     /// Streams every item of [`get_properties_by_dn`](Self::get_properties_by_dn), following `@odata.nextLink` or paging with `$top`/`$skip`.
     ///
     /// `GET /DNProperties/Pbx.GetPropertiesByDn(dnNumber={dnNumber})`
+    ///
+    /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     pub fn get_properties_by_dn_stream(
         &self,
         dn_number: &str,
@@ -124,6 +134,8 @@ impl DnProperties<'_> {
     /// Invoke action UpdateDNProperty
     ///
     /// `POST /DNProperties/Pbx.UpdateDNProperty` (operation `UpdateDNProperty`)
+    ///
+    /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns nothing on success.
     pub async fn update_dn_property(

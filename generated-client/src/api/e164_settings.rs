@@ -19,6 +19,8 @@ impl E164Settings<'_> {
     ///
     /// `GET /E164Settings` (operation `GetE164Settings`)
     ///
+    /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
+    ///
     /// Returns [`PbxE164Settings`](crate::models::PbxE164Settings).
     pub async fn get_e164_settings(
         &self,
@@ -38,6 +40,8 @@ impl E164Settings<'_> {
     /// Update E164Settings
     ///
     /// `PATCH /E164Settings` (operation `UpdateE164Settings`)
+    ///
+    /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns nothing on success.
     pub async fn update_e164_settings(

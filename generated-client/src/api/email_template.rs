@@ -20,6 +20,8 @@ impl EmailTemplate<'_> {
     ///
     /// `GET /EmailTemplate({TemplatePath})` (operation `GetEmailTemplate`)
     ///
+    /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
+    ///
     /// Returns [`PbxEmailTemplate`](crate::models::PbxEmailTemplate).
     pub async fn get_email_template(
         &self,
@@ -41,6 +43,8 @@ impl EmailTemplate<'_> {
     ///
     /// `GET /EmailTemplate` (operation `ListEmailTemplate`)
     ///
+    /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
+    ///
     /// Returns one [`Page`](crate::Page) of [`PbxEmailTemplate`](crate::models::PbxEmailTemplate) items.
     pub async fn list_email_template(
         &self,
@@ -60,6 +64,8 @@ impl EmailTemplate<'_> {
     /// Streams every item of [`list_email_template`](Self::list_email_template), following `@odata.nextLink` or paging with `$top`/`$skip`.
     ///
     /// `GET /EmailTemplate`
+    ///
+    /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     pub fn list_email_template_stream(
         &self,
         query: &crate::odata::ListQuery,
@@ -74,6 +80,8 @@ impl EmailTemplate<'_> {
     /// Invoke action SetDefault
     ///
     /// `POST /EmailTemplate({TemplatePath})/Pbx.SetDefault` (operation `SetDefault`)
+    ///
+    /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns nothing on success.
     pub async fn set_default(&self, template_path: &str) -> crate::Result<()> {
@@ -92,6 +100,8 @@ impl EmailTemplate<'_> {
     /// Update entity in EmailTemplate
     ///
     /// `PATCH /EmailTemplate({TemplatePath})` (operation `UpdateEmailTemplate`)
+    ///
+    /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns nothing on success.
     pub async fn update_email_template(

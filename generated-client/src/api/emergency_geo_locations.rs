@@ -21,6 +21,8 @@ impl EmergencyGeoLocations<'_> {
     ///
     /// `GET /EmergencyGeoLocations` (operation `ListEmergencyGeoLocation`)
     ///
+    /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
+    ///
     /// Returns one [`Page`](crate::Page) of [`PbxEmergencyGeoLocation`](crate::models::PbxEmergencyGeoLocation) items.
     pub async fn list_emergency_geo_location(
         &self,
@@ -40,6 +42,8 @@ impl EmergencyGeoLocations<'_> {
     /// Streams every item of [`list_emergency_geo_location`](Self::list_emergency_geo_location), following `@odata.nextLink` or paging with `$top`/`$skip`.
     ///
     /// `GET /EmergencyGeoLocations`
+    ///
+    /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     pub fn list_emergency_geo_location_stream(
         &self,
         query: &crate::odata::ListQuery,
@@ -54,6 +58,8 @@ impl EmergencyGeoLocations<'_> {
     /// Invoke action Update
     ///
     /// `POST /EmergencyGeoLocations/Pbx.Update` (operation `Update`)
+    ///
+    /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns nothing on success.
     pub async fn update(

@@ -23,6 +23,8 @@ impl EmergencyNotificationsSettings<'_> {
     ///
     /// `GET /EmergencyNotificationsSettings` (operation `GetEmergencyNotificationsSettings`)
     ///
+    /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
+    ///
     /// Returns [`PbxEmergencyNotificationsSettings`](crate::models::PbxEmergencyNotificationsSettings).
     pub async fn get_emergency_notifications_settings(
         &self,
@@ -42,6 +44,8 @@ impl EmergencyNotificationsSettings<'_> {
     /// Update EmergencyNotificationsSettings
     ///
     /// `PATCH /EmergencyNotificationsSettings` (operation `UpdateEmergencyNotificationsSettings`)
+    ///
+    /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns nothing on success.
     pub async fn update_emergency_notifications_settings(

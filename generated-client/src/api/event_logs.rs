@@ -19,6 +19,8 @@ impl EventLogs<'_> {
     ///
     /// `GET /EventLogs/Pbx.DownloadEventLogs()` (operation `DownloadEventLogs`)
     ///
+    /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
+    ///
     /// Returns the file as a streamed [`Download`](crate::Download).
     pub async fn download_event_logs(
         &self,
@@ -39,6 +41,8 @@ impl EventLogs<'_> {
     ///
     /// `GET /EventLogs` (operation `ListEventLog`)
     ///
+    /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
+    ///
     /// Returns one [`Page`](crate::Page) of [`PbxEventLog`](crate::models::PbxEventLog) items.
     pub async fn list_event_log(
         &self,
@@ -58,6 +62,8 @@ impl EventLogs<'_> {
     /// Streams every item of [`list_event_log`](Self::list_event_log), following `@odata.nextLink` or paging with `$top`/`$skip`.
     ///
     /// `GET /EventLogs`
+    ///
+    /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     pub fn list_event_log_stream(
         &self,
         query: &crate::odata::ListQuery,
@@ -68,6 +74,8 @@ impl EventLogs<'_> {
     /// Invoke action PurgeEventLog
     ///
     /// `POST /EventLogs/Pbx.PurgeEventLog` (operation `PurgeEventLog`)
+    ///
+    /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns nothing on success.
     pub async fn purge_event_log(&self) -> crate::Result<()> {

@@ -20,6 +20,8 @@ impl Fax<'_> {
     ///
     /// `POST /Fax/Pbx.BulkFaxDelete` (operation `BulkFaxDelete`)
     ///
+    /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
+    ///
     /// Returns nothing on success.
     pub async fn bulk_fax_delete(
         &self,
@@ -40,6 +42,8 @@ impl Fax<'_> {
     ///
     /// `POST /Fax` (operation `CreateFax`)
     ///
+    /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
+    ///
     /// Returns [`PbxFax`](crate::models::PbxFax).
     pub async fn create_fax(
         &self,
@@ -59,6 +63,8 @@ impl Fax<'_> {
     /// Delete entity from Fax
     ///
     /// `DELETE /Fax({Id})` (operation `DeleteFax`)
+    ///
+    /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns nothing on success.
     pub async fn delete_fax(
@@ -81,6 +87,8 @@ impl Fax<'_> {
     ///
     /// `GET /Fax({Id})` (operation `GetFax`)
     ///
+    /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
+    ///
     /// Returns [`PbxFax`](crate::models::PbxFax).
     pub async fn get_fax(
         &self,
@@ -101,6 +109,8 @@ impl Fax<'_> {
     /// Get entity from Fax by key (Number)
     ///
     /// `GET /Fax(Number={Number})` (operation `GetFaxByNumber`)
+    ///
+    /// Available since 3CX 20.0.8.
     ///
     /// Returns [`PbxFax`](crate::models::PbxFax).
     pub async fn get_fax_by_number(
@@ -123,6 +133,8 @@ impl Fax<'_> {
     ///
     /// `GET /Fax/Pbx.InitFax()` (operation `InitFax`)
     ///
+    /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
+    ///
     /// Returns [`PbxFax`](crate::models::PbxFax).
     pub async fn init_fax(&self) -> crate::Result<crate::models::PbxFax> {
         self.client
@@ -138,6 +150,8 @@ impl Fax<'_> {
     /// Get entities from Fax
     ///
     /// `GET /Fax` (operation `ListFax`)
+    ///
+    /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns one [`Page`](crate::Page) of [`PbxFax`](crate::models::PbxFax) items.
     pub async fn list_fax(
@@ -158,6 +172,8 @@ impl Fax<'_> {
     /// Streams every item of [`list_fax`](Self::list_fax), following `@odata.nextLink` or paging with `$top`/`$skip`.
     ///
     /// `GET /Fax`
+    ///
+    /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     pub fn list_fax_stream(
         &self,
         query: &crate::odata::ListQuery,
@@ -167,6 +183,8 @@ impl Fax<'_> {
     /// Update entity in Fax
     ///
     /// `PATCH /Fax({Id})` (operation `UpdateFax`)
+    ///
+    /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns nothing on success.
     pub async fn update_fax(

@@ -19,6 +19,8 @@ impl FaxServerSettings<'_> {
     ///
     /// `POST /FaxServerSettings/Pbx.CleanUpFax` (operation `CleanUpFax`)
     ///
+    /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
+    ///
     /// Returns nothing on success.
     pub async fn clean_up_fax(&self) -> crate::Result<()> {
         self.client
@@ -34,6 +36,8 @@ impl FaxServerSettings<'_> {
     /// Invoke function GetFaxFilesSize
     ///
     /// `GET /FaxServerSettings/Pbx.GetFaxFilesSize()` (operation `GetFaxFilesSize`)
+    ///
+    /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns [`GetFaxFilesSizeResponse`](crate::models::GetFaxFilesSizeResponse).
     pub async fn get_fax_files_size(
@@ -55,6 +59,8 @@ impl FaxServerSettings<'_> {
     ///
     /// `GET /FaxServerSettings` (operation `GetFaxServerSettings`)
     ///
+    /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
+    ///
     /// Returns [`PbxFaxServerSettings`](crate::models::PbxFaxServerSettings).
     pub async fn get_fax_server_settings(
         &self,
@@ -74,6 +80,8 @@ impl FaxServerSettings<'_> {
     /// Update FaxServerSettings
     ///
     /// `PATCH /FaxServerSettings` (operation `UpdateFaxServerSettings`)
+    ///
+    /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns nothing on success.
     pub async fn update_fax_server_settings(

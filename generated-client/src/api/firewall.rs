@@ -19,6 +19,8 @@ impl Firewall<'_> {
     ///
     /// `GET /Firewall` (operation `GetFirewallState`)
     ///
+    /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
+    ///
     /// Returns [`PbxFirewallState`](crate::models::PbxFirewallState).
     pub async fn get_firewall_state(
         &self,
@@ -39,6 +41,8 @@ impl Firewall<'_> {
     ///
     /// `GET /Firewall/Pbx.GetLastResult()` (operation `GetLastResult`)
     ///
+    /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
+    ///
     /// Returns [`GetLastResultResponse`](crate::models::GetLastResultResponse).
     pub async fn get_last_result(
         &self,
@@ -57,6 +61,8 @@ impl Firewall<'_> {
     ///
     /// `POST /Firewall/Pbx.StartCheck` (operation `StartCheck`)
     ///
+    /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
+    ///
     /// Returns nothing on success.
     pub async fn start_check(&self) -> crate::Result<()> {
         self.client
@@ -72,6 +78,8 @@ impl Firewall<'_> {
     /// Invoke action StopCheck
     ///
     /// `POST /Firewall/Pbx.StopCheck` (operation `StopCheck`)
+    ///
+    /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns nothing on success.
     pub async fn stop_check(&self) -> crate::Result<()> {

@@ -20,6 +20,8 @@ impl Firmwares<'_> {
     ///
     /// `POST /Firmwares/Pbx.CleanUp` (operation `CleanUp`)
     ///
+    /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
+    ///
     /// Returns nothing on success.
     pub async fn clean_up(&self) -> crate::Result<()> {
         self.client
@@ -35,6 +37,8 @@ impl Firmwares<'_> {
     /// Delete entity from Firmwares
     ///
     /// `DELETE /Firmwares({Id})` (operation `DeleteFirmware`)
+    ///
+    /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns nothing on success.
     pub async fn delete_firmware(
@@ -57,6 +61,8 @@ impl Firmwares<'_> {
     ///
     /// `GET /Firmwares/Pbx.GetFirmwareState()` (operation `GetFirmwareState`)
     ///
+    /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
+    ///
     /// Returns [`PbxFirmwareState`](crate::models::PbxFirmwareState).
     pub async fn get_firmware_state(
         &self,
@@ -74,6 +80,8 @@ impl Firmwares<'_> {
     /// Get entities from Firmwares
     ///
     /// `GET /Firmwares` (operation `ListFirmware`)
+    ///
+    /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns one [`Page`](crate::Page) of [`PbxFirmware`](crate::models::PbxFirmware) items.
     pub async fn list_firmware(
@@ -94,6 +102,8 @@ impl Firmwares<'_> {
     /// Streams every item of [`list_firmware`](Self::list_firmware), following `@odata.nextLink` or paging with `$top`/`$skip`.
     ///
     /// `GET /Firmwares`
+    ///
+    /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     pub fn list_firmware_stream(
         &self,
         query: &crate::odata::ListQuery,
@@ -104,6 +114,8 @@ impl Firmwares<'_> {
     /// Invoke action PushFirmwareForPhones
     ///
     /// `POST /Firmwares({Id})/Pbx.PushFirmwareForPhones` (operation `PushFirmwareForPhones`)
+    ///
+    /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns nothing on success.
     pub async fn push_firmware_for_phones(&self, id: &str) -> crate::Result<()> {

@@ -20,6 +20,8 @@ impl Fxs<'_> {
     ///
     /// `POST /Fxs` (operation `CreateFxs`)
     ///
+    /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
+    ///
     /// Returns [`PbxFxs`](crate::models::PbxFxs).
     pub async fn create_fxs(
         &self,
@@ -39,6 +41,8 @@ impl Fxs<'_> {
     /// Delete entity from Fxs
     ///
     /// `DELETE /Fxs({MacAddress})` (operation `DeleteFxs`)
+    ///
+    /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns nothing on success.
     pub async fn delete_fxs(
@@ -61,6 +65,8 @@ impl Fxs<'_> {
     ///
     /// `GET /Fxs({MacAddress})` (operation `GetFxs`)
     ///
+    /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
+    ///
     /// Returns [`PbxFxs`](crate::models::PbxFxs).
     pub async fn get_fxs(
         &self,
@@ -82,6 +88,8 @@ impl Fxs<'_> {
     ///
     /// `GET /Fxs` (operation `ListFxs`)
     ///
+    /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
+    ///
     /// Returns one [`Page`](crate::Page) of [`PbxFxs`](crate::models::PbxFxs) items.
     pub async fn list_fxs(
         &self,
@@ -101,6 +109,8 @@ impl Fxs<'_> {
     /// Streams every item of [`list_fxs`](Self::list_fxs), following `@odata.nextLink` or paging with `$top`/`$skip`.
     ///
     /// `GET /Fxs`
+    ///
+    /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     pub fn list_fxs_stream(
         &self,
         query: &crate::odata::ListQuery,
@@ -110,6 +120,8 @@ impl Fxs<'_> {
     /// Invoke action RegenerateWebCredentials
     ///
     /// `POST /Fxs({MacAddress})/Pbx.RegenerateWebCredentials` (operation `RegenerateWebCredentials`)
+    ///
+    /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns [`PbxFxs`](crate::models::PbxFxs), or `None` when the PBX sends `null`.
     pub async fn regenerate_web_credentials(
@@ -131,6 +143,8 @@ impl Fxs<'_> {
     /// Update entity in Fxs
     ///
     /// `PATCH /Fxs({MacAddress})` (operation `UpdateFxs`)
+    ///
+    /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns nothing on success.
     pub async fn update_fxs(

@@ -20,6 +20,8 @@ impl FxsTemplates<'_> {
     ///
     /// `POST /FxsTemplates` (operation `CreateFxsTemplate`)
     ///
+    /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
+    ///
     /// Returns [`PbxFxsTemplate`](crate::models::PbxFxsTemplate).
     pub async fn create_fxs_template(
         &self,
@@ -39,6 +41,8 @@ impl FxsTemplates<'_> {
     /// Delete entity from FxsTemplates
     ///
     /// `DELETE /FxsTemplates({Id})` (operation `DeleteFxsTemplate`)
+    ///
+    /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns nothing on success.
     pub async fn delete_fxs_template(
@@ -61,6 +65,8 @@ impl FxsTemplates<'_> {
     ///
     /// `GET /FxsTemplates({Id})` (operation `GetFxsTemplate`)
     ///
+    /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
+    ///
     /// Returns [`PbxFxsTemplate`](crate::models::PbxFxsTemplate).
     pub async fn get_fxs_template(
         &self,
@@ -82,6 +88,8 @@ impl FxsTemplates<'_> {
     ///
     /// `GET /FxsTemplates` (operation `ListFxsTemplate`)
     ///
+    /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
+    ///
     /// Returns one [`Page`](crate::Page) of [`PbxFxsTemplate`](crate::models::PbxFxsTemplate) items.
     pub async fn list_fxs_template(
         &self,
@@ -101,6 +109,8 @@ impl FxsTemplates<'_> {
     /// Streams every item of [`list_fxs_template`](Self::list_fxs_template), following `@odata.nextLink` or paging with `$top`/`$skip`.
     ///
     /// `GET /FxsTemplates`
+    ///
+    /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     pub fn list_fxs_template_stream(
         &self,
         query: &crate::odata::ListQuery,
@@ -115,6 +125,8 @@ impl FxsTemplates<'_> {
     /// Update entity in FxsTemplates
     ///
     /// `PATCH /FxsTemplates({Id})` (operation `UpdateFxsTemplate`)
+    ///
+    /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns nothing on success.
     pub async fn update_fxs_template(

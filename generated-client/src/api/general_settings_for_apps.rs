@@ -21,6 +21,8 @@ impl GeneralSettingsForApps<'_> {
     ///
     /// `GET /GeneralSettingsForApps` (operation `GetGeneralSettingsForApps`)
     ///
+    /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
+    ///
     /// Returns [`PbxGeneralSettingsForApps`](crate::models::PbxGeneralSettingsForApps).
     pub async fn get_general_settings_for_apps(
         &self,
@@ -40,6 +42,8 @@ impl GeneralSettingsForApps<'_> {
     /// Update GeneralSettingsForApps
     ///
     /// `PATCH /GeneralSettingsForApps` (operation `UpdateGeneralSettingsForApps`)
+    ///
+    /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns nothing on success.
     pub async fn update_general_settings_for_apps(

@@ -21,6 +21,8 @@ impl GeneralSettingsForPbx<'_> {
     ///
     /// `GET /GeneralSettingsForPbx` (operation `GetGeneralSettingsForPbx`)
     ///
+    /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
+    ///
     /// Returns [`PbxGeneralSettingsForPbx`](crate::models::PbxGeneralSettingsForPbx).
     pub async fn get_general_settings_for_pbx(
         &self,
@@ -40,6 +42,8 @@ impl GeneralSettingsForPbx<'_> {
     /// Update GeneralSettingsForPbx
     ///
     /// `PATCH /GeneralSettingsForPbx` (operation `UpdateGeneralSettingsForPbx`)
+    ///
+    /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns nothing on success.
     pub async fn update_general_settings_for_pbx(

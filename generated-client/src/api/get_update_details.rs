@@ -20,6 +20,8 @@ impl GetUpdateDetails<'_> {
     ///
     /// `GET /GetUpdateDetails(key={key},id={id})` (operation `GetUpdateDetails`)
     ///
+    /// Available since 3CX 20.0.10.
+    ///
     /// Returns [`GetUpdateDetailsResponse`](crate::models::GetUpdateDetailsResponse).
     pub async fn get_update_details(
         &self,

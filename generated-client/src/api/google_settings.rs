@@ -19,6 +19,8 @@ impl GoogleSettings<'_> {
     ///
     /// `GET /GoogleSettings` (operation `GetGoogleSettings`)
     ///
+    /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
+    ///
     /// Returns [`PbxGoogleSettings`](crate::models::PbxGoogleSettings).
     pub async fn get_google_settings(
         &self,
@@ -39,6 +41,8 @@ impl GoogleSettings<'_> {
     ///
     /// `POST /GoogleSettings/Pbx.GetGoogleUsers` (operation `GetGoogleUsers`)
     ///
+    /// Available since 3CX 20.0.5.
+    ///
     /// Returns [`PbxExternalAccountsPage`](crate::models::PbxExternalAccountsPage).
     pub async fn get_google_users(
         &self,
@@ -58,6 +62,8 @@ impl GoogleSettings<'_> {
     /// Update GoogleSettings
     ///
     /// `PATCH /GoogleSettings` (operation `UpdateGoogleSettings`)
+    ///
+    /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns nothing on success.
     pub async fn update_google_settings(

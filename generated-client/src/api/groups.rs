@@ -20,6 +20,8 @@ impl Groups<'_> {
     ///
     /// `POST /Groups` (operation `CreateGroup`)
     ///
+    /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
+    ///
     /// Returns [`PbxGroup`](crate::models::PbxGroup).
     pub async fn create_group(
         &self,
@@ -39,6 +41,8 @@ impl Groups<'_> {
     /// Invoke action DeleteCompanyById
     ///
     /// `POST /Groups/Pbx.DeleteCompanyById` (operation `DeleteCompanyById`)
+    ///
+    /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns nothing on success.
     pub async fn delete_company_by_id(
@@ -60,6 +64,8 @@ impl Groups<'_> {
     ///
     /// `POST /Groups/Pbx.DeleteCompanyByNumber` (operation `DeleteCompanyByNumber`)
     ///
+    /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
+    ///
     /// Returns nothing on success.
     pub async fn delete_company_by_number(
         &self,
@@ -79,6 +85,8 @@ impl Groups<'_> {
     /// Delete entity from Groups
     ///
     /// `DELETE /Groups({Id})` (operation `DeleteGroup`)
+    ///
+    /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns nothing on success.
     pub async fn delete_group(
@@ -101,6 +109,8 @@ impl Groups<'_> {
     ///
     /// `GET /Groups({Id})` (operation `GetGroup`)
     ///
+    /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
+    ///
     /// Returns [`PbxGroup`](crate::models::PbxGroup).
     pub async fn get_group(
         &self,
@@ -122,6 +132,8 @@ impl Groups<'_> {
     ///
     /// `GET /Groups({Id})/Pbx.GetRestrictions()` (operation `GetRestrictions`)
     ///
+    /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
+    ///
     /// Returns [`PbxRestrictions`](crate::models::PbxRestrictions).
     pub async fn get_restrictions(
         &self,
@@ -140,6 +152,8 @@ impl Groups<'_> {
     /// Invoke action LinkGroupPartner
     ///
     /// `POST /Groups/Pbx.LinkGroupPartner` (operation `LinkGroupPartner`)
+    ///
+    /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns nothing on success.
     pub async fn link_group_partner(
@@ -161,6 +175,8 @@ impl Groups<'_> {
     ///
     /// `GET /Groups` (operation `ListGroup`)
     ///
+    /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
+    ///
     /// Returns one [`Page`](crate::Page) of [`PbxGroup`](crate::models::PbxGroup) items.
     pub async fn list_group(
         &self,
@@ -180,6 +196,8 @@ impl Groups<'_> {
     /// Streams every item of [`list_group`](Self::list_group), following `@odata.nextLink` or paging with `$top`/`$skip`.
     ///
     /// `GET /Groups`
+    ///
+    /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     pub fn list_group_stream(
         &self,
         query: &crate::odata::ListQuery,
@@ -189,6 +207,8 @@ impl Groups<'_> {
     /// Get Members from Groups
     ///
     /// `GET /Groups({Id})/Members` (operation `ListMembers`)
+    ///
+    /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns one [`Page`](crate::Page) of [`PbxUserGroup`](crate::models::PbxUserGroup) items.
     pub async fn list_members(
@@ -210,6 +230,8 @@ impl Groups<'_> {
     /// Streams every item of [`list_members`](Self::list_members), following `@odata.nextLink` or paging with `$top`/`$skip`.
     ///
     /// `GET /Groups({Id})/Members`
+    ///
+    /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     pub fn list_members_stream(
         &self,
         id: i32,
@@ -225,6 +247,8 @@ impl Groups<'_> {
     /// Get Rights from Groups
     ///
     /// `GET /Groups({Id})/Rights` (operation `ListRights`)
+    ///
+    /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns one [`Page`](crate::Page) of [`PbxRights`](crate::models::PbxRights) items.
     pub async fn list_rights(
@@ -246,6 +270,8 @@ impl Groups<'_> {
     /// Streams every item of [`list_rights`](Self::list_rights), following `@odata.nextLink` or paging with `$top`/`$skip`.
     ///
     /// `GET /Groups({Id})/Rights`
+    ///
+    /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     pub fn list_rights_stream(
         &self,
         id: i32,
@@ -261,6 +287,8 @@ impl Groups<'_> {
     /// Invoke action ReplaceGroupLicenseKey
     ///
     /// `POST /Groups/Pbx.ReplaceGroupLicenseKey` (operation `ReplaceGroupLicenseKey`)
+    ///
+    /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns nothing on success.
     pub async fn replace_group_license_key(
@@ -282,6 +310,8 @@ impl Groups<'_> {
     ///
     /// `POST /Groups/Pbx.UnlinkGroupPartner` (operation `UnlinkGroupPartner`)
     ///
+    /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
+    ///
     /// Returns nothing on success.
     pub async fn unlink_group_partner(&self) -> crate::Result<()> {
         self.client
@@ -297,6 +327,8 @@ impl Groups<'_> {
     /// Update entity in Groups
     ///
     /// `PATCH /Groups({Id})` (operation `UpdateGroup`)
+    ///
+    /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns nothing on success.
     pub async fn update_group(

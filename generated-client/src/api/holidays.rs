@@ -20,6 +20,8 @@ impl Holidays<'_> {
     ///
     /// `POST /Holidays` (operation `CreateHoliday`)
     ///
+    /// Available since 3CX 20.0.7.
+    ///
     /// Returns [`PbxHoliday`](crate::models::PbxHoliday).
     pub async fn create_holiday(
         &self,
@@ -39,6 +41,8 @@ impl Holidays<'_> {
     /// Delete entity from Holidays
     ///
     /// `DELETE /Holidays({Id})` (operation `DeleteHoliday`)
+    ///
+    /// Available since 3CX 20.0.6.
     ///
     /// Returns nothing on success.
     pub async fn delete_holiday(
@@ -61,6 +65,8 @@ impl Holidays<'_> {
     ///
     /// `GET /Holidays({Id})` (operation `GetHoliday`)
     ///
+    /// Available since 3CX 20.0.6.
+    ///
     /// Returns [`PbxHoliday`](crate::models::PbxHoliday).
     pub async fn get_holiday(
         &self,
@@ -82,6 +88,8 @@ impl Holidays<'_> {
     ///
     /// `GET /Holidays` (operation `ListHoliday`)
     ///
+    /// Available since 3CX 20.0.6.
+    ///
     /// Returns one [`Page`](crate::Page) of [`PbxHoliday`](crate::models::PbxHoliday) items.
     pub async fn list_holiday(
         &self,
@@ -101,6 +109,8 @@ impl Holidays<'_> {
     /// Streams every item of [`list_holiday`](Self::list_holiday), following `@odata.nextLink` or paging with `$top`/`$skip`.
     ///
     /// `GET /Holidays`
+    ///
+    /// Available since 3CX 20.0.6.
     pub fn list_holiday_stream(
         &self,
         query: &crate::odata::ListQuery,
@@ -111,6 +121,8 @@ impl Holidays<'_> {
     /// Update entity in Holidays
     ///
     /// `PATCH /Holidays({Id})` (operation `UpdateHoliday`)
+    ///
+    /// Available since 3CX 20.0.6.
     ///
     /// Returns nothing on success.
     pub async fn update_holiday(

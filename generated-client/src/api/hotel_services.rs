@@ -19,6 +19,8 @@ impl HotelServices<'_> {
     ///
     /// `GET /HotelServices` (operation `GetHotelServices`)
     ///
+    /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
+    ///
     /// Returns [`PbxHotelServices`](crate::models::PbxHotelServices).
     pub async fn get_hotel_services(
         &self,
@@ -38,6 +40,8 @@ impl HotelServices<'_> {
     /// Update HotelServices
     ///
     /// `PATCH /HotelServices` (operation `UpdateHotelServices`)
+    ///
+    /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns nothing on success.
     pub async fn update_hotel_services(

@@ -20,6 +20,8 @@ impl InboundRules<'_> {
     ///
     /// `POST /InboundRules/Pbx.BulkInboundRulesDelete` (operation `BulkInboundRulesDelete`)
     ///
+    /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
+    ///
     /// Returns nothing on success.
     pub async fn bulk_inbound_rules_delete(
         &self,
@@ -42,6 +44,8 @@ impl InboundRules<'_> {
     ///
     /// `POST /InboundRules` (operation `CreateInboundRule`)
     ///
+    /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
+    ///
     /// Returns [`PbxInboundRule`](crate::models::PbxInboundRule).
     pub async fn create_inbound_rule(
         &self,
@@ -61,6 +65,8 @@ impl InboundRules<'_> {
     /// Delete entity from InboundRules
     ///
     /// `DELETE /InboundRules({Id})` (operation `DeleteInboundRule`)
+    ///
+    /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns nothing on success.
     pub async fn delete_inbound_rule(
@@ -82,6 +88,8 @@ impl InboundRules<'_> {
     /// Invoke function ExportCallerIdRules
     ///
     /// `GET /InboundRules/Pbx.ExportCallerIdRules()` (operation `ExportCallerIdRules`)
+    ///
+    /// Available since 3CX 20.0.5.
     ///
     /// Returns the file as a streamed [`Download`](crate::Download).
     pub async fn export_caller_id_rules(
@@ -105,6 +113,8 @@ impl InboundRules<'_> {
     ///
     /// `GET /InboundRules({Id})` (operation `GetInboundRule`)
     ///
+    /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
+    ///
     /// Returns [`PbxInboundRule`](crate::models::PbxInboundRule).
     pub async fn get_inbound_rule(
         &self,
@@ -126,6 +136,8 @@ impl InboundRules<'_> {
     ///
     /// `GET /InboundRules` (operation `ListInboundRule`)
     ///
+    /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
+    ///
     /// Returns one [`Page`](crate::Page) of [`PbxInboundRule`](crate::models::PbxInboundRule) items.
     pub async fn list_inbound_rule(
         &self,
@@ -145,6 +157,8 @@ impl InboundRules<'_> {
     /// Streams every item of [`list_inbound_rule`](Self::list_inbound_rule), following `@odata.nextLink` or paging with `$top`/`$skip`.
     ///
     /// `GET /InboundRules`
+    ///
+    /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     pub fn list_inbound_rule_stream(
         &self,
         query: &crate::odata::ListQuery,
@@ -159,6 +173,8 @@ impl InboundRules<'_> {
     /// Update entity in InboundRules
     ///
     /// `PATCH /InboundRules({Id})` (operation `UpdateInboundRule`)
+    ///
+    /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns nothing on success.
     pub async fn update_inbound_rule(

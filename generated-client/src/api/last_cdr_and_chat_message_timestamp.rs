@@ -23,6 +23,8 @@ impl LastCdrAndChatMessageTimestamp<'_> {
     ///
     /// `GET /LastCdrAndChatMessageTimestamp` (operation `ListLastCdrAndChatMessageTimestamp`)
     ///
+    /// Available since 3CX 20.0.7.
+    ///
     /// Returns one [`Page`](crate::Page) of [`PbxLastCdrAndChatMessageTimestamp`](crate::models::PbxLastCdrAndChatMessageTimestamp) items.
     pub async fn list_last_cdr_and_chat_message_timestamp(
         &self,
@@ -42,6 +44,8 @@ impl LastCdrAndChatMessageTimestamp<'_> {
     /// Streams every item of [`list_last_cdr_and_chat_message_timestamp`](Self::list_last_cdr_and_chat_message_timestamp), following `@odata.nextLink` or paging with `$top`/`$skip`.
     ///
     /// `GET /LastCdrAndChatMessageTimestamp`
+    ///
+    /// Available since 3CX 20.0.7.
     pub fn list_last_cdr_and_chat_message_timestamp_stream(
         &self,
         query: &crate::odata::ListQuery,

@@ -20,6 +20,8 @@ impl LicenseStatus<'_> {
     ///
     /// `POST /LicenseStatus/Pbx.EditLicenseInfo` (operation `EditLicenseInfo`)
     ///
+    /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
+    ///
     /// Returns nothing on success.
     pub async fn edit_license_info(
         &self,
@@ -39,6 +41,8 @@ impl LicenseStatus<'_> {
     /// Get LicenseStatus
     ///
     /// `GET /LicenseStatus` (operation `GetLicenseStatus`)
+    ///
+    /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns [`PbxLicenseStatus`](crate::models::PbxLicenseStatus).
     pub async fn get_license_status(
@@ -60,6 +64,8 @@ impl LicenseStatus<'_> {
     ///
     /// `POST /LicenseStatus/Pbx.LinkPartner` (operation `LinkPartner`)
     ///
+    /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
+    ///
     /// Returns nothing on success.
     pub async fn link_partner(
         &self,
@@ -79,6 +85,8 @@ impl LicenseStatus<'_> {
     /// Invoke function PartnerInfo
     ///
     /// `GET /LicenseStatus/Pbx.PartnerInfo(resellerId={resellerId})` (operation `PartnerInfo`)
+    ///
+    /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns [`PbxResellerInfo`](crate::models::PbxResellerInfo).
     pub async fn partner_info(
@@ -102,6 +110,8 @@ impl LicenseStatus<'_> {
     ///
     /// `POST /LicenseStatus/Pbx.RefreshLicenseStatus` (operation `RefreshLicenseStatus`)
     ///
+    /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
+    ///
     /// Returns nothing on success.
     pub async fn refresh_license_status(&self) -> crate::Result<()> {
         self.client
@@ -119,6 +129,8 @@ impl LicenseStatus<'_> {
     /// Invoke action ReplaceLicenseKey
     ///
     /// `POST /LicenseStatus/Pbx.ReplaceLicenseKey` (operation `ReplaceLicenseKey`)
+    ///
+    /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns nothing on success.
     pub async fn replace_license_key(
@@ -141,6 +153,8 @@ impl LicenseStatus<'_> {
     /// Invoke action UnlinkPartner
     ///
     /// `POST /LicenseStatus/Pbx.UnlinkPartner` (operation `UnlinkPartner`)
+    ///
+    /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns nothing on success.
     pub async fn unlink_partner(&self) -> crate::Result<()> {

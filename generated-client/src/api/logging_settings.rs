@@ -19,6 +19,8 @@ impl LoggingSettings<'_> {
     ///
     /// `GET /LoggingSettings` (operation `GetLoggingSettings`)
     ///
+    /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
+    ///
     /// Returns [`PbxLoggingSettings`](crate::models::PbxLoggingSettings).
     pub async fn get_logging_settings(
         &self,
@@ -38,6 +40,8 @@ impl LoggingSettings<'_> {
     /// Update LoggingSettings
     ///
     /// `PATCH /LoggingSettings` (operation `UpdateLoggingSettings`)
+    ///
+    /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns nothing on success.
     pub async fn update_logging_settings(

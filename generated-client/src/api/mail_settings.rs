@@ -19,6 +19,8 @@ impl MailSettings<'_> {
     ///
     /// `GET /MailSettings` (operation `GetMailSettings`)
     ///
+    /// Available since 3CX 20.0.7.
+    ///
     /// Returns [`PbxMailSettings`](crate::models::PbxMailSettings).
     pub async fn get_mail_settings(
         &self,
@@ -39,6 +41,8 @@ impl MailSettings<'_> {
     ///
     /// `POST /MailSettings/Pbx.TestEmail` (operation `TestEmail`)
     ///
+    /// Available since 3CX 20.0.7.
+    ///
     /// Returns [`PbxTestResult`](crate::models::PbxTestResult).
     pub async fn test_email(
         &self,
@@ -58,6 +62,8 @@ impl MailSettings<'_> {
     /// Update MailSettings
     ///
     /// `PATCH /MailSettings` (operation `UpdateMailSettings`)
+    ///
+    /// Available since 3CX 20.0.7.
     ///
     /// Returns nothing on success.
     pub async fn update_mail_settings(

@@ -20,6 +20,8 @@ impl McpServers<'_> {
     ///
     /// `POST /McpServers/Pbx.Exchange` (operation `Exchange`)
     ///
+    /// Available since 3CX 20.0.10.
+    ///
     /// Returns nothing on success.
     pub async fn exchange(
         &self,
@@ -39,6 +41,8 @@ impl McpServers<'_> {
     /// Invoke function GetServerMetadata
     ///
     /// `GET /McpServers/Pbx.GetServerMetadata(targetIssuer={targetIssuer})` (operation `GetServerMetadata`)
+    ///
+    /// Available since 3CX 20.0.10.
     ///
     /// Returns [`PbxOAuthServerMetadata`](crate::models::PbxOAuthServerMetadata).
     pub async fn get_server_metadata(
@@ -61,6 +65,8 @@ impl McpServers<'_> {
     /// Invoke action Register
     ///
     /// `POST /McpServers/Pbx.Register` (operation `Register`)
+    ///
+    /// Available since 3CX 20.0.10.
     ///
     /// Returns nothing on success.
     pub async fn register(

@@ -21,6 +21,8 @@ impl Microsoft365Integration<'_> {
     ///
     /// `POST /Microsoft365Integration/Pbx.AuthorizePresence` (operation `AuthorizePresence`)
     ///
+    /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
+    ///
     /// Returns nothing on success.
     pub async fn authorize_presence(
         &self,
@@ -43,6 +45,8 @@ impl Microsoft365Integration<'_> {
     ///
     /// `POST /Microsoft365Integration/Pbx.DeauthorizePresence` (operation `DeauthorizePresence`)
     ///
+    /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
+    ///
     /// Returns nothing on success.
     pub async fn deauthorize_presence(&self) -> crate::Result<()> {
         self.client
@@ -60,6 +64,8 @@ impl Microsoft365Integration<'_> {
     /// Invoke action GetM365Groups
     ///
     /// `POST /Microsoft365Integration/Pbx.GetM365Groups` (operation `GetM365Groups`)
+    ///
+    /// Available since 3CX 20.0.9.
     ///
     /// Returns [`PbxExternalGroupsPage`](crate::models::PbxExternalGroupsPage).
     pub async fn get_m365_groups(
@@ -83,6 +89,8 @@ impl Microsoft365Integration<'_> {
     ///
     /// `POST /Microsoft365Integration/Pbx.GetM365Users` (operation `GetM365Users`)
     ///
+    /// Available since 3CX 20.0.5.
+    ///
     /// Returns [`PbxExternalAccountsPage`](crate::models::PbxExternalAccountsPage).
     pub async fn get_m365_users(
         &self,
@@ -105,6 +113,8 @@ impl Microsoft365Integration<'_> {
     ///
     /// `GET /Microsoft365Integration/Pbx.GetMicrosoft365Directory()` (operation `GetMicrosoft365Directory`)
     ///
+    /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
+    ///
     /// Returns [`PbxMicrosoft365Status`](crate::models::PbxMicrosoft365Status).
     pub async fn get_microsoft365_directory(
         &self,
@@ -124,6 +134,8 @@ impl Microsoft365Integration<'_> {
     /// Get Microsoft365Integration
     ///
     /// `GET /Microsoft365Integration` (operation `GetMicrosoft365Integration`)
+    ///
+    /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns [`PbxMicrosoft365Integration`](crate::models::PbxMicrosoft365Integration).
     pub async fn get_microsoft365_integration(
@@ -145,6 +157,8 @@ impl Microsoft365Integration<'_> {
     ///
     /// `GET /Microsoft365Integration/Pbx.GetMicrosoftAccessToken()` (operation `GetMicrosoftAccessToken`)
     ///
+    /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
+    ///
     /// Returns [`GetMicrosoftAccessTokenResponse`](crate::models::GetMicrosoftAccessTokenResponse).
     pub async fn get_microsoft_access_token(
         &self,
@@ -164,6 +178,8 @@ impl Microsoft365Integration<'_> {
     /// Invoke action GetUsersByPrincipalNames
     ///
     /// `POST /Microsoft365Integration/Pbx.GetUsersByPrincipalNames` (operation `GetUsersByPrincipalNames`)
+    ///
+    /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns one [`Page`](crate::Page) of [`PbxExternalAccount`](crate::models::PbxExternalAccount) items.
     pub async fn get_users_by_principal_names(
@@ -187,6 +203,8 @@ impl Microsoft365Integration<'_> {
     ///
     /// `POST /Microsoft365Integration/Pbx.TestPresence` (operation `TestPresence`)
     ///
+    /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
+    ///
     /// Returns nothing on success.
     pub async fn test_presence(&self) -> crate::Result<()> {
         self.client
@@ -204,6 +222,8 @@ impl Microsoft365Integration<'_> {
     /// Invoke function TestSubscription
     ///
     /// `GET /Microsoft365Integration/Pbx.TestSubscription()` (operation `TestSubscription`)
+    ///
+    /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns [`PbxMicrosoft365SubscriptionTestResult`](crate::models::PbxMicrosoft365SubscriptionTestResult).
     pub async fn test_subscription(
@@ -224,6 +244,8 @@ impl Microsoft365Integration<'_> {
     /// Update Microsoft365Integration
     ///
     /// `PATCH /Microsoft365Integration` (operation `UpdateMicrosoft365Integration`)
+    ///
+    /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns nothing on success.
     pub async fn update_microsoft365_integration(

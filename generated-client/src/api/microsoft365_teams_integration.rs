@@ -22,6 +22,8 @@ impl Microsoft365TeamsIntegration<'_> {
     ///
     /// `GET /Microsoft365TeamsIntegration/Pbx.CheckFqdnRecord(fqdn={fqdn})` (operation `CheckFqdnRecord`)
     ///
+    /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
+    ///
     /// Returns [`CheckFqdnRecordResponse`](crate::models::CheckFqdnRecordResponse).
     pub async fn check_fqdn_record(
         &self,
@@ -44,6 +46,8 @@ impl Microsoft365TeamsIntegration<'_> {
     ///
     /// `GET /Microsoft365TeamsIntegration/Pbx.CheckMapUsersScript()` (operation `CheckMapUsersScript`)
     ///
+    /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
+    ///
     /// Returns [`CheckMapUsersScriptResponse`](crate::models::CheckMapUsersScriptResponse).
     pub async fn check_map_users_script(
         &self,
@@ -64,6 +68,8 @@ impl Microsoft365TeamsIntegration<'_> {
     ///
     /// `GET /Microsoft365TeamsIntegration/Pbx.GetDialPlanScript()` (operation `GetDialPlanScript`)
     ///
+    /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
+    ///
     /// Returns the file as a streamed [`Download`](crate::Download).
     pub async fn get_dial_plan_script(&self) -> crate::Result<crate::Download> {
         self.client
@@ -82,6 +88,8 @@ impl Microsoft365TeamsIntegration<'_> {
     ///
     /// `GET /Microsoft365TeamsIntegration/Pbx.GetMapUsersScript()` (operation `GetMapUsersScript`)
     ///
+    /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
+    ///
     /// Returns the file as a streamed [`Download`](crate::Download).
     pub async fn get_map_users_script(&self) -> crate::Result<crate::Download> {
         self.client
@@ -99,6 +107,8 @@ impl Microsoft365TeamsIntegration<'_> {
     /// Get Microsoft365TeamsIntegration
     ///
     /// `GET /Microsoft365TeamsIntegration` (operation `GetMicrosoft365TeamsIntegration`)
+    ///
+    /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns [`PbxMicrosoft365TeamsIntegration`](crate::models::PbxMicrosoft365TeamsIntegration).
     pub async fn get_microsoft365_teams_integration(
@@ -119,6 +129,8 @@ impl Microsoft365TeamsIntegration<'_> {
     /// Update Microsoft365TeamsIntegration
     ///
     /// `PATCH /Microsoft365TeamsIntegration` (operation `UpdateMicrosoft365TeamsIntegration`)
+    ///
+    /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns nothing on success.
     pub async fn update_microsoft365_teams_integration(

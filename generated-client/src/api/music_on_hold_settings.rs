@@ -21,6 +21,8 @@ impl MusicOnHoldSettings<'_> {
     ///
     /// `GET /MusicOnHoldSettings` (operation `GetMusicOnHoldSettings`)
     ///
+    /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
+    ///
     /// Returns [`PbxMusicOnHoldSettings`](crate::models::PbxMusicOnHoldSettings).
     pub async fn get_music_on_hold_settings(
         &self,
@@ -40,6 +42,8 @@ impl MusicOnHoldSettings<'_> {
     /// Update MusicOnHoldSettings
     ///
     /// `PATCH /MusicOnHoldSettings` (operation `UpdateMusicOnHoldSettings`)
+    ///
+    /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns nothing on success.
     pub async fn update_music_on_hold_settings(

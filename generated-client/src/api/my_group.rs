@@ -20,6 +20,8 @@ impl MyGroup<'_> {
     ///
     /// `GET /MyGroup` (operation `GetMyGroup`)
     ///
+    /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
+    ///
     /// Returns [`PbxGroup`](crate::models::PbxGroup).
     pub async fn get_my_group(
         &self,
@@ -39,6 +41,8 @@ impl MyGroup<'_> {
     /// Invoke function GetMyGroupPartnerInfo
     ///
     /// `GET /MyGroup/Pbx.GetMyGroupPartnerInfo(resellerId={resellerId})` (operation `GetMyGroupPartnerInfo`)
+    ///
+    /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns [`PbxResellerInfo`](crate::models::PbxResellerInfo).
     pub async fn get_my_group_partner_info(
@@ -62,6 +66,8 @@ impl MyGroup<'_> {
     ///
     /// `GET /MyGroup/Pbx.GetRestrictions()` (operation `GetMyGroupRestrictions`)
     ///
+    /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
+    ///
     /// Returns [`PbxRestrictions`](crate::models::PbxRestrictions).
     pub async fn get_my_group_restrictions(
         &self,
@@ -79,6 +85,8 @@ impl MyGroup<'_> {
     /// Invoke action LinkMyGroupPartner
     ///
     /// `POST /MyGroup/Pbx.LinkMyGroupPartner` (operation `LinkMyGroupPartner`)
+    ///
+    /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns nothing on success.
     pub async fn link_my_group_partner(
@@ -100,6 +108,8 @@ impl MyGroup<'_> {
     ///
     /// `GET /MyGroup/Members` (operation `ListMyGroupMembers`)
     ///
+    /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
+    ///
     /// Returns one [`Page`](crate::Page) of [`PbxUserGroup`](crate::models::PbxUserGroup) items.
     pub async fn list_my_group_members(
         &self,
@@ -119,6 +129,8 @@ impl MyGroup<'_> {
     /// Streams every item of [`list_my_group_members`](Self::list_my_group_members), following `@odata.nextLink` or paging with `$top`/`$skip`.
     ///
     /// `GET /MyGroup/Members`
+    ///
+    /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     pub fn list_my_group_members_stream(
         &self,
         query: &crate::odata::ListQuery,
@@ -133,6 +145,8 @@ impl MyGroup<'_> {
     /// Get Rights from MyGroup
     ///
     /// `GET /MyGroup/Rights` (operation `ListMyGroupRights`)
+    ///
+    /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns one [`Page`](crate::Page) of [`PbxRights`](crate::models::PbxRights) items.
     pub async fn list_my_group_rights(
@@ -153,6 +167,8 @@ impl MyGroup<'_> {
     /// Streams every item of [`list_my_group_rights`](Self::list_my_group_rights), following `@odata.nextLink` or paging with `$top`/`$skip`.
     ///
     /// `GET /MyGroup/Rights`
+    ///
+    /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     pub fn list_my_group_rights_stream(
         &self,
         query: &crate::odata::ListQuery,
@@ -167,6 +183,8 @@ impl MyGroup<'_> {
     /// Invoke action ReplaceMyGroupLicenseKey
     ///
     /// `POST /MyGroup/Pbx.ReplaceMyGroupLicenseKey` (operation `ReplaceMyGroupLicenseKey`)
+    ///
+    /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns nothing on success.
     pub async fn replace_my_group_license_key(
@@ -190,6 +208,8 @@ impl MyGroup<'_> {
     ///
     /// `POST /MyGroup/Pbx.UnlinkMyGroupPartner` (operation `UnlinkMyGroupPartner`)
     ///
+    /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
+    ///
     /// Returns nothing on success.
     pub async fn unlink_my_group_partner(&self) -> crate::Result<()> {
         self.client
@@ -205,6 +225,8 @@ impl MyGroup<'_> {
     /// Update MyGroup
     ///
     /// `PATCH /MyGroup` (operation `UpdateMyGroup`)
+    ///
+    /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns nothing on success.
     pub async fn update_my_group(

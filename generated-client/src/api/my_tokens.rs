@@ -20,6 +20,8 @@ impl MyTokens<'_> {
     ///
     /// `GET /MyTokens` (operation `ListRefreshToken`)
     ///
+    /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
+    ///
     /// Returns one [`Page`](crate::Page) of [`PbxRefreshToken`](crate::models::PbxRefreshToken) items.
     pub async fn list_refresh_token(
         &self,
@@ -39,6 +41,8 @@ impl MyTokens<'_> {
     /// Streams every item of [`list_refresh_token`](Self::list_refresh_token), following `@odata.nextLink` or paging with `$top`/`$skip`.
     ///
     /// `GET /MyTokens`
+    ///
+    /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     pub fn list_refresh_token_stream(
         &self,
         query: &crate::odata::ListQuery,
@@ -53,6 +57,8 @@ impl MyTokens<'_> {
     /// Invoke action RevokeToken
     ///
     /// `POST /MyTokens({Id})/Pbx.RevokeToken` (operation `RevokeToken`)
+    ///
+    /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns nothing on success.
     pub async fn revoke_token(&self, id: i32) -> crate::Result<()> {

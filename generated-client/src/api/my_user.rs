@@ -19,6 +19,8 @@ impl MyUser<'_> {
     ///
     /// `GET /MyUser` (operation `GetMyUser`)
     ///
+    /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
+    ///
     /// Returns [`PbxUser`](crate::models::PbxUser).
     pub async fn get_my_user(
         &self,
@@ -39,6 +41,8 @@ impl MyUser<'_> {
     ///
     /// `POST /MyUser/Pbx.IssueDownloadTicket` (operation `IssueDownloadTicket`)
     ///
+    /// Available since 3CX 20.0.10.
+    ///
     /// Returns [`PbxOneTimeTicket`](crate::models::PbxOneTimeTicket).
     pub async fn issue_download_ticket(
         &self,
@@ -56,6 +60,8 @@ impl MyUser<'_> {
     /// Get ForwardingProfiles from MyUser
     ///
     /// `GET /MyUser/ForwardingProfiles` (operation `ListMyUserForwardingProfiles`)
+    ///
+    /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns one [`Page`](crate::Page) of [`PbxForwardingProfile`](crate::models::PbxForwardingProfile) items.
     pub async fn list_my_user_forwarding_profiles(
@@ -76,6 +82,8 @@ impl MyUser<'_> {
     /// Streams every item of [`list_my_user_forwarding_profiles`](Self::list_my_user_forwarding_profiles), following `@odata.nextLink` or paging with `$top`/`$skip`.
     ///
     /// `GET /MyUser/ForwardingProfiles`
+    ///
+    /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     pub fn list_my_user_forwarding_profiles_stream(
         &self,
         query: &crate::odata::ListQuery,
@@ -90,6 +98,8 @@ impl MyUser<'_> {
     /// Get Greetings from MyUser
     ///
     /// `GET /MyUser/Greetings` (operation `ListMyUserGreetings`)
+    ///
+    /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns one [`Page`](crate::Page) of [`PbxGreeting`](crate::models::PbxGreeting) items.
     pub async fn list_my_user_greetings(
@@ -110,6 +120,8 @@ impl MyUser<'_> {
     /// Streams every item of [`list_my_user_greetings`](Self::list_my_user_greetings), following `@odata.nextLink` or paging with `$top`/`$skip`.
     ///
     /// `GET /MyUser/Greetings`
+    ///
+    /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     pub fn list_my_user_greetings_stream(
         &self,
         query: &crate::odata::ListQuery,
@@ -124,6 +136,8 @@ impl MyUser<'_> {
     /// Get Groups from MyUser
     ///
     /// `GET /MyUser/Groups` (operation `ListMyUserGroups`)
+    ///
+    /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns one [`Page`](crate::Page) of [`PbxUserGroup`](crate::models::PbxUserGroup) items.
     pub async fn list_my_user_groups(
@@ -144,6 +158,8 @@ impl MyUser<'_> {
     /// Streams every item of [`list_my_user_groups`](Self::list_my_user_groups), following `@odata.nextLink` or paging with `$top`/`$skip`.
     ///
     /// `GET /MyUser/Groups`
+    ///
+    /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     pub fn list_my_user_groups_stream(
         &self,
         query: &crate::odata::ListQuery,
@@ -158,6 +174,8 @@ impl MyUser<'_> {
     /// Invoke function GenerateProvLink
     ///
     /// `GET /MyUser/Pbx.GenerateProvLink()` (operation `MyUserGenerateProvLink`)
+    ///
+    /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns [`GenerateProvLinkResponse`](crate::models::GenerateProvLinkResponse).
     pub async fn my_user_generate_prov_link(
@@ -176,6 +194,8 @@ impl MyUser<'_> {
     /// Update MyUser
     ///
     /// `PATCH /MyUser` (operation `UpdateMyUser`)
+    ///
+    /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns nothing on success.
     pub async fn update_my_user(

@@ -19,6 +19,8 @@ impl NetworkInterfaces<'_> {
     ///
     /// `GET /NetworkInterfaces` (operation `ListNetworkInterface`)
     ///
+    /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
+    ///
     /// Returns one [`Page`](crate::Page) of [`PbxNetworkInterface`](crate::models::PbxNetworkInterface) items.
     pub async fn list_network_interface(
         &self,
@@ -38,6 +40,8 @@ impl NetworkInterfaces<'_> {
     /// Streams every item of [`list_network_interface`](Self::list_network_interface), following `@odata.nextLink` or paging with `$top`/`$skip`.
     ///
     /// `GET /NetworkInterfaces`
+    ///
+    /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     pub fn list_network_interface_stream(
         &self,
         query: &crate::odata::ListQuery,

@@ -19,6 +19,8 @@ impl NetworkSettings<'_> {
     ///
     /// `GET /NetworkSettings/Pbx.GetIfaces()` (operation `GetIfaces`)
     ///
+    /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
+    ///
     /// Returns one [`Page`](crate::Page) of `String` items.
     pub async fn get_ifaces(
         &self,
@@ -38,6 +40,8 @@ impl NetworkSettings<'_> {
     /// Streams every item of [`get_ifaces`](Self::get_ifaces), following `@odata.nextLink` or paging with `$top`/`$skip`.
     ///
     /// `GET /NetworkSettings/Pbx.GetIfaces()`
+    ///
+    /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     pub fn get_ifaces_stream(
         &self,
         query: &crate::odata::PageQuery,
@@ -52,6 +56,8 @@ impl NetworkSettings<'_> {
     /// Get NetworkSettings
     ///
     /// `GET /NetworkSettings` (operation `GetNetworkSettings`)
+    ///
+    /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns [`PbxNetworkSettings`](crate::models::PbxNetworkSettings).
     pub async fn get_network_settings(
@@ -72,6 +78,8 @@ impl NetworkSettings<'_> {
     /// Update NetworkSettings
     ///
     /// `PATCH /NetworkSettings` (operation `UpdateNetworkSettings`)
+    ///
+    /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns nothing on success.
     pub async fn update_network_settings(

@@ -21,6 +21,8 @@ impl NotificationSettings<'_> {
     ///
     /// `GET /NotificationSettings` (operation `GetNotificationSettings`)
     ///
+    /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
+    ///
     /// Returns [`PbxNotificationSettings`](crate::models::PbxNotificationSettings).
     pub async fn get_notification_settings(
         &self,
@@ -40,6 +42,8 @@ impl NotificationSettings<'_> {
     /// Update NotificationSettings
     ///
     /// `PATCH /NotificationSettings` (operation `UpdateNotificationSettings`)
+    ///
+    /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns nothing on success.
     pub async fn update_notification_settings(

@@ -20,6 +20,8 @@ impl OAuthClients<'_> {
     ///
     /// `DELETE /OAuthClients({Id})` (operation `DeleteOAuthClient`)
     ///
+    /// Available since 3CX 20.0.10.
+    ///
     /// Returns nothing on success.
     pub async fn delete_o_auth_client(
         &self,
@@ -40,6 +42,8 @@ impl OAuthClients<'_> {
     /// Get entity from OAuthClients by key
     ///
     /// `GET /OAuthClients({Id})` (operation `GetOAuthClient`)
+    ///
+    /// Available since 3CX 20.0.10.
     ///
     /// Returns [`PbxOAuthClient`](crate::models::PbxOAuthClient).
     pub async fn get_o_auth_client(
@@ -62,6 +66,8 @@ impl OAuthClients<'_> {
     ///
     /// `GET /OAuthClients` (operation `ListOAuthClient`)
     ///
+    /// Available since 3CX 20.0.10.
+    ///
     /// Returns one [`Page`](crate::Page) of [`PbxOAuthClient`](crate::models::PbxOAuthClient) items.
     pub async fn list_o_auth_client(
         &self,
@@ -81,6 +87,8 @@ impl OAuthClients<'_> {
     /// Streams every item of [`list_o_auth_client`](Self::list_o_auth_client), following `@odata.nextLink` or paging with `$top`/`$skip`.
     ///
     /// `GET /OAuthClients`
+    ///
+    /// Available since 3CX 20.0.10.
     pub fn list_o_auth_client_stream(
         &self,
         query: &crate::odata::ListQuery,
@@ -95,6 +103,8 @@ impl OAuthClients<'_> {
     /// Invoke action RefreshClientMetadata
     ///
     /// `POST /OAuthClients({Id})/Pbx.RefreshClientMetadata` (operation `RefreshClientMetadata`)
+    ///
+    /// Available since 3CX 20.0.10.
     ///
     /// Returns [`RefreshClientMetadataResponse`](crate::models::RefreshClientMetadataResponse).
     pub async fn refresh_client_metadata(

@@ -19,6 +19,8 @@ impl OfficeHours<'_> {
     ///
     /// `GET /OfficeHours` (operation `GetOfficeHours`)
     ///
+    /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
+    ///
     /// Returns [`PbxOfficeHours`](crate::models::PbxOfficeHours).
     pub async fn get_office_hours(
         &self,
@@ -38,6 +40,8 @@ impl OfficeHours<'_> {
     /// Update OfficeHours
     ///
     /// `PATCH /OfficeHours` (operation `UpdateOfficeHours`)
+    ///
+    /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns nothing on success.
     pub async fn update_office_hours(

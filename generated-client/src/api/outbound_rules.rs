@@ -20,6 +20,8 @@ impl OutboundRules<'_> {
     ///
     /// `POST /OutboundRules` (operation `CreateOutboundRule`)
     ///
+    /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
+    ///
     /// Returns [`PbxOutboundRule`](crate::models::PbxOutboundRule).
     pub async fn create_outbound_rule(
         &self,
@@ -39,6 +41,8 @@ impl OutboundRules<'_> {
     /// Delete entity from OutboundRules
     ///
     /// `DELETE /OutboundRules({Id})` (operation `DeleteOutboundRule`)
+    ///
+    /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns nothing on success.
     pub async fn delete_outbound_rule(
@@ -61,6 +65,8 @@ impl OutboundRules<'_> {
     ///
     /// `GET /OutboundRules/Pbx.GetEmergencyOutboundRules()` (operation `GetEmergencyOutboundRules`)
     ///
+    /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
+    ///
     /// Returns one [`Page`](crate::Page) of [`PbxOutboundRule`](crate::models::PbxOutboundRule) items.
     pub async fn get_emergency_outbound_rules(
         &self,
@@ -82,6 +88,8 @@ impl OutboundRules<'_> {
     /// Streams every item of [`get_emergency_outbound_rules`](Self::get_emergency_outbound_rules), following `@odata.nextLink` or paging with `$top`/`$skip`.
     ///
     /// `GET /OutboundRules/Pbx.GetEmergencyOutboundRules()`
+    ///
+    /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     pub fn get_emergency_outbound_rules_stream(
         &self,
         query: &crate::odata::ListQuery,
@@ -98,6 +106,8 @@ impl OutboundRules<'_> {
     /// Get entity from OutboundRules by key
     ///
     /// `GET /OutboundRules({Id})` (operation `GetOutboundRule`)
+    ///
+    /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns [`PbxOutboundRule`](crate::models::PbxOutboundRule).
     pub async fn get_outbound_rule(
@@ -120,6 +130,8 @@ impl OutboundRules<'_> {
     ///
     /// `GET /OutboundRules` (operation `ListOutboundRule`)
     ///
+    /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
+    ///
     /// Returns one [`Page`](crate::Page) of [`PbxOutboundRule`](crate::models::PbxOutboundRule) items.
     pub async fn list_outbound_rule(
         &self,
@@ -139,6 +151,8 @@ impl OutboundRules<'_> {
     /// Streams every item of [`list_outbound_rule`](Self::list_outbound_rule), following `@odata.nextLink` or paging with `$top`/`$skip`.
     ///
     /// `GET /OutboundRules`
+    ///
+    /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     pub fn list_outbound_rule_stream(
         &self,
         query: &crate::odata::ListQuery,
@@ -153,6 +167,8 @@ impl OutboundRules<'_> {
     /// Invoke action MoveUpDown
     ///
     /// `POST /OutboundRules/Pbx.MoveUpDown` (operation `MoveUpDown`)
+    ///
+    /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns nothing on success.
     pub async fn move_up_down(
@@ -174,6 +190,8 @@ impl OutboundRules<'_> {
     ///
     /// `POST /OutboundRules/Pbx.Purge` (operation `Purge`)
     ///
+    /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
+    ///
     /// Returns nothing on success.
     pub async fn purge(
         &self,
@@ -193,6 +211,8 @@ impl OutboundRules<'_> {
     /// Update entity in OutboundRules
     ///
     /// `PATCH /OutboundRules({Id})` (operation `UpdateOutboundRule`)
+    ///
+    /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns nothing on success.
     pub async fn update_outbound_rule(

@@ -20,6 +20,8 @@ impl Parameters<'_> {
     ///
     /// `POST /Parameters` (operation `CreateParameter`)
     ///
+    /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
+    ///
     /// Returns [`PbxParameter`](crate::models::PbxParameter).
     pub async fn create_parameter(
         &self,
@@ -39,6 +41,8 @@ impl Parameters<'_> {
     /// Delete entity from Parameters
     ///
     /// `DELETE /Parameters({Id})` (operation `DeleteParameter`)
+    ///
+    /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns nothing on success.
     pub async fn delete_parameter(
@@ -61,6 +65,8 @@ impl Parameters<'_> {
     ///
     /// `GET /Parameters({Id})` (operation `GetParameter`)
     ///
+    /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
+    ///
     /// Returns [`PbxParameter`](crate::models::PbxParameter).
     pub async fn get_parameter(
         &self,
@@ -81,6 +87,8 @@ impl Parameters<'_> {
     /// Invoke function GetParameterByName
     ///
     /// `GET /Parameters/Pbx.GetParameterByName(name={name})` (operation `GetParameterByName`)
+    ///
+    /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns [`PbxParameter`](crate::models::PbxParameter).
     pub async fn get_parameter_by_name(
@@ -103,6 +111,8 @@ impl Parameters<'_> {
     ///
     /// `GET /Parameters` (operation `ListParameter`)
     ///
+    /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
+    ///
     /// Returns one [`Page`](crate::Page) of [`PbxParameter`](crate::models::PbxParameter) items.
     pub async fn list_parameter(
         &self,
@@ -122,6 +132,8 @@ impl Parameters<'_> {
     /// Streams every item of [`list_parameter`](Self::list_parameter), following `@odata.nextLink` or paging with `$top`/`$skip`.
     ///
     /// `GET /Parameters`
+    ///
+    /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     pub fn list_parameter_stream(
         &self,
         query: &crate::odata::ListQuery,
@@ -132,6 +144,8 @@ impl Parameters<'_> {
     /// Update entity in Parameters
     ///
     /// `PATCH /Parameters({Id})` (operation `UpdateParameter`)
+    ///
+    /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns nothing on success.
     pub async fn update_parameter(

@@ -20,6 +20,8 @@ impl Parkings<'_> {
     ///
     /// `POST /Parkings` (operation `CreateParking`)
     ///
+    /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
+    ///
     /// Returns [`PbxParking`](crate::models::PbxParking).
     pub async fn create_parking(
         &self,
@@ -39,6 +41,8 @@ impl Parkings<'_> {
     /// Delete entity from Parkings
     ///
     /// `DELETE /Parkings({Id})` (operation `DeleteParking`)
+    ///
+    /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns nothing on success.
     pub async fn delete_parking(
@@ -61,6 +65,8 @@ impl Parkings<'_> {
     ///
     /// `GET /Parkings({Id})` (operation `GetParking`)
     ///
+    /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
+    ///
     /// Returns [`PbxParking`](crate::models::PbxParking).
     pub async fn get_parking(
         &self,
@@ -81,6 +87,8 @@ impl Parkings<'_> {
     /// Get entity from Parkings by key (Number)
     ///
     /// `GET /Parkings(Number={Number})` (operation `GetParkingByNumber`)
+    ///
+    /// Available since 3CX 20.0.8.
     ///
     /// Returns [`PbxParking`](crate::models::PbxParking).
     pub async fn get_parking_by_number(
@@ -103,6 +111,8 @@ impl Parkings<'_> {
     ///
     /// `GET /Parkings` (operation `ListParking`)
     ///
+    /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
+    ///
     /// Returns one [`Page`](crate::Page) of [`PbxParking`](crate::models::PbxParking) items.
     pub async fn list_parking(
         &self,
@@ -122,6 +132,8 @@ impl Parkings<'_> {
     /// Streams every item of [`list_parking`](Self::list_parking), following `@odata.nextLink` or paging with `$top`/`$skip`.
     ///
     /// `GET /Parkings`
+    ///
+    /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     pub fn list_parking_stream(
         &self,
         query: &crate::odata::ListQuery,
@@ -132,6 +144,8 @@ impl Parkings<'_> {
     /// Get Groups from Parkings
     ///
     /// `GET /Parkings({Id})/Groups` (operation `ListParkingGroups`)
+    ///
+    /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns one [`Page`](crate::Page) of [`PbxUserGroup`](crate::models::PbxUserGroup) items.
     pub async fn list_parking_groups(
@@ -153,6 +167,8 @@ impl Parkings<'_> {
     /// Streams every item of [`list_parking_groups`](Self::list_parking_groups), following `@odata.nextLink` or paging with `$top`/`$skip`.
     ///
     /// `GET /Parkings({Id})/Groups`
+    ///
+    /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     pub fn list_parking_groups_stream(
         &self,
         id: i32,
@@ -168,6 +184,8 @@ impl Parkings<'_> {
     /// Update entity in Parkings
     ///
     /// `PATCH /Parkings({Id})` (operation `UpdateParking`)
+    ///
+    /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns nothing on success.
     pub async fn update_parking(

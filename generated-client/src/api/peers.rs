@@ -20,6 +20,8 @@ impl Peers<'_> {
     ///
     /// `GET /Peers(Number={Number})` (operation `GetPeerByNumber`)
     ///
+    /// Available since 3CX 20.0.8.
+    ///
     /// Returns [`PbxPeer`](crate::models::PbxPeer).
     pub async fn get_peer_by_number(
         &self,
@@ -41,6 +43,8 @@ impl Peers<'_> {
     ///
     /// `GET /Peers/Pbx.GetReportPeers()` (operation `GetReportPeers`)
     ///
+    /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
+    ///
     /// Returns one [`Page`](crate::Page) of [`PbxPeer`](crate::models::PbxPeer) items.
     pub async fn get_report_peers(
         &self,
@@ -60,6 +64,8 @@ impl Peers<'_> {
     /// Streams every item of [`get_report_peers`](Self::get_report_peers), following `@odata.nextLink` or paging with `$top`/`$skip`.
     ///
     /// `GET /Peers/Pbx.GetReportPeers()`
+    ///
+    /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     pub fn get_report_peers_stream(
         &self,
         query: &crate::odata::ListQuery,
@@ -74,6 +80,8 @@ impl Peers<'_> {
     /// Get entities from Peers
     ///
     /// `GET /Peers` (operation `ListPeer`)
+    ///
+    /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns one [`Page`](crate::Page) of [`PbxPeer`](crate::models::PbxPeer) items.
     pub async fn list_peer(
@@ -94,6 +102,8 @@ impl Peers<'_> {
     /// Streams every item of [`list_peer`](Self::list_peer), following `@odata.nextLink` or paging with `$top`/`$skip`.
     ///
     /// `GET /Peers`
+    ///
+    /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     pub fn list_peer_stream(
         &self,
         query: &crate::odata::ListQuery,
@@ -103,6 +113,8 @@ impl Peers<'_> {
     /// Invoke action RetreivePeersByNumbers
     ///
     /// `POST /Peers/Pbx.RetreivePeersByNumbers` (operation `RetreivePeersByNumbers`)
+    ///
+    /// Available since 3CX 20.0.5.
     ///
     /// Returns one [`Page`](crate::Page) of [`PbxPeer`](crate::models::PbxPeer) items.
     pub async fn retreive_peers_by_numbers(

@@ -19,6 +19,8 @@ impl PhoneBookSettings<'_> {
     ///
     /// `GET /PhoneBookSettings` (operation `GetPhoneBookSettings`)
     ///
+    /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
+    ///
     /// Returns [`PbxPhoneBookSettings`](crate::models::PbxPhoneBookSettings).
     pub async fn get_phone_book_settings(
         &self,
@@ -38,6 +40,8 @@ impl PhoneBookSettings<'_> {
     /// Update PhoneBookSettings
     ///
     /// `PATCH /PhoneBookSettings` (operation `UpdatePhoneBookSettings`)
+    ///
+    /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns nothing on success.
     pub async fn update_phone_book_settings(

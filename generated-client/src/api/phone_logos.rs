@@ -20,6 +20,8 @@ impl PhoneLogos<'_> {
     ///
     /// `DELETE /PhoneLogos({Filename})` (operation `DeletePhoneLogo`)
     ///
+    /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
+    ///
     /// Returns nothing on success.
     pub async fn delete_phone_logo(
         &self,
@@ -41,6 +43,8 @@ impl PhoneLogos<'_> {
     ///
     /// `GET /PhoneLogos` (operation `ListPhoneLogo`)
     ///
+    /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
+    ///
     /// Returns one [`Page`](crate::Page) of [`PbxPhoneLogo`](crate::models::PbxPhoneLogo) items.
     pub async fn list_phone_logo(
         &self,
@@ -60,6 +64,8 @@ impl PhoneLogos<'_> {
     /// Streams every item of [`list_phone_logo`](Self::list_phone_logo), following `@odata.nextLink` or paging with `$top`/`$skip`.
     ///
     /// `GET /PhoneLogos`
+    ///
+    /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     pub fn list_phone_logo_stream(
         &self,
         query: &crate::odata::ListQuery,

@@ -20,6 +20,8 @@ impl PhoneTemplates<'_> {
     ///
     /// `POST /PhoneTemplates` (operation `CreatePhoneTemplate`)
     ///
+    /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
+    ///
     /// Returns [`PbxPhoneTemplate`](crate::models::PbxPhoneTemplate).
     pub async fn create_phone_template(
         &self,
@@ -39,6 +41,8 @@ impl PhoneTemplates<'_> {
     /// Delete entity from PhoneTemplates
     ///
     /// `DELETE /PhoneTemplates({Id})` (operation `DeletePhoneTemplate`)
+    ///
+    /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns nothing on success.
     pub async fn delete_phone_template(
@@ -61,6 +65,8 @@ impl PhoneTemplates<'_> {
     ///
     /// `GET /PhoneTemplates({Id})` (operation `GetPhoneTemplate`)
     ///
+    /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
+    ///
     /// Returns [`PbxPhoneTemplate`](crate::models::PbxPhoneTemplate).
     pub async fn get_phone_template(
         &self,
@@ -82,6 +88,8 @@ impl PhoneTemplates<'_> {
     ///
     /// `GET /PhoneTemplates` (operation `ListPhoneTemplate`)
     ///
+    /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
+    ///
     /// Returns one [`Page`](crate::Page) of [`PbxPhoneTemplate`](crate::models::PbxPhoneTemplate) items.
     pub async fn list_phone_template(
         &self,
@@ -101,6 +109,8 @@ impl PhoneTemplates<'_> {
     /// Streams every item of [`list_phone_template`](Self::list_phone_template), following `@odata.nextLink` or paging with `$top`/`$skip`.
     ///
     /// `GET /PhoneTemplates`
+    ///
+    /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     pub fn list_phone_template_stream(
         &self,
         query: &crate::odata::ListQuery,
@@ -115,6 +125,8 @@ impl PhoneTemplates<'_> {
     /// Update entity in PhoneTemplates
     ///
     /// `PATCH /PhoneTemplates({Id})` (operation `UpdatePhoneTemplate`)
+    ///
+    /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns nothing on success.
     pub async fn update_phone_template(

@@ -19,6 +19,8 @@ impl PhonesSettings<'_> {
     ///
     /// `GET /PhonesSettings` (operation `GetPhonesSettings`)
     ///
+    /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
+    ///
     /// Returns [`PbxPhonesSettings`](crate::models::PbxPhonesSettings).
     pub async fn get_phones_settings(
         &self,
@@ -38,6 +40,8 @@ impl PhonesSettings<'_> {
     /// Update PhonesSettings
     ///
     /// `PATCH /PhonesSettings` (operation `UpdatePhonesSettings`)
+    ///
+    /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns nothing on success.
     pub async fn update_phones_settings(

@@ -20,6 +20,8 @@ impl Playlists<'_> {
     ///
     /// `POST /Playlists` (operation `CreatePlaylist`)
     ///
+    /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
+    ///
     /// Returns [`PbxPlaylist`](crate::models::PbxPlaylist).
     pub async fn create_playlist(
         &self,
@@ -39,6 +41,8 @@ impl Playlists<'_> {
     /// Delete entity from Playlists
     ///
     /// `DELETE /Playlists({Name})` (operation `DeletePlaylist`)
+    ///
+    /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns nothing on success.
     pub async fn delete_playlist(
@@ -61,6 +65,8 @@ impl Playlists<'_> {
     ///
     /// `POST /Playlists/Pbx.DeletePlaylistFile` (operation `DeletePlaylistFile`)
     ///
+    /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
+    ///
     /// Returns nothing on success.
     pub async fn delete_playlist_file(
         &self,
@@ -80,6 +86,8 @@ impl Playlists<'_> {
     /// Invoke function DownloadPlaylistFile
     ///
     /// `GET /Playlists/Pbx.DownloadPlaylistFile(playlistKey={playlistKey},fileName={fileName})` (operation `DownloadPlaylistFile`)
+    ///
+    /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns the file as a streamed [`Download`](crate::Download).
     pub async fn download_playlist_file(
@@ -104,6 +112,8 @@ impl Playlists<'_> {
     ///
     /// `GET /Playlists({Name})` (operation `GetPlaylist`)
     ///
+    /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
+    ///
     /// Returns [`PbxPlaylist`](crate::models::PbxPlaylist).
     pub async fn get_playlist(
         &self,
@@ -125,6 +135,8 @@ impl Playlists<'_> {
     ///
     /// `GET /Playlists` (operation `ListPlaylist`)
     ///
+    /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
+    ///
     /// Returns one [`Page`](crate::Page) of [`PbxPlaylist`](crate::models::PbxPlaylist) items.
     pub async fn list_playlist(
         &self,
@@ -144,6 +156,8 @@ impl Playlists<'_> {
     /// Streams every item of [`list_playlist`](Self::list_playlist), following `@odata.nextLink` or paging with `$top`/`$skip`.
     ///
     /// `GET /Playlists`
+    ///
+    /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     pub fn list_playlist_stream(
         &self,
         query: &crate::odata::ListQuery,
@@ -154,6 +168,8 @@ impl Playlists<'_> {
     /// Update entity in Playlists
     ///
     /// `PATCH /Playlists({Name})` (operation `UpdatePlaylist`)
+    ///
+    /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns nothing on success.
     pub async fn update_playlist(

@@ -20,6 +20,8 @@ impl PromptSets<'_> {
     ///
     /// `POST /PromptSets({Id})/Pbx.Copy` (operation `Copy`)
     ///
+    /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
+    ///
     /// Returns [`PbxPromptSet`](crate::models::PbxPromptSet).
     pub async fn copy(
         &self,
@@ -40,6 +42,8 @@ impl PromptSets<'_> {
     /// Delete entity from PromptSets
     ///
     /// `DELETE /PromptSets({Id})` (operation `DeletePromptSet`)
+    ///
+    /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns nothing on success.
     pub async fn delete_prompt_set(
@@ -62,6 +66,8 @@ impl PromptSets<'_> {
     ///
     /// `GET /PromptSets/Pbx.GetActive()` (operation `GetActive`)
     ///
+    /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
+    ///
     /// Returns [`PbxPromptSet`](crate::models::PbxPromptSet), or `None` when the PBX sends `null`.
     pub async fn get_active(
         &self,
@@ -79,6 +85,8 @@ impl PromptSets<'_> {
     /// Get entity from PromptSets by key
     ///
     /// `GET /PromptSets({Id})` (operation `GetPromptSet`)
+    ///
+    /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns [`PbxPromptSet`](crate::models::PbxPromptSet).
     pub async fn get_prompt_set(
@@ -101,6 +109,8 @@ impl PromptSets<'_> {
     ///
     /// `GET /PromptSets` (operation `ListPromptSet`)
     ///
+    /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
+    ///
     /// Returns one [`Page`](crate::Page) of [`PbxPromptSet`](crate::models::PbxPromptSet) items.
     pub async fn list_prompt_set(
         &self,
@@ -120,6 +130,8 @@ impl PromptSets<'_> {
     /// Streams every item of [`list_prompt_set`](Self::list_prompt_set), following `@odata.nextLink` or paging with `$top`/`$skip`.
     ///
     /// `GET /PromptSets`
+    ///
+    /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     pub fn list_prompt_set_stream(
         &self,
         query: &crate::odata::ListQuery,
@@ -130,6 +142,8 @@ impl PromptSets<'_> {
     /// Get Prompts from PromptSets
     ///
     /// `GET /PromptSets({Id})/Prompts` (operation `ListPrompts`)
+    ///
+    /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns one [`Page`](crate::Page) of [`PbxPrompt`](crate::models::PbxPrompt) items.
     pub async fn list_prompts(
@@ -151,6 +165,8 @@ impl PromptSets<'_> {
     /// Streams every item of [`list_prompts`](Self::list_prompts), following `@odata.nextLink` or paging with `$top`/`$skip`.
     ///
     /// `GET /PromptSets({Id})/Prompts`
+    ///
+    /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     pub fn list_prompts_stream(
         &self,
         id: i32,
@@ -166,6 +182,8 @@ impl PromptSets<'_> {
     /// Invoke action PlayPrompt
     ///
     /// `POST /PromptSets({Id})/Pbx.PlayPrompt` (operation `PlayPrompt`)
+    ///
+    /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns nothing on success.
     pub async fn play_prompt(
@@ -188,6 +206,8 @@ impl PromptSets<'_> {
     ///
     /// `POST /PromptSets({Id})/Pbx.RecordPrompt` (operation `RecordPrompt`)
     ///
+    /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
+    ///
     /// Returns nothing on success.
     pub async fn record_prompt(
         &self,
@@ -209,6 +229,8 @@ impl PromptSets<'_> {
     ///
     /// `POST /PromptSets({Id})/Pbx.SetActive` (operation `SetActive`)
     ///
+    /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
+    ///
     /// Returns nothing on success.
     pub async fn set_active(&self, id: i32) -> crate::Result<()> {
         self.client
@@ -224,6 +246,8 @@ impl PromptSets<'_> {
     /// Invoke action SetAlternatePronunciation
     ///
     /// `POST /PromptSets({Id})/Pbx.SetAlternatePronunciation` (operation `SetAlternatePronunciation`)
+    ///
+    /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns nothing on success.
     pub async fn set_alternate_pronunciation(
@@ -247,6 +271,8 @@ impl PromptSets<'_> {
     /// Update entity in PromptSets
     ///
     /// `PATCH /PromptSets({Id})` (operation `UpdatePromptSet`)
+    ///
+    /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns nothing on success.
     pub async fn update_prompt_set(

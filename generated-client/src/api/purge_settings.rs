@@ -19,6 +19,8 @@ impl PurgeSettings<'_> {
     ///
     /// `POST /PurgeAllLogs` (operation `PurgeAllLogs`)
     ///
+    /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
+    ///
     /// Returns nothing on success.
     pub async fn purge_all_logs(&self) -> crate::Result<()> {
         self.client
@@ -34,6 +36,8 @@ impl PurgeSettings<'_> {
     /// Invoke actionImport PurgeCalls
     ///
     /// `POST /PurgeCalls` (operation `PurgeCalls`)
+    ///
+    /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns nothing on success.
     pub async fn purge_calls(
@@ -54,6 +58,8 @@ impl PurgeSettings<'_> {
     /// Invoke actionImport PurgeChats
     ///
     /// `POST /PurgeChats` (operation `PurgeChats`)
+    ///
+    /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns nothing on success.
     pub async fn purge_chats(

@@ -20,6 +20,8 @@ impl Queues<'_> {
     ///
     /// `POST /Queues` (operation `CreateQueue`)
     ///
+    /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
+    ///
     /// Returns [`PbxQueue`](crate::models::PbxQueue).
     pub async fn create_queue(
         &self,
@@ -39,6 +41,8 @@ impl Queues<'_> {
     /// Delete entity from Queues
     ///
     /// `DELETE /Queues({Id})` (operation `DeleteQueue`)
+    ///
+    /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns nothing on success.
     pub async fn delete_queue(
@@ -61,6 +65,8 @@ impl Queues<'_> {
     ///
     /// `GET /Queues/Pbx.GetFirstAvailableQueueNumber()` (operation `GetFirstAvailableQueueNumber`)
     ///
+    /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
+    ///
     /// Returns [`PbxFirstAvailableNumber`](crate::models::PbxFirstAvailableNumber).
     pub async fn get_first_available_queue_number(
         &self,
@@ -80,6 +86,8 @@ impl Queues<'_> {
     /// Get entity from Queues by key
     ///
     /// `GET /Queues({Id})` (operation `GetQueue`)
+    ///
+    /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns [`PbxQueue`](crate::models::PbxQueue).
     pub async fn get_queue(
@@ -102,6 +110,8 @@ impl Queues<'_> {
     ///
     /// `GET /Queues(Number={Number})` (operation `GetQueueByNumber`)
     ///
+    /// Available since 3CX 20.0.8.
+    ///
     /// Returns [`PbxQueue`](crate::models::PbxQueue).
     pub async fn get_queue_by_number(
         &self,
@@ -123,6 +133,8 @@ impl Queues<'_> {
     ///
     /// `GET /Queues({Id})/Agents` (operation `ListAgents`)
     ///
+    /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
+    ///
     /// Returns one [`Page`](crate::Page) of [`PbxQueueAgent`](crate::models::PbxQueueAgent) items.
     pub async fn list_agents(
         &self,
@@ -143,6 +155,8 @@ impl Queues<'_> {
     /// Streams every item of [`list_agents`](Self::list_agents), following `@odata.nextLink` or paging with `$top`/`$skip`.
     ///
     /// `GET /Queues({Id})/Agents`
+    ///
+    /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     pub fn list_agents_stream(
         &self,
         id: i32,
@@ -158,6 +172,8 @@ impl Queues<'_> {
     /// Get Managers from Queues
     ///
     /// `GET /Queues({Id})/Managers` (operation `ListManagers`)
+    ///
+    /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns one [`Page`](crate::Page) of [`PbxQueueManager`](crate::models::PbxQueueManager) items.
     pub async fn list_managers(
@@ -179,6 +195,8 @@ impl Queues<'_> {
     /// Streams every item of [`list_managers`](Self::list_managers), following `@odata.nextLink` or paging with `$top`/`$skip`.
     ///
     /// `GET /Queues({Id})/Managers`
+    ///
+    /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     pub fn list_managers_stream(
         &self,
         id: i32,
@@ -194,6 +212,8 @@ impl Queues<'_> {
     /// Get entities from Queues
     ///
     /// `GET /Queues` (operation `ListQueue`)
+    ///
+    /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns one [`Page`](crate::Page) of [`PbxQueue`](crate::models::PbxQueue) items.
     pub async fn list_queue(
@@ -214,6 +234,8 @@ impl Queues<'_> {
     /// Streams every item of [`list_queue`](Self::list_queue), following `@odata.nextLink` or paging with `$top`/`$skip`.
     ///
     /// `GET /Queues`
+    ///
+    /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     pub fn list_queue_stream(
         &self,
         query: &crate::odata::ListQuery,
@@ -223,6 +245,8 @@ impl Queues<'_> {
     /// Invoke action ResetQueueStatistics
     ///
     /// `POST /Queues({Id})/Pbx.ResetQueueStatistics` (operation `ResetQueueStatistics`)
+    ///
+    /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns nothing on success.
     pub async fn reset_queue_statistics(&self, id: i32) -> crate::Result<()> {
@@ -239,6 +263,8 @@ impl Queues<'_> {
     /// Update entity in Queues
     ///
     /// `PATCH /Queues({Id})` (operation `UpdateQueue`)
+    ///
+    /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns nothing on success.
     pub async fn update_queue(

@@ -20,6 +20,8 @@ impl Receptionists<'_> {
     ///
     /// `POST /Receptionists` (operation `CreateReceptionist`)
     ///
+    /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
+    ///
     /// Returns [`PbxReceptionist`](crate::models::PbxReceptionist).
     pub async fn create_receptionist(
         &self,
@@ -39,6 +41,8 @@ impl Receptionists<'_> {
     /// Delete entity from Receptionists
     ///
     /// `DELETE /Receptionists({Id})` (operation `DeleteReceptionist`)
+    ///
+    /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns nothing on success.
     pub async fn delete_receptionist(
@@ -61,6 +65,8 @@ impl Receptionists<'_> {
     ///
     /// `GET /Receptionists/Pbx.GetFirstAvailableReceptionistNumber()` (operation `GetFirstAvailableReceptionistNumber`)
     ///
+    /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
+    ///
     /// Returns [`PbxFirstAvailableNumber`](crate::models::PbxFirstAvailableNumber).
     pub async fn get_first_available_receptionist_number(
         &self,
@@ -80,6 +86,8 @@ impl Receptionists<'_> {
     /// Get entity from Receptionists by key
     ///
     /// `GET /Receptionists({Id})` (operation `GetReceptionist`)
+    ///
+    /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns [`PbxReceptionist`](crate::models::PbxReceptionist).
     pub async fn get_receptionist(
@@ -102,6 +110,8 @@ impl Receptionists<'_> {
     ///
     /// `GET /Receptionists(Number={Number})` (operation `GetReceptionistByNumber`)
     ///
+    /// Available since 3CX 20.0.8.
+    ///
     /// Returns [`PbxReceptionist`](crate::models::PbxReceptionist).
     pub async fn get_receptionist_by_number(
         &self,
@@ -123,6 +133,8 @@ impl Receptionists<'_> {
     ///
     /// `GET /Receptionists({Id})/Forwards` (operation `ListForwards`)
     ///
+    /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
+    ///
     /// Returns one [`Page`](crate::Page) of [`PbxReceptionistForward`](crate::models::PbxReceptionistForward) items.
     pub async fn list_forwards(
         &self,
@@ -143,6 +155,8 @@ impl Receptionists<'_> {
     /// Streams every item of [`list_forwards`](Self::list_forwards), following `@odata.nextLink` or paging with `$top`/`$skip`.
     ///
     /// `GET /Receptionists({Id})/Forwards`
+    ///
+    /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     pub fn list_forwards_stream(
         &self,
         id: i32,
@@ -158,6 +172,8 @@ impl Receptionists<'_> {
     /// Get entities from Receptionists
     ///
     /// `GET /Receptionists` (operation `ListReceptionist`)
+    ///
+    /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns one [`Page`](crate::Page) of [`PbxReceptionist`](crate::models::PbxReceptionist) items.
     pub async fn list_receptionist(
@@ -178,6 +194,8 @@ impl Receptionists<'_> {
     /// Streams every item of [`list_receptionist`](Self::list_receptionist), following `@odata.nextLink` or paging with `$top`/`$skip`.
     ///
     /// `GET /Receptionists`
+    ///
+    /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     pub fn list_receptionist_stream(
         &self,
         query: &crate::odata::ListQuery,
@@ -192,6 +210,8 @@ impl Receptionists<'_> {
     /// Update entity in Receptionists
     ///
     /// `PATCH /Receptionists({Id})` (operation `UpdateReceptionist`)
+    ///
+    /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns nothing on success.
     pub async fn update_receptionist(

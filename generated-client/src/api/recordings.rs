@@ -20,6 +20,8 @@ impl Recordings<'_> {
     ///
     /// `POST /Recordings/Pbx.Archive` (operation `Archive`)
     ///
+    /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
+    ///
     /// Returns nothing on success.
     pub async fn archive(&self) -> crate::Result<()> {
         self.client
@@ -35,6 +37,8 @@ impl Recordings<'_> {
     /// Invoke action BulkRecordingsArchive
     ///
     /// `POST /Recordings/Pbx.BulkRecordingsArchive` (operation `BulkRecordingsArchive`)
+    ///
+    /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns nothing on success.
     pub async fn bulk_recordings_archive(
@@ -58,6 +62,8 @@ impl Recordings<'_> {
     ///
     /// `POST /Recordings/Pbx.BulkRecordingsDelete` (operation `BulkRecordingsDelete`)
     ///
+    /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
+    ///
     /// Returns nothing on success.
     pub async fn bulk_recordings_delete(
         &self,
@@ -80,6 +86,8 @@ impl Recordings<'_> {
     ///
     /// `GET /Recordings/Pbx.DownloadRecording(recId={recId})` (operation `DownloadRecording`)
     ///
+    /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
+    ///
     /// Returns the file as a streamed [`Download`](crate::Download).
     pub async fn download_recording(
         &self,
@@ -101,6 +109,8 @@ impl Recordings<'_> {
     ///
     /// `GET /Recordings/Pbx.GetRecordingRepositorySettings()` (operation `GetRecordingRepositorySettings`)
     ///
+    /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
+    ///
     /// Returns [`PbxRecordingRepositorySettings`](crate::models::PbxRecordingRepositorySettings).
     pub async fn get_recording_repository_settings(
         &self,
@@ -121,6 +131,8 @@ impl Recordings<'_> {
     ///
     /// `GET /Recordings` (operation `ListRecording`)
     ///
+    /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
+    ///
     /// Returns one [`Page`](crate::Page) of [`PbxRecording`](crate::models::PbxRecording) items.
     pub async fn list_recording(
         &self,
@@ -140,6 +152,8 @@ impl Recordings<'_> {
     /// Streams every item of [`list_recording`](Self::list_recording), following `@odata.nextLink` or paging with `$top`/`$skip`.
     ///
     /// `GET /Recordings`
+    ///
+    /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     pub fn list_recording_stream(
         &self,
         query: &crate::odata::ListQuery,
@@ -150,6 +164,8 @@ impl Recordings<'_> {
     /// Invoke action PurgeArchive
     ///
     /// `POST /Recordings/Pbx.PurgeArchive` (operation `PurgeArchive`)
+    ///
+    /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns nothing on success.
     pub async fn purge_archive(&self) -> crate::Result<()> {
@@ -167,6 +183,8 @@ impl Recordings<'_> {
     ///
     /// `POST /Recordings/Pbx.PurgeLocal` (operation `PurgeLocal`)
     ///
+    /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
+    ///
     /// Returns nothing on success.
     pub async fn purge_local(&self) -> crate::Result<()> {
         self.client
@@ -182,6 +200,8 @@ impl Recordings<'_> {
     /// Invoke action SetRecordingRepositorySettings
     ///
     /// `POST /Recordings/Pbx.SetRecordingRepositorySettings` (operation `SetRecordingRepositorySettings`)
+    ///
+    /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns nothing on success.
     pub async fn set_recording_repository_settings(
@@ -204,6 +224,8 @@ impl Recordings<'_> {
     /// Invoke action TranscribeRecordings
     ///
     /// `POST /Recordings/Pbx.TranscribeRecordings` (operation `TranscribeRecordings`)
+    ///
+    /// Available since 3CX 20.0.7.
     ///
     /// Returns nothing on success.
     pub async fn transcribe_recordings(

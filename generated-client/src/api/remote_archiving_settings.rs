@@ -21,6 +21,8 @@ impl RemoteArchivingSettings<'_> {
     ///
     /// `POST /RemoteArchivingSettings/Pbx.ArchiveChats` (operation `ArchiveChats`)
     ///
+    /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
+    ///
     /// Returns nothing on success.
     pub async fn archive_chats(&self) -> crate::Result<()> {
         self.client
@@ -38,6 +40,8 @@ impl RemoteArchivingSettings<'_> {
     /// Invoke action ArchiveFaxes
     ///
     /// `POST /RemoteArchivingSettings/Pbx.ArchiveFaxes` (operation `ArchiveFaxes`)
+    ///
+    /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns nothing on success.
     pub async fn archive_faxes(&self) -> crate::Result<()> {
@@ -57,6 +61,8 @@ impl RemoteArchivingSettings<'_> {
     ///
     /// `POST /RemoteArchivingSettings/Pbx.ArchiveRecordings` (operation `ArchiveRecordings`)
     ///
+    /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
+    ///
     /// Returns nothing on success.
     pub async fn archive_recordings(&self) -> crate::Result<()> {
         self.client
@@ -75,6 +81,8 @@ impl RemoteArchivingSettings<'_> {
     ///
     /// `POST /RemoteArchivingSettings/Pbx.ArchiveVoicemail` (operation `ArchiveVoicemail`)
     ///
+    /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
+    ///
     /// Returns nothing on success.
     pub async fn archive_voicemail(&self) -> crate::Result<()> {
         self.client
@@ -92,6 +100,8 @@ impl RemoteArchivingSettings<'_> {
     /// Get RemoteArchivingSettings
     ///
     /// `GET /RemoteArchivingSettings` (operation `GetRemoteArchivingSettings`)
+    ///
+    /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns [`PbxRemoteArchivingSettings`](crate::models::PbxRemoteArchivingSettings).
     pub async fn get_remote_archiving_settings(
@@ -112,6 +122,8 @@ impl RemoteArchivingSettings<'_> {
     /// Update RemoteArchivingSettings
     ///
     /// `PATCH /RemoteArchivingSettings` (operation `UpdateRemoteArchivingSettings`)
+    ///
+    /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns nothing on success.
     pub async fn update_remote_archiving_settings(

@@ -24,6 +24,8 @@ impl ReportAbandonedChatsStatistics<'_> {
     ///
     /// `GET /ReportAbandonedChatsStatistics/Pbx.DownloadAbandonedChatsStatistics(queueDnStr={queueDnStr},startDt={startDt},endDt={endDt},participantType={participantType},clientTimeZone={clientTimeZone})` (operation `DownloadAbandonedChatsStatistics`)
     ///
+    /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
+    ///
     /// Returns the file as a streamed [`Download`](crate::Download).
     pub async fn download_abandoned_chats_statistics(
         &self,
@@ -53,6 +55,8 @@ impl ReportAbandonedChatsStatistics<'_> {
     ///
     /// `GET /ReportAbandonedChatsStatistics/Pbx.GetAbandonedChatsStatisticsData(queueDnStr={queueDnStr},startDt={startDt},endDt={endDt},participantType={participantType})` (operation `GetAbandonedChatsStatisticsData`)
     ///
+    /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
+    ///
     /// Returns one [`Page`](crate::Page) of [`PbxAbandonedChatsStatistics`](crate::models::PbxAbandonedChatsStatistics) items.
     pub async fn get_abandoned_chats_statistics_data(
         &self,
@@ -80,6 +84,8 @@ impl ReportAbandonedChatsStatistics<'_> {
     /// Streams every item of [`get_abandoned_chats_statistics_data`](Self::get_abandoned_chats_statistics_data), following `@odata.nextLink` or paging with `$top`/`$skip`.
     ///
     /// `GET /ReportAbandonedChatsStatistics/Pbx.GetAbandonedChatsStatisticsData(queueDnStr={queueDnStr},startDt={startDt},endDt={endDt},participantType={participantType})`
+    ///
+    /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     pub fn get_abandoned_chats_statistics_data_stream(
         &self,
         queue_dn_str: &str,

@@ -22,6 +22,8 @@ impl ReportAbandonedQueueCalls<'_> {
     ///
     /// `GET /ReportAbandonedQueueCalls/Pbx.DownloadAbandonedQueueCalls(periodFrom={periodFrom},periodTo={periodTo},queueDns={queueDns},waitInterval={waitInterval},clientTimeZone={clientTimeZone})` (operation `DownloadAbandonedQueueCalls`)
     ///
+    /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
+    ///
     /// Returns the file as a streamed [`Download`](crate::Download).
     pub async fn download_abandoned_queue_calls(
         &self,
@@ -51,6 +53,8 @@ impl ReportAbandonedQueueCalls<'_> {
     ///
     /// `GET /ReportAbandonedQueueCalls/Pbx.GetAbandonedQueueCallsData(periodFrom={periodFrom},periodTo={periodTo},queueDns={queueDns},waitInterval={waitInterval})` (operation `GetAbandonedQueueCallsData`)
     ///
+    /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
+    ///
     /// Returns one [`Page`](crate::Page) of [`PbxAbandonedQueueCalls`](crate::models::PbxAbandonedQueueCalls) items.
     pub async fn get_abandoned_queue_calls_data(
         &self,
@@ -78,6 +82,8 @@ impl ReportAbandonedQueueCalls<'_> {
     /// Streams every item of [`get_abandoned_queue_calls_data`](Self::get_abandoned_queue_calls_data), following `@odata.nextLink` or paging with `$top`/`$skip`.
     ///
     /// `GET /ReportAbandonedQueueCalls/Pbx.GetAbandonedQueueCallsData(periodFrom={periodFrom},periodTo={periodTo},queueDns={queueDns},waitInterval={waitInterval})`
+    ///
+    /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     pub fn get_abandoned_queue_calls_data_stream(
         &self,
         period_from: ::chrono::DateTime<::chrono::FixedOffset>,

@@ -22,6 +22,8 @@ impl ReportAgentLoginHistory<'_> {
     ///
     /// `GET /ReportAgentLoginHistory/Pbx.DownloadAgentLoginHistory(clientTimeZone={clientTimeZone},startDt={startDt},endDt={endDt},queueDnStr={queueDnStr},agentDnStr={agentDnStr})` (operation `DownloadAgentLoginHistory`)
     ///
+    /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
+    ///
     /// Returns the file as a streamed [`Download`](crate::Download).
     pub async fn download_agent_login_history(
         &self,
@@ -51,6 +53,8 @@ impl ReportAgentLoginHistory<'_> {
     ///
     /// `GET /ReportAgentLoginHistory/Pbx.GetAgentLoginHistoryData(clientTimeZone={clientTimeZone},startDt={startDt},endDt={endDt},queueDnStr={queueDnStr},agentDnStr={agentDnStr})` (operation `GetAgentLoginHistoryData`)
     ///
+    /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
+    ///
     /// Returns one [`Page`](crate::Page) of [`PbxAgentLoginHistory`](crate::models::PbxAgentLoginHistory) items.
     pub async fn get_agent_login_history_data(
         &self,
@@ -79,6 +83,8 @@ impl ReportAgentLoginHistory<'_> {
     /// Streams every item of [`get_agent_login_history_data`](Self::get_agent_login_history_data), following `@odata.nextLink` or paging with `$top`/`$skip`.
     ///
     /// `GET /ReportAgentLoginHistory/Pbx.GetAgentLoginHistoryData(clientTimeZone={clientTimeZone},startDt={startDt},endDt={endDt},queueDnStr={queueDnStr},agentDnStr={agentDnStr})`
+    ///
+    /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     pub fn get_agent_login_history_data_stream(
         &self,
         client_time_zone: &str,

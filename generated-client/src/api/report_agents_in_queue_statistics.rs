@@ -24,6 +24,8 @@ impl ReportAgentsInQueueStatistics<'_> {
     ///
     /// `GET /ReportAgentsInQueueStatistics/Pbx.DownloadAgentsInQueueStatistics(queueDnStr={queueDnStr},startDt={startDt},endDt={endDt},waitInterval={waitInterval})` (operation `DownloadAgentsInQueueStatistics`)
     ///
+    /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
+    ///
     /// Returns the file as a streamed [`Download`](crate::Download).
     pub async fn download_agents_in_queue_statistics(
         &self,
@@ -52,6 +54,8 @@ impl ReportAgentsInQueueStatistics<'_> {
     ///
     /// `GET /ReportAgentsInQueueStatistics/Pbx.GetAgentsInQueueStatisticsData(queueDnStr={queueDnStr},startDt={startDt},endDt={endDt},waitInterval={waitInterval})` (operation `GetAgentsInQueueStatisticsData`)
     ///
+    /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
+    ///
     /// Returns one [`Page`](crate::Page) of [`PbxAgentsInQueueStatistics`](crate::models::PbxAgentsInQueueStatistics) items.
     pub async fn get_agents_in_queue_statistics_data(
         &self,
@@ -79,6 +83,8 @@ impl ReportAgentsInQueueStatistics<'_> {
     /// Streams every item of [`get_agents_in_queue_statistics_data`](Self::get_agents_in_queue_statistics_data), following `@odata.nextLink` or paging with `$top`/`$skip`.
     ///
     /// `GET /ReportAgentsInQueueStatistics/Pbx.GetAgentsInQueueStatisticsData(queueDnStr={queueDnStr},startDt={startDt},endDt={endDt},waitInterval={waitInterval})`
+    ///
+    /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     pub fn get_agents_in_queue_statistics_data_stream(
         &self,
         queue_dn_str: &str,

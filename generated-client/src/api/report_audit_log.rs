@@ -20,6 +20,8 @@ impl ReportAuditLog<'_> {
     ///
     /// `GET /ReportAuditLog/Pbx.DownloadAuditLog(clientTimeZone={clientTimeZone})` (operation `DownloadAuditLog`)
     ///
+    /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
+    ///
     /// Returns the file as a streamed [`Download`](crate::Download).
     pub async fn download_audit_log(
         &self,
@@ -44,6 +46,8 @@ impl ReportAuditLog<'_> {
     ///
     /// `GET /ReportAuditLog/Pbx.GetAuditLogData()` (operation `GetAuditLogData`)
     ///
+    /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
+    ///
     /// Returns one [`Page`](crate::Page) of [`PbxAuditLog`](crate::models::PbxAuditLog) items.
     pub async fn get_audit_log_data(
         &self,
@@ -65,6 +69,8 @@ impl ReportAuditLog<'_> {
     /// Streams every item of [`get_audit_log_data`](Self::get_audit_log_data), following `@odata.nextLink` or paging with `$top`/`$skip`.
     ///
     /// `GET /ReportAuditLog/Pbx.GetAuditLogData()`
+    ///
+    /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     pub fn get_audit_log_data_stream(
         &self,
         query: &crate::odata::ListQuery,

@@ -24,6 +24,8 @@ impl ReportAverageQueueWaitingTime<'_> {
     ///
     /// `GET /ReportAverageQueueWaitingTime/Pbx.DownloadAverageQueueWaitingTimeReport(chartDate={chartDate},chartBy={chartBy},queueDnStr={queueDnStr},waitInterval={waitInterval},clientTimeZone={clientTimeZone})` (operation `DownloadAverageQueueWaitingTimeReport`)
     ///
+    /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
+    ///
     /// Returns the file as a streamed [`Download`](crate::Download).
     pub async fn download_average_queue_waiting_time_report(
         &self,
@@ -54,6 +56,8 @@ impl ReportAverageQueueWaitingTime<'_> {
     ///
     /// `GET /ReportAverageQueueWaitingTime/Pbx.GetAverageQueueWaitingTimeData(chartDate={chartDate},chartBy={chartBy},queueDnStr={queueDnStr},waitInterval={waitInterval},clientTimeZone={clientTimeZone})` (operation `GetAverageQueueWaitingTimeData`)
     ///
+    /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
+    ///
     /// Returns one [`Page`](crate::Page) of [`PbxTimeReportData`](crate::models::PbxTimeReportData) items.
     pub async fn get_average_queue_waiting_time_data(
         &self,
@@ -83,6 +87,8 @@ impl ReportAverageQueueWaitingTime<'_> {
     /// Streams every item of [`get_average_queue_waiting_time_data`](Self::get_average_queue_waiting_time_data), following `@odata.nextLink` or paging with `$top`/`$skip`.
     ///
     /// `GET /ReportAverageQueueWaitingTime/Pbx.GetAverageQueueWaitingTimeData(chartDate={chartDate},chartBy={chartBy},queueDnStr={queueDnStr},waitInterval={waitInterval},clientTimeZone={clientTimeZone})`
+    ///
+    /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     pub fn get_average_queue_waiting_time_data_stream(
         &self,
         chart_date: ::chrono::DateTime<::chrono::FixedOffset>,

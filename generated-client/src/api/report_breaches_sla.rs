@@ -20,6 +20,8 @@ impl ReportBreachesSla<'_> {
     ///
     /// `GET /ReportBreachesSla/Pbx.DownloadBreachesSla(queueDnStr={queueDnStr},startDt={startDt},endDt={endDt},waitInterval={waitInterval},clientTimeZone={clientTimeZone})` (operation `DownloadBreachesSla`)
     ///
+    /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
+    ///
     /// Returns the file as a streamed [`Download`](crate::Download).
     pub async fn download_breaches_sla(
         &self,
@@ -49,6 +51,8 @@ impl ReportBreachesSla<'_> {
     ///
     /// `GET /ReportBreachesSla/Pbx.GetBreachesSlaData(queueDnStr={queueDnStr},startDt={startDt},endDt={endDt},waitInterval={waitInterval})` (operation `GetBreachesSlaData`)
     ///
+    /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
+    ///
     /// Returns one [`Page`](crate::Page) of [`PbxBreachesSla`](crate::models::PbxBreachesSla) items.
     pub async fn get_breaches_sla_data(
         &self,
@@ -76,6 +80,8 @@ impl ReportBreachesSla<'_> {
     /// Streams every item of [`get_breaches_sla_data`](Self::get_breaches_sla_data), following `@odata.nextLink` or paging with `$top`/`$skip`.
     ///
     /// `GET /ReportBreachesSla/Pbx.GetBreachesSlaData(queueDnStr={queueDnStr},startDt={startDt},endDt={endDt},waitInterval={waitInterval})`
+    ///
+    /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     pub fn get_breaches_sla_data_stream(
         &self,
         queue_dn_str: &str,

@@ -24,6 +24,8 @@ impl ReportCallCostByExtensionGroup<'_> {
     ///
     /// `GET /ReportCallCostByExtensionGroup/Pbx.DownloadCallCostByExtensionGroup(periodFrom={periodFrom},periodTo={periodTo},groupFilter={groupFilter},callClass={callClass},clientTimeZone={clientTimeZone})` (operation `DownloadCallCostByExtensionGroup`)
     ///
+    /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
+    ///
     /// Returns the file as a streamed [`Download`](crate::Download).
     pub async fn download_call_cost_by_extension_group(
         &self,
@@ -54,6 +56,8 @@ impl ReportCallCostByExtensionGroup<'_> {
     ///
     /// `GET /ReportCallCostByExtensionGroup/Pbx.GetCallCostByExtensionGroupData(periodFrom={periodFrom},periodTo={periodTo},groupFilter={groupFilter},callClass={callClass})` (operation `GetCallCostByExtensionGroupData`)
     ///
+    /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
+    ///
     /// Returns one [`Page`](crate::Page) of [`PbxCallCostByExtensionGroup`](crate::models::PbxCallCostByExtensionGroup) items.
     pub async fn get_call_cost_by_extension_group_data(
         &self,
@@ -81,6 +85,8 @@ impl ReportCallCostByExtensionGroup<'_> {
     /// Streams every item of [`get_call_cost_by_extension_group_data`](Self::get_call_cost_by_extension_group_data), following `@odata.nextLink` or paging with `$top`/`$skip`.
     ///
     /// `GET /ReportCallCostByExtensionGroup/Pbx.GetCallCostByExtensionGroupData(periodFrom={periodFrom},periodTo={periodTo},groupFilter={groupFilter},callClass={callClass})`
+    ///
+    /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     pub fn get_call_cost_by_extension_group_data_stream(
         &self,
         period_from: ::chrono::DateTime<::chrono::FixedOffset>,

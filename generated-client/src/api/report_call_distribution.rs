@@ -22,6 +22,8 @@ impl ReportCallDistribution<'_> {
     ///
     /// `GET /ReportCallDistribution/Pbx.DownloadGetGetCallDistribution(clientTimeZone={clientTimeZone},periodFrom={periodFrom},periodTo={periodTo},groupNumber={groupNumber},extensionDns={extensionDns},waitInterval={waitInterval},includeQueueCalls={includeQueueCalls},callArea={callArea},groupingType={groupingType})` (operation `DownloadGetGetCallDistribution`)
     ///
+    /// Available since 3CX 20.0.6.
+    ///
     /// Returns the file as a streamed [`Download`](crate::Download).
     #[allow(clippy::too_many_arguments, reason = "one per spec parameter")]
     pub async fn download_get_get_call_distribution(
@@ -59,6 +61,8 @@ impl ReportCallDistribution<'_> {
     ///
     /// `GET /ReportCallDistribution/Pbx.GetCallDistribution(clientTimeZone={clientTimeZone},periodFrom={periodFrom},periodTo={periodTo},groupNumber={groupNumber},extensionDns={extensionDns},waitInterval={waitInterval},includeQueueCalls={includeQueueCalls},callArea={callArea},groupingType={groupingType})` (operation `GetCallDistribution`)
     ///
+    /// Available since 3CX 20.0.6.
+    ///
     /// Returns one [`Page`](crate::Page) of [`PbxCallDistribution`](crate::models::PbxCallDistribution) items.
     #[allow(clippy::too_many_arguments, reason = "one per spec parameter")]
     pub async fn get_call_distribution(
@@ -95,6 +99,8 @@ impl ReportCallDistribution<'_> {
     /// Streams every item of [`get_call_distribution`](Self::get_call_distribution), following `@odata.nextLink` or paging with `$top`/`$skip`.
     ///
     /// `GET /ReportCallDistribution/Pbx.GetCallDistribution(clientTimeZone={clientTimeZone},periodFrom={periodFrom},periodTo={periodTo},groupNumber={groupNumber},extensionDns={extensionDns},waitInterval={waitInterval},includeQueueCalls={includeQueueCalls},callArea={callArea},groupingType={groupingType})`
+    ///
+    /// Available since 3CX 20.0.6.
     #[allow(clippy::too_many_arguments, reason = "one per spec parameter")]
     pub fn get_call_distribution_stream(
         &self,

@@ -20,6 +20,8 @@ impl ReportCallLogData<'_> {
     ///
     /// `GET /ReportCallLogData/Pbx.DownloadCallLog(periodFrom={periodFrom},periodTo={periodTo},sourceType={sourceType},sourceFilter={sourceFilter},destinationType={destinationType},destinationFilter={destinationFilter},callsType={callsType},callTimeFilterType={callTimeFilterType},callTimeFilterFrom={callTimeFilterFrom},callTimeFilterTo={callTimeFilterTo},hidePcalls={hidePcalls},clientTimeZone={clientTimeZone})` (operation `DownloadCallLog`)
     ///
+    /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
+    ///
     /// Returns the file as a streamed [`Download`](crate::Download).
     #[allow(clippy::too_many_arguments, reason = "one per spec parameter")]
     pub async fn download_call_log(
@@ -61,6 +63,8 @@ impl ReportCallLogData<'_> {
     ///
     /// `GET /ReportCallLogData/Pbx.GetCallLogData(periodFrom={periodFrom},periodTo={periodTo},sourceType={sourceType},sourceFilter={sourceFilter},destinationType={destinationType},destinationFilter={destinationFilter},callsType={callsType},callTimeFilterType={callTimeFilterType},callTimeFilterFrom={callTimeFilterFrom},callTimeFilterTo={callTimeFilterTo},hidePcalls={hidePcalls})` (operation `GetCallLogData`)
     ///
+    /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
+    ///
     /// Returns one [`Page`](crate::Page) of [`PbxCallLogData`](crate::models::PbxCallLogData) items.
     #[allow(clippy::too_many_arguments, reason = "one per spec parameter")]
     pub async fn get_call_log_data(
@@ -100,6 +104,8 @@ impl ReportCallLogData<'_> {
     /// Streams every item of [`get_call_log_data`](Self::get_call_log_data), following `@odata.nextLink` or paging with `$top`/`$skip`.
     ///
     /// `GET /ReportCallLogData/Pbx.GetCallLogData(periodFrom={periodFrom},periodTo={periodTo},sourceType={sourceType},sourceFilter={sourceFilter},destinationType={destinationType},destinationFilter={destinationFilter},callsType={callsType},callTimeFilterType={callTimeFilterType},callTimeFilterFrom={callTimeFilterFrom},callTimeFilterTo={callTimeFilterTo},hidePcalls={hidePcalls})`
+    ///
+    /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     #[allow(clippy::too_many_arguments, reason = "one per spec parameter")]
     pub fn get_call_log_data_stream(
         &self,
@@ -134,6 +140,8 @@ impl ReportCallLogData<'_> {
     ///
     /// `GET /ReportCallLogData/Pbx.GetCallQualityReport(cdrId={cdrId},srcNumber={srcNumber},dstNumber={dstNumber},srcCallerId={srcCallerId},dstCallerId={dstCallerId})` (operation `GetCallQualityReport`)
     ///
+    /// Available since 3CX 20.0.6.
+    ///
     /// Returns [`PbxQualityReport`](crate::models::PbxQualityReport), or `None` when the PBX sends `null`.
     pub async fn get_call_quality_report(
         &self,
@@ -160,6 +168,8 @@ impl ReportCallLogData<'_> {
     /// Invoke function GetOldCallLogData
     ///
     /// `GET /ReportCallLogData/Pbx.GetOldCallLogData(periodFrom={periodFrom},periodTo={periodTo},sourceType={sourceType},sourceFilter={sourceFilter},destinationType={destinationType},destinationFilter={destinationFilter},callsType={callsType},callTimeFilterType={callTimeFilterType},callTimeFilterFrom={callTimeFilterFrom},callTimeFilterTo={callTimeFilterTo},hidePcalls={hidePcalls})` (operation `GetOldCallLogData`)
+    ///
+    /// Available since 3CX 20.0.6.
     ///
     /// Returns one [`Page`](crate::Page) of [`PbxCallLogData`](crate::models::PbxCallLogData) items.
     #[allow(clippy::too_many_arguments, reason = "one per spec parameter")]
@@ -200,6 +210,8 @@ impl ReportCallLogData<'_> {
     /// Streams every item of [`get_old_call_log_data`](Self::get_old_call_log_data), following `@odata.nextLink` or paging with `$top`/`$skip`.
     ///
     /// `GET /ReportCallLogData/Pbx.GetOldCallLogData(periodFrom={periodFrom},periodTo={periodTo},sourceType={sourceType},sourceFilter={sourceFilter},destinationType={destinationType},destinationFilter={destinationFilter},callsType={callsType},callTimeFilterType={callTimeFilterType},callTimeFilterFrom={callTimeFilterFrom},callTimeFilterTo={callTimeFilterTo},hidePcalls={hidePcalls})`
+    ///
+    /// Available since 3CX 20.0.6.
     #[allow(clippy::too_many_arguments, reason = "one per spec parameter")]
     pub fn get_old_call_log_data_stream(
         &self,
@@ -233,6 +245,8 @@ impl ReportCallLogData<'_> {
     /// Invoke function GetOldCallQualityReport
     ///
     /// `GET /ReportCallLogData/Pbx.GetOldCallQualityReport(call_id={call_id},srcNumber={srcNumber},dstNumber={dstNumber},srcCallerId={srcCallerId},dstCallerId={dstCallerId})` (operation `GetOldCallQualityReport`)
+    ///
+    /// Available since 3CX 20.0.7.
     ///
     /// Returns [`PbxQualityReport`](crate::models::PbxQualityReport), or `None` when the PBX sends `null`.
     pub async fn get_old_call_quality_report(

@@ -20,6 +20,8 @@ impl ReportChatLog<'_> {
     ///
     /// `GET /ReportChatLog/Pbx.DownloadChatLog(clientTimeZone={clientTimeZone},periodFrom={periodFrom},periodTo={periodTo},fromType={fromType},fromExtension={fromExtension},fromText={fromText},toType={toType},toExtension={toExtension},toText={toText},chatType={chatType},participantType={participantType})` (operation `DownloadChatLog`)
     ///
+    /// Available since 3CX 20.0.9.
+    ///
     /// Returns the file as a streamed [`Download`](crate::Download).
     #[allow(clippy::too_many_arguments, reason = "one per spec parameter")]
     pub async fn download_chat_log(
@@ -59,6 +61,8 @@ impl ReportChatLog<'_> {
     ///
     /// `GET /ReportChatLog/Pbx.GetChatLog(periodFrom={periodFrom},periodTo={periodTo},fromType={fromType},fromExtension={fromExtension},fromText={fromText},toType={toType},toExtension={toExtension},toText={toText},chatType={chatType},participantType={participantType})` (operation `GetChatLog`)
     ///
+    /// Available since 3CX 20.0.9.
+    ///
     /// Returns one [`Page`](crate::Page) of [`PbxChatHistoryView`](crate::models::PbxChatHistoryView) items.
     #[allow(clippy::too_many_arguments, reason = "one per spec parameter")]
     pub async fn get_chat_log(
@@ -95,6 +99,8 @@ impl ReportChatLog<'_> {
     /// Streams every item of [`get_chat_log`](Self::get_chat_log), following `@odata.nextLink` or paging with `$top`/`$skip`.
     ///
     /// `GET /ReportChatLog/Pbx.GetChatLog(periodFrom={periodFrom},periodTo={periodTo},fromType={fromType},fromExtension={fromExtension},fromText={fromText},toType={toType},toExtension={toExtension},toText={toText},chatType={chatType},participantType={participantType})`
+    ///
+    /// Available since 3CX 20.0.9.
     #[allow(clippy::too_many_arguments, reason = "one per spec parameter")]
     pub fn get_chat_log_stream(
         &self,

@@ -22,6 +22,8 @@ impl ReportDetailedQueueStatistics<'_> {
     ///
     /// `GET /ReportDetailedQueueStatistics/Pbx.DownloadDetailedQueueStatistics(queueDnStr={queueDnStr},startDt={startDt},endDt={endDt},waitInterval={waitInterval})` (operation `DownloadDetailedQueueStatistics`)
     ///
+    /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
+    ///
     /// Returns the file as a streamed [`Download`](crate::Download).
     pub async fn download_detailed_queue_statistics(
         &self,
@@ -50,6 +52,8 @@ impl ReportDetailedQueueStatistics<'_> {
     ///
     /// `GET /ReportDetailedQueueStatistics/Pbx.GetDetailedQueueStatisticsData(queueDnStr={queueDnStr},startDt={startDt},endDt={endDt},waitInterval={waitInterval})` (operation `GetDetailedQueueStatisticsData`)
     ///
+    /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
+    ///
     /// Returns one [`Page`](crate::Page) of [`PbxDetailedQueueStatistics`](crate::models::PbxDetailedQueueStatistics) items.
     pub async fn get_detailed_queue_statistics_data(
         &self,
@@ -77,6 +81,8 @@ impl ReportDetailedQueueStatistics<'_> {
     /// Streams every item of [`get_detailed_queue_statistics_data`](Self::get_detailed_queue_statistics_data), following `@odata.nextLink` or paging with `$top`/`$skip`.
     ///
     /// `GET /ReportDetailedQueueStatistics/Pbx.GetDetailedQueueStatisticsData(queueDnStr={queueDnStr},startDt={startDt},endDt={endDt},waitInterval={waitInterval})`
+    ///
+    /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     pub fn get_detailed_queue_statistics_data_stream(
         &self,
         queue_dn_str: &str,

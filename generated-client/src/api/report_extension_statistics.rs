@@ -22,6 +22,8 @@ impl ReportExtensionStatistics<'_> {
     ///
     /// `GET /ReportExtensionStatistics/Pbx.DownloadExtensionStatistics(periodFrom={periodFrom},periodTo={periodTo},extensionFilter={extensionFilter},callArea={callArea})` (operation `DownloadExtensionStatistics`)
     ///
+    /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
+    ///
     /// Returns the file as a streamed [`Download`](crate::Download).
     pub async fn download_extension_statistics(
         &self,
@@ -50,6 +52,8 @@ impl ReportExtensionStatistics<'_> {
     ///
     /// `GET /ReportExtensionStatistics/Pbx.GetExtensionStatisticsData(periodFrom={periodFrom},periodTo={periodTo},extensionFilter={extensionFilter},callArea={callArea})` (operation `GetExtensionStatisticsData`)
     ///
+    /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
+    ///
     /// Returns one [`Page`](crate::Page) of [`PbxExtensionStatistics`](crate::models::PbxExtensionStatistics) items.
     pub async fn get_extension_statistics_data(
         &self,
@@ -77,6 +81,8 @@ impl ReportExtensionStatistics<'_> {
     /// Streams every item of [`get_extension_statistics_data`](Self::get_extension_statistics_data), following `@odata.nextLink` or paging with `$top`/`$skip`.
     ///
     /// `GET /ReportExtensionStatistics/Pbx.GetExtensionStatisticsData(periodFrom={periodFrom},periodTo={periodTo},extensionFilter={extensionFilter},callArea={callArea})`
+    ///
+    /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     pub fn get_extension_statistics_data_stream(
         &self,
         period_from: ::chrono::DateTime<::chrono::FixedOffset>,

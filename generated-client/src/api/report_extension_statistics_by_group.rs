@@ -24,6 +24,8 @@ impl ReportExtensionStatisticsByGroup<'_> {
     ///
     /// `GET /ReportExtensionStatisticsByGroup/Pbx.DownloadExtensionStatisticsByGroup(groupNumber={groupNumber},periodFrom={periodFrom},periodTo={periodTo},callArea={callArea})` (operation `DownloadExtensionStatisticsByGroup`)
     ///
+    /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
+    ///
     /// Returns the file as a streamed [`Download`](crate::Download).
     pub async fn download_extension_statistics_by_group(
         &self,
@@ -52,6 +54,8 @@ impl ReportExtensionStatisticsByGroup<'_> {
     ///
     /// `GET /ReportExtensionStatisticsByGroup/Pbx.GetExtensionStatisticsByGroupData(groupNumber={groupNumber},periodFrom={periodFrom},periodTo={periodTo},callArea={callArea})` (operation `GetExtensionStatisticsByGroupData`)
     ///
+    /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
+    ///
     /// Returns one [`Page`](crate::Page) of [`PbxReportExtensionStatisticsByGroup`](crate::models::PbxReportExtensionStatisticsByGroup) items.
     pub async fn get_extension_statistics_by_group_data(
         &self,
@@ -79,6 +83,8 @@ impl ReportExtensionStatisticsByGroup<'_> {
     /// Streams every item of [`get_extension_statistics_by_group_data`](Self::get_extension_statistics_by_group_data), following `@odata.nextLink` or paging with `$top`/`$skip`.
     ///
     /// `GET /ReportExtensionStatisticsByGroup/Pbx.GetExtensionStatisticsByGroupData(groupNumber={groupNumber},periodFrom={periodFrom},periodTo={periodTo},callArea={callArea})`
+    ///
+    /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     pub fn get_extension_statistics_by_group_data_stream(
         &self,
         group_number: &str,

@@ -24,6 +24,8 @@ impl ReportExtensionsStatisticsByRingGroups<'_> {
     ///
     /// `GET /ReportExtensionsStatisticsByRingGroups/Pbx.DownloadExtensionsStatisticsByRingGroups(periodFrom={periodFrom},periodTo={periodTo},ringGroupDns={ringGroupDns})` (operation `DownloadExtensionsStatisticsByRingGroups`)
     ///
+    /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
+    ///
     /// Returns the file as a streamed [`Download`](crate::Download).
     pub async fn download_extensions_statistics_by_ring_groups(
         &self,
@@ -51,6 +53,8 @@ impl ReportExtensionsStatisticsByRingGroups<'_> {
     ///
     /// `GET /ReportExtensionsStatisticsByRingGroups/Pbx.GetExtensionsStatisticsByRingGroupsData(periodFrom={periodFrom},periodTo={periodTo},ringGroupDns={ringGroupDns})` (operation `GetExtensionsStatisticsByRingGroupsData`)
     ///
+    /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
+    ///
     /// Returns one [`Page`](crate::Page) of [`PbxExtensionsStatisticsByRingGroups`](crate::models::PbxExtensionsStatisticsByRingGroups) items.
     pub async fn get_extensions_statistics_by_ring_groups_data(
         &self,
@@ -77,6 +81,8 @@ impl ReportExtensionsStatisticsByRingGroups<'_> {
     /// Streams every item of [`get_extensions_statistics_by_ring_groups_data`](Self::get_extensions_statistics_by_ring_groups_data), following `@odata.nextLink` or paging with `$top`/`$skip`.
     ///
     /// `GET /ReportExtensionsStatisticsByRingGroups/Pbx.GetExtensionsStatisticsByRingGroupsData(periodFrom={periodFrom},periodTo={periodTo},ringGroupDns={ringGroupDns})`
+    ///
+    /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     pub fn get_extensions_statistics_by_ring_groups_data_stream(
         &self,
         period_from: ::chrono::DateTime<::chrono::FixedOffset>,

@@ -20,6 +20,8 @@ impl ReportInboundCalls<'_> {
     ///
     /// `GET /ReportInboundCalls/Pbx.DownloadGetInboundCalls(periodFrom={periodFrom},periodTo={periodTo},trunkDns={trunkDns},callsType={callsType},clientTimeZone={clientTimeZone})` (operation `DownloadGetInboundCalls`)
     ///
+    /// Available since 3CX 20.0.7.
+    ///
     /// Returns the file as a streamed [`Download`](crate::Download).
     pub async fn download_get_inbound_calls(
         &self,
@@ -49,6 +51,8 @@ impl ReportInboundCalls<'_> {
     ///
     /// `GET /ReportInboundCalls/Pbx.GetInboundCalls(periodFrom={periodFrom},periodTo={periodTo},trunkDns={trunkDns},callsType={callsType})` (operation `GetInboundCalls`)
     ///
+    /// Available since 3CX 20.0.6.
+    ///
     /// Returns one [`Page`](crate::Page) of [`PbxInboundCall`](crate::models::PbxInboundCall) items.
     pub async fn get_inbound_calls(
         &self,
@@ -76,6 +80,8 @@ impl ReportInboundCalls<'_> {
     /// Streams every item of [`get_inbound_calls`](Self::get_inbound_calls), following `@odata.nextLink` or paging with `$top`/`$skip`.
     ///
     /// `GET /ReportInboundCalls/Pbx.GetInboundCalls(periodFrom={periodFrom},periodTo={periodTo},trunkDns={trunkDns},callsType={callsType})`
+    ///
+    /// Available since 3CX 20.0.6.
     pub fn get_inbound_calls_stream(
         &self,
         period_from: ::chrono::DateTime<::chrono::FixedOffset>,

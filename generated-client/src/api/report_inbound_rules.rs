@@ -19,6 +19,8 @@ impl ReportInboundRules<'_> {
     ///
     /// `GET /ReportInboundRules/Pbx.DownloadInboundRules()` (operation `DownloadInboundRules`)
     ///
+    /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
+    ///
     /// Returns the file as a streamed [`Download`](crate::Download).
     pub async fn download_inbound_rules(
         &self,
@@ -41,6 +43,8 @@ impl ReportInboundRules<'_> {
     ///
     /// `GET /ReportInboundRules/Pbx.GetInboundRulesData()` (operation `GetInboundRulesData`)
     ///
+    /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
+    ///
     /// Returns one [`Page`](crate::Page) of [`PbxInboundRuleReport`](crate::models::PbxInboundRuleReport) items.
     pub async fn get_inbound_rules_data(
         &self,
@@ -62,6 +66,8 @@ impl ReportInboundRules<'_> {
     /// Streams every item of [`get_inbound_rules_data`](Self::get_inbound_rules_data), following `@odata.nextLink` or paging with `$top`/`$skip`.
     ///
     /// `GET /ReportInboundRules/Pbx.GetInboundRulesData()`
+    ///
+    /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     pub fn get_inbound_rules_data_stream(
         &self,
         query: &crate::odata::ListQuery,

@@ -22,6 +22,8 @@ impl ReportOutboundCalls<'_> {
     ///
     /// `GET /ReportOutboundCalls/Pbx.DownloadGetOutboundCalls(periodFrom={periodFrom},periodTo={periodTo},trunkDns={trunkDns},callsType={callsType},clientTimeZone={clientTimeZone})` (operation `DownloadGetOutboundCalls`)
     ///
+    /// Available since 3CX 20.0.7.
+    ///
     /// Returns the file as a streamed [`Download`](crate::Download).
     pub async fn download_get_outbound_calls(
         &self,
@@ -51,6 +53,8 @@ impl ReportOutboundCalls<'_> {
     ///
     /// `GET /ReportOutboundCalls/Pbx.GetOutboundCalls(periodFrom={periodFrom},periodTo={periodTo},trunkDns={trunkDns},callsType={callsType})` (operation `GetOutboundCalls`)
     ///
+    /// Available since 3CX 20.0.6.
+    ///
     /// Returns one [`Page`](crate::Page) of [`PbxOutboundCall`](crate::models::PbxOutboundCall) items.
     pub async fn get_outbound_calls(
         &self,
@@ -78,6 +82,8 @@ impl ReportOutboundCalls<'_> {
     /// Streams every item of [`get_outbound_calls`](Self::get_outbound_calls), following `@odata.nextLink` or paging with `$top`/`$skip`.
     ///
     /// `GET /ReportOutboundCalls/Pbx.GetOutboundCalls(periodFrom={periodFrom},periodTo={periodTo},trunkDns={trunkDns},callsType={callsType})`
+    ///
+    /// Available since 3CX 20.0.6.
     pub fn get_outbound_calls_stream(
         &self,
         period_from: ::chrono::DateTime<::chrono::FixedOffset>,

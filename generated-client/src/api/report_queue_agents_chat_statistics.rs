@@ -24,6 +24,8 @@ impl ReportQueueAgentsChatStatistics<'_> {
     ///
     /// `GET /ReportQueueAgentsChatStatistics/Pbx.DownloadQueueAgentsChatStatistics(queueDnStr={queueDnStr},startDt={startDt},endDt={endDt},participantType={participantType})` (operation `DownloadQueueAgentsChatStatistics`)
     ///
+    /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
+    ///
     /// Returns the file as a streamed [`Download`](crate::Download).
     pub async fn download_queue_agents_chat_statistics(
         &self,
@@ -52,6 +54,8 @@ impl ReportQueueAgentsChatStatistics<'_> {
     ///
     /// `GET /ReportQueueAgentsChatStatistics/Pbx.GetQueueAgentsChatStatisticsData(queueDnStr={queueDnStr},startDt={startDt},endDt={endDt},participantType={participantType})` (operation `GetQueueAgentsChatStatisticsData`)
     ///
+    /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
+    ///
     /// Returns one [`Page`](crate::Page) of [`PbxQueueAgentsChatStatistics`](crate::models::PbxQueueAgentsChatStatistics) items.
     pub async fn get_queue_agents_chat_statistics_data(
         &self,
@@ -79,6 +83,8 @@ impl ReportQueueAgentsChatStatistics<'_> {
     /// Streams every item of [`get_queue_agents_chat_statistics_data`](Self::get_queue_agents_chat_statistics_data), following `@odata.nextLink` or paging with `$top`/`$skip`.
     ///
     /// `GET /ReportQueueAgentsChatStatistics/Pbx.GetQueueAgentsChatStatisticsData(queueDnStr={queueDnStr},startDt={startDt},endDt={endDt},participantType={participantType})`
+    ///
+    /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     pub fn get_queue_agents_chat_statistics_data_stream(
         &self,
         queue_dn_str: &str,

@@ -24,6 +24,8 @@ impl ReportQueueAgentsChatStatisticsTotals<'_> {
     ///
     /// `GET /ReportQueueAgentsChatStatisticsTotals/Pbx.DownloadQueueAgentsChatStatisticsTotals(queueDnStr={queueDnStr},startDt={startDt},endDt={endDt},participantType={participantType})` (operation `DownloadQueueAgentsChatStatisticsTotals`)
     ///
+    /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
+    ///
     /// Returns the file as a streamed [`Download`](crate::Download).
     pub async fn download_queue_agents_chat_statistics_totals(
         &self,
@@ -52,6 +54,8 @@ impl ReportQueueAgentsChatStatisticsTotals<'_> {
     ///
     /// `GET /ReportQueueAgentsChatStatisticsTotals/Pbx.GetQueueAgentsChatStatisticsTotalsData(queueDnStr={queueDnStr},startDt={startDt},endDt={endDt},participantType={participantType})` (operation `GetQueueAgentsChatStatisticsTotalsData`)
     ///
+    /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
+    ///
     /// Returns one [`Page`](crate::Page) of [`PbxQueueAgentsChatStatisticsTotals`](crate::models::PbxQueueAgentsChatStatisticsTotals) items.
     pub async fn get_queue_agents_chat_statistics_totals_data(
         &self,
@@ -79,6 +83,8 @@ impl ReportQueueAgentsChatStatisticsTotals<'_> {
     /// Streams every item of [`get_queue_agents_chat_statistics_totals_data`](Self::get_queue_agents_chat_statistics_totals_data), following `@odata.nextLink` or paging with `$top`/`$skip`.
     ///
     /// `GET /ReportQueueAgentsChatStatisticsTotals/Pbx.GetQueueAgentsChatStatisticsTotalsData(queueDnStr={queueDnStr},startDt={startDt},endDt={endDt},participantType={participantType})`
+    ///
+    /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     pub fn get_queue_agents_chat_statistics_totals_data_stream(
         &self,
         queue_dn_str: &str,

@@ -22,6 +22,8 @@ impl ReportQueueAnUnCalls<'_> {
     ///
     /// `GET /ReportQueueAnUnCalls/Pbx.DownloadQueueAnUnCallsReport(chartDate={chartDate},chartBy={chartBy},queueDnStr={queueDnStr},clientTimeZone={clientTimeZone},waitInterval={waitInterval})` (operation `DownloadQueueAnUnCallsReport`)
     ///
+    /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
+    ///
     /// Returns the file as a streamed [`Download`](crate::Download).
     pub async fn download_queue_an_un_calls_report(
         &self,
@@ -52,6 +54,8 @@ impl ReportQueueAnUnCalls<'_> {
     ///
     /// `GET /ReportQueueAnUnCalls/Pbx.GetQueueAnUnCallsData(chartDate={chartDate},chartBy={chartBy},queueDnStr={queueDnStr},clientTimeZone={clientTimeZone},waitInterval={waitInterval})` (operation `GetQueueAnUnCallsData`)
     ///
+    /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
+    ///
     /// Returns one [`Page`](crate::Page) of [`PbxTimeReportData`](crate::models::PbxTimeReportData) items.
     pub async fn get_queue_an_un_calls_data(
         &self,
@@ -81,6 +85,8 @@ impl ReportQueueAnUnCalls<'_> {
     /// Streams every item of [`get_queue_an_un_calls_data`](Self::get_queue_an_un_calls_data), following `@odata.nextLink` or paging with `$top`/`$skip`.
     ///
     /// `GET /ReportQueueAnUnCalls/Pbx.GetQueueAnUnCallsData(chartDate={chartDate},chartBy={chartBy},queueDnStr={queueDnStr},clientTimeZone={clientTimeZone},waitInterval={waitInterval})`
+    ///
+    /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     pub fn get_queue_an_un_calls_data_stream(
         &self,
         chart_date: ::chrono::DateTime<::chrono::FixedOffset>,

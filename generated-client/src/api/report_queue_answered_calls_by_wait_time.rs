@@ -24,6 +24,8 @@ impl ReportQueueAnsweredCallsByWaitTime<'_> {
     ///
     /// `GET /ReportQueueAnsweredCallsByWaitTime/Pbx.DownloadQueueAnsweredCallsByWaitTime(queueDnStr={queueDnStr},startDt={startDt},endDt={endDt},answerInterval={answerInterval},clientTimeZone={clientTimeZone})` (operation `DownloadQueueAnsweredCallsByWaitTime`)
     ///
+    /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
+    ///
     /// Returns the file as a streamed [`Download`](crate::Download).
     pub async fn download_queue_answered_calls_by_wait_time(
         &self,
@@ -53,6 +55,8 @@ impl ReportQueueAnsweredCallsByWaitTime<'_> {
     ///
     /// `GET /ReportQueueAnsweredCallsByWaitTime/Pbx.GetQueueAnsweredCallsByWaitTimeData(queueDnStr={queueDnStr},startDt={startDt},endDt={endDt},answerInterval={answerInterval})` (operation `GetQueueAnsweredCallsByWaitTimeData`)
     ///
+    /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
+    ///
     /// Returns one [`Page`](crate::Page) of [`PbxQueueAnsweredCallsByWaitTime`](crate::models::PbxQueueAnsweredCallsByWaitTime) items.
     pub async fn get_queue_answered_calls_by_wait_time_data(
         &self,
@@ -80,6 +84,8 @@ impl ReportQueueAnsweredCallsByWaitTime<'_> {
     /// Streams every item of [`get_queue_answered_calls_by_wait_time_data`](Self::get_queue_answered_calls_by_wait_time_data), following `@odata.nextLink` or paging with `$top`/`$skip`.
     ///
     /// `GET /ReportQueueAnsweredCallsByWaitTime/Pbx.GetQueueAnsweredCallsByWaitTimeData(queueDnStr={queueDnStr},startDt={startDt},endDt={endDt},answerInterval={answerInterval})`
+    ///
+    /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     pub fn get_queue_answered_calls_by_wait_time_data_stream(
         &self,
         queue_dn_str: &str,

@@ -22,6 +22,8 @@ impl ReportQueueCallbacks<'_> {
     ///
     /// `GET /ReportQueueCallbacks/Pbx.DownloadQueueCallbacks(queueDnStr={queueDnStr},startDt={startDt},endDt={endDt})` (operation `DownloadQueueCallbacks`)
     ///
+    /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
+    ///
     /// Returns the file as a streamed [`Download`](crate::Download).
     pub async fn download_queue_callbacks(
         &self,
@@ -48,6 +50,8 @@ impl ReportQueueCallbacks<'_> {
     ///
     /// `GET /ReportQueueCallbacks/Pbx.GetQueueCallbacksData(queueDnStr={queueDnStr},startDt={startDt},endDt={endDt})` (operation `GetQueueCallbacksData`)
     ///
+    /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
+    ///
     /// Returns one [`Page`](crate::Page) of [`PbxQueueCallbacks`](crate::models::PbxQueueCallbacks) items.
     pub async fn get_queue_callbacks_data(
         &self,
@@ -73,6 +77,8 @@ impl ReportQueueCallbacks<'_> {
     /// Streams every item of [`get_queue_callbacks_data`](Self::get_queue_callbacks_data), following `@odata.nextLink` or paging with `$top`/`$skip`.
     ///
     /// `GET /ReportQueueCallbacks/Pbx.GetQueueCallbacksData(queueDnStr={queueDnStr},startDt={startDt},endDt={endDt})`
+    ///
+    /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     pub fn get_queue_callbacks_data_stream(
         &self,
         queue_dn_str: &str,

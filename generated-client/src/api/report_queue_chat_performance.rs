@@ -22,6 +22,8 @@ impl ReportQueueChatPerformance<'_> {
     ///
     /// `GET /ReportQueueChatPerformance/Pbx.DownloadQueueChatPerformance(queueDnStr={queueDnStr},startDt={startDt},endDt={endDt},participantType={participantType})` (operation `DownloadQueueChatPerformance`)
     ///
+    /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
+    ///
     /// Returns the file as a streamed [`Download`](crate::Download).
     pub async fn download_queue_chat_performance(
         &self,
@@ -50,6 +52,8 @@ impl ReportQueueChatPerformance<'_> {
     ///
     /// `GET /ReportQueueChatPerformance/Pbx.GetQueueChatPerformanceData(queueDnStr={queueDnStr},startDt={startDt},endDt={endDt},participantType={participantType})` (operation `GetQueueChatPerformanceData`)
     ///
+    /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
+    ///
     /// Returns one [`Page`](crate::Page) of [`PbxQueueChatPerformance`](crate::models::PbxQueueChatPerformance) items.
     pub async fn get_queue_chat_performance_data(
         &self,
@@ -77,6 +81,8 @@ impl ReportQueueChatPerformance<'_> {
     /// Streams every item of [`get_queue_chat_performance_data`](Self::get_queue_chat_performance_data), following `@odata.nextLink` or paging with `$top`/`$skip`.
     ///
     /// `GET /ReportQueueChatPerformance/Pbx.GetQueueChatPerformanceData(queueDnStr={queueDnStr},startDt={startDt},endDt={endDt},participantType={participantType})`
+    ///
+    /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     pub fn get_queue_chat_performance_data_stream(
         &self,
         queue_dn_str: &str,

@@ -22,6 +22,8 @@ impl ReportQueueFailedCallbacks<'_> {
     ///
     /// `GET /ReportQueueFailedCallbacks/Pbx.DownloadQueueFailedCallbacks(queueDnStr={queueDnStr},startDt={startDt},endDt={endDt},clientTimeZone={clientTimeZone})` (operation `DownloadQueueFailedCallbacks`)
     ///
+    /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
+    ///
     /// Returns the file as a streamed [`Download`](crate::Download).
     pub async fn download_queue_failed_callbacks(
         &self,
@@ -50,6 +52,8 @@ impl ReportQueueFailedCallbacks<'_> {
     ///
     /// `GET /ReportQueueFailedCallbacks/Pbx.GetQueueFailedCallbacksData(queueDnStr={queueDnStr},startDt={startDt},endDt={endDt})` (operation `GetQueueFailedCallbacksData`)
     ///
+    /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
+    ///
     /// Returns one [`Page`](crate::Page) of [`PbxQueueFailedCallbacks`](crate::models::PbxQueueFailedCallbacks) items.
     pub async fn get_queue_failed_callbacks_data(
         &self,
@@ -75,6 +79,8 @@ impl ReportQueueFailedCallbacks<'_> {
     /// Streams every item of [`get_queue_failed_callbacks_data`](Self::get_queue_failed_callbacks_data), following `@odata.nextLink` or paging with `$top`/`$skip`.
     ///
     /// `GET /ReportQueueFailedCallbacks/Pbx.GetQueueFailedCallbacksData(queueDnStr={queueDnStr},startDt={startDt},endDt={endDt})`
+    ///
+    /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     pub fn get_queue_failed_callbacks_data_stream(
         &self,
         queue_dn_str: &str,

@@ -24,6 +24,8 @@ impl ReportQueuePerformanceOverview<'_> {
     ///
     /// `GET /ReportQueuePerformanceOverview/Pbx.DownloadQueuePerformanceOverview(periodFrom={periodFrom},periodTo={periodTo},queueDns={queueDns},waitInterval={waitInterval})` (operation `DownloadQueuePerformanceOverview`)
     ///
+    /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
+    ///
     /// Returns the file as a streamed [`Download`](crate::Download).
     pub async fn download_queue_performance_overview(
         &self,
@@ -52,6 +54,8 @@ impl ReportQueuePerformanceOverview<'_> {
     ///
     /// `GET /ReportQueuePerformanceOverview/Pbx.GetQueuePerformanceOverviewData(periodFrom={periodFrom},periodTo={periodTo},queueDns={queueDns},waitInterval={waitInterval})` (operation `GetQueuePerformanceOverviewData`)
     ///
+    /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
+    ///
     /// Returns one [`Page`](crate::Page) of [`PbxQueuePerformanceOverview`](crate::models::PbxQueuePerformanceOverview) items.
     pub async fn get_queue_performance_overview_data(
         &self,
@@ -79,6 +83,8 @@ impl ReportQueuePerformanceOverview<'_> {
     /// Streams every item of [`get_queue_performance_overview_data`](Self::get_queue_performance_overview_data), following `@odata.nextLink` or paging with `$top`/`$skip`.
     ///
     /// `GET /ReportQueuePerformanceOverview/Pbx.GetQueuePerformanceOverviewData(periodFrom={periodFrom},periodTo={periodTo},queueDns={queueDns},waitInterval={waitInterval})`
+    ///
+    /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     pub fn get_queue_performance_overview_data_stream(
         &self,
         period_from: ::chrono::DateTime<::chrono::FixedOffset>,

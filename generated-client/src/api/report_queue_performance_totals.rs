@@ -22,6 +22,8 @@ impl ReportQueuePerformanceTotals<'_> {
     ///
     /// `GET /ReportQueuePerformanceTotals/Pbx.DownloadQueuePerformanceTotals(periodFrom={periodFrom},periodTo={periodTo},queueDns={queueDns},waitInterval={waitInterval})` (operation `DownloadQueuePerformanceTotals`)
     ///
+    /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
+    ///
     /// Returns the file as a streamed [`Download`](crate::Download).
     pub async fn download_queue_performance_totals(
         &self,
@@ -50,6 +52,8 @@ impl ReportQueuePerformanceTotals<'_> {
     ///
     /// `GET /ReportQueuePerformanceTotals/Pbx.GetQueuePerformanceTotalsData(periodFrom={periodFrom},periodTo={periodTo},queueDns={queueDns},waitInterval={waitInterval})` (operation `GetQueuePerformanceTotalsData`)
     ///
+    /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
+    ///
     /// Returns one [`Page`](crate::Page) of [`PbxQueuePerformanceTotals`](crate::models::PbxQueuePerformanceTotals) items.
     pub async fn get_queue_performance_totals_data(
         &self,
@@ -77,6 +81,8 @@ impl ReportQueuePerformanceTotals<'_> {
     /// Streams every item of [`get_queue_performance_totals_data`](Self::get_queue_performance_totals_data), following `@odata.nextLink` or paging with `$top`/`$skip`.
     ///
     /// `GET /ReportQueuePerformanceTotals/Pbx.GetQueuePerformanceTotalsData(periodFrom={periodFrom},periodTo={periodTo},queueDns={queueDns},waitInterval={waitInterval})`
+    ///
+    /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     pub fn get_queue_performance_totals_data_stream(
         &self,
         period_from: ::chrono::DateTime<::chrono::FixedOffset>,

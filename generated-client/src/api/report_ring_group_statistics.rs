@@ -22,6 +22,8 @@ impl ReportRingGroupStatistics<'_> {
     ///
     /// `GET /ReportRingGroupStatistics/Pbx.DownloadRingGroupStatistics(periodFrom={periodFrom},periodTo={periodTo},ringGroupDns={ringGroupDns})` (operation `DownloadRingGroupStatistics`)
     ///
+    /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
+    ///
     /// Returns the file as a streamed [`Download`](crate::Download).
     pub async fn download_ring_group_statistics(
         &self,
@@ -49,6 +51,8 @@ impl ReportRingGroupStatistics<'_> {
     ///
     /// `GET /ReportRingGroupStatistics/Pbx.GetRingGroupStatisticsData(periodFrom={periodFrom},periodTo={periodTo},ringGroupDns={ringGroupDns})` (operation `GetRingGroupStatisticsData`)
     ///
+    /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
+    ///
     /// Returns one [`Page`](crate::Page) of [`PbxRingGroupStatistics`](crate::models::PbxRingGroupStatistics) items.
     pub async fn get_ring_group_statistics_data(
         &self,
@@ -75,6 +79,8 @@ impl ReportRingGroupStatistics<'_> {
     /// Streams every item of [`get_ring_group_statistics_data`](Self::get_ring_group_statistics_data), following `@odata.nextLink` or paging with `$top`/`$skip`.
     ///
     /// `GET /ReportRingGroupStatistics/Pbx.GetRingGroupStatisticsData(periodFrom={periodFrom},periodTo={periodTo},ringGroupDns={ringGroupDns})`
+    ///
+    /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     pub fn get_ring_group_statistics_data_stream(
         &self,
         period_from: ::chrono::DateTime<::chrono::FixedOffset>,

@@ -20,6 +20,8 @@ impl ReportStatisticSla<'_> {
     ///
     /// `GET /ReportStatisticSla/Pbx.DownloadStatisticSla(queueDnStr={queueDnStr},startDt={startDt},endDt={endDt},waitInterval={waitInterval})` (operation `DownloadStatisticSla`)
     ///
+    /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
+    ///
     /// Returns the file as a streamed [`Download`](crate::Download).
     pub async fn download_statistic_sla(
         &self,
@@ -48,6 +50,8 @@ impl ReportStatisticSla<'_> {
     ///
     /// `GET /ReportStatisticSla/Pbx.GetStatisticSlaData(queueDnStr={queueDnStr},startDt={startDt},endDt={endDt},waitInterval={waitInterval})` (operation `GetStatisticSlaData`)
     ///
+    /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
+    ///
     /// Returns one [`Page`](crate::Page) of [`PbxStatisticSla`](crate::models::PbxStatisticSla) items.
     pub async fn get_statistic_sla_data(
         &self,
@@ -75,6 +79,8 @@ impl ReportStatisticSla<'_> {
     /// Streams every item of [`get_statistic_sla_data`](Self::get_statistic_sla_data), following `@odata.nextLink` or paging with `$top`/`$skip`.
     ///
     /// `GET /ReportStatisticSla/Pbx.GetStatisticSlaData(queueDnStr={queueDnStr},startDt={startDt},endDt={endDt},waitInterval={waitInterval})`
+    ///
+    /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     pub fn get_statistic_sla_data_stream(
         &self,
         queue_dn_str: &str,

@@ -24,6 +24,8 @@ impl ReportTeamQueueGeneralStatistics<'_> {
     ///
     /// `GET /ReportTeamQueueGeneralStatistics/Pbx.DownloadTeamQueueGeneralStatistics(queueDnStr={queueDnStr},startDt={startDt},endDt={endDt},waitInterval={waitInterval})` (operation `DownloadTeamQueueGeneralStatistics`)
     ///
+    /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
+    ///
     /// Returns the file as a streamed [`Download`](crate::Download).
     pub async fn download_team_queue_general_statistics(
         &self,
@@ -52,6 +54,8 @@ impl ReportTeamQueueGeneralStatistics<'_> {
     ///
     /// `GET /ReportTeamQueueGeneralStatistics/Pbx.GetTeamQueueGeneralStatisticsData(queueDnStr={queueDnStr},startDt={startDt},endDt={endDt},waitInterval={waitInterval})` (operation `GetTeamQueueGeneralStatisticsData`)
     ///
+    /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
+    ///
     /// Returns one [`Page`](crate::Page) of [`PbxTeamQueueGeneralStatistics`](crate::models::PbxTeamQueueGeneralStatistics) items.
     pub async fn get_team_queue_general_statistics_data(
         &self,
@@ -79,6 +83,8 @@ impl ReportTeamQueueGeneralStatistics<'_> {
     /// Streams every item of [`get_team_queue_general_statistics_data`](Self::get_team_queue_general_statistics_data), following `@odata.nextLink` or paging with `$top`/`$skip`.
     ///
     /// `GET /ReportTeamQueueGeneralStatistics/Pbx.GetTeamQueueGeneralStatisticsData(queueDnStr={queueDnStr},startDt={startDt},endDt={endDt},waitInterval={waitInterval})`
+    ///
+    /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     pub fn get_team_queue_general_statistics_data_stream(
         &self,
         queue_dn_str: &str,

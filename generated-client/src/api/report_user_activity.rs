@@ -20,6 +20,8 @@ impl ReportUserActivity<'_> {
     ///
     /// `GET /ReportUserActivity/Pbx.DownloadGetUserActivity(clientTimeZone={clientTimeZone},periodFrom={periodFrom},periodTo={periodTo},groupNumber={groupNumber},extensionDns={extensionDns},waitInterval={waitInterval},includeQueueCalls={includeQueueCalls},callArea={callArea},groupingType={groupingType})` (operation `DownloadGetUserActivity`)
     ///
+    /// Available since 3CX 20.0.6.
+    ///
     /// Returns the file as a streamed [`Download`](crate::Download).
     #[allow(clippy::too_many_arguments, reason = "one per spec parameter")]
     pub async fn download_get_user_activity(
@@ -57,6 +59,8 @@ impl ReportUserActivity<'_> {
     ///
     /// `GET /ReportUserActivity/Pbx.GetUserActivity(clientTimeZone={clientTimeZone},periodFrom={periodFrom},periodTo={periodTo},groupNumber={groupNumber},extensionDns={extensionDns},waitInterval={waitInterval},includeQueueCalls={includeQueueCalls},callArea={callArea},groupingType={groupingType})` (operation `GetUserActivity`)
     ///
+    /// Available since 3CX 20.0.6.
+    ///
     /// Returns one [`Page`](crate::Page) of [`PbxUserActivity`](crate::models::PbxUserActivity) items.
     #[allow(clippy::too_many_arguments, reason = "one per spec parameter")]
     pub async fn get_user_activity(
@@ -93,6 +97,8 @@ impl ReportUserActivity<'_> {
     /// Streams every item of [`get_user_activity`](Self::get_user_activity), following `@odata.nextLink` or paging with `$top`/`$skip`.
     ///
     /// `GET /ReportUserActivity/Pbx.GetUserActivity(clientTimeZone={clientTimeZone},periodFrom={periodFrom},periodTo={periodTo},groupNumber={groupNumber},extensionDns={extensionDns},waitInterval={waitInterval},includeQueueCalls={includeQueueCalls},callArea={callArea},groupingType={groupingType})`
+    ///
+    /// Available since 3CX 20.0.6.
     #[allow(clippy::too_many_arguments, reason = "one per spec parameter")]
     pub fn get_user_activity_stream(
         &self,

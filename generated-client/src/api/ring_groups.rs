@@ -20,6 +20,8 @@ impl RingGroups<'_> {
     ///
     /// `POST /RingGroups` (operation `CreateRingGroup`)
     ///
+    /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
+    ///
     /// Returns [`PbxRingGroup`](crate::models::PbxRingGroup).
     pub async fn create_ring_group(
         &self,
@@ -39,6 +41,8 @@ impl RingGroups<'_> {
     /// Delete entity from RingGroups
     ///
     /// `DELETE /RingGroups({Id})` (operation `DeleteRingGroup`)
+    ///
+    /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns nothing on success.
     pub async fn delete_ring_group(
@@ -61,6 +65,8 @@ impl RingGroups<'_> {
     ///
     /// `GET /RingGroups/Pbx.GetFirstAvailableRingGroupNumber()` (operation `GetFirstAvailableRingGroupNumber`)
     ///
+    /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
+    ///
     /// Returns [`PbxFirstAvailableNumber`](crate::models::PbxFirstAvailableNumber).
     pub async fn get_first_available_ring_group_number(
         &self,
@@ -80,6 +86,8 @@ impl RingGroups<'_> {
     /// Get entity from RingGroups by key
     ///
     /// `GET /RingGroups({Id})` (operation `GetRingGroup`)
+    ///
+    /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns [`PbxRingGroup`](crate::models::PbxRingGroup).
     pub async fn get_ring_group(
@@ -102,6 +110,8 @@ impl RingGroups<'_> {
     ///
     /// `GET /RingGroups(Number={Number})` (operation `GetRingGroupByNumber`)
     ///
+    /// Available since 3CX 20.0.8.
+    ///
     /// Returns [`PbxRingGroup`](crate::models::PbxRingGroup).
     pub async fn get_ring_group_by_number(
         &self,
@@ -123,6 +133,8 @@ impl RingGroups<'_> {
     ///
     /// `GET /RingGroups` (operation `ListRingGroup`)
     ///
+    /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
+    ///
     /// Returns one [`Page`](crate::Page) of [`PbxRingGroup`](crate::models::PbxRingGroup) items.
     pub async fn list_ring_group(
         &self,
@@ -142,6 +154,8 @@ impl RingGroups<'_> {
     /// Streams every item of [`list_ring_group`](Self::list_ring_group), following `@odata.nextLink` or paging with `$top`/`$skip`.
     ///
     /// `GET /RingGroups`
+    ///
+    /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     pub fn list_ring_group_stream(
         &self,
         query: &crate::odata::ListQuery,
@@ -152,6 +166,8 @@ impl RingGroups<'_> {
     /// Get Members from RingGroups
     ///
     /// `GET /RingGroups({Id})/Members` (operation `ListRingGroupMembers`)
+    ///
+    /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns one [`Page`](crate::Page) of [`PbxRingGroupMember`](crate::models::PbxRingGroupMember) items.
     pub async fn list_ring_group_members(
@@ -173,6 +189,8 @@ impl RingGroups<'_> {
     /// Streams every item of [`list_ring_group_members`](Self::list_ring_group_members), following `@odata.nextLink` or paging with `$top`/`$skip`.
     ///
     /// `GET /RingGroups({Id})/Members`
+    ///
+    /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     pub fn list_ring_group_members_stream(
         &self,
         id: i32,
@@ -188,6 +206,8 @@ impl RingGroups<'_> {
     /// Update entity in RingGroups
     ///
     /// `PATCH /RingGroups({Id})` (operation `UpdateRingGroup`)
+    ///
+    /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns nothing on success.
     pub async fn update_ring_group(

@@ -20,6 +20,8 @@ impl Sbcs<'_> {
     ///
     /// `POST /Sbcs` (operation `CreateSbc`)
     ///
+    /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
+    ///
     /// Returns [`PbxSbc`](crate::models::PbxSbc).
     pub async fn create_sbc(
         &self,
@@ -39,6 +41,8 @@ impl Sbcs<'_> {
     /// Delete entity from Sbcs
     ///
     /// `DELETE /Sbcs({Name})` (operation `DeleteSbc`)
+    ///
+    /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns nothing on success.
     pub async fn delete_sbc(
@@ -61,6 +65,8 @@ impl Sbcs<'_> {
     ///
     /// `GET /Sbcs({Name})` (operation `GetSbc`)
     ///
+    /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
+    ///
     /// Returns [`PbxSbc`](crate::models::PbxSbc).
     pub async fn get_sbc(
         &self,
@@ -82,6 +88,8 @@ impl Sbcs<'_> {
     ///
     /// `GET /Sbcs` (operation `ListSbc`)
     ///
+    /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
+    ///
     /// Returns one [`Page`](crate::Page) of [`PbxSbc`](crate::models::PbxSbc) items.
     pub async fn list_sbc(
         &self,
@@ -101,6 +109,8 @@ impl Sbcs<'_> {
     /// Streams every item of [`list_sbc`](Self::list_sbc), following `@odata.nextLink` or paging with `$top`/`$skip`.
     ///
     /// `GET /Sbcs`
+    ///
+    /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     pub fn list_sbc_stream(
         &self,
         query: &crate::odata::ListQuery,
@@ -110,6 +120,8 @@ impl Sbcs<'_> {
     /// Invoke action PushConfig
     ///
     /// `POST /Sbcs({Name})/Pbx.PushConfig` (operation `PushConfig`)
+    ///
+    /// Available since 3CX 20.0.7.
     ///
     /// Returns nothing on success.
     pub async fn push_config(&self, name: &str) -> crate::Result<()> {
@@ -126,6 +138,8 @@ impl Sbcs<'_> {
     /// Update entity in Sbcs
     ///
     /// `PATCH /Sbcs({Name})` (operation `UpdateSbc`)
+    ///
+    /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns nothing on success.
     pub async fn update_sbc(

@@ -20,6 +20,8 @@ impl ScheduledReports<'_> {
     ///
     /// `POST /ScheduledReports` (operation `CreateScheduledReport`)
     ///
+    /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
+    ///
     /// Returns [`PbxScheduledReport`](crate::models::PbxScheduledReport).
     pub async fn create_scheduled_report(
         &self,
@@ -39,6 +41,8 @@ impl ScheduledReports<'_> {
     /// Delete entity from ScheduledReports
     ///
     /// `DELETE /ScheduledReports({Id})` (operation `DeleteScheduledReport`)
+    ///
+    /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns nothing on success.
     pub async fn delete_scheduled_report(
@@ -61,6 +65,8 @@ impl ScheduledReports<'_> {
     ///
     /// `GET /ScheduledReports({Id})` (operation `GetScheduledReport`)
     ///
+    /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
+    ///
     /// Returns [`PbxScheduledReport`](crate::models::PbxScheduledReport).
     pub async fn get_scheduled_report(
         &self,
@@ -82,6 +88,8 @@ impl ScheduledReports<'_> {
     ///
     /// `GET /ScheduledReports` (operation `ListScheduledReport`)
     ///
+    /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
+    ///
     /// Returns one [`Page`](crate::Page) of [`PbxScheduledReport`](crate::models::PbxScheduledReport) items.
     pub async fn list_scheduled_report(
         &self,
@@ -101,6 +109,8 @@ impl ScheduledReports<'_> {
     /// Streams every item of [`list_scheduled_report`](Self::list_scheduled_report), following `@odata.nextLink` or paging with `$top`/`$skip`.
     ///
     /// `GET /ScheduledReports`
+    ///
+    /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     pub fn list_scheduled_report_stream(
         &self,
         query: &crate::odata::ListQuery,
@@ -115,6 +125,8 @@ impl ScheduledReports<'_> {
     /// Update entity in ScheduledReports
     ///
     /// `PATCH /ScheduledReports({Id})` (operation `UpdateScheduledReport`)
+    ///
+    /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns nothing on success.
     pub async fn update_scheduled_report(

@@ -19,6 +19,8 @@ impl SecureSipSettings<'_> {
     ///
     /// `GET /SecureSipSettings` (operation `GetSecureSipSettings`)
     ///
+    /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
+    ///
     /// Returns [`PbxSecureSipSettings`](crate::models::PbxSecureSipSettings).
     pub async fn get_secure_sip_settings(
         &self,
@@ -38,6 +40,8 @@ impl SecureSipSettings<'_> {
     /// Update SecureSipSettings
     ///
     /// `PATCH /SecureSipSettings` (operation `UpdateSecureSipSettings`)
+    ///
+    /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns nothing on success.
     pub async fn update_secure_sip_settings(

@@ -20,6 +20,8 @@ impl SecurityTokens<'_> {
     ///
     /// `GET /SecurityTokens` (operation `ListSecurityRefreshToken`)
     ///
+    /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
+    ///
     /// Returns one [`Page`](crate::Page) of [`PbxRefreshToken`](crate::models::PbxRefreshToken) items.
     pub async fn list_security_refresh_token(
         &self,
@@ -39,6 +41,8 @@ impl SecurityTokens<'_> {
     /// Streams every item of [`list_security_refresh_token`](Self::list_security_refresh_token), following `@odata.nextLink` or paging with `$top`/`$skip`.
     ///
     /// `GET /SecurityTokens`
+    ///
+    /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     pub fn list_security_refresh_token_stream(
         &self,
         query: &crate::odata::ListQuery,
@@ -53,6 +57,8 @@ impl SecurityTokens<'_> {
     /// Invoke action RevokeToken
     ///
     /// `POST /SecurityTokens({Id})/Pbx.RevokeToken` (operation `RevokeSecurityToken`)
+    ///
+    /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns nothing on success.
     pub async fn revoke_security_token(&self, id: i32) -> crate::Result<()> {

@@ -20,6 +20,8 @@ impl ServicePrincipals<'_> {
     ///
     /// `POST /ServicePrincipals` (operation `CreateServicePrincipal`)
     ///
+    /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
+    ///
     /// Returns [`PbxServicePrincipal`](crate::models::PbxServicePrincipal).
     pub async fn create_service_principal(
         &self,
@@ -39,6 +41,8 @@ impl ServicePrincipals<'_> {
     /// Delete entity from ServicePrincipals
     ///
     /// `DELETE /ServicePrincipals({Id})` (operation `DeleteServicePrincipal`)
+    ///
+    /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns nothing on success.
     pub async fn delete_service_principal(
@@ -61,6 +65,8 @@ impl ServicePrincipals<'_> {
     ///
     /// `POST /ServicePrincipals({Id})/Pbx.GenerateAppToken` (operation `GenerateAppToken`)
     ///
+    /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
+    ///
     /// Returns [`GenerateAppTokenResponse`](crate::models::GenerateAppTokenResponse).
     pub async fn generate_app_token(
         &self,
@@ -81,6 +87,8 @@ impl ServicePrincipals<'_> {
     /// Get entity from ServicePrincipals by key
     ///
     /// `GET /ServicePrincipals({Id})` (operation `GetServicePrincipal`)
+    ///
+    /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns [`PbxServicePrincipal`](crate::models::PbxServicePrincipal).
     pub async fn get_service_principal(
@@ -103,6 +111,8 @@ impl ServicePrincipals<'_> {
     ///
     /// `GET /ServicePrincipals` (operation `ListServicePrincipal`)
     ///
+    /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
+    ///
     /// Returns one [`Page`](crate::Page) of [`PbxServicePrincipal`](crate::models::PbxServicePrincipal) items.
     pub async fn list_service_principal(
         &self,
@@ -122,6 +132,8 @@ impl ServicePrincipals<'_> {
     /// Streams every item of [`list_service_principal`](Self::list_service_principal), following `@odata.nextLink` or paging with `$top`/`$skip`.
     ///
     /// `GET /ServicePrincipals`
+    ///
+    /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     pub fn list_service_principal_stream(
         &self,
         query: &crate::odata::ListQuery,
@@ -136,6 +148,8 @@ impl ServicePrincipals<'_> {
     /// Update entity in ServicePrincipals
     ///
     /// `PATCH /ServicePrincipals({Id})` (operation `UpdateServicePrincipal`)
+    ///
+    /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns nothing on success.
     pub async fn update_service_principal(

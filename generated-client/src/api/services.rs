@@ -19,6 +19,8 @@ impl Services<'_> {
     ///
     /// `POST /Services/Pbx.Disable` (operation `Disable`)
     ///
+    /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
+    ///
     /// Returns nothing on success.
     pub async fn disable(
         &self,
@@ -38,6 +40,8 @@ impl Services<'_> {
     /// Invoke action Enable
     ///
     /// `POST /Services/Pbx.Enable` (operation `Enable`)
+    ///
+    /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns nothing on success.
     pub async fn enable(
@@ -59,6 +63,8 @@ impl Services<'_> {
     ///
     /// `POST /Services/Pbx.GarbageCollect` (operation `GarbageCollect`)
     ///
+    /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
+    ///
     /// Returns nothing on success.
     pub async fn garbage_collect(
         &self,
@@ -79,6 +85,8 @@ impl Services<'_> {
     ///
     /// `GET /Services` (operation `ListServiceInfo`)
     ///
+    /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
+    ///
     /// Returns one [`Page`](crate::Page) of [`PbxServiceInfo`](crate::models::PbxServiceInfo) items.
     pub async fn list_service_info(
         &self,
@@ -98,6 +106,8 @@ impl Services<'_> {
     /// Streams every item of [`list_service_info`](Self::list_service_info), following `@odata.nextLink` or paging with `$top`/`$skip`.
     ///
     /// `GET /Services`
+    ///
+    /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     pub fn list_service_info_stream(
         &self,
         query: &crate::odata::ListQuery,
@@ -108,6 +118,8 @@ impl Services<'_> {
     /// Invoke action Restart
     ///
     /// `POST /Services/Pbx.Restart` (operation `Restart`)
+    ///
+    /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns nothing on success.
     pub async fn restart(
@@ -129,6 +141,8 @@ impl Services<'_> {
     ///
     /// `POST /Services/Pbx.RestartOperatingSystem` (operation `RestartOperatingSystem`)
     ///
+    /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
+    ///
     /// Returns nothing on success.
     pub async fn restart_operating_system(&self) -> crate::Result<()> {
         self.client
@@ -144,6 +158,8 @@ impl Services<'_> {
     /// Invoke action Start
     ///
     /// `POST /Services/Pbx.Start` (operation `Start`)
+    ///
+    /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns nothing on success.
     pub async fn start(
@@ -164,6 +180,8 @@ impl Services<'_> {
     /// Invoke action Stop
     ///
     /// `POST /Services/Pbx.Stop` (operation `Stop`)
+    ///
+    /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns nothing on success.
     pub async fn stop(

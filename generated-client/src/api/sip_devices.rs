@@ -20,6 +20,8 @@ impl SipDevices<'_> {
     ///
     /// `GET /SipDevices` (operation `ListSipDevice`)
     ///
+    /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
+    ///
     /// Returns one [`Page`](crate::Page) of [`PbxSipDevice`](crate::models::PbxSipDevice) items.
     pub async fn list_sip_device(
         &self,
@@ -39,6 +41,8 @@ impl SipDevices<'_> {
     /// Streams every item of [`list_sip_device`](Self::list_sip_device), following `@odata.nextLink` or paging with `$top`/`$skip`.
     ///
     /// `GET /SipDevices`
+    ///
+    /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     pub fn list_sip_device_stream(
         &self,
         query: &crate::odata::ListQuery,
@@ -49,6 +53,8 @@ impl SipDevices<'_> {
     /// Invoke action PushFirmware
     ///
     /// `POST /SipDevices({Id})/Pbx.PushFirmware` (operation `PushFirmware`)
+    ///
+    /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns nothing on success.
     pub async fn push_firmware(

@@ -19,6 +19,8 @@ impl SyslogSettings<'_> {
     ///
     /// `GET /SyslogSettings` (operation `GetSyslogSettings`)
     ///
+    /// Available since 3CX 20.0.9.
+    ///
     /// Returns [`PbxSyslogSettings`](crate::models::PbxSyslogSettings).
     pub async fn get_syslog_settings(
         &self,
@@ -39,6 +41,8 @@ impl SyslogSettings<'_> {
     ///
     /// `POST /SyslogSettings/Pbx.TestConnection` (operation `TestConnection`)
     ///
+    /// Available since 3CX 20.0.9.
+    ///
     /// Returns nothing on success.
     pub async fn test_connection(
         &self,
@@ -58,6 +62,8 @@ impl SyslogSettings<'_> {
     /// Update SyslogSettings
     ///
     /// `PATCH /SyslogSettings` (operation `UpdateSyslogSettings`)
+    ///
+    /// Available since 3CX 20.0.9.
     ///
     /// Returns nothing on success.
     pub async fn update_syslog_settings(

@@ -20,6 +20,8 @@ impl SystemStatus<'_> {
     ///
     /// `GET /SystemStatus/Pbx.APIToken()` (operation `APIToken`)
     ///
+    /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
+    ///
     /// Returns [`ApiTokenResponse`](crate::models::ApiTokenResponse).
     pub async fn api_token(&self) -> crate::Result<crate::models::ApiTokenResponse> {
         self.client
@@ -35,6 +37,8 @@ impl SystemStatus<'_> {
     /// Invoke function GetRemoteAccessStatus
     ///
     /// `GET /SystemStatus/Pbx.GetRemoteAccessStatus()` (operation `GetRemoteAccessStatus`)
+    ///
+    /// Available since 3CX 20.0.6.
     ///
     /// Returns [`PbxRemoteAccessStatus`](crate::models::PbxRemoteAccessStatus).
     pub async fn get_remote_access_status(
@@ -55,6 +59,8 @@ impl SystemStatus<'_> {
     /// Invoke function GetRequestHelpLink
     ///
     /// `GET /SystemStatus/Pbx.GetRequestHelpLink(grantPeriodDays={grantPeriodDays})` (operation `GetRequestHelpLink`)
+    ///
+    /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns [`GetRequestHelpLinkResponse`](crate::models::GetRequestHelpLinkResponse).
     pub async fn get_request_help_link(
@@ -78,6 +84,8 @@ impl SystemStatus<'_> {
     ///
     /// `GET /SystemStatus` (operation `GetSystemStatus`)
     ///
+    /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
+    ///
     /// Returns [`PbxSystemStatus`](crate::models::PbxSystemStatus).
     pub async fn get_system_status(
         &self,
@@ -98,6 +106,8 @@ impl SystemStatus<'_> {
     ///
     /// `GET /SystemStatus/Pbx.GetVersionType()` (operation `GetVersionType`)
     ///
+    /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
+    ///
     /// Returns [`PbxVersionUpdateType`](crate::models::PbxVersionUpdateType).
     pub async fn get_version_type(
         &self,
@@ -115,6 +125,8 @@ impl SystemStatus<'_> {
     /// Invoke function IsRequestHelpEnabled
     ///
     /// `GET /SystemStatus/Pbx.IsRequestHelpEnabled()` (operation `IsRequestHelpEnabled`)
+    ///
+    /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns [`PbxCreateTicket`](crate::models::PbxCreateTicket).
     pub async fn is_request_help_enabled(
@@ -135,6 +147,8 @@ impl SystemStatus<'_> {
     /// Invoke function MyPhoneRequestIdTelemetry
     ///
     /// `GET /SystemStatus/Pbx.MyPhoneRequestIdTelemetry(startDate={startDate},endDate={endDate})` (operation `MyPhoneRequestIdTelemetry`)
+    ///
+    /// Available since 3CX 20.0.7.
     ///
     /// Returns one [`Page`](crate::Page) of [`PbxMyPhoneRequestStats`](crate::models::PbxMyPhoneRequestStats) items.
     pub async fn my_phone_request_id_telemetry(
@@ -160,6 +174,8 @@ impl SystemStatus<'_> {
     /// Streams every item of [`my_phone_request_id_telemetry`](Self::my_phone_request_id_telemetry), following `@odata.nextLink` or paging with `$top`/`$skip`.
     ///
     /// `GET /SystemStatus/Pbx.MyPhoneRequestIdTelemetry(startDate={startDate},endDate={endDate})`
+    ///
+    /// Available since 3CX 20.0.7.
     pub fn my_phone_request_id_telemetry_stream(
         &self,
         start_date: ::chrono::DateTime<::chrono::FixedOffset>,
@@ -179,6 +195,8 @@ impl SystemStatus<'_> {
     /// Invoke function NetworkTelemetry
     ///
     /// `GET /SystemStatus/Pbx.NetworkTelemetry()` (operation `NetworkTelemetry`)
+    ///
+    /// Available since 3CX 20.0.7.
     ///
     /// Returns one [`Page`](crate::Page) of [`PbxNetworkTelemetry`](crate::models::PbxNetworkTelemetry) items.
     pub async fn network_telemetry(
@@ -201,6 +219,8 @@ impl SystemStatus<'_> {
     /// Streams every item of [`network_telemetry`](Self::network_telemetry), following `@odata.nextLink` or paging with `$top`/`$skip`.
     ///
     /// `GET /SystemStatus/Pbx.NetworkTelemetry()`
+    ///
+    /// Available since 3CX 20.0.7.
     pub fn network_telemetry_stream(
         &self,
         query: &crate::odata::ListQuery,
@@ -215,6 +235,8 @@ impl SystemStatus<'_> {
     /// Invoke action RequestHelp
     ///
     /// `POST /SystemStatus/Pbx.RequestHelp` (operation `RequestHelp`)
+    ///
+    /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns nothing on success.
     pub async fn request_help(
@@ -236,6 +258,8 @@ impl SystemStatus<'_> {
     ///
     /// `POST /SystemStatus/Pbx.RevokeRemoteAccess` (operation `RevokeRemoteAccess`)
     ///
+    /// Available since 3CX 20.0.6.
+    ///
     /// Returns nothing on success.
     pub async fn revoke_remote_access(&self) -> crate::Result<()> {
         self.client
@@ -251,6 +275,8 @@ impl SystemStatus<'_> {
     /// Invoke function ServiceTelemetry
     ///
     /// `GET /SystemStatus/Pbx.ServiceTelemetry()` (operation `ServiceTelemetry`)
+    ///
+    /// Available since 3CX 20.0.7.
     ///
     /// Returns one [`Page`](crate::Page) of [`PbxProcessTelemetry`](crate::models::PbxProcessTelemetry) items.
     pub async fn service_telemetry(
@@ -273,6 +299,8 @@ impl SystemStatus<'_> {
     /// Streams every item of [`service_telemetry`](Self::service_telemetry), following `@odata.nextLink` or paging with `$top`/`$skip`.
     ///
     /// `GET /SystemStatus/Pbx.ServiceTelemetry()`
+    ///
+    /// Available since 3CX 20.0.7.
     pub fn service_telemetry_stream(
         &self,
         query: &crate::odata::ListQuery,
@@ -287,6 +315,8 @@ impl SystemStatus<'_> {
     /// Invoke action SetChatLogStatus
     ///
     /// `POST /SystemStatus/Pbx.SetChatLogStatus` (operation `SetChatLogStatus`)
+    ///
+    /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns nothing on success.
     pub async fn set_chat_log_status(
@@ -307,6 +337,8 @@ impl SystemStatus<'_> {
     /// Invoke action SetMultiCompanyMode
     ///
     /// `POST /SystemStatus/Pbx.SetMultiCompanyMode` (operation `SetMultiCompanyMode`)
+    ///
+    /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns nothing on success.
     pub async fn set_multi_company_mode(
@@ -330,6 +362,8 @@ impl SystemStatus<'_> {
     ///
     /// `POST /SystemStatus/Pbx.StartDBMaintenance` (operation `StartDBMaintenance`)
     ///
+    /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
+    ///
     /// Returns nothing on success.
     pub async fn start_db_maintenance(&self) -> crate::Result<()> {
         self.client
@@ -345,6 +379,8 @@ impl SystemStatus<'_> {
     /// Invoke function SystemDatabaseInformation
     ///
     /// `GET /SystemStatus/Pbx.SystemDatabaseInformation()` (operation `SystemDatabaseInformation`)
+    ///
+    /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns [`PbxSystemDatabaseInformation`](crate::models::PbxSystemDatabaseInformation).
     pub async fn system_database_information(
@@ -365,6 +401,8 @@ impl SystemStatus<'_> {
     /// Invoke function SystemExtensions
     ///
     /// `GET /SystemStatus/Pbx.SystemExtensions()` (operation `SystemExtensions`)
+    ///
+    /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns one [`Page`](crate::Page) of [`PbxSystemExtensionStatus`](crate::models::PbxSystemExtensionStatus) items.
     pub async fn system_extensions(
@@ -387,6 +425,8 @@ impl SystemStatus<'_> {
     /// Streams every item of [`system_extensions`](Self::system_extensions), following `@odata.nextLink` or paging with `$top`/`$skip`.
     ///
     /// `GET /SystemStatus/Pbx.SystemExtensions()`
+    ///
+    /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     pub fn system_extensions_stream(
         &self,
         query: &crate::odata::PageQuery,
@@ -401,6 +441,8 @@ impl SystemStatus<'_> {
     /// Invoke function SystemHealthStatus
     ///
     /// `GET /SystemStatus/Pbx.SystemHealthStatus()` (operation `SystemHealthStatus`)
+    ///
+    /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns [`PbxSystemHealthStatus`](crate::models::PbxSystemHealthStatus).
     pub async fn system_health_status(
@@ -419,6 +461,8 @@ impl SystemStatus<'_> {
     /// Invoke function SystemTelemetry
     ///
     /// `GET /SystemStatus/Pbx.SystemTelemetry()` (operation `SystemTelemetry`)
+    ///
+    /// Available since 3CX 20.0.7.
     ///
     /// Returns one [`Page`](crate::Page) of [`PbxSystemTelemetry`](crate::models::PbxSystemTelemetry) items.
     pub async fn system_telemetry(
@@ -441,6 +485,8 @@ impl SystemStatus<'_> {
     /// Streams every item of [`system_telemetry`](Self::system_telemetry), following `@odata.nextLink` or paging with `$top`/`$skip`.
     ///
     /// `GET /SystemStatus/Pbx.SystemTelemetry()`
+    ///
+    /// Available since 3CX 20.0.7.
     pub fn system_telemetry_stream(
         &self,
         query: &crate::odata::ListQuery,

@@ -20,6 +20,8 @@ impl TenantProperties<'_> {
     ///
     /// `POST /TenantProperties` (operation `CreateProperty`)
     ///
+    /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
+    ///
     /// Returns [`PbxProperty`](crate::models::PbxProperty).
     pub async fn create_property(
         &self,
@@ -39,6 +41,8 @@ impl TenantProperties<'_> {
     /// Delete entity from TenantProperties
     ///
     /// `DELETE /TenantProperties({Name})` (operation `DeleteProperty`)
+    ///
+    /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns nothing on success.
     pub async fn delete_property(
@@ -61,6 +65,8 @@ impl TenantProperties<'_> {
     ///
     /// `GET /TenantProperties({Name})` (operation `GetProperty`)
     ///
+    /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
+    ///
     /// Returns [`PbxProperty`](crate::models::PbxProperty).
     pub async fn get_property(
         &self,
@@ -82,6 +88,8 @@ impl TenantProperties<'_> {
     ///
     /// `GET /TenantProperties` (operation `ListProperty`)
     ///
+    /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
+    ///
     /// Returns one [`Page`](crate::Page) of [`PbxProperty`](crate::models::PbxProperty) items.
     pub async fn list_property(
         &self,
@@ -101,6 +109,8 @@ impl TenantProperties<'_> {
     /// Streams every item of [`list_property`](Self::list_property), following `@odata.nextLink` or paging with `$top`/`$skip`.
     ///
     /// `GET /TenantProperties`
+    ///
+    /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     pub fn list_property_stream(
         &self,
         query: &crate::odata::ListQuery,
@@ -115,6 +125,8 @@ impl TenantProperties<'_> {
     /// Update entity in TenantProperties
     ///
     /// `PATCH /TenantProperties({Name})` (operation `UpdateProperty`)
+    ///
+    /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns nothing on success.
     pub async fn update_property(

@@ -20,6 +20,8 @@ impl TrunkTemplates<'_> {
     ///
     /// `POST /TrunkTemplates` (operation `CreateTrunkTemplate`)
     ///
+    /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
+    ///
     /// Returns [`PbxTrunkTemplate`](crate::models::PbxTrunkTemplate).
     pub async fn create_trunk_template(
         &self,
@@ -39,6 +41,8 @@ impl TrunkTemplates<'_> {
     /// Delete entity from TrunkTemplates
     ///
     /// `DELETE /TrunkTemplates({Id})` (operation `DeleteTrunkTemplate`)
+    ///
+    /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns nothing on success.
     pub async fn delete_trunk_template(
@@ -61,6 +65,8 @@ impl TrunkTemplates<'_> {
     ///
     /// `GET /TrunkTemplates({Id})` (operation `GetTrunkTemplate`)
     ///
+    /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
+    ///
     /// Returns [`PbxTrunkTemplate`](crate::models::PbxTrunkTemplate).
     pub async fn get_trunk_template(
         &self,
@@ -82,6 +88,8 @@ impl TrunkTemplates<'_> {
     ///
     /// `GET /TrunkTemplates` (operation `ListTrunkTemplate`)
     ///
+    /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
+    ///
     /// Returns one [`Page`](crate::Page) of [`PbxTrunkTemplate`](crate::models::PbxTrunkTemplate) items.
     pub async fn list_trunk_template(
         &self,
@@ -101,6 +109,8 @@ impl TrunkTemplates<'_> {
     /// Streams every item of [`list_trunk_template`](Self::list_trunk_template), following `@odata.nextLink` or paging with `$top`/`$skip`.
     ///
     /// `GET /TrunkTemplates`
+    ///
+    /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     pub fn list_trunk_template_stream(
         &self,
         query: &crate::odata::ListQuery,
@@ -115,6 +125,8 @@ impl TrunkTemplates<'_> {
     /// Update entity in TrunkTemplates
     ///
     /// `PATCH /TrunkTemplates({Id})` (operation `UpdateTrunkTemplate`)
+    ///
+    /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns nothing on success.
     pub async fn update_trunk_template(

@@ -20,6 +20,8 @@ impl Trunks<'_> {
     ///
     /// `POST /Trunks` (operation `CreateTrunk`)
     ///
+    /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
+    ///
     /// Returns [`PbxTrunk`](crate::models::PbxTrunk).
     pub async fn create_trunk(
         &self,
@@ -39,6 +41,8 @@ impl Trunks<'_> {
     /// Delete entity from Trunks
     ///
     /// `DELETE /Trunks({Id})` (operation `DeleteTrunk`)
+    ///
+    /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns nothing on success.
     pub async fn delete_trunk(
@@ -61,6 +65,8 @@ impl Trunks<'_> {
     ///
     /// `GET /Trunks({Id})/Pbx.ExportTrunk()` (operation `ExportTrunk`)
     ///
+    /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
+    ///
     /// Returns the file as a streamed [`Download`](crate::Download).
     pub async fn export_trunk(&self, id: i32) -> crate::Result<crate::Download> {
         self.client
@@ -76,6 +82,8 @@ impl Trunks<'_> {
     /// Invoke action FinalizeTrunkProvisioning
     ///
     /// `POST /Trunks/Pbx.FinalizeTrunkProvisioning` (operation `FinalizeTrunkProvisioning`)
+    ///
+    /// Available since 3CX 20.0.5.
     ///
     /// Returns [`PbxTrunk`](crate::models::PbxTrunk).
     pub async fn finalize_trunk_provisioning(
@@ -99,6 +107,8 @@ impl Trunks<'_> {
     ///
     /// `GET /Trunks/Pbx.GetFirstAvailableTrunkNumber()` (operation `GetFirstAvailableTrunkNumber`)
     ///
+    /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
+    ///
     /// Returns [`PbxFirstAvailableNumber`](crate::models::PbxFirstAvailableNumber).
     pub async fn get_first_available_trunk_number(
         &self,
@@ -119,6 +129,8 @@ impl Trunks<'_> {
     ///
     /// `POST /Trunks/Pbx.GetProviderPhones` (operation `GetProviderPhones`)
     ///
+    /// Available since 3CX 20.0.9.
+    ///
     /// Returns [`PbxProviderPhones`](crate::models::PbxProviderPhones).
     pub async fn get_provider_phones(
         &self,
@@ -138,6 +150,8 @@ impl Trunks<'_> {
     /// Get entity from Trunks by key
     ///
     /// `GET /Trunks({Id})` (operation `GetTrunk`)
+    ///
+    /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns [`PbxTrunk`](crate::models::PbxTrunk).
     pub async fn get_trunk(
@@ -160,6 +174,8 @@ impl Trunks<'_> {
     ///
     /// `GET /Trunks(Number={Number})` (operation `GetTrunkByNumber`)
     ///
+    /// Available since 3CX 20.0.8.
+    ///
     /// Returns [`PbxTrunk`](crate::models::PbxTrunk).
     pub async fn get_trunk_by_number(
         &self,
@@ -181,6 +197,8 @@ impl Trunks<'_> {
     ///
     /// `GET /Trunks/Pbx.InitMasterBridge()` (operation `InitMasterBridge`)
     ///
+    /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
+    ///
     /// Returns [`PbxTrunk`](crate::models::PbxTrunk).
     pub async fn init_master_bridge(&self) -> crate::Result<crate::models::PbxTrunk> {
         self.client
@@ -197,6 +215,8 @@ impl Trunks<'_> {
     ///
     /// `GET /Trunks/Pbx.InitSlaveBridge()` (operation `InitSlaveBridge`)
     ///
+    /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
+    ///
     /// Returns [`PbxTrunk`](crate::models::PbxTrunk).
     pub async fn init_slave_bridge(&self) -> crate::Result<crate::models::PbxTrunk> {
         self.client
@@ -212,6 +232,8 @@ impl Trunks<'_> {
     /// Invoke function InitTrunk
     ///
     /// `GET /Trunks/Pbx.InitTrunk(template={template})` (operation `InitTrunk`)
+    ///
+    /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns [`PbxTrunk`](crate::models::PbxTrunk).
     pub async fn init_trunk(
@@ -234,6 +256,8 @@ impl Trunks<'_> {
     ///
     /// `GET /Trunks` (operation `ListTrunk`)
     ///
+    /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
+    ///
     /// Returns one [`Page`](crate::Page) of [`PbxTrunk`](crate::models::PbxTrunk) items.
     pub async fn list_trunk(
         &self,
@@ -253,6 +277,8 @@ impl Trunks<'_> {
     /// Streams every item of [`list_trunk`](Self::list_trunk), following `@odata.nextLink` or paging with `$top`/`$skip`.
     ///
     /// `GET /Trunks`
+    ///
+    /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     pub fn list_trunk_stream(
         &self,
         query: &crate::odata::ListQuery,
@@ -262,6 +288,8 @@ impl Trunks<'_> {
     /// Invoke action RefreshRegistration
     ///
     /// `POST /Trunks/Pbx.RefreshRegistration` (operation `RefreshRegistration`)
+    ///
+    /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns nothing on success.
     pub async fn refresh_registration(
@@ -283,6 +311,8 @@ impl Trunks<'_> {
     ///
     /// `POST /Trunks({Id})/Pbx.RunAnalysis` (operation `RunAnalysis`)
     ///
+    /// Available since 3CX 20.0.7.
+    ///
     /// Returns one [`Page`](crate::Page) of [`PbxTrunkReport`](crate::models::PbxTrunkReport) items.
     pub async fn run_analysis(
         &self,
@@ -301,6 +331,8 @@ impl Trunks<'_> {
     /// Invoke action SetRoutes
     ///
     /// `POST /Trunks/Pbx.SetRoutes` (operation `SetRoutes`)
+    ///
+    /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns nothing on success.
     pub async fn set_routes(
@@ -322,6 +354,8 @@ impl Trunks<'_> {
     ///
     /// `POST /Trunks({Id})/Pbx.TestInboundCall` (operation `TestInboundCall`)
     ///
+    /// Available since 3CX 20.0.7.
+    ///
     /// Returns [`PbxTrunkTestResult`](crate::models::PbxTrunkTestResult).
     pub async fn test_inbound_call(
         &self,
@@ -340,6 +374,8 @@ impl Trunks<'_> {
     /// Invoke action TestOutboundCall
     ///
     /// `POST /Trunks({Id})/Pbx.TestOutboundCall` (operation `TestOutboundCall`)
+    ///
+    /// Available since 3CX 20.0.7.
     ///
     /// Returns [`PbxTrunkTestResult`](crate::models::PbxTrunkTestResult).
     pub async fn test_outbound_call(
@@ -361,6 +397,8 @@ impl Trunks<'_> {
     /// Update entity in Trunks
     ///
     /// `PATCH /Trunks({Id})` (operation `UpdateTrunk`)
+    ///
+    /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns nothing on success.
     pub async fn update_trunk(

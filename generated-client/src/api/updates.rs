@@ -19,6 +19,8 @@ impl Updates<'_> {
     ///
     /// `GET /GetPromptSetUpdates()` (operation `GetPromptSetUpdates`)
     ///
+    /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
+    ///
     /// Returns [`PbxUpdateList`](crate::models::PbxUpdateList).
     pub async fn get_prompt_set_updates(
         &self,
@@ -36,6 +38,8 @@ impl Updates<'_> {
     /// Invoke functionImport GetServerCrmUpdates
     ///
     /// `GET /GetServerCrmUpdates()` (operation `GetServerCrmUpdates`)
+    ///
+    /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns [`PbxUpdateList`](crate::models::PbxUpdateList).
     pub async fn get_server_crm_updates(
@@ -55,6 +59,8 @@ impl Updates<'_> {
     ///
     /// `GET /GetUpdateSettings()` (operation `GetUpdateSettings`)
     ///
+    /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
+    ///
     /// Returns [`PbxUpdateSettings`](crate::models::PbxUpdateSettings).
     pub async fn get_update_settings(
         &self,
@@ -73,6 +79,8 @@ impl Updates<'_> {
     ///
     /// `GET /GetUpdates()` (operation `GetUpdates`)
     ///
+    /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
+    ///
     /// Returns [`PbxUpdateList`](crate::models::PbxUpdateList).
     pub async fn get_updates(&self) -> crate::Result<crate::models::PbxUpdateList> {
         self.client
@@ -88,6 +96,8 @@ impl Updates<'_> {
     /// Invoke functionImport GetUpdatesStats
     ///
     /// `GET /GetUpdatesStats()` (operation `GetUpdatesStats`)
+    ///
+    /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns [`PbxUpdatesStats`](crate::models::PbxUpdatesStats).
     pub async fn get_updates_stats(
@@ -107,6 +117,8 @@ impl Updates<'_> {
     ///
     /// `GET /HasDebianUpgrade()` (operation `HasDebianUpgrade`)
     ///
+    /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
+    ///
     /// Returns [`HasDebianUpgradeResponse`](crate::models::HasDebianUpgradeResponse).
     pub async fn has_debian_upgrade(
         &self,
@@ -124,6 +136,8 @@ impl Updates<'_> {
     /// Invoke actionImport InstallUpdates
     ///
     /// `POST /InstallUpdates` (operation `InstallUpdates`)
+    ///
+    /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns nothing on success.
     pub async fn install_updates(
@@ -145,6 +159,8 @@ impl Updates<'_> {
     ///
     /// `POST /SetUpdateSettings` (operation `SetUpdateSettings`)
     ///
+    /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
+    ///
     /// Returns nothing on success.
     pub async fn set_update_settings(
         &self,
@@ -164,6 +180,8 @@ impl Updates<'_> {
     /// Invoke actionImport UpgradeDebian
     ///
     /// `POST /UpgradeDebian` (operation `UpgradeDebian`)
+    ///
+    /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns nothing on success.
     pub async fn upgrade_debian(&self) -> crate::Result<()> {

@@ -20,6 +20,8 @@ impl Users<'_> {
     ///
     /// `POST /Users/Pbx.BatchDelete` (operation `BatchDelete`)
     ///
+    /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
+    ///
     /// Returns one [`Page`](crate::Page) of [`PbxUserDeleteError`](crate::models::PbxUserDeleteError) items.
     pub async fn batch_delete(
         &self,
@@ -39,6 +41,8 @@ impl Users<'_> {
     /// Invoke action BulkUpdate
     ///
     /// `POST /Users/Pbx.BulkUpdate` (operation `BulkUpdate`)
+    ///
+    /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns nothing on success.
     pub async fn bulk_update(
@@ -60,6 +64,8 @@ impl Users<'_> {
     ///
     /// `POST /Users` (operation `CreateUser`)
     ///
+    /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
+    ///
     /// Returns [`PbxUser`](crate::models::PbxUser).
     pub async fn create_user(
         &self,
@@ -79,6 +85,8 @@ impl Users<'_> {
     /// Delete entity from Users
     ///
     /// `DELETE /Users({Id})` (operation `DeleteUser`)
+    ///
+    /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns nothing on success.
     pub async fn delete_user(
@@ -100,6 +108,8 @@ impl Users<'_> {
     /// Invoke function DownloadGreeting
     ///
     /// `GET /Users/Pbx.DownloadGreeting(userId={userId},fileName={fileName})` (operation `DownloadGreeting`)
+    ///
+    /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns the file as a streamed [`Download`](crate::Download).
     pub async fn download_greeting(
@@ -124,6 +134,8 @@ impl Users<'_> {
     ///
     /// `GET /Users/Pbx.ExportExtensions()` (operation `ExportExtensions`)
     ///
+    /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
+    ///
     /// Returns the file as a streamed [`Download`](crate::Download).
     pub async fn export_extensions(
         &self,
@@ -144,6 +156,8 @@ impl Users<'_> {
     ///
     /// `GET /Users({Id})/Pbx.GenerateProvLink()` (operation `GenerateProvLink`)
     ///
+    /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
+    ///
     /// Returns [`GenerateProvLinkResponse`](crate::models::GenerateProvLinkResponse).
     pub async fn generate_prov_link(
         &self,
@@ -162,6 +176,8 @@ impl Users<'_> {
     /// Invoke action GetDuplicatedEmails
     ///
     /// `POST /Users/Pbx.GetDuplicatedEmails` (operation `GetDuplicatedEmails`)
+    ///
+    /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns one [`Page`](crate::Page) of `String` items.
     pub async fn get_duplicated_emails(
@@ -183,6 +199,8 @@ impl Users<'_> {
     ///
     /// `GET /Users/Pbx.GetFirstAvailableExtensionNumber()` (operation `GetFirstAvailableExtensionNumber`)
     ///
+    /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
+    ///
     /// Returns [`PbxFirstAvailableNumber`](crate::models::PbxFirstAvailableNumber).
     pub async fn get_first_available_extension_number(
         &self,
@@ -202,6 +220,8 @@ impl Users<'_> {
     /// Invoke function GetFirstAvailableHotdeskingNumber
     ///
     /// `GET /Users/Pbx.GetFirstAvailableHotdeskingNumber()` (operation `GetFirstAvailableHotdeskingNumber`)
+    ///
+    /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns [`PbxFirstAvailableNumber`](crate::models::PbxFirstAvailableNumber).
     pub async fn get_first_available_hotdesking_number(
@@ -223,6 +243,8 @@ impl Users<'_> {
     ///
     /// `POST /Users/Pbx.GetMultiEditGreetings` (operation `GetMultiEditGreetings`)
     ///
+    /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
+    ///
     /// Returns one [`Page`](crate::Page) of [`PbxGreetingFile`](crate::models::PbxGreetingFile) items.
     pub async fn get_multi_edit_greetings(
         &self,
@@ -243,6 +265,8 @@ impl Users<'_> {
     ///
     /// `GET /Users/Pbx.GetPhoneRegistrar(mac={mac})` (operation `GetPhoneRegistrar`)
     ///
+    /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
+    ///
     /// Returns [`PbxPhoneRegistrar`](crate::models::PbxPhoneRegistrar).
     pub async fn get_phone_registrar(
         &self,
@@ -261,6 +285,8 @@ impl Users<'_> {
     /// Invoke action GetPhoneRegistrars
     ///
     /// `POST /Users/Pbx.GetPhoneRegistrars` (operation `GetPhoneRegistrars`)
+    ///
+    /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns one [`Page`](crate::Page) of [`PbxPhoneRegistrar`](crate::models::PbxPhoneRegistrar) items.
     pub async fn get_phone_registrars(
@@ -282,6 +308,8 @@ impl Users<'_> {
     ///
     /// `GET /Users({Id})/Pbx.GetPhoneSecret()` (operation `GetPhoneSecret`)
     ///
+    /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
+    ///
     /// Returns [`GetPhoneSecretResponse`](crate::models::GetPhoneSecretResponse).
     pub async fn get_phone_secret(
         &self,
@@ -300,6 +328,8 @@ impl Users<'_> {
     /// Get entity from Users by key
     ///
     /// `GET /Users({Id})` (operation `GetUser`)
+    ///
+    /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns [`PbxUser`](crate::models::PbxUser).
     pub async fn get_user(
@@ -322,6 +352,8 @@ impl Users<'_> {
     ///
     /// `GET /Users(Number={Number})` (operation `GetUserByNumber`)
     ///
+    /// Available since 3CX 20.0.8.
+    ///
     /// Returns [`PbxUser`](crate::models::PbxUser).
     pub async fn get_user_by_number(
         &self,
@@ -343,6 +375,8 @@ impl Users<'_> {
     ///
     /// `GET /Users({Id})/Pbx.HasDuplicatedEmail()` (operation `HasDuplicatedEmail`)
     ///
+    /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
+    ///
     /// Returns [`HasDuplicatedEmailResponse`](crate::models::HasDuplicatedEmailResponse).
     pub async fn has_duplicated_email(
         &self,
@@ -361,6 +395,8 @@ impl Users<'_> {
     /// Invoke action InstallFirmware
     ///
     /// `POST /Users/Pbx.InstallFirmware` (operation `InstallFirmware`)
+    ///
+    /// Available since 3CX 20.0.9.
     ///
     /// Returns nothing on success.
     pub async fn install_firmware(
@@ -382,6 +418,8 @@ impl Users<'_> {
     ///
     /// `GET /Users({Id})/ForwardingProfiles` (operation `ListForwardingProfiles`)
     ///
+    /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
+    ///
     /// Returns one [`Page`](crate::Page) of [`PbxForwardingProfile`](crate::models::PbxForwardingProfile) items.
     pub async fn list_forwarding_profiles(
         &self,
@@ -402,6 +440,8 @@ impl Users<'_> {
     /// Streams every item of [`list_forwarding_profiles`](Self::list_forwarding_profiles), following `@odata.nextLink` or paging with `$top`/`$skip`.
     ///
     /// `GET /Users({Id})/ForwardingProfiles`
+    ///
+    /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     pub fn list_forwarding_profiles_stream(
         &self,
         id: i32,
@@ -417,6 +457,8 @@ impl Users<'_> {
     /// Get Greetings from Users
     ///
     /// `GET /Users({Id})/Greetings` (operation `ListGreetings`)
+    ///
+    /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns one [`Page`](crate::Page) of [`PbxGreeting`](crate::models::PbxGreeting) items.
     pub async fn list_greetings(
@@ -438,6 +480,8 @@ impl Users<'_> {
     /// Streams every item of [`list_greetings`](Self::list_greetings), following `@odata.nextLink` or paging with `$top`/`$skip`.
     ///
     /// `GET /Users({Id})/Greetings`
+    ///
+    /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     pub fn list_greetings_stream(
         &self,
         id: i32,
@@ -453,6 +497,8 @@ impl Users<'_> {
     /// Get Groups from Users
     ///
     /// `GET /Users({Id})/Groups` (operation `ListGroups`)
+    ///
+    /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns one [`Page`](crate::Page) of [`PbxUserGroup`](crate::models::PbxUserGroup) items.
     pub async fn list_groups(
@@ -474,6 +520,8 @@ impl Users<'_> {
     /// Streams every item of [`list_groups`](Self::list_groups), following `@odata.nextLink` or paging with `$top`/`$skip`.
     ///
     /// `GET /Users({Id})/Groups`
+    ///
+    /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     pub fn list_groups_stream(
         &self,
         id: i32,
@@ -489,6 +537,8 @@ impl Users<'_> {
     /// Get entities from Users
     ///
     /// `GET /Users` (operation `ListUser`)
+    ///
+    /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns one [`Page`](crate::Page) of [`PbxUser`](crate::models::PbxUser) items.
     pub async fn list_user(
@@ -509,6 +559,8 @@ impl Users<'_> {
     /// Streams every item of [`list_user`](Self::list_user), following `@odata.nextLink` or paging with `$top`/`$skip`.
     ///
     /// `GET /Users`
+    ///
+    /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     pub fn list_user_stream(
         &self,
         query: &crate::odata::ListQuery,
@@ -518,6 +570,8 @@ impl Users<'_> {
     /// Invoke action MakeCall
     ///
     /// `POST /Users/Pbx.MakeCall` (operation `MakeCall`)
+    ///
+    /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns [`PbxCallControlResultResponse`](crate::models::PbxCallControlResultResponse), or `None` when the PBX sends `null`.
     pub async fn make_call(
@@ -540,6 +594,8 @@ impl Users<'_> {
     /// Invoke action MakeCallUserRecordGreeting
     ///
     /// `POST /Users({Id})/Pbx.MakeCallUserRecordGreeting` (operation `MakeCallUserRecordGreeting`)
+    ///
+    /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns nothing on success.
     pub async fn make_call_user_record_greeting(
@@ -564,6 +620,8 @@ impl Users<'_> {
     ///
     /// `POST /Users/Pbx.MultiDeleteGreeting` (operation `MultiDeleteGreeting`)
     ///
+    /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
+    ///
     /// Returns nothing on success.
     pub async fn multi_delete_greeting(
         &self,
@@ -583,6 +641,8 @@ impl Users<'_> {
     /// Invoke action MultiUserUpdate
     ///
     /// `POST /Users/Pbx.MultiUserUpdate` (operation `MultiUserUpdate`)
+    ///
+    /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns nothing on success.
     pub async fn multi_user_update(
@@ -604,6 +664,8 @@ impl Users<'_> {
     ///
     /// `POST /Users/Pbx.RebootPhone` (operation `RebootPhone`)
     ///
+    /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
+    ///
     /// Returns nothing on success.
     pub async fn reboot_phone(
         &self,
@@ -623,6 +685,8 @@ impl Users<'_> {
     /// Invoke action Regenerate
     ///
     /// `POST /Users({Id})/Pbx.Regenerate` (operation `Regenerate`)
+    ///
+    /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns nothing on success.
     pub async fn regenerate(
@@ -645,6 +709,8 @@ impl Users<'_> {
     ///
     /// `POST /Users/Pbx.RegeneratePasswords` (operation `RegeneratePasswords`)
     ///
+    /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
+    ///
     /// Returns nothing on success.
     pub async fn regenerate_passwords(
         &self,
@@ -664,6 +730,8 @@ impl Users<'_> {
     /// Invoke action ReprovisionAllPhones
     ///
     /// `POST /Users/Pbx.ReprovisionAllPhones` (operation `ReprovisionAllPhones`)
+    ///
+    /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns nothing on success.
     pub async fn reprovision_all_phones(
@@ -685,6 +753,8 @@ impl Users<'_> {
     ///
     /// `POST /Users/Pbx.ReprovisionPhone` (operation `ReprovisionPhone`)
     ///
+    /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
+    ///
     /// Returns nothing on success.
     pub async fn reprovision_phone(
         &self,
@@ -705,6 +775,8 @@ impl Users<'_> {
     ///
     /// `POST /Users({Id})/Pbx.SendWelcomeEmail` (operation `SendWelcomeEmail`)
     ///
+    /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
+    ///
     /// Returns nothing on success.
     pub async fn send_welcome_email(&self, id: i32) -> crate::Result<()> {
         self.client
@@ -720,6 +792,8 @@ impl Users<'_> {
     /// Invoke action SetMonitorStatus
     ///
     /// `POST /Users({Id})/Pbx.SetMonitorStatus` (operation `SetMonitorStatus`)
+    ///
+    /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns nothing on success.
     pub async fn set_monitor_status(
@@ -742,6 +816,8 @@ impl Users<'_> {
     ///
     /// `PATCH /Users({Id})` (operation `UpdateUser`)
     ///
+    /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
+    ///
     /// Returns nothing on success.
     pub async fn update_user(
         &self,
@@ -762,6 +838,8 @@ impl Users<'_> {
     /// Invoke action UpgradePhone
     ///
     /// `POST /Users/Pbx.UpgradePhone` (operation `UpgradePhone`)
+    ///
+    /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns nothing on success.
     pub async fn upgrade_phone(

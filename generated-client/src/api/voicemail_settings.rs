@@ -20,6 +20,8 @@ impl VoicemailSettings<'_> {
     ///
     /// `POST /VoicemailSettings/Pbx.CreateConverterConfiguration` (operation `CreateConverterConfiguration`)
     ///
+    /// Available since 3CX 20.0.8.
+    ///
     /// Returns nothing on success.
     pub async fn create_converter_configuration(&self) -> crate::Result<()> {
         self.client
@@ -38,6 +40,8 @@ impl VoicemailSettings<'_> {
     ///
     /// `POST /VoicemailSettings/Pbx.DeleteAllUserVoicemails` (operation `DeleteAllUserVoicemails`)
     ///
+    /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
+    ///
     /// Returns nothing on success.
     pub async fn delete_all_user_voicemails(&self) -> crate::Result<()> {
         self.client
@@ -55,6 +59,8 @@ impl VoicemailSettings<'_> {
     /// Invoke action DeleteConverterConfiguration
     ///
     /// `POST /VoicemailSettings/Pbx.DeleteConverterConfiguration` (operation `DeleteConverterConfiguration`)
+    ///
+    /// Available since 3CX 20.0.8.
     ///
     /// Returns nothing on success.
     pub async fn delete_converter_configuration(
@@ -78,6 +84,8 @@ impl VoicemailSettings<'_> {
     ///
     /// `GET /VoicemailSettings/Pbx.GetConfiguredConverters()` (operation `GetConfiguredConverters`)
     ///
+    /// Available since 3CX 20.0.8.
+    ///
     /// Returns [`PbxConfiguredAiServers`](crate::models::PbxConfiguredAiServers).
     pub async fn get_configured_converters(
         &self,
@@ -98,6 +106,8 @@ impl VoicemailSettings<'_> {
     ///
     /// `GET /VoicemailSettings/Pbx.GetConnectedConvertersData()` (operation `GetConnectedConvertersData`)
     ///
+    /// Available since 3CX 20.0.8.
+    ///
     /// Returns [`PbxConnectedAiServers`](crate::models::PbxConnectedAiServers).
     pub async fn get_connected_converters_data(
         &self,
@@ -117,6 +127,8 @@ impl VoicemailSettings<'_> {
     /// Invoke function GetConverterRequestStatus
     ///
     /// `GET /VoicemailSettings/Pbx.GetConverterRequestStatus(strict={strict})` (operation `GetConverterRequestStatus`)
+    ///
+    /// Available since 3CX 20.0.8.
     ///
     /// Returns [`PbxOnBoardUiCommand`](crate::models::PbxOnBoardUiCommand).
     pub async fn get_converter_request_status(
@@ -140,6 +152,8 @@ impl VoicemailSettings<'_> {
     ///
     /// `GET /VoicemailSettings/Pbx.GetTranscribeLanguages()` (operation `GetTranscribeLanguages`)
     ///
+    /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
+    ///
     /// Returns one [`Page`](crate::Page) of [`PbxLanguageItem`](crate::models::PbxLanguageItem) items.
     pub async fn get_transcribe_languages(
         &self,
@@ -161,6 +175,8 @@ impl VoicemailSettings<'_> {
     /// Streams every item of [`get_transcribe_languages`](Self::get_transcribe_languages), following `@odata.nextLink` or paging with `$top`/`$skip`.
     ///
     /// `GET /VoicemailSettings/Pbx.GetTranscribeLanguages()`
+    ///
+    /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     pub fn get_transcribe_languages_stream(
         &self,
         query: &crate::odata::PageQuery,
@@ -177,6 +193,8 @@ impl VoicemailSettings<'_> {
     /// Get VoicemailSettings
     ///
     /// `GET /VoicemailSettings` (operation `GetVoicemailSettings`)
+    ///
+    /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns [`PbxVoicemailSettings`](crate::models::PbxVoicemailSettings).
     pub async fn get_voicemail_settings(
@@ -197,6 +215,8 @@ impl VoicemailSettings<'_> {
     /// Update VoicemailSettings
     ///
     /// `PATCH /VoicemailSettings` (operation `UpdateVoicemailSettings`)
+    ///
+    /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns nothing on success.
     pub async fn update_voicemail_settings(

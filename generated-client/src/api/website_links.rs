@@ -20,6 +20,8 @@ impl WebsiteLinks<'_> {
     ///
     /// `POST /WebsiteLinks/Pbx.BulkLinksDelete` (operation `BulkLinksDelete`)
     ///
+    /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
+    ///
     /// Returns nothing on success.
     pub async fn bulk_links_delete(
         &self,
@@ -40,6 +42,8 @@ impl WebsiteLinks<'_> {
     ///
     /// `POST /WebsiteLinks` (operation `CreateWeblink`)
     ///
+    /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
+    ///
     /// Returns [`PbxWeblink`](crate::models::PbxWeblink).
     pub async fn create_weblink(
         &self,
@@ -59,6 +63,8 @@ impl WebsiteLinks<'_> {
     /// Delete entity from WebsiteLinks
     ///
     /// `DELETE /WebsiteLinks({Link})` (operation `DeleteWeblink`)
+    ///
+    /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns nothing on success.
     pub async fn delete_weblink(
@@ -81,6 +87,8 @@ impl WebsiteLinks<'_> {
     ///
     /// `GET /WebsiteLinks({Link})` (operation `GetWeblink`)
     ///
+    /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
+    ///
     /// Returns [`PbxWeblink`](crate::models::PbxWeblink).
     pub async fn get_weblink(
         &self,
@@ -102,6 +110,8 @@ impl WebsiteLinks<'_> {
     ///
     /// `GET /WebsiteLinks` (operation `ListWeblink`)
     ///
+    /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
+    ///
     /// Returns one [`Page`](crate::Page) of [`PbxWeblink`](crate::models::PbxWeblink) items.
     pub async fn list_weblink(
         &self,
@@ -121,6 +131,8 @@ impl WebsiteLinks<'_> {
     /// Streams every item of [`list_weblink`](Self::list_weblink), following `@odata.nextLink` or paging with `$top`/`$skip`.
     ///
     /// `GET /WebsiteLinks`
+    ///
+    /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     pub fn list_weblink_stream(
         &self,
         query: &crate::odata::ListQuery,
@@ -131,6 +143,8 @@ impl WebsiteLinks<'_> {
     /// Update entity in WebsiteLinks
     ///
     /// `PATCH /WebsiteLinks({Link})` (operation `UpdateWeblink`)
+    ///
+    /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns nothing on success.
     pub async fn update_weblink(
@@ -152,6 +166,8 @@ impl WebsiteLinks<'_> {
     /// Invoke action ValidateLink
     ///
     /// `POST /WebsiteLinks/Pbx.ValidateLink` (operation `ValidateLink`)
+    ///
+    /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns nothing on success.
     pub async fn validate_link(
