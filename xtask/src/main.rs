@@ -13,6 +13,7 @@ mod prism;
 mod published;
 mod tree;
 
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::Instant;
@@ -166,15 +167,7 @@ fn generate(args: GenerateArgs) -> Result<()> {
 
     let src = root.join("generated-client").join("src");
     if args.check {
-        let differences = tree::compare(&src, GENERATED_DIRS, &generated.files)?;
-        if !differences.is_empty() {
-            bail!(
-                "generated-client is stale: {} file(s) differ from what the generator \
-                 produces\n{}\nrun `{command}` and commit the result",
-                differences.len(),
-                differences.join("\n")
-            );
-        }
+        check_generated(&src, &generated.files, &command)?;
     } else {
         tree::replace(&src, GENERATED_DIRS, &generated.files)?;
     }
@@ -193,6 +186,21 @@ fn generate(args: GenerateArgs) -> Result<()> {
     Ok(())
 }
 
+/// Fails, listing each differing file with its first differing line and naming `command`,
+/// when the files under `src` are not `files`.
+fn check_generated(src: &Path, files: &BTreeMap<String, String>, command: &str) -> Result<()> {
+    let differences = tree::compare(src, GENERATED_DIRS, files)?;
+    if !differences.is_empty() {
+        bail!(
+            "generated-client is stale: {} file(s) differ from what the generator \
+             produces\n{}\nrun `{command}` and commit the result",
+            differences.len(),
+            differences.join("\n")
+        );
+    }
+    Ok(())
+}
+
 /// The workspace root: the parent of this crate's directory.
 fn workspace_root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -203,8 +211,6 @@ fn workspace_root() -> PathBuf {
 
 #[cfg(test)]
 mod tests {
-    use std::collections::BTreeMap;
-
     use super::*;
 
     /// `cargo test` catches a stale generated crate, not only CI's `--check` run.
@@ -246,6 +252,35 @@ mod tests {
             "committed files unchanged: {:#}",
             check.unwrap_err()
         );
+    }
+
+    /// `--check` names every differing file, its first differing line, and the command.
+    #[test]
+    fn check_lists_differences_and_the_command_to_run() {
+        let src = tempfile::tempdir().expect("temporary directory");
+        std::fs::create_dir_all(src.path().join("api")).unwrap();
+        std::fs::write(src.path().join("api/users.rs"), "// old\nfn a() {}\n").unwrap();
+        let files = BTreeMap::from([
+            (
+                "api/users.rs".to_string(),
+                "// old\nfn b() {}\n".to_string(),
+            ),
+            ("models/user.rs".to_string(), "struct User;\n".to_string()),
+        ]);
+
+        let error = check_generated(src.path(), &files, "cargo xtask generate").unwrap_err();
+        assert_eq!(
+            error.to_string(),
+            "generated-client is stale: 2 file(s) differ from what the generator produces\n  \
+             api/users.rs: differs from line 2\n    committed: `fn a() {}`\n    \
+             generated: `fn b() {}`\n  \
+             models/user.rs: missing\n\
+             run `cargo xtask generate` and commit the result"
+        );
+        std::fs::create_dir_all(src.path().join("models")).unwrap();
+        std::fs::write(src.path().join("models/user.rs"), "struct User;\n").unwrap();
+        std::fs::write(src.path().join("api/users.rs"), "// old\r\nfn b() {}\r\n").unwrap();
+        assert!(check_generated(src.path(), &files, "unused").is_ok());
     }
 
     #[test]

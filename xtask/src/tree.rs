@@ -56,7 +56,12 @@ pub fn compare(src: &Path, dirs: &[&str], files: &BTreeMap<String, String>) -> R
             None => differences.push(format!("  {relative}: missing")),
             Some(actual) => {
                 if let Some(line) = first_difference(&actual, expected) {
-                    differences.push(format!("  {relative}: differs from line {line}"));
+                    differences.push(format!(
+                        "  {relative}: differs from line {line}\n    committed: {}\n    \
+                         generated: {}",
+                        quote_line(&actual, line),
+                        quote_line(expected, line)
+                    ));
                 }
             }
         }
@@ -67,6 +72,22 @@ pub fn compare(src: &Path, dirs: &[&str], files: &BTreeMap<String, String>) -> R
             .map(|relative| format!("  {relative}: not generated")),
     );
     Ok(differences)
+}
+
+/// Line `number` (one-based) of `text`, shortened to fit a terminal, or a note that the file
+/// ends before it.
+fn quote_line(text: &str, number: usize) -> String {
+    const MAX_CHARS: usize = 80;
+    match text.lines().nth(number - 1) {
+        None => "(end of file)".to_string(),
+        Some(line) => {
+            let line = line.trim_end_matches('\r');
+            match line.char_indices().nth(MAX_CHARS) {
+                Some((cut, _)) => format!("`{}`...", &line[..cut]),
+                None => format!("`{line}`"),
+            }
+        }
+    }
 }
 
 /// The one-based number of the first line where `actual` and `expected` differ.
@@ -170,9 +191,26 @@ mod tests {
         assert_eq!(
             differences,
             [
-                "  api/changed.rs: differs from line 2",
+                "  api/changed.rs: differs from line 2\n    committed: `b`\n    generated: `B`",
                 "  api/missing.rs: missing",
                 "  api/extra.rs: not generated",
+            ]
+        );
+
+        // A file that ends early, and a line too long to show whole.
+        let long = "x".repeat(100);
+        std::fs::write(src.path().join("api/same.rs"), format!("a\n{long}\n")).unwrap();
+        let generated = files(&[("api/same.rs", "a\n"), ("api/changed.rs", "a\nb\nc\n")]);
+        let differences = compare(src.path(), &["api"], &generated).expect("compared");
+        assert_eq!(
+            differences,
+            [
+                format!(
+                    "  api/same.rs: differs from line 2\n    committed: `{}`...\n    \
+                     generated: (end of file)",
+                    "x".repeat(80)
+                ),
+                "  api/extra.rs: not generated".to_string(),
             ]
         );
     }
