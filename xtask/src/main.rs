@@ -5,8 +5,10 @@
 //! `cargo xtask prism-spec --spec PATH --out PATH` derives the spec the Prism mock server runs.
 //! `cargo xtask diff OLD NEW` prints what changed between two specs; `cargo xtask
 //! availability` and `cargo xtask changelog` write `spec/availability.toml` and
-//! `generated-client/CHANGELOG.md` from the published specs.
+//! `generated-client/CHANGELOG.md` from the published specs. `cargo xtask fetch-spec URL`
+//! downloads a PBX's spec into `spec/`, pins it and prints what changed.
 
+mod fetch;
 mod history;
 mod pin;
 mod prism;
@@ -39,7 +41,12 @@ fn main() -> ExitCode {
 
 fn run(args: Vec<String>) -> Result<()> {
     let mut args = args.into_iter();
-    let usage = format!("{USAGE}\n{}\n{}", prism::USAGE, history::USAGE);
+    let usage = format!(
+        "{USAGE}\n{}\n{}\n{}",
+        prism::USAGE,
+        history::USAGE,
+        fetch::USAGE
+    );
     let root = workspace_root();
     match args.next().as_deref() {
         Some("generate") => generate(parse_generate_args(args)?),
@@ -53,6 +60,13 @@ fn run(args: Vec<String>) -> Result<()> {
             history::availability(&root, history::parse_check("availability", args)?)
         }
         Some("changelog") => history::changelog(&root, history::parse_check("changelog", args)?),
+        Some("fetch-spec") => {
+            print!(
+                "{}",
+                fetch::fetch_spec(&root, &fetch::parse_fetch_args(args)?)?
+            );
+            Ok(())
+        }
         Some(other) => bail!("unknown command `{other}`\n{usage}"),
         None => bail!("{usage}"),
     }
