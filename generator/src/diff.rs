@@ -411,7 +411,14 @@ fn render_params(operation: &Operation) -> String {
     let params: Vec<String> = operation
         .params
         .iter()
-        .map(|param| format!("{}: {}", param.name, render_type(&param.ty)))
+        .map(|param| {
+            // String arguments are borrowed, as the generated method takes them.
+            let ty = match &param.ty {
+                TypeRef::String => "&str".to_string(),
+                other => render_type(other),
+            };
+            format!("{}: {ty}", param.name)
+        })
         .collect();
     format!("`({})`", params.join(", "))
 }
