@@ -93,7 +93,8 @@ pub fn fetch_spec(root: &Path, args: &FetchArgs) -> Result<String> {
     xapi_generator::parse::parse_spec(&url, &text)?;
 
     // The previous spec is read before anything is written: a re-fetch may overwrite it.
-    let previous = Pin::load(root).ok().map(|pin| {
+    let has_pin = root.join("spec").join("pin.toml").is_file();
+    let previous = has_pin.then(|| Pin::load(root)).transpose()?.map(|pin| {
         let text = pin.locate(root).and_then(|path| {
             std::fs::read_to_string(&path)
                 .with_context(|| format!("cannot read the spec at {}", path.display()))
@@ -373,6 +374,59 @@ mod tests {
             "{error}"
         );
         assert!(!root.path().join("spec/xapi-20.0.11.yaml").exists());
+    }
+
+    #[tokio::test(flavor = "multi_thread")]
+    async fn a_first_fetch_writes_a_new_pin_and_a_broken_pin_stops_it() {
+        let root = tempfile::tempdir().expect("temporary directory");
+        let new = fixture("new.yaml");
+        let server = serve(
+            ResponseTemplate::new(200)
+                .insert_header("X-3CX-Version", "20.0.11")
+                .set_body_string(new.clone()),
+        )
+        .await;
+        let args = FetchArgs {
+            url: server.uri(),
+            out: None,
+            version: None,
+        };
+        let report = fetch(root.path(), args).await.expect("fetched");
+        assert!(
+            report.ends_with("no previous pin to compare with\n"),
+            "{report}"
+        );
+        let pin = read(&root.path().join("spec/pin.toml"));
+        assert!(
+            pin.starts_with(
+                "# The XAPI spec the committed client in generated-client/ is built \
+                 from.\n\nversion = \"20.0.11\"\n"
+            ),
+            "{pin}"
+        );
+
+        std::fs::write(root.path().join("spec/pin.toml"), "version = 3\n").unwrap();
+        let server = serve(
+            ResponseTemplate::new(200)
+                .insert_header("X-3CX-Version", "20.0.12")
+                .set_body_string(new),
+        )
+        .await;
+        let args = FetchArgs {
+            url: server.uri(),
+            out: None,
+            version: None,
+        };
+        let error = fetch(root.path(), args)
+            .await
+            .expect_err("the pin is broken");
+        assert!(
+            error
+                .to_string()
+                .ends_with("spec/pin.toml is not a valid pin"),
+            "{error}"
+        );
+        assert!(!root.path().join("spec/xapi-20.0.12.yaml").exists());
     }
 
     #[test]
