@@ -119,8 +119,8 @@ fn breaking_rules_on_small_specs() {
     );
     assert_eq!(diff.added_operations(), ["Fresh"]);
     assert_eq!(diff.removed_operations(), ["Legacy"]);
-    assert_eq!(diff.operation_counts(), counts(1, 1, 2, 2));
-    assert_eq!(diff.type_counts(), counts(1, 1, 3, 4));
+    assert_eq!(diff.operation_counts(), counts(1, 1, 3, 3));
+    assert_eq!(diff.type_counts(), counts(1, 1, 4, 5));
     insta::assert_snapshot!(diff.render_markdown("old.yaml", "new.yaml"));
 }
 

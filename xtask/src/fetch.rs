@@ -286,8 +286,8 @@ mod tests {
             format!(
                 "wrote {} (3CX 20.0.11, sha256 {sha256})\n\
                  pinned xapi-20.0.11.yaml in spec/pin.toml\n\
-                 changes since 3CX 20.0.9 (old.yaml): operations: 1 added, 1 removed, 2 \
-                 changed; types: 1 added, 1 removed, 3 changed; 6 breaking change(s)\n  \
+                 changes since 3CX 20.0.9 (old.yaml): operations: 1 added, 1 removed, 3 \
+                 changed; types: 1 added, 1 removed, 4 changed; 8 breaking change(s)\n  \
                  added operation Fresh\n  \
                  removed operation Legacy (breaking)\n\
                  run `cargo xtask diff <old> {}` for every change\n",
