@@ -52,6 +52,7 @@ mod duration;
 mod error;
 mod filter;
 mod flags;
+mod json;
 mod number;
 pub mod odata;
 mod paging;

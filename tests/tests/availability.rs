@@ -35,7 +35,7 @@ fn doc_after(generated: &Generated, file: &str, id: &str) -> Vec<String> {
     let start = text.find(&marker).expect("the operation is documented") + marker.len();
     let end = start
         + text[start..]
-            .find("pub async fn")
+            .find("pub fn")
             .expect("a method follows");
     text[start..end]
         .lines()

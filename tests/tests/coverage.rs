@@ -32,7 +32,7 @@ fn every_operation_and_schema_of_the_pinned_spec_is_in_the_committed_client() {
     assert_eq!(
         count_methods(&files),
         601,
-        "`pub async fn` methods under api/"
+        "methods returning a future under api/"
     );
     assert_eq!(summary.schema_names.len(), 597);
     assert_eq!(coverage.types_found, 597);

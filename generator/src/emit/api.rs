@@ -1,5 +1,5 @@
-//! Emitting operations: one module per tag with an accessor struct and one async method per
-//! operation, each a single call into the hand-written runtime.
+//! Emitting operations: one module per tag with an accessor struct and one method per
+//! operation, each a single call into the hand-written runtime that returns its future.
 
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
@@ -118,12 +118,18 @@ fn emit_operation(operation: &Operation) -> TokenStream {
 
     let stream = emit_stream(operation);
 
+    // NB: a plain function returning the runtime's future, not an `async fn`: the request is
+    // built when the method is called, and the crate does not compile one state machine per
+    // operation.
     quote! {
         #doc
         #deprecated
         #many_arguments
-        pub async fn #method(&self, #(#arguments),*) -> crate::Result<#output> {
-            self.client.#send(#request).await
+        pub fn #method(
+            &self,
+            #(#arguments),*
+        ) -> impl ::std::future::Future<Output = crate::Result<#output>> {
+            self.client.#send(#request)
         }
 
         #stream

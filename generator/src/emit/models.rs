@@ -65,37 +65,136 @@ fn emit_struct(def: &TypeDef, object: &StructDef) -> TokenStream {
     let name = format_ident!("{}", def.name);
     let doc = type_doc(def);
     let default = object.all_optional.then(|| quote!(Default,));
-    // Update bodies are only ever sent.
-    let deserialize = (!object.patch).then(|| quote!(::serde::Deserialize));
-    let fields = object.fields.iter().map(|field| {
-        if object.patch {
-            emit_patch_field(field)
-        } else {
-            emit_field(field)
-        }
-    });
+
+    // NB: a struct with required properties has no default to read into, so it keeps serde's
+    // derive (three OData error types in the XAPI); the rest read through `crate::json`.
+    let derived = !object.all_optional;
+    let derived_deserialize = derived.then(|| quote!(::serde::Deserialize));
+    let fields = object.fields.iter().map(|field| emit_field(field, object, derived));
     let additional = object.additional.as_ref().map(|field| {
         let field = format_ident!("{}", field);
+        let flatten = derived.then(|| quote!(#[serde(flatten)]));
         quote! {
             /// Properties the spec does not name, as sent.
-            #[serde(flatten)]
+            #flatten
             pub #field: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
         }
     });
+
     // A struct with secrets spells out `Debug` so that their values never show.
     let has_secrets = object.fields.iter().any(|field| field.secret);
     let derived_debug = (!has_secrets).then(|| quote!(Debug,));
     let redacting_debug = has_secrets.then(|| emit_redacting_debug(def, object));
 
+    let serialize = emit_struct_serialize(def, object);
+    // Update bodies are only ever sent.
+    let deserialize = (!derived && !object.patch).then(|| emit_struct_deserialize(def, object));
+
     quote! {
         #doc
-        #[derive(#derived_debug Clone, PartialEq, #default ::serde::Serialize, #deserialize)]
+        #[derive(#derived_debug Clone, PartialEq, #default #derived_deserialize)]
         pub struct #name {
             #(#fields)*
             #additional
         }
 
         #redacting_debug
+        #serialize
+        #deserialize
+    }
+}
+
+/// `Serialize`: one line per field, left out or written as the field's kind says.
+fn emit_struct_serialize(def: &TypeDef, object: &StructDef) -> TokenStream {
+    let name = format_ident!("{}", def.name);
+    let writes = object.fields.iter().map(|field| {
+        let ident = format_ident!("{}", field.name);
+        let wire = &field.wire;
+        let write = if object.patch {
+            quote!(patch)
+        } else if field.optional && !field.required {
+            // An absent value is left out rather than sent as `null`, which would clear it.
+            quote!(optional)
+        } else {
+            // A required property is sent even when it is `None`, as `null`.
+            quote!(always)
+        };
+        quote!(object.#write(#wire, &self.#ident)?;)
+    });
+    let additional = object.additional.as_ref().map(|field| {
+        let ident = format_ident!("{}", field);
+        quote!(object.additional(&self.#ident)?;)
+    });
+    let writes_any = !object.fields.is_empty() || object.additional.is_some();
+    let mutable = writes_any.then(|| quote!(mut));
+    quote! {
+        impl ::serde::Serialize for #name {
+            fn serialize<S: ::serde::Serializer>(
+                &self,
+                serializer: S,
+            ) -> ::std::result::Result<S::Ok, S::Error> {
+                let #mutable object = crate::json::ObjectWriter::start(serializer)?;
+                #(#writes)*
+                #additional
+                object.end()
+            }
+        }
+    }
+}
+
+/// `Deserialize` through `crate::json::read_object`: one `match` arm per property.
+fn emit_struct_deserialize(def: &TypeDef, object: &StructDef) -> TokenStream {
+    let name = format_ident!("{}", def.name);
+    let label = &def.name;
+    let arms = object.fields.iter().map(|field| {
+        let ident = format_ident!("{}", field.name);
+        let wire = &field.wire;
+        quote!(#wire => self.#ident = map.next_value()?,)
+    });
+    let unknown = match &object.additional {
+        Some(field) => {
+            let ident = format_ident!("{}", field);
+            quote!(self.#ident.insert(key.to_owned(), map.next_value()?);)
+        }
+        None => quote!(crate::json::skip_value(map)?;),
+    };
+    // A match with nothing but the fallback would be a lint, and an unused key a warning.
+    let key = if object.fields.is_empty() && object.additional.is_none() {
+        format_ident!("_key")
+    } else {
+        format_ident!("key")
+    };
+    let read = if object.fields.is_empty() {
+        unknown
+    } else {
+        quote! {
+            match key {
+                #(#arms)*
+                _ => { #unknown }
+            }
+        }
+    };
+    quote! {
+        impl<'de> ::serde::Deserialize<'de> for #name {
+            fn deserialize<D: ::serde::Deserializer<'de>>(
+                deserializer: D,
+            ) -> ::std::result::Result<Self, D::Error> {
+                crate::json::read_object(deserializer)
+            }
+        }
+
+        impl crate::json::ReadObject for #name {
+            const NAME: &'static str = #label;
+
+            fn read_property<'de, A: ::serde::de::MapAccess<'de>>(
+                &mut self,
+                #key: &str,
+                map: &mut A,
+            ) -> ::std::result::Result<(), A::Error> {
+                #read
+                ::std::result::Result::Ok(())
+            }
+        }
     }
 }
 
@@ -125,7 +224,7 @@ fn emit_redacting_debug(def: &TypeDef, object: &StructDef) -> TokenStream {
     }
 }
 
-fn emit_field(field: &Field) -> TokenStream {
+fn emit_field(field: &Field, object: &StructDef, derived: bool) -> TokenStream {
     let name = format_ident!("{}", field.name);
     let doc = emit_spec_doc(&field.doc);
 
@@ -133,56 +232,27 @@ fn emit_field(field: &Field) -> TokenStream {
     if field.boxed {
         ty = quote!(::std::boxed::Box<#ty>);
     }
-
-    let rename = serde_rename(field);
-    if field.optional && field.required {
-        // The spec wants the property present, so `None` is sent as `null`.
-        let attribute = rename.map(|rename| quote!(#[serde(#rename)]));
-        quote! {
-            #doc
-            #attribute
-            pub #name: ::std::option::Option<#ty>,
-        }
+    if object.patch {
+        ty = quote!(crate::Patch<#ty>);
     } else if field.optional {
-        // An absent value is left out rather than sent as `null`, which would clear it.
-        quote! {
-            #doc
-            #[serde(#rename default, skip_serializing_if = "::std::option::Option::is_none")]
-            pub #name: ::std::option::Option<#ty>,
-        }
-    } else {
-        let attribute = rename.map(|rename| quote!(#[serde(#rename)]));
-        quote! {
-            #doc
-            #attribute
-            pub #name: #ty,
-        }
+        ty = quote!(::std::option::Option<#ty>);
     }
-}
 
-/// `rename = "<wire>",` for a field whose Rust name differs from its wire name.
-fn serde_rename(field: &Field) -> Option<TokenStream> {
-    (field.name != field.wire).then(|| {
+    // Only a derived `Deserialize` needs the wire name beside the field.
+    let rename = (derived && field.name != field.wire).then(|| {
         let wire = &field.wire;
-        quote!(rename = #wire,)
-    })
-}
-
-/// A field of an update body: sent only when the caller changed it.
-fn emit_patch_field(field: &Field) -> TokenStream {
-    let name = format_ident!("{}", field.name);
-    let doc = emit_spec_doc(&field.doc);
-    let ty = emit_type_ref(&field.ty);
-    let rename = serde_rename(field);
+        quote!(#[serde(rename = #wire)])
+    });
     quote! {
         #doc
-        #[serde(#rename skip_serializing_if = "crate::Patch::is_unchanged")]
-        pub #name: crate::Patch<#ty>,
+        #rename
+        pub #name: #ty,
     }
 }
 
 fn emit_enum(def: &TypeDef, enumeration: &EnumDef) -> TokenStream {
     let name = format_ident!("{}", def.name);
+    let label = &def.name;
     let doc = type_doc(def);
     // Fields of a flags enum are `Flags` sets, which read and write `"A, B"` themselves.
     let flags_note = enumeration.flags.then(|| {
@@ -194,25 +264,73 @@ fn emit_enum(def: &TypeDef, enumeration: &EnumDef) -> TokenStream {
     });
     let variants = enumeration.variants.iter().map(|variant| {
         let ident = format_ident!("{}", variant.name);
-        let wire = &variant.wire;
-        let line = format!(" `{wire}`");
-        let rename = (variant.name != variant.wire).then(|| quote!(#[serde(rename = #wire)]));
+        let line = format!(" `{}`", variant.wire);
         quote! {
             #[doc = #line]
-            #rename
             #ident,
         }
     });
     let unknown = format_ident!("{}", enumeration.unknown_variant);
+    let to_wire = enumeration.variants.iter().map(|variant| {
+        let ident = format_ident!("{}", variant.name);
+        let wire = &variant.wire;
+        quote!(#name::#ident => #wire,)
+    });
+    let from_wire = enumeration.variants.iter().map(|variant| {
+        let ident = format_ident!("{}", variant.name);
+        let wire = &variant.wire;
+        quote!(#wire => #name::#ident,)
+    });
+
     quote! {
         #doc
         #flags_note
-        #[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
+        #[derive(Debug, Clone, PartialEq, Eq, Hash)]
         pub enum #name {
             #(#variants)*
             /// A value this version of the client does not know, kept as sent.
-            #[serde(untagged)]
             #unknown(::std::string::String),
+        }
+
+        impl #name {
+            /// The member as the PBX writes it.
+            pub fn as_str(&self) -> &str {
+                match self {
+                    #(#to_wire)*
+                    #name::#unknown(value) => value,
+                }
+            }
+        }
+
+        impl ::std::convert::From<&str> for #name {
+            /// Reads a member as the PBX writes it; an unknown one is kept as it is.
+            fn from(value: &str) -> Self {
+                match value {
+                    #(#from_wire)*
+                    other => #name::#unknown(other.to_owned()),
+                }
+            }
+        }
+
+        impl crate::json::NamedMember for #name {
+            const NAME: &'static str = #label;
+        }
+
+        impl ::serde::Serialize for #name {
+            fn serialize<S: ::serde::Serializer>(
+                &self,
+                serializer: S,
+            ) -> ::std::result::Result<S::Ok, S::Error> {
+                serializer.serialize_str(self.as_str())
+            }
+        }
+
+        impl<'de> ::serde::Deserialize<'de> for #name {
+            fn deserialize<D: ::serde::Deserializer<'de>>(
+                deserializer: D,
+            ) -> ::std::result::Result<Self, D::Error> {
+                crate::json::read_member(deserializer)
+            }
         }
     }
 }

@@ -1,0 +1,370 @@
+//! The shared half of the generated serde impls: a model reads and writes its JSON object
+//! through these helpers, so that its own impls are one `match` over its property names and
+//! one line per field.
+//!
+//! NB: generated models do not derive serde's traits. The derive writes a field enum with its
+//! own visitor, a sequence visitor and a map visitor for every struct, which took most of the
+//! crate's compile time; the PBX only ever sends objects and strings, which is all these read.
+
+use std::borrow::Cow;
+use std::fmt;
+use std::marker::PhantomData;
+
+use serde::de::{self, Deserialize, Deserializer, IgnoredAny, MapAccess, Visitor};
+use serde::ser::{Serialize, SerializeMap, Serializer};
+
+use crate::Patch;
+
+/// A model read from a JSON object property by property, starting from its default.
+pub(crate) trait ReadObject: Default {
+    /// The name in messages: "expected struct `NAME`".
+    const NAME: &'static str;
+
+    /// Reads the value of the property `key` into its field, or skips a property the model
+    /// does not know.
+    fn read_property<'de, A: MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<(), A::Error>;
+}
+
+/// Reads a model from a JSON object.
+///
+/// An absent property leaves its field at the default (`None`); when a property comes twice,
+/// the last one wins.
+pub(crate) fn read_object<'de, T: ReadObject, D: Deserializer<'de>>(
+    deserializer: D,
+) -> Result<T, D::Error> {
+    deserializer.deserialize_map(ObjectVisitor(PhantomData))
+}
+
+/// Skips the value of a property the model does not know.
+pub(crate) fn skip_value<'de, A: MapAccess<'de>>(map: &mut A) -> Result<(), A::Error> {
+    map.next_value::<IgnoredAny>().map(drop)
+}
+
+struct ObjectVisitor<T>(PhantomData<T>);
+
+impl<'de, T: ReadObject> Visitor<'de> for ObjectVisitor<T> {
+    type Value = T;
+
+    fn expecting(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(formatter, "struct {}", T::NAME)
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<T, A::Error> {
+        let mut value = T::default();
+        while let Some(Key(key)) = map.next_key()? {
+            value.read_property(&key, &mut map)?;
+        }
+        Ok(value)
+    }
+}
+
+/// A property name, borrowed from the input unless it had to be unescaped.
+struct Key<'de>(Cow<'de, str>);
+
+impl<'de> Deserialize<'de> for Key<'de> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_identifier(KeyVisitor)
+    }
+}
+
+struct KeyVisitor;
+
+impl<'de> Visitor<'de> for KeyVisitor {
+    type Value = Key<'de>;
+
+    fn expecting(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
+        formatter.write_str("a property name")
+    }
+
+    fn visit_borrowed_str<E: de::Error>(self, key: &'de str) -> Result<Key<'de>, E> {
+        Ok(Key(Cow::Borrowed(key)))
+    }
+
+    fn visit_str<E: de::Error>(self, key: &str) -> Result<Key<'de>, E> {
+        Ok(Key(Cow::Owned(key.to_owned())))
+    }
+
+    fn visit_string<E: de::Error>(self, key: String) -> Result<Key<'de>, E> {
+        Ok(Key(Cow::Owned(key)))
+    }
+}
+
+/// Writes a model's fields as the properties of one JSON object.
+pub(crate) struct ObjectWriter<M> {
+    map: M,
+}
+
+impl<M: SerializeMap> ObjectWriter<M> {
+    /// Starts the object.
+    pub(crate) fn start<S>(serializer: S) -> Result<Self, S::Error>
+    where
+        S: Serializer<SerializeMap = M, Error = M::Error>,
+    {
+        Ok(ObjectWriter {
+            map: serializer.serialize_map(None)?,
+        })
+    }
+
+    /// Writes a property that is always present; `None` is written as `null`.
+    pub(crate) fn always<T: Serialize + ?Sized>(
+        &mut self,
+        key: &'static str,
+        value: &T,
+    ) -> Result<(), M::Error> {
+        self.map.serialize_entry(key, value)
+    }
+
+    /// Writes a property that is left out when it is `None`, since `null` would clear it.
+    pub(crate) fn optional<T: Serialize>(
+        &mut self,
+        key: &'static str,
+        value: &Option<T>,
+    ) -> Result<(), M::Error> {
+        match value {
+            Some(value) => self.map.serialize_entry(key, value),
+            None => Ok(()),
+        }
+    }
+
+    /// Writes a field of an update body: left out when unchanged, `null` when cleared.
+    pub(crate) fn patch<T: Serialize>(
+        &mut self,
+        key: &'static str,
+        value: &Patch<T>,
+    ) -> Result<(), M::Error> {
+        match value {
+            Patch::Unchanged => Ok(()),
+            Patch::Clear | Patch::Set(_) => self.map.serialize_entry(key, value),
+        }
+    }
+
+    /// Writes properties the spec does not name, as they were read.
+    pub(crate) fn additional(
+        &mut self,
+        properties: &serde_json::Map<String, serde_json::Value>,
+    ) -> Result<(), M::Error> {
+        properties
+            .iter()
+            .try_for_each(|(key, value)| self.map.serialize_entry(key, value))
+    }
+
+    /// Ends the object.
+    pub(crate) fn end(self) -> Result<M::Ok, M::Error> {
+        self.map.end()
+    }
+}
+
+/// An enum written as one of its members' names, keeping names it does not know.
+pub(crate) trait NamedMember: for<'a> From<&'a str> {
+    /// The name in messages: "expected enum `NAME`".
+    const NAME: &'static str;
+}
+
+/// Reads an enum member from its name.
+pub(crate) fn read_member<'de, T: NamedMember, D: Deserializer<'de>>(
+    deserializer: D,
+) -> Result<T, D::Error> {
+    deserializer.deserialize_str(MemberVisitor(PhantomData))
+}
+
+struct MemberVisitor<T>(PhantomData<T>);
+
+impl<T: NamedMember> Visitor<'_> for MemberVisitor<T> {
+    type Value = T;
+
+    fn expecting(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(formatter, "enum {}", T::NAME)
+    }
+
+    fn visit_str<E: de::Error>(self, name: &str) -> Result<T, E> {
+        Ok(T::from(name))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A model as the generator writes one, with each kind of field.
+    #[derive(Debug, Default, PartialEq)]
+    struct Sample {
+        name: Option<String>,
+        count: Option<i32>,
+        nested: Option<Box<Sample>>,
+        mode: Option<Mode>,
+    }
+
+    impl ReadObject for Sample {
+        const NAME: &'static str = "Sample";
+
+        fn read_property<'de, A: MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<(), A::Error> {
+            match key {
+                "Name" => self.name = map.next_value()?,
+                "Count" => self.count = map.next_value()?,
+                "Nested" => self.nested = map.next_value()?,
+                "Mode" => self.mode = map.next_value()?,
+                _ => skip_value(map)?,
+            }
+            Ok(())
+        }
+    }
+
+    impl<'de> Deserialize<'de> for Sample {
+        fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+            read_object(deserializer)
+        }
+    }
+
+    impl Serialize for Sample {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let mut object = ObjectWriter::start(serializer)?;
+            object.optional("Name", &self.name)?;
+            object.always("Count", &self.count)?;
+            object.optional("Nested", &self.nested)?;
+            object.optional("Mode", &self.mode)?;
+            object.end()
+        }
+    }
+
+    #[derive(Debug, PartialEq)]
+    enum Mode {
+        Auto,
+        Unrecognized(String),
+    }
+
+    impl From<&str> for Mode {
+        fn from(name: &str) -> Self {
+            match name {
+                "Auto" => Mode::Auto,
+                other => Mode::Unrecognized(other.to_owned()),
+            }
+        }
+    }
+
+    impl NamedMember for Mode {
+        const NAME: &'static str = "Mode";
+    }
+
+    impl<'de> Deserialize<'de> for Mode {
+        fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+            read_member(deserializer)
+        }
+    }
+
+    impl Serialize for Mode {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            serializer.serialize_str(match self {
+                Mode::Auto => "Auto",
+                Mode::Unrecognized(name) => name,
+            })
+        }
+    }
+
+    #[test]
+    fn reads_known_properties_and_skips_the_rest() {
+        let json = r#"{"Name":"a","Extra":{"Deep":[1,2,{"x":null}]},"Count":null,
+            "Nested":{"Count":7,"Mode":"Auto"},"Mode":"Later"}"#;
+        let sample: Sample = serde_json::from_str(json).unwrap();
+        assert_eq!(
+            sample,
+            Sample {
+                name: Some("a".into()),
+                count: None,
+                nested: Some(Box::new(Sample {
+                    count: Some(7),
+                    mode: Some(Mode::Auto),
+                    ..Sample::default()
+                })),
+                mode: Some(Mode::Unrecognized("Later".into())),
+            }
+        );
+    }
+
+    #[test]
+    fn escaped_property_names_are_unescaped_before_matching() {
+        let sample: Sample = serde_json::from_str(r#"{"N\u0061me":"b"}"#).unwrap();
+        assert_eq!(sample.name.as_deref(), Some("b"));
+        let from_reader: Sample = serde_json::from_reader(&br#"{"Name":"c"}"#[..]).unwrap();
+        assert_eq!(from_reader.name.as_deref(), Some("c"));
+    }
+
+    #[test]
+    fn the_last_of_repeated_properties_wins() {
+        let sample: Sample = serde_json::from_str(r#"{"Count":1,"Count":2}"#).unwrap();
+        assert_eq!(sample.count, Some(2));
+    }
+
+    #[test]
+    fn errors_name_what_was_expected() {
+        let error = serde_json::from_str::<Sample>(r#""text""#).unwrap_err();
+        assert_eq!(
+            error.to_string(),
+            "invalid type: string \"text\", expected struct Sample at line 1 column 6"
+        );
+        let error = serde_json::from_str::<Sample>(r#"{"Mode":3}"#).unwrap_err();
+        assert_eq!(
+            error.to_string(),
+            "invalid type: integer `3`, expected enum Mode at line 1 column 9"
+        );
+        let error = serde_json::from_str::<Sample>(r#"{"Count":"x"}"#).unwrap_err();
+        assert_eq!(
+            error.to_string(),
+            "invalid type: string \"x\", expected i32 at line 1 column 12"
+        );
+    }
+
+    #[test]
+    fn writes_optional_fields_only_when_set_and_the_others_always() {
+        let sample = Sample {
+            nested: Some(Box::new(Sample {
+                name: Some("n".into()),
+                ..Sample::default()
+            })),
+            mode: Some(Mode::Unrecognized("Later".into())),
+            ..Sample::default()
+        };
+        assert_eq!(
+            serde_json::to_string(&sample).unwrap(),
+            r#"{"Count":null,"Nested":{"Name":"n","Count":null},"Mode":"Later"}"#
+        );
+    }
+
+    #[test]
+    fn patch_fields_are_left_out_cleared_or_set() {
+        struct Update {
+            name: Patch<String>,
+            count: Patch<i32>,
+            mode: Patch<Mode>,
+            extra: serde_json::Map<String, serde_json::Value>,
+        }
+        impl Serialize for Update {
+            fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                let mut object = ObjectWriter::start(serializer)?;
+                object.patch("Name", &self.name)?;
+                object.patch("Count", &self.count)?;
+                object.patch("Mode", &self.mode)?;
+                object.additional(&self.extra)?;
+                object.end()
+            }
+        }
+
+        let update = Update {
+            name: Patch::Unchanged,
+            count: Patch::Clear,
+            mode: Patch::Set(Mode::Auto),
+            extra: serde_json::from_str(r#"{"Other":[true]}"#).unwrap(),
+        };
+        assert_eq!(
+            serde_json::to_string(&update).unwrap(),
+            r#"{"Count":null,"Mode":"Auto","Other":[true]}"#
+        );
+    }
+}
