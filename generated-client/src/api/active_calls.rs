@@ -23,7 +23,10 @@ impl ActiveCalls<'_> {
     /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns nothing on success.
-    pub async fn drop_call(&self, id: i32) -> crate::Result<()> {
+    pub fn drop_call(
+        &self,
+        id: i32,
+    ) -> impl ::std::future::Future<Output = crate::Result<()>> {
         self.client
             .send_empty(
                 crate::client::Request::new(
@@ -32,7 +35,6 @@ impl ActiveCalls<'_> {
                     ::std::format!("/ActiveCalls({})/Pbx.DropCall", Literal(id)),
                 ),
             )
-            .await
     }
     /// Get entities from ActiveCalls
     ///
@@ -41,10 +43,12 @@ impl ActiveCalls<'_> {
     /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns one [`Page`](crate::Page) of [`PbxActiveCall`](crate::models::PbxActiveCall) items.
-    pub async fn list_active_call(
+    pub fn list_active_call(
         &self,
         query: &crate::odata::ListQuery,
-    ) -> crate::Result<crate::Page<crate::models::PbxActiveCall>> {
+    ) -> impl ::std::future::Future<
+        Output = crate::Result<crate::Page<crate::models::PbxActiveCall>>,
+    > {
         self.client
             .send_json(
                 crate::client::Request::new(
@@ -54,7 +58,6 @@ impl ActiveCalls<'_> {
                     )
                     .query(query),
             )
-            .await
     }
     /// Streams every item of [`list_active_call`](Self::list_active_call), following `@odata.nextLink` or paging with `$top`/`$skip`.
     ///

@@ -23,9 +23,11 @@ impl ActivityLog<'_> {
     /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns [`PbxActivityLogsFilter`](crate::models::PbxActivityLogsFilter).
-    pub async fn get_filter(
+    pub fn get_filter(
         &self,
-    ) -> crate::Result<crate::models::PbxActivityLogsFilter> {
+    ) -> impl ::std::future::Future<
+        Output = crate::Result<crate::models::PbxActivityLogsFilter>,
+    > {
         self.client
             .send_json(
                 crate::client::Request::new(
@@ -34,7 +36,6 @@ impl ActivityLog<'_> {
                     ::std::string::String::from("/ActivityLog/Pbx.GetFilter()"),
                 ),
             )
-            .await
     }
     /// Invoke function GetLogs
     ///
@@ -43,7 +44,7 @@ impl ActivityLog<'_> {
     /// Available since 3CX 20.0.6.
     ///
     /// Returns one [`Page`](crate::Page) of [`PbxActivityLogEvent`](crate::models::PbxActivityLogEvent) items.
-    pub async fn get_logs(
+    pub fn get_logs(
         &self,
         start_date: ::chrono::DateTime<::chrono::FixedOffset>,
         end_date: ::chrono::DateTime<::chrono::FixedOffset>,
@@ -51,7 +52,9 @@ impl ActivityLog<'_> {
         call: &str,
         severity: &str,
         query: &crate::odata::ListQuery,
-    ) -> crate::Result<crate::Page<crate::models::PbxActivityLogEvent>> {
+    ) -> impl ::std::future::Future<
+        Output = crate::Result<crate::Page<crate::models::PbxActivityLogEvent>>,
+    > {
         self.client
             .send_json(
                 crate::client::Request::new(
@@ -65,7 +68,6 @@ impl ActivityLog<'_> {
                     )
                     .query(query),
             )
-            .await
     }
     /// Streams every item of [`get_logs`](Self::get_logs), following `@odata.nextLink` or paging with `$top`/`$skip`.
     ///
@@ -99,7 +101,7 @@ impl ActivityLog<'_> {
     /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns nothing on success.
-    pub async fn purge_logs(&self) -> crate::Result<()> {
+    pub fn purge_logs(&self) -> impl ::std::future::Future<Output = crate::Result<()>> {
         self.client
             .send_empty(
                 crate::client::Request::new(
@@ -108,6 +110,5 @@ impl ActivityLog<'_> {
                     ::std::string::String::from("/ActivityLog/Pbx.PurgeLogs"),
                 ),
             )
-            .await
     }
 }

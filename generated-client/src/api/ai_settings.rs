@@ -23,10 +23,10 @@ impl AiSettings<'_> {
     /// Available since 3CX 20.0.9.
     ///
     /// Returns nothing on success.
-    pub async fn add_vector_store_files(
+    pub fn add_vector_store_files(
         &self,
         body: &crate::models::AiSettingsAddVectorStoreFilesRequestBody,
-    ) -> crate::Result<()> {
+    ) -> impl ::std::future::Future<Output = crate::Result<()>> {
         self.client
             .send_empty(
                 crate::client::Request::new(
@@ -38,7 +38,6 @@ impl AiSettings<'_> {
                     )
                     .json(body),
             )
-            .await
     }
     /// Invoke action BatchDeleteFiles
     ///
@@ -47,10 +46,12 @@ impl AiSettings<'_> {
     /// Available since 3CX 20.0.10.
     ///
     /// Returns one [`Page`](crate::Page) of [`PbxVectorFileResult`](crate::models::PbxVectorFileResult) items.
-    pub async fn batch_delete_files(
+    pub fn batch_delete_files(
         &self,
         body: &crate::models::AiSettingsBatchDeleteFilesRequestBody,
-    ) -> crate::Result<crate::Page<crate::models::PbxVectorFileResult>> {
+    ) -> impl ::std::future::Future<
+        Output = crate::Result<crate::Page<crate::models::PbxVectorFileResult>>,
+    > {
         self.client
             .send_json(
                 crate::client::Request::new(
@@ -60,7 +61,6 @@ impl AiSettings<'_> {
                     )
                     .json(body),
             )
-            .await
     }
     /// Invoke action CreateVectorStore
     ///
@@ -69,10 +69,12 @@ impl AiSettings<'_> {
     /// Available since 3CX 20.0.9.
     ///
     /// Returns [`PbxVectorStore`](crate::models::PbxVectorStore), or `None` when the PBX sends `null`.
-    pub async fn create_vector_store(
+    pub fn create_vector_store(
         &self,
         body: &crate::models::AiSettingsCreateVectorStoreRequestBody,
-    ) -> crate::Result<::std::option::Option<crate::models::PbxVectorStore>> {
+    ) -> impl ::std::future::Future<
+        Output = crate::Result<::std::option::Option<crate::models::PbxVectorStore>>,
+    > {
         self.client
             .send_json(
                 crate::client::Request::new(
@@ -82,7 +84,6 @@ impl AiSettings<'_> {
                     )
                     .json(body),
             )
-            .await
     }
     /// Invoke action DeleteOpenAiFile
     ///
@@ -91,10 +92,10 @@ impl AiSettings<'_> {
     /// Available since 3CX 20.0.9.
     ///
     /// Returns nothing on success.
-    pub async fn delete_open_ai_file(
+    pub fn delete_open_ai_file(
         &self,
         body: &crate::models::AiSettingsDeleteOpenAiFileRequestBody,
-    ) -> crate::Result<()> {
+    ) -> impl ::std::future::Future<Output = crate::Result<()>> {
         self.client
             .send_empty(
                 crate::client::Request::new(
@@ -104,7 +105,6 @@ impl AiSettings<'_> {
                     )
                     .json(body),
             )
-            .await
     }
     /// Invoke action DeleteVectorStore
     ///
@@ -113,10 +113,10 @@ impl AiSettings<'_> {
     /// Available since 3CX 20.0.9.
     ///
     /// Returns nothing on success.
-    pub async fn delete_vector_store(
+    pub fn delete_vector_store(
         &self,
         body: &crate::models::AiSettingsDeleteVectorStoreRequestBody,
-    ) -> crate::Result<()> {
+    ) -> impl ::std::future::Future<Output = crate::Result<()>> {
         self.client
             .send_empty(
                 crate::client::Request::new(
@@ -126,7 +126,6 @@ impl AiSettings<'_> {
                     )
                     .json(body),
             )
-            .await
     }
     /// Invoke action DeleteVectorStoreFile
     ///
@@ -135,10 +134,10 @@ impl AiSettings<'_> {
     /// Available since 3CX 20.0.9.
     ///
     /// Returns nothing on success.
-    pub async fn delete_vector_store_file(
+    pub fn delete_vector_store_file(
         &self,
         body: &crate::models::AiSettingsDeleteVectorStoreFileRequestBody,
-    ) -> crate::Result<()> {
+    ) -> impl ::std::future::Future<Output = crate::Result<()>> {
         self.client
             .send_empty(
                 crate::client::Request::new(
@@ -150,7 +149,6 @@ impl AiSettings<'_> {
                     )
                     .json(body),
             )
-            .await
     }
     /// Invoke function GetAIResources
     ///
@@ -159,10 +157,12 @@ impl AiSettings<'_> {
     /// Available since 3CX 20.0.10.
     ///
     /// Returns [`PbxAiResources`](crate::models::PbxAiResources).
-    pub async fn get_ai_resources(
+    pub fn get_ai_resources(
         &self,
         provider: &str,
-    ) -> crate::Result<crate::models::PbxAiResources> {
+    ) -> impl ::std::future::Future<
+        Output = crate::Result<crate::models::PbxAiResources>,
+    > {
         self.client
             .send_json(
                 crate::client::Request::new(
@@ -173,7 +173,6 @@ impl AiSettings<'_> {
                     ),
                 ),
             )
-            .await
     }
     /// Get AISettings
     ///
@@ -182,10 +181,12 @@ impl AiSettings<'_> {
     /// Available since 3CX 20.0.9.
     ///
     /// Returns [`PbxAiSettings`](crate::models::PbxAiSettings).
-    pub async fn get_ai_settings(
+    pub fn get_ai_settings(
         &self,
         query: &crate::odata::GetQuery,
-    ) -> crate::Result<crate::models::PbxAiSettings> {
+    ) -> impl ::std::future::Future<
+        Output = crate::Result<crate::models::PbxAiSettings>,
+    > {
         self.client
             .send_json(
                 crate::client::Request::new(
@@ -195,7 +196,6 @@ impl AiSettings<'_> {
                     )
                     .query(query),
             )
-            .await
     }
     /// Invoke function GetAITemplateContents
     ///
@@ -204,10 +204,12 @@ impl AiSettings<'_> {
     /// Available since 3CX 20.0.9.
     ///
     /// Returns [`GetAiTemplateContentsResponse`](crate::models::GetAiTemplateContentsResponse).
-    pub async fn get_ai_template_contents(
+    pub fn get_ai_template_contents(
         &self,
         id: &str,
-    ) -> crate::Result<crate::models::GetAiTemplateContentsResponse> {
+    ) -> impl ::std::future::Future<
+        Output = crate::Result<crate::models::GetAiTemplateContentsResponse>,
+    > {
         self.client
             .send_json(
                 crate::client::Request::new(
@@ -218,7 +220,6 @@ impl AiSettings<'_> {
                     ),
                 ),
             )
-            .await
     }
     /// Invoke function GetCurrentAIResources
     ///
@@ -227,9 +228,11 @@ impl AiSettings<'_> {
     /// Available since 3CX 20.0.10.
     ///
     /// Returns [`PbxAiResources`](crate::models::PbxAiResources).
-    pub async fn get_current_ai_resources(
+    pub fn get_current_ai_resources(
         &self,
-    ) -> crate::Result<crate::models::PbxAiResources> {
+    ) -> impl ::std::future::Future<
+        Output = crate::Result<crate::models::PbxAiResources>,
+    > {
         self.client
             .send_json(
                 crate::client::Request::new(
@@ -240,7 +243,6 @@ impl AiSettings<'_> {
                     ),
                 ),
             )
-            .await
     }
     /// Invoke function GetVectorStore
     ///
@@ -249,10 +251,12 @@ impl AiSettings<'_> {
     /// Available since 3CX 20.0.9.
     ///
     /// Returns [`PbxVectorStore`](crate::models::PbxVectorStore), or `None` when the PBX sends `null`.
-    pub async fn get_vector_store(
+    pub fn get_vector_store(
         &self,
         id: &str,
-    ) -> crate::Result<::std::option::Option<crate::models::PbxVectorStore>> {
+    ) -> impl ::std::future::Future<
+        Output = crate::Result<::std::option::Option<crate::models::PbxVectorStore>>,
+    > {
         self.client
             .send_json(
                 crate::client::Request::new(
@@ -261,7 +265,6 @@ impl AiSettings<'_> {
                     ::std::format!("/AISettings/Pbx.GetVectorStore(id={})", Literal(id)),
                 ),
             )
-            .await
     }
     /// Invoke function GetVectorStoreFiles
     ///
@@ -270,12 +273,14 @@ impl AiSettings<'_> {
     /// Available since 3CX 20.0.9.
     ///
     /// Returns [`PbxVectorStoreFiles`](crate::models::PbxVectorStoreFiles), or `None` when the PBX sends `null`.
-    pub async fn get_vector_store_files(
+    pub fn get_vector_store_files(
         &self,
         id: &str,
         limit: i32,
         after: &str,
-    ) -> crate::Result<::std::option::Option<crate::models::PbxVectorStoreFiles>> {
+    ) -> impl ::std::future::Future<
+        Output = crate::Result<::std::option::Option<crate::models::PbxVectorStoreFiles>>,
+    > {
         self.client
             .send_json(
                 crate::client::Request::new(
@@ -287,7 +292,6 @@ impl AiSettings<'_> {
                     ),
                 ),
             )
-            .await
     }
     /// Invoke function GetVectorStores
     ///
@@ -296,11 +300,13 @@ impl AiSettings<'_> {
     /// Available since 3CX 20.0.9.
     ///
     /// Returns [`PbxVectorStores`](crate::models::PbxVectorStores), or `None` when the PBX sends `null`.
-    pub async fn get_vector_stores(
+    pub fn get_vector_stores(
         &self,
         limit: i32,
         after: &str,
-    ) -> crate::Result<::std::option::Option<crate::models::PbxVectorStores>> {
+    ) -> impl ::std::future::Future<
+        Output = crate::Result<::std::option::Option<crate::models::PbxVectorStores>>,
+    > {
         self.client
             .send_json(
                 crate::client::Request::new(
@@ -312,7 +318,6 @@ impl AiSettings<'_> {
                     ),
                 ),
             )
-            .await
     }
     /// Update AISettings
     ///
@@ -321,10 +326,10 @@ impl AiSettings<'_> {
     /// Available since 3CX 20.0.9.
     ///
     /// Returns nothing on success.
-    pub async fn update_ai_settings(
+    pub fn update_ai_settings(
         &self,
         body: &crate::models::PbxAiSettingsUpdate,
-    ) -> crate::Result<()> {
+    ) -> impl ::std::future::Future<Output = crate::Result<()>> {
         self.client
             .send_empty(
                 crate::client::Request::new(
@@ -334,7 +339,6 @@ impl AiSettings<'_> {
                     )
                     .json(body),
             )
-            .await
     }
     /// Invoke action UpdateVectorStore
     ///
@@ -343,10 +347,12 @@ impl AiSettings<'_> {
     /// Available since 3CX 20.0.9.
     ///
     /// Returns [`PbxVectorStore`](crate::models::PbxVectorStore), or `None` when the PBX sends `null`.
-    pub async fn update_vector_store(
+    pub fn update_vector_store(
         &self,
         body: &crate::models::AiSettingsUpdateVectorStoreRequestBody,
-    ) -> crate::Result<::std::option::Option<crate::models::PbxVectorStore>> {
+    ) -> impl ::std::future::Future<
+        Output = crate::Result<::std::option::Option<crate::models::PbxVectorStore>>,
+    > {
         self.client
             .send_json(
                 crate::client::Request::new(
@@ -356,6 +362,5 @@ impl AiSettings<'_> {
                     )
                     .json(body),
             )
-            .await
     }
 }

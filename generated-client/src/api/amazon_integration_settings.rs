@@ -24,7 +24,9 @@ impl AmazonIntegrationSettings<'_> {
     /// Available since 3CX 20.0.7.
     ///
     /// Returns the file as a streamed [`Download`](crate::Download).
-    pub async fn generate_iam_policy_file(&self) -> crate::Result<crate::Download> {
+    pub fn generate_iam_policy_file(
+        &self,
+    ) -> impl ::std::future::Future<Output = crate::Result<crate::Download>> {
         self.client
             .send_download(
                 crate::client::Request::new(
@@ -35,7 +37,6 @@ impl AmazonIntegrationSettings<'_> {
                     ),
                 ),
             )
-            .await
     }
     /// Get AmazonIntegrationSettings
     ///
@@ -44,10 +45,12 @@ impl AmazonIntegrationSettings<'_> {
     /// Available since 3CX 20.0.7.
     ///
     /// Returns [`PbxAmazonIntegrationSettings`](crate::models::PbxAmazonIntegrationSettings).
-    pub async fn get_amazon_integration_settings(
+    pub fn get_amazon_integration_settings(
         &self,
         query: &crate::odata::GetQuery,
-    ) -> crate::Result<crate::models::PbxAmazonIntegrationSettings> {
+    ) -> impl ::std::future::Future<
+        Output = crate::Result<crate::models::PbxAmazonIntegrationSettings>,
+    > {
         self.client
             .send_json(
                 crate::client::Request::new(
@@ -57,7 +60,6 @@ impl AmazonIntegrationSettings<'_> {
                     )
                     .query(query),
             )
-            .await
     }
     /// Update AmazonIntegrationSettings
     ///
@@ -66,10 +68,10 @@ impl AmazonIntegrationSettings<'_> {
     /// Available since 3CX 20.0.7.
     ///
     /// Returns nothing on success.
-    pub async fn update_amazon_integration_settings(
+    pub fn update_amazon_integration_settings(
         &self,
         body: &crate::models::PbxAmazonIntegrationSettingsUpdate,
-    ) -> crate::Result<()> {
+    ) -> impl ::std::future::Future<Output = crate::Result<()>> {
         self.client
             .send_empty(
                 crate::client::Request::new(
@@ -79,6 +81,5 @@ impl AmazonIntegrationSettings<'_> {
                     )
                     .json(body),
             )
-            .await
     }
 }

@@ -24,10 +24,12 @@ impl AntiHackingSettings<'_> {
     /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns [`PbxAntiHackingSettings`](crate::models::PbxAntiHackingSettings).
-    pub async fn get_anti_hacking_settings(
+    pub fn get_anti_hacking_settings(
         &self,
         query: &crate::odata::GetQuery,
-    ) -> crate::Result<crate::models::PbxAntiHackingSettings> {
+    ) -> impl ::std::future::Future<
+        Output = crate::Result<crate::models::PbxAntiHackingSettings>,
+    > {
         self.client
             .send_json(
                 crate::client::Request::new(
@@ -37,7 +39,6 @@ impl AntiHackingSettings<'_> {
                     )
                     .query(query),
             )
-            .await
     }
     /// Update AntiHackingSettings
     ///
@@ -46,10 +47,10 @@ impl AntiHackingSettings<'_> {
     /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns nothing on success.
-    pub async fn update_anti_hacking_settings(
+    pub fn update_anti_hacking_settings(
         &self,
         body: &crate::models::PbxAntiHackingSettingsUpdate,
-    ) -> crate::Result<()> {
+    ) -> impl ::std::future::Future<Output = crate::Result<()>> {
         self.client
             .send_empty(
                 crate::client::Request::new(
@@ -59,6 +60,5 @@ impl AntiHackingSettings<'_> {
                     )
                     .json(body),
             )
-            .await
     }
 }

@@ -23,10 +23,10 @@ impl Backups<'_> {
     /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns nothing on success.
-    pub async fn backup(
+    pub fn backup(
         &self,
         body: &crate::models::BackupsBackupRequestBody,
-    ) -> crate::Result<()> {
+    ) -> impl ::std::future::Future<Output = crate::Result<()>> {
         self.client
             .send_empty(
                 crate::client::Request::new(
@@ -36,7 +36,6 @@ impl Backups<'_> {
                     )
                     .json(body),
             )
-            .await
     }
     /// Delete entity from Backups
     ///
@@ -45,11 +44,11 @@ impl Backups<'_> {
     /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns nothing on success.
-    pub async fn delete_backups(
+    pub fn delete_backups(
         &self,
         file_name: &str,
         if_match: ::std::option::Option<&str>,
-    ) -> crate::Result<()> {
+    ) -> impl ::std::future::Future<Output = crate::Result<()>> {
         self.client
             .send_empty(
                 crate::client::Request::new(
@@ -59,7 +58,6 @@ impl Backups<'_> {
                     )
                     .if_match(if_match),
             )
-            .await
     }
     /// Invoke function GetBackupExtras
     ///
@@ -68,10 +66,12 @@ impl Backups<'_> {
     /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns [`PbxBackupExtras`](crate::models::PbxBackupExtras).
-    pub async fn get_backup_extras(
+    pub fn get_backup_extras(
         &self,
         file_name: &str,
-    ) -> crate::Result<crate::models::PbxBackupExtras> {
+    ) -> impl ::std::future::Future<
+        Output = crate::Result<crate::models::PbxBackupExtras>,
+    > {
         self.client
             .send_json(
                 crate::client::Request::new(
@@ -82,7 +82,6 @@ impl Backups<'_> {
                     ),
                 ),
             )
-            .await
     }
     /// Invoke function GetBackupFailoverSettings
     ///
@@ -91,9 +90,11 @@ impl Backups<'_> {
     /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns [`PbxBackupFailoverSettings`](crate::models::PbxBackupFailoverSettings).
-    pub async fn get_backup_failover_settings(
+    pub fn get_backup_failover_settings(
         &self,
-    ) -> crate::Result<crate::models::PbxBackupFailoverSettings> {
+    ) -> impl ::std::future::Future<
+        Output = crate::Result<crate::models::PbxBackupFailoverSettings>,
+    > {
         self.client
             .send_json(
                 crate::client::Request::new(
@@ -104,7 +105,6 @@ impl Backups<'_> {
                     ),
                 ),
             )
-            .await
     }
     /// Invoke function GetBackupRepositorySettings
     ///
@@ -113,9 +113,11 @@ impl Backups<'_> {
     /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns [`PbxBackupRepositorySettings`](crate::models::PbxBackupRepositorySettings).
-    pub async fn get_backup_repository_settings(
+    pub fn get_backup_repository_settings(
         &self,
-    ) -> crate::Result<crate::models::PbxBackupRepositorySettings> {
+    ) -> impl ::std::future::Future<
+        Output = crate::Result<crate::models::PbxBackupRepositorySettings>,
+    > {
         self.client
             .send_json(
                 crate::client::Request::new(
@@ -126,7 +128,6 @@ impl Backups<'_> {
                     ),
                 ),
             )
-            .await
     }
     /// Invoke function GetBackupSettings
     ///
@@ -135,9 +136,11 @@ impl Backups<'_> {
     /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns [`PbxBackupSettings`](crate::models::PbxBackupSettings).
-    pub async fn get_backup_settings(
+    pub fn get_backup_settings(
         &self,
-    ) -> crate::Result<crate::models::PbxBackupSettings> {
+    ) -> impl ::std::future::Future<
+        Output = crate::Result<crate::models::PbxBackupSettings>,
+    > {
         self.client
             .send_json(
                 crate::client::Request::new(
@@ -146,7 +149,6 @@ impl Backups<'_> {
                     ::std::string::String::from("/Backups/Pbx.GetBackupSettings()"),
                 ),
             )
-            .await
     }
     /// Invoke function GetCanCreateBackup
     ///
@@ -155,9 +157,11 @@ impl Backups<'_> {
     /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns [`GetCanCreateBackupResponse`](crate::models::GetCanCreateBackupResponse).
-    pub async fn get_can_create_backup(
+    pub fn get_can_create_backup(
         &self,
-    ) -> crate::Result<crate::models::GetCanCreateBackupResponse> {
+    ) -> impl ::std::future::Future<
+        Output = crate::Result<crate::models::GetCanCreateBackupResponse>,
+    > {
         self.client
             .send_json(
                 crate::client::Request::new(
@@ -166,7 +170,6 @@ impl Backups<'_> {
                     ::std::string::String::from("/Backups/Pbx.GetCanCreateBackup()"),
                 ),
             )
-            .await
     }
     /// Invoke function GetFailoverScripts
     ///
@@ -175,10 +178,12 @@ impl Backups<'_> {
     /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns one [`Page`](crate::Page) of [`PbxFailoverScriptFile`](crate::models::PbxFailoverScriptFile) items.
-    pub async fn get_failover_scripts(
+    pub fn get_failover_scripts(
         &self,
         query: &crate::odata::PageQuery,
-    ) -> crate::Result<crate::Page<crate::models::PbxFailoverScriptFile>> {
+    ) -> impl ::std::future::Future<
+        Output = crate::Result<crate::Page<crate::models::PbxFailoverScriptFile>>,
+    > {
         self.client
             .send_json(
                 crate::client::Request::new(
@@ -188,7 +193,6 @@ impl Backups<'_> {
                     )
                     .query(query),
             )
-            .await
     }
     /// Streams every item of [`get_failover_scripts`](Self::get_failover_scripts), following `@odata.nextLink` or paging with `$top`/`$skip`.
     ///
@@ -213,9 +217,11 @@ impl Backups<'_> {
     /// Available since 3CX 20.0.7.
     ///
     /// Returns [`GetLocalBackupSizeResponse`](crate::models::GetLocalBackupSizeResponse).
-    pub async fn get_local_backup_size(
+    pub fn get_local_backup_size(
         &self,
-    ) -> crate::Result<crate::models::GetLocalBackupSizeResponse> {
+    ) -> impl ::std::future::Future<
+        Output = crate::Result<crate::models::GetLocalBackupSizeResponse>,
+    > {
         self.client
             .send_json(
                 crate::client::Request::new(
@@ -224,7 +230,6 @@ impl Backups<'_> {
                     ::std::string::String::from("/Backups/Pbx.GetLocalBackupSize()"),
                 ),
             )
-            .await
     }
     /// Invoke function GetRestoreSettings
     ///
@@ -233,9 +238,11 @@ impl Backups<'_> {
     /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns [`PbxRestoreSettings`](crate::models::PbxRestoreSettings).
-    pub async fn get_restore_settings(
+    pub fn get_restore_settings(
         &self,
-    ) -> crate::Result<crate::models::PbxRestoreSettings> {
+    ) -> impl ::std::future::Future<
+        Output = crate::Result<crate::models::PbxRestoreSettings>,
+    > {
         self.client
             .send_json(
                 crate::client::Request::new(
@@ -244,7 +251,6 @@ impl Backups<'_> {
                     ::std::string::String::from("/Backups/Pbx.GetRestoreSettings()"),
                 ),
             )
-            .await
     }
     /// Invoke action GetSftpHostKey
     ///
@@ -253,10 +259,12 @@ impl Backups<'_> {
     /// Available since 3CX 20.0.10.
     ///
     /// Returns [`GetSftpHostKeyResponse`](crate::models::GetSftpHostKeyResponse).
-    pub async fn get_sftp_host_key(
+    pub fn get_sftp_host_key(
         &self,
         body: &crate::models::BackupsGetSftpHostKeyRequestBody,
-    ) -> crate::Result<crate::models::GetSftpHostKeyResponse> {
+    ) -> impl ::std::future::Future<
+        Output = crate::Result<crate::models::GetSftpHostKeyResponse>,
+    > {
         self.client
             .send_json(
                 crate::client::Request::new(
@@ -266,7 +274,6 @@ impl Backups<'_> {
                     )
                     .json(body),
             )
-            .await
     }
     /// Get entities from Backups
     ///
@@ -275,10 +282,12 @@ impl Backups<'_> {
     /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns one [`Page`](crate::Page) of [`PbxBackups`](crate::models::PbxBackups) items.
-    pub async fn list_backups(
+    pub fn list_backups(
         &self,
         query: &crate::odata::ListQuery,
-    ) -> crate::Result<crate::Page<crate::models::PbxBackups>> {
+    ) -> impl ::std::future::Future<
+        Output = crate::Result<crate::Page<crate::models::PbxBackups>>,
+    > {
         self.client
             .send_json(
                 crate::client::Request::new(
@@ -288,7 +297,6 @@ impl Backups<'_> {
                     )
                     .query(query),
             )
-            .await
     }
     /// Streams every item of [`list_backups`](Self::list_backups), following `@odata.nextLink` or paging with `$top`/`$skip`.
     ///
@@ -309,7 +317,9 @@ impl Backups<'_> {
     /// Available since 3CX 20.0.8.
     ///
     /// Returns nothing on success.
-    pub async fn purge_local_backups(&self) -> crate::Result<()> {
+    pub fn purge_local_backups(
+        &self,
+    ) -> impl ::std::future::Future<Output = crate::Result<()>> {
         self.client
             .send_empty(
                 crate::client::Request::new(
@@ -318,7 +328,6 @@ impl Backups<'_> {
                     ::std::string::String::from("/Backups/Pbx.PurgeLocalBackups"),
                 ),
             )
-            .await
     }
     /// Invoke action Restore
     ///
@@ -327,11 +336,11 @@ impl Backups<'_> {
     /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns nothing on success.
-    pub async fn restore(
+    pub fn restore(
         &self,
         file_name: &str,
         body: &crate::models::BackupsBackupsRestoreRequestBody,
-    ) -> crate::Result<()> {
+    ) -> impl ::std::future::Future<Output = crate::Result<()>> {
         self.client
             .send_empty(
                 crate::client::Request::new(
@@ -341,7 +350,6 @@ impl Backups<'_> {
                     )
                     .json(body),
             )
-            .await
     }
     /// Invoke action SetBackupFailoverSettings
     ///
@@ -350,10 +358,10 @@ impl Backups<'_> {
     /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns nothing on success.
-    pub async fn set_backup_failover_settings(
+    pub fn set_backup_failover_settings(
         &self,
         body: &crate::models::BackupsSetBackupFailoverSettingsRequestBody,
-    ) -> crate::Result<()> {
+    ) -> impl ::std::future::Future<Output = crate::Result<()>> {
         self.client
             .send_empty(
                 crate::client::Request::new(
@@ -365,7 +373,6 @@ impl Backups<'_> {
                     )
                     .json(body),
             )
-            .await
     }
     /// Invoke action SetBackupRepositorySettings
     ///
@@ -374,10 +381,10 @@ impl Backups<'_> {
     /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns nothing on success.
-    pub async fn set_backup_repository_settings(
+    pub fn set_backup_repository_settings(
         &self,
         body: &crate::models::BackupsSetBackupRepositorySettingsRequestBody,
-    ) -> crate::Result<()> {
+    ) -> impl ::std::future::Future<Output = crate::Result<()>> {
         self.client
             .send_empty(
                 crate::client::Request::new(
@@ -389,7 +396,6 @@ impl Backups<'_> {
                     )
                     .json(body),
             )
-            .await
     }
     /// Invoke action SetBackupSettings
     ///
@@ -398,10 +404,10 @@ impl Backups<'_> {
     /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns nothing on success.
-    pub async fn set_backup_settings(
+    pub fn set_backup_settings(
         &self,
         body: &crate::models::BackupsSetBackupSettingsRequestBody,
-    ) -> crate::Result<()> {
+    ) -> impl ::std::future::Future<Output = crate::Result<()>> {
         self.client
             .send_empty(
                 crate::client::Request::new(
@@ -411,7 +417,6 @@ impl Backups<'_> {
                     )
                     .json(body),
             )
-            .await
     }
     /// Invoke action SetRestoreSettings
     ///
@@ -420,10 +425,10 @@ impl Backups<'_> {
     /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns nothing on success.
-    pub async fn set_restore_settings(
+    pub fn set_restore_settings(
         &self,
         body: &crate::models::BackupsSetRestoreSettingsRequestBody,
-    ) -> crate::Result<()> {
+    ) -> impl ::std::future::Future<Output = crate::Result<()>> {
         self.client
             .send_empty(
                 crate::client::Request::new(
@@ -433,6 +438,5 @@ impl Backups<'_> {
                     )
                     .json(body),
             )
-            .await
     }
 }

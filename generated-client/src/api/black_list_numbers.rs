@@ -23,10 +23,10 @@ impl BlackListNumbers<'_> {
     /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns nothing on success.
-    pub async fn bulk_numbers_delete(
+    pub fn bulk_numbers_delete(
         &self,
         body: &crate::models::BlackListNumbersBulkNumbersDeleteRequestBody,
-    ) -> crate::Result<()> {
+    ) -> impl ::std::future::Future<Output = crate::Result<()>> {
         self.client
             .send_empty(
                 crate::client::Request::new(
@@ -38,7 +38,6 @@ impl BlackListNumbers<'_> {
                     )
                     .json(body),
             )
-            .await
     }
     /// Add new entity to BlackListNumbers
     ///
@@ -47,10 +46,12 @@ impl BlackListNumbers<'_> {
     /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns [`PbxBlackListNumber`](crate::models::PbxBlackListNumber).
-    pub async fn create_black_list_number(
+    pub fn create_black_list_number(
         &self,
         body: &crate::models::PbxBlackListNumber,
-    ) -> crate::Result<crate::models::PbxBlackListNumber> {
+    ) -> impl ::std::future::Future<
+        Output = crate::Result<crate::models::PbxBlackListNumber>,
+    > {
         self.client
             .send_json(
                 crate::client::Request::new(
@@ -60,7 +61,6 @@ impl BlackListNumbers<'_> {
                     )
                     .json(body),
             )
-            .await
     }
     /// Delete entity from BlackListNumbers
     ///
@@ -69,11 +69,11 @@ impl BlackListNumbers<'_> {
     /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns nothing on success.
-    pub async fn delete_black_list_number(
+    pub fn delete_black_list_number(
         &self,
         id: &str,
         if_match: ::std::option::Option<&str>,
-    ) -> crate::Result<()> {
+    ) -> impl ::std::future::Future<Output = crate::Result<()>> {
         self.client
             .send_empty(
                 crate::client::Request::new(
@@ -83,7 +83,6 @@ impl BlackListNumbers<'_> {
                     )
                     .if_match(if_match),
             )
-            .await
     }
     /// Get entity from BlackListNumbers by key
     ///
@@ -92,11 +91,13 @@ impl BlackListNumbers<'_> {
     /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns [`PbxBlackListNumber`](crate::models::PbxBlackListNumber).
-    pub async fn get_black_list_number(
+    pub fn get_black_list_number(
         &self,
         id: &str,
         query: &crate::odata::GetQuery,
-    ) -> crate::Result<crate::models::PbxBlackListNumber> {
+    ) -> impl ::std::future::Future<
+        Output = crate::Result<crate::models::PbxBlackListNumber>,
+    > {
         self.client
             .send_json(
                 crate::client::Request::new(
@@ -106,7 +107,6 @@ impl BlackListNumbers<'_> {
                     )
                     .query(query),
             )
-            .await
     }
     /// Get entities from BlackListNumbers
     ///
@@ -115,10 +115,12 @@ impl BlackListNumbers<'_> {
     /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns one [`Page`](crate::Page) of [`PbxBlackListNumber`](crate::models::PbxBlackListNumber) items.
-    pub async fn list_black_list_number(
+    pub fn list_black_list_number(
         &self,
         query: &crate::odata::ListQuery,
-    ) -> crate::Result<crate::Page<crate::models::PbxBlackListNumber>> {
+    ) -> impl ::std::future::Future<
+        Output = crate::Result<crate::Page<crate::models::PbxBlackListNumber>>,
+    > {
         self.client
             .send_json(
                 crate::client::Request::new(
@@ -128,7 +130,6 @@ impl BlackListNumbers<'_> {
                     )
                     .query(query),
             )
-            .await
     }
     /// Streams every item of [`list_black_list_number`](Self::list_black_list_number), following `@odata.nextLink` or paging with `$top`/`$skip`.
     ///
@@ -153,11 +154,11 @@ impl BlackListNumbers<'_> {
     /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns nothing on success.
-    pub async fn update_black_list_number(
+    pub fn update_black_list_number(
         &self,
         id: &str,
         body: &crate::models::PbxBlackListNumberUpdate,
-    ) -> crate::Result<()> {
+    ) -> impl ::std::future::Future<Output = crate::Result<()>> {
         self.client
             .send_empty(
                 crate::client::Request::new(
@@ -167,6 +168,5 @@ impl BlackListNumbers<'_> {
                     )
                     .json(body),
             )
-            .await
     }
 }

@@ -23,10 +23,10 @@ impl Blocklist<'_> {
     /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns nothing on success.
-    pub async fn bulk_ips_delete(
+    pub fn bulk_ips_delete(
         &self,
         body: &crate::models::BlocklistBulkIpsDeleteRequestBody,
-    ) -> crate::Result<()> {
+    ) -> impl ::std::future::Future<Output = crate::Result<()>> {
         self.client
             .send_empty(
                 crate::client::Request::new(
@@ -36,7 +36,6 @@ impl Blocklist<'_> {
                     )
                     .json(body),
             )
-            .await
     }
     /// Add new entity to Blocklist
     ///
@@ -45,10 +44,12 @@ impl Blocklist<'_> {
     /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns [`PbxBlocklistAddr`](crate::models::PbxBlocklistAddr).
-    pub async fn create_blocklist_addr(
+    pub fn create_blocklist_addr(
         &self,
         body: &crate::models::PbxBlocklistAddr,
-    ) -> crate::Result<crate::models::PbxBlocklistAddr> {
+    ) -> impl ::std::future::Future<
+        Output = crate::Result<crate::models::PbxBlocklistAddr>,
+    > {
         self.client
             .send_json(
                 crate::client::Request::new(
@@ -58,7 +59,6 @@ impl Blocklist<'_> {
                     )
                     .json(body),
             )
-            .await
     }
     /// Delete entity from Blocklist
     ///
@@ -67,11 +67,11 @@ impl Blocklist<'_> {
     /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns nothing on success.
-    pub async fn delete_blocklist_addr(
+    pub fn delete_blocklist_addr(
         &self,
         id: i32,
         if_match: ::std::option::Option<&str>,
-    ) -> crate::Result<()> {
+    ) -> impl ::std::future::Future<Output = crate::Result<()>> {
         self.client
             .send_empty(
                 crate::client::Request::new(
@@ -81,7 +81,6 @@ impl Blocklist<'_> {
                     )
                     .if_match(if_match),
             )
-            .await
     }
     /// Get entity from Blocklist by key
     ///
@@ -90,11 +89,13 @@ impl Blocklist<'_> {
     /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns [`PbxBlocklistAddr`](crate::models::PbxBlocklistAddr).
-    pub async fn get_blocklist_addr(
+    pub fn get_blocklist_addr(
         &self,
         id: i32,
         query: &crate::odata::GetQuery,
-    ) -> crate::Result<crate::models::PbxBlocklistAddr> {
+    ) -> impl ::std::future::Future<
+        Output = crate::Result<crate::models::PbxBlocklistAddr>,
+    > {
         self.client
             .send_json(
                 crate::client::Request::new(
@@ -104,7 +105,6 @@ impl Blocklist<'_> {
                     )
                     .query(query),
             )
-            .await
     }
     /// Get entities from Blocklist
     ///
@@ -113,10 +113,12 @@ impl Blocklist<'_> {
     /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns one [`Page`](crate::Page) of [`PbxBlocklistAddr`](crate::models::PbxBlocklistAddr) items.
-    pub async fn list_blocklist_addr(
+    pub fn list_blocklist_addr(
         &self,
         query: &crate::odata::ListQuery,
-    ) -> crate::Result<crate::Page<crate::models::PbxBlocklistAddr>> {
+    ) -> impl ::std::future::Future<
+        Output = crate::Result<crate::Page<crate::models::PbxBlocklistAddr>>,
+    > {
         self.client
             .send_json(
                 crate::client::Request::new(
@@ -126,7 +128,6 @@ impl Blocklist<'_> {
                     )
                     .query(query),
             )
-            .await
     }
     /// Streams every item of [`list_blocklist_addr`](Self::list_blocklist_addr), following `@odata.nextLink` or paging with `$top`/`$skip`.
     ///
@@ -151,11 +152,11 @@ impl Blocklist<'_> {
     /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns nothing on success.
-    pub async fn update_blocklist_addr(
+    pub fn update_blocklist_addr(
         &self,
         id: i32,
         body: &crate::models::PbxBlocklistAddrUpdate,
-    ) -> crate::Result<()> {
+    ) -> impl ::std::future::Future<Output = crate::Result<()>> {
         self.client
             .send_empty(
                 crate::client::Request::new(
@@ -165,6 +166,5 @@ impl Blocklist<'_> {
                     )
                     .json(body),
             )
-            .await
     }
 }

@@ -22,7 +22,9 @@ impl CallCostSettings<'_> {
     /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns the file as a streamed [`Download`](crate::Download).
-    pub async fn export_call_costs(&self) -> crate::Result<crate::Download> {
+    pub fn export_call_costs(
+        &self,
+    ) -> impl ::std::future::Future<Output = crate::Result<crate::Download>> {
         self.client
             .send_download(
                 crate::client::Request::new(
@@ -33,7 +35,6 @@ impl CallCostSettings<'_> {
                     ),
                 ),
             )
-            .await
     }
     /// Get entities from CallCostSettings
     ///
@@ -42,10 +43,12 @@ impl CallCostSettings<'_> {
     /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns one [`Page`](crate::Page) of [`PbxCallCostSettings`](crate::models::PbxCallCostSettings) items.
-    pub async fn list_call_cost_settings(
+    pub fn list_call_cost_settings(
         &self,
         query: &crate::odata::ListQuery,
-    ) -> crate::Result<crate::Page<crate::models::PbxCallCostSettings>> {
+    ) -> impl ::std::future::Future<
+        Output = crate::Result<crate::Page<crate::models::PbxCallCostSettings>>,
+    > {
         self.client
             .send_json(
                 crate::client::Request::new(
@@ -55,7 +58,6 @@ impl CallCostSettings<'_> {
                     )
                     .query(query),
             )
-            .await
     }
     /// Streams every item of [`list_call_cost_settings`](Self::list_call_cost_settings), following `@odata.nextLink` or paging with `$top`/`$skip`.
     ///
@@ -80,10 +82,10 @@ impl CallCostSettings<'_> {
     /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns nothing on success.
-    pub async fn update_cost(
+    pub fn update_cost(
         &self,
         body: &crate::models::CallCostSettingsUpdateCostRequestBody,
-    ) -> crate::Result<()> {
+    ) -> impl ::std::future::Future<Output = crate::Result<()>> {
         self.client
             .send_empty(
                 crate::client::Request::new(
@@ -93,6 +95,5 @@ impl CallCostSettings<'_> {
                     )
                     .json(body),
             )
-            .await
     }
 }

@@ -23,10 +23,12 @@ impl CallFlowApps<'_> {
     /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns [`PbxCallFlowApp`](crate::models::PbxCallFlowApp).
-    pub async fn create_call_flow_app(
+    pub fn create_call_flow_app(
         &self,
         body: &crate::models::PbxCallFlowApp,
-    ) -> crate::Result<crate::models::PbxCallFlowApp> {
+    ) -> impl ::std::future::Future<
+        Output = crate::Result<crate::models::PbxCallFlowApp>,
+    > {
         self.client
             .send_json(
                 crate::client::Request::new(
@@ -36,7 +38,6 @@ impl CallFlowApps<'_> {
                     )
                     .json(body),
             )
-            .await
     }
     /// Delete entity from CallFlowApps
     ///
@@ -45,11 +46,11 @@ impl CallFlowApps<'_> {
     /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns nothing on success.
-    pub async fn delete_call_flow_app(
+    pub fn delete_call_flow_app(
         &self,
         id: i32,
         if_match: ::std::option::Option<&str>,
-    ) -> crate::Result<()> {
+    ) -> impl ::std::future::Future<Output = crate::Result<()>> {
         self.client
             .send_empty(
                 crate::client::Request::new(
@@ -59,7 +60,6 @@ impl CallFlowApps<'_> {
                     )
                     .if_match(if_match),
             )
-            .await
     }
     /// Invoke action DeleteFile
     ///
@@ -68,11 +68,11 @@ impl CallFlowApps<'_> {
     /// Available since 3CX 20.0.5.
     ///
     /// Returns nothing on success.
-    pub async fn delete_file(
+    pub fn delete_file(
         &self,
         id: i32,
         body: &crate::models::CallFlowAppsCallFlowAppDeleteFileRequestBody,
-    ) -> crate::Result<()> {
+    ) -> impl ::std::future::Future<Output = crate::Result<()>> {
         self.client
             .send_empty(
                 crate::client::Request::new(
@@ -82,7 +82,6 @@ impl CallFlowApps<'_> {
                     )
                     .json(body),
             )
-            .await
     }
     /// Get entity from CallFlowApps by key
     ///
@@ -91,11 +90,13 @@ impl CallFlowApps<'_> {
     /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns [`PbxCallFlowApp`](crate::models::PbxCallFlowApp).
-    pub async fn get_call_flow_app(
+    pub fn get_call_flow_app(
         &self,
         id: i32,
         query: &crate::odata::GetQuery,
-    ) -> crate::Result<crate::models::PbxCallFlowApp> {
+    ) -> impl ::std::future::Future<
+        Output = crate::Result<crate::models::PbxCallFlowApp>,
+    > {
         self.client
             .send_json(
                 crate::client::Request::new(
@@ -105,7 +106,6 @@ impl CallFlowApps<'_> {
                     )
                     .query(query),
             )
-            .await
     }
     /// Invoke function GetFiles
     ///
@@ -114,11 +114,13 @@ impl CallFlowApps<'_> {
     /// Available since 3CX 20.0.5.
     ///
     /// Returns one [`Page`](crate::Page) of `String` items.
-    pub async fn get_files(
+    pub fn get_files(
         &self,
         id: i32,
         query: &crate::odata::PageQuery,
-    ) -> crate::Result<crate::Page<::std::string::String>> {
+    ) -> impl ::std::future::Future<
+        Output = crate::Result<crate::Page<::std::string::String>>,
+    > {
         self.client
             .send_json(
                 crate::client::Request::new(
@@ -128,7 +130,6 @@ impl CallFlowApps<'_> {
                     )
                     .query(query),
             )
-            .await
     }
     /// Streams every item of [`get_files`](Self::get_files), following `@odata.nextLink` or paging with `$top`/`$skip`.
     ///
@@ -154,10 +155,12 @@ impl CallFlowApps<'_> {
     /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns one [`Page`](crate::Page) of [`PbxCallFlowApp`](crate::models::PbxCallFlowApp) items.
-    pub async fn list_call_flow_app(
+    pub fn list_call_flow_app(
         &self,
         query: &crate::odata::ListQuery,
-    ) -> crate::Result<crate::Page<crate::models::PbxCallFlowApp>> {
+    ) -> impl ::std::future::Future<
+        Output = crate::Result<crate::Page<crate::models::PbxCallFlowApp>>,
+    > {
         self.client
             .send_json(
                 crate::client::Request::new(
@@ -167,7 +170,6 @@ impl CallFlowApps<'_> {
                     )
                     .query(query),
             )
-            .await
     }
     /// Streams every item of [`list_call_flow_app`](Self::list_call_flow_app), following `@odata.nextLink` or paging with `$top`/`$skip`.
     ///
@@ -192,11 +194,11 @@ impl CallFlowApps<'_> {
     /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns nothing on success.
-    pub async fn update_call_flow_app(
+    pub fn update_call_flow_app(
         &self,
         id: i32,
         body: &crate::models::PbxCallFlowAppUpdate,
-    ) -> crate::Result<()> {
+    ) -> impl ::std::future::Future<Output = crate::Result<()>> {
         self.client
             .send_empty(
                 crate::client::Request::new(
@@ -206,6 +208,5 @@ impl CallFlowApps<'_> {
                     )
                     .json(body),
             )
-            .await
     }
 }

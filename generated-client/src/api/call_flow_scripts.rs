@@ -22,10 +22,12 @@ impl CallFlowScripts<'_> {
     /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns one [`Page`](crate::Page) of [`PbxCallFlowScript`](crate::models::PbxCallFlowScript) items.
-    pub async fn list_call_flow_script(
+    pub fn list_call_flow_script(
         &self,
         query: &crate::odata::ListQuery,
-    ) -> crate::Result<crate::Page<crate::models::PbxCallFlowScript>> {
+    ) -> impl ::std::future::Future<
+        Output = crate::Result<crate::Page<crate::models::PbxCallFlowScript>>,
+    > {
         self.client
             .send_json(
                 crate::client::Request::new(
@@ -35,7 +37,6 @@ impl CallFlowScripts<'_> {
                     )
                     .query(query),
             )
-            .await
     }
     /// Streams every item of [`list_call_flow_script`](Self::list_call_flow_script), following `@odata.nextLink` or paging with `$top`/`$skip`.
     ///

@@ -22,10 +22,10 @@ impl CallHistoryView<'_> {
     /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns the file as a streamed [`Download`](crate::Download).
-    pub async fn download_call_history(
+    pub fn download_call_history(
         &self,
         query: &crate::odata::ListQuery,
-    ) -> crate::Result<crate::Download> {
+    ) -> impl ::std::future::Future<Output = crate::Result<crate::Download>> {
         self.client
             .send_download(
                 crate::client::Request::new(
@@ -37,7 +37,6 @@ impl CallHistoryView<'_> {
                     )
                     .query(query),
             )
-            .await
     }
     /// Get entities from CallHistoryView
     ///
@@ -46,10 +45,12 @@ impl CallHistoryView<'_> {
     /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns one [`Page`](crate::Page) of [`PbxCallHistoryView`](crate::models::PbxCallHistoryView) items.
-    pub async fn list_call_history_view(
+    pub fn list_call_history_view(
         &self,
         query: &crate::odata::ListQuery,
-    ) -> crate::Result<crate::Page<crate::models::PbxCallHistoryView>> {
+    ) -> impl ::std::future::Future<
+        Output = crate::Result<crate::Page<crate::models::PbxCallHistoryView>>,
+    > {
         self.client
             .send_json(
                 crate::client::Request::new(
@@ -59,7 +60,6 @@ impl CallHistoryView<'_> {
                     )
                     .query(query),
             )
-            .await
     }
     /// Streams every item of [`list_call_history_view`](Self::list_call_history_view), following `@odata.nextLink` or paging with `$top`/`$skip`.
     ///

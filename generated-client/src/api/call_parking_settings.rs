@@ -24,10 +24,12 @@ impl CallParkingSettings<'_> {
     /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns [`PbxCallParkingSettings`](crate::models::PbxCallParkingSettings).
-    pub async fn get_call_parking_settings(
+    pub fn get_call_parking_settings(
         &self,
         query: &crate::odata::GetQuery,
-    ) -> crate::Result<crate::models::PbxCallParkingSettings> {
+    ) -> impl ::std::future::Future<
+        Output = crate::Result<crate::models::PbxCallParkingSettings>,
+    > {
         self.client
             .send_json(
                 crate::client::Request::new(
@@ -37,7 +39,6 @@ impl CallParkingSettings<'_> {
                     )
                     .query(query),
             )
-            .await
     }
     /// Update CallParkingSettings
     ///
@@ -46,10 +47,10 @@ impl CallParkingSettings<'_> {
     /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns nothing on success.
-    pub async fn update_call_parking_settings(
+    pub fn update_call_parking_settings(
         &self,
         body: &crate::models::PbxCallParkingSettingsUpdate,
-    ) -> crate::Result<()> {
+    ) -> impl ::std::future::Future<Output = crate::Result<()>> {
         self.client
             .send_empty(
                 crate::client::Request::new(
@@ -59,6 +60,5 @@ impl CallParkingSettings<'_> {
                     )
                     .json(body),
             )
-            .await
     }
 }

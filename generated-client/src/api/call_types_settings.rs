@@ -22,10 +22,12 @@ impl CallTypesSettings<'_> {
     /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns [`PbxCallTypesSettings`](crate::models::PbxCallTypesSettings).
-    pub async fn get_call_types_settings(
+    pub fn get_call_types_settings(
         &self,
         query: &crate::odata::GetQuery,
-    ) -> crate::Result<crate::models::PbxCallTypesSettings> {
+    ) -> impl ::std::future::Future<
+        Output = crate::Result<crate::models::PbxCallTypesSettings>,
+    > {
         self.client
             .send_json(
                 crate::client::Request::new(
@@ -35,7 +37,6 @@ impl CallTypesSettings<'_> {
                     )
                     .query(query),
             )
-            .await
     }
     /// Update CallTypesSettings
     ///
@@ -44,10 +45,10 @@ impl CallTypesSettings<'_> {
     /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns nothing on success.
-    pub async fn update_call_types_settings(
+    pub fn update_call_types_settings(
         &self,
         body: &crate::models::PbxCallTypesSettingsUpdate,
-    ) -> crate::Result<()> {
+    ) -> impl ::std::future::Future<Output = crate::Result<()>> {
         self.client
             .send_empty(
                 crate::client::Request::new(
@@ -57,6 +58,5 @@ impl CallTypesSettings<'_> {
                     )
                     .json(body),
             )
-            .await
     }
 }

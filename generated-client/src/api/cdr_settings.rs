@@ -22,10 +22,12 @@ impl CdrSettings<'_> {
     /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns [`PbxCdrSettings`](crate::models::PbxCdrSettings).
-    pub async fn get_cdr_settings(
+    pub fn get_cdr_settings(
         &self,
         query: &crate::odata::GetQuery,
-    ) -> crate::Result<crate::models::PbxCdrSettings> {
+    ) -> impl ::std::future::Future<
+        Output = crate::Result<crate::models::PbxCdrSettings>,
+    > {
         self.client
             .send_json(
                 crate::client::Request::new(
@@ -35,7 +37,6 @@ impl CdrSettings<'_> {
                     )
                     .query(query),
             )
-            .await
     }
     /// Update CDRSettings
     ///
@@ -44,10 +45,10 @@ impl CdrSettings<'_> {
     /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns nothing on success.
-    pub async fn update_cdr_settings(
+    pub fn update_cdr_settings(
         &self,
         body: &crate::models::PbxCdrSettingsUpdate,
-    ) -> crate::Result<()> {
+    ) -> impl ::std::future::Future<Output = crate::Result<()>> {
         self.client
             .send_empty(
                 crate::client::Request::new(
@@ -57,6 +58,5 @@ impl CdrSettings<'_> {
                     )
                     .json(body),
             )
-            .await
     }
 }

@@ -23,11 +23,11 @@ impl ChatHistoryView<'_> {
     /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns the file as a streamed [`Download`](crate::Download).
-    pub async fn download_chat_history(
+    pub fn download_chat_history(
         &self,
         client_time_zone: &str,
         query: &crate::odata::ListQuery,
-    ) -> crate::Result<crate::Download> {
+    ) -> impl ::std::future::Future<Output = crate::Result<crate::Download>> {
         self.client
             .send_download(
                 crate::client::Request::new(
@@ -40,7 +40,6 @@ impl ChatHistoryView<'_> {
                     )
                     .query(query),
             )
-            .await
     }
     /// Get entities from ChatHistoryView
     ///
@@ -49,10 +48,12 @@ impl ChatHistoryView<'_> {
     /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns one [`Page`](crate::Page) of [`PbxChatHistoryView`](crate::models::PbxChatHistoryView) items.
-    pub async fn list_chat_history_view(
+    pub fn list_chat_history_view(
         &self,
         query: &crate::odata::ListQuery,
-    ) -> crate::Result<crate::Page<crate::models::PbxChatHistoryView>> {
+    ) -> impl ::std::future::Future<
+        Output = crate::Result<crate::Page<crate::models::PbxChatHistoryView>>,
+    > {
         self.client
             .send_json(
                 crate::client::Request::new(
@@ -62,7 +63,6 @@ impl ChatHistoryView<'_> {
                     )
                     .query(query),
             )
-            .await
     }
     /// Streams every item of [`list_chat_history_view`](Self::list_chat_history_view), following `@odata.nextLink` or paging with `$top`/`$skip`.
     ///

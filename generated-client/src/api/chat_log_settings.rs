@@ -22,10 +22,12 @@ impl ChatLogSettings<'_> {
     /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns [`PbxChatLogSettings`](crate::models::PbxChatLogSettings).
-    pub async fn get_chat_log_settings(
+    pub fn get_chat_log_settings(
         &self,
         query: &crate::odata::GetQuery,
-    ) -> crate::Result<crate::models::PbxChatLogSettings> {
+    ) -> impl ::std::future::Future<
+        Output = crate::Result<crate::models::PbxChatLogSettings>,
+    > {
         self.client
             .send_json(
                 crate::client::Request::new(
@@ -35,7 +37,6 @@ impl ChatLogSettings<'_> {
                     )
                     .query(query),
             )
-            .await
     }
     /// Update ChatLogSettings
     ///
@@ -44,10 +45,10 @@ impl ChatLogSettings<'_> {
     /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns nothing on success.
-    pub async fn update_chat_log_settings(
+    pub fn update_chat_log_settings(
         &self,
         body: &crate::models::PbxChatLogSettingsUpdate,
-    ) -> crate::Result<()> {
+    ) -> impl ::std::future::Future<Output = crate::Result<()>> {
         self.client
             .send_empty(
                 crate::client::Request::new(
@@ -57,6 +58,5 @@ impl ChatLogSettings<'_> {
                     )
                     .json(body),
             )
-            .await
     }
 }

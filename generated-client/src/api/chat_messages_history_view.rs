@@ -25,11 +25,11 @@ impl ChatMessagesHistoryView<'_> {
     /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns the file as a streamed [`Download`](crate::Download).
-    pub async fn download_chat_messages_history(
+    pub fn download_chat_messages_history(
         &self,
         client_time_zone: &str,
         query: &crate::odata::ListQuery,
-    ) -> crate::Result<crate::Download> {
+    ) -> impl ::std::future::Future<Output = crate::Result<crate::Download>> {
         self.client
             .send_download(
                 crate::client::Request::new(
@@ -42,7 +42,6 @@ impl ChatMessagesHistoryView<'_> {
                     )
                     .query(query),
             )
-            .await
     }
     /// Get entities from ChatMessagesHistoryView
     ///
@@ -51,10 +50,12 @@ impl ChatMessagesHistoryView<'_> {
     /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns one [`Page`](crate::Page) of [`PbxChatMessagesHistoryView`](crate::models::PbxChatMessagesHistoryView) items.
-    pub async fn list_chat_messages_history_view(
+    pub fn list_chat_messages_history_view(
         &self,
         query: &crate::odata::ListQuery,
-    ) -> crate::Result<crate::Page<crate::models::PbxChatMessagesHistoryView>> {
+    ) -> impl ::std::future::Future<
+        Output = crate::Result<crate::Page<crate::models::PbxChatMessagesHistoryView>>,
+    > {
         self.client
             .send_json(
                 crate::client::Request::new(
@@ -64,7 +65,6 @@ impl ChatMessagesHistoryView<'_> {
                     )
                     .query(query),
             )
-            .await
     }
     /// Streams every item of [`list_chat_messages_history_view`](Self::list_chat_messages_history_view), following `@odata.nextLink` or paging with `$top`/`$skip`.
     ///

@@ -22,10 +22,12 @@ impl CodecsSettings<'_> {
     /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns [`PbxCodecsSettings`](crate::models::PbxCodecsSettings).
-    pub async fn get_codecs_settings(
+    pub fn get_codecs_settings(
         &self,
         query: &crate::odata::GetQuery,
-    ) -> crate::Result<crate::models::PbxCodecsSettings> {
+    ) -> impl ::std::future::Future<
+        Output = crate::Result<crate::models::PbxCodecsSettings>,
+    > {
         self.client
             .send_json(
                 crate::client::Request::new(
@@ -35,7 +37,6 @@ impl CodecsSettings<'_> {
                     )
                     .query(query),
             )
-            .await
     }
     /// Update CodecsSettings
     ///
@@ -44,10 +45,10 @@ impl CodecsSettings<'_> {
     /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns nothing on success.
-    pub async fn update_codecs_settings(
+    pub fn update_codecs_settings(
         &self,
         body: &crate::models::PbxCodecsSettingsUpdate,
-    ) -> crate::Result<()> {
+    ) -> impl ::std::future::Future<Output = crate::Result<()>> {
         self.client
             .send_empty(
                 crate::client::Request::new(
@@ -57,6 +58,5 @@ impl CodecsSettings<'_> {
                     )
                     .json(body),
             )
-            .await
     }
 }

@@ -23,7 +23,9 @@ impl ConferenceSettings<'_> {
     /// Available since 3CX 20.0.5.
     ///
     /// Returns nothing on success.
-    pub async fn delete_api_key(&self) -> crate::Result<()> {
+    pub fn delete_api_key(
+        &self,
+    ) -> impl ::std::future::Future<Output = crate::Result<()>> {
         self.client
             .send_empty(
                 crate::client::Request::new(
@@ -32,7 +34,6 @@ impl ConferenceSettings<'_> {
                     ::std::string::String::from("/ConferenceSettings/Pbx.DeleteApiKey"),
                 ),
             )
-            .await
     }
     /// Invoke function GenerateApiKey
     ///
@@ -41,9 +42,11 @@ impl ConferenceSettings<'_> {
     /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns [`GenerateApiKeyResponse`](crate::models::GenerateApiKeyResponse).
-    pub async fn generate_api_key(
+    pub fn generate_api_key(
         &self,
-    ) -> crate::Result<crate::models::GenerateApiKeyResponse> {
+    ) -> impl ::std::future::Future<
+        Output = crate::Result<crate::models::GenerateApiKeyResponse>,
+    > {
         self.client
             .send_json(
                 crate::client::Request::new(
@@ -54,7 +57,6 @@ impl ConferenceSettings<'_> {
                     ),
                 ),
             )
-            .await
     }
     /// Get ConferenceSettings
     ///
@@ -63,10 +65,12 @@ impl ConferenceSettings<'_> {
     /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns [`PbxConferenceSettings`](crate::models::PbxConferenceSettings).
-    pub async fn get_conference_settings(
+    pub fn get_conference_settings(
         &self,
         query: &crate::odata::GetQuery,
-    ) -> crate::Result<crate::models::PbxConferenceSettings> {
+    ) -> impl ::std::future::Future<
+        Output = crate::Result<crate::models::PbxConferenceSettings>,
+    > {
         self.client
             .send_json(
                 crate::client::Request::new(
@@ -76,7 +80,6 @@ impl ConferenceSettings<'_> {
                     )
                     .query(query),
             )
-            .await
     }
     /// Invoke function GetMCURequestStatus
     ///
@@ -85,9 +88,11 @@ impl ConferenceSettings<'_> {
     /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns [`PbxMcuRequestStatus`](crate::models::PbxMcuRequestStatus).
-    pub async fn get_mcu_request_status(
+    pub fn get_mcu_request_status(
         &self,
-    ) -> crate::Result<crate::models::PbxMcuRequestStatus> {
+    ) -> impl ::std::future::Future<
+        Output = crate::Result<crate::models::PbxMcuRequestStatus>,
+    > {
         self.client
             .send_json(
                 crate::client::Request::new(
@@ -98,7 +103,6 @@ impl ConferenceSettings<'_> {
                     ),
                 ),
             )
-            .await
     }
     /// Invoke function GetMCURow
     ///
@@ -107,10 +111,12 @@ impl ConferenceSettings<'_> {
     /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns [`PbxOnBoardMcuRow`](crate::models::PbxOnBoardMcuRow).
-    pub async fn get_mcu_row(
+    pub fn get_mcu_row(
         &self,
         guid: &str,
-    ) -> crate::Result<crate::models::PbxOnBoardMcuRow> {
+    ) -> impl ::std::future::Future<
+        Output = crate::Result<crate::models::PbxOnBoardMcuRow>,
+    > {
         self.client
             .send_json(
                 crate::client::Request::new(
@@ -121,7 +127,6 @@ impl ConferenceSettings<'_> {
                     ),
                 ),
             )
-            .await
     }
     /// Invoke function GetMCURows
     ///
@@ -130,10 +135,12 @@ impl ConferenceSettings<'_> {
     /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns one [`Page`](crate::Page) of [`PbxOnBoardMcuRow`](crate::models::PbxOnBoardMcuRow) items.
-    pub async fn get_mcu_rows(
+    pub fn get_mcu_rows(
         &self,
         query: &crate::odata::PageQuery,
-    ) -> crate::Result<crate::Page<crate::models::PbxOnBoardMcuRow>> {
+    ) -> impl ::std::future::Future<
+        Output = crate::Result<crate::Page<crate::models::PbxOnBoardMcuRow>>,
+    > {
         self.client
             .send_json(
                 crate::client::Request::new(
@@ -145,7 +152,6 @@ impl ConferenceSettings<'_> {
                     )
                     .query(query),
             )
-            .await
     }
     /// Streams every item of [`get_mcu_rows`](Self::get_mcu_rows), following `@odata.nextLink` or paging with `$top`/`$skip`.
     ///
@@ -170,10 +176,12 @@ impl ConferenceSettings<'_> {
     /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns one [`Page`](crate::Page) of [`PbxOnBoardMcuData`](crate::models::PbxOnBoardMcuData) items.
-    pub async fn get_onboard_mcu_data(
+    pub fn get_onboard_mcu_data(
         &self,
         query: &crate::odata::PageQuery,
-    ) -> crate::Result<crate::Page<crate::models::PbxOnBoardMcuData>> {
+    ) -> impl ::std::future::Future<
+        Output = crate::Result<crate::Page<crate::models::PbxOnBoardMcuData>>,
+    > {
         self.client
             .send_json(
                 crate::client::Request::new(
@@ -185,7 +193,6 @@ impl ConferenceSettings<'_> {
                     )
                     .query(query),
             )
-            .await
     }
     /// Streams every item of [`get_onboard_mcu_data`](Self::get_onboard_mcu_data), following `@odata.nextLink` or paging with `$top`/`$skip`.
     ///
@@ -212,10 +219,12 @@ impl ConferenceSettings<'_> {
     /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns one [`Page`](crate::Page) of [`PbxOnBoardMeeting`](crate::models::PbxOnBoardMeeting) items.
-    pub async fn get_onboard_meetings(
+    pub fn get_onboard_meetings(
         &self,
         query: &crate::odata::PageQuery,
-    ) -> crate::Result<crate::Page<crate::models::PbxOnBoardMeeting>> {
+    ) -> impl ::std::future::Future<
+        Output = crate::Result<crate::Page<crate::models::PbxOnBoardMeeting>>,
+    > {
         self.client
             .send_json(
                 crate::client::Request::new(
@@ -227,7 +236,6 @@ impl ConferenceSettings<'_> {
                     )
                     .query(query),
             )
-            .await
     }
     /// Streams every item of [`get_onboard_meetings`](Self::get_onboard_meetings), following `@odata.nextLink` or paging with `$top`/`$skip`.
     ///
@@ -254,10 +262,12 @@ impl ConferenceSettings<'_> {
     /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns one [`Page`](crate::Page) of `String` items.
-    pub async fn get_web_meeting_zones(
+    pub fn get_web_meeting_zones(
         &self,
         query: &crate::odata::PageQuery,
-    ) -> crate::Result<crate::Page<::std::string::String>> {
+    ) -> impl ::std::future::Future<
+        Output = crate::Result<crate::Page<::std::string::String>>,
+    > {
         self.client
             .send_json(
                 crate::client::Request::new(
@@ -269,7 +279,6 @@ impl ConferenceSettings<'_> {
                     )
                     .query(query),
             )
-            .await
     }
     /// Streams every item of [`get_web_meeting_zones`](Self::get_web_meeting_zones), following `@odata.nextLink` or paging with `$top`/`$skip`.
     ///
@@ -296,10 +305,10 @@ impl ConferenceSettings<'_> {
     /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns nothing on success.
-    pub async fn update_conference_settings(
+    pub fn update_conference_settings(
         &self,
         body: &crate::models::PbxConferenceSettingsUpdate,
-    ) -> crate::Result<()> {
+    ) -> impl ::std::future::Future<Output = crate::Result<()>> {
         self.client
             .send_empty(
                 crate::client::Request::new(
@@ -309,7 +318,6 @@ impl ConferenceSettings<'_> {
                     )
                     .json(body),
             )
-            .await
     }
     /// Invoke action UpdateMCURequestStatus
     ///
@@ -318,10 +326,10 @@ impl ConferenceSettings<'_> {
     /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns nothing on success.
-    pub async fn update_mcu_request_status(
+    pub fn update_mcu_request_status(
         &self,
         body: &crate::models::ConferenceSettingsUpdateMcuRequestStatusRequestBody,
-    ) -> crate::Result<()> {
+    ) -> impl ::std::future::Future<Output = crate::Result<()>> {
         self.client
             .send_empty(
                 crate::client::Request::new(
@@ -333,6 +341,5 @@ impl ConferenceSettings<'_> {
                     )
                     .json(body),
             )
-            .await
     }
 }

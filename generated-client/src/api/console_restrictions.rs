@@ -24,10 +24,12 @@ impl ConsoleRestrictions<'_> {
     /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns [`PbxConsoleRestrictions`](crate::models::PbxConsoleRestrictions).
-    pub async fn get_console_restrictions(
+    pub fn get_console_restrictions(
         &self,
         query: &crate::odata::GetQuery,
-    ) -> crate::Result<crate::models::PbxConsoleRestrictions> {
+    ) -> impl ::std::future::Future<
+        Output = crate::Result<crate::models::PbxConsoleRestrictions>,
+    > {
         self.client
             .send_json(
                 crate::client::Request::new(
@@ -37,7 +39,6 @@ impl ConsoleRestrictions<'_> {
                     )
                     .query(query),
             )
-            .await
     }
     /// Update ConsoleRestrictions
     ///
@@ -46,10 +47,10 @@ impl ConsoleRestrictions<'_> {
     /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns nothing on success.
-    pub async fn update_console_restrictions(
+    pub fn update_console_restrictions(
         &self,
         body: &crate::models::PbxConsoleRestrictionsUpdate,
-    ) -> crate::Result<()> {
+    ) -> impl ::std::future::Future<Output = crate::Result<()>> {
         self.client
             .send_empty(
                 crate::client::Request::new(
@@ -59,6 +60,5 @@ impl ConsoleRestrictions<'_> {
                     )
                     .json(body),
             )
-            .await
     }
 }

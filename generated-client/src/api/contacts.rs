@@ -23,10 +23,10 @@ impl Contacts<'_> {
     /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns [`PbxContact`](crate::models::PbxContact).
-    pub async fn create_contact(
+    pub fn create_contact(
         &self,
         body: &crate::models::PbxContact,
-    ) -> crate::Result<crate::models::PbxContact> {
+    ) -> impl ::std::future::Future<Output = crate::Result<crate::models::PbxContact>> {
         self.client
             .send_json(
                 crate::client::Request::new(
@@ -36,7 +36,6 @@ impl Contacts<'_> {
                     )
                     .json(body),
             )
-            .await
     }
     /// Invoke action CreateContactByNumber
     ///
@@ -45,10 +44,12 @@ impl Contacts<'_> {
     /// Available since 3CX 20.0.9.
     ///
     /// Returns [`PbxContact`](crate::models::PbxContact), or `None` when the PBX sends `null`.
-    pub async fn create_contact_by_number(
+    pub fn create_contact_by_number(
         &self,
         body: &crate::models::ContactsCreateContactByNumberRequestBody,
-    ) -> crate::Result<::std::option::Option<crate::models::PbxContact>> {
+    ) -> impl ::std::future::Future<
+        Output = crate::Result<::std::option::Option<crate::models::PbxContact>>,
+    > {
         self.client
             .send_json(
                 crate::client::Request::new(
@@ -60,7 +61,6 @@ impl Contacts<'_> {
                     )
                     .json(body),
             )
-            .await
     }
     /// Delete entity from Contacts
     ///
@@ -69,11 +69,11 @@ impl Contacts<'_> {
     /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns nothing on success.
-    pub async fn delete_contact(
+    pub fn delete_contact(
         &self,
         id: i32,
         if_match: ::std::option::Option<&str>,
-    ) -> crate::Result<()> {
+    ) -> impl ::std::future::Future<Output = crate::Result<()>> {
         self.client
             .send_empty(
                 crate::client::Request::new(
@@ -83,7 +83,6 @@ impl Contacts<'_> {
                     )
                     .if_match(if_match),
             )
-            .await
     }
     /// Invoke action DeleteContactsById
     ///
@@ -92,10 +91,10 @@ impl Contacts<'_> {
     /// Available since 3CX 20.0.9.
     ///
     /// Returns nothing on success.
-    pub async fn delete_contacts_by_id(
+    pub fn delete_contacts_by_id(
         &self,
         body: &crate::models::ContactsDeleteContactsByIdRequestBody,
-    ) -> crate::Result<()> {
+    ) -> impl ::std::future::Future<Output = crate::Result<()>> {
         self.client
             .send_empty(
                 crate::client::Request::new(
@@ -105,7 +104,6 @@ impl Contacts<'_> {
                     )
                     .json(body),
             )
-            .await
     }
     /// Invoke action DeleteContactsByType
     ///
@@ -114,10 +112,10 @@ impl Contacts<'_> {
     /// Available since 3CX 20.0.9.
     ///
     /// Returns nothing on success.
-    pub async fn delete_contacts_by_type(
+    pub fn delete_contacts_by_type(
         &self,
         body: &crate::models::ContactsDeleteContactsByTypeRequestBody,
-    ) -> crate::Result<()> {
+    ) -> impl ::std::future::Future<Output = crate::Result<()>> {
         self.client
             .send_empty(
                 crate::client::Request::new(
@@ -127,7 +125,6 @@ impl Contacts<'_> {
                     )
                     .json(body),
             )
-            .await
     }
     /// Invoke action DeleteDepartmentContactsByType
     ///
@@ -136,10 +133,10 @@ impl Contacts<'_> {
     /// Available since 3CX 20.0.9.
     ///
     /// Returns nothing on success.
-    pub async fn delete_department_contacts_by_type(
+    pub fn delete_department_contacts_by_type(
         &self,
         body: &crate::models::ContactsDeleteDepartmentContactsByTypeRequestBody,
-    ) -> crate::Result<()> {
+    ) -> impl ::std::future::Future<Output = crate::Result<()>> {
         self.client
             .send_empty(
                 crate::client::Request::new(
@@ -151,7 +148,6 @@ impl Contacts<'_> {
                     )
                     .json(body),
             )
-            .await
     }
     /// Invoke action DeletePersonalContactsByType
     ///
@@ -160,10 +156,10 @@ impl Contacts<'_> {
     /// Available since 3CX 20.0.9.
     ///
     /// Returns nothing on success.
-    pub async fn delete_personal_contacts_by_type(
+    pub fn delete_personal_contacts_by_type(
         &self,
         body: &crate::models::ContactsDeletePersonalContactsByTypeRequestBody,
-    ) -> crate::Result<()> {
+    ) -> impl ::std::future::Future<Output = crate::Result<()>> {
         self.client
             .send_empty(
                 crate::client::Request::new(
@@ -175,7 +171,6 @@ impl Contacts<'_> {
                     )
                     .json(body),
             )
-            .await
     }
     /// Get entity from Contacts by key
     ///
@@ -184,11 +179,11 @@ impl Contacts<'_> {
     /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns [`PbxContact`](crate::models::PbxContact).
-    pub async fn get_contact(
+    pub fn get_contact(
         &self,
         id: i32,
         query: &crate::odata::GetQuery,
-    ) -> crate::Result<crate::models::PbxContact> {
+    ) -> impl ::std::future::Future<Output = crate::Result<crate::models::PbxContact>> {
         self.client
             .send_json(
                 crate::client::Request::new(
@@ -198,7 +193,6 @@ impl Contacts<'_> {
                     )
                     .query(query),
             )
-            .await
     }
     /// Invoke function GetContactsByNumber
     ///
@@ -207,11 +201,13 @@ impl Contacts<'_> {
     /// Available since 3CX 20.0.9.
     ///
     /// Returns one [`Page`](crate::Page) of [`PbxContact`](crate::models::PbxContact) items.
-    pub async fn get_contacts_by_number(
+    pub fn get_contacts_by_number(
         &self,
         number: &str,
         query: &crate::odata::ListQuery,
-    ) -> crate::Result<crate::Page<crate::models::PbxContact>> {
+    ) -> impl ::std::future::Future<
+        Output = crate::Result<crate::Page<crate::models::PbxContact>>,
+    > {
         self.client
             .send_json(
                 crate::client::Request::new(
@@ -224,7 +220,6 @@ impl Contacts<'_> {
                     )
                     .query(query),
             )
-            .await
     }
     /// Streams every item of [`get_contacts_by_number`](Self::get_contacts_by_number), following `@odata.nextLink` or paging with `$top`/`$skip`.
     ///
@@ -252,9 +247,11 @@ impl Contacts<'_> {
     /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns [`PbxContactsDirSearchSettings`](crate::models::PbxContactsDirSearchSettings).
-    pub async fn get_dir_search_settings(
+    pub fn get_dir_search_settings(
         &self,
-    ) -> crate::Result<crate::models::PbxContactsDirSearchSettings> {
+    ) -> impl ::std::future::Future<
+        Output = crate::Result<crate::models::PbxContactsDirSearchSettings>,
+    > {
         self.client
             .send_json(
                 crate::client::Request::new(
@@ -263,7 +260,6 @@ impl Contacts<'_> {
                     ::std::string::String::from("/Contacts/Pbx.GetDirSearchSettings()"),
                 ),
             )
-            .await
     }
     /// Get entities from Contacts
     ///
@@ -272,10 +268,12 @@ impl Contacts<'_> {
     /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns one [`Page`](crate::Page) of [`PbxContact`](crate::models::PbxContact) items.
-    pub async fn list_contact(
+    pub fn list_contact(
         &self,
         query: &crate::odata::ListQuery,
-    ) -> crate::Result<crate::Page<crate::models::PbxContact>> {
+    ) -> impl ::std::future::Future<
+        Output = crate::Result<crate::Page<crate::models::PbxContact>>,
+    > {
         self.client
             .send_json(
                 crate::client::Request::new(
@@ -285,7 +283,6 @@ impl Contacts<'_> {
                     )
                     .query(query),
             )
-            .await
     }
     /// Streams every item of [`list_contact`](Self::list_contact), following `@odata.nextLink` or paging with `$top`/`$skip`.
     ///
@@ -306,10 +303,10 @@ impl Contacts<'_> {
     /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns nothing on success.
-    pub async fn set_dir_search_settings(
+    pub fn set_dir_search_settings(
         &self,
         body: &crate::models::ContactsSetDirSearchSettingsRequestBody,
-    ) -> crate::Result<()> {
+    ) -> impl ::std::future::Future<Output = crate::Result<()>> {
         self.client
             .send_empty(
                 crate::client::Request::new(
@@ -319,7 +316,6 @@ impl Contacts<'_> {
                     )
                     .json(body),
             )
-            .await
     }
     /// Update entity in Contacts
     ///
@@ -328,11 +324,11 @@ impl Contacts<'_> {
     /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns nothing on success.
-    pub async fn update_contact(
+    pub fn update_contact(
         &self,
         id: i32,
         body: &crate::models::PbxContactUpdate,
-    ) -> crate::Result<()> {
+    ) -> impl ::std::future::Future<Output = crate::Result<()>> {
         self.client
             .send_empty(
                 crate::client::Request::new(
@@ -342,6 +338,5 @@ impl Contacts<'_> {
                     )
                     .json(body),
             )
-            .await
     }
 }

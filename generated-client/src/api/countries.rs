@@ -22,10 +22,12 @@ impl Countries<'_> {
     /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns one [`Page`](crate::Page) of [`PbxCountry`](crate::models::PbxCountry) items.
-    pub async fn list_country(
+    pub fn list_country(
         &self,
         query: &crate::odata::ListQuery,
-    ) -> crate::Result<crate::Page<crate::models::PbxCountry>> {
+    ) -> impl ::std::future::Future<
+        Output = crate::Result<crate::Page<crate::models::PbxCountry>>,
+    > {
         self.client
             .send_json(
                 crate::client::Request::new(
@@ -35,7 +37,6 @@ impl Countries<'_> {
                     )
                     .query(query),
             )
-            .await
     }
     /// Streams every item of [`list_country`](Self::list_country), following `@odata.nextLink` or paging with `$top`/`$skip`.
     ///

@@ -22,10 +22,12 @@ impl CountryCodes<'_> {
     /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns [`PbxCountryCodes`](crate::models::PbxCountryCodes).
-    pub async fn get_country_codes(
+    pub fn get_country_codes(
         &self,
         query: &crate::odata::GetQuery,
-    ) -> crate::Result<crate::models::PbxCountryCodes> {
+    ) -> impl ::std::future::Future<
+        Output = crate::Result<crate::models::PbxCountryCodes>,
+    > {
         self.client
             .send_json(
                 crate::client::Request::new(
@@ -35,7 +37,6 @@ impl CountryCodes<'_> {
                     )
                     .query(query),
             )
-            .await
     }
     /// Update CountryCodes
     ///
@@ -44,10 +45,10 @@ impl CountryCodes<'_> {
     /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns nothing on success.
-    pub async fn update_country_codes(
+    pub fn update_country_codes(
         &self,
         body: &crate::models::PbxCountryCodesUpdate,
-    ) -> crate::Result<()> {
+    ) -> impl ::std::future::Future<Output = crate::Result<()>> {
         self.client
             .send_empty(
                 crate::client::Request::new(
@@ -57,6 +58,5 @@ impl CountryCodes<'_> {
                     )
                     .json(body),
             )
-            .await
     }
 }

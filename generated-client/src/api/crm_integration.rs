@@ -23,7 +23,9 @@ impl CrmIntegration<'_> {
     /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns nothing on success.
-    pub async fn delete_crm_contacts(&self) -> crate::Result<()> {
+    pub fn delete_crm_contacts(
+        &self,
+    ) -> impl ::std::future::Future<Output = crate::Result<()>> {
         self.client
             .send_empty(
                 crate::client::Request::new(
@@ -32,7 +34,6 @@ impl CrmIntegration<'_> {
                     ::std::string::String::from("/CrmIntegration/Pbx.DeleteCrmContacts"),
                 ),
             )
-            .await
     }
     /// Get CrmIntegration
     ///
@@ -41,10 +42,12 @@ impl CrmIntegration<'_> {
     /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns [`PbxCrmIntegration`](crate::models::PbxCrmIntegration).
-    pub async fn get_crm_integration(
+    pub fn get_crm_integration(
         &self,
         query: &crate::odata::GetQuery,
-    ) -> crate::Result<crate::models::PbxCrmIntegration> {
+    ) -> impl ::std::future::Future<
+        Output = crate::Result<crate::models::PbxCrmIntegration>,
+    > {
         self.client
             .send_json(
                 crate::client::Request::new(
@@ -54,7 +57,6 @@ impl CrmIntegration<'_> {
                     )
                     .query(query),
             )
-            .await
     }
     /// Invoke function GetCrmTemplateSource
     ///
@@ -63,10 +65,14 @@ impl CrmIntegration<'_> {
     /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns [`PbxCrmTemplateSource`](crate::models::PbxCrmTemplateSource), or `None` when the PBX sends `null`.
-    pub async fn get_crm_template_source(
+    pub fn get_crm_template_source(
         &self,
         name: &str,
-    ) -> crate::Result<::std::option::Option<crate::models::PbxCrmTemplateSource>> {
+    ) -> impl ::std::future::Future<
+        Output = crate::Result<
+            ::std::option::Option<crate::models::PbxCrmTemplateSource>,
+        >,
+    > {
         self.client
             .send_json(
                 crate::client::Request::new(
@@ -78,7 +84,6 @@ impl CrmIntegration<'_> {
                     ),
                 ),
             )
-            .await
     }
     /// Invoke function GetOAuth
     ///
@@ -87,10 +92,12 @@ impl CrmIntegration<'_> {
     /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns [`PbxCrmChoice`](crate::models::PbxCrmChoice), or `None` when the PBX sends `null`.
-    pub async fn get_o_auth(
+    pub fn get_o_auth(
         &self,
         variable: &str,
-    ) -> crate::Result<::std::option::Option<crate::models::PbxCrmChoice>> {
+    ) -> impl ::std::future::Future<
+        Output = crate::Result<::std::option::Option<crate::models::PbxCrmChoice>>,
+    > {
         self.client
             .send_json(
                 crate::client::Request::new(
@@ -101,7 +108,6 @@ impl CrmIntegration<'_> {
                     ),
                 ),
             )
-            .await
     }
     /// Invoke action SetOAuthState
     ///
@@ -110,10 +116,12 @@ impl CrmIntegration<'_> {
     /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns [`PbxOauthState`](crate::models::PbxOauthState).
-    pub async fn set_o_auth_state(
+    pub fn set_o_auth_state(
         &self,
         body: &crate::models::CrmIntegrationSetOAuthStateRequestBody,
-    ) -> crate::Result<crate::models::PbxOauthState> {
+    ) -> impl ::std::future::Future<
+        Output = crate::Result<crate::models::PbxOauthState>,
+    > {
         self.client
             .send_json(
                 crate::client::Request::new(
@@ -123,7 +131,6 @@ impl CrmIntegration<'_> {
                     )
                     .json(body),
             )
-            .await
     }
     /// Invoke action Test
     ///
@@ -132,10 +139,12 @@ impl CrmIntegration<'_> {
     /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns [`PbxCrmTestResult`](crate::models::PbxCrmTestResult).
-    pub async fn test(
+    pub fn test(
         &self,
         body: &crate::models::CrmIntegrationTestRequestBody,
-    ) -> crate::Result<crate::models::PbxCrmTestResult> {
+    ) -> impl ::std::future::Future<
+        Output = crate::Result<crate::models::PbxCrmTestResult>,
+    > {
         self.client
             .send_json(
                 crate::client::Request::new(
@@ -145,7 +154,6 @@ impl CrmIntegration<'_> {
                     )
                     .json(body),
             )
-            .await
     }
     /// Update CrmIntegration
     ///
@@ -154,10 +162,10 @@ impl CrmIntegration<'_> {
     /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns nothing on success.
-    pub async fn update_crm_integration(
+    pub fn update_crm_integration(
         &self,
         body: &crate::models::PbxCrmIntegrationUpdate,
-    ) -> crate::Result<()> {
+    ) -> impl ::std::future::Future<Output = crate::Result<()>> {
         self.client
             .send_empty(
                 crate::client::Request::new(
@@ -167,6 +175,5 @@ impl CrmIntegration<'_> {
                     )
                     .json(body),
             )
-            .await
     }
 }

@@ -23,11 +23,11 @@ impl CrmTemplates<'_> {
     /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns nothing on success.
-    pub async fn delete_crm_template(
+    pub fn delete_crm_template(
         &self,
         name: &str,
         if_match: ::std::option::Option<&str>,
-    ) -> crate::Result<()> {
+    ) -> impl ::std::future::Future<Output = crate::Result<()>> {
         self.client
             .send_empty(
                 crate::client::Request::new(
@@ -37,7 +37,6 @@ impl CrmTemplates<'_> {
                     )
                     .if_match(if_match),
             )
-            .await
     }
     /// Invoke function GeCrmtTemplates
     ///
@@ -46,10 +45,12 @@ impl CrmTemplates<'_> {
     /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns one [`Page`](crate::Page) of [`PbxCrmTemplate`](crate::models::PbxCrmTemplate) items.
-    pub async fn ge_crmt_templates(
+    pub fn ge_crmt_templates(
         &self,
         query: &crate::odata::ListQuery,
-    ) -> crate::Result<crate::Page<crate::models::PbxCrmTemplate>> {
+    ) -> impl ::std::future::Future<
+        Output = crate::Result<crate::Page<crate::models::PbxCrmTemplate>>,
+    > {
         self.client
             .send_json(
                 crate::client::Request::new(
@@ -61,7 +62,6 @@ impl CrmTemplates<'_> {
                     )
                     .query(query),
             )
-            .await
     }
     /// Streams every item of [`ge_crmt_templates`](Self::ge_crmt_templates), following `@odata.nextLink` or paging with `$top`/`$skip`.
     ///
@@ -86,11 +86,13 @@ impl CrmTemplates<'_> {
     /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns [`PbxCrmTemplate`](crate::models::PbxCrmTemplate).
-    pub async fn get_crm_template(
+    pub fn get_crm_template(
         &self,
         name: &str,
         query: &crate::odata::GetQuery,
-    ) -> crate::Result<crate::models::PbxCrmTemplate> {
+    ) -> impl ::std::future::Future<
+        Output = crate::Result<crate::models::PbxCrmTemplate>,
+    > {
         self.client
             .send_json(
                 crate::client::Request::new(
@@ -100,6 +102,5 @@ impl CrmTemplates<'_> {
                     )
                     .query(query),
             )
-            .await
     }
 }

@@ -23,11 +23,11 @@ impl CustomPrompts<'_> {
     /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns nothing on success.
-    pub async fn delete_custom_prompt(
+    pub fn delete_custom_prompt(
         &self,
         filename: &str,
         if_match: ::std::option::Option<&str>,
-    ) -> crate::Result<()> {
+    ) -> impl ::std::future::Future<Output = crate::Result<()>> {
         self.client
             .send_empty(
                 crate::client::Request::new(
@@ -37,7 +37,6 @@ impl CustomPrompts<'_> {
                     )
                     .if_match(if_match),
             )
-            .await
     }
     /// Get entities from CustomPrompts
     ///
@@ -46,10 +45,12 @@ impl CustomPrompts<'_> {
     /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns one [`Page`](crate::Page) of [`PbxCustomPrompt`](crate::models::PbxCustomPrompt) items.
-    pub async fn list_custom_prompt(
+    pub fn list_custom_prompt(
         &self,
         query: &crate::odata::ListQuery,
-    ) -> crate::Result<crate::Page<crate::models::PbxCustomPrompt>> {
+    ) -> impl ::std::future::Future<
+        Output = crate::Result<crate::Page<crate::models::PbxCustomPrompt>>,
+    > {
         self.client
             .send_json(
                 crate::client::Request::new(
@@ -59,7 +60,6 @@ impl CustomPrompts<'_> {
                     )
                     .query(query),
             )
-            .await
     }
     /// Streams every item of [`list_custom_prompt`](Self::list_custom_prompt), following `@odata.nextLink` or paging with `$top`/`$skip`.
     ///
@@ -84,10 +84,10 @@ impl CustomPrompts<'_> {
     /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns nothing on success.
-    pub async fn make_call_record_custom_prompt(
+    pub fn make_call_record_custom_prompt(
         &self,
         body: &crate::models::CustomPromptsMakeCallRecordCustomPromptRequestBody,
-    ) -> crate::Result<()> {
+    ) -> impl ::std::future::Future<Output = crate::Result<()>> {
         self.client
             .send_empty(
                 crate::client::Request::new(
@@ -99,6 +99,5 @@ impl CustomPrompts<'_> {
                     )
                     .json(body),
             )
-            .await
     }
 }

@@ -24,10 +24,12 @@ impl DataConnectorSettings<'_> {
     /// Available since 3CX 20.0.6.
     ///
     /// Returns [`PbxDataConnectorSettings`](crate::models::PbxDataConnectorSettings).
-    pub async fn get_data_connector_settings(
+    pub fn get_data_connector_settings(
         &self,
         query: &crate::odata::GetQuery,
-    ) -> crate::Result<crate::models::PbxDataConnectorSettings> {
+    ) -> impl ::std::future::Future<
+        Output = crate::Result<crate::models::PbxDataConnectorSettings>,
+    > {
         self.client
             .send_json(
                 crate::client::Request::new(
@@ -37,7 +39,6 @@ impl DataConnectorSettings<'_> {
                     )
                     .query(query),
             )
-            .await
     }
     /// Invoke action Synchronize
     ///
@@ -46,7 +47,7 @@ impl DataConnectorSettings<'_> {
     /// Available since 3CX 20.0.6.
     ///
     /// Returns nothing on success.
-    pub async fn synchronize(&self) -> crate::Result<()> {
+    pub fn synchronize(&self) -> impl ::std::future::Future<Output = crate::Result<()>> {
         self.client
             .send_empty(
                 crate::client::Request::new(
@@ -55,7 +56,6 @@ impl DataConnectorSettings<'_> {
                     ::std::string::String::from("/DataConnectorSettings/Pbx.Synchronize"),
                 ),
             )
-            .await
     }
     /// Invoke action TestDataConnector
     ///
@@ -64,7 +64,9 @@ impl DataConnectorSettings<'_> {
     /// Available since 3CX 20.0.6.
     ///
     /// Returns nothing on success.
-    pub async fn test_data_connector(&self) -> crate::Result<()> {
+    pub fn test_data_connector(
+        &self,
+    ) -> impl ::std::future::Future<Output = crate::Result<()>> {
         self.client
             .send_empty(
                 crate::client::Request::new(
@@ -75,7 +77,6 @@ impl DataConnectorSettings<'_> {
                     ),
                 ),
             )
-            .await
     }
     /// Update DataConnectorSettings
     ///
@@ -84,10 +85,10 @@ impl DataConnectorSettings<'_> {
     /// Available since 3CX 20.0.6.
     ///
     /// Returns nothing on success.
-    pub async fn update_data_connector_settings(
+    pub fn update_data_connector_settings(
         &self,
         body: &crate::models::PbxDataConnectorSettingsUpdate,
-    ) -> crate::Result<()> {
+    ) -> impl ::std::future::Future<Output = crate::Result<()>> {
         self.client
             .send_empty(
                 crate::client::Request::new(
@@ -97,6 +98,5 @@ impl DataConnectorSettings<'_> {
                     )
                     .json(body),
             )
-            .await
     }
 }

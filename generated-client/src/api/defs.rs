@@ -22,10 +22,10 @@ impl Defs<'_> {
     /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns [`PbxDefs`](crate::models::PbxDefs).
-    pub async fn get_defs(
+    pub fn get_defs(
         &self,
         query: &crate::odata::GetQuery,
-    ) -> crate::Result<crate::models::PbxDefs> {
+    ) -> impl ::std::future::Future<Output = crate::Result<crate::models::PbxDefs>> {
         self.client
             .send_json(
                 crate::client::Request::new(
@@ -35,7 +35,6 @@ impl Defs<'_> {
                     )
                     .query(query),
             )
-            .await
     }
     /// Invoke function GetLicenseParameters
     ///
@@ -44,9 +43,9 @@ impl Defs<'_> {
     /// Available since 3CX 20.0.8.
     ///
     /// Returns [`PbxLicense`](crate::models::PbxLicense).
-    pub async fn get_license_parameters(
+    pub fn get_license_parameters(
         &self,
-    ) -> crate::Result<crate::models::PbxLicense> {
+    ) -> impl ::std::future::Future<Output = crate::Result<crate::models::PbxLicense>> {
         self.client
             .send_json(
                 crate::client::Request::new(
@@ -55,7 +54,6 @@ impl Defs<'_> {
                     ::std::string::String::from("/Defs/Pbx.GetLicenseParameters()"),
                 ),
             )
-            .await
     }
     /// Invoke action GetRoutes
     ///
@@ -64,10 +62,12 @@ impl Defs<'_> {
     /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns one [`Page`](crate::Page) of [`PbxSetRouteRequest`](crate::models::PbxSetRouteRequest) items.
-    pub async fn get_routes(
+    pub fn get_routes(
         &self,
         body: &crate::models::DefsGetRoutesRequestBody,
-    ) -> crate::Result<crate::Page<crate::models::PbxSetRouteRequest>> {
+    ) -> impl ::std::future::Future<
+        Output = crate::Result<crate::Page<crate::models::PbxSetRouteRequest>>,
+    > {
         self.client
             .send_json(
                 crate::client::Request::new(
@@ -77,7 +77,6 @@ impl Defs<'_> {
                     )
                     .json(body),
             )
-            .await
     }
     /// Invoke function GetSystemParameters
     ///
@@ -86,9 +85,11 @@ impl Defs<'_> {
     /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns [`PbxSystemParameters`](crate::models::PbxSystemParameters).
-    pub async fn get_system_parameters(
+    pub fn get_system_parameters(
         &self,
-    ) -> crate::Result<crate::models::PbxSystemParameters> {
+    ) -> impl ::std::future::Future<
+        Output = crate::Result<crate::models::PbxSystemParameters>,
+    > {
         self.client
             .send_json(
                 crate::client::Request::new(
@@ -97,7 +98,6 @@ impl Defs<'_> {
                     ::std::string::String::from("/Defs/Pbx.GetSystemParameters()"),
                 ),
             )
-            .await
     }
     /// Invoke function HasSystemOwner
     ///
@@ -106,9 +106,11 @@ impl Defs<'_> {
     /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns [`HasSystemOwnerResponse`](crate::models::HasSystemOwnerResponse).
-    pub async fn has_system_owner(
+    pub fn has_system_owner(
         &self,
-    ) -> crate::Result<crate::models::HasSystemOwnerResponse> {
+    ) -> impl ::std::future::Future<
+        Output = crate::Result<crate::models::HasSystemOwnerResponse>,
+    > {
         self.client
             .send_json(
                 crate::client::Request::new(
@@ -117,7 +119,6 @@ impl Defs<'_> {
                     ::std::string::String::from("/Defs/Pbx.HasSystemOwner()"),
                 ),
             )
-            .await
     }
     /// Get Codecs from Defs
     ///
@@ -126,10 +127,12 @@ impl Defs<'_> {
     /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns one [`Page`](crate::Page) of [`PbxCodec`](crate::models::PbxCodec) items.
-    pub async fn list_codecs(
+    pub fn list_codecs(
         &self,
         query: &crate::odata::ListQuery,
-    ) -> crate::Result<crate::Page<crate::models::PbxCodec>> {
+    ) -> impl ::std::future::Future<
+        Output = crate::Result<crate::Page<crate::models::PbxCodec>>,
+    > {
         self.client
             .send_json(
                 crate::client::Request::new(
@@ -139,7 +142,6 @@ impl Defs<'_> {
                     )
                     .query(query),
             )
-            .await
     }
     /// Streams every item of [`list_codecs`](Self::list_codecs), following `@odata.nextLink` or paging with `$top`/`$skip`.
     ///
@@ -160,10 +162,12 @@ impl Defs<'_> {
     /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns one [`Page`](crate::Page) of [`PbxGatewayParameterValue`](crate::models::PbxGatewayParameterValue) items.
-    pub async fn list_gateway_parameter_values(
+    pub fn list_gateway_parameter_values(
         &self,
         query: &crate::odata::ListQuery,
-    ) -> crate::Result<crate::Page<crate::models::PbxGatewayParameterValue>> {
+    ) -> impl ::std::future::Future<
+        Output = crate::Result<crate::Page<crate::models::PbxGatewayParameterValue>>,
+    > {
         self.client
             .send_json(
                 crate::client::Request::new(
@@ -173,7 +177,6 @@ impl Defs<'_> {
                     )
                     .query(query),
             )
-            .await
     }
     /// Streams every item of [`list_gateway_parameter_values`](Self::list_gateway_parameter_values), following `@odata.nextLink` or paging with `$top`/`$skip`.
     ///
@@ -198,10 +201,12 @@ impl Defs<'_> {
     /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns one [`Page`](crate::Page) of [`PbxGatewayParameter`](crate::models::PbxGatewayParameter) items.
-    pub async fn list_gateway_parameters(
+    pub fn list_gateway_parameters(
         &self,
         query: &crate::odata::ListQuery,
-    ) -> crate::Result<crate::Page<crate::models::PbxGatewayParameter>> {
+    ) -> impl ::std::future::Future<
+        Output = crate::Result<crate::Page<crate::models::PbxGatewayParameter>>,
+    > {
         self.client
             .send_json(
                 crate::client::Request::new(
@@ -211,7 +216,6 @@ impl Defs<'_> {
                     )
                     .query(query),
             )
-            .await
     }
     /// Streams every item of [`list_gateway_parameters`](Self::list_gateway_parameters), following `@odata.nextLink` or paging with `$top`/`$skip`.
     ///
@@ -236,10 +240,12 @@ impl Defs<'_> {
     /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns one [`Page`](crate::Page) of [`PbxTimeZone`](crate::models::PbxTimeZone) items.
-    pub async fn list_time_zones(
+    pub fn list_time_zones(
         &self,
         query: &crate::odata::ListQuery,
-    ) -> crate::Result<crate::Page<crate::models::PbxTimeZone>> {
+    ) -> impl ::std::future::Future<
+        Output = crate::Result<crate::Page<crate::models::PbxTimeZone>>,
+    > {
         self.client
             .send_json(
                 crate::client::Request::new(
@@ -249,7 +255,6 @@ impl Defs<'_> {
                     )
                     .query(query),
             )
-            .await
     }
     /// Streams every item of [`list_time_zones`](Self::list_time_zones), following `@odata.nextLink` or paging with `$top`/`$skip`.
     ///
@@ -274,10 +279,10 @@ impl Defs<'_> {
     /// Available since 3CX 20.0.10.
     ///
     /// Returns nothing on success.
-    pub async fn report_log_event(
+    pub fn report_log_event(
         &self,
         body: &crate::models::DefsReportLogEventRequestBody,
-    ) -> crate::Result<()> {
+    ) -> impl ::std::future::Future<Output = crate::Result<()>> {
         self.client
             .send_empty(
                 crate::client::Request::new(
@@ -287,7 +292,6 @@ impl Defs<'_> {
                     )
                     .json(body),
             )
-            .await
     }
     /// Invoke action SendEmail
     ///
@@ -296,10 +300,10 @@ impl Defs<'_> {
     /// Available since 3CX 20.0.9.
     ///
     /// Returns nothing on success.
-    pub async fn send_email(
+    pub fn send_email(
         &self,
         body: &crate::models::DefsSendEmailRequestBody,
-    ) -> crate::Result<()> {
+    ) -> impl ::std::future::Future<Output = crate::Result<()>> {
         self.client
             .send_empty(
                 crate::client::Request::new(
@@ -309,6 +313,5 @@ impl Defs<'_> {
                     )
                     .json(body),
             )
-            .await
     }
 }

@@ -23,11 +23,11 @@ impl DeviceInfos<'_> {
     /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns nothing on success.
-    pub async fn delete_device_info(
+    pub fn delete_device_info(
         &self,
         id: i32,
         if_match: ::std::option::Option<&str>,
-    ) -> crate::Result<()> {
+    ) -> impl ::std::future::Future<Output = crate::Result<()>> {
         self.client
             .send_empty(
                 crate::client::Request::new(
@@ -37,7 +37,6 @@ impl DeviceInfos<'_> {
                     )
                     .if_match(if_match),
             )
-            .await
     }
     /// Get entity from DeviceInfos by key
     ///
@@ -46,11 +45,13 @@ impl DeviceInfos<'_> {
     /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns [`PbxDeviceInfo`](crate::models::PbxDeviceInfo).
-    pub async fn get_device_info(
+    pub fn get_device_info(
         &self,
         id: i32,
         query: &crate::odata::GetQuery,
-    ) -> crate::Result<crate::models::PbxDeviceInfo> {
+    ) -> impl ::std::future::Future<
+        Output = crate::Result<crate::models::PbxDeviceInfo>,
+    > {
         self.client
             .send_json(
                 crate::client::Request::new(
@@ -60,7 +61,6 @@ impl DeviceInfos<'_> {
                     )
                     .query(query),
             )
-            .await
     }
     /// Get entities from DeviceInfos
     ///
@@ -69,10 +69,12 @@ impl DeviceInfos<'_> {
     /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns one [`Page`](crate::Page) of [`PbxDeviceInfo`](crate::models::PbxDeviceInfo) items.
-    pub async fn list_device_info(
+    pub fn list_device_info(
         &self,
         query: &crate::odata::ListQuery,
-    ) -> crate::Result<crate::Page<crate::models::PbxDeviceInfo>> {
+    ) -> impl ::std::future::Future<
+        Output = crate::Result<crate::Page<crate::models::PbxDeviceInfo>>,
+    > {
         self.client
             .send_json(
                 crate::client::Request::new(
@@ -82,7 +84,6 @@ impl DeviceInfos<'_> {
                     )
                     .query(query),
             )
-            .await
     }
     /// Streams every item of [`list_device_info`](Self::list_device_info), following `@odata.nextLink` or paging with `$top`/`$skip`.
     ///
@@ -107,11 +108,11 @@ impl DeviceInfos<'_> {
     /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns nothing on success.
-    pub async fn provision(
+    pub fn provision(
         &self,
         id: i32,
         body: &crate::models::DeviceInfosDeviceInfoProvisionRequestBody,
-    ) -> crate::Result<()> {
+    ) -> impl ::std::future::Future<Output = crate::Result<()>> {
         self.client
             .send_empty(
                 crate::client::Request::new(
@@ -121,6 +122,5 @@ impl DeviceInfos<'_> {
                     )
                     .json(body),
             )
-            .await
     }
 }

@@ -22,10 +22,12 @@ impl DialCodeSettings<'_> {
     /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns [`PbxDialCodeSettings`](crate::models::PbxDialCodeSettings).
-    pub async fn get_dial_code_settings(
+    pub fn get_dial_code_settings(
         &self,
         query: &crate::odata::GetQuery,
-    ) -> crate::Result<crate::models::PbxDialCodeSettings> {
+    ) -> impl ::std::future::Future<
+        Output = crate::Result<crate::models::PbxDialCodeSettings>,
+    > {
         self.client
             .send_json(
                 crate::client::Request::new(
@@ -35,7 +37,6 @@ impl DialCodeSettings<'_> {
                     )
                     .query(query),
             )
-            .await
     }
     /// Update DialCodeSettings
     ///
@@ -44,10 +45,10 @@ impl DialCodeSettings<'_> {
     /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns nothing on success.
-    pub async fn update_dial_code_settings(
+    pub fn update_dial_code_settings(
         &self,
         body: &crate::models::PbxDialCodeSettingsUpdate,
-    ) -> crate::Result<()> {
+    ) -> impl ::std::future::Future<Output = crate::Result<()>> {
         self.client
             .send_empty(
                 crate::client::Request::new(
@@ -57,6 +58,5 @@ impl DialCodeSettings<'_> {
                     )
                     .json(body),
             )
-            .await
     }
 }

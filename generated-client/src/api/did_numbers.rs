@@ -22,10 +22,12 @@ impl DidNumbers<'_> {
     /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns one [`Page`](crate::Page) of [`PbxDidNumber`](crate::models::PbxDidNumber) items.
-    pub async fn list_did_number(
+    pub fn list_did_number(
         &self,
         query: &crate::odata::ListQuery,
-    ) -> crate::Result<crate::Page<crate::models::PbxDidNumber>> {
+    ) -> impl ::std::future::Future<
+        Output = crate::Result<crate::Page<crate::models::PbxDidNumber>>,
+    > {
         self.client
             .send_json(
                 crate::client::Request::new(
@@ -35,7 +37,6 @@ impl DidNumbers<'_> {
                     )
                     .query(query),
             )
-            .await
     }
     /// Streams every item of [`list_did_number`](Self::list_did_number), following `@odata.nextLink` or paging with `$top`/`$skip`.
     ///

@@ -22,10 +22,12 @@ impl Directories<'_> {
     /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns [`PbxSystemDirectory`](crate::models::PbxSystemDirectory), or `None` when the PBX sends `null`.
-    pub async fn get_directory_info(
+    pub fn get_directory_info(
         &self,
         body: &crate::models::ActionImportGetDirectoryInfoRequestBody,
-    ) -> crate::Result<::std::option::Option<crate::models::PbxSystemDirectory>> {
+    ) -> impl ::std::future::Future<
+        Output = crate::Result<::std::option::Option<crate::models::PbxSystemDirectory>>,
+    > {
         self.client
             .send_json(
                 crate::client::Request::new(
@@ -35,6 +37,5 @@ impl Directories<'_> {
                     )
                     .json(body),
             )
-            .await
     }
 }

@@ -23,10 +23,10 @@ impl DnProperties<'_> {
     /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns nothing on success.
-    pub async fn create_dn_property(
+    pub fn create_dn_property(
         &self,
         body: &crate::models::DnPropertiesCreateDnPropertyRequestBody,
-    ) -> crate::Result<()> {
+    ) -> impl ::std::future::Future<Output = crate::Result<()>> {
         self.client
             .send_empty(
                 crate::client::Request::new(
@@ -36,7 +36,6 @@ impl DnProperties<'_> {
                     )
                     .json(body),
             )
-            .await
     }
     /// Invoke action DeleteDNProperty
     ///
@@ -45,10 +44,10 @@ impl DnProperties<'_> {
     /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns nothing on success.
-    pub async fn delete_dn_property(
+    pub fn delete_dn_property(
         &self,
         body: &crate::models::DnPropertiesDeleteDnPropertyRequestBody,
-    ) -> crate::Result<()> {
+    ) -> impl ::std::future::Future<Output = crate::Result<()>> {
         self.client
             .send_empty(
                 crate::client::Request::new(
@@ -58,7 +57,6 @@ impl DnProperties<'_> {
                     )
                     .json(body),
             )
-            .await
     }
     /// Invoke function GetDNPropertyByName
     ///
@@ -67,11 +65,13 @@ impl DnProperties<'_> {
     /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns [`PbxDnProperty`](crate::models::PbxDnProperty).
-    pub async fn get_dn_property_by_name(
+    pub fn get_dn_property_by_name(
         &self,
         dn_number: &str,
         name: &str,
-    ) -> crate::Result<crate::models::PbxDnProperty> {
+    ) -> impl ::std::future::Future<
+        Output = crate::Result<crate::models::PbxDnProperty>,
+    > {
         self.client
             .send_json(
                 crate::client::Request::new(
@@ -83,7 +83,6 @@ impl DnProperties<'_> {
                     ),
                 ),
             )
-            .await
     }
     /// Invoke function GetPropertiesByDn
     ///
@@ -92,11 +91,13 @@ impl DnProperties<'_> {
     /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns one [`Page`](crate::Page) of [`PbxDnProperty`](crate::models::PbxDnProperty) items.
-    pub async fn get_properties_by_dn(
+    pub fn get_properties_by_dn(
         &self,
         dn_number: &str,
         query: &crate::odata::ListQuery,
-    ) -> crate::Result<crate::Page<crate::models::PbxDnProperty>> {
+    ) -> impl ::std::future::Future<
+        Output = crate::Result<crate::Page<crate::models::PbxDnProperty>>,
+    > {
         self.client
             .send_json(
                 crate::client::Request::new(
@@ -109,7 +110,6 @@ impl DnProperties<'_> {
                     )
                     .query(query),
             )
-            .await
     }
     /// Streams every item of [`get_properties_by_dn`](Self::get_properties_by_dn), following `@odata.nextLink` or paging with `$top`/`$skip`.
     ///
@@ -138,10 +138,10 @@ impl DnProperties<'_> {
     /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns nothing on success.
-    pub async fn update_dn_property(
+    pub fn update_dn_property(
         &self,
         body: &crate::models::DnPropertiesUpdateDnPropertyRequestBody,
-    ) -> crate::Result<()> {
+    ) -> impl ::std::future::Future<Output = crate::Result<()>> {
         self.client
             .send_empty(
                 crate::client::Request::new(
@@ -151,6 +151,5 @@ impl DnProperties<'_> {
                     )
                     .json(body),
             )
-            .await
     }
 }

@@ -22,10 +22,12 @@ impl E164Settings<'_> {
     /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns [`PbxE164Settings`](crate::models::PbxE164Settings).
-    pub async fn get_e164_settings(
+    pub fn get_e164_settings(
         &self,
         query: &crate::odata::GetQuery,
-    ) -> crate::Result<crate::models::PbxE164Settings> {
+    ) -> impl ::std::future::Future<
+        Output = crate::Result<crate::models::PbxE164Settings>,
+    > {
         self.client
             .send_json(
                 crate::client::Request::new(
@@ -35,7 +37,6 @@ impl E164Settings<'_> {
                     )
                     .query(query),
             )
-            .await
     }
     /// Update E164Settings
     ///
@@ -44,10 +45,10 @@ impl E164Settings<'_> {
     /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns nothing on success.
-    pub async fn update_e164_settings(
+    pub fn update_e164_settings(
         &self,
         body: &crate::models::PbxE164SettingsUpdate,
-    ) -> crate::Result<()> {
+    ) -> impl ::std::future::Future<Output = crate::Result<()>> {
         self.client
             .send_empty(
                 crate::client::Request::new(
@@ -57,6 +58,5 @@ impl E164Settings<'_> {
                     )
                     .json(body),
             )
-            .await
     }
 }

@@ -23,11 +23,13 @@ impl EmailTemplate<'_> {
     /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns [`PbxEmailTemplate`](crate::models::PbxEmailTemplate).
-    pub async fn get_email_template(
+    pub fn get_email_template(
         &self,
         template_path: &str,
         query: &crate::odata::GetQuery,
-    ) -> crate::Result<crate::models::PbxEmailTemplate> {
+    ) -> impl ::std::future::Future<
+        Output = crate::Result<crate::models::PbxEmailTemplate>,
+    > {
         self.client
             .send_json(
                 crate::client::Request::new(
@@ -37,7 +39,6 @@ impl EmailTemplate<'_> {
                     )
                     .query(query),
             )
-            .await
     }
     /// Get entities from EmailTemplate
     ///
@@ -46,10 +47,12 @@ impl EmailTemplate<'_> {
     /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns one [`Page`](crate::Page) of [`PbxEmailTemplate`](crate::models::PbxEmailTemplate) items.
-    pub async fn list_email_template(
+    pub fn list_email_template(
         &self,
         query: &crate::odata::ListQuery,
-    ) -> crate::Result<crate::Page<crate::models::PbxEmailTemplate>> {
+    ) -> impl ::std::future::Future<
+        Output = crate::Result<crate::Page<crate::models::PbxEmailTemplate>>,
+    > {
         self.client
             .send_json(
                 crate::client::Request::new(
@@ -59,7 +62,6 @@ impl EmailTemplate<'_> {
                     )
                     .query(query),
             )
-            .await
     }
     /// Streams every item of [`list_email_template`](Self::list_email_template), following `@odata.nextLink` or paging with `$top`/`$skip`.
     ///
@@ -84,7 +86,10 @@ impl EmailTemplate<'_> {
     /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns nothing on success.
-    pub async fn set_default(&self, template_path: &str) -> crate::Result<()> {
+    pub fn set_default(
+        &self,
+        template_path: &str,
+    ) -> impl ::std::future::Future<Output = crate::Result<()>> {
         self.client
             .send_empty(
                 crate::client::Request::new(
@@ -95,7 +100,6 @@ impl EmailTemplate<'_> {
                     ),
                 ),
             )
-            .await
     }
     /// Update entity in EmailTemplate
     ///
@@ -104,11 +108,11 @@ impl EmailTemplate<'_> {
     /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns nothing on success.
-    pub async fn update_email_template(
+    pub fn update_email_template(
         &self,
         template_path: &str,
         body: &crate::models::PbxEmailTemplateUpdate,
-    ) -> crate::Result<()> {
+    ) -> impl ::std::future::Future<Output = crate::Result<()>> {
         self.client
             .send_empty(
                 crate::client::Request::new(
@@ -118,6 +122,5 @@ impl EmailTemplate<'_> {
                     )
                     .json(body),
             )
-            .await
     }
 }

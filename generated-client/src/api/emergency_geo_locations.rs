@@ -24,10 +24,12 @@ impl EmergencyGeoLocations<'_> {
     /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns one [`Page`](crate::Page) of [`PbxEmergencyGeoLocation`](crate::models::PbxEmergencyGeoLocation) items.
-    pub async fn list_emergency_geo_location(
+    pub fn list_emergency_geo_location(
         &self,
         query: &crate::odata::ListQuery,
-    ) -> crate::Result<crate::Page<crate::models::PbxEmergencyGeoLocation>> {
+    ) -> impl ::std::future::Future<
+        Output = crate::Result<crate::Page<crate::models::PbxEmergencyGeoLocation>>,
+    > {
         self.client
             .send_json(
                 crate::client::Request::new(
@@ -37,7 +39,6 @@ impl EmergencyGeoLocations<'_> {
                     )
                     .query(query),
             )
-            .await
     }
     /// Streams every item of [`list_emergency_geo_location`](Self::list_emergency_geo_location), following `@odata.nextLink` or paging with `$top`/`$skip`.
     ///
@@ -62,10 +63,10 @@ impl EmergencyGeoLocations<'_> {
     /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns nothing on success.
-    pub async fn update(
+    pub fn update(
         &self,
         body: &crate::models::EmergencyGeoLocationsUpdateRequestBody,
-    ) -> crate::Result<()> {
+    ) -> impl ::std::future::Future<Output = crate::Result<()>> {
         self.client
             .send_empty(
                 crate::client::Request::new(
@@ -75,6 +76,5 @@ impl EmergencyGeoLocations<'_> {
                     )
                     .json(body),
             )
-            .await
     }
 }

@@ -26,10 +26,12 @@ impl EmergencyNotificationsSettings<'_> {
     /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns [`PbxEmergencyNotificationsSettings`](crate::models::PbxEmergencyNotificationsSettings).
-    pub async fn get_emergency_notifications_settings(
+    pub fn get_emergency_notifications_settings(
         &self,
         query: &crate::odata::GetQuery,
-    ) -> crate::Result<crate::models::PbxEmergencyNotificationsSettings> {
+    ) -> impl ::std::future::Future<
+        Output = crate::Result<crate::models::PbxEmergencyNotificationsSettings>,
+    > {
         self.client
             .send_json(
                 crate::client::Request::new(
@@ -39,7 +41,6 @@ impl EmergencyNotificationsSettings<'_> {
                     )
                     .query(query),
             )
-            .await
     }
     /// Update EmergencyNotificationsSettings
     ///
@@ -48,10 +49,10 @@ impl EmergencyNotificationsSettings<'_> {
     /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns nothing on success.
-    pub async fn update_emergency_notifications_settings(
+    pub fn update_emergency_notifications_settings(
         &self,
         body: &crate::models::PbxEmergencyNotificationsSettingsUpdate,
-    ) -> crate::Result<()> {
+    ) -> impl ::std::future::Future<Output = crate::Result<()>> {
         self.client
             .send_empty(
                 crate::client::Request::new(
@@ -61,6 +62,5 @@ impl EmergencyNotificationsSettings<'_> {
                     )
                     .json(body),
             )
-            .await
     }
 }

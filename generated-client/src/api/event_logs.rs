@@ -22,10 +22,10 @@ impl EventLogs<'_> {
     /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns the file as a streamed [`Download`](crate::Download).
-    pub async fn download_event_logs(
+    pub fn download_event_logs(
         &self,
         query: &crate::odata::ListQuery,
-    ) -> crate::Result<crate::Download> {
+    ) -> impl ::std::future::Future<Output = crate::Result<crate::Download>> {
         self.client
             .send_download(
                 crate::client::Request::new(
@@ -35,7 +35,6 @@ impl EventLogs<'_> {
                     )
                     .query(query),
             )
-            .await
     }
     /// Get entities from EventLogs
     ///
@@ -44,10 +43,12 @@ impl EventLogs<'_> {
     /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns one [`Page`](crate::Page) of [`PbxEventLog`](crate::models::PbxEventLog) items.
-    pub async fn list_event_log(
+    pub fn list_event_log(
         &self,
         query: &crate::odata::ListQuery,
-    ) -> crate::Result<crate::Page<crate::models::PbxEventLog>> {
+    ) -> impl ::std::future::Future<
+        Output = crate::Result<crate::Page<crate::models::PbxEventLog>>,
+    > {
         self.client
             .send_json(
                 crate::client::Request::new(
@@ -57,7 +58,6 @@ impl EventLogs<'_> {
                     )
                     .query(query),
             )
-            .await
     }
     /// Streams every item of [`list_event_log`](Self::list_event_log), following `@odata.nextLink` or paging with `$top`/`$skip`.
     ///
@@ -78,7 +78,9 @@ impl EventLogs<'_> {
     /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns nothing on success.
-    pub async fn purge_event_log(&self) -> crate::Result<()> {
+    pub fn purge_event_log(
+        &self,
+    ) -> impl ::std::future::Future<Output = crate::Result<()>> {
         self.client
             .send_empty(
                 crate::client::Request::new(
@@ -87,6 +89,5 @@ impl EventLogs<'_> {
                     ::std::string::String::from("/EventLogs/Pbx.PurgeEventLog"),
                 ),
             )
-            .await
     }
 }

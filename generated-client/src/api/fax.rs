@@ -23,10 +23,10 @@ impl Fax<'_> {
     /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns nothing on success.
-    pub async fn bulk_fax_delete(
+    pub fn bulk_fax_delete(
         &self,
         body: &crate::models::FaxBulkFaxDeleteRequestBody,
-    ) -> crate::Result<()> {
+    ) -> impl ::std::future::Future<Output = crate::Result<()>> {
         self.client
             .send_empty(
                 crate::client::Request::new(
@@ -36,7 +36,6 @@ impl Fax<'_> {
                     )
                     .json(body),
             )
-            .await
     }
     /// Add new entity to Fax
     ///
@@ -45,10 +44,10 @@ impl Fax<'_> {
     /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns [`PbxFax`](crate::models::PbxFax).
-    pub async fn create_fax(
+    pub fn create_fax(
         &self,
         body: &crate::models::PbxFax,
-    ) -> crate::Result<crate::models::PbxFax> {
+    ) -> impl ::std::future::Future<Output = crate::Result<crate::models::PbxFax>> {
         self.client
             .send_json(
                 crate::client::Request::new(
@@ -58,7 +57,6 @@ impl Fax<'_> {
                     )
                     .json(body),
             )
-            .await
     }
     /// Delete entity from Fax
     ///
@@ -67,11 +65,11 @@ impl Fax<'_> {
     /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns nothing on success.
-    pub async fn delete_fax(
+    pub fn delete_fax(
         &self,
         id: i32,
         if_match: ::std::option::Option<&str>,
-    ) -> crate::Result<()> {
+    ) -> impl ::std::future::Future<Output = crate::Result<()>> {
         self.client
             .send_empty(
                 crate::client::Request::new(
@@ -81,7 +79,6 @@ impl Fax<'_> {
                     )
                     .if_match(if_match),
             )
-            .await
     }
     /// Get entity from Fax by key
     ///
@@ -90,11 +87,11 @@ impl Fax<'_> {
     /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns [`PbxFax`](crate::models::PbxFax).
-    pub async fn get_fax(
+    pub fn get_fax(
         &self,
         id: i32,
         query: &crate::odata::GetQuery,
-    ) -> crate::Result<crate::models::PbxFax> {
+    ) -> impl ::std::future::Future<Output = crate::Result<crate::models::PbxFax>> {
         self.client
             .send_json(
                 crate::client::Request::new(
@@ -104,7 +101,6 @@ impl Fax<'_> {
                     )
                     .query(query),
             )
-            .await
     }
     /// Get entity from Fax by key (Number)
     ///
@@ -113,11 +109,11 @@ impl Fax<'_> {
     /// Available since 3CX 20.0.8.
     ///
     /// Returns [`PbxFax`](crate::models::PbxFax).
-    pub async fn get_fax_by_number(
+    pub fn get_fax_by_number(
         &self,
         number: &str,
         query: &crate::odata::GetQuery,
-    ) -> crate::Result<crate::models::PbxFax> {
+    ) -> impl ::std::future::Future<Output = crate::Result<crate::models::PbxFax>> {
         self.client
             .send_json(
                 crate::client::Request::new(
@@ -127,7 +123,6 @@ impl Fax<'_> {
                     )
                     .query(query),
             )
-            .await
     }
     /// Invoke function InitFax
     ///
@@ -136,7 +131,9 @@ impl Fax<'_> {
     /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns [`PbxFax`](crate::models::PbxFax).
-    pub async fn init_fax(&self) -> crate::Result<crate::models::PbxFax> {
+    pub fn init_fax(
+        &self,
+    ) -> impl ::std::future::Future<Output = crate::Result<crate::models::PbxFax>> {
         self.client
             .send_json(
                 crate::client::Request::new(
@@ -145,7 +142,6 @@ impl Fax<'_> {
                     ::std::string::String::from("/Fax/Pbx.InitFax()"),
                 ),
             )
-            .await
     }
     /// Get entities from Fax
     ///
@@ -154,10 +150,12 @@ impl Fax<'_> {
     /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns one [`Page`](crate::Page) of [`PbxFax`](crate::models::PbxFax) items.
-    pub async fn list_fax(
+    pub fn list_fax(
         &self,
         query: &crate::odata::ListQuery,
-    ) -> crate::Result<crate::Page<crate::models::PbxFax>> {
+    ) -> impl ::std::future::Future<
+        Output = crate::Result<crate::Page<crate::models::PbxFax>>,
+    > {
         self.client
             .send_json(
                 crate::client::Request::new(
@@ -167,7 +165,6 @@ impl Fax<'_> {
                     )
                     .query(query),
             )
-            .await
     }
     /// Streams every item of [`list_fax`](Self::list_fax), following `@odata.nextLink` or paging with `$top`/`$skip`.
     ///
@@ -187,11 +184,11 @@ impl Fax<'_> {
     /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns nothing on success.
-    pub async fn update_fax(
+    pub fn update_fax(
         &self,
         id: i32,
         body: &crate::models::PbxFaxUpdate,
-    ) -> crate::Result<()> {
+    ) -> impl ::std::future::Future<Output = crate::Result<()>> {
         self.client
             .send_empty(
                 crate::client::Request::new(
@@ -201,6 +198,5 @@ impl Fax<'_> {
                     )
                     .json(body),
             )
-            .await
     }
 }

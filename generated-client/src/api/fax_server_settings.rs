@@ -22,7 +22,9 @@ impl FaxServerSettings<'_> {
     /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns nothing on success.
-    pub async fn clean_up_fax(&self) -> crate::Result<()> {
+    pub fn clean_up_fax(
+        &self,
+    ) -> impl ::std::future::Future<Output = crate::Result<()>> {
         self.client
             .send_empty(
                 crate::client::Request::new(
@@ -31,7 +33,6 @@ impl FaxServerSettings<'_> {
                     ::std::string::String::from("/FaxServerSettings/Pbx.CleanUpFax"),
                 ),
             )
-            .await
     }
     /// Invoke function GetFaxFilesSize
     ///
@@ -40,9 +41,11 @@ impl FaxServerSettings<'_> {
     /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns [`GetFaxFilesSizeResponse`](crate::models::GetFaxFilesSizeResponse).
-    pub async fn get_fax_files_size(
+    pub fn get_fax_files_size(
         &self,
-    ) -> crate::Result<crate::models::GetFaxFilesSizeResponse> {
+    ) -> impl ::std::future::Future<
+        Output = crate::Result<crate::models::GetFaxFilesSizeResponse>,
+    > {
         self.client
             .send_json(
                 crate::client::Request::new(
@@ -53,7 +56,6 @@ impl FaxServerSettings<'_> {
                     ),
                 ),
             )
-            .await
     }
     /// Get FaxServerSettings
     ///
@@ -62,10 +64,12 @@ impl FaxServerSettings<'_> {
     /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns [`PbxFaxServerSettings`](crate::models::PbxFaxServerSettings).
-    pub async fn get_fax_server_settings(
+    pub fn get_fax_server_settings(
         &self,
         query: &crate::odata::GetQuery,
-    ) -> crate::Result<crate::models::PbxFaxServerSettings> {
+    ) -> impl ::std::future::Future<
+        Output = crate::Result<crate::models::PbxFaxServerSettings>,
+    > {
         self.client
             .send_json(
                 crate::client::Request::new(
@@ -75,7 +79,6 @@ impl FaxServerSettings<'_> {
                     )
                     .query(query),
             )
-            .await
     }
     /// Update FaxServerSettings
     ///
@@ -84,10 +87,10 @@ impl FaxServerSettings<'_> {
     /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns nothing on success.
-    pub async fn update_fax_server_settings(
+    pub fn update_fax_server_settings(
         &self,
         body: &crate::models::PbxFaxServerSettingsUpdate,
-    ) -> crate::Result<()> {
+    ) -> impl ::std::future::Future<Output = crate::Result<()>> {
         self.client
             .send_empty(
                 crate::client::Request::new(
@@ -97,6 +100,5 @@ impl FaxServerSettings<'_> {
                     )
                     .json(body),
             )
-            .await
     }
 }

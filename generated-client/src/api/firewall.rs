@@ -22,10 +22,12 @@ impl Firewall<'_> {
     /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns [`PbxFirewallState`](crate::models::PbxFirewallState).
-    pub async fn get_firewall_state(
+    pub fn get_firewall_state(
         &self,
         query: &crate::odata::GetQuery,
-    ) -> crate::Result<crate::models::PbxFirewallState> {
+    ) -> impl ::std::future::Future<
+        Output = crate::Result<crate::models::PbxFirewallState>,
+    > {
         self.client
             .send_json(
                 crate::client::Request::new(
@@ -35,7 +37,6 @@ impl Firewall<'_> {
                     )
                     .query(query),
             )
-            .await
     }
     /// Invoke function GetLastResult
     ///
@@ -44,9 +45,11 @@ impl Firewall<'_> {
     /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns [`GetLastResultResponse`](crate::models::GetLastResultResponse).
-    pub async fn get_last_result(
+    pub fn get_last_result(
         &self,
-    ) -> crate::Result<crate::models::GetLastResultResponse> {
+    ) -> impl ::std::future::Future<
+        Output = crate::Result<crate::models::GetLastResultResponse>,
+    > {
         self.client
             .send_json(
                 crate::client::Request::new(
@@ -55,7 +58,6 @@ impl Firewall<'_> {
                     ::std::string::String::from("/Firewall/Pbx.GetLastResult()"),
                 ),
             )
-            .await
     }
     /// Invoke action StartCheck
     ///
@@ -64,7 +66,7 @@ impl Firewall<'_> {
     /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns nothing on success.
-    pub async fn start_check(&self) -> crate::Result<()> {
+    pub fn start_check(&self) -> impl ::std::future::Future<Output = crate::Result<()>> {
         self.client
             .send_empty(
                 crate::client::Request::new(
@@ -73,7 +75,6 @@ impl Firewall<'_> {
                     ::std::string::String::from("/Firewall/Pbx.StartCheck"),
                 ),
             )
-            .await
     }
     /// Invoke action StopCheck
     ///
@@ -82,7 +83,7 @@ impl Firewall<'_> {
     /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns nothing on success.
-    pub async fn stop_check(&self) -> crate::Result<()> {
+    pub fn stop_check(&self) -> impl ::std::future::Future<Output = crate::Result<()>> {
         self.client
             .send_empty(
                 crate::client::Request::new(
@@ -91,6 +92,5 @@ impl Firewall<'_> {
                     ::std::string::String::from("/Firewall/Pbx.StopCheck"),
                 ),
             )
-            .await
     }
 }

@@ -23,7 +23,7 @@ impl Firmwares<'_> {
     /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns nothing on success.
-    pub async fn clean_up(&self) -> crate::Result<()> {
+    pub fn clean_up(&self) -> impl ::std::future::Future<Output = crate::Result<()>> {
         self.client
             .send_empty(
                 crate::client::Request::new(
@@ -32,7 +32,6 @@ impl Firmwares<'_> {
                     ::std::string::String::from("/Firmwares/Pbx.CleanUp"),
                 ),
             )
-            .await
     }
     /// Delete entity from Firmwares
     ///
@@ -41,11 +40,11 @@ impl Firmwares<'_> {
     /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns nothing on success.
-    pub async fn delete_firmware(
+    pub fn delete_firmware(
         &self,
         id: &str,
         if_match: ::std::option::Option<&str>,
-    ) -> crate::Result<()> {
+    ) -> impl ::std::future::Future<Output = crate::Result<()>> {
         self.client
             .send_empty(
                 crate::client::Request::new(
@@ -55,7 +54,6 @@ impl Firmwares<'_> {
                     )
                     .if_match(if_match),
             )
-            .await
     }
     /// Invoke function GetFirmwareState
     ///
@@ -64,9 +62,11 @@ impl Firmwares<'_> {
     /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns [`PbxFirmwareState`](crate::models::PbxFirmwareState).
-    pub async fn get_firmware_state(
+    pub fn get_firmware_state(
         &self,
-    ) -> crate::Result<crate::models::PbxFirmwareState> {
+    ) -> impl ::std::future::Future<
+        Output = crate::Result<crate::models::PbxFirmwareState>,
+    > {
         self.client
             .send_json(
                 crate::client::Request::new(
@@ -75,7 +75,6 @@ impl Firmwares<'_> {
                     ::std::string::String::from("/Firmwares/Pbx.GetFirmwareState()"),
                 ),
             )
-            .await
     }
     /// Get entities from Firmwares
     ///
@@ -84,10 +83,12 @@ impl Firmwares<'_> {
     /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns one [`Page`](crate::Page) of [`PbxFirmware`](crate::models::PbxFirmware) items.
-    pub async fn list_firmware(
+    pub fn list_firmware(
         &self,
         query: &crate::odata::ListQuery,
-    ) -> crate::Result<crate::Page<crate::models::PbxFirmware>> {
+    ) -> impl ::std::future::Future<
+        Output = crate::Result<crate::Page<crate::models::PbxFirmware>>,
+    > {
         self.client
             .send_json(
                 crate::client::Request::new(
@@ -97,7 +98,6 @@ impl Firmwares<'_> {
                     )
                     .query(query),
             )
-            .await
     }
     /// Streams every item of [`list_firmware`](Self::list_firmware), following `@odata.nextLink` or paging with `$top`/`$skip`.
     ///
@@ -118,7 +118,10 @@ impl Firmwares<'_> {
     /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns nothing on success.
-    pub async fn push_firmware_for_phones(&self, id: &str) -> crate::Result<()> {
+    pub fn push_firmware_for_phones(
+        &self,
+        id: &str,
+    ) -> impl ::std::future::Future<Output = crate::Result<()>> {
         self.client
             .send_empty(
                 crate::client::Request::new(
@@ -129,6 +132,5 @@ impl Firmwares<'_> {
                     ),
                 ),
             )
-            .await
     }
 }

@@ -23,10 +23,10 @@ impl Fxs<'_> {
     /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns [`PbxFxs`](crate::models::PbxFxs).
-    pub async fn create_fxs(
+    pub fn create_fxs(
         &self,
         body: &crate::models::PbxFxs,
-    ) -> crate::Result<crate::models::PbxFxs> {
+    ) -> impl ::std::future::Future<Output = crate::Result<crate::models::PbxFxs>> {
         self.client
             .send_json(
                 crate::client::Request::new(
@@ -36,7 +36,6 @@ impl Fxs<'_> {
                     )
                     .json(body),
             )
-            .await
     }
     /// Delete entity from Fxs
     ///
@@ -45,11 +44,11 @@ impl Fxs<'_> {
     /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns nothing on success.
-    pub async fn delete_fxs(
+    pub fn delete_fxs(
         &self,
         mac_address: &str,
         if_match: ::std::option::Option<&str>,
-    ) -> crate::Result<()> {
+    ) -> impl ::std::future::Future<Output = crate::Result<()>> {
         self.client
             .send_empty(
                 crate::client::Request::new(
@@ -59,7 +58,6 @@ impl Fxs<'_> {
                     )
                     .if_match(if_match),
             )
-            .await
     }
     /// Get entity from Fxs by key
     ///
@@ -68,11 +66,11 @@ impl Fxs<'_> {
     /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns [`PbxFxs`](crate::models::PbxFxs).
-    pub async fn get_fxs(
+    pub fn get_fxs(
         &self,
         mac_address: &str,
         query: &crate::odata::GetQuery,
-    ) -> crate::Result<crate::models::PbxFxs> {
+    ) -> impl ::std::future::Future<Output = crate::Result<crate::models::PbxFxs>> {
         self.client
             .send_json(
                 crate::client::Request::new(
@@ -82,7 +80,6 @@ impl Fxs<'_> {
                     )
                     .query(query),
             )
-            .await
     }
     /// Get entities from Fxs
     ///
@@ -91,10 +88,12 @@ impl Fxs<'_> {
     /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns one [`Page`](crate::Page) of [`PbxFxs`](crate::models::PbxFxs) items.
-    pub async fn list_fxs(
+    pub fn list_fxs(
         &self,
         query: &crate::odata::ListQuery,
-    ) -> crate::Result<crate::Page<crate::models::PbxFxs>> {
+    ) -> impl ::std::future::Future<
+        Output = crate::Result<crate::Page<crate::models::PbxFxs>>,
+    > {
         self.client
             .send_json(
                 crate::client::Request::new(
@@ -104,7 +103,6 @@ impl Fxs<'_> {
                     )
                     .query(query),
             )
-            .await
     }
     /// Streams every item of [`list_fxs`](Self::list_fxs), following `@odata.nextLink` or paging with `$top`/`$skip`.
     ///
@@ -124,10 +122,12 @@ impl Fxs<'_> {
     /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns [`PbxFxs`](crate::models::PbxFxs), or `None` when the PBX sends `null`.
-    pub async fn regenerate_web_credentials(
+    pub fn regenerate_web_credentials(
         &self,
         mac_address: &str,
-    ) -> crate::Result<::std::option::Option<crate::models::PbxFxs>> {
+    ) -> impl ::std::future::Future<
+        Output = crate::Result<::std::option::Option<crate::models::PbxFxs>>,
+    > {
         self.client
             .send_json(
                 crate::client::Request::new(
@@ -138,7 +138,6 @@ impl Fxs<'_> {
                     ),
                 ),
             )
-            .await
     }
     /// Update entity in Fxs
     ///
@@ -147,11 +146,11 @@ impl Fxs<'_> {
     /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns nothing on success.
-    pub async fn update_fxs(
+    pub fn update_fxs(
         &self,
         mac_address: &str,
         body: &crate::models::PbxFxsUpdate,
-    ) -> crate::Result<()> {
+    ) -> impl ::std::future::Future<Output = crate::Result<()>> {
         self.client
             .send_empty(
                 crate::client::Request::new(
@@ -161,6 +160,5 @@ impl Fxs<'_> {
                     )
                     .json(body),
             )
-            .await
     }
 }

@@ -23,10 +23,12 @@ impl FxsTemplates<'_> {
     /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns [`PbxFxsTemplate`](crate::models::PbxFxsTemplate).
-    pub async fn create_fxs_template(
+    pub fn create_fxs_template(
         &self,
         body: &crate::models::PbxFxsTemplate,
-    ) -> crate::Result<crate::models::PbxFxsTemplate> {
+    ) -> impl ::std::future::Future<
+        Output = crate::Result<crate::models::PbxFxsTemplate>,
+    > {
         self.client
             .send_json(
                 crate::client::Request::new(
@@ -36,7 +38,6 @@ impl FxsTemplates<'_> {
                     )
                     .json(body),
             )
-            .await
     }
     /// Delete entity from FxsTemplates
     ///
@@ -45,11 +46,11 @@ impl FxsTemplates<'_> {
     /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns nothing on success.
-    pub async fn delete_fxs_template(
+    pub fn delete_fxs_template(
         &self,
         id: &str,
         if_match: ::std::option::Option<&str>,
-    ) -> crate::Result<()> {
+    ) -> impl ::std::future::Future<Output = crate::Result<()>> {
         self.client
             .send_empty(
                 crate::client::Request::new(
@@ -59,7 +60,6 @@ impl FxsTemplates<'_> {
                     )
                     .if_match(if_match),
             )
-            .await
     }
     /// Get entity from FxsTemplates by key
     ///
@@ -68,11 +68,13 @@ impl FxsTemplates<'_> {
     /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns [`PbxFxsTemplate`](crate::models::PbxFxsTemplate).
-    pub async fn get_fxs_template(
+    pub fn get_fxs_template(
         &self,
         id: &str,
         query: &crate::odata::GetQuery,
-    ) -> crate::Result<crate::models::PbxFxsTemplate> {
+    ) -> impl ::std::future::Future<
+        Output = crate::Result<crate::models::PbxFxsTemplate>,
+    > {
         self.client
             .send_json(
                 crate::client::Request::new(
@@ -82,7 +84,6 @@ impl FxsTemplates<'_> {
                     )
                     .query(query),
             )
-            .await
     }
     /// Get entities from FxsTemplates
     ///
@@ -91,10 +92,12 @@ impl FxsTemplates<'_> {
     /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns one [`Page`](crate::Page) of [`PbxFxsTemplate`](crate::models::PbxFxsTemplate) items.
-    pub async fn list_fxs_template(
+    pub fn list_fxs_template(
         &self,
         query: &crate::odata::ListQuery,
-    ) -> crate::Result<crate::Page<crate::models::PbxFxsTemplate>> {
+    ) -> impl ::std::future::Future<
+        Output = crate::Result<crate::Page<crate::models::PbxFxsTemplate>>,
+    > {
         self.client
             .send_json(
                 crate::client::Request::new(
@@ -104,7 +107,6 @@ impl FxsTemplates<'_> {
                     )
                     .query(query),
             )
-            .await
     }
     /// Streams every item of [`list_fxs_template`](Self::list_fxs_template), following `@odata.nextLink` or paging with `$top`/`$skip`.
     ///
@@ -129,11 +131,11 @@ impl FxsTemplates<'_> {
     /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns nothing on success.
-    pub async fn update_fxs_template(
+    pub fn update_fxs_template(
         &self,
         id: &str,
         body: &crate::models::PbxFxsTemplateUpdate,
-    ) -> crate::Result<()> {
+    ) -> impl ::std::future::Future<Output = crate::Result<()>> {
         self.client
             .send_empty(
                 crate::client::Request::new(
@@ -143,6 +145,5 @@ impl FxsTemplates<'_> {
                     )
                     .json(body),
             )
-            .await
     }
 }

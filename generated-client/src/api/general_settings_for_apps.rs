@@ -24,10 +24,12 @@ impl GeneralSettingsForApps<'_> {
     /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns [`PbxGeneralSettingsForApps`](crate::models::PbxGeneralSettingsForApps).
-    pub async fn get_general_settings_for_apps(
+    pub fn get_general_settings_for_apps(
         &self,
         query: &crate::odata::GetQuery,
-    ) -> crate::Result<crate::models::PbxGeneralSettingsForApps> {
+    ) -> impl ::std::future::Future<
+        Output = crate::Result<crate::models::PbxGeneralSettingsForApps>,
+    > {
         self.client
             .send_json(
                 crate::client::Request::new(
@@ -37,7 +39,6 @@ impl GeneralSettingsForApps<'_> {
                     )
                     .query(query),
             )
-            .await
     }
     /// Update GeneralSettingsForApps
     ///
@@ -46,10 +47,10 @@ impl GeneralSettingsForApps<'_> {
     /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns nothing on success.
-    pub async fn update_general_settings_for_apps(
+    pub fn update_general_settings_for_apps(
         &self,
         body: &crate::models::PbxGeneralSettingsForAppsUpdate,
-    ) -> crate::Result<()> {
+    ) -> impl ::std::future::Future<Output = crate::Result<()>> {
         self.client
             .send_empty(
                 crate::client::Request::new(
@@ -59,6 +60,5 @@ impl GeneralSettingsForApps<'_> {
                     )
                     .json(body),
             )
-            .await
     }
 }

@@ -24,10 +24,12 @@ impl GeneralSettingsForPbx<'_> {
     /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns [`PbxGeneralSettingsForPbx`](crate::models::PbxGeneralSettingsForPbx).
-    pub async fn get_general_settings_for_pbx(
+    pub fn get_general_settings_for_pbx(
         &self,
         query: &crate::odata::GetQuery,
-    ) -> crate::Result<crate::models::PbxGeneralSettingsForPbx> {
+    ) -> impl ::std::future::Future<
+        Output = crate::Result<crate::models::PbxGeneralSettingsForPbx>,
+    > {
         self.client
             .send_json(
                 crate::client::Request::new(
@@ -37,7 +39,6 @@ impl GeneralSettingsForPbx<'_> {
                     )
                     .query(query),
             )
-            .await
     }
     /// Update GeneralSettingsForPbx
     ///
@@ -46,10 +47,10 @@ impl GeneralSettingsForPbx<'_> {
     /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns nothing on success.
-    pub async fn update_general_settings_for_pbx(
+    pub fn update_general_settings_for_pbx(
         &self,
         body: &crate::models::PbxGeneralSettingsForPbxUpdate,
-    ) -> crate::Result<()> {
+    ) -> impl ::std::future::Future<Output = crate::Result<()>> {
         self.client
             .send_empty(
                 crate::client::Request::new(
@@ -59,6 +60,5 @@ impl GeneralSettingsForPbx<'_> {
                     )
                     .json(body),
             )
-            .await
     }
 }

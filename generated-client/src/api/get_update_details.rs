@@ -23,11 +23,13 @@ impl GetUpdateDetails<'_> {
     /// Available since 3CX 20.0.10.
     ///
     /// Returns [`GetUpdateDetailsResponse`](crate::models::GetUpdateDetailsResponse).
-    pub async fn get_update_details(
+    pub fn get_update_details(
         &self,
         key: ::uuid::Uuid,
         id: ::uuid::Uuid,
-    ) -> crate::Result<crate::models::GetUpdateDetailsResponse> {
+    ) -> impl ::std::future::Future<
+        Output = crate::Result<crate::models::GetUpdateDetailsResponse>,
+    > {
         self.client
             .send_json(
                 crate::client::Request::new(
@@ -38,6 +40,5 @@ impl GetUpdateDetails<'_> {
                     ),
                 ),
             )
-            .await
     }
 }

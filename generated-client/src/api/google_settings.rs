@@ -22,10 +22,12 @@ impl GoogleSettings<'_> {
     /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns [`PbxGoogleSettings`](crate::models::PbxGoogleSettings).
-    pub async fn get_google_settings(
+    pub fn get_google_settings(
         &self,
         query: &crate::odata::GetQuery,
-    ) -> crate::Result<crate::models::PbxGoogleSettings> {
+    ) -> impl ::std::future::Future<
+        Output = crate::Result<crate::models::PbxGoogleSettings>,
+    > {
         self.client
             .send_json(
                 crate::client::Request::new(
@@ -35,7 +37,6 @@ impl GoogleSettings<'_> {
                     )
                     .query(query),
             )
-            .await
     }
     /// Invoke action GetGoogleUsers
     ///
@@ -44,10 +45,12 @@ impl GoogleSettings<'_> {
     /// Available since 3CX 20.0.5.
     ///
     /// Returns [`PbxExternalAccountsPage`](crate::models::PbxExternalAccountsPage).
-    pub async fn get_google_users(
+    pub fn get_google_users(
         &self,
         body: &crate::models::GoogleSettingsGetGoogleUsersRequestBody,
-    ) -> crate::Result<crate::models::PbxExternalAccountsPage> {
+    ) -> impl ::std::future::Future<
+        Output = crate::Result<crate::models::PbxExternalAccountsPage>,
+    > {
         self.client
             .send_json(
                 crate::client::Request::new(
@@ -57,7 +60,6 @@ impl GoogleSettings<'_> {
                     )
                     .json(body),
             )
-            .await
     }
     /// Update GoogleSettings
     ///
@@ -66,10 +68,10 @@ impl GoogleSettings<'_> {
     /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns nothing on success.
-    pub async fn update_google_settings(
+    pub fn update_google_settings(
         &self,
         body: &crate::models::PbxGoogleSettingsUpdate,
-    ) -> crate::Result<()> {
+    ) -> impl ::std::future::Future<Output = crate::Result<()>> {
         self.client
             .send_empty(
                 crate::client::Request::new(
@@ -79,6 +81,5 @@ impl GoogleSettings<'_> {
                     )
                     .json(body),
             )
-            .await
     }
 }

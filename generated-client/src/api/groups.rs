@@ -23,10 +23,10 @@ impl Groups<'_> {
     /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns [`PbxGroup`](crate::models::PbxGroup).
-    pub async fn create_group(
+    pub fn create_group(
         &self,
         body: &crate::models::PbxGroup,
-    ) -> crate::Result<crate::models::PbxGroup> {
+    ) -> impl ::std::future::Future<Output = crate::Result<crate::models::PbxGroup>> {
         self.client
             .send_json(
                 crate::client::Request::new(
@@ -36,7 +36,6 @@ impl Groups<'_> {
                     )
                     .json(body),
             )
-            .await
     }
     /// Invoke action DeleteCompanyById
     ///
@@ -45,10 +44,10 @@ impl Groups<'_> {
     /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns nothing on success.
-    pub async fn delete_company_by_id(
+    pub fn delete_company_by_id(
         &self,
         body: &crate::models::GroupsDeleteCompanyByIdRequestBody,
-    ) -> crate::Result<()> {
+    ) -> impl ::std::future::Future<Output = crate::Result<()>> {
         self.client
             .send_empty(
                 crate::client::Request::new(
@@ -58,7 +57,6 @@ impl Groups<'_> {
                     )
                     .json(body),
             )
-            .await
     }
     /// Invoke action DeleteCompanyByNumber
     ///
@@ -67,10 +65,10 @@ impl Groups<'_> {
     /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns nothing on success.
-    pub async fn delete_company_by_number(
+    pub fn delete_company_by_number(
         &self,
         body: &crate::models::GroupsDeleteCompanyByNumberRequestBody,
-    ) -> crate::Result<()> {
+    ) -> impl ::std::future::Future<Output = crate::Result<()>> {
         self.client
             .send_empty(
                 crate::client::Request::new(
@@ -80,7 +78,6 @@ impl Groups<'_> {
                     )
                     .json(body),
             )
-            .await
     }
     /// Delete entity from Groups
     ///
@@ -89,11 +86,11 @@ impl Groups<'_> {
     /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns nothing on success.
-    pub async fn delete_group(
+    pub fn delete_group(
         &self,
         id: i32,
         if_match: ::std::option::Option<&str>,
-    ) -> crate::Result<()> {
+    ) -> impl ::std::future::Future<Output = crate::Result<()>> {
         self.client
             .send_empty(
                 crate::client::Request::new(
@@ -103,7 +100,6 @@ impl Groups<'_> {
                     )
                     .if_match(if_match),
             )
-            .await
     }
     /// Get entity from Groups by key
     ///
@@ -112,11 +108,11 @@ impl Groups<'_> {
     /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns [`PbxGroup`](crate::models::PbxGroup).
-    pub async fn get_group(
+    pub fn get_group(
         &self,
         id: i32,
         query: &crate::odata::GetQuery,
-    ) -> crate::Result<crate::models::PbxGroup> {
+    ) -> impl ::std::future::Future<Output = crate::Result<crate::models::PbxGroup>> {
         self.client
             .send_json(
                 crate::client::Request::new(
@@ -126,7 +122,6 @@ impl Groups<'_> {
                     )
                     .query(query),
             )
-            .await
     }
     /// Invoke function GetRestrictions
     ///
@@ -135,10 +130,12 @@ impl Groups<'_> {
     /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns [`PbxRestrictions`](crate::models::PbxRestrictions).
-    pub async fn get_restrictions(
+    pub fn get_restrictions(
         &self,
         id: i32,
-    ) -> crate::Result<crate::models::PbxRestrictions> {
+    ) -> impl ::std::future::Future<
+        Output = crate::Result<crate::models::PbxRestrictions>,
+    > {
         self.client
             .send_json(
                 crate::client::Request::new(
@@ -147,7 +144,6 @@ impl Groups<'_> {
                     ::std::format!("/Groups({})/Pbx.GetRestrictions()", Literal(id)),
                 ),
             )
-            .await
     }
     /// Invoke action LinkGroupPartner
     ///
@@ -156,10 +152,10 @@ impl Groups<'_> {
     /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns nothing on success.
-    pub async fn link_group_partner(
+    pub fn link_group_partner(
         &self,
         body: &crate::models::GroupsLinkGroupPartnerRequestBody,
-    ) -> crate::Result<()> {
+    ) -> impl ::std::future::Future<Output = crate::Result<()>> {
         self.client
             .send_empty(
                 crate::client::Request::new(
@@ -169,7 +165,6 @@ impl Groups<'_> {
                     )
                     .json(body),
             )
-            .await
     }
     /// Get entities from Groups
     ///
@@ -178,10 +173,12 @@ impl Groups<'_> {
     /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns one [`Page`](crate::Page) of [`PbxGroup`](crate::models::PbxGroup) items.
-    pub async fn list_group(
+    pub fn list_group(
         &self,
         query: &crate::odata::ListQuery,
-    ) -> crate::Result<crate::Page<crate::models::PbxGroup>> {
+    ) -> impl ::std::future::Future<
+        Output = crate::Result<crate::Page<crate::models::PbxGroup>>,
+    > {
         self.client
             .send_json(
                 crate::client::Request::new(
@@ -191,7 +188,6 @@ impl Groups<'_> {
                     )
                     .query(query),
             )
-            .await
     }
     /// Streams every item of [`list_group`](Self::list_group), following `@odata.nextLink` or paging with `$top`/`$skip`.
     ///
@@ -211,11 +207,13 @@ impl Groups<'_> {
     /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns one [`Page`](crate::Page) of [`PbxUserGroup`](crate::models::PbxUserGroup) items.
-    pub async fn list_members(
+    pub fn list_members(
         &self,
         id: i32,
         query: &crate::odata::ListQuery,
-    ) -> crate::Result<crate::Page<crate::models::PbxUserGroup>> {
+    ) -> impl ::std::future::Future<
+        Output = crate::Result<crate::Page<crate::models::PbxUserGroup>>,
+    > {
         self.client
             .send_json(
                 crate::client::Request::new(
@@ -225,7 +223,6 @@ impl Groups<'_> {
                     )
                     .query(query),
             )
-            .await
     }
     /// Streams every item of [`list_members`](Self::list_members), following `@odata.nextLink` or paging with `$top`/`$skip`.
     ///
@@ -251,11 +248,13 @@ impl Groups<'_> {
     /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns one [`Page`](crate::Page) of [`PbxRights`](crate::models::PbxRights) items.
-    pub async fn list_rights(
+    pub fn list_rights(
         &self,
         id: i32,
         query: &crate::odata::ListQuery,
-    ) -> crate::Result<crate::Page<crate::models::PbxRights>> {
+    ) -> impl ::std::future::Future<
+        Output = crate::Result<crate::Page<crate::models::PbxRights>>,
+    > {
         self.client
             .send_json(
                 crate::client::Request::new(
@@ -265,7 +264,6 @@ impl Groups<'_> {
                     )
                     .query(query),
             )
-            .await
     }
     /// Streams every item of [`list_rights`](Self::list_rights), following `@odata.nextLink` or paging with `$top`/`$skip`.
     ///
@@ -291,10 +289,10 @@ impl Groups<'_> {
     /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns nothing on success.
-    pub async fn replace_group_license_key(
+    pub fn replace_group_license_key(
         &self,
         body: &crate::models::GroupsReplaceGroupLicenseKeyRequestBody,
-    ) -> crate::Result<()> {
+    ) -> impl ::std::future::Future<Output = crate::Result<()>> {
         self.client
             .send_empty(
                 crate::client::Request::new(
@@ -304,7 +302,6 @@ impl Groups<'_> {
                     )
                     .json(body),
             )
-            .await
     }
     /// Invoke action UnlinkGroupPartner
     ///
@@ -313,7 +310,9 @@ impl Groups<'_> {
     /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns nothing on success.
-    pub async fn unlink_group_partner(&self) -> crate::Result<()> {
+    pub fn unlink_group_partner(
+        &self,
+    ) -> impl ::std::future::Future<Output = crate::Result<()>> {
         self.client
             .send_empty(
                 crate::client::Request::new(
@@ -322,7 +321,6 @@ impl Groups<'_> {
                     ::std::string::String::from("/Groups/Pbx.UnlinkGroupPartner"),
                 ),
             )
-            .await
     }
     /// Update entity in Groups
     ///
@@ -331,11 +329,11 @@ impl Groups<'_> {
     /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns nothing on success.
-    pub async fn update_group(
+    pub fn update_group(
         &self,
         id: i32,
         body: &crate::models::PbxGroupUpdate,
-    ) -> crate::Result<()> {
+    ) -> impl ::std::future::Future<Output = crate::Result<()>> {
         self.client
             .send_empty(
                 crate::client::Request::new(
@@ -345,6 +343,5 @@ impl Groups<'_> {
                     )
                     .json(body),
             )
-            .await
     }
 }

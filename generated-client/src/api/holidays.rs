@@ -23,10 +23,10 @@ impl Holidays<'_> {
     /// Available since 3CX 20.0.7.
     ///
     /// Returns [`PbxHoliday`](crate::models::PbxHoliday).
-    pub async fn create_holiday(
+    pub fn create_holiday(
         &self,
         body: &crate::models::PbxHoliday,
-    ) -> crate::Result<crate::models::PbxHoliday> {
+    ) -> impl ::std::future::Future<Output = crate::Result<crate::models::PbxHoliday>> {
         self.client
             .send_json(
                 crate::client::Request::new(
@@ -36,7 +36,6 @@ impl Holidays<'_> {
                     )
                     .json(body),
             )
-            .await
     }
     /// Delete entity from Holidays
     ///
@@ -45,11 +44,11 @@ impl Holidays<'_> {
     /// Available since 3CX 20.0.6.
     ///
     /// Returns nothing on success.
-    pub async fn delete_holiday(
+    pub fn delete_holiday(
         &self,
         id: i32,
         if_match: ::std::option::Option<&str>,
-    ) -> crate::Result<()> {
+    ) -> impl ::std::future::Future<Output = crate::Result<()>> {
         self.client
             .send_empty(
                 crate::client::Request::new(
@@ -59,7 +58,6 @@ impl Holidays<'_> {
                     )
                     .if_match(if_match),
             )
-            .await
     }
     /// Get entity from Holidays by key
     ///
@@ -68,11 +66,11 @@ impl Holidays<'_> {
     /// Available since 3CX 20.0.6.
     ///
     /// Returns [`PbxHoliday`](crate::models::PbxHoliday).
-    pub async fn get_holiday(
+    pub fn get_holiday(
         &self,
         id: i32,
         query: &crate::odata::GetQuery,
-    ) -> crate::Result<crate::models::PbxHoliday> {
+    ) -> impl ::std::future::Future<Output = crate::Result<crate::models::PbxHoliday>> {
         self.client
             .send_json(
                 crate::client::Request::new(
@@ -82,7 +80,6 @@ impl Holidays<'_> {
                     )
                     .query(query),
             )
-            .await
     }
     /// Get entities from Holidays
     ///
@@ -91,10 +88,12 @@ impl Holidays<'_> {
     /// Available since 3CX 20.0.6.
     ///
     /// Returns one [`Page`](crate::Page) of [`PbxHoliday`](crate::models::PbxHoliday) items.
-    pub async fn list_holiday(
+    pub fn list_holiday(
         &self,
         query: &crate::odata::ListQuery,
-    ) -> crate::Result<crate::Page<crate::models::PbxHoliday>> {
+    ) -> impl ::std::future::Future<
+        Output = crate::Result<crate::Page<crate::models::PbxHoliday>>,
+    > {
         self.client
             .send_json(
                 crate::client::Request::new(
@@ -104,7 +103,6 @@ impl Holidays<'_> {
                     )
                     .query(query),
             )
-            .await
     }
     /// Streams every item of [`list_holiday`](Self::list_holiday), following `@odata.nextLink` or paging with `$top`/`$skip`.
     ///
@@ -125,11 +123,11 @@ impl Holidays<'_> {
     /// Available since 3CX 20.0.6.
     ///
     /// Returns nothing on success.
-    pub async fn update_holiday(
+    pub fn update_holiday(
         &self,
         id: i32,
         body: &crate::models::PbxHolidayUpdate,
-    ) -> crate::Result<()> {
+    ) -> impl ::std::future::Future<Output = crate::Result<()>> {
         self.client
             .send_empty(
                 crate::client::Request::new(
@@ -139,6 +137,5 @@ impl Holidays<'_> {
                     )
                     .json(body),
             )
-            .await
     }
 }

@@ -22,10 +22,12 @@ impl HotelServices<'_> {
     /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns [`PbxHotelServices`](crate::models::PbxHotelServices).
-    pub async fn get_hotel_services(
+    pub fn get_hotel_services(
         &self,
         query: &crate::odata::GetQuery,
-    ) -> crate::Result<crate::models::PbxHotelServices> {
+    ) -> impl ::std::future::Future<
+        Output = crate::Result<crate::models::PbxHotelServices>,
+    > {
         self.client
             .send_json(
                 crate::client::Request::new(
@@ -35,7 +37,6 @@ impl HotelServices<'_> {
                     )
                     .query(query),
             )
-            .await
     }
     /// Update HotelServices
     ///
@@ -44,10 +45,10 @@ impl HotelServices<'_> {
     /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns nothing on success.
-    pub async fn update_hotel_services(
+    pub fn update_hotel_services(
         &self,
         body: &crate::models::PbxHotelServicesUpdate,
-    ) -> crate::Result<()> {
+    ) -> impl ::std::future::Future<Output = crate::Result<()>> {
         self.client
             .send_empty(
                 crate::client::Request::new(
@@ -57,6 +58,5 @@ impl HotelServices<'_> {
                     )
                     .json(body),
             )
-            .await
     }
 }

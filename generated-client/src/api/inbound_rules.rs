@@ -23,10 +23,10 @@ impl InboundRules<'_> {
     /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns nothing on success.
-    pub async fn bulk_inbound_rules_delete(
+    pub fn bulk_inbound_rules_delete(
         &self,
         body: &crate::models::InboundRulesBulkInboundRulesDeleteRequestBody,
-    ) -> crate::Result<()> {
+    ) -> impl ::std::future::Future<Output = crate::Result<()>> {
         self.client
             .send_empty(
                 crate::client::Request::new(
@@ -38,7 +38,6 @@ impl InboundRules<'_> {
                     )
                     .json(body),
             )
-            .await
     }
     /// Add new entity to InboundRules
     ///
@@ -47,10 +46,12 @@ impl InboundRules<'_> {
     /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns [`PbxInboundRule`](crate::models::PbxInboundRule).
-    pub async fn create_inbound_rule(
+    pub fn create_inbound_rule(
         &self,
         body: &crate::models::PbxInboundRule,
-    ) -> crate::Result<crate::models::PbxInboundRule> {
+    ) -> impl ::std::future::Future<
+        Output = crate::Result<crate::models::PbxInboundRule>,
+    > {
         self.client
             .send_json(
                 crate::client::Request::new(
@@ -60,7 +61,6 @@ impl InboundRules<'_> {
                     )
                     .json(body),
             )
-            .await
     }
     /// Delete entity from InboundRules
     ///
@@ -69,11 +69,11 @@ impl InboundRules<'_> {
     /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns nothing on success.
-    pub async fn delete_inbound_rule(
+    pub fn delete_inbound_rule(
         &self,
         id: i32,
         if_match: ::std::option::Option<&str>,
-    ) -> crate::Result<()> {
+    ) -> impl ::std::future::Future<Output = crate::Result<()>> {
         self.client
             .send_empty(
                 crate::client::Request::new(
@@ -83,7 +83,6 @@ impl InboundRules<'_> {
                     )
                     .if_match(if_match),
             )
-            .await
     }
     /// Invoke function ExportCallerIdRules
     ///
@@ -92,10 +91,10 @@ impl InboundRules<'_> {
     /// Available since 3CX 20.0.5.
     ///
     /// Returns the file as a streamed [`Download`](crate::Download).
-    pub async fn export_caller_id_rules(
+    pub fn export_caller_id_rules(
         &self,
         query: &crate::odata::ListQuery,
-    ) -> crate::Result<crate::Download> {
+    ) -> impl ::std::future::Future<Output = crate::Result<crate::Download>> {
         self.client
             .send_download(
                 crate::client::Request::new(
@@ -107,7 +106,6 @@ impl InboundRules<'_> {
                     )
                     .query(query),
             )
-            .await
     }
     /// Get entity from InboundRules by key
     ///
@@ -116,11 +114,13 @@ impl InboundRules<'_> {
     /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns [`PbxInboundRule`](crate::models::PbxInboundRule).
-    pub async fn get_inbound_rule(
+    pub fn get_inbound_rule(
         &self,
         id: i32,
         query: &crate::odata::GetQuery,
-    ) -> crate::Result<crate::models::PbxInboundRule> {
+    ) -> impl ::std::future::Future<
+        Output = crate::Result<crate::models::PbxInboundRule>,
+    > {
         self.client
             .send_json(
                 crate::client::Request::new(
@@ -130,7 +130,6 @@ impl InboundRules<'_> {
                     )
                     .query(query),
             )
-            .await
     }
     /// Get entities from InboundRules
     ///
@@ -139,10 +138,12 @@ impl InboundRules<'_> {
     /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns one [`Page`](crate::Page) of [`PbxInboundRule`](crate::models::PbxInboundRule) items.
-    pub async fn list_inbound_rule(
+    pub fn list_inbound_rule(
         &self,
         query: &crate::odata::ListQuery,
-    ) -> crate::Result<crate::Page<crate::models::PbxInboundRule>> {
+    ) -> impl ::std::future::Future<
+        Output = crate::Result<crate::Page<crate::models::PbxInboundRule>>,
+    > {
         self.client
             .send_json(
                 crate::client::Request::new(
@@ -152,7 +153,6 @@ impl InboundRules<'_> {
                     )
                     .query(query),
             )
-            .await
     }
     /// Streams every item of [`list_inbound_rule`](Self::list_inbound_rule), following `@odata.nextLink` or paging with `$top`/`$skip`.
     ///
@@ -177,11 +177,11 @@ impl InboundRules<'_> {
     /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns nothing on success.
-    pub async fn update_inbound_rule(
+    pub fn update_inbound_rule(
         &self,
         id: i32,
         body: &crate::models::PbxInboundRuleUpdate,
-    ) -> crate::Result<()> {
+    ) -> impl ::std::future::Future<Output = crate::Result<()>> {
         self.client
             .send_empty(
                 crate::client::Request::new(
@@ -191,6 +191,5 @@ impl InboundRules<'_> {
                     )
                     .json(body),
             )
-            .await
     }
 }

@@ -26,10 +26,14 @@ impl LastCdrAndChatMessageTimestamp<'_> {
     /// Available since 3CX 20.0.7.
     ///
     /// Returns one [`Page`](crate::Page) of [`PbxLastCdrAndChatMessageTimestamp`](crate::models::PbxLastCdrAndChatMessageTimestamp) items.
-    pub async fn list_last_cdr_and_chat_message_timestamp(
+    pub fn list_last_cdr_and_chat_message_timestamp(
         &self,
         query: &crate::odata::ListQuery,
-    ) -> crate::Result<crate::Page<crate::models::PbxLastCdrAndChatMessageTimestamp>> {
+    ) -> impl ::std::future::Future<
+        Output = crate::Result<
+            crate::Page<crate::models::PbxLastCdrAndChatMessageTimestamp>,
+        >,
+    > {
         self.client
             .send_json(
                 crate::client::Request::new(
@@ -39,7 +43,6 @@ impl LastCdrAndChatMessageTimestamp<'_> {
                     )
                     .query(query),
             )
-            .await
     }
     /// Streams every item of [`list_last_cdr_and_chat_message_timestamp`](Self::list_last_cdr_and_chat_message_timestamp), following `@odata.nextLink` or paging with `$top`/`$skip`.
     ///

@@ -23,10 +23,10 @@ impl LicenseStatus<'_> {
     /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns nothing on success.
-    pub async fn edit_license_info(
+    pub fn edit_license_info(
         &self,
         body: &crate::models::LicenseStatusEditLicenseInfoRequestBody,
-    ) -> crate::Result<()> {
+    ) -> impl ::std::future::Future<Output = crate::Result<()>> {
         self.client
             .send_empty(
                 crate::client::Request::new(
@@ -36,7 +36,6 @@ impl LicenseStatus<'_> {
                     )
                     .json(body),
             )
-            .await
     }
     /// Get LicenseStatus
     ///
@@ -45,10 +44,12 @@ impl LicenseStatus<'_> {
     /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns [`PbxLicenseStatus`](crate::models::PbxLicenseStatus).
-    pub async fn get_license_status(
+    pub fn get_license_status(
         &self,
         query: &crate::odata::GetQuery,
-    ) -> crate::Result<crate::models::PbxLicenseStatus> {
+    ) -> impl ::std::future::Future<
+        Output = crate::Result<crate::models::PbxLicenseStatus>,
+    > {
         self.client
             .send_json(
                 crate::client::Request::new(
@@ -58,7 +59,6 @@ impl LicenseStatus<'_> {
                     )
                     .query(query),
             )
-            .await
     }
     /// Invoke action LinkPartner
     ///
@@ -67,10 +67,10 @@ impl LicenseStatus<'_> {
     /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns nothing on success.
-    pub async fn link_partner(
+    pub fn link_partner(
         &self,
         body: &crate::models::LicenseStatusLinkPartnerRequestBody,
-    ) -> crate::Result<()> {
+    ) -> impl ::std::future::Future<Output = crate::Result<()>> {
         self.client
             .send_empty(
                 crate::client::Request::new(
@@ -80,7 +80,6 @@ impl LicenseStatus<'_> {
                     )
                     .json(body),
             )
-            .await
     }
     /// Invoke function PartnerInfo
     ///
@@ -89,10 +88,12 @@ impl LicenseStatus<'_> {
     /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns [`PbxResellerInfo`](crate::models::PbxResellerInfo).
-    pub async fn partner_info(
+    pub fn partner_info(
         &self,
         reseller_id: &str,
-    ) -> crate::Result<crate::models::PbxResellerInfo> {
+    ) -> impl ::std::future::Future<
+        Output = crate::Result<crate::models::PbxResellerInfo>,
+    > {
         self.client
             .send_json(
                 crate::client::Request::new(
@@ -104,7 +105,6 @@ impl LicenseStatus<'_> {
                     ),
                 ),
             )
-            .await
     }
     /// Invoke action RefreshLicenseStatus
     ///
@@ -113,7 +113,9 @@ impl LicenseStatus<'_> {
     /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns nothing on success.
-    pub async fn refresh_license_status(&self) -> crate::Result<()> {
+    pub fn refresh_license_status(
+        &self,
+    ) -> impl ::std::future::Future<Output = crate::Result<()>> {
         self.client
             .send_empty(
                 crate::client::Request::new(
@@ -124,7 +126,6 @@ impl LicenseStatus<'_> {
                     ),
                 ),
             )
-            .await
     }
     /// Invoke action ReplaceLicenseKey
     ///
@@ -133,10 +134,10 @@ impl LicenseStatus<'_> {
     /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns nothing on success.
-    pub async fn replace_license_key(
+    pub fn replace_license_key(
         &self,
         body: &crate::models::LicenseStatusReplaceLicenseKeyRequestBody,
-    ) -> crate::Result<()> {
+    ) -> impl ::std::future::Future<Output = crate::Result<()>> {
         self.client
             .send_empty(
                 crate::client::Request::new(
@@ -148,7 +149,6 @@ impl LicenseStatus<'_> {
                     )
                     .json(body),
             )
-            .await
     }
     /// Invoke action UnlinkPartner
     ///
@@ -157,7 +157,9 @@ impl LicenseStatus<'_> {
     /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns nothing on success.
-    pub async fn unlink_partner(&self) -> crate::Result<()> {
+    pub fn unlink_partner(
+        &self,
+    ) -> impl ::std::future::Future<Output = crate::Result<()>> {
         self.client
             .send_empty(
                 crate::client::Request::new(
@@ -166,6 +168,5 @@ impl LicenseStatus<'_> {
                     ::std::string::String::from("/LicenseStatus/Pbx.UnlinkPartner"),
                 ),
             )
-            .await
     }
 }

@@ -22,10 +22,12 @@ impl LoggingSettings<'_> {
     /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns [`PbxLoggingSettings`](crate::models::PbxLoggingSettings).
-    pub async fn get_logging_settings(
+    pub fn get_logging_settings(
         &self,
         query: &crate::odata::GetQuery,
-    ) -> crate::Result<crate::models::PbxLoggingSettings> {
+    ) -> impl ::std::future::Future<
+        Output = crate::Result<crate::models::PbxLoggingSettings>,
+    > {
         self.client
             .send_json(
                 crate::client::Request::new(
@@ -35,7 +37,6 @@ impl LoggingSettings<'_> {
                     )
                     .query(query),
             )
-            .await
     }
     /// Update LoggingSettings
     ///
@@ -44,10 +45,10 @@ impl LoggingSettings<'_> {
     /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns nothing on success.
-    pub async fn update_logging_settings(
+    pub fn update_logging_settings(
         &self,
         body: &crate::models::PbxLoggingSettingsUpdate,
-    ) -> crate::Result<()> {
+    ) -> impl ::std::future::Future<Output = crate::Result<()>> {
         self.client
             .send_empty(
                 crate::client::Request::new(
@@ -57,6 +58,5 @@ impl LoggingSettings<'_> {
                     )
                     .json(body),
             )
-            .await
     }
 }

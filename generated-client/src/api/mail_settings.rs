@@ -22,10 +22,12 @@ impl MailSettings<'_> {
     /// Available since 3CX 20.0.7.
     ///
     /// Returns [`PbxMailSettings`](crate::models::PbxMailSettings).
-    pub async fn get_mail_settings(
+    pub fn get_mail_settings(
         &self,
         query: &crate::odata::GetQuery,
-    ) -> crate::Result<crate::models::PbxMailSettings> {
+    ) -> impl ::std::future::Future<
+        Output = crate::Result<crate::models::PbxMailSettings>,
+    > {
         self.client
             .send_json(
                 crate::client::Request::new(
@@ -35,7 +37,6 @@ impl MailSettings<'_> {
                     )
                     .query(query),
             )
-            .await
     }
     /// Invoke action TestEmail
     ///
@@ -44,10 +45,12 @@ impl MailSettings<'_> {
     /// Available since 3CX 20.0.7.
     ///
     /// Returns [`PbxTestResult`](crate::models::PbxTestResult).
-    pub async fn test_email(
+    pub fn test_email(
         &self,
         body: &crate::models::MailSettingsTestEmailRequestBody,
-    ) -> crate::Result<crate::models::PbxTestResult> {
+    ) -> impl ::std::future::Future<
+        Output = crate::Result<crate::models::PbxTestResult>,
+    > {
         self.client
             .send_json(
                 crate::client::Request::new(
@@ -57,7 +60,6 @@ impl MailSettings<'_> {
                     )
                     .json(body),
             )
-            .await
     }
     /// Update MailSettings
     ///
@@ -66,10 +68,10 @@ impl MailSettings<'_> {
     /// Available since 3CX 20.0.7.
     ///
     /// Returns nothing on success.
-    pub async fn update_mail_settings(
+    pub fn update_mail_settings(
         &self,
         body: &crate::models::PbxMailSettingsUpdate,
-    ) -> crate::Result<()> {
+    ) -> impl ::std::future::Future<Output = crate::Result<()>> {
         self.client
             .send_empty(
                 crate::client::Request::new(
@@ -79,6 +81,5 @@ impl MailSettings<'_> {
                     )
                     .json(body),
             )
-            .await
     }
 }

@@ -23,10 +23,10 @@ impl McpServers<'_> {
     /// Available since 3CX 20.0.10.
     ///
     /// Returns nothing on success.
-    pub async fn exchange(
+    pub fn exchange(
         &self,
         body: &crate::models::McpServersExchangeRequestBody,
-    ) -> crate::Result<()> {
+    ) -> impl ::std::future::Future<Output = crate::Result<()>> {
         self.client
             .send_empty(
                 crate::client::Request::new(
@@ -36,7 +36,6 @@ impl McpServers<'_> {
                     )
                     .json(body),
             )
-            .await
     }
     /// Invoke function GetServerMetadata
     ///
@@ -45,10 +44,12 @@ impl McpServers<'_> {
     /// Available since 3CX 20.0.10.
     ///
     /// Returns [`PbxOAuthServerMetadata`](crate::models::PbxOAuthServerMetadata).
-    pub async fn get_server_metadata(
+    pub fn get_server_metadata(
         &self,
         target_issuer: &str,
-    ) -> crate::Result<crate::models::PbxOAuthServerMetadata> {
+    ) -> impl ::std::future::Future<
+        Output = crate::Result<crate::models::PbxOAuthServerMetadata>,
+    > {
         self.client
             .send_json(
                 crate::client::Request::new(
@@ -60,7 +61,6 @@ impl McpServers<'_> {
                     ),
                 ),
             )
-            .await
     }
     /// Invoke action Register
     ///
@@ -69,10 +69,10 @@ impl McpServers<'_> {
     /// Available since 3CX 20.0.10.
     ///
     /// Returns nothing on success.
-    pub async fn register(
+    pub fn register(
         &self,
         body: &crate::models::McpServersRegisterRequestBody,
-    ) -> crate::Result<()> {
+    ) -> impl ::std::future::Future<Output = crate::Result<()>> {
         self.client
             .send_empty(
                 crate::client::Request::new(
@@ -82,6 +82,5 @@ impl McpServers<'_> {
                     )
                     .json(body),
             )
-            .await
     }
 }

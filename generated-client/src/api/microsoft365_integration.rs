@@ -24,10 +24,10 @@ impl Microsoft365Integration<'_> {
     /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns nothing on success.
-    pub async fn authorize_presence(
+    pub fn authorize_presence(
         &self,
         body: &crate::models::Microsoft365IntegrationAuthorizePresenceRequestBody,
-    ) -> crate::Result<()> {
+    ) -> impl ::std::future::Future<Output = crate::Result<()>> {
         self.client
             .send_empty(
                 crate::client::Request::new(
@@ -39,7 +39,6 @@ impl Microsoft365Integration<'_> {
                     )
                     .json(body),
             )
-            .await
     }
     /// Invoke action DeauthorizePresence
     ///
@@ -48,7 +47,9 @@ impl Microsoft365Integration<'_> {
     /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns nothing on success.
-    pub async fn deauthorize_presence(&self) -> crate::Result<()> {
+    pub fn deauthorize_presence(
+        &self,
+    ) -> impl ::std::future::Future<Output = crate::Result<()>> {
         self.client
             .send_empty(
                 crate::client::Request::new(
@@ -59,7 +60,6 @@ impl Microsoft365Integration<'_> {
                     ),
                 ),
             )
-            .await
     }
     /// Invoke action GetM365Groups
     ///
@@ -68,10 +68,12 @@ impl Microsoft365Integration<'_> {
     /// Available since 3CX 20.0.9.
     ///
     /// Returns [`PbxExternalGroupsPage`](crate::models::PbxExternalGroupsPage).
-    pub async fn get_m365_groups(
+    pub fn get_m365_groups(
         &self,
         body: &crate::models::Microsoft365IntegrationGetM365GroupsRequestBody,
-    ) -> crate::Result<crate::models::PbxExternalGroupsPage> {
+    ) -> impl ::std::future::Future<
+        Output = crate::Result<crate::models::PbxExternalGroupsPage>,
+    > {
         self.client
             .send_json(
                 crate::client::Request::new(
@@ -83,7 +85,6 @@ impl Microsoft365Integration<'_> {
                     )
                     .json(body),
             )
-            .await
     }
     /// Invoke action GetM365Users
     ///
@@ -92,10 +93,12 @@ impl Microsoft365Integration<'_> {
     /// Available since 3CX 20.0.5.
     ///
     /// Returns [`PbxExternalAccountsPage`](crate::models::PbxExternalAccountsPage).
-    pub async fn get_m365_users(
+    pub fn get_m365_users(
         &self,
         body: &crate::models::Microsoft365IntegrationGetM365UsersRequestBody,
-    ) -> crate::Result<crate::models::PbxExternalAccountsPage> {
+    ) -> impl ::std::future::Future<
+        Output = crate::Result<crate::models::PbxExternalAccountsPage>,
+    > {
         self.client
             .send_json(
                 crate::client::Request::new(
@@ -107,7 +110,6 @@ impl Microsoft365Integration<'_> {
                     )
                     .json(body),
             )
-            .await
     }
     /// Invoke function GetMicrosoft365Directory
     ///
@@ -116,9 +118,11 @@ impl Microsoft365Integration<'_> {
     /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns [`PbxMicrosoft365Status`](crate::models::PbxMicrosoft365Status).
-    pub async fn get_microsoft365_directory(
+    pub fn get_microsoft365_directory(
         &self,
-    ) -> crate::Result<crate::models::PbxMicrosoft365Status> {
+    ) -> impl ::std::future::Future<
+        Output = crate::Result<crate::models::PbxMicrosoft365Status>,
+    > {
         self.client
             .send_json(
                 crate::client::Request::new(
@@ -129,7 +133,6 @@ impl Microsoft365Integration<'_> {
                     ),
                 ),
             )
-            .await
     }
     /// Get Microsoft365Integration
     ///
@@ -138,10 +141,12 @@ impl Microsoft365Integration<'_> {
     /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns [`PbxMicrosoft365Integration`](crate::models::PbxMicrosoft365Integration).
-    pub async fn get_microsoft365_integration(
+    pub fn get_microsoft365_integration(
         &self,
         query: &crate::odata::GetQuery,
-    ) -> crate::Result<crate::models::PbxMicrosoft365Integration> {
+    ) -> impl ::std::future::Future<
+        Output = crate::Result<crate::models::PbxMicrosoft365Integration>,
+    > {
         self.client
             .send_json(
                 crate::client::Request::new(
@@ -151,7 +156,6 @@ impl Microsoft365Integration<'_> {
                     )
                     .query(query),
             )
-            .await
     }
     /// Invoke function GetMicrosoftAccessToken
     ///
@@ -160,9 +164,11 @@ impl Microsoft365Integration<'_> {
     /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns [`GetMicrosoftAccessTokenResponse`](crate::models::GetMicrosoftAccessTokenResponse).
-    pub async fn get_microsoft_access_token(
+    pub fn get_microsoft_access_token(
         &self,
-    ) -> crate::Result<crate::models::GetMicrosoftAccessTokenResponse> {
+    ) -> impl ::std::future::Future<
+        Output = crate::Result<crate::models::GetMicrosoftAccessTokenResponse>,
+    > {
         self.client
             .send_json(
                 crate::client::Request::new(
@@ -173,7 +179,6 @@ impl Microsoft365Integration<'_> {
                     ),
                 ),
             )
-            .await
     }
     /// Invoke action GetUsersByPrincipalNames
     ///
@@ -182,10 +187,12 @@ impl Microsoft365Integration<'_> {
     /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns one [`Page`](crate::Page) of [`PbxExternalAccount`](crate::models::PbxExternalAccount) items.
-    pub async fn get_users_by_principal_names(
+    pub fn get_users_by_principal_names(
         &self,
         body: &crate::models::Microsoft365IntegrationGetUsersByPrincipalNamesRequestBody,
-    ) -> crate::Result<crate::Page<crate::models::PbxExternalAccount>> {
+    ) -> impl ::std::future::Future<
+        Output = crate::Result<crate::Page<crate::models::PbxExternalAccount>>,
+    > {
         self.client
             .send_json(
                 crate::client::Request::new(
@@ -197,7 +204,6 @@ impl Microsoft365Integration<'_> {
                     )
                     .json(body),
             )
-            .await
     }
     /// Invoke action TestPresence
     ///
@@ -206,7 +212,9 @@ impl Microsoft365Integration<'_> {
     /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns nothing on success.
-    pub async fn test_presence(&self) -> crate::Result<()> {
+    pub fn test_presence(
+        &self,
+    ) -> impl ::std::future::Future<Output = crate::Result<()>> {
         self.client
             .send_empty(
                 crate::client::Request::new(
@@ -217,7 +225,6 @@ impl Microsoft365Integration<'_> {
                     ),
                 ),
             )
-            .await
     }
     /// Invoke function TestSubscription
     ///
@@ -226,9 +233,11 @@ impl Microsoft365Integration<'_> {
     /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns [`PbxMicrosoft365SubscriptionTestResult`](crate::models::PbxMicrosoft365SubscriptionTestResult).
-    pub async fn test_subscription(
+    pub fn test_subscription(
         &self,
-    ) -> crate::Result<crate::models::PbxMicrosoft365SubscriptionTestResult> {
+    ) -> impl ::std::future::Future<
+        Output = crate::Result<crate::models::PbxMicrosoft365SubscriptionTestResult>,
+    > {
         self.client
             .send_json(
                 crate::client::Request::new(
@@ -239,7 +248,6 @@ impl Microsoft365Integration<'_> {
                     ),
                 ),
             )
-            .await
     }
     /// Update Microsoft365Integration
     ///
@@ -248,10 +256,10 @@ impl Microsoft365Integration<'_> {
     /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns nothing on success.
-    pub async fn update_microsoft365_integration(
+    pub fn update_microsoft365_integration(
         &self,
         body: &crate::models::PbxMicrosoft365IntegrationUpdate,
-    ) -> crate::Result<()> {
+    ) -> impl ::std::future::Future<Output = crate::Result<()>> {
         self.client
             .send_empty(
                 crate::client::Request::new(
@@ -261,6 +269,5 @@ impl Microsoft365Integration<'_> {
                     )
                     .json(body),
             )
-            .await
     }
 }

@@ -25,10 +25,12 @@ impl Microsoft365TeamsIntegration<'_> {
     /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns [`CheckFqdnRecordResponse`](crate::models::CheckFqdnRecordResponse).
-    pub async fn check_fqdn_record(
+    pub fn check_fqdn_record(
         &self,
         fqdn: &str,
-    ) -> crate::Result<crate::models::CheckFqdnRecordResponse> {
+    ) -> impl ::std::future::Future<
+        Output = crate::Result<crate::models::CheckFqdnRecordResponse>,
+    > {
         self.client
             .send_json(
                 crate::client::Request::new(
@@ -40,7 +42,6 @@ impl Microsoft365TeamsIntegration<'_> {
                     ),
                 ),
             )
-            .await
     }
     /// Invoke function CheckMapUsersScript
     ///
@@ -49,9 +50,11 @@ impl Microsoft365TeamsIntegration<'_> {
     /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns [`CheckMapUsersScriptResponse`](crate::models::CheckMapUsersScriptResponse).
-    pub async fn check_map_users_script(
+    pub fn check_map_users_script(
         &self,
-    ) -> crate::Result<crate::models::CheckMapUsersScriptResponse> {
+    ) -> impl ::std::future::Future<
+        Output = crate::Result<crate::models::CheckMapUsersScriptResponse>,
+    > {
         self.client
             .send_json(
                 crate::client::Request::new(
@@ -62,7 +65,6 @@ impl Microsoft365TeamsIntegration<'_> {
                     ),
                 ),
             )
-            .await
     }
     /// Invoke function GetDialPlanScript
     ///
@@ -71,7 +73,9 @@ impl Microsoft365TeamsIntegration<'_> {
     /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns the file as a streamed [`Download`](crate::Download).
-    pub async fn get_dial_plan_script(&self) -> crate::Result<crate::Download> {
+    pub fn get_dial_plan_script(
+        &self,
+    ) -> impl ::std::future::Future<Output = crate::Result<crate::Download>> {
         self.client
             .send_download(
                 crate::client::Request::new(
@@ -82,7 +86,6 @@ impl Microsoft365TeamsIntegration<'_> {
                     ),
                 ),
             )
-            .await
     }
     /// Invoke function GetMapUsersScript
     ///
@@ -91,7 +94,9 @@ impl Microsoft365TeamsIntegration<'_> {
     /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns the file as a streamed [`Download`](crate::Download).
-    pub async fn get_map_users_script(&self) -> crate::Result<crate::Download> {
+    pub fn get_map_users_script(
+        &self,
+    ) -> impl ::std::future::Future<Output = crate::Result<crate::Download>> {
         self.client
             .send_download(
                 crate::client::Request::new(
@@ -102,7 +107,6 @@ impl Microsoft365TeamsIntegration<'_> {
                     ),
                 ),
             )
-            .await
     }
     /// Get Microsoft365TeamsIntegration
     ///
@@ -111,10 +115,12 @@ impl Microsoft365TeamsIntegration<'_> {
     /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns [`PbxMicrosoft365TeamsIntegration`](crate::models::PbxMicrosoft365TeamsIntegration).
-    pub async fn get_microsoft365_teams_integration(
+    pub fn get_microsoft365_teams_integration(
         &self,
         query: &crate::odata::GetQuery,
-    ) -> crate::Result<crate::models::PbxMicrosoft365TeamsIntegration> {
+    ) -> impl ::std::future::Future<
+        Output = crate::Result<crate::models::PbxMicrosoft365TeamsIntegration>,
+    > {
         self.client
             .send_json(
                 crate::client::Request::new(
@@ -124,7 +130,6 @@ impl Microsoft365TeamsIntegration<'_> {
                     )
                     .query(query),
             )
-            .await
     }
     /// Update Microsoft365TeamsIntegration
     ///
@@ -133,10 +138,10 @@ impl Microsoft365TeamsIntegration<'_> {
     /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns nothing on success.
-    pub async fn update_microsoft365_teams_integration(
+    pub fn update_microsoft365_teams_integration(
         &self,
         body: &crate::models::PbxMicrosoft365TeamsIntegrationUpdate,
-    ) -> crate::Result<()> {
+    ) -> impl ::std::future::Future<Output = crate::Result<()>> {
         self.client
             .send_empty(
                 crate::client::Request::new(
@@ -146,6 +151,5 @@ impl Microsoft365TeamsIntegration<'_> {
                     )
                     .json(body),
             )
-            .await
     }
 }

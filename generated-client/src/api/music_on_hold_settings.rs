@@ -24,10 +24,12 @@ impl MusicOnHoldSettings<'_> {
     /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns [`PbxMusicOnHoldSettings`](crate::models::PbxMusicOnHoldSettings).
-    pub async fn get_music_on_hold_settings(
+    pub fn get_music_on_hold_settings(
         &self,
         query: &crate::odata::GetQuery,
-    ) -> crate::Result<crate::models::PbxMusicOnHoldSettings> {
+    ) -> impl ::std::future::Future<
+        Output = crate::Result<crate::models::PbxMusicOnHoldSettings>,
+    > {
         self.client
             .send_json(
                 crate::client::Request::new(
@@ -37,7 +39,6 @@ impl MusicOnHoldSettings<'_> {
                     )
                     .query(query),
             )
-            .await
     }
     /// Update MusicOnHoldSettings
     ///
@@ -46,10 +47,10 @@ impl MusicOnHoldSettings<'_> {
     /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns nothing on success.
-    pub async fn update_music_on_hold_settings(
+    pub fn update_music_on_hold_settings(
         &self,
         body: &crate::models::PbxMusicOnHoldSettingsUpdate,
-    ) -> crate::Result<()> {
+    ) -> impl ::std::future::Future<Output = crate::Result<()>> {
         self.client
             .send_empty(
                 crate::client::Request::new(
@@ -59,6 +60,5 @@ impl MusicOnHoldSettings<'_> {
                     )
                     .json(body),
             )
-            .await
     }
 }

@@ -23,10 +23,10 @@ impl MyGroup<'_> {
     /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns [`PbxGroup`](crate::models::PbxGroup).
-    pub async fn get_my_group(
+    pub fn get_my_group(
         &self,
         query: &crate::odata::GetQuery,
-    ) -> crate::Result<crate::models::PbxGroup> {
+    ) -> impl ::std::future::Future<Output = crate::Result<crate::models::PbxGroup>> {
         self.client
             .send_json(
                 crate::client::Request::new(
@@ -36,7 +36,6 @@ impl MyGroup<'_> {
                     )
                     .query(query),
             )
-            .await
     }
     /// Invoke function GetMyGroupPartnerInfo
     ///
@@ -45,10 +44,12 @@ impl MyGroup<'_> {
     /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns [`PbxResellerInfo`](crate::models::PbxResellerInfo).
-    pub async fn get_my_group_partner_info(
+    pub fn get_my_group_partner_info(
         &self,
         reseller_id: &str,
-    ) -> crate::Result<crate::models::PbxResellerInfo> {
+    ) -> impl ::std::future::Future<
+        Output = crate::Result<crate::models::PbxResellerInfo>,
+    > {
         self.client
             .send_json(
                 crate::client::Request::new(
@@ -60,7 +61,6 @@ impl MyGroup<'_> {
                     ),
                 ),
             )
-            .await
     }
     /// Invoke function GetRestrictions
     ///
@@ -69,9 +69,11 @@ impl MyGroup<'_> {
     /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns [`PbxRestrictions`](crate::models::PbxRestrictions).
-    pub async fn get_my_group_restrictions(
+    pub fn get_my_group_restrictions(
         &self,
-    ) -> crate::Result<crate::models::PbxRestrictions> {
+    ) -> impl ::std::future::Future<
+        Output = crate::Result<crate::models::PbxRestrictions>,
+    > {
         self.client
             .send_json(
                 crate::client::Request::new(
@@ -80,7 +82,6 @@ impl MyGroup<'_> {
                     ::std::string::String::from("/MyGroup/Pbx.GetRestrictions()"),
                 ),
             )
-            .await
     }
     /// Invoke action LinkMyGroupPartner
     ///
@@ -89,10 +90,10 @@ impl MyGroup<'_> {
     /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns nothing on success.
-    pub async fn link_my_group_partner(
+    pub fn link_my_group_partner(
         &self,
         body: &crate::models::LinkMyGroupPartnerRequestBody,
-    ) -> crate::Result<()> {
+    ) -> impl ::std::future::Future<Output = crate::Result<()>> {
         self.client
             .send_empty(
                 crate::client::Request::new(
@@ -102,7 +103,6 @@ impl MyGroup<'_> {
                     )
                     .json(body),
             )
-            .await
     }
     /// Get Members from MyGroup
     ///
@@ -111,10 +111,12 @@ impl MyGroup<'_> {
     /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns one [`Page`](crate::Page) of [`PbxUserGroup`](crate::models::PbxUserGroup) items.
-    pub async fn list_my_group_members(
+    pub fn list_my_group_members(
         &self,
         query: &crate::odata::ListQuery,
-    ) -> crate::Result<crate::Page<crate::models::PbxUserGroup>> {
+    ) -> impl ::std::future::Future<
+        Output = crate::Result<crate::Page<crate::models::PbxUserGroup>>,
+    > {
         self.client
             .send_json(
                 crate::client::Request::new(
@@ -124,7 +126,6 @@ impl MyGroup<'_> {
                     )
                     .query(query),
             )
-            .await
     }
     /// Streams every item of [`list_my_group_members`](Self::list_my_group_members), following `@odata.nextLink` or paging with `$top`/`$skip`.
     ///
@@ -149,10 +150,12 @@ impl MyGroup<'_> {
     /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns one [`Page`](crate::Page) of [`PbxRights`](crate::models::PbxRights) items.
-    pub async fn list_my_group_rights(
+    pub fn list_my_group_rights(
         &self,
         query: &crate::odata::ListQuery,
-    ) -> crate::Result<crate::Page<crate::models::PbxRights>> {
+    ) -> impl ::std::future::Future<
+        Output = crate::Result<crate::Page<crate::models::PbxRights>>,
+    > {
         self.client
             .send_json(
                 crate::client::Request::new(
@@ -162,7 +165,6 @@ impl MyGroup<'_> {
                     )
                     .query(query),
             )
-            .await
     }
     /// Streams every item of [`list_my_group_rights`](Self::list_my_group_rights), following `@odata.nextLink` or paging with `$top`/`$skip`.
     ///
@@ -187,10 +189,10 @@ impl MyGroup<'_> {
     /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns nothing on success.
-    pub async fn replace_my_group_license_key(
+    pub fn replace_my_group_license_key(
         &self,
         body: &crate::models::ReplaceMyGroupLicenseKeyRequestBody,
-    ) -> crate::Result<()> {
+    ) -> impl ::std::future::Future<Output = crate::Result<()>> {
         self.client
             .send_empty(
                 crate::client::Request::new(
@@ -202,7 +204,6 @@ impl MyGroup<'_> {
                     )
                     .json(body),
             )
-            .await
     }
     /// Invoke action UnlinkMyGroupPartner
     ///
@@ -211,7 +212,9 @@ impl MyGroup<'_> {
     /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns nothing on success.
-    pub async fn unlink_my_group_partner(&self) -> crate::Result<()> {
+    pub fn unlink_my_group_partner(
+        &self,
+    ) -> impl ::std::future::Future<Output = crate::Result<()>> {
         self.client
             .send_empty(
                 crate::client::Request::new(
@@ -220,7 +223,6 @@ impl MyGroup<'_> {
                     ::std::string::String::from("/MyGroup/Pbx.UnlinkMyGroupPartner"),
                 ),
             )
-            .await
     }
     /// Update MyGroup
     ///
@@ -229,10 +231,10 @@ impl MyGroup<'_> {
     /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns nothing on success.
-    pub async fn update_my_group(
+    pub fn update_my_group(
         &self,
         body: &crate::models::PbxGroupUpdate,
-    ) -> crate::Result<()> {
+    ) -> impl ::std::future::Future<Output = crate::Result<()>> {
         self.client
             .send_empty(
                 crate::client::Request::new(
@@ -242,6 +244,5 @@ impl MyGroup<'_> {
                     )
                     .json(body),
             )
-            .await
     }
 }

@@ -23,10 +23,12 @@ impl MyTokens<'_> {
     /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns one [`Page`](crate::Page) of [`PbxRefreshToken`](crate::models::PbxRefreshToken) items.
-    pub async fn list_refresh_token(
+    pub fn list_refresh_token(
         &self,
         query: &crate::odata::ListQuery,
-    ) -> crate::Result<crate::Page<crate::models::PbxRefreshToken>> {
+    ) -> impl ::std::future::Future<
+        Output = crate::Result<crate::Page<crate::models::PbxRefreshToken>>,
+    > {
         self.client
             .send_json(
                 crate::client::Request::new(
@@ -36,7 +38,6 @@ impl MyTokens<'_> {
                     )
                     .query(query),
             )
-            .await
     }
     /// Streams every item of [`list_refresh_token`](Self::list_refresh_token), following `@odata.nextLink` or paging with `$top`/`$skip`.
     ///
@@ -61,7 +62,10 @@ impl MyTokens<'_> {
     /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns nothing on success.
-    pub async fn revoke_token(&self, id: i32) -> crate::Result<()> {
+    pub fn revoke_token(
+        &self,
+        id: i32,
+    ) -> impl ::std::future::Future<Output = crate::Result<()>> {
         self.client
             .send_empty(
                 crate::client::Request::new(
@@ -70,6 +74,5 @@ impl MyTokens<'_> {
                     ::std::format!("/MyTokens({})/Pbx.RevokeToken", Literal(id)),
                 ),
             )
-            .await
     }
 }

@@ -22,10 +22,10 @@ impl MyUser<'_> {
     /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns [`PbxUser`](crate::models::PbxUser).
-    pub async fn get_my_user(
+    pub fn get_my_user(
         &self,
         query: &crate::odata::GetQuery,
-    ) -> crate::Result<crate::models::PbxUser> {
+    ) -> impl ::std::future::Future<Output = crate::Result<crate::models::PbxUser>> {
         self.client
             .send_json(
                 crate::client::Request::new(
@@ -35,7 +35,6 @@ impl MyUser<'_> {
                     )
                     .query(query),
             )
-            .await
     }
     /// Invoke action IssueDownloadTicket
     ///
@@ -44,9 +43,11 @@ impl MyUser<'_> {
     /// Available since 3CX 20.0.10.
     ///
     /// Returns [`PbxOneTimeTicket`](crate::models::PbxOneTimeTicket).
-    pub async fn issue_download_ticket(
+    pub fn issue_download_ticket(
         &self,
-    ) -> crate::Result<crate::models::PbxOneTimeTicket> {
+    ) -> impl ::std::future::Future<
+        Output = crate::Result<crate::models::PbxOneTimeTicket>,
+    > {
         self.client
             .send_json(
                 crate::client::Request::new(
@@ -55,7 +56,6 @@ impl MyUser<'_> {
                     ::std::string::String::from("/MyUser/Pbx.IssueDownloadTicket"),
                 ),
             )
-            .await
     }
     /// Get ForwardingProfiles from MyUser
     ///
@@ -64,10 +64,12 @@ impl MyUser<'_> {
     /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns one [`Page`](crate::Page) of [`PbxForwardingProfile`](crate::models::PbxForwardingProfile) items.
-    pub async fn list_my_user_forwarding_profiles(
+    pub fn list_my_user_forwarding_profiles(
         &self,
         query: &crate::odata::ListQuery,
-    ) -> crate::Result<crate::Page<crate::models::PbxForwardingProfile>> {
+    ) -> impl ::std::future::Future<
+        Output = crate::Result<crate::Page<crate::models::PbxForwardingProfile>>,
+    > {
         self.client
             .send_json(
                 crate::client::Request::new(
@@ -77,7 +79,6 @@ impl MyUser<'_> {
                     )
                     .query(query),
             )
-            .await
     }
     /// Streams every item of [`list_my_user_forwarding_profiles`](Self::list_my_user_forwarding_profiles), following `@odata.nextLink` or paging with `$top`/`$skip`.
     ///
@@ -102,10 +103,12 @@ impl MyUser<'_> {
     /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns one [`Page`](crate::Page) of [`PbxGreeting`](crate::models::PbxGreeting) items.
-    pub async fn list_my_user_greetings(
+    pub fn list_my_user_greetings(
         &self,
         query: &crate::odata::ListQuery,
-    ) -> crate::Result<crate::Page<crate::models::PbxGreeting>> {
+    ) -> impl ::std::future::Future<
+        Output = crate::Result<crate::Page<crate::models::PbxGreeting>>,
+    > {
         self.client
             .send_json(
                 crate::client::Request::new(
@@ -115,7 +118,6 @@ impl MyUser<'_> {
                     )
                     .query(query),
             )
-            .await
     }
     /// Streams every item of [`list_my_user_greetings`](Self::list_my_user_greetings), following `@odata.nextLink` or paging with `$top`/`$skip`.
     ///
@@ -140,10 +142,12 @@ impl MyUser<'_> {
     /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns one [`Page`](crate::Page) of [`PbxUserGroup`](crate::models::PbxUserGroup) items.
-    pub async fn list_my_user_groups(
+    pub fn list_my_user_groups(
         &self,
         query: &crate::odata::ListQuery,
-    ) -> crate::Result<crate::Page<crate::models::PbxUserGroup>> {
+    ) -> impl ::std::future::Future<
+        Output = crate::Result<crate::Page<crate::models::PbxUserGroup>>,
+    > {
         self.client
             .send_json(
                 crate::client::Request::new(
@@ -153,7 +157,6 @@ impl MyUser<'_> {
                     )
                     .query(query),
             )
-            .await
     }
     /// Streams every item of [`list_my_user_groups`](Self::list_my_user_groups), following `@odata.nextLink` or paging with `$top`/`$skip`.
     ///
@@ -178,9 +181,11 @@ impl MyUser<'_> {
     /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns [`GenerateProvLinkResponse`](crate::models::GenerateProvLinkResponse).
-    pub async fn my_user_generate_prov_link(
+    pub fn my_user_generate_prov_link(
         &self,
-    ) -> crate::Result<crate::models::GenerateProvLinkResponse> {
+    ) -> impl ::std::future::Future<
+        Output = crate::Result<crate::models::GenerateProvLinkResponse>,
+    > {
         self.client
             .send_json(
                 crate::client::Request::new(
@@ -189,7 +194,6 @@ impl MyUser<'_> {
                     ::std::string::String::from("/MyUser/Pbx.GenerateProvLink()"),
                 ),
             )
-            .await
     }
     /// Update MyUser
     ///
@@ -198,10 +202,10 @@ impl MyUser<'_> {
     /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns nothing on success.
-    pub async fn update_my_user(
+    pub fn update_my_user(
         &self,
         body: &crate::models::PbxUserUpdate,
-    ) -> crate::Result<()> {
+    ) -> impl ::std::future::Future<Output = crate::Result<()>> {
         self.client
             .send_empty(
                 crate::client::Request::new(
@@ -211,6 +215,5 @@ impl MyUser<'_> {
                     )
                     .json(body),
             )
-            .await
     }
 }

@@ -22,10 +22,12 @@ impl NetworkInterfaces<'_> {
     /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns one [`Page`](crate::Page) of [`PbxNetworkInterface`](crate::models::PbxNetworkInterface) items.
-    pub async fn list_network_interface(
+    pub fn list_network_interface(
         &self,
         query: &crate::odata::ListQuery,
-    ) -> crate::Result<crate::Page<crate::models::PbxNetworkInterface>> {
+    ) -> impl ::std::future::Future<
+        Output = crate::Result<crate::Page<crate::models::PbxNetworkInterface>>,
+    > {
         self.client
             .send_json(
                 crate::client::Request::new(
@@ -35,7 +37,6 @@ impl NetworkInterfaces<'_> {
                     )
                     .query(query),
             )
-            .await
     }
     /// Streams every item of [`list_network_interface`](Self::list_network_interface), following `@odata.nextLink` or paging with `$top`/`$skip`.
     ///

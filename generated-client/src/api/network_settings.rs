@@ -22,10 +22,12 @@ impl NetworkSettings<'_> {
     /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns one [`Page`](crate::Page) of `String` items.
-    pub async fn get_ifaces(
+    pub fn get_ifaces(
         &self,
         query: &crate::odata::PageQuery,
-    ) -> crate::Result<crate::Page<::std::string::String>> {
+    ) -> impl ::std::future::Future<
+        Output = crate::Result<crate::Page<::std::string::String>>,
+    > {
         self.client
             .send_json(
                 crate::client::Request::new(
@@ -35,7 +37,6 @@ impl NetworkSettings<'_> {
                     )
                     .query(query),
             )
-            .await
     }
     /// Streams every item of [`get_ifaces`](Self::get_ifaces), following `@odata.nextLink` or paging with `$top`/`$skip`.
     ///
@@ -60,10 +61,12 @@ impl NetworkSettings<'_> {
     /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns [`PbxNetworkSettings`](crate::models::PbxNetworkSettings).
-    pub async fn get_network_settings(
+    pub fn get_network_settings(
         &self,
         query: &crate::odata::GetQuery,
-    ) -> crate::Result<crate::models::PbxNetworkSettings> {
+    ) -> impl ::std::future::Future<
+        Output = crate::Result<crate::models::PbxNetworkSettings>,
+    > {
         self.client
             .send_json(
                 crate::client::Request::new(
@@ -73,7 +76,6 @@ impl NetworkSettings<'_> {
                     )
                     .query(query),
             )
-            .await
     }
     /// Update NetworkSettings
     ///
@@ -82,10 +84,10 @@ impl NetworkSettings<'_> {
     /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns nothing on success.
-    pub async fn update_network_settings(
+    pub fn update_network_settings(
         &self,
         body: &crate::models::PbxNetworkSettingsUpdate,
-    ) -> crate::Result<()> {
+    ) -> impl ::std::future::Future<Output = crate::Result<()>> {
         self.client
             .send_empty(
                 crate::client::Request::new(
@@ -95,6 +97,5 @@ impl NetworkSettings<'_> {
                     )
                     .json(body),
             )
-            .await
     }
 }

@@ -24,10 +24,12 @@ impl NotificationSettings<'_> {
     /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns [`PbxNotificationSettings`](crate::models::PbxNotificationSettings).
-    pub async fn get_notification_settings(
+    pub fn get_notification_settings(
         &self,
         query: &crate::odata::GetQuery,
-    ) -> crate::Result<crate::models::PbxNotificationSettings> {
+    ) -> impl ::std::future::Future<
+        Output = crate::Result<crate::models::PbxNotificationSettings>,
+    > {
         self.client
             .send_json(
                 crate::client::Request::new(
@@ -37,7 +39,6 @@ impl NotificationSettings<'_> {
                     )
                     .query(query),
             )
-            .await
     }
     /// Update NotificationSettings
     ///
@@ -46,10 +47,10 @@ impl NotificationSettings<'_> {
     /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns nothing on success.
-    pub async fn update_notification_settings(
+    pub fn update_notification_settings(
         &self,
         body: &crate::models::PbxNotificationSettingsUpdate,
-    ) -> crate::Result<()> {
+    ) -> impl ::std::future::Future<Output = crate::Result<()>> {
         self.client
             .send_empty(
                 crate::client::Request::new(
@@ -59,6 +60,5 @@ impl NotificationSettings<'_> {
                     )
                     .json(body),
             )
-            .await
     }
 }

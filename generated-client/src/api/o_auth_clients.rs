@@ -23,11 +23,11 @@ impl OAuthClients<'_> {
     /// Available since 3CX 20.0.10.
     ///
     /// Returns nothing on success.
-    pub async fn delete_o_auth_client(
+    pub fn delete_o_auth_client(
         &self,
         id: ::uuid::Uuid,
         if_match: ::std::option::Option<&str>,
-    ) -> crate::Result<()> {
+    ) -> impl ::std::future::Future<Output = crate::Result<()>> {
         self.client
             .send_empty(
                 crate::client::Request::new(
@@ -37,7 +37,6 @@ impl OAuthClients<'_> {
                     )
                     .if_match(if_match),
             )
-            .await
     }
     /// Get entity from OAuthClients by key
     ///
@@ -46,11 +45,13 @@ impl OAuthClients<'_> {
     /// Available since 3CX 20.0.10.
     ///
     /// Returns [`PbxOAuthClient`](crate::models::PbxOAuthClient).
-    pub async fn get_o_auth_client(
+    pub fn get_o_auth_client(
         &self,
         id: ::uuid::Uuid,
         query: &crate::odata::GetQuery,
-    ) -> crate::Result<crate::models::PbxOAuthClient> {
+    ) -> impl ::std::future::Future<
+        Output = crate::Result<crate::models::PbxOAuthClient>,
+    > {
         self.client
             .send_json(
                 crate::client::Request::new(
@@ -60,7 +61,6 @@ impl OAuthClients<'_> {
                     )
                     .query(query),
             )
-            .await
     }
     /// Get entities from OAuthClients
     ///
@@ -69,10 +69,12 @@ impl OAuthClients<'_> {
     /// Available since 3CX 20.0.10.
     ///
     /// Returns one [`Page`](crate::Page) of [`PbxOAuthClient`](crate::models::PbxOAuthClient) items.
-    pub async fn list_o_auth_client(
+    pub fn list_o_auth_client(
         &self,
         query: &crate::odata::ListQuery,
-    ) -> crate::Result<crate::Page<crate::models::PbxOAuthClient>> {
+    ) -> impl ::std::future::Future<
+        Output = crate::Result<crate::Page<crate::models::PbxOAuthClient>>,
+    > {
         self.client
             .send_json(
                 crate::client::Request::new(
@@ -82,7 +84,6 @@ impl OAuthClients<'_> {
                     )
                     .query(query),
             )
-            .await
     }
     /// Streams every item of [`list_o_auth_client`](Self::list_o_auth_client), following `@odata.nextLink` or paging with `$top`/`$skip`.
     ///
@@ -107,10 +108,12 @@ impl OAuthClients<'_> {
     /// Available since 3CX 20.0.10.
     ///
     /// Returns [`RefreshClientMetadataResponse`](crate::models::RefreshClientMetadataResponse).
-    pub async fn refresh_client_metadata(
+    pub fn refresh_client_metadata(
         &self,
         id: ::uuid::Uuid,
-    ) -> crate::Result<crate::models::RefreshClientMetadataResponse> {
+    ) -> impl ::std::future::Future<
+        Output = crate::Result<crate::models::RefreshClientMetadataResponse>,
+    > {
         self.client
             .send_json(
                 crate::client::Request::new(
@@ -121,6 +124,5 @@ impl OAuthClients<'_> {
                     ),
                 ),
             )
-            .await
     }
 }

@@ -22,10 +22,12 @@ impl OfficeHours<'_> {
     /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns [`PbxOfficeHours`](crate::models::PbxOfficeHours).
-    pub async fn get_office_hours(
+    pub fn get_office_hours(
         &self,
         query: &crate::odata::GetQuery,
-    ) -> crate::Result<crate::models::PbxOfficeHours> {
+    ) -> impl ::std::future::Future<
+        Output = crate::Result<crate::models::PbxOfficeHours>,
+    > {
         self.client
             .send_json(
                 crate::client::Request::new(
@@ -35,7 +37,6 @@ impl OfficeHours<'_> {
                     )
                     .query(query),
             )
-            .await
     }
     /// Update OfficeHours
     ///
@@ -44,10 +45,10 @@ impl OfficeHours<'_> {
     /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns nothing on success.
-    pub async fn update_office_hours(
+    pub fn update_office_hours(
         &self,
         body: &crate::models::PbxOfficeHoursUpdate,
-    ) -> crate::Result<()> {
+    ) -> impl ::std::future::Future<Output = crate::Result<()>> {
         self.client
             .send_empty(
                 crate::client::Request::new(
@@ -57,6 +58,5 @@ impl OfficeHours<'_> {
                     )
                     .json(body),
             )
-            .await
     }
 }

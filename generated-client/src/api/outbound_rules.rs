@@ -23,10 +23,12 @@ impl OutboundRules<'_> {
     /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns [`PbxOutboundRule`](crate::models::PbxOutboundRule).
-    pub async fn create_outbound_rule(
+    pub fn create_outbound_rule(
         &self,
         body: &crate::models::PbxOutboundRule,
-    ) -> crate::Result<crate::models::PbxOutboundRule> {
+    ) -> impl ::std::future::Future<
+        Output = crate::Result<crate::models::PbxOutboundRule>,
+    > {
         self.client
             .send_json(
                 crate::client::Request::new(
@@ -36,7 +38,6 @@ impl OutboundRules<'_> {
                     )
                     .json(body),
             )
-            .await
     }
     /// Delete entity from OutboundRules
     ///
@@ -45,11 +46,11 @@ impl OutboundRules<'_> {
     /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns nothing on success.
-    pub async fn delete_outbound_rule(
+    pub fn delete_outbound_rule(
         &self,
         id: i32,
         if_match: ::std::option::Option<&str>,
-    ) -> crate::Result<()> {
+    ) -> impl ::std::future::Future<Output = crate::Result<()>> {
         self.client
             .send_empty(
                 crate::client::Request::new(
@@ -59,7 +60,6 @@ impl OutboundRules<'_> {
                     )
                     .if_match(if_match),
             )
-            .await
     }
     /// Invoke function GetEmergencyOutboundRules
     ///
@@ -68,10 +68,12 @@ impl OutboundRules<'_> {
     /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns one [`Page`](crate::Page) of [`PbxOutboundRule`](crate::models::PbxOutboundRule) items.
-    pub async fn get_emergency_outbound_rules(
+    pub fn get_emergency_outbound_rules(
         &self,
         query: &crate::odata::ListQuery,
-    ) -> crate::Result<crate::Page<crate::models::PbxOutboundRule>> {
+    ) -> impl ::std::future::Future<
+        Output = crate::Result<crate::Page<crate::models::PbxOutboundRule>>,
+    > {
         self.client
             .send_json(
                 crate::client::Request::new(
@@ -83,7 +85,6 @@ impl OutboundRules<'_> {
                     )
                     .query(query),
             )
-            .await
     }
     /// Streams every item of [`get_emergency_outbound_rules`](Self::get_emergency_outbound_rules), following `@odata.nextLink` or paging with `$top`/`$skip`.
     ///
@@ -110,11 +111,13 @@ impl OutboundRules<'_> {
     /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns [`PbxOutboundRule`](crate::models::PbxOutboundRule).
-    pub async fn get_outbound_rule(
+    pub fn get_outbound_rule(
         &self,
         id: i32,
         query: &crate::odata::GetQuery,
-    ) -> crate::Result<crate::models::PbxOutboundRule> {
+    ) -> impl ::std::future::Future<
+        Output = crate::Result<crate::models::PbxOutboundRule>,
+    > {
         self.client
             .send_json(
                 crate::client::Request::new(
@@ -124,7 +127,6 @@ impl OutboundRules<'_> {
                     )
                     .query(query),
             )
-            .await
     }
     /// Get entities from OutboundRules
     ///
@@ -133,10 +135,12 @@ impl OutboundRules<'_> {
     /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns one [`Page`](crate::Page) of [`PbxOutboundRule`](crate::models::PbxOutboundRule) items.
-    pub async fn list_outbound_rule(
+    pub fn list_outbound_rule(
         &self,
         query: &crate::odata::ListQuery,
-    ) -> crate::Result<crate::Page<crate::models::PbxOutboundRule>> {
+    ) -> impl ::std::future::Future<
+        Output = crate::Result<crate::Page<crate::models::PbxOutboundRule>>,
+    > {
         self.client
             .send_json(
                 crate::client::Request::new(
@@ -146,7 +150,6 @@ impl OutboundRules<'_> {
                     )
                     .query(query),
             )
-            .await
     }
     /// Streams every item of [`list_outbound_rule`](Self::list_outbound_rule), following `@odata.nextLink` or paging with `$top`/`$skip`.
     ///
@@ -171,10 +174,10 @@ impl OutboundRules<'_> {
     /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns nothing on success.
-    pub async fn move_up_down(
+    pub fn move_up_down(
         &self,
         body: &crate::models::OutboundRulesMoveUpDownRequestBody,
-    ) -> crate::Result<()> {
+    ) -> impl ::std::future::Future<Output = crate::Result<()>> {
         self.client
             .send_empty(
                 crate::client::Request::new(
@@ -184,7 +187,6 @@ impl OutboundRules<'_> {
                     )
                     .json(body),
             )
-            .await
     }
     /// Invoke action Purge
     ///
@@ -193,10 +195,10 @@ impl OutboundRules<'_> {
     /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns nothing on success.
-    pub async fn purge(
+    pub fn purge(
         &self,
         body: &crate::models::OutboundRulesPurgeRequestBody,
-    ) -> crate::Result<()> {
+    ) -> impl ::std::future::Future<Output = crate::Result<()>> {
         self.client
             .send_empty(
                 crate::client::Request::new(
@@ -206,7 +208,6 @@ impl OutboundRules<'_> {
                     )
                     .json(body),
             )
-            .await
     }
     /// Update entity in OutboundRules
     ///
@@ -215,11 +216,11 @@ impl OutboundRules<'_> {
     /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns nothing on success.
-    pub async fn update_outbound_rule(
+    pub fn update_outbound_rule(
         &self,
         id: i32,
         body: &crate::models::PbxOutboundRuleUpdate,
-    ) -> crate::Result<()> {
+    ) -> impl ::std::future::Future<Output = crate::Result<()>> {
         self.client
             .send_empty(
                 crate::client::Request::new(
@@ -229,6 +230,5 @@ impl OutboundRules<'_> {
                     )
                     .json(body),
             )
-            .await
     }
 }

@@ -23,10 +23,12 @@ impl Parameters<'_> {
     /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns [`PbxParameter`](crate::models::PbxParameter).
-    pub async fn create_parameter(
+    pub fn create_parameter(
         &self,
         body: &crate::models::PbxParameter,
-    ) -> crate::Result<crate::models::PbxParameter> {
+    ) -> impl ::std::future::Future<
+        Output = crate::Result<crate::models::PbxParameter>,
+    > {
         self.client
             .send_json(
                 crate::client::Request::new(
@@ -36,7 +38,6 @@ impl Parameters<'_> {
                     )
                     .json(body),
             )
-            .await
     }
     /// Delete entity from Parameters
     ///
@@ -45,11 +46,11 @@ impl Parameters<'_> {
     /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns nothing on success.
-    pub async fn delete_parameter(
+    pub fn delete_parameter(
         &self,
         id: i32,
         if_match: ::std::option::Option<&str>,
-    ) -> crate::Result<()> {
+    ) -> impl ::std::future::Future<Output = crate::Result<()>> {
         self.client
             .send_empty(
                 crate::client::Request::new(
@@ -59,7 +60,6 @@ impl Parameters<'_> {
                     )
                     .if_match(if_match),
             )
-            .await
     }
     /// Get entity from Parameters by key
     ///
@@ -68,11 +68,13 @@ impl Parameters<'_> {
     /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns [`PbxParameter`](crate::models::PbxParameter).
-    pub async fn get_parameter(
+    pub fn get_parameter(
         &self,
         id: i32,
         query: &crate::odata::GetQuery,
-    ) -> crate::Result<crate::models::PbxParameter> {
+    ) -> impl ::std::future::Future<
+        Output = crate::Result<crate::models::PbxParameter>,
+    > {
         self.client
             .send_json(
                 crate::client::Request::new(
@@ -82,7 +84,6 @@ impl Parameters<'_> {
                     )
                     .query(query),
             )
-            .await
     }
     /// Invoke function GetParameterByName
     ///
@@ -91,10 +92,12 @@ impl Parameters<'_> {
     /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns [`PbxParameter`](crate::models::PbxParameter).
-    pub async fn get_parameter_by_name(
+    pub fn get_parameter_by_name(
         &self,
         name: &str,
-    ) -> crate::Result<crate::models::PbxParameter> {
+    ) -> impl ::std::future::Future<
+        Output = crate::Result<crate::models::PbxParameter>,
+    > {
         self.client
             .send_json(
                 crate::client::Request::new(
@@ -105,7 +108,6 @@ impl Parameters<'_> {
                     ),
                 ),
             )
-            .await
     }
     /// Get entities from Parameters
     ///
@@ -114,10 +116,12 @@ impl Parameters<'_> {
     /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns one [`Page`](crate::Page) of [`PbxParameter`](crate::models::PbxParameter) items.
-    pub async fn list_parameter(
+    pub fn list_parameter(
         &self,
         query: &crate::odata::ListQuery,
-    ) -> crate::Result<crate::Page<crate::models::PbxParameter>> {
+    ) -> impl ::std::future::Future<
+        Output = crate::Result<crate::Page<crate::models::PbxParameter>>,
+    > {
         self.client
             .send_json(
                 crate::client::Request::new(
@@ -127,7 +131,6 @@ impl Parameters<'_> {
                     )
                     .query(query),
             )
-            .await
     }
     /// Streams every item of [`list_parameter`](Self::list_parameter), following `@odata.nextLink` or paging with `$top`/`$skip`.
     ///
@@ -148,11 +151,11 @@ impl Parameters<'_> {
     /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns nothing on success.
-    pub async fn update_parameter(
+    pub fn update_parameter(
         &self,
         id: i32,
         body: &crate::models::PbxParameterUpdate,
-    ) -> crate::Result<()> {
+    ) -> impl ::std::future::Future<Output = crate::Result<()>> {
         self.client
             .send_empty(
                 crate::client::Request::new(
@@ -162,6 +165,5 @@ impl Parameters<'_> {
                     )
                     .json(body),
             )
-            .await
     }
 }

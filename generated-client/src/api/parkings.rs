@@ -23,10 +23,10 @@ impl Parkings<'_> {
     /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns [`PbxParking`](crate::models::PbxParking).
-    pub async fn create_parking(
+    pub fn create_parking(
         &self,
         body: &crate::models::PbxParking,
-    ) -> crate::Result<crate::models::PbxParking> {
+    ) -> impl ::std::future::Future<Output = crate::Result<crate::models::PbxParking>> {
         self.client
             .send_json(
                 crate::client::Request::new(
@@ -36,7 +36,6 @@ impl Parkings<'_> {
                     )
                     .json(body),
             )
-            .await
     }
     /// Delete entity from Parkings
     ///
@@ -45,11 +44,11 @@ impl Parkings<'_> {
     /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns nothing on success.
-    pub async fn delete_parking(
+    pub fn delete_parking(
         &self,
         id: i32,
         if_match: ::std::option::Option<&str>,
-    ) -> crate::Result<()> {
+    ) -> impl ::std::future::Future<Output = crate::Result<()>> {
         self.client
             .send_empty(
                 crate::client::Request::new(
@@ -59,7 +58,6 @@ impl Parkings<'_> {
                     )
                     .if_match(if_match),
             )
-            .await
     }
     /// Get entity from Parkings by key
     ///
@@ -68,11 +66,11 @@ impl Parkings<'_> {
     /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns [`PbxParking`](crate::models::PbxParking).
-    pub async fn get_parking(
+    pub fn get_parking(
         &self,
         id: i32,
         query: &crate::odata::GetQuery,
-    ) -> crate::Result<crate::models::PbxParking> {
+    ) -> impl ::std::future::Future<Output = crate::Result<crate::models::PbxParking>> {
         self.client
             .send_json(
                 crate::client::Request::new(
@@ -82,7 +80,6 @@ impl Parkings<'_> {
                     )
                     .query(query),
             )
-            .await
     }
     /// Get entity from Parkings by key (Number)
     ///
@@ -91,11 +88,11 @@ impl Parkings<'_> {
     /// Available since 3CX 20.0.8.
     ///
     /// Returns [`PbxParking`](crate::models::PbxParking).
-    pub async fn get_parking_by_number(
+    pub fn get_parking_by_number(
         &self,
         number: &str,
         query: &crate::odata::GetQuery,
-    ) -> crate::Result<crate::models::PbxParking> {
+    ) -> impl ::std::future::Future<Output = crate::Result<crate::models::PbxParking>> {
         self.client
             .send_json(
                 crate::client::Request::new(
@@ -105,7 +102,6 @@ impl Parkings<'_> {
                     )
                     .query(query),
             )
-            .await
     }
     /// Get entities from Parkings
     ///
@@ -114,10 +110,12 @@ impl Parkings<'_> {
     /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns one [`Page`](crate::Page) of [`PbxParking`](crate::models::PbxParking) items.
-    pub async fn list_parking(
+    pub fn list_parking(
         &self,
         query: &crate::odata::ListQuery,
-    ) -> crate::Result<crate::Page<crate::models::PbxParking>> {
+    ) -> impl ::std::future::Future<
+        Output = crate::Result<crate::Page<crate::models::PbxParking>>,
+    > {
         self.client
             .send_json(
                 crate::client::Request::new(
@@ -127,7 +125,6 @@ impl Parkings<'_> {
                     )
                     .query(query),
             )
-            .await
     }
     /// Streams every item of [`list_parking`](Self::list_parking), following `@odata.nextLink` or paging with `$top`/`$skip`.
     ///
@@ -148,11 +145,13 @@ impl Parkings<'_> {
     /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns one [`Page`](crate::Page) of [`PbxUserGroup`](crate::models::PbxUserGroup) items.
-    pub async fn list_parking_groups(
+    pub fn list_parking_groups(
         &self,
         id: i32,
         query: &crate::odata::ListQuery,
-    ) -> crate::Result<crate::Page<crate::models::PbxUserGroup>> {
+    ) -> impl ::std::future::Future<
+        Output = crate::Result<crate::Page<crate::models::PbxUserGroup>>,
+    > {
         self.client
             .send_json(
                 crate::client::Request::new(
@@ -162,7 +161,6 @@ impl Parkings<'_> {
                     )
                     .query(query),
             )
-            .await
     }
     /// Streams every item of [`list_parking_groups`](Self::list_parking_groups), following `@odata.nextLink` or paging with `$top`/`$skip`.
     ///
@@ -188,11 +186,11 @@ impl Parkings<'_> {
     /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns nothing on success.
-    pub async fn update_parking(
+    pub fn update_parking(
         &self,
         id: i32,
         body: &crate::models::PbxParkingUpdate,
-    ) -> crate::Result<()> {
+    ) -> impl ::std::future::Future<Output = crate::Result<()>> {
         self.client
             .send_empty(
                 crate::client::Request::new(
@@ -202,6 +200,5 @@ impl Parkings<'_> {
                     )
                     .json(body),
             )
-            .await
     }
 }

@@ -23,11 +23,11 @@ impl Peers<'_> {
     /// Available since 3CX 20.0.8.
     ///
     /// Returns [`PbxPeer`](crate::models::PbxPeer).
-    pub async fn get_peer_by_number(
+    pub fn get_peer_by_number(
         &self,
         number: &str,
         query: &crate::odata::GetQuery,
-    ) -> crate::Result<crate::models::PbxPeer> {
+    ) -> impl ::std::future::Future<Output = crate::Result<crate::models::PbxPeer>> {
         self.client
             .send_json(
                 crate::client::Request::new(
@@ -37,7 +37,6 @@ impl Peers<'_> {
                     )
                     .query(query),
             )
-            .await
     }
     /// Invoke function GetReportPeers
     ///
@@ -46,10 +45,12 @@ impl Peers<'_> {
     /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns one [`Page`](crate::Page) of [`PbxPeer`](crate::models::PbxPeer) items.
-    pub async fn get_report_peers(
+    pub fn get_report_peers(
         &self,
         query: &crate::odata::ListQuery,
-    ) -> crate::Result<crate::Page<crate::models::PbxPeer>> {
+    ) -> impl ::std::future::Future<
+        Output = crate::Result<crate::Page<crate::models::PbxPeer>>,
+    > {
         self.client
             .send_json(
                 crate::client::Request::new(
@@ -59,7 +60,6 @@ impl Peers<'_> {
                     )
                     .query(query),
             )
-            .await
     }
     /// Streams every item of [`get_report_peers`](Self::get_report_peers), following `@odata.nextLink` or paging with `$top`/`$skip`.
     ///
@@ -84,10 +84,12 @@ impl Peers<'_> {
     /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns one [`Page`](crate::Page) of [`PbxPeer`](crate::models::PbxPeer) items.
-    pub async fn list_peer(
+    pub fn list_peer(
         &self,
         query: &crate::odata::ListQuery,
-    ) -> crate::Result<crate::Page<crate::models::PbxPeer>> {
+    ) -> impl ::std::future::Future<
+        Output = crate::Result<crate::Page<crate::models::PbxPeer>>,
+    > {
         self.client
             .send_json(
                 crate::client::Request::new(
@@ -97,7 +99,6 @@ impl Peers<'_> {
                     )
                     .query(query),
             )
-            .await
     }
     /// Streams every item of [`list_peer`](Self::list_peer), following `@odata.nextLink` or paging with `$top`/`$skip`.
     ///
@@ -117,10 +118,12 @@ impl Peers<'_> {
     /// Available since 3CX 20.0.5.
     ///
     /// Returns one [`Page`](crate::Page) of [`PbxPeer`](crate::models::PbxPeer) items.
-    pub async fn retreive_peers_by_numbers(
+    pub fn retreive_peers_by_numbers(
         &self,
         body: &crate::models::PeersRetreivePeersByNumbersRequestBody,
-    ) -> crate::Result<crate::Page<crate::models::PbxPeer>> {
+    ) -> impl ::std::future::Future<
+        Output = crate::Result<crate::Page<crate::models::PbxPeer>>,
+    > {
         self.client
             .send_json(
                 crate::client::Request::new(
@@ -130,6 +133,5 @@ impl Peers<'_> {
                     )
                     .json(body),
             )
-            .await
     }
 }

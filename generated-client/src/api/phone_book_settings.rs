@@ -22,10 +22,12 @@ impl PhoneBookSettings<'_> {
     /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns [`PbxPhoneBookSettings`](crate::models::PbxPhoneBookSettings).
-    pub async fn get_phone_book_settings(
+    pub fn get_phone_book_settings(
         &self,
         query: &crate::odata::GetQuery,
-    ) -> crate::Result<crate::models::PbxPhoneBookSettings> {
+    ) -> impl ::std::future::Future<
+        Output = crate::Result<crate::models::PbxPhoneBookSettings>,
+    > {
         self.client
             .send_json(
                 crate::client::Request::new(
@@ -35,7 +37,6 @@ impl PhoneBookSettings<'_> {
                     )
                     .query(query),
             )
-            .await
     }
     /// Update PhoneBookSettings
     ///
@@ -44,10 +45,10 @@ impl PhoneBookSettings<'_> {
     /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns nothing on success.
-    pub async fn update_phone_book_settings(
+    pub fn update_phone_book_settings(
         &self,
         body: &crate::models::PbxPhoneBookSettingsUpdate,
-    ) -> crate::Result<()> {
+    ) -> impl ::std::future::Future<Output = crate::Result<()>> {
         self.client
             .send_empty(
                 crate::client::Request::new(
@@ -57,6 +58,5 @@ impl PhoneBookSettings<'_> {
                     )
                     .json(body),
             )
-            .await
     }
 }

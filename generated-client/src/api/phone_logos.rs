@@ -23,11 +23,11 @@ impl PhoneLogos<'_> {
     /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns nothing on success.
-    pub async fn delete_phone_logo(
+    pub fn delete_phone_logo(
         &self,
         filename: &str,
         if_match: ::std::option::Option<&str>,
-    ) -> crate::Result<()> {
+    ) -> impl ::std::future::Future<Output = crate::Result<()>> {
         self.client
             .send_empty(
                 crate::client::Request::new(
@@ -37,7 +37,6 @@ impl PhoneLogos<'_> {
                     )
                     .if_match(if_match),
             )
-            .await
     }
     /// Get entities from PhoneLogos
     ///
@@ -46,10 +45,12 @@ impl PhoneLogos<'_> {
     /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns one [`Page`](crate::Page) of [`PbxPhoneLogo`](crate::models::PbxPhoneLogo) items.
-    pub async fn list_phone_logo(
+    pub fn list_phone_logo(
         &self,
         query: &crate::odata::ListQuery,
-    ) -> crate::Result<crate::Page<crate::models::PbxPhoneLogo>> {
+    ) -> impl ::std::future::Future<
+        Output = crate::Result<crate::Page<crate::models::PbxPhoneLogo>>,
+    > {
         self.client
             .send_json(
                 crate::client::Request::new(
@@ -59,7 +60,6 @@ impl PhoneLogos<'_> {
                     )
                     .query(query),
             )
-            .await
     }
     /// Streams every item of [`list_phone_logo`](Self::list_phone_logo), following `@odata.nextLink` or paging with `$top`/`$skip`.
     ///

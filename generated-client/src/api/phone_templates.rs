@@ -23,10 +23,12 @@ impl PhoneTemplates<'_> {
     /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns [`PbxPhoneTemplate`](crate::models::PbxPhoneTemplate).
-    pub async fn create_phone_template(
+    pub fn create_phone_template(
         &self,
         body: &crate::models::PbxPhoneTemplate,
-    ) -> crate::Result<crate::models::PbxPhoneTemplate> {
+    ) -> impl ::std::future::Future<
+        Output = crate::Result<crate::models::PbxPhoneTemplate>,
+    > {
         self.client
             .send_json(
                 crate::client::Request::new(
@@ -36,7 +38,6 @@ impl PhoneTemplates<'_> {
                     )
                     .json(body),
             )
-            .await
     }
     /// Delete entity from PhoneTemplates
     ///
@@ -45,11 +46,11 @@ impl PhoneTemplates<'_> {
     /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns nothing on success.
-    pub async fn delete_phone_template(
+    pub fn delete_phone_template(
         &self,
         id: &str,
         if_match: ::std::option::Option<&str>,
-    ) -> crate::Result<()> {
+    ) -> impl ::std::future::Future<Output = crate::Result<()>> {
         self.client
             .send_empty(
                 crate::client::Request::new(
@@ -59,7 +60,6 @@ impl PhoneTemplates<'_> {
                     )
                     .if_match(if_match),
             )
-            .await
     }
     /// Get entity from PhoneTemplates by key
     ///
@@ -68,11 +68,13 @@ impl PhoneTemplates<'_> {
     /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns [`PbxPhoneTemplate`](crate::models::PbxPhoneTemplate).
-    pub async fn get_phone_template(
+    pub fn get_phone_template(
         &self,
         id: &str,
         query: &crate::odata::GetQuery,
-    ) -> crate::Result<crate::models::PbxPhoneTemplate> {
+    ) -> impl ::std::future::Future<
+        Output = crate::Result<crate::models::PbxPhoneTemplate>,
+    > {
         self.client
             .send_json(
                 crate::client::Request::new(
@@ -82,7 +84,6 @@ impl PhoneTemplates<'_> {
                     )
                     .query(query),
             )
-            .await
     }
     /// Get entities from PhoneTemplates
     ///
@@ -91,10 +92,12 @@ impl PhoneTemplates<'_> {
     /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns one [`Page`](crate::Page) of [`PbxPhoneTemplate`](crate::models::PbxPhoneTemplate) items.
-    pub async fn list_phone_template(
+    pub fn list_phone_template(
         &self,
         query: &crate::odata::ListQuery,
-    ) -> crate::Result<crate::Page<crate::models::PbxPhoneTemplate>> {
+    ) -> impl ::std::future::Future<
+        Output = crate::Result<crate::Page<crate::models::PbxPhoneTemplate>>,
+    > {
         self.client
             .send_json(
                 crate::client::Request::new(
@@ -104,7 +107,6 @@ impl PhoneTemplates<'_> {
                     )
                     .query(query),
             )
-            .await
     }
     /// Streams every item of [`list_phone_template`](Self::list_phone_template), following `@odata.nextLink` or paging with `$top`/`$skip`.
     ///
@@ -129,11 +131,11 @@ impl PhoneTemplates<'_> {
     /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns nothing on success.
-    pub async fn update_phone_template(
+    pub fn update_phone_template(
         &self,
         id: &str,
         body: &crate::models::PbxPhoneTemplateUpdate,
-    ) -> crate::Result<()> {
+    ) -> impl ::std::future::Future<Output = crate::Result<()>> {
         self.client
             .send_empty(
                 crate::client::Request::new(
@@ -143,6 +145,5 @@ impl PhoneTemplates<'_> {
                     )
                     .json(body),
             )
-            .await
     }
 }

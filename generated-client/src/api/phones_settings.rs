@@ -22,10 +22,12 @@ impl PhonesSettings<'_> {
     /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns [`PbxPhonesSettings`](crate::models::PbxPhonesSettings).
-    pub async fn get_phones_settings(
+    pub fn get_phones_settings(
         &self,
         query: &crate::odata::GetQuery,
-    ) -> crate::Result<crate::models::PbxPhonesSettings> {
+    ) -> impl ::std::future::Future<
+        Output = crate::Result<crate::models::PbxPhonesSettings>,
+    > {
         self.client
             .send_json(
                 crate::client::Request::new(
@@ -35,7 +37,6 @@ impl PhonesSettings<'_> {
                     )
                     .query(query),
             )
-            .await
     }
     /// Update PhonesSettings
     ///
@@ -44,10 +45,10 @@ impl PhonesSettings<'_> {
     /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns nothing on success.
-    pub async fn update_phones_settings(
+    pub fn update_phones_settings(
         &self,
         body: &crate::models::PbxPhonesSettingsUpdate,
-    ) -> crate::Result<()> {
+    ) -> impl ::std::future::Future<Output = crate::Result<()>> {
         self.client
             .send_empty(
                 crate::client::Request::new(
@@ -57,6 +58,5 @@ impl PhonesSettings<'_> {
                     )
                     .json(body),
             )
-            .await
     }
 }

@@ -23,10 +23,10 @@ impl Playlists<'_> {
     /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns [`PbxPlaylist`](crate::models::PbxPlaylist).
-    pub async fn create_playlist(
+    pub fn create_playlist(
         &self,
         body: &crate::models::PbxPlaylist,
-    ) -> crate::Result<crate::models::PbxPlaylist> {
+    ) -> impl ::std::future::Future<Output = crate::Result<crate::models::PbxPlaylist>> {
         self.client
             .send_json(
                 crate::client::Request::new(
@@ -36,7 +36,6 @@ impl Playlists<'_> {
                     )
                     .json(body),
             )
-            .await
     }
     /// Delete entity from Playlists
     ///
@@ -45,11 +44,11 @@ impl Playlists<'_> {
     /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns nothing on success.
-    pub async fn delete_playlist(
+    pub fn delete_playlist(
         &self,
         name: &str,
         if_match: ::std::option::Option<&str>,
-    ) -> crate::Result<()> {
+    ) -> impl ::std::future::Future<Output = crate::Result<()>> {
         self.client
             .send_empty(
                 crate::client::Request::new(
@@ -59,7 +58,6 @@ impl Playlists<'_> {
                     )
                     .if_match(if_match),
             )
-            .await
     }
     /// Invoke action DeletePlaylistFile
     ///
@@ -68,10 +66,10 @@ impl Playlists<'_> {
     /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns nothing on success.
-    pub async fn delete_playlist_file(
+    pub fn delete_playlist_file(
         &self,
         body: &crate::models::PlaylistsDeletePlaylistFileRequestBody,
-    ) -> crate::Result<()> {
+    ) -> impl ::std::future::Future<Output = crate::Result<()>> {
         self.client
             .send_empty(
                 crate::client::Request::new(
@@ -81,7 +79,6 @@ impl Playlists<'_> {
                     )
                     .json(body),
             )
-            .await
     }
     /// Invoke function DownloadPlaylistFile
     ///
@@ -90,11 +87,11 @@ impl Playlists<'_> {
     /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns the file as a streamed [`Download`](crate::Download).
-    pub async fn download_playlist_file(
+    pub fn download_playlist_file(
         &self,
         playlist_key: &str,
         file_name: &str,
-    ) -> crate::Result<crate::Download> {
+    ) -> impl ::std::future::Future<Output = crate::Result<crate::Download>> {
         self.client
             .send_download(
                 crate::client::Request::new(
@@ -106,7 +103,6 @@ impl Playlists<'_> {
                     ),
                 ),
             )
-            .await
     }
     /// Get entity from Playlists by key
     ///
@@ -115,11 +111,11 @@ impl Playlists<'_> {
     /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns [`PbxPlaylist`](crate::models::PbxPlaylist).
-    pub async fn get_playlist(
+    pub fn get_playlist(
         &self,
         name: &str,
         query: &crate::odata::GetQuery,
-    ) -> crate::Result<crate::models::PbxPlaylist> {
+    ) -> impl ::std::future::Future<Output = crate::Result<crate::models::PbxPlaylist>> {
         self.client
             .send_json(
                 crate::client::Request::new(
@@ -129,7 +125,6 @@ impl Playlists<'_> {
                     )
                     .query(query),
             )
-            .await
     }
     /// Get entities from Playlists
     ///
@@ -138,10 +133,12 @@ impl Playlists<'_> {
     /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns one [`Page`](crate::Page) of [`PbxPlaylist`](crate::models::PbxPlaylist) items.
-    pub async fn list_playlist(
+    pub fn list_playlist(
         &self,
         query: &crate::odata::ListQuery,
-    ) -> crate::Result<crate::Page<crate::models::PbxPlaylist>> {
+    ) -> impl ::std::future::Future<
+        Output = crate::Result<crate::Page<crate::models::PbxPlaylist>>,
+    > {
         self.client
             .send_json(
                 crate::client::Request::new(
@@ -151,7 +148,6 @@ impl Playlists<'_> {
                     )
                     .query(query),
             )
-            .await
     }
     /// Streams every item of [`list_playlist`](Self::list_playlist), following `@odata.nextLink` or paging with `$top`/`$skip`.
     ///
@@ -172,11 +168,11 @@ impl Playlists<'_> {
     /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns nothing on success.
-    pub async fn update_playlist(
+    pub fn update_playlist(
         &self,
         name: &str,
         body: &crate::models::PbxPlaylistUpdate,
-    ) -> crate::Result<()> {
+    ) -> impl ::std::future::Future<Output = crate::Result<()>> {
         self.client
             .send_empty(
                 crate::client::Request::new(
@@ -186,6 +182,5 @@ impl Playlists<'_> {
                     )
                     .json(body),
             )
-            .await
     }
 }

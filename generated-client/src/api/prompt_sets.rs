@@ -23,11 +23,13 @@ impl PromptSets<'_> {
     /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns [`PbxPromptSet`](crate::models::PbxPromptSet).
-    pub async fn copy(
+    pub fn copy(
         &self,
         id: i32,
         body: &crate::models::PromptSetsPromptSetCopyRequestBody,
-    ) -> crate::Result<crate::models::PbxPromptSet> {
+    ) -> impl ::std::future::Future<
+        Output = crate::Result<crate::models::PbxPromptSet>,
+    > {
         self.client
             .send_json(
                 crate::client::Request::new(
@@ -37,7 +39,6 @@ impl PromptSets<'_> {
                     )
                     .json(body),
             )
-            .await
     }
     /// Delete entity from PromptSets
     ///
@@ -46,11 +47,11 @@ impl PromptSets<'_> {
     /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns nothing on success.
-    pub async fn delete_prompt_set(
+    pub fn delete_prompt_set(
         &self,
         id: i32,
         if_match: ::std::option::Option<&str>,
-    ) -> crate::Result<()> {
+    ) -> impl ::std::future::Future<Output = crate::Result<()>> {
         self.client
             .send_empty(
                 crate::client::Request::new(
@@ -60,7 +61,6 @@ impl PromptSets<'_> {
                     )
                     .if_match(if_match),
             )
-            .await
     }
     /// Invoke function GetActive
     ///
@@ -69,9 +69,11 @@ impl PromptSets<'_> {
     /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns [`PbxPromptSet`](crate::models::PbxPromptSet), or `None` when the PBX sends `null`.
-    pub async fn get_active(
+    pub fn get_active(
         &self,
-    ) -> crate::Result<::std::option::Option<crate::models::PbxPromptSet>> {
+    ) -> impl ::std::future::Future<
+        Output = crate::Result<::std::option::Option<crate::models::PbxPromptSet>>,
+    > {
         self.client
             .send_json(
                 crate::client::Request::new(
@@ -80,7 +82,6 @@ impl PromptSets<'_> {
                     ::std::string::String::from("/PromptSets/Pbx.GetActive()"),
                 ),
             )
-            .await
     }
     /// Get entity from PromptSets by key
     ///
@@ -89,11 +90,13 @@ impl PromptSets<'_> {
     /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns [`PbxPromptSet`](crate::models::PbxPromptSet).
-    pub async fn get_prompt_set(
+    pub fn get_prompt_set(
         &self,
         id: i32,
         query: &crate::odata::GetQuery,
-    ) -> crate::Result<crate::models::PbxPromptSet> {
+    ) -> impl ::std::future::Future<
+        Output = crate::Result<crate::models::PbxPromptSet>,
+    > {
         self.client
             .send_json(
                 crate::client::Request::new(
@@ -103,7 +106,6 @@ impl PromptSets<'_> {
                     )
                     .query(query),
             )
-            .await
     }
     /// Get entities from PromptSets
     ///
@@ -112,10 +114,12 @@ impl PromptSets<'_> {
     /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns one [`Page`](crate::Page) of [`PbxPromptSet`](crate::models::PbxPromptSet) items.
-    pub async fn list_prompt_set(
+    pub fn list_prompt_set(
         &self,
         query: &crate::odata::ListQuery,
-    ) -> crate::Result<crate::Page<crate::models::PbxPromptSet>> {
+    ) -> impl ::std::future::Future<
+        Output = crate::Result<crate::Page<crate::models::PbxPromptSet>>,
+    > {
         self.client
             .send_json(
                 crate::client::Request::new(
@@ -125,7 +129,6 @@ impl PromptSets<'_> {
                     )
                     .query(query),
             )
-            .await
     }
     /// Streams every item of [`list_prompt_set`](Self::list_prompt_set), following `@odata.nextLink` or paging with `$top`/`$skip`.
     ///
@@ -146,11 +149,13 @@ impl PromptSets<'_> {
     /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns one [`Page`](crate::Page) of [`PbxPrompt`](crate::models::PbxPrompt) items.
-    pub async fn list_prompts(
+    pub fn list_prompts(
         &self,
         id: i32,
         query: &crate::odata::ListQuery,
-    ) -> crate::Result<crate::Page<crate::models::PbxPrompt>> {
+    ) -> impl ::std::future::Future<
+        Output = crate::Result<crate::Page<crate::models::PbxPrompt>>,
+    > {
         self.client
             .send_json(
                 crate::client::Request::new(
@@ -160,7 +165,6 @@ impl PromptSets<'_> {
                     )
                     .query(query),
             )
-            .await
     }
     /// Streams every item of [`list_prompts`](Self::list_prompts), following `@odata.nextLink` or paging with `$top`/`$skip`.
     ///
@@ -186,11 +190,11 @@ impl PromptSets<'_> {
     /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns nothing on success.
-    pub async fn play_prompt(
+    pub fn play_prompt(
         &self,
         id: i32,
         body: &crate::models::PromptSetsPromptSetPlayPromptRequestBody,
-    ) -> crate::Result<()> {
+    ) -> impl ::std::future::Future<Output = crate::Result<()>> {
         self.client
             .send_empty(
                 crate::client::Request::new(
@@ -200,7 +204,6 @@ impl PromptSets<'_> {
                     )
                     .json(body),
             )
-            .await
     }
     /// Invoke action RecordPrompt
     ///
@@ -209,11 +212,11 @@ impl PromptSets<'_> {
     /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns nothing on success.
-    pub async fn record_prompt(
+    pub fn record_prompt(
         &self,
         id: i32,
         body: &crate::models::PromptSetsPromptSetRecordPromptRequestBody,
-    ) -> crate::Result<()> {
+    ) -> impl ::std::future::Future<Output = crate::Result<()>> {
         self.client
             .send_empty(
                 crate::client::Request::new(
@@ -223,7 +226,6 @@ impl PromptSets<'_> {
                     )
                     .json(body),
             )
-            .await
     }
     /// Invoke action SetActive
     ///
@@ -232,7 +234,10 @@ impl PromptSets<'_> {
     /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns nothing on success.
-    pub async fn set_active(&self, id: i32) -> crate::Result<()> {
+    pub fn set_active(
+        &self,
+        id: i32,
+    ) -> impl ::std::future::Future<Output = crate::Result<()>> {
         self.client
             .send_empty(
                 crate::client::Request::new(
@@ -241,7 +246,6 @@ impl PromptSets<'_> {
                     ::std::format!("/PromptSets({})/Pbx.SetActive", Literal(id)),
                 ),
             )
-            .await
     }
     /// Invoke action SetAlternatePronunciation
     ///
@@ -250,11 +254,11 @@ impl PromptSets<'_> {
     /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns nothing on success.
-    pub async fn set_alternate_pronunciation(
+    pub fn set_alternate_pronunciation(
         &self,
         id: i32,
         body: &crate::models::PromptSetsPromptSetSetAlternatePronunciationRequestBody,
-    ) -> crate::Result<()> {
+    ) -> impl ::std::future::Future<Output = crate::Result<()>> {
         self.client
             .send_empty(
                 crate::client::Request::new(
@@ -266,7 +270,6 @@ impl PromptSets<'_> {
                     )
                     .json(body),
             )
-            .await
     }
     /// Update entity in PromptSets
     ///
@@ -275,11 +278,11 @@ impl PromptSets<'_> {
     /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns nothing on success.
-    pub async fn update_prompt_set(
+    pub fn update_prompt_set(
         &self,
         id: i32,
         body: &crate::models::PbxPromptSetUpdate,
-    ) -> crate::Result<()> {
+    ) -> impl ::std::future::Future<Output = crate::Result<()>> {
         self.client
             .send_empty(
                 crate::client::Request::new(
@@ -289,6 +292,5 @@ impl PromptSets<'_> {
                     )
                     .json(body),
             )
-            .await
     }
 }

@@ -22,7 +22,9 @@ impl PurgeSettings<'_> {
     /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns nothing on success.
-    pub async fn purge_all_logs(&self) -> crate::Result<()> {
+    pub fn purge_all_logs(
+        &self,
+    ) -> impl ::std::future::Future<Output = crate::Result<()>> {
         self.client
             .send_empty(
                 crate::client::Request::new(
@@ -31,7 +33,6 @@ impl PurgeSettings<'_> {
                     ::std::string::String::from("/PurgeAllLogs"),
                 ),
             )
-            .await
     }
     /// Invoke actionImport PurgeCalls
     ///
@@ -40,10 +41,10 @@ impl PurgeSettings<'_> {
     /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns nothing on success.
-    pub async fn purge_calls(
+    pub fn purge_calls(
         &self,
         body: &crate::models::ActionImportPurgeCallsRequestBody,
-    ) -> crate::Result<()> {
+    ) -> impl ::std::future::Future<Output = crate::Result<()>> {
         self.client
             .send_empty(
                 crate::client::Request::new(
@@ -53,7 +54,6 @@ impl PurgeSettings<'_> {
                     )
                     .json(body),
             )
-            .await
     }
     /// Invoke actionImport PurgeChats
     ///
@@ -62,10 +62,10 @@ impl PurgeSettings<'_> {
     /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns nothing on success.
-    pub async fn purge_chats(
+    pub fn purge_chats(
         &self,
         body: &crate::models::ActionImportPurgeChatsRequestBody,
-    ) -> crate::Result<()> {
+    ) -> impl ::std::future::Future<Output = crate::Result<()>> {
         self.client
             .send_empty(
                 crate::client::Request::new(
@@ -75,6 +75,5 @@ impl PurgeSettings<'_> {
                     )
                     .json(body),
             )
-            .await
     }
 }

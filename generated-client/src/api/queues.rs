@@ -23,10 +23,10 @@ impl Queues<'_> {
     /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns [`PbxQueue`](crate::models::PbxQueue).
-    pub async fn create_queue(
+    pub fn create_queue(
         &self,
         body: &crate::models::PbxQueue,
-    ) -> crate::Result<crate::models::PbxQueue> {
+    ) -> impl ::std::future::Future<Output = crate::Result<crate::models::PbxQueue>> {
         self.client
             .send_json(
                 crate::client::Request::new(
@@ -36,7 +36,6 @@ impl Queues<'_> {
                     )
                     .json(body),
             )
-            .await
     }
     /// Delete entity from Queues
     ///
@@ -45,11 +44,11 @@ impl Queues<'_> {
     /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns nothing on success.
-    pub async fn delete_queue(
+    pub fn delete_queue(
         &self,
         id: i32,
         if_match: ::std::option::Option<&str>,
-    ) -> crate::Result<()> {
+    ) -> impl ::std::future::Future<Output = crate::Result<()>> {
         self.client
             .send_empty(
                 crate::client::Request::new(
@@ -59,7 +58,6 @@ impl Queues<'_> {
                     )
                     .if_match(if_match),
             )
-            .await
     }
     /// Invoke function GetFirstAvailableQueueNumber
     ///
@@ -68,9 +66,11 @@ impl Queues<'_> {
     /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns [`PbxFirstAvailableNumber`](crate::models::PbxFirstAvailableNumber).
-    pub async fn get_first_available_queue_number(
+    pub fn get_first_available_queue_number(
         &self,
-    ) -> crate::Result<crate::models::PbxFirstAvailableNumber> {
+    ) -> impl ::std::future::Future<
+        Output = crate::Result<crate::models::PbxFirstAvailableNumber>,
+    > {
         self.client
             .send_json(
                 crate::client::Request::new(
@@ -81,7 +81,6 @@ impl Queues<'_> {
                     ),
                 ),
             )
-            .await
     }
     /// Get entity from Queues by key
     ///
@@ -90,11 +89,11 @@ impl Queues<'_> {
     /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns [`PbxQueue`](crate::models::PbxQueue).
-    pub async fn get_queue(
+    pub fn get_queue(
         &self,
         id: i32,
         query: &crate::odata::GetQuery,
-    ) -> crate::Result<crate::models::PbxQueue> {
+    ) -> impl ::std::future::Future<Output = crate::Result<crate::models::PbxQueue>> {
         self.client
             .send_json(
                 crate::client::Request::new(
@@ -104,7 +103,6 @@ impl Queues<'_> {
                     )
                     .query(query),
             )
-            .await
     }
     /// Get entity from Queues by key (Number)
     ///
@@ -113,11 +111,11 @@ impl Queues<'_> {
     /// Available since 3CX 20.0.8.
     ///
     /// Returns [`PbxQueue`](crate::models::PbxQueue).
-    pub async fn get_queue_by_number(
+    pub fn get_queue_by_number(
         &self,
         number: &str,
         query: &crate::odata::GetQuery,
-    ) -> crate::Result<crate::models::PbxQueue> {
+    ) -> impl ::std::future::Future<Output = crate::Result<crate::models::PbxQueue>> {
         self.client
             .send_json(
                 crate::client::Request::new(
@@ -127,7 +125,6 @@ impl Queues<'_> {
                     )
                     .query(query),
             )
-            .await
     }
     /// Get Agents from Queues
     ///
@@ -136,11 +133,13 @@ impl Queues<'_> {
     /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns one [`Page`](crate::Page) of [`PbxQueueAgent`](crate::models::PbxQueueAgent) items.
-    pub async fn list_agents(
+    pub fn list_agents(
         &self,
         id: i32,
         query: &crate::odata::ListQuery,
-    ) -> crate::Result<crate::Page<crate::models::PbxQueueAgent>> {
+    ) -> impl ::std::future::Future<
+        Output = crate::Result<crate::Page<crate::models::PbxQueueAgent>>,
+    > {
         self.client
             .send_json(
                 crate::client::Request::new(
@@ -150,7 +149,6 @@ impl Queues<'_> {
                     )
                     .query(query),
             )
-            .await
     }
     /// Streams every item of [`list_agents`](Self::list_agents), following `@odata.nextLink` or paging with `$top`/`$skip`.
     ///
@@ -176,11 +174,13 @@ impl Queues<'_> {
     /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns one [`Page`](crate::Page) of [`PbxQueueManager`](crate::models::PbxQueueManager) items.
-    pub async fn list_managers(
+    pub fn list_managers(
         &self,
         id: i32,
         query: &crate::odata::ListQuery,
-    ) -> crate::Result<crate::Page<crate::models::PbxQueueManager>> {
+    ) -> impl ::std::future::Future<
+        Output = crate::Result<crate::Page<crate::models::PbxQueueManager>>,
+    > {
         self.client
             .send_json(
                 crate::client::Request::new(
@@ -190,7 +190,6 @@ impl Queues<'_> {
                     )
                     .query(query),
             )
-            .await
     }
     /// Streams every item of [`list_managers`](Self::list_managers), following `@odata.nextLink` or paging with `$top`/`$skip`.
     ///
@@ -216,10 +215,12 @@ impl Queues<'_> {
     /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns one [`Page`](crate::Page) of [`PbxQueue`](crate::models::PbxQueue) items.
-    pub async fn list_queue(
+    pub fn list_queue(
         &self,
         query: &crate::odata::ListQuery,
-    ) -> crate::Result<crate::Page<crate::models::PbxQueue>> {
+    ) -> impl ::std::future::Future<
+        Output = crate::Result<crate::Page<crate::models::PbxQueue>>,
+    > {
         self.client
             .send_json(
                 crate::client::Request::new(
@@ -229,7 +230,6 @@ impl Queues<'_> {
                     )
                     .query(query),
             )
-            .await
     }
     /// Streams every item of [`list_queue`](Self::list_queue), following `@odata.nextLink` or paging with `$top`/`$skip`.
     ///
@@ -249,7 +249,10 @@ impl Queues<'_> {
     /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns nothing on success.
-    pub async fn reset_queue_statistics(&self, id: i32) -> crate::Result<()> {
+    pub fn reset_queue_statistics(
+        &self,
+        id: i32,
+    ) -> impl ::std::future::Future<Output = crate::Result<()>> {
         self.client
             .send_empty(
                 crate::client::Request::new(
@@ -258,7 +261,6 @@ impl Queues<'_> {
                     ::std::format!("/Queues({})/Pbx.ResetQueueStatistics", Literal(id)),
                 ),
             )
-            .await
     }
     /// Update entity in Queues
     ///
@@ -267,11 +269,11 @@ impl Queues<'_> {
     /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns nothing on success.
-    pub async fn update_queue(
+    pub fn update_queue(
         &self,
         id: i32,
         body: &crate::models::PbxQueueUpdate,
-    ) -> crate::Result<()> {
+    ) -> impl ::std::future::Future<Output = crate::Result<()>> {
         self.client
             .send_empty(
                 crate::client::Request::new(
@@ -281,6 +283,5 @@ impl Queues<'_> {
                     )
                     .json(body),
             )
-            .await
     }
 }

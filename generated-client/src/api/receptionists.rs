@@ -23,10 +23,12 @@ impl Receptionists<'_> {
     /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns [`PbxReceptionist`](crate::models::PbxReceptionist).
-    pub async fn create_receptionist(
+    pub fn create_receptionist(
         &self,
         body: &crate::models::PbxReceptionist,
-    ) -> crate::Result<crate::models::PbxReceptionist> {
+    ) -> impl ::std::future::Future<
+        Output = crate::Result<crate::models::PbxReceptionist>,
+    > {
         self.client
             .send_json(
                 crate::client::Request::new(
@@ -36,7 +38,6 @@ impl Receptionists<'_> {
                     )
                     .json(body),
             )
-            .await
     }
     /// Delete entity from Receptionists
     ///
@@ -45,11 +46,11 @@ impl Receptionists<'_> {
     /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns nothing on success.
-    pub async fn delete_receptionist(
+    pub fn delete_receptionist(
         &self,
         id: i32,
         if_match: ::std::option::Option<&str>,
-    ) -> crate::Result<()> {
+    ) -> impl ::std::future::Future<Output = crate::Result<()>> {
         self.client
             .send_empty(
                 crate::client::Request::new(
@@ -59,7 +60,6 @@ impl Receptionists<'_> {
                     )
                     .if_match(if_match),
             )
-            .await
     }
     /// Invoke function GetFirstAvailableReceptionistNumber
     ///
@@ -68,9 +68,11 @@ impl Receptionists<'_> {
     /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns [`PbxFirstAvailableNumber`](crate::models::PbxFirstAvailableNumber).
-    pub async fn get_first_available_receptionist_number(
+    pub fn get_first_available_receptionist_number(
         &self,
-    ) -> crate::Result<crate::models::PbxFirstAvailableNumber> {
+    ) -> impl ::std::future::Future<
+        Output = crate::Result<crate::models::PbxFirstAvailableNumber>,
+    > {
         self.client
             .send_json(
                 crate::client::Request::new(
@@ -81,7 +83,6 @@ impl Receptionists<'_> {
                     ),
                 ),
             )
-            .await
     }
     /// Get entity from Receptionists by key
     ///
@@ -90,11 +91,13 @@ impl Receptionists<'_> {
     /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns [`PbxReceptionist`](crate::models::PbxReceptionist).
-    pub async fn get_receptionist(
+    pub fn get_receptionist(
         &self,
         id: i32,
         query: &crate::odata::GetQuery,
-    ) -> crate::Result<crate::models::PbxReceptionist> {
+    ) -> impl ::std::future::Future<
+        Output = crate::Result<crate::models::PbxReceptionist>,
+    > {
         self.client
             .send_json(
                 crate::client::Request::new(
@@ -104,7 +107,6 @@ impl Receptionists<'_> {
                     )
                     .query(query),
             )
-            .await
     }
     /// Get entity from Receptionists by key (Number)
     ///
@@ -113,11 +115,13 @@ impl Receptionists<'_> {
     /// Available since 3CX 20.0.8.
     ///
     /// Returns [`PbxReceptionist`](crate::models::PbxReceptionist).
-    pub async fn get_receptionist_by_number(
+    pub fn get_receptionist_by_number(
         &self,
         number: &str,
         query: &crate::odata::GetQuery,
-    ) -> crate::Result<crate::models::PbxReceptionist> {
+    ) -> impl ::std::future::Future<
+        Output = crate::Result<crate::models::PbxReceptionist>,
+    > {
         self.client
             .send_json(
                 crate::client::Request::new(
@@ -127,7 +131,6 @@ impl Receptionists<'_> {
                     )
                     .query(query),
             )
-            .await
     }
     /// Get Forwards from Receptionists
     ///
@@ -136,11 +139,13 @@ impl Receptionists<'_> {
     /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns one [`Page`](crate::Page) of [`PbxReceptionistForward`](crate::models::PbxReceptionistForward) items.
-    pub async fn list_forwards(
+    pub fn list_forwards(
         &self,
         id: i32,
         query: &crate::odata::ListQuery,
-    ) -> crate::Result<crate::Page<crate::models::PbxReceptionistForward>> {
+    ) -> impl ::std::future::Future<
+        Output = crate::Result<crate::Page<crate::models::PbxReceptionistForward>>,
+    > {
         self.client
             .send_json(
                 crate::client::Request::new(
@@ -150,7 +155,6 @@ impl Receptionists<'_> {
                     )
                     .query(query),
             )
-            .await
     }
     /// Streams every item of [`list_forwards`](Self::list_forwards), following `@odata.nextLink` or paging with `$top`/`$skip`.
     ///
@@ -176,10 +180,12 @@ impl Receptionists<'_> {
     /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns one [`Page`](crate::Page) of [`PbxReceptionist`](crate::models::PbxReceptionist) items.
-    pub async fn list_receptionist(
+    pub fn list_receptionist(
         &self,
         query: &crate::odata::ListQuery,
-    ) -> crate::Result<crate::Page<crate::models::PbxReceptionist>> {
+    ) -> impl ::std::future::Future<
+        Output = crate::Result<crate::Page<crate::models::PbxReceptionist>>,
+    > {
         self.client
             .send_json(
                 crate::client::Request::new(
@@ -189,7 +195,6 @@ impl Receptionists<'_> {
                     )
                     .query(query),
             )
-            .await
     }
     /// Streams every item of [`list_receptionist`](Self::list_receptionist), following `@odata.nextLink` or paging with `$top`/`$skip`.
     ///
@@ -214,11 +219,11 @@ impl Receptionists<'_> {
     /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns nothing on success.
-    pub async fn update_receptionist(
+    pub fn update_receptionist(
         &self,
         id: i32,
         body: &crate::models::PbxReceptionistUpdate,
-    ) -> crate::Result<()> {
+    ) -> impl ::std::future::Future<Output = crate::Result<()>> {
         self.client
             .send_empty(
                 crate::client::Request::new(
@@ -228,6 +233,5 @@ impl Receptionists<'_> {
                     )
                     .json(body),
             )
-            .await
     }
 }

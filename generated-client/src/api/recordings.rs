@@ -23,7 +23,7 @@ impl Recordings<'_> {
     /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns nothing on success.
-    pub async fn archive(&self) -> crate::Result<()> {
+    pub fn archive(&self) -> impl ::std::future::Future<Output = crate::Result<()>> {
         self.client
             .send_empty(
                 crate::client::Request::new(
@@ -32,7 +32,6 @@ impl Recordings<'_> {
                     ::std::string::String::from("/Recordings/Pbx.Archive"),
                 ),
             )
-            .await
     }
     /// Invoke action BulkRecordingsArchive
     ///
@@ -41,10 +40,10 @@ impl Recordings<'_> {
     /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns nothing on success.
-    pub async fn bulk_recordings_archive(
+    pub fn bulk_recordings_archive(
         &self,
         body: &crate::models::RecordingsBulkRecordingsArchiveRequestBody,
-    ) -> crate::Result<()> {
+    ) -> impl ::std::future::Future<Output = crate::Result<()>> {
         self.client
             .send_empty(
                 crate::client::Request::new(
@@ -56,7 +55,6 @@ impl Recordings<'_> {
                     )
                     .json(body),
             )
-            .await
     }
     /// Invoke action BulkRecordingsDelete
     ///
@@ -65,10 +63,10 @@ impl Recordings<'_> {
     /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns nothing on success.
-    pub async fn bulk_recordings_delete(
+    pub fn bulk_recordings_delete(
         &self,
         body: &crate::models::RecordingsBulkRecordingsDeleteRequestBody,
-    ) -> crate::Result<()> {
+    ) -> impl ::std::future::Future<Output = crate::Result<()>> {
         self.client
             .send_empty(
                 crate::client::Request::new(
@@ -80,7 +78,6 @@ impl Recordings<'_> {
                     )
                     .json(body),
             )
-            .await
     }
     /// Invoke function DownloadRecording
     ///
@@ -89,10 +86,10 @@ impl Recordings<'_> {
     /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns the file as a streamed [`Download`](crate::Download).
-    pub async fn download_recording(
+    pub fn download_recording(
         &self,
         rec_id: i32,
-    ) -> crate::Result<crate::Download> {
+    ) -> impl ::std::future::Future<Output = crate::Result<crate::Download>> {
         self.client
             .send_download(
                 crate::client::Request::new(
@@ -103,7 +100,6 @@ impl Recordings<'_> {
                     ),
                 ),
             )
-            .await
     }
     /// Invoke function GetRecordingRepositorySettings
     ///
@@ -112,9 +108,11 @@ impl Recordings<'_> {
     /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns [`PbxRecordingRepositorySettings`](crate::models::PbxRecordingRepositorySettings).
-    pub async fn get_recording_repository_settings(
+    pub fn get_recording_repository_settings(
         &self,
-    ) -> crate::Result<crate::models::PbxRecordingRepositorySettings> {
+    ) -> impl ::std::future::Future<
+        Output = crate::Result<crate::models::PbxRecordingRepositorySettings>,
+    > {
         self.client
             .send_json(
                 crate::client::Request::new(
@@ -125,7 +123,6 @@ impl Recordings<'_> {
                     ),
                 ),
             )
-            .await
     }
     /// Get entities from Recordings
     ///
@@ -134,10 +131,12 @@ impl Recordings<'_> {
     /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns one [`Page`](crate::Page) of [`PbxRecording`](crate::models::PbxRecording) items.
-    pub async fn list_recording(
+    pub fn list_recording(
         &self,
         query: &crate::odata::ListQuery,
-    ) -> crate::Result<crate::Page<crate::models::PbxRecording>> {
+    ) -> impl ::std::future::Future<
+        Output = crate::Result<crate::Page<crate::models::PbxRecording>>,
+    > {
         self.client
             .send_json(
                 crate::client::Request::new(
@@ -147,7 +146,6 @@ impl Recordings<'_> {
                     )
                     .query(query),
             )
-            .await
     }
     /// Streams every item of [`list_recording`](Self::list_recording), following `@odata.nextLink` or paging with `$top`/`$skip`.
     ///
@@ -168,7 +166,9 @@ impl Recordings<'_> {
     /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns nothing on success.
-    pub async fn purge_archive(&self) -> crate::Result<()> {
+    pub fn purge_archive(
+        &self,
+    ) -> impl ::std::future::Future<Output = crate::Result<()>> {
         self.client
             .send_empty(
                 crate::client::Request::new(
@@ -177,7 +177,6 @@ impl Recordings<'_> {
                     ::std::string::String::from("/Recordings/Pbx.PurgeArchive"),
                 ),
             )
-            .await
     }
     /// Invoke action PurgeLocal
     ///
@@ -186,7 +185,7 @@ impl Recordings<'_> {
     /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns nothing on success.
-    pub async fn purge_local(&self) -> crate::Result<()> {
+    pub fn purge_local(&self) -> impl ::std::future::Future<Output = crate::Result<()>> {
         self.client
             .send_empty(
                 crate::client::Request::new(
@@ -195,7 +194,6 @@ impl Recordings<'_> {
                     ::std::string::String::from("/Recordings/Pbx.PurgeLocal"),
                 ),
             )
-            .await
     }
     /// Invoke action SetRecordingRepositorySettings
     ///
@@ -204,10 +202,10 @@ impl Recordings<'_> {
     /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns nothing on success.
-    pub async fn set_recording_repository_settings(
+    pub fn set_recording_repository_settings(
         &self,
         body: &crate::models::RecordingsSetRecordingRepositorySettingsRequestBody,
-    ) -> crate::Result<()> {
+    ) -> impl ::std::future::Future<Output = crate::Result<()>> {
         self.client
             .send_empty(
                 crate::client::Request::new(
@@ -219,7 +217,6 @@ impl Recordings<'_> {
                     )
                     .json(body),
             )
-            .await
     }
     /// Invoke action TranscribeRecordings
     ///
@@ -228,10 +225,10 @@ impl Recordings<'_> {
     /// Available since 3CX 20.0.7.
     ///
     /// Returns nothing on success.
-    pub async fn transcribe_recordings(
+    pub fn transcribe_recordings(
         &self,
         body: &crate::models::RecordingsTranscribeRecordingsRequestBody,
-    ) -> crate::Result<()> {
+    ) -> impl ::std::future::Future<Output = crate::Result<()>> {
         self.client
             .send_empty(
                 crate::client::Request::new(
@@ -243,6 +240,5 @@ impl Recordings<'_> {
                     )
                     .json(body),
             )
-            .await
     }
 }

@@ -24,7 +24,9 @@ impl RemoteArchivingSettings<'_> {
     /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns nothing on success.
-    pub async fn archive_chats(&self) -> crate::Result<()> {
+    pub fn archive_chats(
+        &self,
+    ) -> impl ::std::future::Future<Output = crate::Result<()>> {
         self.client
             .send_empty(
                 crate::client::Request::new(
@@ -35,7 +37,6 @@ impl RemoteArchivingSettings<'_> {
                     ),
                 ),
             )
-            .await
     }
     /// Invoke action ArchiveFaxes
     ///
@@ -44,7 +45,9 @@ impl RemoteArchivingSettings<'_> {
     /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns nothing on success.
-    pub async fn archive_faxes(&self) -> crate::Result<()> {
+    pub fn archive_faxes(
+        &self,
+    ) -> impl ::std::future::Future<Output = crate::Result<()>> {
         self.client
             .send_empty(
                 crate::client::Request::new(
@@ -55,7 +58,6 @@ impl RemoteArchivingSettings<'_> {
                     ),
                 ),
             )
-            .await
     }
     /// Invoke action ArchiveRecordings
     ///
@@ -64,7 +66,9 @@ impl RemoteArchivingSettings<'_> {
     /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns nothing on success.
-    pub async fn archive_recordings(&self) -> crate::Result<()> {
+    pub fn archive_recordings(
+        &self,
+    ) -> impl ::std::future::Future<Output = crate::Result<()>> {
         self.client
             .send_empty(
                 crate::client::Request::new(
@@ -75,7 +79,6 @@ impl RemoteArchivingSettings<'_> {
                     ),
                 ),
             )
-            .await
     }
     /// Invoke action ArchiveVoicemail
     ///
@@ -84,7 +87,9 @@ impl RemoteArchivingSettings<'_> {
     /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns nothing on success.
-    pub async fn archive_voicemail(&self) -> crate::Result<()> {
+    pub fn archive_voicemail(
+        &self,
+    ) -> impl ::std::future::Future<Output = crate::Result<()>> {
         self.client
             .send_empty(
                 crate::client::Request::new(
@@ -95,7 +100,6 @@ impl RemoteArchivingSettings<'_> {
                     ),
                 ),
             )
-            .await
     }
     /// Get RemoteArchivingSettings
     ///
@@ -104,10 +108,12 @@ impl RemoteArchivingSettings<'_> {
     /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns [`PbxRemoteArchivingSettings`](crate::models::PbxRemoteArchivingSettings).
-    pub async fn get_remote_archiving_settings(
+    pub fn get_remote_archiving_settings(
         &self,
         query: &crate::odata::GetQuery,
-    ) -> crate::Result<crate::models::PbxRemoteArchivingSettings> {
+    ) -> impl ::std::future::Future<
+        Output = crate::Result<crate::models::PbxRemoteArchivingSettings>,
+    > {
         self.client
             .send_json(
                 crate::client::Request::new(
@@ -117,7 +123,6 @@ impl RemoteArchivingSettings<'_> {
                     )
                     .query(query),
             )
-            .await
     }
     /// Update RemoteArchivingSettings
     ///
@@ -126,10 +131,10 @@ impl RemoteArchivingSettings<'_> {
     /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns nothing on success.
-    pub async fn update_remote_archiving_settings(
+    pub fn update_remote_archiving_settings(
         &self,
         body: &crate::models::PbxRemoteArchivingSettingsUpdate,
-    ) -> crate::Result<()> {
+    ) -> impl ::std::future::Future<Output = crate::Result<()>> {
         self.client
             .send_empty(
                 crate::client::Request::new(
@@ -139,6 +144,5 @@ impl RemoteArchivingSettings<'_> {
                     )
                     .json(body),
             )
-            .await
     }
 }

@@ -27,7 +27,7 @@ impl ReportAbandonedChatsStatistics<'_> {
     /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns the file as a streamed [`Download`](crate::Download).
-    pub async fn download_abandoned_chats_statistics(
+    pub fn download_abandoned_chats_statistics(
         &self,
         queue_dn_str: &str,
         start_dt: ::chrono::DateTime<::chrono::FixedOffset>,
@@ -35,7 +35,7 @@ impl ReportAbandonedChatsStatistics<'_> {
         participant_type: i32,
         client_time_zone: &str,
         query: &crate::odata::ListQuery,
-    ) -> crate::Result<crate::Download> {
+    ) -> impl ::std::future::Future<Output = crate::Result<crate::Download>> {
         self.client
             .send_download(
                 crate::client::Request::new(
@@ -49,7 +49,6 @@ impl ReportAbandonedChatsStatistics<'_> {
                     )
                     .query(query),
             )
-            .await
     }
     /// Invoke function GetAbandonedChatsStatisticsData
     ///
@@ -58,14 +57,16 @@ impl ReportAbandonedChatsStatistics<'_> {
     /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns one [`Page`](crate::Page) of [`PbxAbandonedChatsStatistics`](crate::models::PbxAbandonedChatsStatistics) items.
-    pub async fn get_abandoned_chats_statistics_data(
+    pub fn get_abandoned_chats_statistics_data(
         &self,
         queue_dn_str: &str,
         start_dt: ::chrono::DateTime<::chrono::FixedOffset>,
         end_dt: ::chrono::DateTime<::chrono::FixedOffset>,
         participant_type: i32,
         query: &crate::odata::ListQuery,
-    ) -> crate::Result<crate::Page<crate::models::PbxAbandonedChatsStatistics>> {
+    ) -> impl ::std::future::Future<
+        Output = crate::Result<crate::Page<crate::models::PbxAbandonedChatsStatistics>>,
+    > {
         self.client
             .send_json(
                 crate::client::Request::new(
@@ -79,7 +80,6 @@ impl ReportAbandonedChatsStatistics<'_> {
                     )
                     .query(query),
             )
-            .await
     }
     /// Streams every item of [`get_abandoned_chats_statistics_data`](Self::get_abandoned_chats_statistics_data), following `@odata.nextLink` or paging with `$top`/`$skip`.
     ///

@@ -25,7 +25,7 @@ impl ReportAbandonedQueueCalls<'_> {
     /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns the file as a streamed [`Download`](crate::Download).
-    pub async fn download_abandoned_queue_calls(
+    pub fn download_abandoned_queue_calls(
         &self,
         period_from: ::chrono::DateTime<::chrono::FixedOffset>,
         period_to: ::chrono::DateTime<::chrono::FixedOffset>,
@@ -33,7 +33,7 @@ impl ReportAbandonedQueueCalls<'_> {
         wait_interval: &str,
         client_time_zone: &str,
         query: &crate::odata::ListQuery,
-    ) -> crate::Result<crate::Download> {
+    ) -> impl ::std::future::Future<Output = crate::Result<crate::Download>> {
         self.client
             .send_download(
                 crate::client::Request::new(
@@ -47,7 +47,6 @@ impl ReportAbandonedQueueCalls<'_> {
                     )
                     .query(query),
             )
-            .await
     }
     /// Invoke function GetAbandonedQueueCallsData
     ///
@@ -56,14 +55,16 @@ impl ReportAbandonedQueueCalls<'_> {
     /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns one [`Page`](crate::Page) of [`PbxAbandonedQueueCalls`](crate::models::PbxAbandonedQueueCalls) items.
-    pub async fn get_abandoned_queue_calls_data(
+    pub fn get_abandoned_queue_calls_data(
         &self,
         period_from: ::chrono::DateTime<::chrono::FixedOffset>,
         period_to: ::chrono::DateTime<::chrono::FixedOffset>,
         queue_dns: &str,
         wait_interval: &str,
         query: &crate::odata::ListQuery,
-    ) -> crate::Result<crate::Page<crate::models::PbxAbandonedQueueCalls>> {
+    ) -> impl ::std::future::Future<
+        Output = crate::Result<crate::Page<crate::models::PbxAbandonedQueueCalls>>,
+    > {
         self.client
             .send_json(
                 crate::client::Request::new(
@@ -77,7 +78,6 @@ impl ReportAbandonedQueueCalls<'_> {
                     )
                     .query(query),
             )
-            .await
     }
     /// Streams every item of [`get_abandoned_queue_calls_data`](Self::get_abandoned_queue_calls_data), following `@odata.nextLink` or paging with `$top`/`$skip`.
     ///

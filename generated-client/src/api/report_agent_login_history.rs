@@ -25,7 +25,7 @@ impl ReportAgentLoginHistory<'_> {
     /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns the file as a streamed [`Download`](crate::Download).
-    pub async fn download_agent_login_history(
+    pub fn download_agent_login_history(
         &self,
         client_time_zone: &str,
         start_dt: ::chrono::DateTime<::chrono::FixedOffset>,
@@ -33,7 +33,7 @@ impl ReportAgentLoginHistory<'_> {
         queue_dn_str: &str,
         agent_dn_str: &str,
         query: &crate::odata::ListQuery,
-    ) -> crate::Result<crate::Download> {
+    ) -> impl ::std::future::Future<Output = crate::Result<crate::Download>> {
         self.client
             .send_download(
                 crate::client::Request::new(
@@ -47,7 +47,6 @@ impl ReportAgentLoginHistory<'_> {
                     )
                     .query(query),
             )
-            .await
     }
     /// Invoke function GetAgentLoginHistoryData
     ///
@@ -56,7 +55,7 @@ impl ReportAgentLoginHistory<'_> {
     /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns one [`Page`](crate::Page) of [`PbxAgentLoginHistory`](crate::models::PbxAgentLoginHistory) items.
-    pub async fn get_agent_login_history_data(
+    pub fn get_agent_login_history_data(
         &self,
         client_time_zone: &str,
         start_dt: ::chrono::DateTime<::chrono::FixedOffset>,
@@ -64,7 +63,9 @@ impl ReportAgentLoginHistory<'_> {
         queue_dn_str: &str,
         agent_dn_str: &str,
         query: &crate::odata::ListQuery,
-    ) -> crate::Result<crate::Page<crate::models::PbxAgentLoginHistory>> {
+    ) -> impl ::std::future::Future<
+        Output = crate::Result<crate::Page<crate::models::PbxAgentLoginHistory>>,
+    > {
         self.client
             .send_json(
                 crate::client::Request::new(
@@ -78,7 +79,6 @@ impl ReportAgentLoginHistory<'_> {
                     )
                     .query(query),
             )
-            .await
     }
     /// Streams every item of [`get_agent_login_history_data`](Self::get_agent_login_history_data), following `@odata.nextLink` or paging with `$top`/`$skip`.
     ///

@@ -27,14 +27,14 @@ impl ReportAgentsInQueueStatistics<'_> {
     /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns the file as a streamed [`Download`](crate::Download).
-    pub async fn download_agents_in_queue_statistics(
+    pub fn download_agents_in_queue_statistics(
         &self,
         queue_dn_str: &str,
         start_dt: ::chrono::DateTime<::chrono::FixedOffset>,
         end_dt: ::chrono::DateTime<::chrono::FixedOffset>,
         wait_interval: &str,
         query: &crate::odata::ListQuery,
-    ) -> crate::Result<crate::Download> {
+    ) -> impl ::std::future::Future<Output = crate::Result<crate::Download>> {
         self.client
             .send_download(
                 crate::client::Request::new(
@@ -48,7 +48,6 @@ impl ReportAgentsInQueueStatistics<'_> {
                     )
                     .query(query),
             )
-            .await
     }
     /// Invoke function GetAgentsInQueueStatisticsData
     ///
@@ -57,14 +56,16 @@ impl ReportAgentsInQueueStatistics<'_> {
     /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns one [`Page`](crate::Page) of [`PbxAgentsInQueueStatistics`](crate::models::PbxAgentsInQueueStatistics) items.
-    pub async fn get_agents_in_queue_statistics_data(
+    pub fn get_agents_in_queue_statistics_data(
         &self,
         queue_dn_str: &str,
         start_dt: ::chrono::DateTime<::chrono::FixedOffset>,
         end_dt: ::chrono::DateTime<::chrono::FixedOffset>,
         wait_interval: &str,
         query: &crate::odata::ListQuery,
-    ) -> crate::Result<crate::Page<crate::models::PbxAgentsInQueueStatistics>> {
+    ) -> impl ::std::future::Future<
+        Output = crate::Result<crate::Page<crate::models::PbxAgentsInQueueStatistics>>,
+    > {
         self.client
             .send_json(
                 crate::client::Request::new(
@@ -78,7 +79,6 @@ impl ReportAgentsInQueueStatistics<'_> {
                     )
                     .query(query),
             )
-            .await
     }
     /// Streams every item of [`get_agents_in_queue_statistics_data`](Self::get_agents_in_queue_statistics_data), following `@odata.nextLink` or paging with `$top`/`$skip`.
     ///

@@ -23,11 +23,11 @@ impl ReportAuditLog<'_> {
     /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns the file as a streamed [`Download`](crate::Download).
-    pub async fn download_audit_log(
+    pub fn download_audit_log(
         &self,
         client_time_zone: &str,
         query: &crate::odata::ListQuery,
-    ) -> crate::Result<crate::Download> {
+    ) -> impl ::std::future::Future<Output = crate::Result<crate::Download>> {
         self.client
             .send_download(
                 crate::client::Request::new(
@@ -40,7 +40,6 @@ impl ReportAuditLog<'_> {
                     )
                     .query(query),
             )
-            .await
     }
     /// Invoke function GetAuditLogData
     ///
@@ -49,10 +48,12 @@ impl ReportAuditLog<'_> {
     /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns one [`Page`](crate::Page) of [`PbxAuditLog`](crate::models::PbxAuditLog) items.
-    pub async fn get_audit_log_data(
+    pub fn get_audit_log_data(
         &self,
         query: &crate::odata::ListQuery,
-    ) -> crate::Result<crate::Page<crate::models::PbxAuditLog>> {
+    ) -> impl ::std::future::Future<
+        Output = crate::Result<crate::Page<crate::models::PbxAuditLog>>,
+    > {
         self.client
             .send_json(
                 crate::client::Request::new(
@@ -64,7 +65,6 @@ impl ReportAuditLog<'_> {
                     )
                     .query(query),
             )
-            .await
     }
     /// Streams every item of [`get_audit_log_data`](Self::get_audit_log_data), following `@odata.nextLink` or paging with `$top`/`$skip`.
     ///

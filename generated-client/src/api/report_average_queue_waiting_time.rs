@@ -27,7 +27,7 @@ impl ReportAverageQueueWaitingTime<'_> {
     /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns the file as a streamed [`Download`](crate::Download).
-    pub async fn download_average_queue_waiting_time_report(
+    pub fn download_average_queue_waiting_time_report(
         &self,
         chart_date: ::chrono::DateTime<::chrono::FixedOffset>,
         chart_by: &str,
@@ -35,7 +35,7 @@ impl ReportAverageQueueWaitingTime<'_> {
         wait_interval: &str,
         client_time_zone: &str,
         query: &crate::odata::ListQuery,
-    ) -> crate::Result<crate::Download> {
+    ) -> impl ::std::future::Future<Output = crate::Result<crate::Download>> {
         self.client
             .send_download(
                 crate::client::Request::new(
@@ -50,7 +50,6 @@ impl ReportAverageQueueWaitingTime<'_> {
                     )
                     .query(query),
             )
-            .await
     }
     /// Invoke function GetAverageQueueWaitingTimeData
     ///
@@ -59,7 +58,7 @@ impl ReportAverageQueueWaitingTime<'_> {
     /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns one [`Page`](crate::Page) of [`PbxTimeReportData`](crate::models::PbxTimeReportData) items.
-    pub async fn get_average_queue_waiting_time_data(
+    pub fn get_average_queue_waiting_time_data(
         &self,
         chart_date: ::chrono::DateTime<::chrono::FixedOffset>,
         chart_by: &str,
@@ -67,7 +66,9 @@ impl ReportAverageQueueWaitingTime<'_> {
         wait_interval: &str,
         client_time_zone: &str,
         query: &crate::odata::ListQuery,
-    ) -> crate::Result<crate::Page<crate::models::PbxTimeReportData>> {
+    ) -> impl ::std::future::Future<
+        Output = crate::Result<crate::Page<crate::models::PbxTimeReportData>>,
+    > {
         self.client
             .send_json(
                 crate::client::Request::new(
@@ -82,7 +83,6 @@ impl ReportAverageQueueWaitingTime<'_> {
                     )
                     .query(query),
             )
-            .await
     }
     /// Streams every item of [`get_average_queue_waiting_time_data`](Self::get_average_queue_waiting_time_data), following `@odata.nextLink` or paging with `$top`/`$skip`.
     ///

@@ -23,7 +23,7 @@ impl ReportBreachesSla<'_> {
     /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns the file as a streamed [`Download`](crate::Download).
-    pub async fn download_breaches_sla(
+    pub fn download_breaches_sla(
         &self,
         queue_dn_str: &str,
         start_dt: ::chrono::DateTime<::chrono::FixedOffset>,
@@ -31,7 +31,7 @@ impl ReportBreachesSla<'_> {
         wait_interval: &str,
         client_time_zone: &str,
         query: &crate::odata::ListQuery,
-    ) -> crate::Result<crate::Download> {
+    ) -> impl ::std::future::Future<Output = crate::Result<crate::Download>> {
         self.client
             .send_download(
                 crate::client::Request::new(
@@ -45,7 +45,6 @@ impl ReportBreachesSla<'_> {
                     )
                     .query(query),
             )
-            .await
     }
     /// Invoke function GetBreachesSlaData
     ///
@@ -54,14 +53,16 @@ impl ReportBreachesSla<'_> {
     /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns one [`Page`](crate::Page) of [`PbxBreachesSla`](crate::models::PbxBreachesSla) items.
-    pub async fn get_breaches_sla_data(
+    pub fn get_breaches_sla_data(
         &self,
         queue_dn_str: &str,
         start_dt: ::chrono::DateTime<::chrono::FixedOffset>,
         end_dt: ::chrono::DateTime<::chrono::FixedOffset>,
         wait_interval: &str,
         query: &crate::odata::ListQuery,
-    ) -> crate::Result<crate::Page<crate::models::PbxBreachesSla>> {
+    ) -> impl ::std::future::Future<
+        Output = crate::Result<crate::Page<crate::models::PbxBreachesSla>>,
+    > {
         self.client
             .send_json(
                 crate::client::Request::new(
@@ -75,7 +76,6 @@ impl ReportBreachesSla<'_> {
                     )
                     .query(query),
             )
-            .await
     }
     /// Streams every item of [`get_breaches_sla_data`](Self::get_breaches_sla_data), following `@odata.nextLink` or paging with `$top`/`$skip`.
     ///

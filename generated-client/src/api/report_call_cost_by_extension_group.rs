@@ -27,7 +27,7 @@ impl ReportCallCostByExtensionGroup<'_> {
     /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns the file as a streamed [`Download`](crate::Download).
-    pub async fn download_call_cost_by_extension_group(
+    pub fn download_call_cost_by_extension_group(
         &self,
         period_from: ::chrono::DateTime<::chrono::FixedOffset>,
         period_to: ::chrono::DateTime<::chrono::FixedOffset>,
@@ -35,7 +35,7 @@ impl ReportCallCostByExtensionGroup<'_> {
         call_class: i32,
         client_time_zone: &str,
         query: &crate::odata::ListQuery,
-    ) -> crate::Result<crate::Download> {
+    ) -> impl ::std::future::Future<Output = crate::Result<crate::Download>> {
         self.client
             .send_download(
                 crate::client::Request::new(
@@ -50,7 +50,6 @@ impl ReportCallCostByExtensionGroup<'_> {
                     )
                     .query(query),
             )
-            .await
     }
     /// Invoke function GetCallCostByExtensionGroupData
     ///
@@ -59,14 +58,16 @@ impl ReportCallCostByExtensionGroup<'_> {
     /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns one [`Page`](crate::Page) of [`PbxCallCostByExtensionGroup`](crate::models::PbxCallCostByExtensionGroup) items.
-    pub async fn get_call_cost_by_extension_group_data(
+    pub fn get_call_cost_by_extension_group_data(
         &self,
         period_from: ::chrono::DateTime<::chrono::FixedOffset>,
         period_to: ::chrono::DateTime<::chrono::FixedOffset>,
         group_filter: &str,
         call_class: i32,
         query: &crate::odata::ListQuery,
-    ) -> crate::Result<crate::Page<crate::models::PbxCallCostByExtensionGroup>> {
+    ) -> impl ::std::future::Future<
+        Output = crate::Result<crate::Page<crate::models::PbxCallCostByExtensionGroup>>,
+    > {
         self.client
             .send_json(
                 crate::client::Request::new(
@@ -80,7 +81,6 @@ impl ReportCallCostByExtensionGroup<'_> {
                     )
                     .query(query),
             )
-            .await
     }
     /// Streams every item of [`get_call_cost_by_extension_group_data`](Self::get_call_cost_by_extension_group_data), following `@odata.nextLink` or paging with `$top`/`$skip`.
     ///

@@ -26,7 +26,7 @@ impl ReportCallDistribution<'_> {
     ///
     /// Returns the file as a streamed [`Download`](crate::Download).
     #[allow(clippy::too_many_arguments, reason = "one per spec parameter")]
-    pub async fn download_get_get_call_distribution(
+    pub fn download_get_get_call_distribution(
         &self,
         client_time_zone: &str,
         period_from: ::chrono::DateTime<::chrono::FixedOffset>,
@@ -38,7 +38,7 @@ impl ReportCallDistribution<'_> {
         call_area: i32,
         grouping_type: i32,
         query: &crate::odata::ListQuery,
-    ) -> crate::Result<crate::Download> {
+    ) -> impl ::std::future::Future<Output = crate::Result<crate::Download>> {
         self.client
             .send_download(
                 crate::client::Request::new(
@@ -55,7 +55,6 @@ impl ReportCallDistribution<'_> {
                     )
                     .query(query),
             )
-            .await
     }
     /// Invoke function GetCallDistribution
     ///
@@ -65,7 +64,7 @@ impl ReportCallDistribution<'_> {
     ///
     /// Returns one [`Page`](crate::Page) of [`PbxCallDistribution`](crate::models::PbxCallDistribution) items.
     #[allow(clippy::too_many_arguments, reason = "one per spec parameter")]
-    pub async fn get_call_distribution(
+    pub fn get_call_distribution(
         &self,
         client_time_zone: &str,
         period_from: ::chrono::DateTime<::chrono::FixedOffset>,
@@ -77,7 +76,9 @@ impl ReportCallDistribution<'_> {
         call_area: i32,
         grouping_type: i32,
         query: &crate::odata::ListQuery,
-    ) -> crate::Result<crate::Page<crate::models::PbxCallDistribution>> {
+    ) -> impl ::std::future::Future<
+        Output = crate::Result<crate::Page<crate::models::PbxCallDistribution>>,
+    > {
         self.client
             .send_json(
                 crate::client::Request::new(
@@ -94,7 +95,6 @@ impl ReportCallDistribution<'_> {
                     )
                     .query(query),
             )
-            .await
     }
     /// Streams every item of [`get_call_distribution`](Self::get_call_distribution), following `@odata.nextLink` or paging with `$top`/`$skip`.
     ///

@@ -24,7 +24,7 @@ impl ReportCallLogData<'_> {
     ///
     /// Returns the file as a streamed [`Download`](crate::Download).
     #[allow(clippy::too_many_arguments, reason = "one per spec parameter")]
-    pub async fn download_call_log(
+    pub fn download_call_log(
         &self,
         period_from: ::chrono::DateTime<::chrono::FixedOffset>,
         period_to: ::chrono::DateTime<::chrono::FixedOffset>,
@@ -39,7 +39,7 @@ impl ReportCallLogData<'_> {
         hide_pcalls: bool,
         client_time_zone: &str,
         query: &crate::odata::ListQuery,
-    ) -> crate::Result<crate::Download> {
+    ) -> impl ::std::future::Future<Output = crate::Result<crate::Download>> {
         self.client
             .send_download(
                 crate::client::Request::new(
@@ -57,7 +57,6 @@ impl ReportCallLogData<'_> {
                     )
                     .query(query),
             )
-            .await
     }
     /// Invoke function GetCallLogData
     ///
@@ -67,7 +66,7 @@ impl ReportCallLogData<'_> {
     ///
     /// Returns one [`Page`](crate::Page) of [`PbxCallLogData`](crate::models::PbxCallLogData) items.
     #[allow(clippy::too_many_arguments, reason = "one per spec parameter")]
-    pub async fn get_call_log_data(
+    pub fn get_call_log_data(
         &self,
         period_from: ::chrono::DateTime<::chrono::FixedOffset>,
         period_to: ::chrono::DateTime<::chrono::FixedOffset>,
@@ -81,7 +80,9 @@ impl ReportCallLogData<'_> {
         call_time_filter_to: &str,
         hide_pcalls: bool,
         query: &crate::odata::ListQuery,
-    ) -> crate::Result<crate::Page<crate::models::PbxCallLogData>> {
+    ) -> impl ::std::future::Future<
+        Output = crate::Result<crate::Page<crate::models::PbxCallLogData>>,
+    > {
         self.client
             .send_json(
                 crate::client::Request::new(
@@ -99,7 +100,6 @@ impl ReportCallLogData<'_> {
                     )
                     .query(query),
             )
-            .await
     }
     /// Streams every item of [`get_call_log_data`](Self::get_call_log_data), following `@odata.nextLink` or paging with `$top`/`$skip`.
     ///
@@ -143,14 +143,16 @@ impl ReportCallLogData<'_> {
     /// Available since 3CX 20.0.6.
     ///
     /// Returns [`PbxQualityReport`](crate::models::PbxQualityReport), or `None` when the PBX sends `null`.
-    pub async fn get_call_quality_report(
+    pub fn get_call_quality_report(
         &self,
         cdr_id: &str,
         src_number: &str,
         dst_number: &str,
         src_caller_id: &str,
         dst_caller_id: &str,
-    ) -> crate::Result<::std::option::Option<crate::models::PbxQualityReport>> {
+    ) -> impl ::std::future::Future<
+        Output = crate::Result<::std::option::Option<crate::models::PbxQualityReport>>,
+    > {
         self.client
             .send_json(
                 crate::client::Request::new(
@@ -163,7 +165,6 @@ impl ReportCallLogData<'_> {
                     ),
                 ),
             )
-            .await
     }
     /// Invoke function GetOldCallLogData
     ///
@@ -173,7 +174,7 @@ impl ReportCallLogData<'_> {
     ///
     /// Returns one [`Page`](crate::Page) of [`PbxCallLogData`](crate::models::PbxCallLogData) items.
     #[allow(clippy::too_many_arguments, reason = "one per spec parameter")]
-    pub async fn get_old_call_log_data(
+    pub fn get_old_call_log_data(
         &self,
         period_from: ::chrono::DateTime<::chrono::FixedOffset>,
         period_to: ::chrono::DateTime<::chrono::FixedOffset>,
@@ -187,7 +188,9 @@ impl ReportCallLogData<'_> {
         call_time_filter_to: &str,
         hide_pcalls: bool,
         query: &crate::odata::ListQuery,
-    ) -> crate::Result<crate::Page<crate::models::PbxCallLogData>> {
+    ) -> impl ::std::future::Future<
+        Output = crate::Result<crate::Page<crate::models::PbxCallLogData>>,
+    > {
         self.client
             .send_json(
                 crate::client::Request::new(
@@ -205,7 +208,6 @@ impl ReportCallLogData<'_> {
                     )
                     .query(query),
             )
-            .await
     }
     /// Streams every item of [`get_old_call_log_data`](Self::get_old_call_log_data), following `@odata.nextLink` or paging with `$top`/`$skip`.
     ///
@@ -249,14 +251,16 @@ impl ReportCallLogData<'_> {
     /// Available since 3CX 20.0.7.
     ///
     /// Returns [`PbxQualityReport`](crate::models::PbxQualityReport), or `None` when the PBX sends `null`.
-    pub async fn get_old_call_quality_report(
+    pub fn get_old_call_quality_report(
         &self,
         call_id: i32,
         src_number: &str,
         dst_number: &str,
         src_caller_id: &str,
         dst_caller_id: &str,
-    ) -> crate::Result<::std::option::Option<crate::models::PbxQualityReport>> {
+    ) -> impl ::std::future::Future<
+        Output = crate::Result<::std::option::Option<crate::models::PbxQualityReport>>,
+    > {
         self.client
             .send_json(
                 crate::client::Request::new(
@@ -269,6 +273,5 @@ impl ReportCallLogData<'_> {
                     ),
                 ),
             )
-            .await
     }
 }

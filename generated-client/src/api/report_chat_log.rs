@@ -24,7 +24,7 @@ impl ReportChatLog<'_> {
     ///
     /// Returns the file as a streamed [`Download`](crate::Download).
     #[allow(clippy::too_many_arguments, reason = "one per spec parameter")]
-    pub async fn download_chat_log(
+    pub fn download_chat_log(
         &self,
         client_time_zone: &str,
         period_from: ::chrono::DateTime<::chrono::FixedOffset>,
@@ -38,7 +38,7 @@ impl ReportChatLog<'_> {
         chat_type: i32,
         participant_type: i32,
         query: &crate::odata::ListQuery,
-    ) -> crate::Result<crate::Download> {
+    ) -> impl ::std::future::Future<Output = crate::Result<crate::Download>> {
         self.client
             .send_download(
                 crate::client::Request::new(
@@ -55,7 +55,6 @@ impl ReportChatLog<'_> {
                     )
                     .query(query),
             )
-            .await
     }
     /// Invoke function GetChatLog
     ///
@@ -65,7 +64,7 @@ impl ReportChatLog<'_> {
     ///
     /// Returns one [`Page`](crate::Page) of [`PbxChatHistoryView`](crate::models::PbxChatHistoryView) items.
     #[allow(clippy::too_many_arguments, reason = "one per spec parameter")]
-    pub async fn get_chat_log(
+    pub fn get_chat_log(
         &self,
         period_from: ::chrono::DateTime<::chrono::FixedOffset>,
         period_to: ::chrono::DateTime<::chrono::FixedOffset>,
@@ -78,7 +77,9 @@ impl ReportChatLog<'_> {
         chat_type: i32,
         participant_type: i32,
         query: &crate::odata::ListQuery,
-    ) -> crate::Result<crate::Page<crate::models::PbxChatHistoryView>> {
+    ) -> impl ::std::future::Future<
+        Output = crate::Result<crate::Page<crate::models::PbxChatHistoryView>>,
+    > {
         self.client
             .send_json(
                 crate::client::Request::new(
@@ -94,7 +95,6 @@ impl ReportChatLog<'_> {
                     )
                     .query(query),
             )
-            .await
     }
     /// Streams every item of [`get_chat_log`](Self::get_chat_log), following `@odata.nextLink` or paging with `$top`/`$skip`.
     ///

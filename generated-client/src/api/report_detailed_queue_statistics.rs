@@ -25,14 +25,14 @@ impl ReportDetailedQueueStatistics<'_> {
     /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns the file as a streamed [`Download`](crate::Download).
-    pub async fn download_detailed_queue_statistics(
+    pub fn download_detailed_queue_statistics(
         &self,
         queue_dn_str: &str,
         start_dt: ::chrono::DateTime<::chrono::FixedOffset>,
         end_dt: ::chrono::DateTime<::chrono::FixedOffset>,
         wait_interval: &str,
         query: &crate::odata::ListQuery,
-    ) -> crate::Result<crate::Download> {
+    ) -> impl ::std::future::Future<Output = crate::Result<crate::Download>> {
         self.client
             .send_download(
                 crate::client::Request::new(
@@ -46,7 +46,6 @@ impl ReportDetailedQueueStatistics<'_> {
                     )
                     .query(query),
             )
-            .await
     }
     /// Invoke function GetDetailedQueueStatisticsData
     ///
@@ -55,14 +54,16 @@ impl ReportDetailedQueueStatistics<'_> {
     /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns one [`Page`](crate::Page) of [`PbxDetailedQueueStatistics`](crate::models::PbxDetailedQueueStatistics) items.
-    pub async fn get_detailed_queue_statistics_data(
+    pub fn get_detailed_queue_statistics_data(
         &self,
         queue_dn_str: &str,
         start_dt: ::chrono::DateTime<::chrono::FixedOffset>,
         end_dt: ::chrono::DateTime<::chrono::FixedOffset>,
         wait_interval: &str,
         query: &crate::odata::ListQuery,
-    ) -> crate::Result<crate::Page<crate::models::PbxDetailedQueueStatistics>> {
+    ) -> impl ::std::future::Future<
+        Output = crate::Result<crate::Page<crate::models::PbxDetailedQueueStatistics>>,
+    > {
         self.client
             .send_json(
                 crate::client::Request::new(
@@ -76,7 +77,6 @@ impl ReportDetailedQueueStatistics<'_> {
                     )
                     .query(query),
             )
-            .await
     }
     /// Streams every item of [`get_detailed_queue_statistics_data`](Self::get_detailed_queue_statistics_data), following `@odata.nextLink` or paging with `$top`/`$skip`.
     ///

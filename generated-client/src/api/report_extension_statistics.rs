@@ -25,14 +25,14 @@ impl ReportExtensionStatistics<'_> {
     /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns the file as a streamed [`Download`](crate::Download).
-    pub async fn download_extension_statistics(
+    pub fn download_extension_statistics(
         &self,
         period_from: ::chrono::DateTime<::chrono::FixedOffset>,
         period_to: ::chrono::DateTime<::chrono::FixedOffset>,
         extension_filter: &str,
         call_area: i32,
         query: &crate::odata::ListQuery,
-    ) -> crate::Result<crate::Download> {
+    ) -> impl ::std::future::Future<Output = crate::Result<crate::Download>> {
         self.client
             .send_download(
                 crate::client::Request::new(
@@ -46,7 +46,6 @@ impl ReportExtensionStatistics<'_> {
                     )
                     .query(query),
             )
-            .await
     }
     /// Invoke function GetExtensionStatisticsData
     ///
@@ -55,14 +54,16 @@ impl ReportExtensionStatistics<'_> {
     /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns one [`Page`](crate::Page) of [`PbxExtensionStatistics`](crate::models::PbxExtensionStatistics) items.
-    pub async fn get_extension_statistics_data(
+    pub fn get_extension_statistics_data(
         &self,
         period_from: ::chrono::DateTime<::chrono::FixedOffset>,
         period_to: ::chrono::DateTime<::chrono::FixedOffset>,
         extension_filter: &str,
         call_area: i32,
         query: &crate::odata::ListQuery,
-    ) -> crate::Result<crate::Page<crate::models::PbxExtensionStatistics>> {
+    ) -> impl ::std::future::Future<
+        Output = crate::Result<crate::Page<crate::models::PbxExtensionStatistics>>,
+    > {
         self.client
             .send_json(
                 crate::client::Request::new(
@@ -76,7 +77,6 @@ impl ReportExtensionStatistics<'_> {
                     )
                     .query(query),
             )
-            .await
     }
     /// Streams every item of [`get_extension_statistics_data`](Self::get_extension_statistics_data), following `@odata.nextLink` or paging with `$top`/`$skip`.
     ///

@@ -27,14 +27,14 @@ impl ReportExtensionStatisticsByGroup<'_> {
     /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns the file as a streamed [`Download`](crate::Download).
-    pub async fn download_extension_statistics_by_group(
+    pub fn download_extension_statistics_by_group(
         &self,
         group_number: &str,
         period_from: ::chrono::DateTime<::chrono::FixedOffset>,
         period_to: ::chrono::DateTime<::chrono::FixedOffset>,
         call_area: i32,
         query: &crate::odata::ListQuery,
-    ) -> crate::Result<crate::Download> {
+    ) -> impl ::std::future::Future<Output = crate::Result<crate::Download>> {
         self.client
             .send_download(
                 crate::client::Request::new(
@@ -48,7 +48,6 @@ impl ReportExtensionStatisticsByGroup<'_> {
                     )
                     .query(query),
             )
-            .await
     }
     /// Invoke function GetExtensionStatisticsByGroupData
     ///
@@ -57,14 +56,18 @@ impl ReportExtensionStatisticsByGroup<'_> {
     /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns one [`Page`](crate::Page) of [`PbxReportExtensionStatisticsByGroup`](crate::models::PbxReportExtensionStatisticsByGroup) items.
-    pub async fn get_extension_statistics_by_group_data(
+    pub fn get_extension_statistics_by_group_data(
         &self,
         group_number: &str,
         period_from: ::chrono::DateTime<::chrono::FixedOffset>,
         period_to: ::chrono::DateTime<::chrono::FixedOffset>,
         call_area: i32,
         query: &crate::odata::ListQuery,
-    ) -> crate::Result<crate::Page<crate::models::PbxReportExtensionStatisticsByGroup>> {
+    ) -> impl ::std::future::Future<
+        Output = crate::Result<
+            crate::Page<crate::models::PbxReportExtensionStatisticsByGroup>,
+        >,
+    > {
         self.client
             .send_json(
                 crate::client::Request::new(
@@ -78,7 +81,6 @@ impl ReportExtensionStatisticsByGroup<'_> {
                     )
                     .query(query),
             )
-            .await
     }
     /// Streams every item of [`get_extension_statistics_by_group_data`](Self::get_extension_statistics_by_group_data), following `@odata.nextLink` or paging with `$top`/`$skip`.
     ///

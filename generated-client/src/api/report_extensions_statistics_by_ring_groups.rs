@@ -27,13 +27,13 @@ impl ReportExtensionsStatisticsByRingGroups<'_> {
     /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns the file as a streamed [`Download`](crate::Download).
-    pub async fn download_extensions_statistics_by_ring_groups(
+    pub fn download_extensions_statistics_by_ring_groups(
         &self,
         period_from: ::chrono::DateTime<::chrono::FixedOffset>,
         period_to: ::chrono::DateTime<::chrono::FixedOffset>,
         ring_group_dns: &str,
         query: &crate::odata::ListQuery,
-    ) -> crate::Result<crate::Download> {
+    ) -> impl ::std::future::Future<Output = crate::Result<crate::Download>> {
         self.client
             .send_download(
                 crate::client::Request::new(
@@ -47,7 +47,6 @@ impl ReportExtensionsStatisticsByRingGroups<'_> {
                     )
                     .query(query),
             )
-            .await
     }
     /// Invoke function GetExtensionsStatisticsByRingGroupsData
     ///
@@ -56,13 +55,17 @@ impl ReportExtensionsStatisticsByRingGroups<'_> {
     /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns one [`Page`](crate::Page) of [`PbxExtensionsStatisticsByRingGroups`](crate::models::PbxExtensionsStatisticsByRingGroups) items.
-    pub async fn get_extensions_statistics_by_ring_groups_data(
+    pub fn get_extensions_statistics_by_ring_groups_data(
         &self,
         period_from: ::chrono::DateTime<::chrono::FixedOffset>,
         period_to: ::chrono::DateTime<::chrono::FixedOffset>,
         ring_group_dns: &str,
         query: &crate::odata::ListQuery,
-    ) -> crate::Result<crate::Page<crate::models::PbxExtensionsStatisticsByRingGroups>> {
+    ) -> impl ::std::future::Future<
+        Output = crate::Result<
+            crate::Page<crate::models::PbxExtensionsStatisticsByRingGroups>,
+        >,
+    > {
         self.client
             .send_json(
                 crate::client::Request::new(
@@ -76,7 +79,6 @@ impl ReportExtensionsStatisticsByRingGroups<'_> {
                     )
                     .query(query),
             )
-            .await
     }
     /// Streams every item of [`get_extensions_statistics_by_ring_groups_data`](Self::get_extensions_statistics_by_ring_groups_data), following `@odata.nextLink` or paging with `$top`/`$skip`.
     ///

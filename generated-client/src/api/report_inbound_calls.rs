@@ -23,7 +23,7 @@ impl ReportInboundCalls<'_> {
     /// Available since 3CX 20.0.7.
     ///
     /// Returns the file as a streamed [`Download`](crate::Download).
-    pub async fn download_get_inbound_calls(
+    pub fn download_get_inbound_calls(
         &self,
         period_from: ::chrono::DateTime<::chrono::FixedOffset>,
         period_to: ::chrono::DateTime<::chrono::FixedOffset>,
@@ -31,7 +31,7 @@ impl ReportInboundCalls<'_> {
         calls_type: i32,
         client_time_zone: &str,
         query: &crate::odata::ListQuery,
-    ) -> crate::Result<crate::Download> {
+    ) -> impl ::std::future::Future<Output = crate::Result<crate::Download>> {
         self.client
             .send_download(
                 crate::client::Request::new(
@@ -45,7 +45,6 @@ impl ReportInboundCalls<'_> {
                     )
                     .query(query),
             )
-            .await
     }
     /// Invoke function GetInboundCalls
     ///
@@ -54,14 +53,16 @@ impl ReportInboundCalls<'_> {
     /// Available since 3CX 20.0.6.
     ///
     /// Returns one [`Page`](crate::Page) of [`PbxInboundCall`](crate::models::PbxInboundCall) items.
-    pub async fn get_inbound_calls(
+    pub fn get_inbound_calls(
         &self,
         period_from: ::chrono::DateTime<::chrono::FixedOffset>,
         period_to: ::chrono::DateTime<::chrono::FixedOffset>,
         trunk_dns: &str,
         calls_type: i32,
         query: &crate::odata::ListQuery,
-    ) -> crate::Result<crate::Page<crate::models::PbxInboundCall>> {
+    ) -> impl ::std::future::Future<
+        Output = crate::Result<crate::Page<crate::models::PbxInboundCall>>,
+    > {
         self.client
             .send_json(
                 crate::client::Request::new(
@@ -75,7 +76,6 @@ impl ReportInboundCalls<'_> {
                     )
                     .query(query),
             )
-            .await
     }
     /// Streams every item of [`get_inbound_calls`](Self::get_inbound_calls), following `@odata.nextLink` or paging with `$top`/`$skip`.
     ///

@@ -22,10 +22,10 @@ impl ReportInboundRules<'_> {
     /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns the file as a streamed [`Download`](crate::Download).
-    pub async fn download_inbound_rules(
+    pub fn download_inbound_rules(
         &self,
         query: &crate::odata::ListQuery,
-    ) -> crate::Result<crate::Download> {
+    ) -> impl ::std::future::Future<Output = crate::Result<crate::Download>> {
         self.client
             .send_download(
                 crate::client::Request::new(
@@ -37,7 +37,6 @@ impl ReportInboundRules<'_> {
                     )
                     .query(query),
             )
-            .await
     }
     /// Invoke function GetInboundRulesData
     ///
@@ -46,10 +45,12 @@ impl ReportInboundRules<'_> {
     /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns one [`Page`](crate::Page) of [`PbxInboundRuleReport`](crate::models::PbxInboundRuleReport) items.
-    pub async fn get_inbound_rules_data(
+    pub fn get_inbound_rules_data(
         &self,
         query: &crate::odata::ListQuery,
-    ) -> crate::Result<crate::Page<crate::models::PbxInboundRuleReport>> {
+    ) -> impl ::std::future::Future<
+        Output = crate::Result<crate::Page<crate::models::PbxInboundRuleReport>>,
+    > {
         self.client
             .send_json(
                 crate::client::Request::new(
@@ -61,7 +62,6 @@ impl ReportInboundRules<'_> {
                     )
                     .query(query),
             )
-            .await
     }
     /// Streams every item of [`get_inbound_rules_data`](Self::get_inbound_rules_data), following `@odata.nextLink` or paging with `$top`/`$skip`.
     ///

@@ -25,7 +25,7 @@ impl ReportOutboundCalls<'_> {
     /// Available since 3CX 20.0.7.
     ///
     /// Returns the file as a streamed [`Download`](crate::Download).
-    pub async fn download_get_outbound_calls(
+    pub fn download_get_outbound_calls(
         &self,
         period_from: ::chrono::DateTime<::chrono::FixedOffset>,
         period_to: ::chrono::DateTime<::chrono::FixedOffset>,
@@ -33,7 +33,7 @@ impl ReportOutboundCalls<'_> {
         calls_type: i32,
         client_time_zone: &str,
         query: &crate::odata::ListQuery,
-    ) -> crate::Result<crate::Download> {
+    ) -> impl ::std::future::Future<Output = crate::Result<crate::Download>> {
         self.client
             .send_download(
                 crate::client::Request::new(
@@ -47,7 +47,6 @@ impl ReportOutboundCalls<'_> {
                     )
                     .query(query),
             )
-            .await
     }
     /// Invoke function GetOutboundCalls
     ///
@@ -56,14 +55,16 @@ impl ReportOutboundCalls<'_> {
     /// Available since 3CX 20.0.6.
     ///
     /// Returns one [`Page`](crate::Page) of [`PbxOutboundCall`](crate::models::PbxOutboundCall) items.
-    pub async fn get_outbound_calls(
+    pub fn get_outbound_calls(
         &self,
         period_from: ::chrono::DateTime<::chrono::FixedOffset>,
         period_to: ::chrono::DateTime<::chrono::FixedOffset>,
         trunk_dns: &str,
         calls_type: i32,
         query: &crate::odata::ListQuery,
-    ) -> crate::Result<crate::Page<crate::models::PbxOutboundCall>> {
+    ) -> impl ::std::future::Future<
+        Output = crate::Result<crate::Page<crate::models::PbxOutboundCall>>,
+    > {
         self.client
             .send_json(
                 crate::client::Request::new(
@@ -77,7 +78,6 @@ impl ReportOutboundCalls<'_> {
                     )
                     .query(query),
             )
-            .await
     }
     /// Streams every item of [`get_outbound_calls`](Self::get_outbound_calls), following `@odata.nextLink` or paging with `$top`/`$skip`.
     ///

@@ -27,14 +27,14 @@ impl ReportQueueAgentsChatStatisticsTotals<'_> {
     /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns the file as a streamed [`Download`](crate::Download).
-    pub async fn download_queue_agents_chat_statistics_totals(
+    pub fn download_queue_agents_chat_statistics_totals(
         &self,
         queue_dn_str: &str,
         start_dt: ::chrono::DateTime<::chrono::FixedOffset>,
         end_dt: ::chrono::DateTime<::chrono::FixedOffset>,
         participant_type: i32,
         query: &crate::odata::ListQuery,
-    ) -> crate::Result<crate::Download> {
+    ) -> impl ::std::future::Future<Output = crate::Result<crate::Download>> {
         self.client
             .send_download(
                 crate::client::Request::new(
@@ -48,7 +48,6 @@ impl ReportQueueAgentsChatStatisticsTotals<'_> {
                     )
                     .query(query),
             )
-            .await
     }
     /// Invoke function GetQueueAgentsChatStatisticsTotalsData
     ///
@@ -57,14 +56,18 @@ impl ReportQueueAgentsChatStatisticsTotals<'_> {
     /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns one [`Page`](crate::Page) of [`PbxQueueAgentsChatStatisticsTotals`](crate::models::PbxQueueAgentsChatStatisticsTotals) items.
-    pub async fn get_queue_agents_chat_statistics_totals_data(
+    pub fn get_queue_agents_chat_statistics_totals_data(
         &self,
         queue_dn_str: &str,
         start_dt: ::chrono::DateTime<::chrono::FixedOffset>,
         end_dt: ::chrono::DateTime<::chrono::FixedOffset>,
         participant_type: i32,
         query: &crate::odata::ListQuery,
-    ) -> crate::Result<crate::Page<crate::models::PbxQueueAgentsChatStatisticsTotals>> {
+    ) -> impl ::std::future::Future<
+        Output = crate::Result<
+            crate::Page<crate::models::PbxQueueAgentsChatStatisticsTotals>,
+        >,
+    > {
         self.client
             .send_json(
                 crate::client::Request::new(
@@ -78,7 +81,6 @@ impl ReportQueueAgentsChatStatisticsTotals<'_> {
                     )
                     .query(query),
             )
-            .await
     }
     /// Streams every item of [`get_queue_agents_chat_statistics_totals_data`](Self::get_queue_agents_chat_statistics_totals_data), following `@odata.nextLink` or paging with `$top`/`$skip`.
     ///

@@ -25,7 +25,7 @@ impl ReportQueueAnUnCalls<'_> {
     /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns the file as a streamed [`Download`](crate::Download).
-    pub async fn download_queue_an_un_calls_report(
+    pub fn download_queue_an_un_calls_report(
         &self,
         chart_date: ::chrono::DateTime<::chrono::FixedOffset>,
         chart_by: &str,
@@ -33,7 +33,7 @@ impl ReportQueueAnUnCalls<'_> {
         client_time_zone: &str,
         wait_interval: &str,
         query: &crate::odata::ListQuery,
-    ) -> crate::Result<crate::Download> {
+    ) -> impl ::std::future::Future<Output = crate::Result<crate::Download>> {
         self.client
             .send_download(
                 crate::client::Request::new(
@@ -48,7 +48,6 @@ impl ReportQueueAnUnCalls<'_> {
                     )
                     .query(query),
             )
-            .await
     }
     /// Invoke function GetQueueAnUnCallsData
     ///
@@ -57,7 +56,7 @@ impl ReportQueueAnUnCalls<'_> {
     /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns one [`Page`](crate::Page) of [`PbxTimeReportData`](crate::models::PbxTimeReportData) items.
-    pub async fn get_queue_an_un_calls_data(
+    pub fn get_queue_an_un_calls_data(
         &self,
         chart_date: ::chrono::DateTime<::chrono::FixedOffset>,
         chart_by: &str,
@@ -65,7 +64,9 @@ impl ReportQueueAnUnCalls<'_> {
         client_time_zone: &str,
         wait_interval: &str,
         query: &crate::odata::ListQuery,
-    ) -> crate::Result<crate::Page<crate::models::PbxTimeReportData>> {
+    ) -> impl ::std::future::Future<
+        Output = crate::Result<crate::Page<crate::models::PbxTimeReportData>>,
+    > {
         self.client
             .send_json(
                 crate::client::Request::new(
@@ -80,7 +81,6 @@ impl ReportQueueAnUnCalls<'_> {
                     )
                     .query(query),
             )
-            .await
     }
     /// Streams every item of [`get_queue_an_un_calls_data`](Self::get_queue_an_un_calls_data), following `@odata.nextLink` or paging with `$top`/`$skip`.
     ///

@@ -27,7 +27,7 @@ impl ReportQueueAnsweredCallsByWaitTime<'_> {
     /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns the file as a streamed [`Download`](crate::Download).
-    pub async fn download_queue_answered_calls_by_wait_time(
+    pub fn download_queue_answered_calls_by_wait_time(
         &self,
         queue_dn_str: &str,
         start_dt: ::chrono::DateTime<::chrono::FixedOffset>,
@@ -35,7 +35,7 @@ impl ReportQueueAnsweredCallsByWaitTime<'_> {
         answer_interval: &str,
         client_time_zone: &str,
         query: &crate::odata::ListQuery,
-    ) -> crate::Result<crate::Download> {
+    ) -> impl ::std::future::Future<Output = crate::Result<crate::Download>> {
         self.client
             .send_download(
                 crate::client::Request::new(
@@ -49,7 +49,6 @@ impl ReportQueueAnsweredCallsByWaitTime<'_> {
                     )
                     .query(query),
             )
-            .await
     }
     /// Invoke function GetQueueAnsweredCallsByWaitTimeData
     ///
@@ -58,14 +57,18 @@ impl ReportQueueAnsweredCallsByWaitTime<'_> {
     /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns one [`Page`](crate::Page) of [`PbxQueueAnsweredCallsByWaitTime`](crate::models::PbxQueueAnsweredCallsByWaitTime) items.
-    pub async fn get_queue_answered_calls_by_wait_time_data(
+    pub fn get_queue_answered_calls_by_wait_time_data(
         &self,
         queue_dn_str: &str,
         start_dt: ::chrono::DateTime<::chrono::FixedOffset>,
         end_dt: ::chrono::DateTime<::chrono::FixedOffset>,
         answer_interval: &str,
         query: &crate::odata::ListQuery,
-    ) -> crate::Result<crate::Page<crate::models::PbxQueueAnsweredCallsByWaitTime>> {
+    ) -> impl ::std::future::Future<
+        Output = crate::Result<
+            crate::Page<crate::models::PbxQueueAnsweredCallsByWaitTime>,
+        >,
+    > {
         self.client
             .send_json(
                 crate::client::Request::new(
@@ -79,7 +82,6 @@ impl ReportQueueAnsweredCallsByWaitTime<'_> {
                     )
                     .query(query),
             )
-            .await
     }
     /// Streams every item of [`get_queue_answered_calls_by_wait_time_data`](Self::get_queue_answered_calls_by_wait_time_data), following `@odata.nextLink` or paging with `$top`/`$skip`.
     ///

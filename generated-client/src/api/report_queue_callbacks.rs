@@ -25,13 +25,13 @@ impl ReportQueueCallbacks<'_> {
     /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns the file as a streamed [`Download`](crate::Download).
-    pub async fn download_queue_callbacks(
+    pub fn download_queue_callbacks(
         &self,
         queue_dn_str: &str,
         start_dt: ::chrono::DateTime<::chrono::FixedOffset>,
         end_dt: ::chrono::DateTime<::chrono::FixedOffset>,
         query: &crate::odata::ListQuery,
-    ) -> crate::Result<crate::Download> {
+    ) -> impl ::std::future::Future<Output = crate::Result<crate::Download>> {
         self.client
             .send_download(
                 crate::client::Request::new(
@@ -44,7 +44,6 @@ impl ReportQueueCallbacks<'_> {
                     )
                     .query(query),
             )
-            .await
     }
     /// Invoke function GetQueueCallbacksData
     ///
@@ -53,13 +52,15 @@ impl ReportQueueCallbacks<'_> {
     /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns one [`Page`](crate::Page) of [`PbxQueueCallbacks`](crate::models::PbxQueueCallbacks) items.
-    pub async fn get_queue_callbacks_data(
+    pub fn get_queue_callbacks_data(
         &self,
         queue_dn_str: &str,
         start_dt: ::chrono::DateTime<::chrono::FixedOffset>,
         end_dt: ::chrono::DateTime<::chrono::FixedOffset>,
         query: &crate::odata::ListQuery,
-    ) -> crate::Result<crate::Page<crate::models::PbxQueueCallbacks>> {
+    ) -> impl ::std::future::Future<
+        Output = crate::Result<crate::Page<crate::models::PbxQueueCallbacks>>,
+    > {
         self.client
             .send_json(
                 crate::client::Request::new(
@@ -72,7 +73,6 @@ impl ReportQueueCallbacks<'_> {
                     )
                     .query(query),
             )
-            .await
     }
     /// Streams every item of [`get_queue_callbacks_data`](Self::get_queue_callbacks_data), following `@odata.nextLink` or paging with `$top`/`$skip`.
     ///

@@ -25,14 +25,14 @@ impl ReportQueueChatPerformance<'_> {
     /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns the file as a streamed [`Download`](crate::Download).
-    pub async fn download_queue_chat_performance(
+    pub fn download_queue_chat_performance(
         &self,
         queue_dn_str: &str,
         start_dt: ::chrono::DateTime<::chrono::FixedOffset>,
         end_dt: ::chrono::DateTime<::chrono::FixedOffset>,
         participant_type: i32,
         query: &crate::odata::ListQuery,
-    ) -> crate::Result<crate::Download> {
+    ) -> impl ::std::future::Future<Output = crate::Result<crate::Download>> {
         self.client
             .send_download(
                 crate::client::Request::new(
@@ -46,7 +46,6 @@ impl ReportQueueChatPerformance<'_> {
                     )
                     .query(query),
             )
-            .await
     }
     /// Invoke function GetQueueChatPerformanceData
     ///
@@ -55,14 +54,16 @@ impl ReportQueueChatPerformance<'_> {
     /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns one [`Page`](crate::Page) of [`PbxQueueChatPerformance`](crate::models::PbxQueueChatPerformance) items.
-    pub async fn get_queue_chat_performance_data(
+    pub fn get_queue_chat_performance_data(
         &self,
         queue_dn_str: &str,
         start_dt: ::chrono::DateTime<::chrono::FixedOffset>,
         end_dt: ::chrono::DateTime<::chrono::FixedOffset>,
         participant_type: i32,
         query: &crate::odata::ListQuery,
-    ) -> crate::Result<crate::Page<crate::models::PbxQueueChatPerformance>> {
+    ) -> impl ::std::future::Future<
+        Output = crate::Result<crate::Page<crate::models::PbxQueueChatPerformance>>,
+    > {
         self.client
             .send_json(
                 crate::client::Request::new(
@@ -76,7 +77,6 @@ impl ReportQueueChatPerformance<'_> {
                     )
                     .query(query),
             )
-            .await
     }
     /// Streams every item of [`get_queue_chat_performance_data`](Self::get_queue_chat_performance_data), following `@odata.nextLink` or paging with `$top`/`$skip`.
     ///

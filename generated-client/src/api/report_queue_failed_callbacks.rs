@@ -25,14 +25,14 @@ impl ReportQueueFailedCallbacks<'_> {
     /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns the file as a streamed [`Download`](crate::Download).
-    pub async fn download_queue_failed_callbacks(
+    pub fn download_queue_failed_callbacks(
         &self,
         queue_dn_str: &str,
         start_dt: ::chrono::DateTime<::chrono::FixedOffset>,
         end_dt: ::chrono::DateTime<::chrono::FixedOffset>,
         client_time_zone: &str,
         query: &crate::odata::ListQuery,
-    ) -> crate::Result<crate::Download> {
+    ) -> impl ::std::future::Future<Output = crate::Result<crate::Download>> {
         self.client
             .send_download(
                 crate::client::Request::new(
@@ -46,7 +46,6 @@ impl ReportQueueFailedCallbacks<'_> {
                     )
                     .query(query),
             )
-            .await
     }
     /// Invoke function GetQueueFailedCallbacksData
     ///
@@ -55,13 +54,15 @@ impl ReportQueueFailedCallbacks<'_> {
     /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns one [`Page`](crate::Page) of [`PbxQueueFailedCallbacks`](crate::models::PbxQueueFailedCallbacks) items.
-    pub async fn get_queue_failed_callbacks_data(
+    pub fn get_queue_failed_callbacks_data(
         &self,
         queue_dn_str: &str,
         start_dt: ::chrono::DateTime<::chrono::FixedOffset>,
         end_dt: ::chrono::DateTime<::chrono::FixedOffset>,
         query: &crate::odata::ListQuery,
-    ) -> crate::Result<crate::Page<crate::models::PbxQueueFailedCallbacks>> {
+    ) -> impl ::std::future::Future<
+        Output = crate::Result<crate::Page<crate::models::PbxQueueFailedCallbacks>>,
+    > {
         self.client
             .send_json(
                 crate::client::Request::new(
@@ -74,7 +75,6 @@ impl ReportQueueFailedCallbacks<'_> {
                     )
                     .query(query),
             )
-            .await
     }
     /// Streams every item of [`get_queue_failed_callbacks_data`](Self::get_queue_failed_callbacks_data), following `@odata.nextLink` or paging with `$top`/`$skip`.
     ///

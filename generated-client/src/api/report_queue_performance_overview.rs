@@ -27,14 +27,14 @@ impl ReportQueuePerformanceOverview<'_> {
     /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns the file as a streamed [`Download`](crate::Download).
-    pub async fn download_queue_performance_overview(
+    pub fn download_queue_performance_overview(
         &self,
         period_from: ::chrono::DateTime<::chrono::FixedOffset>,
         period_to: ::chrono::DateTime<::chrono::FixedOffset>,
         queue_dns: &str,
         wait_interval: &str,
         query: &crate::odata::ListQuery,
-    ) -> crate::Result<crate::Download> {
+    ) -> impl ::std::future::Future<Output = crate::Result<crate::Download>> {
         self.client
             .send_download(
                 crate::client::Request::new(
@@ -48,7 +48,6 @@ impl ReportQueuePerformanceOverview<'_> {
                     )
                     .query(query),
             )
-            .await
     }
     /// Invoke function GetQueuePerformanceOverviewData
     ///
@@ -57,14 +56,16 @@ impl ReportQueuePerformanceOverview<'_> {
     /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns one [`Page`](crate::Page) of [`PbxQueuePerformanceOverview`](crate::models::PbxQueuePerformanceOverview) items.
-    pub async fn get_queue_performance_overview_data(
+    pub fn get_queue_performance_overview_data(
         &self,
         period_from: ::chrono::DateTime<::chrono::FixedOffset>,
         period_to: ::chrono::DateTime<::chrono::FixedOffset>,
         queue_dns: &str,
         wait_interval: &str,
         query: &crate::odata::ListQuery,
-    ) -> crate::Result<crate::Page<crate::models::PbxQueuePerformanceOverview>> {
+    ) -> impl ::std::future::Future<
+        Output = crate::Result<crate::Page<crate::models::PbxQueuePerformanceOverview>>,
+    > {
         self.client
             .send_json(
                 crate::client::Request::new(
@@ -78,7 +79,6 @@ impl ReportQueuePerformanceOverview<'_> {
                     )
                     .query(query),
             )
-            .await
     }
     /// Streams every item of [`get_queue_performance_overview_data`](Self::get_queue_performance_overview_data), following `@odata.nextLink` or paging with `$top`/`$skip`.
     ///

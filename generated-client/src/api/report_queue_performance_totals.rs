@@ -25,14 +25,14 @@ impl ReportQueuePerformanceTotals<'_> {
     /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns the file as a streamed [`Download`](crate::Download).
-    pub async fn download_queue_performance_totals(
+    pub fn download_queue_performance_totals(
         &self,
         period_from: ::chrono::DateTime<::chrono::FixedOffset>,
         period_to: ::chrono::DateTime<::chrono::FixedOffset>,
         queue_dns: &str,
         wait_interval: &str,
         query: &crate::odata::ListQuery,
-    ) -> crate::Result<crate::Download> {
+    ) -> impl ::std::future::Future<Output = crate::Result<crate::Download>> {
         self.client
             .send_download(
                 crate::client::Request::new(
@@ -46,7 +46,6 @@ impl ReportQueuePerformanceTotals<'_> {
                     )
                     .query(query),
             )
-            .await
     }
     /// Invoke function GetQueuePerformanceTotalsData
     ///
@@ -55,14 +54,16 @@ impl ReportQueuePerformanceTotals<'_> {
     /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns one [`Page`](crate::Page) of [`PbxQueuePerformanceTotals`](crate::models::PbxQueuePerformanceTotals) items.
-    pub async fn get_queue_performance_totals_data(
+    pub fn get_queue_performance_totals_data(
         &self,
         period_from: ::chrono::DateTime<::chrono::FixedOffset>,
         period_to: ::chrono::DateTime<::chrono::FixedOffset>,
         queue_dns: &str,
         wait_interval: &str,
         query: &crate::odata::ListQuery,
-    ) -> crate::Result<crate::Page<crate::models::PbxQueuePerformanceTotals>> {
+    ) -> impl ::std::future::Future<
+        Output = crate::Result<crate::Page<crate::models::PbxQueuePerformanceTotals>>,
+    > {
         self.client
             .send_json(
                 crate::client::Request::new(
@@ -76,7 +77,6 @@ impl ReportQueuePerformanceTotals<'_> {
                     )
                     .query(query),
             )
-            .await
     }
     /// Streams every item of [`get_queue_performance_totals_data`](Self::get_queue_performance_totals_data), following `@odata.nextLink` or paging with `$top`/`$skip`.
     ///

@@ -25,13 +25,13 @@ impl ReportRingGroupStatistics<'_> {
     /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns the file as a streamed [`Download`](crate::Download).
-    pub async fn download_ring_group_statistics(
+    pub fn download_ring_group_statistics(
         &self,
         period_from: ::chrono::DateTime<::chrono::FixedOffset>,
         period_to: ::chrono::DateTime<::chrono::FixedOffset>,
         ring_group_dns: &str,
         query: &crate::odata::ListQuery,
-    ) -> crate::Result<crate::Download> {
+    ) -> impl ::std::future::Future<Output = crate::Result<crate::Download>> {
         self.client
             .send_download(
                 crate::client::Request::new(
@@ -45,7 +45,6 @@ impl ReportRingGroupStatistics<'_> {
                     )
                     .query(query),
             )
-            .await
     }
     /// Invoke function GetRingGroupStatisticsData
     ///
@@ -54,13 +53,15 @@ impl ReportRingGroupStatistics<'_> {
     /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns one [`Page`](crate::Page) of [`PbxRingGroupStatistics`](crate::models::PbxRingGroupStatistics) items.
-    pub async fn get_ring_group_statistics_data(
+    pub fn get_ring_group_statistics_data(
         &self,
         period_from: ::chrono::DateTime<::chrono::FixedOffset>,
         period_to: ::chrono::DateTime<::chrono::FixedOffset>,
         ring_group_dns: &str,
         query: &crate::odata::ListQuery,
-    ) -> crate::Result<crate::Page<crate::models::PbxRingGroupStatistics>> {
+    ) -> impl ::std::future::Future<
+        Output = crate::Result<crate::Page<crate::models::PbxRingGroupStatistics>>,
+    > {
         self.client
             .send_json(
                 crate::client::Request::new(
@@ -74,7 +75,6 @@ impl ReportRingGroupStatistics<'_> {
                     )
                     .query(query),
             )
-            .await
     }
     /// Streams every item of [`get_ring_group_statistics_data`](Self::get_ring_group_statistics_data), following `@odata.nextLink` or paging with `$top`/`$skip`.
     ///

@@ -23,14 +23,14 @@ impl ReportStatisticSla<'_> {
     /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns the file as a streamed [`Download`](crate::Download).
-    pub async fn download_statistic_sla(
+    pub fn download_statistic_sla(
         &self,
         queue_dn_str: &str,
         start_dt: ::chrono::DateTime<::chrono::FixedOffset>,
         end_dt: ::chrono::DateTime<::chrono::FixedOffset>,
         wait_interval: &str,
         query: &crate::odata::ListQuery,
-    ) -> crate::Result<crate::Download> {
+    ) -> impl ::std::future::Future<Output = crate::Result<crate::Download>> {
         self.client
             .send_download(
                 crate::client::Request::new(
@@ -44,7 +44,6 @@ impl ReportStatisticSla<'_> {
                     )
                     .query(query),
             )
-            .await
     }
     /// Invoke function GetStatisticSlaData
     ///
@@ -53,14 +52,16 @@ impl ReportStatisticSla<'_> {
     /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns one [`Page`](crate::Page) of [`PbxStatisticSla`](crate::models::PbxStatisticSla) items.
-    pub async fn get_statistic_sla_data(
+    pub fn get_statistic_sla_data(
         &self,
         queue_dn_str: &str,
         start_dt: ::chrono::DateTime<::chrono::FixedOffset>,
         end_dt: ::chrono::DateTime<::chrono::FixedOffset>,
         wait_interval: &str,
         query: &crate::odata::ListQuery,
-    ) -> crate::Result<crate::Page<crate::models::PbxStatisticSla>> {
+    ) -> impl ::std::future::Future<
+        Output = crate::Result<crate::Page<crate::models::PbxStatisticSla>>,
+    > {
         self.client
             .send_json(
                 crate::client::Request::new(
@@ -74,7 +75,6 @@ impl ReportStatisticSla<'_> {
                     )
                     .query(query),
             )
-            .await
     }
     /// Streams every item of [`get_statistic_sla_data`](Self::get_statistic_sla_data), following `@odata.nextLink` or paging with `$top`/`$skip`.
     ///

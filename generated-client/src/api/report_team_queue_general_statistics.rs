@@ -27,14 +27,14 @@ impl ReportTeamQueueGeneralStatistics<'_> {
     /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns the file as a streamed [`Download`](crate::Download).
-    pub async fn download_team_queue_general_statistics(
+    pub fn download_team_queue_general_statistics(
         &self,
         queue_dn_str: &str,
         start_dt: ::chrono::DateTime<::chrono::FixedOffset>,
         end_dt: ::chrono::DateTime<::chrono::FixedOffset>,
         wait_interval: &str,
         query: &crate::odata::ListQuery,
-    ) -> crate::Result<crate::Download> {
+    ) -> impl ::std::future::Future<Output = crate::Result<crate::Download>> {
         self.client
             .send_download(
                 crate::client::Request::new(
@@ -48,7 +48,6 @@ impl ReportTeamQueueGeneralStatistics<'_> {
                     )
                     .query(query),
             )
-            .await
     }
     /// Invoke function GetTeamQueueGeneralStatisticsData
     ///
@@ -57,14 +56,16 @@ impl ReportTeamQueueGeneralStatistics<'_> {
     /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns one [`Page`](crate::Page) of [`PbxTeamQueueGeneralStatistics`](crate::models::PbxTeamQueueGeneralStatistics) items.
-    pub async fn get_team_queue_general_statistics_data(
+    pub fn get_team_queue_general_statistics_data(
         &self,
         queue_dn_str: &str,
         start_dt: ::chrono::DateTime<::chrono::FixedOffset>,
         end_dt: ::chrono::DateTime<::chrono::FixedOffset>,
         wait_interval: &str,
         query: &crate::odata::ListQuery,
-    ) -> crate::Result<crate::Page<crate::models::PbxTeamQueueGeneralStatistics>> {
+    ) -> impl ::std::future::Future<
+        Output = crate::Result<crate::Page<crate::models::PbxTeamQueueGeneralStatistics>>,
+    > {
         self.client
             .send_json(
                 crate::client::Request::new(
@@ -78,7 +79,6 @@ impl ReportTeamQueueGeneralStatistics<'_> {
                     )
                     .query(query),
             )
-            .await
     }
     /// Streams every item of [`get_team_queue_general_statistics_data`](Self::get_team_queue_general_statistics_data), following `@odata.nextLink` or paging with `$top`/`$skip`.
     ///

@@ -24,7 +24,7 @@ impl ReportUserActivity<'_> {
     ///
     /// Returns the file as a streamed [`Download`](crate::Download).
     #[allow(clippy::too_many_arguments, reason = "one per spec parameter")]
-    pub async fn download_get_user_activity(
+    pub fn download_get_user_activity(
         &self,
         client_time_zone: &str,
         period_from: ::chrono::DateTime<::chrono::FixedOffset>,
@@ -36,7 +36,7 @@ impl ReportUserActivity<'_> {
         call_area: i32,
         grouping_type: i32,
         query: &crate::odata::ListQuery,
-    ) -> crate::Result<crate::Download> {
+    ) -> impl ::std::future::Future<Output = crate::Result<crate::Download>> {
         self.client
             .send_download(
                 crate::client::Request::new(
@@ -53,7 +53,6 @@ impl ReportUserActivity<'_> {
                     )
                     .query(query),
             )
-            .await
     }
     /// Invoke function GetUserActivity
     ///
@@ -63,7 +62,7 @@ impl ReportUserActivity<'_> {
     ///
     /// Returns one [`Page`](crate::Page) of [`PbxUserActivity`](crate::models::PbxUserActivity) items.
     #[allow(clippy::too_many_arguments, reason = "one per spec parameter")]
-    pub async fn get_user_activity(
+    pub fn get_user_activity(
         &self,
         client_time_zone: &str,
         period_from: ::chrono::DateTime<::chrono::FixedOffset>,
@@ -75,7 +74,9 @@ impl ReportUserActivity<'_> {
         call_area: i32,
         grouping_type: i32,
         query: &crate::odata::ListQuery,
-    ) -> crate::Result<crate::Page<crate::models::PbxUserActivity>> {
+    ) -> impl ::std::future::Future<
+        Output = crate::Result<crate::Page<crate::models::PbxUserActivity>>,
+    > {
         self.client
             .send_json(
                 crate::client::Request::new(
@@ -92,7 +93,6 @@ impl ReportUserActivity<'_> {
                     )
                     .query(query),
             )
-            .await
     }
     /// Streams every item of [`get_user_activity`](Self::get_user_activity), following `@odata.nextLink` or paging with `$top`/`$skip`.
     ///

@@ -23,10 +23,12 @@ impl RingGroups<'_> {
     /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns [`PbxRingGroup`](crate::models::PbxRingGroup).
-    pub async fn create_ring_group(
+    pub fn create_ring_group(
         &self,
         body: &crate::models::PbxRingGroup,
-    ) -> crate::Result<crate::models::PbxRingGroup> {
+    ) -> impl ::std::future::Future<
+        Output = crate::Result<crate::models::PbxRingGroup>,
+    > {
         self.client
             .send_json(
                 crate::client::Request::new(
@@ -36,7 +38,6 @@ impl RingGroups<'_> {
                     )
                     .json(body),
             )
-            .await
     }
     /// Delete entity from RingGroups
     ///
@@ -45,11 +46,11 @@ impl RingGroups<'_> {
     /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns nothing on success.
-    pub async fn delete_ring_group(
+    pub fn delete_ring_group(
         &self,
         id: i32,
         if_match: ::std::option::Option<&str>,
-    ) -> crate::Result<()> {
+    ) -> impl ::std::future::Future<Output = crate::Result<()>> {
         self.client
             .send_empty(
                 crate::client::Request::new(
@@ -59,7 +60,6 @@ impl RingGroups<'_> {
                     )
                     .if_match(if_match),
             )
-            .await
     }
     /// Invoke function GetFirstAvailableRingGroupNumber
     ///
@@ -68,9 +68,11 @@ impl RingGroups<'_> {
     /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns [`PbxFirstAvailableNumber`](crate::models::PbxFirstAvailableNumber).
-    pub async fn get_first_available_ring_group_number(
+    pub fn get_first_available_ring_group_number(
         &self,
-    ) -> crate::Result<crate::models::PbxFirstAvailableNumber> {
+    ) -> impl ::std::future::Future<
+        Output = crate::Result<crate::models::PbxFirstAvailableNumber>,
+    > {
         self.client
             .send_json(
                 crate::client::Request::new(
@@ -81,7 +83,6 @@ impl RingGroups<'_> {
                     ),
                 ),
             )
-            .await
     }
     /// Get entity from RingGroups by key
     ///
@@ -90,11 +91,13 @@ impl RingGroups<'_> {
     /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns [`PbxRingGroup`](crate::models::PbxRingGroup).
-    pub async fn get_ring_group(
+    pub fn get_ring_group(
         &self,
         id: i32,
         query: &crate::odata::GetQuery,
-    ) -> crate::Result<crate::models::PbxRingGroup> {
+    ) -> impl ::std::future::Future<
+        Output = crate::Result<crate::models::PbxRingGroup>,
+    > {
         self.client
             .send_json(
                 crate::client::Request::new(
@@ -104,7 +107,6 @@ impl RingGroups<'_> {
                     )
                     .query(query),
             )
-            .await
     }
     /// Get entity from RingGroups by key (Number)
     ///
@@ -113,11 +115,13 @@ impl RingGroups<'_> {
     /// Available since 3CX 20.0.8.
     ///
     /// Returns [`PbxRingGroup`](crate::models::PbxRingGroup).
-    pub async fn get_ring_group_by_number(
+    pub fn get_ring_group_by_number(
         &self,
         number: &str,
         query: &crate::odata::GetQuery,
-    ) -> crate::Result<crate::models::PbxRingGroup> {
+    ) -> impl ::std::future::Future<
+        Output = crate::Result<crate::models::PbxRingGroup>,
+    > {
         self.client
             .send_json(
                 crate::client::Request::new(
@@ -127,7 +131,6 @@ impl RingGroups<'_> {
                     )
                     .query(query),
             )
-            .await
     }
     /// Get entities from RingGroups
     ///
@@ -136,10 +139,12 @@ impl RingGroups<'_> {
     /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns one [`Page`](crate::Page) of [`PbxRingGroup`](crate::models::PbxRingGroup) items.
-    pub async fn list_ring_group(
+    pub fn list_ring_group(
         &self,
         query: &crate::odata::ListQuery,
-    ) -> crate::Result<crate::Page<crate::models::PbxRingGroup>> {
+    ) -> impl ::std::future::Future<
+        Output = crate::Result<crate::Page<crate::models::PbxRingGroup>>,
+    > {
         self.client
             .send_json(
                 crate::client::Request::new(
@@ -149,7 +154,6 @@ impl RingGroups<'_> {
                     )
                     .query(query),
             )
-            .await
     }
     /// Streams every item of [`list_ring_group`](Self::list_ring_group), following `@odata.nextLink` or paging with `$top`/`$skip`.
     ///
@@ -170,11 +174,13 @@ impl RingGroups<'_> {
     /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns one [`Page`](crate::Page) of [`PbxRingGroupMember`](crate::models::PbxRingGroupMember) items.
-    pub async fn list_ring_group_members(
+    pub fn list_ring_group_members(
         &self,
         id: i32,
         query: &crate::odata::ListQuery,
-    ) -> crate::Result<crate::Page<crate::models::PbxRingGroupMember>> {
+    ) -> impl ::std::future::Future<
+        Output = crate::Result<crate::Page<crate::models::PbxRingGroupMember>>,
+    > {
         self.client
             .send_json(
                 crate::client::Request::new(
@@ -184,7 +190,6 @@ impl RingGroups<'_> {
                     )
                     .query(query),
             )
-            .await
     }
     /// Streams every item of [`list_ring_group_members`](Self::list_ring_group_members), following `@odata.nextLink` or paging with `$top`/`$skip`.
     ///
@@ -210,11 +215,11 @@ impl RingGroups<'_> {
     /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns nothing on success.
-    pub async fn update_ring_group(
+    pub fn update_ring_group(
         &self,
         id: i32,
         body: &crate::models::PbxRingGroupUpdate,
-    ) -> crate::Result<()> {
+    ) -> impl ::std::future::Future<Output = crate::Result<()>> {
         self.client
             .send_empty(
                 crate::client::Request::new(
@@ -224,6 +229,5 @@ impl RingGroups<'_> {
                     )
                     .json(body),
             )
-            .await
     }
 }

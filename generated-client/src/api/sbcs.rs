@@ -23,10 +23,10 @@ impl Sbcs<'_> {
     /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns [`PbxSbc`](crate::models::PbxSbc).
-    pub async fn create_sbc(
+    pub fn create_sbc(
         &self,
         body: &crate::models::PbxSbc,
-    ) -> crate::Result<crate::models::PbxSbc> {
+    ) -> impl ::std::future::Future<Output = crate::Result<crate::models::PbxSbc>> {
         self.client
             .send_json(
                 crate::client::Request::new(
@@ -36,7 +36,6 @@ impl Sbcs<'_> {
                     )
                     .json(body),
             )
-            .await
     }
     /// Delete entity from Sbcs
     ///
@@ -45,11 +44,11 @@ impl Sbcs<'_> {
     /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns nothing on success.
-    pub async fn delete_sbc(
+    pub fn delete_sbc(
         &self,
         name: &str,
         if_match: ::std::option::Option<&str>,
-    ) -> crate::Result<()> {
+    ) -> impl ::std::future::Future<Output = crate::Result<()>> {
         self.client
             .send_empty(
                 crate::client::Request::new(
@@ -59,7 +58,6 @@ impl Sbcs<'_> {
                     )
                     .if_match(if_match),
             )
-            .await
     }
     /// Get entity from Sbcs by key
     ///
@@ -68,11 +66,11 @@ impl Sbcs<'_> {
     /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns [`PbxSbc`](crate::models::PbxSbc).
-    pub async fn get_sbc(
+    pub fn get_sbc(
         &self,
         name: &str,
         query: &crate::odata::GetQuery,
-    ) -> crate::Result<crate::models::PbxSbc> {
+    ) -> impl ::std::future::Future<Output = crate::Result<crate::models::PbxSbc>> {
         self.client
             .send_json(
                 crate::client::Request::new(
@@ -82,7 +80,6 @@ impl Sbcs<'_> {
                     )
                     .query(query),
             )
-            .await
     }
     /// Get entities from Sbcs
     ///
@@ -91,10 +88,12 @@ impl Sbcs<'_> {
     /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns one [`Page`](crate::Page) of [`PbxSbc`](crate::models::PbxSbc) items.
-    pub async fn list_sbc(
+    pub fn list_sbc(
         &self,
         query: &crate::odata::ListQuery,
-    ) -> crate::Result<crate::Page<crate::models::PbxSbc>> {
+    ) -> impl ::std::future::Future<
+        Output = crate::Result<crate::Page<crate::models::PbxSbc>>,
+    > {
         self.client
             .send_json(
                 crate::client::Request::new(
@@ -104,7 +103,6 @@ impl Sbcs<'_> {
                     )
                     .query(query),
             )
-            .await
     }
     /// Streams every item of [`list_sbc`](Self::list_sbc), following `@odata.nextLink` or paging with `$top`/`$skip`.
     ///
@@ -124,7 +122,10 @@ impl Sbcs<'_> {
     /// Available since 3CX 20.0.7.
     ///
     /// Returns nothing on success.
-    pub async fn push_config(&self, name: &str) -> crate::Result<()> {
+    pub fn push_config(
+        &self,
+        name: &str,
+    ) -> impl ::std::future::Future<Output = crate::Result<()>> {
         self.client
             .send_empty(
                 crate::client::Request::new(
@@ -133,7 +134,6 @@ impl Sbcs<'_> {
                     ::std::format!("/Sbcs({})/Pbx.PushConfig", Literal(name)),
                 ),
             )
-            .await
     }
     /// Update entity in Sbcs
     ///
@@ -142,11 +142,11 @@ impl Sbcs<'_> {
     /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns nothing on success.
-    pub async fn update_sbc(
+    pub fn update_sbc(
         &self,
         name: &str,
         body: &crate::models::PbxSbcUpdate,
-    ) -> crate::Result<()> {
+    ) -> impl ::std::future::Future<Output = crate::Result<()>> {
         self.client
             .send_empty(
                 crate::client::Request::new(
@@ -156,6 +156,5 @@ impl Sbcs<'_> {
                     )
                     .json(body),
             )
-            .await
     }
 }

@@ -23,10 +23,12 @@ impl ScheduledReports<'_> {
     /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns [`PbxScheduledReport`](crate::models::PbxScheduledReport).
-    pub async fn create_scheduled_report(
+    pub fn create_scheduled_report(
         &self,
         body: &crate::models::PbxScheduledReport,
-    ) -> crate::Result<crate::models::PbxScheduledReport> {
+    ) -> impl ::std::future::Future<
+        Output = crate::Result<crate::models::PbxScheduledReport>,
+    > {
         self.client
             .send_json(
                 crate::client::Request::new(
@@ -36,7 +38,6 @@ impl ScheduledReports<'_> {
                     )
                     .json(body),
             )
-            .await
     }
     /// Delete entity from ScheduledReports
     ///
@@ -45,11 +46,11 @@ impl ScheduledReports<'_> {
     /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns nothing on success.
-    pub async fn delete_scheduled_report(
+    pub fn delete_scheduled_report(
         &self,
         id: i32,
         if_match: ::std::option::Option<&str>,
-    ) -> crate::Result<()> {
+    ) -> impl ::std::future::Future<Output = crate::Result<()>> {
         self.client
             .send_empty(
                 crate::client::Request::new(
@@ -59,7 +60,6 @@ impl ScheduledReports<'_> {
                     )
                     .if_match(if_match),
             )
-            .await
     }
     /// Get entity from ScheduledReports by key
     ///
@@ -68,11 +68,13 @@ impl ScheduledReports<'_> {
     /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns [`PbxScheduledReport`](crate::models::PbxScheduledReport).
-    pub async fn get_scheduled_report(
+    pub fn get_scheduled_report(
         &self,
         id: i32,
         query: &crate::odata::GetQuery,
-    ) -> crate::Result<crate::models::PbxScheduledReport> {
+    ) -> impl ::std::future::Future<
+        Output = crate::Result<crate::models::PbxScheduledReport>,
+    > {
         self.client
             .send_json(
                 crate::client::Request::new(
@@ -82,7 +84,6 @@ impl ScheduledReports<'_> {
                     )
                     .query(query),
             )
-            .await
     }
     /// Get entities from ScheduledReports
     ///
@@ -91,10 +92,12 @@ impl ScheduledReports<'_> {
     /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns one [`Page`](crate::Page) of [`PbxScheduledReport`](crate::models::PbxScheduledReport) items.
-    pub async fn list_scheduled_report(
+    pub fn list_scheduled_report(
         &self,
         query: &crate::odata::ListQuery,
-    ) -> crate::Result<crate::Page<crate::models::PbxScheduledReport>> {
+    ) -> impl ::std::future::Future<
+        Output = crate::Result<crate::Page<crate::models::PbxScheduledReport>>,
+    > {
         self.client
             .send_json(
                 crate::client::Request::new(
@@ -104,7 +107,6 @@ impl ScheduledReports<'_> {
                     )
                     .query(query),
             )
-            .await
     }
     /// Streams every item of [`list_scheduled_report`](Self::list_scheduled_report), following `@odata.nextLink` or paging with `$top`/`$skip`.
     ///
@@ -129,11 +131,11 @@ impl ScheduledReports<'_> {
     /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns nothing on success.
-    pub async fn update_scheduled_report(
+    pub fn update_scheduled_report(
         &self,
         id: i32,
         body: &crate::models::PbxScheduledReportUpdate,
-    ) -> crate::Result<()> {
+    ) -> impl ::std::future::Future<Output = crate::Result<()>> {
         self.client
             .send_empty(
                 crate::client::Request::new(
@@ -143,6 +145,5 @@ impl ScheduledReports<'_> {
                     )
                     .json(body),
             )
-            .await
     }
 }

@@ -22,10 +22,12 @@ impl SecureSipSettings<'_> {
     /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns [`PbxSecureSipSettings`](crate::models::PbxSecureSipSettings).
-    pub async fn get_secure_sip_settings(
+    pub fn get_secure_sip_settings(
         &self,
         query: &crate::odata::GetQuery,
-    ) -> crate::Result<crate::models::PbxSecureSipSettings> {
+    ) -> impl ::std::future::Future<
+        Output = crate::Result<crate::models::PbxSecureSipSettings>,
+    > {
         self.client
             .send_json(
                 crate::client::Request::new(
@@ -35,7 +37,6 @@ impl SecureSipSettings<'_> {
                     )
                     .query(query),
             )
-            .await
     }
     /// Update SecureSipSettings
     ///
@@ -44,10 +45,10 @@ impl SecureSipSettings<'_> {
     /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns nothing on success.
-    pub async fn update_secure_sip_settings(
+    pub fn update_secure_sip_settings(
         &self,
         body: &crate::models::PbxSecureSipSettingsUpdate,
-    ) -> crate::Result<()> {
+    ) -> impl ::std::future::Future<Output = crate::Result<()>> {
         self.client
             .send_empty(
                 crate::client::Request::new(
@@ -57,6 +58,5 @@ impl SecureSipSettings<'_> {
                     )
                     .json(body),
             )
-            .await
     }
 }

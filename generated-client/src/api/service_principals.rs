@@ -23,10 +23,12 @@ impl ServicePrincipals<'_> {
     /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns [`PbxServicePrincipal`](crate::models::PbxServicePrincipal).
-    pub async fn create_service_principal(
+    pub fn create_service_principal(
         &self,
         body: &crate::models::PbxServicePrincipal,
-    ) -> crate::Result<crate::models::PbxServicePrincipal> {
+    ) -> impl ::std::future::Future<
+        Output = crate::Result<crate::models::PbxServicePrincipal>,
+    > {
         self.client
             .send_json(
                 crate::client::Request::new(
@@ -36,7 +38,6 @@ impl ServicePrincipals<'_> {
                     )
                     .json(body),
             )
-            .await
     }
     /// Delete entity from ServicePrincipals
     ///
@@ -45,11 +46,11 @@ impl ServicePrincipals<'_> {
     /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns nothing on success.
-    pub async fn delete_service_principal(
+    pub fn delete_service_principal(
         &self,
         id: i32,
         if_match: ::std::option::Option<&str>,
-    ) -> crate::Result<()> {
+    ) -> impl ::std::future::Future<Output = crate::Result<()>> {
         self.client
             .send_empty(
                 crate::client::Request::new(
@@ -59,7 +60,6 @@ impl ServicePrincipals<'_> {
                     )
                     .if_match(if_match),
             )
-            .await
     }
     /// Invoke action GenerateAppToken
     ///
@@ -68,10 +68,12 @@ impl ServicePrincipals<'_> {
     /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns [`GenerateAppTokenResponse`](crate::models::GenerateAppTokenResponse).
-    pub async fn generate_app_token(
+    pub fn generate_app_token(
         &self,
         id: i32,
-    ) -> crate::Result<crate::models::GenerateAppTokenResponse> {
+    ) -> impl ::std::future::Future<
+        Output = crate::Result<crate::models::GenerateAppTokenResponse>,
+    > {
         self.client
             .send_json(
                 crate::client::Request::new(
@@ -82,7 +84,6 @@ impl ServicePrincipals<'_> {
                     ),
                 ),
             )
-            .await
     }
     /// Get entity from ServicePrincipals by key
     ///
@@ -91,11 +92,13 @@ impl ServicePrincipals<'_> {
     /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns [`PbxServicePrincipal`](crate::models::PbxServicePrincipal).
-    pub async fn get_service_principal(
+    pub fn get_service_principal(
         &self,
         id: i32,
         query: &crate::odata::GetQuery,
-    ) -> crate::Result<crate::models::PbxServicePrincipal> {
+    ) -> impl ::std::future::Future<
+        Output = crate::Result<crate::models::PbxServicePrincipal>,
+    > {
         self.client
             .send_json(
                 crate::client::Request::new(
@@ -105,7 +108,6 @@ impl ServicePrincipals<'_> {
                     )
                     .query(query),
             )
-            .await
     }
     /// Get entities from ServicePrincipals
     ///
@@ -114,10 +116,12 @@ impl ServicePrincipals<'_> {
     /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns one [`Page`](crate::Page) of [`PbxServicePrincipal`](crate::models::PbxServicePrincipal) items.
-    pub async fn list_service_principal(
+    pub fn list_service_principal(
         &self,
         query: &crate::odata::ListQuery,
-    ) -> crate::Result<crate::Page<crate::models::PbxServicePrincipal>> {
+    ) -> impl ::std::future::Future<
+        Output = crate::Result<crate::Page<crate::models::PbxServicePrincipal>>,
+    > {
         self.client
             .send_json(
                 crate::client::Request::new(
@@ -127,7 +131,6 @@ impl ServicePrincipals<'_> {
                     )
                     .query(query),
             )
-            .await
     }
     /// Streams every item of [`list_service_principal`](Self::list_service_principal), following `@odata.nextLink` or paging with `$top`/`$skip`.
     ///
@@ -152,11 +155,11 @@ impl ServicePrincipals<'_> {
     /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns nothing on success.
-    pub async fn update_service_principal(
+    pub fn update_service_principal(
         &self,
         id: i32,
         body: &crate::models::PbxServicePrincipalUpdate,
-    ) -> crate::Result<()> {
+    ) -> impl ::std::future::Future<Output = crate::Result<()>> {
         self.client
             .send_empty(
                 crate::client::Request::new(
@@ -166,6 +169,5 @@ impl ServicePrincipals<'_> {
                     )
                     .json(body),
             )
-            .await
     }
 }

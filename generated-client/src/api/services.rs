@@ -22,10 +22,10 @@ impl Services<'_> {
     /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns nothing on success.
-    pub async fn disable(
+    pub fn disable(
         &self,
         body: &crate::models::ServicesDisableRequestBody,
-    ) -> crate::Result<()> {
+    ) -> impl ::std::future::Future<Output = crate::Result<()>> {
         self.client
             .send_empty(
                 crate::client::Request::new(
@@ -35,7 +35,6 @@ impl Services<'_> {
                     )
                     .json(body),
             )
-            .await
     }
     /// Invoke action Enable
     ///
@@ -44,10 +43,10 @@ impl Services<'_> {
     /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns nothing on success.
-    pub async fn enable(
+    pub fn enable(
         &self,
         body: &crate::models::ServicesEnableRequestBody,
-    ) -> crate::Result<()> {
+    ) -> impl ::std::future::Future<Output = crate::Result<()>> {
         self.client
             .send_empty(
                 crate::client::Request::new(
@@ -57,7 +56,6 @@ impl Services<'_> {
                     )
                     .json(body),
             )
-            .await
     }
     /// Invoke action GarbageCollect
     ///
@@ -66,10 +64,10 @@ impl Services<'_> {
     /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns nothing on success.
-    pub async fn garbage_collect(
+    pub fn garbage_collect(
         &self,
         body: &crate::models::ServicesGarbageCollectRequestBody,
-    ) -> crate::Result<()> {
+    ) -> impl ::std::future::Future<Output = crate::Result<()>> {
         self.client
             .send_empty(
                 crate::client::Request::new(
@@ -79,7 +77,6 @@ impl Services<'_> {
                     )
                     .json(body),
             )
-            .await
     }
     /// Get entities from Services
     ///
@@ -88,10 +85,12 @@ impl Services<'_> {
     /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns one [`Page`](crate::Page) of [`PbxServiceInfo`](crate::models::PbxServiceInfo) items.
-    pub async fn list_service_info(
+    pub fn list_service_info(
         &self,
         query: &crate::odata::ListQuery,
-    ) -> crate::Result<crate::Page<crate::models::PbxServiceInfo>> {
+    ) -> impl ::std::future::Future<
+        Output = crate::Result<crate::Page<crate::models::PbxServiceInfo>>,
+    > {
         self.client
             .send_json(
                 crate::client::Request::new(
@@ -101,7 +100,6 @@ impl Services<'_> {
                     )
                     .query(query),
             )
-            .await
     }
     /// Streams every item of [`list_service_info`](Self::list_service_info), following `@odata.nextLink` or paging with `$top`/`$skip`.
     ///
@@ -122,10 +120,10 @@ impl Services<'_> {
     /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns nothing on success.
-    pub async fn restart(
+    pub fn restart(
         &self,
         body: &crate::models::ServicesRestartRequestBody,
-    ) -> crate::Result<()> {
+    ) -> impl ::std::future::Future<Output = crate::Result<()>> {
         self.client
             .send_empty(
                 crate::client::Request::new(
@@ -135,7 +133,6 @@ impl Services<'_> {
                     )
                     .json(body),
             )
-            .await
     }
     /// Invoke action RestartOperatingSystem
     ///
@@ -144,7 +141,9 @@ impl Services<'_> {
     /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns nothing on success.
-    pub async fn restart_operating_system(&self) -> crate::Result<()> {
+    pub fn restart_operating_system(
+        &self,
+    ) -> impl ::std::future::Future<Output = crate::Result<()>> {
         self.client
             .send_empty(
                 crate::client::Request::new(
@@ -153,7 +152,6 @@ impl Services<'_> {
                     ::std::string::String::from("/Services/Pbx.RestartOperatingSystem"),
                 ),
             )
-            .await
     }
     /// Invoke action Start
     ///
@@ -162,10 +160,10 @@ impl Services<'_> {
     /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns nothing on success.
-    pub async fn start(
+    pub fn start(
         &self,
         body: &crate::models::ServicesStartRequestBody,
-    ) -> crate::Result<()> {
+    ) -> impl ::std::future::Future<Output = crate::Result<()>> {
         self.client
             .send_empty(
                 crate::client::Request::new(
@@ -175,7 +173,6 @@ impl Services<'_> {
                     )
                     .json(body),
             )
-            .await
     }
     /// Invoke action Stop
     ///
@@ -184,10 +181,10 @@ impl Services<'_> {
     /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns nothing on success.
-    pub async fn stop(
+    pub fn stop(
         &self,
         body: &crate::models::ServicesStopRequestBody,
-    ) -> crate::Result<()> {
+    ) -> impl ::std::future::Future<Output = crate::Result<()>> {
         self.client
             .send_empty(
                 crate::client::Request::new(
@@ -197,6 +194,5 @@ impl Services<'_> {
                     )
                     .json(body),
             )
-            .await
     }
 }

@@ -23,10 +23,12 @@ impl SipDevices<'_> {
     /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns one [`Page`](crate::Page) of [`PbxSipDevice`](crate::models::PbxSipDevice) items.
-    pub async fn list_sip_device(
+    pub fn list_sip_device(
         &self,
         query: &crate::odata::ListQuery,
-    ) -> crate::Result<crate::Page<crate::models::PbxSipDevice>> {
+    ) -> impl ::std::future::Future<
+        Output = crate::Result<crate::Page<crate::models::PbxSipDevice>>,
+    > {
         self.client
             .send_json(
                 crate::client::Request::new(
@@ -36,7 +38,6 @@ impl SipDevices<'_> {
                     )
                     .query(query),
             )
-            .await
     }
     /// Streams every item of [`list_sip_device`](Self::list_sip_device), following `@odata.nextLink` or paging with `$top`/`$skip`.
     ///
@@ -57,11 +58,11 @@ impl SipDevices<'_> {
     /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns nothing on success.
-    pub async fn push_firmware(
+    pub fn push_firmware(
         &self,
         id: i32,
         body: &crate::models::SipDevicesSipDevicePushFirmwareRequestBody,
-    ) -> crate::Result<()> {
+    ) -> impl ::std::future::Future<Output = crate::Result<()>> {
         self.client
             .send_empty(
                 crate::client::Request::new(
@@ -71,6 +72,5 @@ impl SipDevices<'_> {
                     )
                     .json(body),
             )
-            .await
     }
 }

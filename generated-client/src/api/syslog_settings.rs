@@ -22,10 +22,12 @@ impl SyslogSettings<'_> {
     /// Available since 3CX 20.0.9.
     ///
     /// Returns [`PbxSyslogSettings`](crate::models::PbxSyslogSettings).
-    pub async fn get_syslog_settings(
+    pub fn get_syslog_settings(
         &self,
         query: &crate::odata::GetQuery,
-    ) -> crate::Result<crate::models::PbxSyslogSettings> {
+    ) -> impl ::std::future::Future<
+        Output = crate::Result<crate::models::PbxSyslogSettings>,
+    > {
         self.client
             .send_json(
                 crate::client::Request::new(
@@ -35,7 +37,6 @@ impl SyslogSettings<'_> {
                     )
                     .query(query),
             )
-            .await
     }
     /// Invoke action TestConnection
     ///
@@ -44,10 +45,10 @@ impl SyslogSettings<'_> {
     /// Available since 3CX 20.0.9.
     ///
     /// Returns nothing on success.
-    pub async fn test_connection(
+    pub fn test_connection(
         &self,
         body: &crate::models::SyslogSettingsTestConnectionRequestBody,
-    ) -> crate::Result<()> {
+    ) -> impl ::std::future::Future<Output = crate::Result<()>> {
         self.client
             .send_empty(
                 crate::client::Request::new(
@@ -57,7 +58,6 @@ impl SyslogSettings<'_> {
                     )
                     .json(body),
             )
-            .await
     }
     /// Update SyslogSettings
     ///
@@ -66,10 +66,10 @@ impl SyslogSettings<'_> {
     /// Available since 3CX 20.0.9.
     ///
     /// Returns nothing on success.
-    pub async fn update_syslog_settings(
+    pub fn update_syslog_settings(
         &self,
         body: &crate::models::PbxSyslogSettingsUpdate,
-    ) -> crate::Result<()> {
+    ) -> impl ::std::future::Future<Output = crate::Result<()>> {
         self.client
             .send_empty(
                 crate::client::Request::new(
@@ -79,6 +79,5 @@ impl SyslogSettings<'_> {
                     )
                     .json(body),
             )
-            .await
     }
 }

@@ -23,7 +23,11 @@ impl SystemStatus<'_> {
     /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns [`ApiTokenResponse`](crate::models::ApiTokenResponse).
-    pub async fn api_token(&self) -> crate::Result<crate::models::ApiTokenResponse> {
+    pub fn api_token(
+        &self,
+    ) -> impl ::std::future::Future<
+        Output = crate::Result<crate::models::ApiTokenResponse>,
+    > {
         self.client
             .send_json(
                 crate::client::Request::new(
@@ -32,7 +36,6 @@ impl SystemStatus<'_> {
                     ::std::string::String::from("/SystemStatus/Pbx.APIToken()"),
                 ),
             )
-            .await
     }
     /// Invoke function GetRemoteAccessStatus
     ///
@@ -41,9 +44,11 @@ impl SystemStatus<'_> {
     /// Available since 3CX 20.0.6.
     ///
     /// Returns [`PbxRemoteAccessStatus`](crate::models::PbxRemoteAccessStatus).
-    pub async fn get_remote_access_status(
+    pub fn get_remote_access_status(
         &self,
-    ) -> crate::Result<crate::models::PbxRemoteAccessStatus> {
+    ) -> impl ::std::future::Future<
+        Output = crate::Result<crate::models::PbxRemoteAccessStatus>,
+    > {
         self.client
             .send_json(
                 crate::client::Request::new(
@@ -54,7 +59,6 @@ impl SystemStatus<'_> {
                     ),
                 ),
             )
-            .await
     }
     /// Invoke function GetRequestHelpLink
     ///
@@ -63,10 +67,12 @@ impl SystemStatus<'_> {
     /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns [`GetRequestHelpLinkResponse`](crate::models::GetRequestHelpLinkResponse).
-    pub async fn get_request_help_link(
+    pub fn get_request_help_link(
         &self,
         grant_period_days: i32,
-    ) -> crate::Result<crate::models::GetRequestHelpLinkResponse> {
+    ) -> impl ::std::future::Future<
+        Output = crate::Result<crate::models::GetRequestHelpLinkResponse>,
+    > {
         self.client
             .send_json(
                 crate::client::Request::new(
@@ -78,7 +84,6 @@ impl SystemStatus<'_> {
                     ),
                 ),
             )
-            .await
     }
     /// Get SystemStatus
     ///
@@ -87,10 +92,12 @@ impl SystemStatus<'_> {
     /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns [`PbxSystemStatus`](crate::models::PbxSystemStatus).
-    pub async fn get_system_status(
+    pub fn get_system_status(
         &self,
         query: &crate::odata::GetQuery,
-    ) -> crate::Result<crate::models::PbxSystemStatus> {
+    ) -> impl ::std::future::Future<
+        Output = crate::Result<crate::models::PbxSystemStatus>,
+    > {
         self.client
             .send_json(
                 crate::client::Request::new(
@@ -100,7 +107,6 @@ impl SystemStatus<'_> {
                     )
                     .query(query),
             )
-            .await
     }
     /// Invoke function GetVersionType
     ///
@@ -109,9 +115,11 @@ impl SystemStatus<'_> {
     /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns [`PbxVersionUpdateType`](crate::models::PbxVersionUpdateType).
-    pub async fn get_version_type(
+    pub fn get_version_type(
         &self,
-    ) -> crate::Result<crate::models::PbxVersionUpdateType> {
+    ) -> impl ::std::future::Future<
+        Output = crate::Result<crate::models::PbxVersionUpdateType>,
+    > {
         self.client
             .send_json(
                 crate::client::Request::new(
@@ -120,7 +128,6 @@ impl SystemStatus<'_> {
                     ::std::string::String::from("/SystemStatus/Pbx.GetVersionType()"),
                 ),
             )
-            .await
     }
     /// Invoke function IsRequestHelpEnabled
     ///
@@ -129,9 +136,11 @@ impl SystemStatus<'_> {
     /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns [`PbxCreateTicket`](crate::models::PbxCreateTicket).
-    pub async fn is_request_help_enabled(
+    pub fn is_request_help_enabled(
         &self,
-    ) -> crate::Result<crate::models::PbxCreateTicket> {
+    ) -> impl ::std::future::Future<
+        Output = crate::Result<crate::models::PbxCreateTicket>,
+    > {
         self.client
             .send_json(
                 crate::client::Request::new(
@@ -142,7 +151,6 @@ impl SystemStatus<'_> {
                     ),
                 ),
             )
-            .await
     }
     /// Invoke function MyPhoneRequestIdTelemetry
     ///
@@ -151,12 +159,14 @@ impl SystemStatus<'_> {
     /// Available since 3CX 20.0.7.
     ///
     /// Returns one [`Page`](crate::Page) of [`PbxMyPhoneRequestStats`](crate::models::PbxMyPhoneRequestStats) items.
-    pub async fn my_phone_request_id_telemetry(
+    pub fn my_phone_request_id_telemetry(
         &self,
         start_date: ::chrono::DateTime<::chrono::FixedOffset>,
         end_date: ::chrono::DateTime<::chrono::FixedOffset>,
         query: &crate::odata::ListQuery,
-    ) -> crate::Result<crate::Page<crate::models::PbxMyPhoneRequestStats>> {
+    ) -> impl ::std::future::Future<
+        Output = crate::Result<crate::Page<crate::models::PbxMyPhoneRequestStats>>,
+    > {
         self.client
             .send_json(
                 crate::client::Request::new(
@@ -169,7 +179,6 @@ impl SystemStatus<'_> {
                     )
                     .query(query),
             )
-            .await
     }
     /// Streams every item of [`my_phone_request_id_telemetry`](Self::my_phone_request_id_telemetry), following `@odata.nextLink` or paging with `$top`/`$skip`.
     ///
@@ -199,10 +208,12 @@ impl SystemStatus<'_> {
     /// Available since 3CX 20.0.7.
     ///
     /// Returns one [`Page`](crate::Page) of [`PbxNetworkTelemetry`](crate::models::PbxNetworkTelemetry) items.
-    pub async fn network_telemetry(
+    pub fn network_telemetry(
         &self,
         query: &crate::odata::ListQuery,
-    ) -> crate::Result<crate::Page<crate::models::PbxNetworkTelemetry>> {
+    ) -> impl ::std::future::Future<
+        Output = crate::Result<crate::Page<crate::models::PbxNetworkTelemetry>>,
+    > {
         self.client
             .send_json(
                 crate::client::Request::new(
@@ -214,7 +225,6 @@ impl SystemStatus<'_> {
                     )
                     .query(query),
             )
-            .await
     }
     /// Streams every item of [`network_telemetry`](Self::network_telemetry), following `@odata.nextLink` or paging with `$top`/`$skip`.
     ///
@@ -239,10 +249,10 @@ impl SystemStatus<'_> {
     /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns nothing on success.
-    pub async fn request_help(
+    pub fn request_help(
         &self,
         body: &crate::models::SystemStatusRequestHelpRequestBody,
-    ) -> crate::Result<()> {
+    ) -> impl ::std::future::Future<Output = crate::Result<()>> {
         self.client
             .send_empty(
                 crate::client::Request::new(
@@ -252,7 +262,6 @@ impl SystemStatus<'_> {
                     )
                     .json(body),
             )
-            .await
     }
     /// Invoke action RevokeRemoteAccess
     ///
@@ -261,7 +270,9 @@ impl SystemStatus<'_> {
     /// Available since 3CX 20.0.6.
     ///
     /// Returns nothing on success.
-    pub async fn revoke_remote_access(&self) -> crate::Result<()> {
+    pub fn revoke_remote_access(
+        &self,
+    ) -> impl ::std::future::Future<Output = crate::Result<()>> {
         self.client
             .send_empty(
                 crate::client::Request::new(
@@ -270,7 +281,6 @@ impl SystemStatus<'_> {
                     ::std::string::String::from("/SystemStatus/Pbx.RevokeRemoteAccess"),
                 ),
             )
-            .await
     }
     /// Invoke function ServiceTelemetry
     ///
@@ -279,10 +289,12 @@ impl SystemStatus<'_> {
     /// Available since 3CX 20.0.7.
     ///
     /// Returns one [`Page`](crate::Page) of [`PbxProcessTelemetry`](crate::models::PbxProcessTelemetry) items.
-    pub async fn service_telemetry(
+    pub fn service_telemetry(
         &self,
         query: &crate::odata::ListQuery,
-    ) -> crate::Result<crate::Page<crate::models::PbxProcessTelemetry>> {
+    ) -> impl ::std::future::Future<
+        Output = crate::Result<crate::Page<crate::models::PbxProcessTelemetry>>,
+    > {
         self.client
             .send_json(
                 crate::client::Request::new(
@@ -294,7 +306,6 @@ impl SystemStatus<'_> {
                     )
                     .query(query),
             )
-            .await
     }
     /// Streams every item of [`service_telemetry`](Self::service_telemetry), following `@odata.nextLink` or paging with `$top`/`$skip`.
     ///
@@ -319,10 +330,10 @@ impl SystemStatus<'_> {
     /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns nothing on success.
-    pub async fn set_chat_log_status(
+    pub fn set_chat_log_status(
         &self,
         body: &crate::models::SystemStatusSetChatLogStatusRequestBody,
-    ) -> crate::Result<()> {
+    ) -> impl ::std::future::Future<Output = crate::Result<()>> {
         self.client
             .send_empty(
                 crate::client::Request::new(
@@ -332,7 +343,6 @@ impl SystemStatus<'_> {
                     )
                     .json(body),
             )
-            .await
     }
     /// Invoke action SetMultiCompanyMode
     ///
@@ -341,10 +351,10 @@ impl SystemStatus<'_> {
     /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns nothing on success.
-    pub async fn set_multi_company_mode(
+    pub fn set_multi_company_mode(
         &self,
         body: &crate::models::SystemStatusSetMultiCompanyModeRequestBody,
-    ) -> crate::Result<()> {
+    ) -> impl ::std::future::Future<Output = crate::Result<()>> {
         self.client
             .send_empty(
                 crate::client::Request::new(
@@ -356,7 +366,6 @@ impl SystemStatus<'_> {
                     )
                     .json(body),
             )
-            .await
     }
     /// Invoke action StartDBMaintenance
     ///
@@ -365,7 +374,9 @@ impl SystemStatus<'_> {
     /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns nothing on success.
-    pub async fn start_db_maintenance(&self) -> crate::Result<()> {
+    pub fn start_db_maintenance(
+        &self,
+    ) -> impl ::std::future::Future<Output = crate::Result<()>> {
         self.client
             .send_empty(
                 crate::client::Request::new(
@@ -374,7 +385,6 @@ impl SystemStatus<'_> {
                     ::std::string::String::from("/SystemStatus/Pbx.StartDBMaintenance"),
                 ),
             )
-            .await
     }
     /// Invoke function SystemDatabaseInformation
     ///
@@ -383,9 +393,11 @@ impl SystemStatus<'_> {
     /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns [`PbxSystemDatabaseInformation`](crate::models::PbxSystemDatabaseInformation).
-    pub async fn system_database_information(
+    pub fn system_database_information(
         &self,
-    ) -> crate::Result<crate::models::PbxSystemDatabaseInformation> {
+    ) -> impl ::std::future::Future<
+        Output = crate::Result<crate::models::PbxSystemDatabaseInformation>,
+    > {
         self.client
             .send_json(
                 crate::client::Request::new(
@@ -396,7 +408,6 @@ impl SystemStatus<'_> {
                     ),
                 ),
             )
-            .await
     }
     /// Invoke function SystemExtensions
     ///
@@ -405,10 +416,12 @@ impl SystemStatus<'_> {
     /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns one [`Page`](crate::Page) of [`PbxSystemExtensionStatus`](crate::models::PbxSystemExtensionStatus) items.
-    pub async fn system_extensions(
+    pub fn system_extensions(
         &self,
         query: &crate::odata::PageQuery,
-    ) -> crate::Result<crate::Page<crate::models::PbxSystemExtensionStatus>> {
+    ) -> impl ::std::future::Future<
+        Output = crate::Result<crate::Page<crate::models::PbxSystemExtensionStatus>>,
+    > {
         self.client
             .send_json(
                 crate::client::Request::new(
@@ -420,7 +433,6 @@ impl SystemStatus<'_> {
                     )
                     .query(query),
             )
-            .await
     }
     /// Streams every item of [`system_extensions`](Self::system_extensions), following `@odata.nextLink` or paging with `$top`/`$skip`.
     ///
@@ -445,9 +457,11 @@ impl SystemStatus<'_> {
     /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns [`PbxSystemHealthStatus`](crate::models::PbxSystemHealthStatus).
-    pub async fn system_health_status(
+    pub fn system_health_status(
         &self,
-    ) -> crate::Result<crate::models::PbxSystemHealthStatus> {
+    ) -> impl ::std::future::Future<
+        Output = crate::Result<crate::models::PbxSystemHealthStatus>,
+    > {
         self.client
             .send_json(
                 crate::client::Request::new(
@@ -456,7 +470,6 @@ impl SystemStatus<'_> {
                     ::std::string::String::from("/SystemStatus/Pbx.SystemHealthStatus()"),
                 ),
             )
-            .await
     }
     /// Invoke function SystemTelemetry
     ///
@@ -465,10 +478,12 @@ impl SystemStatus<'_> {
     /// Available since 3CX 20.0.7.
     ///
     /// Returns one [`Page`](crate::Page) of [`PbxSystemTelemetry`](crate::models::PbxSystemTelemetry) items.
-    pub async fn system_telemetry(
+    pub fn system_telemetry(
         &self,
         query: &crate::odata::ListQuery,
-    ) -> crate::Result<crate::Page<crate::models::PbxSystemTelemetry>> {
+    ) -> impl ::std::future::Future<
+        Output = crate::Result<crate::Page<crate::models::PbxSystemTelemetry>>,
+    > {
         self.client
             .send_json(
                 crate::client::Request::new(
@@ -480,7 +495,6 @@ impl SystemStatus<'_> {
                     )
                     .query(query),
             )
-            .await
     }
     /// Streams every item of [`system_telemetry`](Self::system_telemetry), following `@odata.nextLink` or paging with `$top`/`$skip`.
     ///

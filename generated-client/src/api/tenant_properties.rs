@@ -23,10 +23,10 @@ impl TenantProperties<'_> {
     /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns [`PbxProperty`](crate::models::PbxProperty).
-    pub async fn create_property(
+    pub fn create_property(
         &self,
         body: &crate::models::PbxProperty,
-    ) -> crate::Result<crate::models::PbxProperty> {
+    ) -> impl ::std::future::Future<Output = crate::Result<crate::models::PbxProperty>> {
         self.client
             .send_json(
                 crate::client::Request::new(
@@ -36,7 +36,6 @@ impl TenantProperties<'_> {
                     )
                     .json(body),
             )
-            .await
     }
     /// Delete entity from TenantProperties
     ///
@@ -45,11 +44,11 @@ impl TenantProperties<'_> {
     /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns nothing on success.
-    pub async fn delete_property(
+    pub fn delete_property(
         &self,
         name: &str,
         if_match: ::std::option::Option<&str>,
-    ) -> crate::Result<()> {
+    ) -> impl ::std::future::Future<Output = crate::Result<()>> {
         self.client
             .send_empty(
                 crate::client::Request::new(
@@ -59,7 +58,6 @@ impl TenantProperties<'_> {
                     )
                     .if_match(if_match),
             )
-            .await
     }
     /// Get entity from TenantProperties by key
     ///
@@ -68,11 +66,11 @@ impl TenantProperties<'_> {
     /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns [`PbxProperty`](crate::models::PbxProperty).
-    pub async fn get_property(
+    pub fn get_property(
         &self,
         name: &str,
         query: &crate::odata::GetQuery,
-    ) -> crate::Result<crate::models::PbxProperty> {
+    ) -> impl ::std::future::Future<Output = crate::Result<crate::models::PbxProperty>> {
         self.client
             .send_json(
                 crate::client::Request::new(
@@ -82,7 +80,6 @@ impl TenantProperties<'_> {
                     )
                     .query(query),
             )
-            .await
     }
     /// Get entities from TenantProperties
     ///
@@ -91,10 +88,12 @@ impl TenantProperties<'_> {
     /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns one [`Page`](crate::Page) of [`PbxProperty`](crate::models::PbxProperty) items.
-    pub async fn list_property(
+    pub fn list_property(
         &self,
         query: &crate::odata::ListQuery,
-    ) -> crate::Result<crate::Page<crate::models::PbxProperty>> {
+    ) -> impl ::std::future::Future<
+        Output = crate::Result<crate::Page<crate::models::PbxProperty>>,
+    > {
         self.client
             .send_json(
                 crate::client::Request::new(
@@ -104,7 +103,6 @@ impl TenantProperties<'_> {
                     )
                     .query(query),
             )
-            .await
     }
     /// Streams every item of [`list_property`](Self::list_property), following `@odata.nextLink` or paging with `$top`/`$skip`.
     ///
@@ -129,11 +127,11 @@ impl TenantProperties<'_> {
     /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns nothing on success.
-    pub async fn update_property(
+    pub fn update_property(
         &self,
         name: &str,
         body: &crate::models::PbxPropertyUpdate,
-    ) -> crate::Result<()> {
+    ) -> impl ::std::future::Future<Output = crate::Result<()>> {
         self.client
             .send_empty(
                 crate::client::Request::new(
@@ -143,6 +141,5 @@ impl TenantProperties<'_> {
                     )
                     .json(body),
             )
-            .await
     }
 }

@@ -23,10 +23,12 @@ impl TrunkTemplates<'_> {
     /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns [`PbxTrunkTemplate`](crate::models::PbxTrunkTemplate).
-    pub async fn create_trunk_template(
+    pub fn create_trunk_template(
         &self,
         body: &crate::models::PbxTrunkTemplate,
-    ) -> crate::Result<crate::models::PbxTrunkTemplate> {
+    ) -> impl ::std::future::Future<
+        Output = crate::Result<crate::models::PbxTrunkTemplate>,
+    > {
         self.client
             .send_json(
                 crate::client::Request::new(
@@ -36,7 +38,6 @@ impl TrunkTemplates<'_> {
                     )
                     .json(body),
             )
-            .await
     }
     /// Delete entity from TrunkTemplates
     ///
@@ -45,11 +46,11 @@ impl TrunkTemplates<'_> {
     /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns nothing on success.
-    pub async fn delete_trunk_template(
+    pub fn delete_trunk_template(
         &self,
         id: &str,
         if_match: ::std::option::Option<&str>,
-    ) -> crate::Result<()> {
+    ) -> impl ::std::future::Future<Output = crate::Result<()>> {
         self.client
             .send_empty(
                 crate::client::Request::new(
@@ -59,7 +60,6 @@ impl TrunkTemplates<'_> {
                     )
                     .if_match(if_match),
             )
-            .await
     }
     /// Get entity from TrunkTemplates by key
     ///
@@ -68,11 +68,13 @@ impl TrunkTemplates<'_> {
     /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns [`PbxTrunkTemplate`](crate::models::PbxTrunkTemplate).
-    pub async fn get_trunk_template(
+    pub fn get_trunk_template(
         &self,
         id: &str,
         query: &crate::odata::GetQuery,
-    ) -> crate::Result<crate::models::PbxTrunkTemplate> {
+    ) -> impl ::std::future::Future<
+        Output = crate::Result<crate::models::PbxTrunkTemplate>,
+    > {
         self.client
             .send_json(
                 crate::client::Request::new(
@@ -82,7 +84,6 @@ impl TrunkTemplates<'_> {
                     )
                     .query(query),
             )
-            .await
     }
     /// Get entities from TrunkTemplates
     ///
@@ -91,10 +92,12 @@ impl TrunkTemplates<'_> {
     /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns one [`Page`](crate::Page) of [`PbxTrunkTemplate`](crate::models::PbxTrunkTemplate) items.
-    pub async fn list_trunk_template(
+    pub fn list_trunk_template(
         &self,
         query: &crate::odata::ListQuery,
-    ) -> crate::Result<crate::Page<crate::models::PbxTrunkTemplate>> {
+    ) -> impl ::std::future::Future<
+        Output = crate::Result<crate::Page<crate::models::PbxTrunkTemplate>>,
+    > {
         self.client
             .send_json(
                 crate::client::Request::new(
@@ -104,7 +107,6 @@ impl TrunkTemplates<'_> {
                     )
                     .query(query),
             )
-            .await
     }
     /// Streams every item of [`list_trunk_template`](Self::list_trunk_template), following `@odata.nextLink` or paging with `$top`/`$skip`.
     ///
@@ -129,11 +131,11 @@ impl TrunkTemplates<'_> {
     /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns nothing on success.
-    pub async fn update_trunk_template(
+    pub fn update_trunk_template(
         &self,
         id: &str,
         body: &crate::models::PbxTrunkTemplateUpdate,
-    ) -> crate::Result<()> {
+    ) -> impl ::std::future::Future<Output = crate::Result<()>> {
         self.client
             .send_empty(
                 crate::client::Request::new(
@@ -143,6 +145,5 @@ impl TrunkTemplates<'_> {
                     )
                     .json(body),
             )
-            .await
     }
 }

@@ -23,10 +23,10 @@ impl Trunks<'_> {
     /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns [`PbxTrunk`](crate::models::PbxTrunk).
-    pub async fn create_trunk(
+    pub fn create_trunk(
         &self,
         body: &crate::models::PbxTrunk,
-    ) -> crate::Result<crate::models::PbxTrunk> {
+    ) -> impl ::std::future::Future<Output = crate::Result<crate::models::PbxTrunk>> {
         self.client
             .send_json(
                 crate::client::Request::new(
@@ -36,7 +36,6 @@ impl Trunks<'_> {
                     )
                     .json(body),
             )
-            .await
     }
     /// Delete entity from Trunks
     ///
@@ -45,11 +44,11 @@ impl Trunks<'_> {
     /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns nothing on success.
-    pub async fn delete_trunk(
+    pub fn delete_trunk(
         &self,
         id: i32,
         if_match: ::std::option::Option<&str>,
-    ) -> crate::Result<()> {
+    ) -> impl ::std::future::Future<Output = crate::Result<()>> {
         self.client
             .send_empty(
                 crate::client::Request::new(
@@ -59,7 +58,6 @@ impl Trunks<'_> {
                     )
                     .if_match(if_match),
             )
-            .await
     }
     /// Invoke function ExportTrunk
     ///
@@ -68,7 +66,10 @@ impl Trunks<'_> {
     /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns the file as a streamed [`Download`](crate::Download).
-    pub async fn export_trunk(&self, id: i32) -> crate::Result<crate::Download> {
+    pub fn export_trunk(
+        &self,
+        id: i32,
+    ) -> impl ::std::future::Future<Output = crate::Result<crate::Download>> {
         self.client
             .send_download(
                 crate::client::Request::new(
@@ -77,7 +78,6 @@ impl Trunks<'_> {
                     ::std::format!("/Trunks({})/Pbx.ExportTrunk()", Literal(id)),
                 ),
             )
-            .await
     }
     /// Invoke action FinalizeTrunkProvisioning
     ///
@@ -86,10 +86,10 @@ impl Trunks<'_> {
     /// Available since 3CX 20.0.5.
     ///
     /// Returns [`PbxTrunk`](crate::models::PbxTrunk).
-    pub async fn finalize_trunk_provisioning(
+    pub fn finalize_trunk_provisioning(
         &self,
         body: &crate::models::TrunksFinalizeTrunkProvisioningRequestBody,
-    ) -> crate::Result<crate::models::PbxTrunk> {
+    ) -> impl ::std::future::Future<Output = crate::Result<crate::models::PbxTrunk>> {
         self.client
             .send_json(
                 crate::client::Request::new(
@@ -101,7 +101,6 @@ impl Trunks<'_> {
                     )
                     .json(body),
             )
-            .await
     }
     /// Invoke function GetFirstAvailableTrunkNumber
     ///
@@ -110,9 +109,11 @@ impl Trunks<'_> {
     /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns [`PbxFirstAvailableNumber`](crate::models::PbxFirstAvailableNumber).
-    pub async fn get_first_available_trunk_number(
+    pub fn get_first_available_trunk_number(
         &self,
-    ) -> crate::Result<crate::models::PbxFirstAvailableNumber> {
+    ) -> impl ::std::future::Future<
+        Output = crate::Result<crate::models::PbxFirstAvailableNumber>,
+    > {
         self.client
             .send_json(
                 crate::client::Request::new(
@@ -123,7 +124,6 @@ impl Trunks<'_> {
                     ),
                 ),
             )
-            .await
     }
     /// Invoke action GetProviderPhones
     ///
@@ -132,10 +132,12 @@ impl Trunks<'_> {
     /// Available since 3CX 20.0.9.
     ///
     /// Returns [`PbxProviderPhones`](crate::models::PbxProviderPhones).
-    pub async fn get_provider_phones(
+    pub fn get_provider_phones(
         &self,
         body: &crate::models::TrunksGetProviderPhonesRequestBody,
-    ) -> crate::Result<crate::models::PbxProviderPhones> {
+    ) -> impl ::std::future::Future<
+        Output = crate::Result<crate::models::PbxProviderPhones>,
+    > {
         self.client
             .send_json(
                 crate::client::Request::new(
@@ -145,7 +147,6 @@ impl Trunks<'_> {
                     )
                     .json(body),
             )
-            .await
     }
     /// Get entity from Trunks by key
     ///
@@ -154,11 +155,11 @@ impl Trunks<'_> {
     /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns [`PbxTrunk`](crate::models::PbxTrunk).
-    pub async fn get_trunk(
+    pub fn get_trunk(
         &self,
         id: i32,
         query: &crate::odata::GetQuery,
-    ) -> crate::Result<crate::models::PbxTrunk> {
+    ) -> impl ::std::future::Future<Output = crate::Result<crate::models::PbxTrunk>> {
         self.client
             .send_json(
                 crate::client::Request::new(
@@ -168,7 +169,6 @@ impl Trunks<'_> {
                     )
                     .query(query),
             )
-            .await
     }
     /// Get entity from Trunks by key (Number)
     ///
@@ -177,11 +177,11 @@ impl Trunks<'_> {
     /// Available since 3CX 20.0.8.
     ///
     /// Returns [`PbxTrunk`](crate::models::PbxTrunk).
-    pub async fn get_trunk_by_number(
+    pub fn get_trunk_by_number(
         &self,
         number: &str,
         query: &crate::odata::GetQuery,
-    ) -> crate::Result<crate::models::PbxTrunk> {
+    ) -> impl ::std::future::Future<Output = crate::Result<crate::models::PbxTrunk>> {
         self.client
             .send_json(
                 crate::client::Request::new(
@@ -191,7 +191,6 @@ impl Trunks<'_> {
                     )
                     .query(query),
             )
-            .await
     }
     /// Invoke function InitMasterBridge
     ///
@@ -200,7 +199,9 @@ impl Trunks<'_> {
     /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns [`PbxTrunk`](crate::models::PbxTrunk).
-    pub async fn init_master_bridge(&self) -> crate::Result<crate::models::PbxTrunk> {
+    pub fn init_master_bridge(
+        &self,
+    ) -> impl ::std::future::Future<Output = crate::Result<crate::models::PbxTrunk>> {
         self.client
             .send_json(
                 crate::client::Request::new(
@@ -209,7 +210,6 @@ impl Trunks<'_> {
                     ::std::string::String::from("/Trunks/Pbx.InitMasterBridge()"),
                 ),
             )
-            .await
     }
     /// Invoke function InitSlaveBridge
     ///
@@ -218,7 +218,9 @@ impl Trunks<'_> {
     /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns [`PbxTrunk`](crate::models::PbxTrunk).
-    pub async fn init_slave_bridge(&self) -> crate::Result<crate::models::PbxTrunk> {
+    pub fn init_slave_bridge(
+        &self,
+    ) -> impl ::std::future::Future<Output = crate::Result<crate::models::PbxTrunk>> {
         self.client
             .send_json(
                 crate::client::Request::new(
@@ -227,7 +229,6 @@ impl Trunks<'_> {
                     ::std::string::String::from("/Trunks/Pbx.InitSlaveBridge()"),
                 ),
             )
-            .await
     }
     /// Invoke function InitTrunk
     ///
@@ -236,10 +237,10 @@ impl Trunks<'_> {
     /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns [`PbxTrunk`](crate::models::PbxTrunk).
-    pub async fn init_trunk(
+    pub fn init_trunk(
         &self,
         template: &str,
-    ) -> crate::Result<crate::models::PbxTrunk> {
+    ) -> impl ::std::future::Future<Output = crate::Result<crate::models::PbxTrunk>> {
         self.client
             .send_json(
                 crate::client::Request::new(
@@ -250,7 +251,6 @@ impl Trunks<'_> {
                     ),
                 ),
             )
-            .await
     }
     /// Get entities from Trunks
     ///
@@ -259,10 +259,12 @@ impl Trunks<'_> {
     /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns one [`Page`](crate::Page) of [`PbxTrunk`](crate::models::PbxTrunk) items.
-    pub async fn list_trunk(
+    pub fn list_trunk(
         &self,
         query: &crate::odata::ListQuery,
-    ) -> crate::Result<crate::Page<crate::models::PbxTrunk>> {
+    ) -> impl ::std::future::Future<
+        Output = crate::Result<crate::Page<crate::models::PbxTrunk>>,
+    > {
         self.client
             .send_json(
                 crate::client::Request::new(
@@ -272,7 +274,6 @@ impl Trunks<'_> {
                     )
                     .query(query),
             )
-            .await
     }
     /// Streams every item of [`list_trunk`](Self::list_trunk), following `@odata.nextLink` or paging with `$top`/`$skip`.
     ///
@@ -292,10 +293,10 @@ impl Trunks<'_> {
     /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns nothing on success.
-    pub async fn refresh_registration(
+    pub fn refresh_registration(
         &self,
         body: &crate::models::TrunksRefreshRegistrationRequestBody,
-    ) -> crate::Result<()> {
+    ) -> impl ::std::future::Future<Output = crate::Result<()>> {
         self.client
             .send_empty(
                 crate::client::Request::new(
@@ -305,7 +306,6 @@ impl Trunks<'_> {
                     )
                     .json(body),
             )
-            .await
     }
     /// Invoke action RunAnalysis
     ///
@@ -314,10 +314,12 @@ impl Trunks<'_> {
     /// Available since 3CX 20.0.7.
     ///
     /// Returns one [`Page`](crate::Page) of [`PbxTrunkReport`](crate::models::PbxTrunkReport) items.
-    pub async fn run_analysis(
+    pub fn run_analysis(
         &self,
         id: i32,
-    ) -> crate::Result<crate::Page<crate::models::PbxTrunkReport>> {
+    ) -> impl ::std::future::Future<
+        Output = crate::Result<crate::Page<crate::models::PbxTrunkReport>>,
+    > {
         self.client
             .send_json(
                 crate::client::Request::new(
@@ -326,7 +328,6 @@ impl Trunks<'_> {
                     ::std::format!("/Trunks({})/Pbx.RunAnalysis", Literal(id)),
                 ),
             )
-            .await
     }
     /// Invoke action SetRoutes
     ///
@@ -335,10 +336,10 @@ impl Trunks<'_> {
     /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns nothing on success.
-    pub async fn set_routes(
+    pub fn set_routes(
         &self,
         body: &crate::models::TrunksSetRoutesRequestBody,
-    ) -> crate::Result<()> {
+    ) -> impl ::std::future::Future<Output = crate::Result<()>> {
         self.client
             .send_empty(
                 crate::client::Request::new(
@@ -348,7 +349,6 @@ impl Trunks<'_> {
                     )
                     .json(body),
             )
-            .await
     }
     /// Invoke action TestInboundCall
     ///
@@ -357,10 +357,12 @@ impl Trunks<'_> {
     /// Available since 3CX 20.0.7.
     ///
     /// Returns [`PbxTrunkTestResult`](crate::models::PbxTrunkTestResult).
-    pub async fn test_inbound_call(
+    pub fn test_inbound_call(
         &self,
         id: i32,
-    ) -> crate::Result<crate::models::PbxTrunkTestResult> {
+    ) -> impl ::std::future::Future<
+        Output = crate::Result<crate::models::PbxTrunkTestResult>,
+    > {
         self.client
             .send_json(
                 crate::client::Request::new(
@@ -369,7 +371,6 @@ impl Trunks<'_> {
                     ::std::format!("/Trunks({})/Pbx.TestInboundCall", Literal(id)),
                 ),
             )
-            .await
     }
     /// Invoke action TestOutboundCall
     ///
@@ -378,11 +379,13 @@ impl Trunks<'_> {
     /// Available since 3CX 20.0.7.
     ///
     /// Returns [`PbxTrunkTestResult`](crate::models::PbxTrunkTestResult).
-    pub async fn test_outbound_call(
+    pub fn test_outbound_call(
         &self,
         id: i32,
         body: &crate::models::TrunksTrunkTestOutboundCallRequestBody,
-    ) -> crate::Result<crate::models::PbxTrunkTestResult> {
+    ) -> impl ::std::future::Future<
+        Output = crate::Result<crate::models::PbxTrunkTestResult>,
+    > {
         self.client
             .send_json(
                 crate::client::Request::new(
@@ -392,7 +395,6 @@ impl Trunks<'_> {
                     )
                     .json(body),
             )
-            .await
     }
     /// Update entity in Trunks
     ///
@@ -401,11 +403,11 @@ impl Trunks<'_> {
     /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns nothing on success.
-    pub async fn update_trunk(
+    pub fn update_trunk(
         &self,
         id: i32,
         body: &crate::models::PbxTrunkUpdate,
-    ) -> crate::Result<()> {
+    ) -> impl ::std::future::Future<Output = crate::Result<()>> {
         self.client
             .send_empty(
                 crate::client::Request::new(
@@ -415,6 +417,5 @@ impl Trunks<'_> {
                     )
                     .json(body),
             )
-            .await
     }
 }

@@ -22,9 +22,11 @@ impl Updates<'_> {
     /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns [`PbxUpdateList`](crate::models::PbxUpdateList).
-    pub async fn get_prompt_set_updates(
+    pub fn get_prompt_set_updates(
         &self,
-    ) -> crate::Result<crate::models::PbxUpdateList> {
+    ) -> impl ::std::future::Future<
+        Output = crate::Result<crate::models::PbxUpdateList>,
+    > {
         self.client
             .send_json(
                 crate::client::Request::new(
@@ -33,7 +35,6 @@ impl Updates<'_> {
                     ::std::string::String::from("/GetPromptSetUpdates()"),
                 ),
             )
-            .await
     }
     /// Invoke functionImport GetServerCrmUpdates
     ///
@@ -42,9 +43,11 @@ impl Updates<'_> {
     /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns [`PbxUpdateList`](crate::models::PbxUpdateList).
-    pub async fn get_server_crm_updates(
+    pub fn get_server_crm_updates(
         &self,
-    ) -> crate::Result<crate::models::PbxUpdateList> {
+    ) -> impl ::std::future::Future<
+        Output = crate::Result<crate::models::PbxUpdateList>,
+    > {
         self.client
             .send_json(
                 crate::client::Request::new(
@@ -53,7 +56,6 @@ impl Updates<'_> {
                     ::std::string::String::from("/GetServerCrmUpdates()"),
                 ),
             )
-            .await
     }
     /// Invoke functionImport GetUpdateSettings
     ///
@@ -62,9 +64,11 @@ impl Updates<'_> {
     /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns [`PbxUpdateSettings`](crate::models::PbxUpdateSettings).
-    pub async fn get_update_settings(
+    pub fn get_update_settings(
         &self,
-    ) -> crate::Result<crate::models::PbxUpdateSettings> {
+    ) -> impl ::std::future::Future<
+        Output = crate::Result<crate::models::PbxUpdateSettings>,
+    > {
         self.client
             .send_json(
                 crate::client::Request::new(
@@ -73,7 +77,6 @@ impl Updates<'_> {
                     ::std::string::String::from("/GetUpdateSettings()"),
                 ),
             )
-            .await
     }
     /// Invoke functionImport GetUpdates
     ///
@@ -82,7 +85,11 @@ impl Updates<'_> {
     /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns [`PbxUpdateList`](crate::models::PbxUpdateList).
-    pub async fn get_updates(&self) -> crate::Result<crate::models::PbxUpdateList> {
+    pub fn get_updates(
+        &self,
+    ) -> impl ::std::future::Future<
+        Output = crate::Result<crate::models::PbxUpdateList>,
+    > {
         self.client
             .send_json(
                 crate::client::Request::new(
@@ -91,7 +98,6 @@ impl Updates<'_> {
                     ::std::string::String::from("/GetUpdates()"),
                 ),
             )
-            .await
     }
     /// Invoke functionImport GetUpdatesStats
     ///
@@ -100,9 +106,11 @@ impl Updates<'_> {
     /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns [`PbxUpdatesStats`](crate::models::PbxUpdatesStats).
-    pub async fn get_updates_stats(
+    pub fn get_updates_stats(
         &self,
-    ) -> crate::Result<crate::models::PbxUpdatesStats> {
+    ) -> impl ::std::future::Future<
+        Output = crate::Result<crate::models::PbxUpdatesStats>,
+    > {
         self.client
             .send_json(
                 crate::client::Request::new(
@@ -111,7 +119,6 @@ impl Updates<'_> {
                     ::std::string::String::from("/GetUpdatesStats()"),
                 ),
             )
-            .await
     }
     /// Invoke functionImport HasDebianUpgrade
     ///
@@ -120,9 +127,11 @@ impl Updates<'_> {
     /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns [`HasDebianUpgradeResponse`](crate::models::HasDebianUpgradeResponse).
-    pub async fn has_debian_upgrade(
+    pub fn has_debian_upgrade(
         &self,
-    ) -> crate::Result<crate::models::HasDebianUpgradeResponse> {
+    ) -> impl ::std::future::Future<
+        Output = crate::Result<crate::models::HasDebianUpgradeResponse>,
+    > {
         self.client
             .send_json(
                 crate::client::Request::new(
@@ -131,7 +140,6 @@ impl Updates<'_> {
                     ::std::string::String::from("/HasDebianUpgrade()"),
                 ),
             )
-            .await
     }
     /// Invoke actionImport InstallUpdates
     ///
@@ -140,10 +148,10 @@ impl Updates<'_> {
     /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns nothing on success.
-    pub async fn install_updates(
+    pub fn install_updates(
         &self,
         body: &crate::models::ActionImportInstallUpdatesRequestBody,
-    ) -> crate::Result<()> {
+    ) -> impl ::std::future::Future<Output = crate::Result<()>> {
         self.client
             .send_empty(
                 crate::client::Request::new(
@@ -153,7 +161,6 @@ impl Updates<'_> {
                     )
                     .json(body),
             )
-            .await
     }
     /// Invoke actionImport SetUpdateSettings
     ///
@@ -162,10 +169,10 @@ impl Updates<'_> {
     /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns nothing on success.
-    pub async fn set_update_settings(
+    pub fn set_update_settings(
         &self,
         body: &crate::models::ActionImportSetUpdateSettingsRequestBody,
-    ) -> crate::Result<()> {
+    ) -> impl ::std::future::Future<Output = crate::Result<()>> {
         self.client
             .send_empty(
                 crate::client::Request::new(
@@ -175,7 +182,6 @@ impl Updates<'_> {
                     )
                     .json(body),
             )
-            .await
     }
     /// Invoke actionImport UpgradeDebian
     ///
@@ -184,7 +190,9 @@ impl Updates<'_> {
     /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns nothing on success.
-    pub async fn upgrade_debian(&self) -> crate::Result<()> {
+    pub fn upgrade_debian(
+        &self,
+    ) -> impl ::std::future::Future<Output = crate::Result<()>> {
         self.client
             .send_empty(
                 crate::client::Request::new(
@@ -193,6 +201,5 @@ impl Updates<'_> {
                     ::std::string::String::from("/UpgradeDebian"),
                 ),
             )
-            .await
     }
 }

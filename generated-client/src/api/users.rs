@@ -23,10 +23,12 @@ impl Users<'_> {
     /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns one [`Page`](crate::Page) of [`PbxUserDeleteError`](crate::models::PbxUserDeleteError) items.
-    pub async fn batch_delete(
+    pub fn batch_delete(
         &self,
         body: &crate::models::UsersBatchDeleteRequestBody,
-    ) -> crate::Result<crate::Page<crate::models::PbxUserDeleteError>> {
+    ) -> impl ::std::future::Future<
+        Output = crate::Result<crate::Page<crate::models::PbxUserDeleteError>>,
+    > {
         self.client
             .send_json(
                 crate::client::Request::new(
@@ -36,7 +38,6 @@ impl Users<'_> {
                     )
                     .json(body),
             )
-            .await
     }
     /// Invoke action BulkUpdate
     ///
@@ -45,10 +46,10 @@ impl Users<'_> {
     /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns nothing on success.
-    pub async fn bulk_update(
+    pub fn bulk_update(
         &self,
         body: &crate::models::UsersBulkUpdateRequestBody,
-    ) -> crate::Result<()> {
+    ) -> impl ::std::future::Future<Output = crate::Result<()>> {
         self.client
             .send_empty(
                 crate::client::Request::new(
@@ -58,7 +59,6 @@ impl Users<'_> {
                     )
                     .json(body),
             )
-            .await
     }
     /// Add new entity to Users
     ///
@@ -67,10 +67,10 @@ impl Users<'_> {
     /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns [`PbxUser`](crate::models::PbxUser).
-    pub async fn create_user(
+    pub fn create_user(
         &self,
         body: &crate::models::PbxUser,
-    ) -> crate::Result<crate::models::PbxUser> {
+    ) -> impl ::std::future::Future<Output = crate::Result<crate::models::PbxUser>> {
         self.client
             .send_json(
                 crate::client::Request::new(
@@ -80,7 +80,6 @@ impl Users<'_> {
                     )
                     .json(body),
             )
-            .await
     }
     /// Delete entity from Users
     ///
@@ -89,11 +88,11 @@ impl Users<'_> {
     /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns nothing on success.
-    pub async fn delete_user(
+    pub fn delete_user(
         &self,
         id: i32,
         if_match: ::std::option::Option<&str>,
-    ) -> crate::Result<()> {
+    ) -> impl ::std::future::Future<Output = crate::Result<()>> {
         self.client
             .send_empty(
                 crate::client::Request::new(
@@ -103,7 +102,6 @@ impl Users<'_> {
                     )
                     .if_match(if_match),
             )
-            .await
     }
     /// Invoke function DownloadGreeting
     ///
@@ -112,11 +110,11 @@ impl Users<'_> {
     /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns the file as a streamed [`Download`](crate::Download).
-    pub async fn download_greeting(
+    pub fn download_greeting(
         &self,
         user_id: i32,
         file_name: &str,
-    ) -> crate::Result<crate::Download> {
+    ) -> impl ::std::future::Future<Output = crate::Result<crate::Download>> {
         self.client
             .send_download(
                 crate::client::Request::new(
@@ -128,7 +126,6 @@ impl Users<'_> {
                     ),
                 ),
             )
-            .await
     }
     /// Invoke function ExportExtensions
     ///
@@ -137,10 +134,10 @@ impl Users<'_> {
     /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns the file as a streamed [`Download`](crate::Download).
-    pub async fn export_extensions(
+    pub fn export_extensions(
         &self,
         query: &crate::odata::ListQuery,
-    ) -> crate::Result<crate::Download> {
+    ) -> impl ::std::future::Future<Output = crate::Result<crate::Download>> {
         self.client
             .send_download(
                 crate::client::Request::new(
@@ -150,7 +147,6 @@ impl Users<'_> {
                     )
                     .query(query),
             )
-            .await
     }
     /// Invoke function GenerateProvLink
     ///
@@ -159,10 +155,12 @@ impl Users<'_> {
     /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns [`GenerateProvLinkResponse`](crate::models::GenerateProvLinkResponse).
-    pub async fn generate_prov_link(
+    pub fn generate_prov_link(
         &self,
         id: i32,
-    ) -> crate::Result<crate::models::GenerateProvLinkResponse> {
+    ) -> impl ::std::future::Future<
+        Output = crate::Result<crate::models::GenerateProvLinkResponse>,
+    > {
         self.client
             .send_json(
                 crate::client::Request::new(
@@ -171,7 +169,6 @@ impl Users<'_> {
                     ::std::format!("/Users({})/Pbx.GenerateProvLink()", Literal(id)),
                 ),
             )
-            .await
     }
     /// Invoke action GetDuplicatedEmails
     ///
@@ -180,10 +177,12 @@ impl Users<'_> {
     /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns one [`Page`](crate::Page) of `String` items.
-    pub async fn get_duplicated_emails(
+    pub fn get_duplicated_emails(
         &self,
         body: &crate::models::UsersGetDuplicatedEmailsRequestBody,
-    ) -> crate::Result<crate::Page<::std::string::String>> {
+    ) -> impl ::std::future::Future<
+        Output = crate::Result<crate::Page<::std::string::String>>,
+    > {
         self.client
             .send_json(
                 crate::client::Request::new(
@@ -193,7 +192,6 @@ impl Users<'_> {
                     )
                     .json(body),
             )
-            .await
     }
     /// Invoke function GetFirstAvailableExtensionNumber
     ///
@@ -202,9 +200,11 @@ impl Users<'_> {
     /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns [`PbxFirstAvailableNumber`](crate::models::PbxFirstAvailableNumber).
-    pub async fn get_first_available_extension_number(
+    pub fn get_first_available_extension_number(
         &self,
-    ) -> crate::Result<crate::models::PbxFirstAvailableNumber> {
+    ) -> impl ::std::future::Future<
+        Output = crate::Result<crate::models::PbxFirstAvailableNumber>,
+    > {
         self.client
             .send_json(
                 crate::client::Request::new(
@@ -215,7 +215,6 @@ impl Users<'_> {
                     ),
                 ),
             )
-            .await
     }
     /// Invoke function GetFirstAvailableHotdeskingNumber
     ///
@@ -224,9 +223,11 @@ impl Users<'_> {
     /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns [`PbxFirstAvailableNumber`](crate::models::PbxFirstAvailableNumber).
-    pub async fn get_first_available_hotdesking_number(
+    pub fn get_first_available_hotdesking_number(
         &self,
-    ) -> crate::Result<crate::models::PbxFirstAvailableNumber> {
+    ) -> impl ::std::future::Future<
+        Output = crate::Result<crate::models::PbxFirstAvailableNumber>,
+    > {
         self.client
             .send_json(
                 crate::client::Request::new(
@@ -237,7 +238,6 @@ impl Users<'_> {
                     ),
                 ),
             )
-            .await
     }
     /// Invoke action GetMultiEditGreetings
     ///
@@ -246,10 +246,12 @@ impl Users<'_> {
     /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns one [`Page`](crate::Page) of [`PbxGreetingFile`](crate::models::PbxGreetingFile) items.
-    pub async fn get_multi_edit_greetings(
+    pub fn get_multi_edit_greetings(
         &self,
         body: &crate::models::UsersGetMultiEditGreetingsRequestBody,
-    ) -> crate::Result<crate::Page<crate::models::PbxGreetingFile>> {
+    ) -> impl ::std::future::Future<
+        Output = crate::Result<crate::Page<crate::models::PbxGreetingFile>>,
+    > {
         self.client
             .send_json(
                 crate::client::Request::new(
@@ -259,7 +261,6 @@ impl Users<'_> {
                     )
                     .json(body),
             )
-            .await
     }
     /// Invoke function GetPhoneRegistrar
     ///
@@ -268,10 +269,12 @@ impl Users<'_> {
     /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns [`PbxPhoneRegistrar`](crate::models::PbxPhoneRegistrar).
-    pub async fn get_phone_registrar(
+    pub fn get_phone_registrar(
         &self,
         mac: &str,
-    ) -> crate::Result<crate::models::PbxPhoneRegistrar> {
+    ) -> impl ::std::future::Future<
+        Output = crate::Result<crate::models::PbxPhoneRegistrar>,
+    > {
         self.client
             .send_json(
                 crate::client::Request::new(
@@ -280,7 +283,6 @@ impl Users<'_> {
                     ::std::format!("/Users/Pbx.GetPhoneRegistrar(mac={})", Literal(mac)),
                 ),
             )
-            .await
     }
     /// Invoke action GetPhoneRegistrars
     ///
@@ -289,10 +291,12 @@ impl Users<'_> {
     /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns one [`Page`](crate::Page) of [`PbxPhoneRegistrar`](crate::models::PbxPhoneRegistrar) items.
-    pub async fn get_phone_registrars(
+    pub fn get_phone_registrars(
         &self,
         body: &crate::models::UsersGetPhoneRegistrarsRequestBody,
-    ) -> crate::Result<crate::Page<crate::models::PbxPhoneRegistrar>> {
+    ) -> impl ::std::future::Future<
+        Output = crate::Result<crate::Page<crate::models::PbxPhoneRegistrar>>,
+    > {
         self.client
             .send_json(
                 crate::client::Request::new(
@@ -302,7 +306,6 @@ impl Users<'_> {
                     )
                     .json(body),
             )
-            .await
     }
     /// Invoke function GetPhoneSecret
     ///
@@ -311,10 +314,12 @@ impl Users<'_> {
     /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns [`GetPhoneSecretResponse`](crate::models::GetPhoneSecretResponse).
-    pub async fn get_phone_secret(
+    pub fn get_phone_secret(
         &self,
         id: i32,
-    ) -> crate::Result<crate::models::GetPhoneSecretResponse> {
+    ) -> impl ::std::future::Future<
+        Output = crate::Result<crate::models::GetPhoneSecretResponse>,
+    > {
         self.client
             .send_json(
                 crate::client::Request::new(
@@ -323,7 +328,6 @@ impl Users<'_> {
                     ::std::format!("/Users({})/Pbx.GetPhoneSecret()", Literal(id)),
                 ),
             )
-            .await
     }
     /// Get entity from Users by key
     ///
@@ -332,11 +336,11 @@ impl Users<'_> {
     /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns [`PbxUser`](crate::models::PbxUser).
-    pub async fn get_user(
+    pub fn get_user(
         &self,
         id: i32,
         query: &crate::odata::GetQuery,
-    ) -> crate::Result<crate::models::PbxUser> {
+    ) -> impl ::std::future::Future<Output = crate::Result<crate::models::PbxUser>> {
         self.client
             .send_json(
                 crate::client::Request::new(
@@ -346,7 +350,6 @@ impl Users<'_> {
                     )
                     .query(query),
             )
-            .await
     }
     /// Get entity from Users by key (Number)
     ///
@@ -355,11 +358,11 @@ impl Users<'_> {
     /// Available since 3CX 20.0.8.
     ///
     /// Returns [`PbxUser`](crate::models::PbxUser).
-    pub async fn get_user_by_number(
+    pub fn get_user_by_number(
         &self,
         number: &str,
         query: &crate::odata::GetQuery,
-    ) -> crate::Result<crate::models::PbxUser> {
+    ) -> impl ::std::future::Future<Output = crate::Result<crate::models::PbxUser>> {
         self.client
             .send_json(
                 crate::client::Request::new(
@@ -369,7 +372,6 @@ impl Users<'_> {
                     )
                     .query(query),
             )
-            .await
     }
     /// Invoke function HasDuplicatedEmail
     ///
@@ -378,10 +380,12 @@ impl Users<'_> {
     /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns [`HasDuplicatedEmailResponse`](crate::models::HasDuplicatedEmailResponse).
-    pub async fn has_duplicated_email(
+    pub fn has_duplicated_email(
         &self,
         id: i32,
-    ) -> crate::Result<crate::models::HasDuplicatedEmailResponse> {
+    ) -> impl ::std::future::Future<
+        Output = crate::Result<crate::models::HasDuplicatedEmailResponse>,
+    > {
         self.client
             .send_json(
                 crate::client::Request::new(
@@ -390,7 +394,6 @@ impl Users<'_> {
                     ::std::format!("/Users({})/Pbx.HasDuplicatedEmail()", Literal(id)),
                 ),
             )
-            .await
     }
     /// Invoke action InstallFirmware
     ///
@@ -399,10 +402,10 @@ impl Users<'_> {
     /// Available since 3CX 20.0.9.
     ///
     /// Returns nothing on success.
-    pub async fn install_firmware(
+    pub fn install_firmware(
         &self,
         body: &crate::models::UsersInstallFirmwareRequestBody,
-    ) -> crate::Result<()> {
+    ) -> impl ::std::future::Future<Output = crate::Result<()>> {
         self.client
             .send_empty(
                 crate::client::Request::new(
@@ -412,7 +415,6 @@ impl Users<'_> {
                     )
                     .json(body),
             )
-            .await
     }
     /// Get ForwardingProfiles from Users
     ///
@@ -421,11 +423,13 @@ impl Users<'_> {
     /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns one [`Page`](crate::Page) of [`PbxForwardingProfile`](crate::models::PbxForwardingProfile) items.
-    pub async fn list_forwarding_profiles(
+    pub fn list_forwarding_profiles(
         &self,
         id: i32,
         query: &crate::odata::ListQuery,
-    ) -> crate::Result<crate::Page<crate::models::PbxForwardingProfile>> {
+    ) -> impl ::std::future::Future<
+        Output = crate::Result<crate::Page<crate::models::PbxForwardingProfile>>,
+    > {
         self.client
             .send_json(
                 crate::client::Request::new(
@@ -435,7 +439,6 @@ impl Users<'_> {
                     )
                     .query(query),
             )
-            .await
     }
     /// Streams every item of [`list_forwarding_profiles`](Self::list_forwarding_profiles), following `@odata.nextLink` or paging with `$top`/`$skip`.
     ///
@@ -461,11 +464,13 @@ impl Users<'_> {
     /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns one [`Page`](crate::Page) of [`PbxGreeting`](crate::models::PbxGreeting) items.
-    pub async fn list_greetings(
+    pub fn list_greetings(
         &self,
         id: i32,
         query: &crate::odata::ListQuery,
-    ) -> crate::Result<crate::Page<crate::models::PbxGreeting>> {
+    ) -> impl ::std::future::Future<
+        Output = crate::Result<crate::Page<crate::models::PbxGreeting>>,
+    > {
         self.client
             .send_json(
                 crate::client::Request::new(
@@ -475,7 +480,6 @@ impl Users<'_> {
                     )
                     .query(query),
             )
-            .await
     }
     /// Streams every item of [`list_greetings`](Self::list_greetings), following `@odata.nextLink` or paging with `$top`/`$skip`.
     ///
@@ -501,11 +505,13 @@ impl Users<'_> {
     /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns one [`Page`](crate::Page) of [`PbxUserGroup`](crate::models::PbxUserGroup) items.
-    pub async fn list_groups(
+    pub fn list_groups(
         &self,
         id: i32,
         query: &crate::odata::ListQuery,
-    ) -> crate::Result<crate::Page<crate::models::PbxUserGroup>> {
+    ) -> impl ::std::future::Future<
+        Output = crate::Result<crate::Page<crate::models::PbxUserGroup>>,
+    > {
         self.client
             .send_json(
                 crate::client::Request::new(
@@ -515,7 +521,6 @@ impl Users<'_> {
                     )
                     .query(query),
             )
-            .await
     }
     /// Streams every item of [`list_groups`](Self::list_groups), following `@odata.nextLink` or paging with `$top`/`$skip`.
     ///
@@ -541,10 +546,12 @@ impl Users<'_> {
     /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns one [`Page`](crate::Page) of [`PbxUser`](crate::models::PbxUser) items.
-    pub async fn list_user(
+    pub fn list_user(
         &self,
         query: &crate::odata::ListQuery,
-    ) -> crate::Result<crate::Page<crate::models::PbxUser>> {
+    ) -> impl ::std::future::Future<
+        Output = crate::Result<crate::Page<crate::models::PbxUser>>,
+    > {
         self.client
             .send_json(
                 crate::client::Request::new(
@@ -554,7 +561,6 @@ impl Users<'_> {
                     )
                     .query(query),
             )
-            .await
     }
     /// Streams every item of [`list_user`](Self::list_user), following `@odata.nextLink` or paging with `$top`/`$skip`.
     ///
@@ -574,11 +580,13 @@ impl Users<'_> {
     /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns [`PbxCallControlResultResponse`](crate::models::PbxCallControlResultResponse), or `None` when the PBX sends `null`.
-    pub async fn make_call(
+    pub fn make_call(
         &self,
         body: &crate::models::UsersMakeCallRequestBody,
-    ) -> crate::Result<
-        ::std::option::Option<crate::models::PbxCallControlResultResponse>,
+    ) -> impl ::std::future::Future<
+        Output = crate::Result<
+            ::std::option::Option<crate::models::PbxCallControlResultResponse>,
+        >,
     > {
         self.client
             .send_json(
@@ -589,7 +597,6 @@ impl Users<'_> {
                     )
                     .json(body),
             )
-            .await
     }
     /// Invoke action MakeCallUserRecordGreeting
     ///
@@ -598,11 +605,11 @@ impl Users<'_> {
     /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns nothing on success.
-    pub async fn make_call_user_record_greeting(
+    pub fn make_call_user_record_greeting(
         &self,
         id: i32,
         body: &crate::models::MakeCallUserRecordGreetingRequestBody,
-    ) -> crate::Result<()> {
+    ) -> impl ::std::future::Future<Output = crate::Result<()>> {
         self.client
             .send_empty(
                 crate::client::Request::new(
@@ -614,7 +621,6 @@ impl Users<'_> {
                     )
                     .json(body),
             )
-            .await
     }
     /// Invoke action MultiDeleteGreeting
     ///
@@ -623,10 +629,10 @@ impl Users<'_> {
     /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns nothing on success.
-    pub async fn multi_delete_greeting(
+    pub fn multi_delete_greeting(
         &self,
         body: &crate::models::UsersMultiDeleteGreetingRequestBody,
-    ) -> crate::Result<()> {
+    ) -> impl ::std::future::Future<Output = crate::Result<()>> {
         self.client
             .send_empty(
                 crate::client::Request::new(
@@ -636,7 +642,6 @@ impl Users<'_> {
                     )
                     .json(body),
             )
-            .await
     }
     /// Invoke action MultiUserUpdate
     ///
@@ -645,10 +650,10 @@ impl Users<'_> {
     /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns nothing on success.
-    pub async fn multi_user_update(
+    pub fn multi_user_update(
         &self,
         body: &crate::models::UsersMultiUserUpdateRequestBody,
-    ) -> crate::Result<()> {
+    ) -> impl ::std::future::Future<Output = crate::Result<()>> {
         self.client
             .send_empty(
                 crate::client::Request::new(
@@ -658,7 +663,6 @@ impl Users<'_> {
                     )
                     .json(body),
             )
-            .await
     }
     /// Invoke action RebootPhone
     ///
@@ -667,10 +671,10 @@ impl Users<'_> {
     /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns nothing on success.
-    pub async fn reboot_phone(
+    pub fn reboot_phone(
         &self,
         body: &crate::models::UsersRebootPhoneRequestBody,
-    ) -> crate::Result<()> {
+    ) -> impl ::std::future::Future<Output = crate::Result<()>> {
         self.client
             .send_empty(
                 crate::client::Request::new(
@@ -680,7 +684,6 @@ impl Users<'_> {
                     )
                     .json(body),
             )
-            .await
     }
     /// Invoke action Regenerate
     ///
@@ -689,11 +692,11 @@ impl Users<'_> {
     /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns nothing on success.
-    pub async fn regenerate(
+    pub fn regenerate(
         &self,
         id: i32,
         body: &crate::models::RegenerateRequestBody,
-    ) -> crate::Result<()> {
+    ) -> impl ::std::future::Future<Output = crate::Result<()>> {
         self.client
             .send_empty(
                 crate::client::Request::new(
@@ -703,7 +706,6 @@ impl Users<'_> {
                     )
                     .json(body),
             )
-            .await
     }
     /// Invoke action RegeneratePasswords
     ///
@@ -712,10 +714,10 @@ impl Users<'_> {
     /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns nothing on success.
-    pub async fn regenerate_passwords(
+    pub fn regenerate_passwords(
         &self,
         body: &crate::models::UsersRegeneratePasswordsRequestBody,
-    ) -> crate::Result<()> {
+    ) -> impl ::std::future::Future<Output = crate::Result<()>> {
         self.client
             .send_empty(
                 crate::client::Request::new(
@@ -725,7 +727,6 @@ impl Users<'_> {
                     )
                     .json(body),
             )
-            .await
     }
     /// Invoke action ReprovisionAllPhones
     ///
@@ -734,10 +735,10 @@ impl Users<'_> {
     /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns nothing on success.
-    pub async fn reprovision_all_phones(
+    pub fn reprovision_all_phones(
         &self,
         body: &crate::models::UsersReprovisionAllPhonesRequestBody,
-    ) -> crate::Result<()> {
+    ) -> impl ::std::future::Future<Output = crate::Result<()>> {
         self.client
             .send_empty(
                 crate::client::Request::new(
@@ -747,7 +748,6 @@ impl Users<'_> {
                     )
                     .json(body),
             )
-            .await
     }
     /// Invoke action ReprovisionPhone
     ///
@@ -756,10 +756,10 @@ impl Users<'_> {
     /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns nothing on success.
-    pub async fn reprovision_phone(
+    pub fn reprovision_phone(
         &self,
         body: &crate::models::UsersReprovisionPhoneRequestBody,
-    ) -> crate::Result<()> {
+    ) -> impl ::std::future::Future<Output = crate::Result<()>> {
         self.client
             .send_empty(
                 crate::client::Request::new(
@@ -769,7 +769,6 @@ impl Users<'_> {
                     )
                     .json(body),
             )
-            .await
     }
     /// Invoke action SendWelcomeEmail
     ///
@@ -778,7 +777,10 @@ impl Users<'_> {
     /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns nothing on success.
-    pub async fn send_welcome_email(&self, id: i32) -> crate::Result<()> {
+    pub fn send_welcome_email(
+        &self,
+        id: i32,
+    ) -> impl ::std::future::Future<Output = crate::Result<()>> {
         self.client
             .send_empty(
                 crate::client::Request::new(
@@ -787,7 +789,6 @@ impl Users<'_> {
                     ::std::format!("/Users({})/Pbx.SendWelcomeEmail", Literal(id)),
                 ),
             )
-            .await
     }
     /// Invoke action SetMonitorStatus
     ///
@@ -796,11 +797,11 @@ impl Users<'_> {
     /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns nothing on success.
-    pub async fn set_monitor_status(
+    pub fn set_monitor_status(
         &self,
         id: i32,
         body: &crate::models::SetMonitorStatusRequestBody,
-    ) -> crate::Result<()> {
+    ) -> impl ::std::future::Future<Output = crate::Result<()>> {
         self.client
             .send_empty(
                 crate::client::Request::new(
@@ -810,7 +811,6 @@ impl Users<'_> {
                     )
                     .json(body),
             )
-            .await
     }
     /// Update entity in Users
     ///
@@ -819,11 +819,11 @@ impl Users<'_> {
     /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns nothing on success.
-    pub async fn update_user(
+    pub fn update_user(
         &self,
         id: i32,
         body: &crate::models::PbxUserUpdate,
-    ) -> crate::Result<()> {
+    ) -> impl ::std::future::Future<Output = crate::Result<()>> {
         self.client
             .send_empty(
                 crate::client::Request::new(
@@ -833,7 +833,6 @@ impl Users<'_> {
                     )
                     .json(body),
             )
-            .await
     }
     /// Invoke action UpgradePhone
     ///
@@ -842,10 +841,10 @@ impl Users<'_> {
     /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns nothing on success.
-    pub async fn upgrade_phone(
+    pub fn upgrade_phone(
         &self,
         body: &crate::models::UsersUpgradePhoneRequestBody,
-    ) -> crate::Result<()> {
+    ) -> impl ::std::future::Future<Output = crate::Result<()>> {
         self.client
             .send_empty(
                 crate::client::Request::new(
@@ -855,6 +854,5 @@ impl Users<'_> {
                     )
                     .json(body),
             )
-            .await
     }
 }

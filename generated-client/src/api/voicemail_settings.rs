@@ -23,7 +23,9 @@ impl VoicemailSettings<'_> {
     /// Available since 3CX 20.0.8.
     ///
     /// Returns nothing on success.
-    pub async fn create_converter_configuration(&self) -> crate::Result<()> {
+    pub fn create_converter_configuration(
+        &self,
+    ) -> impl ::std::future::Future<Output = crate::Result<()>> {
         self.client
             .send_empty(
                 crate::client::Request::new(
@@ -34,7 +36,6 @@ impl VoicemailSettings<'_> {
                     ),
                 ),
             )
-            .await
     }
     /// Invoke action DeleteAllUserVoicemails
     ///
@@ -43,7 +44,9 @@ impl VoicemailSettings<'_> {
     /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns nothing on success.
-    pub async fn delete_all_user_voicemails(&self) -> crate::Result<()> {
+    pub fn delete_all_user_voicemails(
+        &self,
+    ) -> impl ::std::future::Future<Output = crate::Result<()>> {
         self.client
             .send_empty(
                 crate::client::Request::new(
@@ -54,7 +57,6 @@ impl VoicemailSettings<'_> {
                     ),
                 ),
             )
-            .await
     }
     /// Invoke action DeleteConverterConfiguration
     ///
@@ -63,10 +65,10 @@ impl VoicemailSettings<'_> {
     /// Available since 3CX 20.0.8.
     ///
     /// Returns nothing on success.
-    pub async fn delete_converter_configuration(
+    pub fn delete_converter_configuration(
         &self,
         body: &crate::models::VoicemailSettingsDeleteConverterConfigurationRequestBody,
-    ) -> crate::Result<()> {
+    ) -> impl ::std::future::Future<Output = crate::Result<()>> {
         self.client
             .send_empty(
                 crate::client::Request::new(
@@ -78,7 +80,6 @@ impl VoicemailSettings<'_> {
                     )
                     .json(body),
             )
-            .await
     }
     /// Invoke function GetConfiguredConverters
     ///
@@ -87,9 +88,11 @@ impl VoicemailSettings<'_> {
     /// Available since 3CX 20.0.8.
     ///
     /// Returns [`PbxConfiguredAiServers`](crate::models::PbxConfiguredAiServers).
-    pub async fn get_configured_converters(
+    pub fn get_configured_converters(
         &self,
-    ) -> crate::Result<crate::models::PbxConfiguredAiServers> {
+    ) -> impl ::std::future::Future<
+        Output = crate::Result<crate::models::PbxConfiguredAiServers>,
+    > {
         self.client
             .send_json(
                 crate::client::Request::new(
@@ -100,7 +103,6 @@ impl VoicemailSettings<'_> {
                     ),
                 ),
             )
-            .await
     }
     /// Invoke function GetConnectedConvertersData
     ///
@@ -109,9 +111,11 @@ impl VoicemailSettings<'_> {
     /// Available since 3CX 20.0.8.
     ///
     /// Returns [`PbxConnectedAiServers`](crate::models::PbxConnectedAiServers).
-    pub async fn get_connected_converters_data(
+    pub fn get_connected_converters_data(
         &self,
-    ) -> crate::Result<crate::models::PbxConnectedAiServers> {
+    ) -> impl ::std::future::Future<
+        Output = crate::Result<crate::models::PbxConnectedAiServers>,
+    > {
         self.client
             .send_json(
                 crate::client::Request::new(
@@ -122,7 +126,6 @@ impl VoicemailSettings<'_> {
                     ),
                 ),
             )
-            .await
     }
     /// Invoke function GetConverterRequestStatus
     ///
@@ -131,10 +134,12 @@ impl VoicemailSettings<'_> {
     /// Available since 3CX 20.0.8.
     ///
     /// Returns [`PbxOnBoardUiCommand`](crate::models::PbxOnBoardUiCommand).
-    pub async fn get_converter_request_status(
+    pub fn get_converter_request_status(
         &self,
         strict: bool,
-    ) -> crate::Result<crate::models::PbxOnBoardUiCommand> {
+    ) -> impl ::std::future::Future<
+        Output = crate::Result<crate::models::PbxOnBoardUiCommand>,
+    > {
         self.client
             .send_json(
                 crate::client::Request::new(
@@ -146,7 +151,6 @@ impl VoicemailSettings<'_> {
                     ),
                 ),
             )
-            .await
     }
     /// Invoke function GetTranscribeLanguages
     ///
@@ -155,10 +159,12 @@ impl VoicemailSettings<'_> {
     /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns one [`Page`](crate::Page) of [`PbxLanguageItem`](crate::models::PbxLanguageItem) items.
-    pub async fn get_transcribe_languages(
+    pub fn get_transcribe_languages(
         &self,
         query: &crate::odata::PageQuery,
-    ) -> crate::Result<crate::Page<crate::models::PbxLanguageItem>> {
+    ) -> impl ::std::future::Future<
+        Output = crate::Result<crate::Page<crate::models::PbxLanguageItem>>,
+    > {
         self.client
             .send_json(
                 crate::client::Request::new(
@@ -170,7 +176,6 @@ impl VoicemailSettings<'_> {
                     )
                     .query(query),
             )
-            .await
     }
     /// Streams every item of [`get_transcribe_languages`](Self::get_transcribe_languages), following `@odata.nextLink` or paging with `$top`/`$skip`.
     ///
@@ -197,10 +202,12 @@ impl VoicemailSettings<'_> {
     /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns [`PbxVoicemailSettings`](crate::models::PbxVoicemailSettings).
-    pub async fn get_voicemail_settings(
+    pub fn get_voicemail_settings(
         &self,
         query: &crate::odata::GetQuery,
-    ) -> crate::Result<crate::models::PbxVoicemailSettings> {
+    ) -> impl ::std::future::Future<
+        Output = crate::Result<crate::models::PbxVoicemailSettings>,
+    > {
         self.client
             .send_json(
                 crate::client::Request::new(
@@ -210,7 +217,6 @@ impl VoicemailSettings<'_> {
                     )
                     .query(query),
             )
-            .await
     }
     /// Update VoicemailSettings
     ///
@@ -219,10 +225,10 @@ impl VoicemailSettings<'_> {
     /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns nothing on success.
-    pub async fn update_voicemail_settings(
+    pub fn update_voicemail_settings(
         &self,
         body: &crate::models::PbxVoicemailSettingsUpdate,
-    ) -> crate::Result<()> {
+    ) -> impl ::std::future::Future<Output = crate::Result<()>> {
         self.client
             .send_empty(
                 crate::client::Request::new(
@@ -232,6 +238,5 @@ impl VoicemailSettings<'_> {
                     )
                     .json(body),
             )
-            .await
     }
 }

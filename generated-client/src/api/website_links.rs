@@ -23,10 +23,10 @@ impl WebsiteLinks<'_> {
     /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns nothing on success.
-    pub async fn bulk_links_delete(
+    pub fn bulk_links_delete(
         &self,
         body: &crate::models::WebsiteLinksBulkLinksDeleteRequestBody,
-    ) -> crate::Result<()> {
+    ) -> impl ::std::future::Future<Output = crate::Result<()>> {
         self.client
             .send_empty(
                 crate::client::Request::new(
@@ -36,7 +36,6 @@ impl WebsiteLinks<'_> {
                     )
                     .json(body),
             )
-            .await
     }
     /// Add new entity to WebsiteLinks
     ///
@@ -45,10 +44,10 @@ impl WebsiteLinks<'_> {
     /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns [`PbxWeblink`](crate::models::PbxWeblink).
-    pub async fn create_weblink(
+    pub fn create_weblink(
         &self,
         body: &crate::models::PbxWeblink,
-    ) -> crate::Result<crate::models::PbxWeblink> {
+    ) -> impl ::std::future::Future<Output = crate::Result<crate::models::PbxWeblink>> {
         self.client
             .send_json(
                 crate::client::Request::new(
@@ -58,7 +57,6 @@ impl WebsiteLinks<'_> {
                     )
                     .json(body),
             )
-            .await
     }
     /// Delete entity from WebsiteLinks
     ///
@@ -67,11 +65,11 @@ impl WebsiteLinks<'_> {
     /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns nothing on success.
-    pub async fn delete_weblink(
+    pub fn delete_weblink(
         &self,
         link: &str,
         if_match: ::std::option::Option<&str>,
-    ) -> crate::Result<()> {
+    ) -> impl ::std::future::Future<Output = crate::Result<()>> {
         self.client
             .send_empty(
                 crate::client::Request::new(
@@ -81,7 +79,6 @@ impl WebsiteLinks<'_> {
                     )
                     .if_match(if_match),
             )
-            .await
     }
     /// Get entity from WebsiteLinks by key
     ///
@@ -90,11 +87,11 @@ impl WebsiteLinks<'_> {
     /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns [`PbxWeblink`](crate::models::PbxWeblink).
-    pub async fn get_weblink(
+    pub fn get_weblink(
         &self,
         link: &str,
         query: &crate::odata::GetQuery,
-    ) -> crate::Result<crate::models::PbxWeblink> {
+    ) -> impl ::std::future::Future<Output = crate::Result<crate::models::PbxWeblink>> {
         self.client
             .send_json(
                 crate::client::Request::new(
@@ -104,7 +101,6 @@ impl WebsiteLinks<'_> {
                     )
                     .query(query),
             )
-            .await
     }
     /// Get entities from WebsiteLinks
     ///
@@ -113,10 +109,12 @@ impl WebsiteLinks<'_> {
     /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns one [`Page`](crate::Page) of [`PbxWeblink`](crate::models::PbxWeblink) items.
-    pub async fn list_weblink(
+    pub fn list_weblink(
         &self,
         query: &crate::odata::ListQuery,
-    ) -> crate::Result<crate::Page<crate::models::PbxWeblink>> {
+    ) -> impl ::std::future::Future<
+        Output = crate::Result<crate::Page<crate::models::PbxWeblink>>,
+    > {
         self.client
             .send_json(
                 crate::client::Request::new(
@@ -126,7 +124,6 @@ impl WebsiteLinks<'_> {
                     )
                     .query(query),
             )
-            .await
     }
     /// Streams every item of [`list_weblink`](Self::list_weblink), following `@odata.nextLink` or paging with `$top`/`$skip`.
     ///
@@ -147,11 +144,11 @@ impl WebsiteLinks<'_> {
     /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns nothing on success.
-    pub async fn update_weblink(
+    pub fn update_weblink(
         &self,
         link: &str,
         body: &crate::models::PbxWeblinkUpdate,
-    ) -> crate::Result<()> {
+    ) -> impl ::std::future::Future<Output = crate::Result<()>> {
         self.client
             .send_empty(
                 crate::client::Request::new(
@@ -161,7 +158,6 @@ impl WebsiteLinks<'_> {
                     )
                     .json(body),
             )
-            .await
     }
     /// Invoke action ValidateLink
     ///
@@ -170,10 +166,10 @@ impl WebsiteLinks<'_> {
     /// Available since 3CX 20.0.4 or earlier (the oldest published spec).
     ///
     /// Returns nothing on success.
-    pub async fn validate_link(
+    pub fn validate_link(
         &self,
         body: &crate::models::WebsiteLinksValidateLinkRequestBody,
-    ) -> crate::Result<()> {
+    ) -> impl ::std::future::Future<Output = crate::Result<()>> {
         self.client
             .send_empty(
                 crate::client::Request::new(
@@ -183,6 +179,5 @@ impl WebsiteLinks<'_> {
                     )
                     .json(body),
             )
-            .await
     }
 }

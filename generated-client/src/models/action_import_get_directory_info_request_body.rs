@@ -4,8 +4,40 @@
 
 //! The `ActionImportGetDirectoryInfoRequestBody` model.
 /// Schema `#/paths/~1GetDirectoryInfo/post/requestBody/content/application~1json/schema`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ActionImportGetDirectoryInfoRequestBody {
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub parameters: ::std::option::Option<crate::models::PbxDirectoryParameters>,
+}
+impl ::serde::Serialize for ActionImportGetDirectoryInfoRequestBody {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = crate::json::ObjectWriter::start(serializer)?;
+        object.optional("parameters", &self.parameters)?;
+        object.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for ActionImportGetDirectoryInfoRequestBody {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::json::read_object(deserializer)
+    }
+}
+impl crate::json::ReadObject for ActionImportGetDirectoryInfoRequestBody {
+    const NAME: &'static str = "ActionImportGetDirectoryInfoRequestBody";
+    fn read_property<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "parameters" => self.parameters = map.next_value()?,
+            _ => {
+                crate::json::skip_value(map)?;
+            }
+        }
+        ::std::result::Result::Ok(())
+    }
 }

@@ -4,8 +4,40 @@
 
 //! The `ActionImportInstallUpdatesRequestBody` model.
 /// Schema `#/paths/~1InstallUpdates/post/requestBody/content/application~1json/schema`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ActionImportInstallUpdatesRequestBody {
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub install: ::std::option::Option<crate::models::PbxInstallUpdates>,
+}
+impl ::serde::Serialize for ActionImportInstallUpdatesRequestBody {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = crate::json::ObjectWriter::start(serializer)?;
+        object.optional("install", &self.install)?;
+        object.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for ActionImportInstallUpdatesRequestBody {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::json::read_object(deserializer)
+    }
+}
+impl crate::json::ReadObject for ActionImportInstallUpdatesRequestBody {
+    const NAME: &'static str = "ActionImportInstallUpdatesRequestBody";
+    fn read_property<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "install" => self.install = map.next_value()?,
+            _ => {
+                crate::json::skip_value(map)?;
+            }
+        }
+        ::std::result::Result::Ok(())
+    }
 }

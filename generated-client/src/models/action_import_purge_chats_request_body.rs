@@ -4,8 +4,40 @@
 
 //! The `ActionImportPurgeChatsRequestBody` model.
 /// Schema `#/paths/~1PurgeChats/post/requestBody/content/application~1json/schema`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ActionImportPurgeChatsRequestBody {
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub period: ::std::option::Option<crate::models::PbxPurgeSettings>,
+}
+impl ::serde::Serialize for ActionImportPurgeChatsRequestBody {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = crate::json::ObjectWriter::start(serializer)?;
+        object.optional("period", &self.period)?;
+        object.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for ActionImportPurgeChatsRequestBody {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::json::read_object(deserializer)
+    }
+}
+impl crate::json::ReadObject for ActionImportPurgeChatsRequestBody {
+    const NAME: &'static str = "ActionImportPurgeChatsRequestBody";
+    fn read_property<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "period" => self.period = map.next_value()?,
+            _ => {
+                crate::json::skip_value(map)?;
+            }
+        }
+        ::std::result::Result::Ok(())
+    }
 }

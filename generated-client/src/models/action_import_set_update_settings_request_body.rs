@@ -4,8 +4,40 @@
 
 //! The `ActionImportSetUpdateSettingsRequestBody` model.
 /// Schema `#/paths/~1SetUpdateSettings/post/requestBody/content/application~1json/schema`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ActionImportSetUpdateSettingsRequestBody {
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub settings: ::std::option::Option<crate::models::PbxUpdateSettings>,
+}
+impl ::serde::Serialize for ActionImportSetUpdateSettingsRequestBody {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = crate::json::ObjectWriter::start(serializer)?;
+        object.optional("settings", &self.settings)?;
+        object.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for ActionImportSetUpdateSettingsRequestBody {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::json::read_object(deserializer)
+    }
+}
+impl crate::json::ReadObject for ActionImportSetUpdateSettingsRequestBody {
+    const NAME: &'static str = "ActionImportSetUpdateSettingsRequestBody";
+    fn read_property<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "settings" => self.settings = map.next_value()?,
+            _ => {
+                crate::json::skip_value(map)?;
+            }
+        }
+        ::std::result::Result::Ok(())
+    }
 }

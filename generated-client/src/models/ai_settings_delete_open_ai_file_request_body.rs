@@ -4,8 +4,40 @@
 
 //! The `AiSettingsDeleteOpenAiFileRequestBody` model.
 /// Schema `#/paths/~1AISettings~1Pbx.DeleteOpenAiFile/post/requestBody/content/application~1json/schema`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct AiSettingsDeleteOpenAiFileRequestBody {
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub fileid: ::std::option::Option<::std::string::String>,
+}
+impl ::serde::Serialize for AiSettingsDeleteOpenAiFileRequestBody {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = crate::json::ObjectWriter::start(serializer)?;
+        object.optional("fileid", &self.fileid)?;
+        object.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for AiSettingsDeleteOpenAiFileRequestBody {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::json::read_object(deserializer)
+    }
+}
+impl crate::json::ReadObject for AiSettingsDeleteOpenAiFileRequestBody {
+    const NAME: &'static str = "AiSettingsDeleteOpenAiFileRequestBody";
+    fn read_property<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "fileid" => self.fileid = map.next_value()?,
+            _ => {
+                crate::json::skip_value(map)?;
+            }
+        }
+        ::std::result::Result::Ok(())
+    }
 }

@@ -4,10 +4,43 @@
 
 //! The `AiSettingsDeleteVectorStoreFileRequestBody` model.
 /// Schema `#/paths/~1AISettings~1Pbx.DeleteVectorStoreFile/post/requestBody/content/application~1json/schema`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct AiSettingsDeleteVectorStoreFileRequestBody {
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub fileid: ::std::option::Option<::std::string::String>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub vectorid: ::std::option::Option<::std::string::String>,
+}
+impl ::serde::Serialize for AiSettingsDeleteVectorStoreFileRequestBody {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = crate::json::ObjectWriter::start(serializer)?;
+        object.optional("fileid", &self.fileid)?;
+        object.optional("vectorid", &self.vectorid)?;
+        object.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for AiSettingsDeleteVectorStoreFileRequestBody {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::json::read_object(deserializer)
+    }
+}
+impl crate::json::ReadObject for AiSettingsDeleteVectorStoreFileRequestBody {
+    const NAME: &'static str = "AiSettingsDeleteVectorStoreFileRequestBody";
+    fn read_property<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "fileid" => self.fileid = map.next_value()?,
+            "vectorid" => self.vectorid = map.next_value()?,
+            _ => {
+                crate::json::skip_value(map)?;
+            }
+        }
+        ::std::result::Result::Ok(())
+    }
 }

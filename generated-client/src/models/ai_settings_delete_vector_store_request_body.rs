@@ -4,8 +4,40 @@
 
 //! The `AiSettingsDeleteVectorStoreRequestBody` model.
 /// Schema `#/paths/~1AISettings~1Pbx.DeleteVectorStore/post/requestBody/content/application~1json/schema`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct AiSettingsDeleteVectorStoreRequestBody {
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
+}
+impl ::serde::Serialize for AiSettingsDeleteVectorStoreRequestBody {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = crate::json::ObjectWriter::start(serializer)?;
+        object.optional("id", &self.id)?;
+        object.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for AiSettingsDeleteVectorStoreRequestBody {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::json::read_object(deserializer)
+    }
+}
+impl crate::json::ReadObject for AiSettingsDeleteVectorStoreRequestBody {
+    const NAME: &'static str = "AiSettingsDeleteVectorStoreRequestBody";
+    fn read_property<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "id" => self.id = map.next_value()?,
+            _ => {
+                crate::json::skip_value(map)?;
+            }
+        }
+        ::std::result::Result::Ok(())
+    }
 }

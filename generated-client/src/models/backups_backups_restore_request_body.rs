@@ -4,11 +4,9 @@
 
 //! The `BackupsBackupsRestoreRequestBody` model.
 /// Schema `#/paths/~1Backups({FileName})~1Pbx.Restore/post/requestBody/content/application~1json/schema`.
-#[derive(Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, Default)]
 pub struct BackupsBackupsRestoreRequestBody {
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub footprint: ::std::option::Option<i64>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub password: ::std::option::Option<::std::string::String>,
 }
 impl ::std::fmt::Debug for BackupsBackupsRestoreRequestBody {
@@ -17,5 +15,40 @@ impl ::std::fmt::Debug for BackupsBackupsRestoreRequestBody {
             .field("footprint", &self.footprint)
             .field("password", &crate::auth::Redacted)
             .finish()
+    }
+}
+impl ::serde::Serialize for BackupsBackupsRestoreRequestBody {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = crate::json::ObjectWriter::start(serializer)?;
+        object.optional("footprint", &self.footprint)?;
+        object.optional("password", &self.password)?;
+        object.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for BackupsBackupsRestoreRequestBody {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::json::read_object(deserializer)
+    }
+}
+impl crate::json::ReadObject for BackupsBackupsRestoreRequestBody {
+    const NAME: &'static str = "BackupsBackupsRestoreRequestBody";
+    fn read_property<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "footprint" => self.footprint = map.next_value()?,
+            "password" => self.password = map.next_value()?,
+            _ => {
+                crate::json::skip_value(map)?;
+            }
+        }
+        ::std::result::Result::Ok(())
     }
 }

@@ -4,12 +4,40 @@
 
 //! The `BackupsGetSftpHostKeyRequestBody` model.
 /// Schema `#/paths/~1Backups~1Pbx.GetSftpHostKey/post/requestBody/content/application~1json/schema`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct BackupsGetSftpHostKeyRequestBody {
-    #[serde(
-        rename = "sftpPath",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub sftp_path: ::std::option::Option<::std::string::String>,
+}
+impl ::serde::Serialize for BackupsGetSftpHostKeyRequestBody {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = crate::json::ObjectWriter::start(serializer)?;
+        object.optional("sftpPath", &self.sftp_path)?;
+        object.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for BackupsGetSftpHostKeyRequestBody {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::json::read_object(deserializer)
+    }
+}
+impl crate::json::ReadObject for BackupsGetSftpHostKeyRequestBody {
+    const NAME: &'static str = "BackupsGetSftpHostKeyRequestBody";
+    fn read_property<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "sftpPath" => self.sftp_path = map.next_value()?,
+            _ => {
+                crate::json::skip_value(map)?;
+            }
+        }
+        ::std::result::Result::Ok(())
+    }
 }

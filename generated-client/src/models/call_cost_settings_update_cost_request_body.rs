@@ -4,10 +4,42 @@
 
 //! The `CallCostSettingsUpdateCostRequestBody` model.
 /// Schema `#/paths/~1CallCostSettings~1Pbx.UpdateCost/post/requestBody/content/application~1json/schema`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CallCostSettingsUpdateCostRequestBody {
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub costs: ::std::option::Option<
         ::std::vec::Vec<crate::models::PbxCallCostSettings>,
     >,
+}
+impl ::serde::Serialize for CallCostSettingsUpdateCostRequestBody {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = crate::json::ObjectWriter::start(serializer)?;
+        object.optional("costs", &self.costs)?;
+        object.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for CallCostSettingsUpdateCostRequestBody {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::json::read_object(deserializer)
+    }
+}
+impl crate::json::ReadObject for CallCostSettingsUpdateCostRequestBody {
+    const NAME: &'static str = "CallCostSettingsUpdateCostRequestBody";
+    fn read_property<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "costs" => self.costs = map.next_value()?,
+            _ => {
+                crate::json::skip_value(map)?;
+            }
+        }
+        ::std::result::Result::Ok(())
+    }
 }

@@ -4,8 +4,41 @@
 
 //! The `ConferenceSettingsUpdateMcuRequestStatusRequestBody` model.
 /// Schema `#/paths/~1ConferenceSettings~1Pbx.UpdateMCURequestStatus/post/requestBody/content/application~1json/schema`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ConferenceSettingsUpdateMcuRequestStatusRequestBody {
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub request: ::std::option::Option<crate::models::PbxMcuRequestStatus>,
+}
+impl ::serde::Serialize for ConferenceSettingsUpdateMcuRequestStatusRequestBody {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = crate::json::ObjectWriter::start(serializer)?;
+        object.optional("request", &self.request)?;
+        object.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de>
+for ConferenceSettingsUpdateMcuRequestStatusRequestBody {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::json::read_object(deserializer)
+    }
+}
+impl crate::json::ReadObject for ConferenceSettingsUpdateMcuRequestStatusRequestBody {
+    const NAME: &'static str = "ConferenceSettingsUpdateMcuRequestStatusRequestBody";
+    fn read_property<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "request" => self.request = map.next_value()?,
+            _ => {
+                crate::json::skip_value(map)?;
+            }
+        }
+        ::std::result::Result::Ok(())
+    }
 }

@@ -4,10 +4,43 @@
 
 //! The `ContactsCreateContactByNumberRequestBody` model.
 /// Schema `#/paths/~1Contacts~1Pbx.CreateContactByNumber/post/requestBody/content/application~1json/schema`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ContactsCreateContactByNumberRequestBody {
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub contact: ::std::option::Option<crate::models::PbxContact>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub number: ::std::option::Option<::std::string::String>,
+}
+impl ::serde::Serialize for ContactsCreateContactByNumberRequestBody {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = crate::json::ObjectWriter::start(serializer)?;
+        object.optional("contact", &self.contact)?;
+        object.optional("number", &self.number)?;
+        object.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for ContactsCreateContactByNumberRequestBody {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::json::read_object(deserializer)
+    }
+}
+impl crate::json::ReadObject for ContactsCreateContactByNumberRequestBody {
+    const NAME: &'static str = "ContactsCreateContactByNumberRequestBody";
+    fn read_property<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "contact" => self.contact = map.next_value()?,
+            "number" => self.number = map.next_value()?,
+            _ => {
+                crate::json::skip_value(map)?;
+            }
+        }
+        ::std::result::Result::Ok(())
+    }
 }

@@ -4,14 +4,43 @@
 
 //! The `ContactsDeleteContactsByTypeRequestBody` model.
 /// Schema `#/paths/~1Contacts~1Pbx.DeleteContactsByType/post/requestBody/content/application~1json/schema`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ContactsDeleteContactsByTypeRequestBody {
-    #[serde(
-        rename = "contactSource",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub contact_source: ::std::option::Option<crate::models::PbxContactSource>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub number: ::std::option::Option<::std::string::String>,
+}
+impl ::serde::Serialize for ContactsDeleteContactsByTypeRequestBody {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = crate::json::ObjectWriter::start(serializer)?;
+        object.optional("contactSource", &self.contact_source)?;
+        object.optional("number", &self.number)?;
+        object.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for ContactsDeleteContactsByTypeRequestBody {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::json::read_object(deserializer)
+    }
+}
+impl crate::json::ReadObject for ContactsDeleteContactsByTypeRequestBody {
+    const NAME: &'static str = "ContactsDeleteContactsByTypeRequestBody";
+    fn read_property<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "contactSource" => self.contact_source = map.next_value()?,
+            "number" => self.number = map.next_value()?,
+            _ => {
+                crate::json::skip_value(map)?;
+            }
+        }
+        ::std::result::Result::Ok(())
+    }
 }

@@ -4,14 +4,42 @@
 
 //! The `ContactsSetDirSearchSettingsRequestBody` model.
 /// Schema `#/paths/~1Contacts~1Pbx.SetDirSearchSettings/post/requestBody/content/application~1json/schema`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ContactsSetDirSearchSettingsRequestBody {
-    #[serde(
-        rename = "dirSearchSettings",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub dir_search_settings: ::std::option::Option<
         crate::models::PbxContactsDirSearchSettings,
     >,
+}
+impl ::serde::Serialize for ContactsSetDirSearchSettingsRequestBody {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = crate::json::ObjectWriter::start(serializer)?;
+        object.optional("dirSearchSettings", &self.dir_search_settings)?;
+        object.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for ContactsSetDirSearchSettingsRequestBody {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::json::read_object(deserializer)
+    }
+}
+impl crate::json::ReadObject for ContactsSetDirSearchSettingsRequestBody {
+    const NAME: &'static str = "ContactsSetDirSearchSettingsRequestBody";
+    fn read_property<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "dirSearchSettings" => self.dir_search_settings = map.next_value()?,
+            _ => {
+                crate::json::skip_value(map)?;
+            }
+        }
+        ::std::result::Result::Ok(())
+    }
 }

@@ -4,8 +4,40 @@
 
 //! The `CrmIntegrationSetOAuthStateRequestBody` model.
 /// Schema `#/paths/~1CrmIntegration~1Pbx.SetOAuthState/post/requestBody/content/application~1json/schema`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CrmIntegrationSetOAuthStateRequestBody {
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub state: ::std::option::Option<crate::models::PbxOauthStateParam>,
+}
+impl ::serde::Serialize for CrmIntegrationSetOAuthStateRequestBody {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = crate::json::ObjectWriter::start(serializer)?;
+        object.optional("state", &self.state)?;
+        object.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for CrmIntegrationSetOAuthStateRequestBody {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::json::read_object(deserializer)
+    }
+}
+impl crate::json::ReadObject for CrmIntegrationSetOAuthStateRequestBody {
+    const NAME: &'static str = "CrmIntegrationSetOAuthStateRequestBody";
+    fn read_property<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "state" => self.state = map.next_value()?,
+            _ => {
+                crate::json::skip_value(map)?;
+            }
+        }
+        ::std::result::Result::Ok(())
+    }
 }

@@ -4,10 +4,43 @@
 
 //! The `CrmIntegrationTestRequestBody` model.
 /// Schema `#/paths/~1CrmIntegration~1Pbx.Test/post/requestBody/content/application~1json/schema`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CrmIntegrationTestRequestBody {
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub mode: ::std::option::Option<crate::models::PbxCrmTestMode>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub query: ::std::option::Option<::std::string::String>,
+}
+impl ::serde::Serialize for CrmIntegrationTestRequestBody {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = crate::json::ObjectWriter::start(serializer)?;
+        object.optional("mode", &self.mode)?;
+        object.optional("query", &self.query)?;
+        object.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for CrmIntegrationTestRequestBody {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::json::read_object(deserializer)
+    }
+}
+impl crate::json::ReadObject for CrmIntegrationTestRequestBody {
+    const NAME: &'static str = "CrmIntegrationTestRequestBody";
+    fn read_property<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "mode" => self.mode = map.next_value()?,
+            "query" => self.query = map.next_value()?,
+            _ => {
+                crate::json::skip_value(map)?;
+            }
+        }
+        ::std::result::Result::Ok(())
+    }
 }

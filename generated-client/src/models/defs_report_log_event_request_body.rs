@@ -4,8 +4,40 @@
 
 //! The `DefsReportLogEventRequestBody` model.
 /// Schema `#/paths/~1Defs~1Pbx.ReportLogEvent/post/requestBody/content/application~1json/schema`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct DefsReportLogEventRequestBody {
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub request: ::std::option::Option<crate::models::PbxReportLogEvent>,
+}
+impl ::serde::Serialize for DefsReportLogEventRequestBody {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = crate::json::ObjectWriter::start(serializer)?;
+        object.optional("request", &self.request)?;
+        object.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for DefsReportLogEventRequestBody {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::json::read_object(deserializer)
+    }
+}
+impl crate::json::ReadObject for DefsReportLogEventRequestBody {
+    const NAME: &'static str = "DefsReportLogEventRequestBody";
+    fn read_property<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "request" => self.request = map.next_value()?,
+            _ => {
+                crate::json::skip_value(map)?;
+            }
+        }
+        ::std::result::Result::Ok(())
+    }
 }

@@ -4,12 +4,40 @@
 
 //! The `DefsSendEmailRequestBody` model.
 /// Schema `#/paths/~1Defs~1Pbx.SendEmail/post/requestBody/content/application~1json/schema`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct DefsSendEmailRequestBody {
-    #[serde(
-        rename = "sendEmail",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub send_email: ::std::option::Option<crate::models::PbxSendEmail>,
+}
+impl ::serde::Serialize for DefsSendEmailRequestBody {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = crate::json::ObjectWriter::start(serializer)?;
+        object.optional("sendEmail", &self.send_email)?;
+        object.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for DefsSendEmailRequestBody {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::json::read_object(deserializer)
+    }
+}
+impl crate::json::ReadObject for DefsSendEmailRequestBody {
+    const NAME: &'static str = "DefsSendEmailRequestBody";
+    fn read_property<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "sendEmail" => self.send_email = map.next_value()?,
+            _ => {
+                crate::json::skip_value(map)?;
+            }
+        }
+        ::std::result::Result::Ok(())
+    }
 }

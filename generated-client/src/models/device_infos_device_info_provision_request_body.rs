@@ -4,14 +4,43 @@
 
 //! The `DeviceInfosDeviceInfoProvisionRequestBody` model.
 /// Schema `#/paths/~1DeviceInfos({Id})~1Pbx.Provision/post/requestBody/content/application~1json/schema`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct DeviceInfosDeviceInfoProvisionRequestBody {
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub reprovision: ::std::option::Option<bool>,
-    #[serde(
-        rename = "userId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub user_id: ::std::option::Option<i32>,
+}
+impl ::serde::Serialize for DeviceInfosDeviceInfoProvisionRequestBody {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = crate::json::ObjectWriter::start(serializer)?;
+        object.optional("reprovision", &self.reprovision)?;
+        object.optional("userId", &self.user_id)?;
+        object.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for DeviceInfosDeviceInfoProvisionRequestBody {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::json::read_object(deserializer)
+    }
+}
+impl crate::json::ReadObject for DeviceInfosDeviceInfoProvisionRequestBody {
+    const NAME: &'static str = "DeviceInfosDeviceInfoProvisionRequestBody";
+    fn read_property<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "reprovision" => self.reprovision = map.next_value()?,
+            "userId" => self.user_id = map.next_value()?,
+            _ => {
+                crate::json::skip_value(map)?;
+            }
+        }
+        ::std::result::Result::Ok(())
+    }
 }

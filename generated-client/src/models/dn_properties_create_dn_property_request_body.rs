@@ -4,14 +4,43 @@
 
 //! The `DnPropertiesCreateDnPropertyRequestBody` model.
 /// Schema `#/paths/~1DNProperties~1Pbx.CreateDNProperty/post/requestBody/content/application~1json/schema`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct DnPropertiesCreateDnPropertyRequestBody {
-    #[serde(
-        rename = "dnNumber",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub dn_number: ::std::option::Option<::std::string::String>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub property: ::std::option::Option<crate::models::PbxDnProperty>,
+}
+impl ::serde::Serialize for DnPropertiesCreateDnPropertyRequestBody {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = crate::json::ObjectWriter::start(serializer)?;
+        object.optional("dnNumber", &self.dn_number)?;
+        object.optional("property", &self.property)?;
+        object.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for DnPropertiesCreateDnPropertyRequestBody {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::json::read_object(deserializer)
+    }
+}
+impl crate::json::ReadObject for DnPropertiesCreateDnPropertyRequestBody {
+    const NAME: &'static str = "DnPropertiesCreateDnPropertyRequestBody";
+    fn read_property<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "dnNumber" => self.dn_number = map.next_value()?,
+            "property" => self.property = map.next_value()?,
+            _ => {
+                crate::json::skip_value(map)?;
+            }
+        }
+        ::std::result::Result::Ok(())
+    }
 }

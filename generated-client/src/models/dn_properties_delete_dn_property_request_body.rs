@@ -4,18 +4,43 @@
 
 //! The `DnPropertiesDeleteDnPropertyRequestBody` model.
 /// Schema `#/paths/~1DNProperties~1Pbx.DeleteDNProperty/post/requestBody/content/application~1json/schema`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct DnPropertiesDeleteDnPropertyRequestBody {
-    #[serde(
-        rename = "dnNumber",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub dn_number: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "propertyName",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub property_name: ::std::option::Option<::std::string::String>,
+}
+impl ::serde::Serialize for DnPropertiesDeleteDnPropertyRequestBody {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = crate::json::ObjectWriter::start(serializer)?;
+        object.optional("dnNumber", &self.dn_number)?;
+        object.optional("propertyName", &self.property_name)?;
+        object.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for DnPropertiesDeleteDnPropertyRequestBody {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::json::read_object(deserializer)
+    }
+}
+impl crate::json::ReadObject for DnPropertiesDeleteDnPropertyRequestBody {
+    const NAME: &'static str = "DnPropertiesDeleteDnPropertyRequestBody";
+    fn read_property<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "dnNumber" => self.dn_number = map.next_value()?,
+            "propertyName" => self.property_name = map.next_value()?,
+            _ => {
+                crate::json::skip_value(map)?;
+            }
+        }
+        ::std::result::Result::Ok(())
+    }
 }

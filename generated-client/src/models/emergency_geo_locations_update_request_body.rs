@@ -4,10 +4,42 @@
 
 //! The `EmergencyGeoLocationsUpdateRequestBody` model.
 /// Schema `#/paths/~1EmergencyGeoLocations~1Pbx.Update/post/requestBody/content/application~1json/schema`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct EmergencyGeoLocationsUpdateRequestBody {
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub locations: ::std::option::Option<
         ::std::vec::Vec<crate::models::PbxEmergencyGeoLocation>,
     >,
+}
+impl ::serde::Serialize for EmergencyGeoLocationsUpdateRequestBody {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = crate::json::ObjectWriter::start(serializer)?;
+        object.optional("locations", &self.locations)?;
+        object.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for EmergencyGeoLocationsUpdateRequestBody {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::json::read_object(deserializer)
+    }
+}
+impl crate::json::ReadObject for EmergencyGeoLocationsUpdateRequestBody {
+    const NAME: &'static str = "EmergencyGeoLocationsUpdateRequestBody";
+    fn read_property<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "locations" => self.locations = map.next_value()?,
+            _ => {
+                crate::json::skip_value(map)?;
+            }
+        }
+        ::std::result::Result::Ok(())
+    }
 }

@@ -4,14 +4,43 @@
 
 //! The `ExportExtensionsResponse` model.
 /// Schema `#/paths/~1Users~1Pbx.ExportExtensions()/get/responses/200/content/application~1json/schema`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ExportExtensionsResponse {
-    #[serde(
-        rename = "@odata.count",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub odata_count: ::std::option::Option<i64>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub value: ::std::option::Option<::std::vec::Vec<crate::models::PbxUser>>,
+}
+impl ::serde::Serialize for ExportExtensionsResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = crate::json::ObjectWriter::start(serializer)?;
+        object.optional("@odata.count", &self.odata_count)?;
+        object.optional("value", &self.value)?;
+        object.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for ExportExtensionsResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::json::read_object(deserializer)
+    }
+}
+impl crate::json::ReadObject for ExportExtensionsResponse {
+    const NAME: &'static str = "ExportExtensionsResponse";
+    fn read_property<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "@odata.count" => self.odata_count = map.next_value()?,
+            "value" => self.value = map.next_value()?,
+            _ => {
+                crate::json::skip_value(map)?;
+            }
+        }
+        ::std::result::Result::Ok(())
+    }
 }

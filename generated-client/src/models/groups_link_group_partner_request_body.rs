@@ -4,18 +4,43 @@
 
 //! The `GroupsLinkGroupPartnerRequestBody` model.
 /// Schema `#/paths/~1Groups~1Pbx.LinkGroupPartner/post/requestBody/content/application~1json/schema`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GroupsLinkGroupPartnerRequestBody {
-    #[serde(
-        rename = "groupId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub group_id: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "resellerId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub reseller_id: ::std::option::Option<::std::string::String>,
+}
+impl ::serde::Serialize for GroupsLinkGroupPartnerRequestBody {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = crate::json::ObjectWriter::start(serializer)?;
+        object.optional("groupId", &self.group_id)?;
+        object.optional("resellerId", &self.reseller_id)?;
+        object.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for GroupsLinkGroupPartnerRequestBody {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::json::read_object(deserializer)
+    }
+}
+impl crate::json::ReadObject for GroupsLinkGroupPartnerRequestBody {
+    const NAME: &'static str = "GroupsLinkGroupPartnerRequestBody";
+    fn read_property<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "groupId" => self.group_id = map.next_value()?,
+            "resellerId" => self.reseller_id = map.next_value()?,
+            _ => {
+                crate::json::skip_value(map)?;
+            }
+        }
+        ::std::result::Result::Ok(())
+    }
 }

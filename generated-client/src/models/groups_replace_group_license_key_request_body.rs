@@ -4,19 +4,9 @@
 
 //! The `GroupsReplaceGroupLicenseKeyRequestBody` model.
 /// Schema `#/paths/~1Groups~1Pbx.ReplaceGroupLicenseKey/post/requestBody/content/application~1json/schema`.
-#[derive(Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, Default)]
 pub struct GroupsReplaceGroupLicenseKeyRequestBody {
-    #[serde(
-        rename = "groupId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub group_id: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "licenseKey",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub license_key: ::std::option::Option<::std::string::String>,
 }
 impl ::std::fmt::Debug for GroupsReplaceGroupLicenseKeyRequestBody {
@@ -25,5 +15,40 @@ impl ::std::fmt::Debug for GroupsReplaceGroupLicenseKeyRequestBody {
             .field("group_id", &self.group_id)
             .field("license_key", &crate::auth::Redacted)
             .finish()
+    }
+}
+impl ::serde::Serialize for GroupsReplaceGroupLicenseKeyRequestBody {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = crate::json::ObjectWriter::start(serializer)?;
+        object.optional("groupId", &self.group_id)?;
+        object.optional("licenseKey", &self.license_key)?;
+        object.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for GroupsReplaceGroupLicenseKeyRequestBody {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::json::read_object(deserializer)
+    }
+}
+impl crate::json::ReadObject for GroupsReplaceGroupLicenseKeyRequestBody {
+    const NAME: &'static str = "GroupsReplaceGroupLicenseKeyRequestBody";
+    fn read_property<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "groupId" => self.group_id = map.next_value()?,
+            "licenseKey" => self.license_key = map.next_value()?,
+            _ => {
+                crate::json::skip_value(map)?;
+            }
+        }
+        ::std::result::Result::Ok(())
     }
 }

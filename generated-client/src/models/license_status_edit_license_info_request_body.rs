@@ -4,12 +4,40 @@
 
 //! The `LicenseStatusEditLicenseInfoRequestBody` model.
 /// Schema `#/paths/~1LicenseStatus~1Pbx.EditLicenseInfo/post/requestBody/content/application~1json/schema`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct LicenseStatusEditLicenseInfoRequestBody {
-    #[serde(
-        rename = "licenseParams",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub license_params: ::std::option::Option<crate::models::PbxXLicenseParams>,
+}
+impl ::serde::Serialize for LicenseStatusEditLicenseInfoRequestBody {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = crate::json::ObjectWriter::start(serializer)?;
+        object.optional("licenseParams", &self.license_params)?;
+        object.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for LicenseStatusEditLicenseInfoRequestBody {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::json::read_object(deserializer)
+    }
+}
+impl crate::json::ReadObject for LicenseStatusEditLicenseInfoRequestBody {
+    const NAME: &'static str = "LicenseStatusEditLicenseInfoRequestBody";
+    fn read_property<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "licenseParams" => self.license_params = map.next_value()?,
+            _ => {
+                crate::json::skip_value(map)?;
+            }
+        }
+        ::std::result::Result::Ok(())
+    }
 }

@@ -4,13 +4,8 @@
 
 //! The `LicenseStatusReplaceLicenseKeyRequestBody` model.
 /// Schema `#/paths/~1LicenseStatus~1Pbx.ReplaceLicenseKey/post/requestBody/content/application~1json/schema`.
-#[derive(Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, Default)]
 pub struct LicenseStatusReplaceLicenseKeyRequestBody {
-    #[serde(
-        rename = "licenseKey",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub license_key: ::std::option::Option<::std::string::String>,
 }
 impl ::std::fmt::Debug for LicenseStatusReplaceLicenseKeyRequestBody {
@@ -18,5 +13,38 @@ impl ::std::fmt::Debug for LicenseStatusReplaceLicenseKeyRequestBody {
         f.debug_struct("LicenseStatusReplaceLicenseKeyRequestBody")
             .field("license_key", &crate::auth::Redacted)
             .finish()
+    }
+}
+impl ::serde::Serialize for LicenseStatusReplaceLicenseKeyRequestBody {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = crate::json::ObjectWriter::start(serializer)?;
+        object.optional("licenseKey", &self.license_key)?;
+        object.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for LicenseStatusReplaceLicenseKeyRequestBody {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::json::read_object(deserializer)
+    }
+}
+impl crate::json::ReadObject for LicenseStatusReplaceLicenseKeyRequestBody {
+    const NAME: &'static str = "LicenseStatusReplaceLicenseKeyRequestBody";
+    fn read_property<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "licenseKey" => self.license_key = map.next_value()?,
+            _ => {
+                crate::json::skip_value(map)?;
+            }
+        }
+        ::std::result::Result::Ok(())
     }
 }

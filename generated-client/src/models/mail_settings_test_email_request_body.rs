@@ -4,10 +4,43 @@
 
 //! The `MailSettingsTestEmailRequestBody` model.
 /// Schema `#/paths/~1MailSettings~1Pbx.TestEmail/post/requestBody/content/application~1json/schema`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct MailSettingsTestEmailRequestBody {
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub email: ::std::option::Option<::std::string::String>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub settings: ::std::option::Option<crate::models::PbxMailSettings>,
+}
+impl ::serde::Serialize for MailSettingsTestEmailRequestBody {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = crate::json::ObjectWriter::start(serializer)?;
+        object.optional("email", &self.email)?;
+        object.optional("settings", &self.settings)?;
+        object.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for MailSettingsTestEmailRequestBody {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::json::read_object(deserializer)
+    }
+}
+impl crate::json::ReadObject for MailSettingsTestEmailRequestBody {
+    const NAME: &'static str = "MailSettingsTestEmailRequestBody";
+    fn read_property<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "email" => self.email = map.next_value()?,
+            "settings" => self.settings = map.next_value()?,
+            _ => {
+                crate::json::skip_value(map)?;
+            }
+        }
+        ::std::result::Result::Ok(())
+    }
 }

@@ -4,10 +4,43 @@
 
 //! The `MakeCallUserRecordGreetingRequestBody` model.
 /// Schema `#/components/requestBodies/MakeCallUserRecordGreetingRequestBody/content/application~1json/schema`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct MakeCallUserRecordGreetingRequestBody {
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub dn: ::std::option::Option<::std::string::String>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub filename: ::std::option::Option<::std::string::String>,
+}
+impl ::serde::Serialize for MakeCallUserRecordGreetingRequestBody {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = crate::json::ObjectWriter::start(serializer)?;
+        object.optional("dn", &self.dn)?;
+        object.optional("filename", &self.filename)?;
+        object.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for MakeCallUserRecordGreetingRequestBody {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::json::read_object(deserializer)
+    }
+}
+impl crate::json::ReadObject for MakeCallUserRecordGreetingRequestBody {
+    const NAME: &'static str = "MakeCallUserRecordGreetingRequestBody";
+    fn read_property<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "dn" => self.dn = map.next_value()?,
+            "filename" => self.filename = map.next_value()?,
+            _ => {
+                crate::json::skip_value(map)?;
+            }
+        }
+        ::std::result::Result::Ok(())
+    }
 }

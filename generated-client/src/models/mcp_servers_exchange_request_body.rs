@@ -4,18 +4,49 @@
 
 //! The `McpServersExchangeRequestBody` model.
 /// Schema `#/paths/~1McpServers~1Pbx.Exchange/post/requestBody/content/application~1json/schema`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct McpServersExchangeRequestBody {
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub code: ::std::option::Option<::std::string::String>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub scope: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "tokenEndpoint",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub token_endpoint: ::std::option::Option<::std::string::String>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub verifier: ::std::option::Option<::std::string::String>,
+}
+impl ::serde::Serialize for McpServersExchangeRequestBody {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = crate::json::ObjectWriter::start(serializer)?;
+        object.optional("code", &self.code)?;
+        object.optional("scope", &self.scope)?;
+        object.optional("tokenEndpoint", &self.token_endpoint)?;
+        object.optional("verifier", &self.verifier)?;
+        object.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for McpServersExchangeRequestBody {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::json::read_object(deserializer)
+    }
+}
+impl crate::json::ReadObject for McpServersExchangeRequestBody {
+    const NAME: &'static str = "McpServersExchangeRequestBody";
+    fn read_property<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "code" => self.code = map.next_value()?,
+            "scope" => self.scope = map.next_value()?,
+            "tokenEndpoint" => self.token_endpoint = map.next_value()?,
+            "verifier" => self.verifier = map.next_value()?,
+            _ => {
+                crate::json::skip_value(map)?;
+            }
+        }
+        ::std::result::Result::Ok(())
+    }
 }

@@ -4,14 +4,43 @@
 
 //! The `McpServersRegisterRequestBody` model.
 /// Schema `#/paths/~1McpServers~1Pbx.Register/post/requestBody/content/application~1json/schema`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct McpServersRegisterRequestBody {
-    #[serde(
-        rename = "registrationEndpoint",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub registration_endpoint: ::std::option::Option<::std::string::String>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub scope: ::std::option::Option<::std::string::String>,
+}
+impl ::serde::Serialize for McpServersRegisterRequestBody {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = crate::json::ObjectWriter::start(serializer)?;
+        object.optional("registrationEndpoint", &self.registration_endpoint)?;
+        object.optional("scope", &self.scope)?;
+        object.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for McpServersRegisterRequestBody {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::json::read_object(deserializer)
+    }
+}
+impl crate::json::ReadObject for McpServersRegisterRequestBody {
+    const NAME: &'static str = "McpServersRegisterRequestBody";
+    fn read_property<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "registrationEndpoint" => self.registration_endpoint = map.next_value()?,
+            "scope" => self.scope = map.next_value()?,
+            _ => {
+                crate::json::skip_value(map)?;
+            }
+        }
+        ::std::result::Result::Ok(())
+    }
 }

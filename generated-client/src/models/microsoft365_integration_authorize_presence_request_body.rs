@@ -4,13 +4,8 @@
 
 //! The `Microsoft365IntegrationAuthorizePresenceRequestBody` model.
 /// Schema `#/paths/~1Microsoft365Integration~1Pbx.AuthorizePresence/post/requestBody/content/application~1json/schema`.
-#[derive(Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, Default)]
 pub struct Microsoft365IntegrationAuthorizePresenceRequestBody {
-    #[serde(
-        rename = "accessToken",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub access_token: ::std::option::Option<::std::string::String>,
 }
 impl ::std::fmt::Debug for Microsoft365IntegrationAuthorizePresenceRequestBody {
@@ -18,5 +13,39 @@ impl ::std::fmt::Debug for Microsoft365IntegrationAuthorizePresenceRequestBody {
         f.debug_struct("Microsoft365IntegrationAuthorizePresenceRequestBody")
             .field("access_token", &crate::auth::Redacted)
             .finish()
+    }
+}
+impl ::serde::Serialize for Microsoft365IntegrationAuthorizePresenceRequestBody {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = crate::json::ObjectWriter::start(serializer)?;
+        object.optional("accessToken", &self.access_token)?;
+        object.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de>
+for Microsoft365IntegrationAuthorizePresenceRequestBody {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::json::read_object(deserializer)
+    }
+}
+impl crate::json::ReadObject for Microsoft365IntegrationAuthorizePresenceRequestBody {
+    const NAME: &'static str = "Microsoft365IntegrationAuthorizePresenceRequestBody";
+    fn read_property<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "accessToken" => self.access_token = map.next_value()?,
+            _ => {
+                crate::json::skip_value(map)?;
+            }
+        }
+        ::std::result::Result::Ok(())
     }
 }

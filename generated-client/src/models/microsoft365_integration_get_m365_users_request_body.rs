@@ -4,8 +4,40 @@
 
 //! The `Microsoft365IntegrationGetM365UsersRequestBody` model.
 /// Schema `#/paths/~1Microsoft365Integration~1Pbx.GetM365Users/post/requestBody/content/application~1json/schema`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct Microsoft365IntegrationGetM365UsersRequestBody {
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub options: ::std::option::Option<crate::models::PbxUsersRequestOptions>,
+}
+impl ::serde::Serialize for Microsoft365IntegrationGetM365UsersRequestBody {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = crate::json::ObjectWriter::start(serializer)?;
+        object.optional("options", &self.options)?;
+        object.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for Microsoft365IntegrationGetM365UsersRequestBody {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::json::read_object(deserializer)
+    }
+}
+impl crate::json::ReadObject for Microsoft365IntegrationGetM365UsersRequestBody {
+    const NAME: &'static str = "Microsoft365IntegrationGetM365UsersRequestBody";
+    fn read_property<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "options" => self.options = map.next_value()?,
+            _ => {
+                crate::json::skip_value(map)?;
+            }
+        }
+        ::std::result::Result::Ok(())
+    }
 }

@@ -4,12 +4,42 @@
 
 //! The `Microsoft365IntegrationGetUsersByPrincipalNamesRequestBody` model.
 /// Schema `#/paths/~1Microsoft365Integration~1Pbx.GetUsersByPrincipalNames/post/requestBody/content/application~1json/schema`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct Microsoft365IntegrationGetUsersByPrincipalNamesRequestBody {
-    #[serde(
-        rename = "principalNames",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub principal_names: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+}
+impl ::serde::Serialize for Microsoft365IntegrationGetUsersByPrincipalNamesRequestBody {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = crate::json::ObjectWriter::start(serializer)?;
+        object.optional("principalNames", &self.principal_names)?;
+        object.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de>
+for Microsoft365IntegrationGetUsersByPrincipalNamesRequestBody {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::json::read_object(deserializer)
+    }
+}
+impl crate::json::ReadObject
+for Microsoft365IntegrationGetUsersByPrincipalNamesRequestBody {
+    const NAME: &'static str = "Microsoft365IntegrationGetUsersByPrincipalNamesRequestBody";
+    fn read_property<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "principalNames" => self.principal_names = map.next_value()?,
+            _ => {
+                crate::json::skip_value(map)?;
+            }
+        }
+        ::std::result::Result::Ok(())
+    }
 }

@@ -4,10 +4,43 @@
 
 //! The `OutboundRulesMoveUpDownRequestBody` model.
 /// Schema `#/paths/~1OutboundRules~1Pbx.MoveUpDown/post/requestBody/content/application~1json/schema`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct OutboundRulesMoveUpDownRequestBody {
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<i32>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub up: ::std::option::Option<bool>,
+}
+impl ::serde::Serialize for OutboundRulesMoveUpDownRequestBody {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = crate::json::ObjectWriter::start(serializer)?;
+        object.optional("id", &self.id)?;
+        object.optional("up", &self.up)?;
+        object.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for OutboundRulesMoveUpDownRequestBody {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::json::read_object(deserializer)
+    }
+}
+impl crate::json::ReadObject for OutboundRulesMoveUpDownRequestBody {
+    const NAME: &'static str = "OutboundRulesMoveUpDownRequestBody";
+    fn read_property<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "id" => self.id = map.next_value()?,
+            "up" => self.up = map.next_value()?,
+            _ => {
+                crate::json::skip_value(map)?;
+            }
+        }
+        ::std::result::Result::Ok(())
+    }
 }

@@ -4,12 +4,40 @@
 
 //! The `OutboundRulesPurgeRequestBody` model.
 /// Schema `#/paths/~1OutboundRules~1Pbx.Purge/post/requestBody/content/application~1json/schema`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct OutboundRulesPurgeRequestBody {
-    #[serde(
-        rename = "purgeObject",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub purge_object: ::std::option::Option<crate::models::PbxXOutboundRulePurge>,
+}
+impl ::serde::Serialize for OutboundRulesPurgeRequestBody {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = crate::json::ObjectWriter::start(serializer)?;
+        object.optional("purgeObject", &self.purge_object)?;
+        object.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for OutboundRulesPurgeRequestBody {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::json::read_object(deserializer)
+    }
+}
+impl crate::json::ReadObject for OutboundRulesPurgeRequestBody {
+    const NAME: &'static str = "OutboundRulesPurgeRequestBody";
+    fn read_property<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "purgeObject" => self.purge_object = map.next_value()?,
+            _ => {
+                crate::json::skip_value(map)?;
+            }
+        }
+        ::std::result::Result::Ok(())
+    }
 }

@@ -4,81 +4,76 @@
 
 //! The `PbxAbandonedChatsStatistics` model.
 /// Schema `#/components/schemas/Pbx.AbandonedChatsStatistics`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PbxAbandonedChatsStatistics {
-    #[serde(
-        rename = "ChatId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub chat_id: ::std::option::Option<i32>,
-    #[serde(
-        rename = "DateOfRequest",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub date_of_request: ::std::option::Option<
         ::chrono::DateTime<::chrono::FixedOffset>,
     >,
-    #[serde(
-        rename = "ParticipantEmail",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub participant_email: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "ParticipantMessage",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub participant_message: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "ParticipantName",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub participant_name: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "ParticipantNumber",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub participant_number: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "QueueDisplayName",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub queue_display_name: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "QueueNo",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub queue_no: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "ReasonForAbandoned",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub reason_for_abandoned: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "ReasonForDealtWith",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub reason_for_dealt_with: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "Source",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub source: ::std::option::Option<::std::string::String>,
     /// The entity's ETag, to pass back as If-Match where an operation takes one.
-    #[serde(
-        rename = "@odata.etag",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub odata_etag: ::std::option::Option<::std::string::String>,
+}
+impl ::serde::Serialize for PbxAbandonedChatsStatistics {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = crate::json::ObjectWriter::start(serializer)?;
+        object.optional("ChatId", &self.chat_id)?;
+        object.optional("DateOfRequest", &self.date_of_request)?;
+        object.optional("ParticipantEmail", &self.participant_email)?;
+        object.optional("ParticipantMessage", &self.participant_message)?;
+        object.optional("ParticipantName", &self.participant_name)?;
+        object.optional("ParticipantNumber", &self.participant_number)?;
+        object.optional("QueueDisplayName", &self.queue_display_name)?;
+        object.optional("QueueNo", &self.queue_no)?;
+        object.optional("ReasonForAbandoned", &self.reason_for_abandoned)?;
+        object.optional("ReasonForDealtWith", &self.reason_for_dealt_with)?;
+        object.optional("Source", &self.source)?;
+        object.optional("@odata.etag", &self.odata_etag)?;
+        object.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for PbxAbandonedChatsStatistics {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::json::read_object(deserializer)
+    }
+}
+impl crate::json::ReadObject for PbxAbandonedChatsStatistics {
+    const NAME: &'static str = "PbxAbandonedChatsStatistics";
+    fn read_property<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "ChatId" => self.chat_id = map.next_value()?,
+            "DateOfRequest" => self.date_of_request = map.next_value()?,
+            "ParticipantEmail" => self.participant_email = map.next_value()?,
+            "ParticipantMessage" => self.participant_message = map.next_value()?,
+            "ParticipantName" => self.participant_name = map.next_value()?,
+            "ParticipantNumber" => self.participant_number = map.next_value()?,
+            "QueueDisplayName" => self.queue_display_name = map.next_value()?,
+            "QueueNo" => self.queue_no = map.next_value()?,
+            "ReasonForAbandoned" => self.reason_for_abandoned = map.next_value()?,
+            "ReasonForDealtWith" => self.reason_for_dealt_with = map.next_value()?,
+            "Source" => self.source = map.next_value()?,
+            "@odata.etag" => self.odata_etag = map.next_value()?,
+            _ => {
+                crate::json::skip_value(map)?;
+            }
+        }
+        ::std::result::Result::Ok(())
+    }
 }

@@ -4,81 +4,76 @@
 
 //! The `PbxAbandonedQueueCalls` model.
 /// Schema `#/components/schemas/Pbx.AbandonedQueueCalls`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PbxAbandonedQueueCalls {
-    #[serde(
-        rename = "CallerId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub caller_id: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "CallHistoryId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub call_history_id: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "CallTime",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub call_time: ::std::option::Option<::chrono::DateTime<::chrono::FixedOffset>>,
-    #[serde(
-        rename = "CallTimeForCsv",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub call_time_for_csv: ::std::option::Option<
         ::chrono::DateTime<::chrono::FixedOffset>,
     >,
-    #[serde(
-        rename = "ExtensionDisplayName",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub extension_display_name: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "ExtensionDn",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub extension_dn: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "IsLoggedIn",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub is_logged_in: ::std::option::Option<bool>,
-    #[serde(
-        rename = "PollingAttempts",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub polling_attempts: ::std::option::Option<i64>,
-    #[serde(
-        rename = "QueueDisplayName",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub queue_display_name: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "QueueDn",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub queue_dn: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "WaitTime",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub wait_time: ::std::option::Option<crate::Duration>,
     /// The entity's ETag, to pass back as If-Match where an operation takes one.
-    #[serde(
-        rename = "@odata.etag",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub odata_etag: ::std::option::Option<::std::string::String>,
+}
+impl ::serde::Serialize for PbxAbandonedQueueCalls {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = crate::json::ObjectWriter::start(serializer)?;
+        object.optional("CallerId", &self.caller_id)?;
+        object.optional("CallHistoryId", &self.call_history_id)?;
+        object.optional("CallTime", &self.call_time)?;
+        object.optional("CallTimeForCsv", &self.call_time_for_csv)?;
+        object.optional("ExtensionDisplayName", &self.extension_display_name)?;
+        object.optional("ExtensionDn", &self.extension_dn)?;
+        object.optional("IsLoggedIn", &self.is_logged_in)?;
+        object.optional("PollingAttempts", &self.polling_attempts)?;
+        object.optional("QueueDisplayName", &self.queue_display_name)?;
+        object.optional("QueueDn", &self.queue_dn)?;
+        object.optional("WaitTime", &self.wait_time)?;
+        object.optional("@odata.etag", &self.odata_etag)?;
+        object.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for PbxAbandonedQueueCalls {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::json::read_object(deserializer)
+    }
+}
+impl crate::json::ReadObject for PbxAbandonedQueueCalls {
+    const NAME: &'static str = "PbxAbandonedQueueCalls";
+    fn read_property<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "CallerId" => self.caller_id = map.next_value()?,
+            "CallHistoryId" => self.call_history_id = map.next_value()?,
+            "CallTime" => self.call_time = map.next_value()?,
+            "CallTimeForCsv" => self.call_time_for_csv = map.next_value()?,
+            "ExtensionDisplayName" => self.extension_display_name = map.next_value()?,
+            "ExtensionDn" => self.extension_dn = map.next_value()?,
+            "IsLoggedIn" => self.is_logged_in = map.next_value()?,
+            "PollingAttempts" => self.polling_attempts = map.next_value()?,
+            "QueueDisplayName" => self.queue_display_name = map.next_value()?,
+            "QueueDn" => self.queue_dn = map.next_value()?,
+            "WaitTime" => self.wait_time = map.next_value()?,
+            "@odata.etag" => self.odata_etag = map.next_value()?,
+            _ => {
+                crate::json::skip_value(map)?;
+            }
+        }
+        ::std::result::Result::Ok(())
+    }
 }

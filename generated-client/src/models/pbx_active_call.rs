@@ -4,57 +4,64 @@
 
 //! The `PbxActiveCall` model.
 /// Schema `#/components/schemas/Pbx.ActiveCall`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PbxActiveCall {
-    #[serde(
-        rename = "Callee",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub callee: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "Caller",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub caller: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "EstablishedAt",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub established_at: ::std::option::Option<::chrono::DateTime<::chrono::FixedOffset>>,
-    #[serde(
-        rename = "Id",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub id: ::std::option::Option<i32>,
-    #[serde(
-        rename = "LastChangeStatus",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub last_change_status: ::std::option::Option<
         ::chrono::DateTime<::chrono::FixedOffset>,
     >,
-    #[serde(
-        rename = "ServerNow",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub server_now: ::std::option::Option<::chrono::DateTime<::chrono::FixedOffset>>,
-    #[serde(
-        rename = "Status",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub status: ::std::option::Option<::std::string::String>,
     /// The entity's ETag, to pass back as If-Match where an operation takes one.
-    #[serde(
-        rename = "@odata.etag",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub odata_etag: ::std::option::Option<::std::string::String>,
+}
+impl ::serde::Serialize for PbxActiveCall {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = crate::json::ObjectWriter::start(serializer)?;
+        object.optional("Callee", &self.callee)?;
+        object.optional("Caller", &self.caller)?;
+        object.optional("EstablishedAt", &self.established_at)?;
+        object.optional("Id", &self.id)?;
+        object.optional("LastChangeStatus", &self.last_change_status)?;
+        object.optional("ServerNow", &self.server_now)?;
+        object.optional("Status", &self.status)?;
+        object.optional("@odata.etag", &self.odata_etag)?;
+        object.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for PbxActiveCall {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::json::read_object(deserializer)
+    }
+}
+impl crate::json::ReadObject for PbxActiveCall {
+    const NAME: &'static str = "PbxActiveCall";
+    fn read_property<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "Callee" => self.callee = map.next_value()?,
+            "Caller" => self.caller = map.next_value()?,
+            "EstablishedAt" => self.established_at = map.next_value()?,
+            "Id" => self.id = map.next_value()?,
+            "LastChangeStatus" => self.last_change_status = map.next_value()?,
+            "ServerNow" => self.server_now = map.next_value()?,
+            "Status" => self.status = map.next_value()?,
+            "@odata.etag" => self.odata_etag = map.next_value()?,
+            _ => {
+                crate::json::skip_value(map)?;
+            }
+        }
+        ::std::result::Result::Ok(())
+    }
 }

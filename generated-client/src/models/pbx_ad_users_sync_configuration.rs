@@ -4,98 +4,88 @@
 
 //! The `PbxAdUsersSyncConfiguration` model.
 /// Schema `#/components/schemas/Pbx.ADUsersSyncConfiguration`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PbxAdUsersSyncConfiguration {
-    #[serde(
-        rename = "EnableSSO",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub enable_sso: ::std::option::Option<bool>,
-    #[serde(
-        rename = "IsEnabled",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub is_enabled: ::std::option::Option<bool>,
-    #[serde(
-        rename = "IsSyncDepartments",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub is_sync_departments: ::std::option::Option<bool>,
-    #[serde(
-        rename = "IsSyncDetails",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub is_sync_details: ::std::option::Option<bool>,
-    #[serde(
-        rename = "IsSyncOfficePhone",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub is_sync_office_phone: ::std::option::Option<bool>,
-    #[serde(
-        rename = "IsSyncPhoto",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub is_sync_photo: ::std::option::Option<bool>,
-    #[serde(
-        rename = "SelectedGroups",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub selected_groups: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    #[serde(
-        rename = "SelectedUsers",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub selected_users: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    #[serde(
-        rename = "SetTeamsPresence",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub set_teams_presence: ::std::option::Option<bool>,
-    #[serde(
-        rename = "StartingExtensionNumber",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub starting_extension_number: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "StatusSyncConfiguration",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub status_sync_configuration: ::std::option::Option<
         crate::models::PbxStatusSyncConfiguration,
     >,
-    #[serde(
-        rename = "SyncEvents",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub sync_events: ::std::option::Option<bool>,
-    #[serde(
-        rename = "SyncGuestUsers",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub sync_guest_users: ::std::option::Option<bool>,
-    #[serde(
-        rename = "SyncPersonalContacts",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub sync_personal_contacts: ::std::option::Option<bool>,
-    #[serde(
-        rename = "SyncType",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub sync_type: ::std::option::Option<crate::models::PbxIntegrationSyncType>,
+}
+impl ::serde::Serialize for PbxAdUsersSyncConfiguration {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = crate::json::ObjectWriter::start(serializer)?;
+        object.optional("EnableSSO", &self.enable_sso)?;
+        object.optional("IsEnabled", &self.is_enabled)?;
+        object.optional("IsSyncDepartments", &self.is_sync_departments)?;
+        object.optional("IsSyncDetails", &self.is_sync_details)?;
+        object.optional("IsSyncOfficePhone", &self.is_sync_office_phone)?;
+        object.optional("IsSyncPhoto", &self.is_sync_photo)?;
+        object.optional("SelectedGroups", &self.selected_groups)?;
+        object.optional("SelectedUsers", &self.selected_users)?;
+        object.optional("SetTeamsPresence", &self.set_teams_presence)?;
+        object.optional("StartingExtensionNumber", &self.starting_extension_number)?;
+        object.optional("StatusSyncConfiguration", &self.status_sync_configuration)?;
+        object.optional("SyncEvents", &self.sync_events)?;
+        object.optional("SyncGuestUsers", &self.sync_guest_users)?;
+        object.optional("SyncPersonalContacts", &self.sync_personal_contacts)?;
+        object.optional("SyncType", &self.sync_type)?;
+        object.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for PbxAdUsersSyncConfiguration {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::json::read_object(deserializer)
+    }
+}
+impl crate::json::ReadObject for PbxAdUsersSyncConfiguration {
+    const NAME: &'static str = "PbxAdUsersSyncConfiguration";
+    fn read_property<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "EnableSSO" => self.enable_sso = map.next_value()?,
+            "IsEnabled" => self.is_enabled = map.next_value()?,
+            "IsSyncDepartments" => self.is_sync_departments = map.next_value()?,
+            "IsSyncDetails" => self.is_sync_details = map.next_value()?,
+            "IsSyncOfficePhone" => self.is_sync_office_phone = map.next_value()?,
+            "IsSyncPhoto" => self.is_sync_photo = map.next_value()?,
+            "SelectedGroups" => self.selected_groups = map.next_value()?,
+            "SelectedUsers" => self.selected_users = map.next_value()?,
+            "SetTeamsPresence" => self.set_teams_presence = map.next_value()?,
+            "StartingExtensionNumber" => {
+                self.starting_extension_number = map.next_value()?;
+            }
+            "StatusSyncConfiguration" => {
+                self.status_sync_configuration = map.next_value()?;
+            }
+            "SyncEvents" => self.sync_events = map.next_value()?,
+            "SyncGuestUsers" => self.sync_guest_users = map.next_value()?,
+            "SyncPersonalContacts" => self.sync_personal_contacts = map.next_value()?,
+            "SyncType" => self.sync_type = map.next_value()?,
+            _ => {
+                crate::json::skip_value(map)?;
+            }
+        }
+        ::std::result::Result::Ok(())
+    }
 }

@@ -4,7 +4,7 @@
 
 //! The `PbxAddedBy` model.
 /// Schema `#/components/schemas/Pbx.AddedBy`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum PbxAddedBy {
     /// `Manual`
     Manual,
@@ -17,6 +17,49 @@ pub enum PbxAddedBy {
     /// `Whitelist`
     Whitelist,
     /// A value this version of the client does not know, kept as sent.
-    #[serde(untagged)]
     Unrecognized(::std::string::String),
+}
+impl PbxAddedBy {
+    /// The member as the PBX writes it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            PbxAddedBy::Manual => "Manual",
+            PbxAddedBy::Mcu => "Mcu",
+            PbxAddedBy::Webmeeting => "Webmeeting",
+            PbxAddedBy::AutoBlacklist => "AutoBlacklist",
+            PbxAddedBy::Whitelist => "Whitelist",
+            PbxAddedBy::Unrecognized(value) => value,
+        }
+    }
+}
+impl ::std::convert::From<&str> for PbxAddedBy {
+    /// Reads a member as the PBX writes it; an unknown one is kept as it is.
+    fn from(value: &str) -> Self {
+        match value {
+            "Manual" => PbxAddedBy::Manual,
+            "Mcu" => PbxAddedBy::Mcu,
+            "Webmeeting" => PbxAddedBy::Webmeeting,
+            "AutoBlacklist" => PbxAddedBy::AutoBlacklist,
+            "Whitelist" => PbxAddedBy::Whitelist,
+            other => PbxAddedBy::Unrecognized(other.to_owned()),
+        }
+    }
+}
+impl crate::json::NamedMember for PbxAddedBy {
+    const NAME: &'static str = "PbxAddedBy";
+}
+impl ::serde::Serialize for PbxAddedBy {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for PbxAddedBy {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::json::read_member(deserializer)
+    }
 }

@@ -4,85 +4,77 @@
 
 //! The `PbxAgentLoginHistory` model.
 /// Schema `#/components/schemas/Pbx.AgentLoginHistory`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PbxAgentLoginHistory {
-    #[serde(
-        rename = "Agent",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub agent: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "AgentNo",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub agent_no: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "Day",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub day: ::std::option::Option<::chrono::DateTime<::chrono::FixedOffset>>,
-    #[serde(
-        rename = "LoggedInDayInterval",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub logged_in_day_interval: ::std::option::Option<crate::Duration>,
-    #[serde(
-        rename = "loggedInDt",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub logged_in_dt: ::std::option::Option<::chrono::DateTime<::chrono::FixedOffset>>,
-    #[serde(
-        rename = "LoggedInInterval",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub logged_in_interval: ::std::option::Option<crate::Duration>,
-    #[serde(
-        rename = "LoggedInTotalInterval",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub logged_in_total_interval: ::std::option::Option<crate::Duration>,
-    #[serde(
-        rename = "LoggedOutDt",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub logged_out_dt: ::std::option::Option<::chrono::DateTime<::chrono::FixedOffset>>,
-    #[serde(
-        rename = "QueueNo",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub queue_no: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "TalkingDayInterval",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub talking_day_interval: ::std::option::Option<crate::Duration>,
-    #[serde(
-        rename = "TalkingInterval",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub talking_interval: ::std::option::Option<crate::Duration>,
-    #[serde(
-        rename = "TalkingTotalInterval",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub talking_total_interval: ::std::option::Option<crate::Duration>,
     /// The entity's ETag, to pass back as If-Match where an operation takes one.
-    #[serde(
-        rename = "@odata.etag",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub odata_etag: ::std::option::Option<::std::string::String>,
+}
+impl ::serde::Serialize for PbxAgentLoginHistory {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = crate::json::ObjectWriter::start(serializer)?;
+        object.optional("Agent", &self.agent)?;
+        object.optional("AgentNo", &self.agent_no)?;
+        object.optional("Day", &self.day)?;
+        object.optional("LoggedInDayInterval", &self.logged_in_day_interval)?;
+        object.optional("loggedInDt", &self.logged_in_dt)?;
+        object.optional("LoggedInInterval", &self.logged_in_interval)?;
+        object.optional("LoggedInTotalInterval", &self.logged_in_total_interval)?;
+        object.optional("LoggedOutDt", &self.logged_out_dt)?;
+        object.optional("QueueNo", &self.queue_no)?;
+        object.optional("TalkingDayInterval", &self.talking_day_interval)?;
+        object.optional("TalkingInterval", &self.talking_interval)?;
+        object.optional("TalkingTotalInterval", &self.talking_total_interval)?;
+        object.optional("@odata.etag", &self.odata_etag)?;
+        object.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for PbxAgentLoginHistory {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::json::read_object(deserializer)
+    }
+}
+impl crate::json::ReadObject for PbxAgentLoginHistory {
+    const NAME: &'static str = "PbxAgentLoginHistory";
+    fn read_property<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "Agent" => self.agent = map.next_value()?,
+            "AgentNo" => self.agent_no = map.next_value()?,
+            "Day" => self.day = map.next_value()?,
+            "LoggedInDayInterval" => self.logged_in_day_interval = map.next_value()?,
+            "loggedInDt" => self.logged_in_dt = map.next_value()?,
+            "LoggedInInterval" => self.logged_in_interval = map.next_value()?,
+            "LoggedInTotalInterval" => self.logged_in_total_interval = map.next_value()?,
+            "LoggedOutDt" => self.logged_out_dt = map.next_value()?,
+            "QueueNo" => self.queue_no = map.next_value()?,
+            "TalkingDayInterval" => self.talking_day_interval = map.next_value()?,
+            "TalkingInterval" => self.talking_interval = map.next_value()?,
+            "TalkingTotalInterval" => self.talking_total_interval = map.next_value()?,
+            "@odata.etag" => self.odata_etag = map.next_value()?,
+            _ => {
+                crate::json::skip_value(map)?;
+            }
+        }
+        ::std::result::Result::Ok(())
+    }
 }

@@ -4,36 +4,52 @@
 
 //! The `PbxAgentRoutingDirectory` model.
 /// Schema `#/components/schemas/Pbx.AgentRoutingDirectory`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PbxAgentRoutingDirectory {
-    #[serde(
-        rename = "Description",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub description: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "Name",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub name: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "Number",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub number: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "Tags",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub tags: ::std::option::Option<::std::vec::Vec<crate::models::PbxUserTag>>,
-    #[serde(
-        rename = "Type",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub type_: ::std::option::Option<crate::models::PbxPeerType>,
+}
+impl ::serde::Serialize for PbxAgentRoutingDirectory {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = crate::json::ObjectWriter::start(serializer)?;
+        object.optional("Description", &self.description)?;
+        object.optional("Name", &self.name)?;
+        object.optional("Number", &self.number)?;
+        object.optional("Tags", &self.tags)?;
+        object.optional("Type", &self.type_)?;
+        object.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for PbxAgentRoutingDirectory {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::json::read_object(deserializer)
+    }
+}
+impl crate::json::ReadObject for PbxAgentRoutingDirectory {
+    const NAME: &'static str = "PbxAgentRoutingDirectory";
+    fn read_property<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "Description" => self.description = map.next_value()?,
+            "Name" => self.name = map.next_value()?,
+            "Number" => self.number = map.next_value()?,
+            "Tags" => self.tags = map.next_value()?,
+            "Type" => self.type_ = map.next_value()?,
+            _ => {
+                crate::json::skip_value(map)?;
+            }
+        }
+        ::std::result::Result::Ok(())
+    }
 }

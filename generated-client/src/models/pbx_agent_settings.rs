@@ -4,140 +4,119 @@
 
 //! The `PbxAgentSettings` model.
 /// Schema `#/components/schemas/Pbx.AgentSettings`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PbxAgentSettings {
-    #[serde(
-        rename = "AbusiveCallerAction",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub abusive_caller_action: ::std::option::Option<
         crate::models::PbxAgentRoutingAction,
     >,
-    #[serde(
-        rename = "AgentFallback",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub agent_fallback: ::std::option::Option<crate::models::PbxAgentRoutingAction>,
-    #[serde(
-        rename = "AgentType",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub agent_type: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "AllowedExtensions",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub allowed_extensions: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "AllowWebsearch",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub allow_websearch: ::std::option::Option<bool>,
-    #[serde(
-        rename = "BossInterruptionSettings",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub boss_interruption_settings: ::std::option::Option<
         crate::models::PbxBossInterruptionSettings,
     >,
-    #[serde(
-        rename = "CallerDoesNotRespondAction",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub caller_does_not_respond_action: ::std::option::Option<
         crate::models::PbxAgentRoutingAction,
     >,
-    #[serde(
-        rename = "CheckStatusBeforeTransfer",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub check_status_before_transfer: ::std::option::Option<bool>,
-    #[serde(
-        rename = "EnableNameMatching",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub enable_name_matching: ::std::option::Option<bool>,
-    #[serde(
-        rename = "FirstMessage",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub first_message: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "HumanHandoff",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub human_handoff: ::std::option::Option<crate::models::PbxAgentRoutingDirectory>,
-    #[serde(
-        rename = "Knowledgebase",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub knowledgebase: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    #[serde(
-        rename = "Language",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub language: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "MaxCallDuration",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub max_call_duration: ::std::option::Option<i32>,
-    #[serde(
-        rename = "PhonebookOverride",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub phonebook_override: ::std::option::Option<crate::models::PbxPeer>,
-    #[serde(
-        rename = "RoutingDirectory",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub routing_directory: ::std::option::Option<
         ::std::vec::Vec<crate::models::PbxAgentRoutingDirectory>,
     >,
-    #[serde(
-        rename = "SpamAction",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub spam_action: ::std::option::Option<crate::models::PbxAgentRoutingAction>,
-    #[serde(
-        rename = "SpamInstructions",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub spam_instructions: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "SwitchLanguage",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub switch_language: ::std::option::Option<bool>,
-    #[serde(
-        rename = "SystemPrompt",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub system_prompt: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "Voice",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub voice: ::std::option::Option<::std::string::String>,
+}
+impl ::serde::Serialize for PbxAgentSettings {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = crate::json::ObjectWriter::start(serializer)?;
+        object.optional("AbusiveCallerAction", &self.abusive_caller_action)?;
+        object.optional("AgentFallback", &self.agent_fallback)?;
+        object.optional("AgentType", &self.agent_type)?;
+        object.optional("AllowedExtensions", &self.allowed_extensions)?;
+        object.optional("AllowWebsearch", &self.allow_websearch)?;
+        object.optional("BossInterruptionSettings", &self.boss_interruption_settings)?;
+        object
+            .optional(
+                "CallerDoesNotRespondAction",
+                &self.caller_does_not_respond_action,
+            )?;
+        object
+            .optional("CheckStatusBeforeTransfer", &self.check_status_before_transfer)?;
+        object.optional("EnableNameMatching", &self.enable_name_matching)?;
+        object.optional("FirstMessage", &self.first_message)?;
+        object.optional("HumanHandoff", &self.human_handoff)?;
+        object.optional("Knowledgebase", &self.knowledgebase)?;
+        object.optional("Language", &self.language)?;
+        object.optional("MaxCallDuration", &self.max_call_duration)?;
+        object.optional("PhonebookOverride", &self.phonebook_override)?;
+        object.optional("RoutingDirectory", &self.routing_directory)?;
+        object.optional("SpamAction", &self.spam_action)?;
+        object.optional("SpamInstructions", &self.spam_instructions)?;
+        object.optional("SwitchLanguage", &self.switch_language)?;
+        object.optional("SystemPrompt", &self.system_prompt)?;
+        object.optional("Voice", &self.voice)?;
+        object.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for PbxAgentSettings {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::json::read_object(deserializer)
+    }
+}
+impl crate::json::ReadObject for PbxAgentSettings {
+    const NAME: &'static str = "PbxAgentSettings";
+    fn read_property<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "AbusiveCallerAction" => self.abusive_caller_action = map.next_value()?,
+            "AgentFallback" => self.agent_fallback = map.next_value()?,
+            "AgentType" => self.agent_type = map.next_value()?,
+            "AllowedExtensions" => self.allowed_extensions = map.next_value()?,
+            "AllowWebsearch" => self.allow_websearch = map.next_value()?,
+            "BossInterruptionSettings" => {
+                self.boss_interruption_settings = map.next_value()?;
+            }
+            "CallerDoesNotRespondAction" => {
+                self.caller_does_not_respond_action = map.next_value()?;
+            }
+            "CheckStatusBeforeTransfer" => {
+                self.check_status_before_transfer = map.next_value()?;
+            }
+            "EnableNameMatching" => self.enable_name_matching = map.next_value()?,
+            "FirstMessage" => self.first_message = map.next_value()?,
+            "HumanHandoff" => self.human_handoff = map.next_value()?,
+            "Knowledgebase" => self.knowledgebase = map.next_value()?,
+            "Language" => self.language = map.next_value()?,
+            "MaxCallDuration" => self.max_call_duration = map.next_value()?,
+            "PhonebookOverride" => self.phonebook_override = map.next_value()?,
+            "RoutingDirectory" => self.routing_directory = map.next_value()?,
+            "SpamAction" => self.spam_action = map.next_value()?,
+            "SpamInstructions" => self.spam_instructions = map.next_value()?,
+            "SwitchLanguage" => self.switch_language = map.next_value()?,
+            "SystemPrompt" => self.system_prompt = map.next_value()?,
+            "Voice" => self.voice = map.next_value()?,
+            _ => {
+                crate::json::skip_value(map)?;
+            }
+        }
+        ::std::result::Result::Ok(())
+    }
 }

@@ -4,91 +4,80 @@
 
 //! The `PbxAgentsInQueueStatistics` model.
 /// Schema `#/components/schemas/Pbx.AgentsInQueueStatistics`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PbxAgentsInQueueStatistics {
-    #[serde(
-        rename = "AnsweredCount",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub answered_count: ::std::option::Option<i64>,
-    #[serde(
-        rename = "AnsweredPercent",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub answered_percent: ::std::option::Option<i32>,
-    #[serde(
-        rename = "AnsweredPerHourCount",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub answered_per_hour_count: ::std::option::Option<i64>,
-    #[serde(
-        rename = "AvgRingTime",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub avg_ring_time: ::std::option::Option<crate::Duration>,
-    #[serde(
-        rename = "AvgTalkTime",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub avg_talk_time: ::std::option::Option<crate::Duration>,
-    #[serde(
-        rename = "Dn",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub dn: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "DnDisplayName",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub dn_display_name: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "LoggedInTime",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub logged_in_time: ::std::option::Option<crate::Duration>,
-    #[serde(
-        rename = "LostCount",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub lost_count: ::std::option::Option<i64>,
-    #[serde(
-        rename = "Queue",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub queue: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "QueueDisplayName",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub queue_display_name: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "RingTime",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub ring_time: ::std::option::Option<crate::Duration>,
-    #[serde(
-        rename = "TalkTime",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub talk_time: ::std::option::Option<crate::Duration>,
     /// The entity's ETag, to pass back as If-Match where an operation takes one.
-    #[serde(
-        rename = "@odata.etag",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub odata_etag: ::std::option::Option<::std::string::String>,
+}
+impl ::serde::Serialize for PbxAgentsInQueueStatistics {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = crate::json::ObjectWriter::start(serializer)?;
+        object.optional("AnsweredCount", &self.answered_count)?;
+        object.optional("AnsweredPercent", &self.answered_percent)?;
+        object.optional("AnsweredPerHourCount", &self.answered_per_hour_count)?;
+        object.optional("AvgRingTime", &self.avg_ring_time)?;
+        object.optional("AvgTalkTime", &self.avg_talk_time)?;
+        object.optional("Dn", &self.dn)?;
+        object.optional("DnDisplayName", &self.dn_display_name)?;
+        object.optional("LoggedInTime", &self.logged_in_time)?;
+        object.optional("LostCount", &self.lost_count)?;
+        object.optional("Queue", &self.queue)?;
+        object.optional("QueueDisplayName", &self.queue_display_name)?;
+        object.optional("RingTime", &self.ring_time)?;
+        object.optional("TalkTime", &self.talk_time)?;
+        object.optional("@odata.etag", &self.odata_etag)?;
+        object.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for PbxAgentsInQueueStatistics {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::json::read_object(deserializer)
+    }
+}
+impl crate::json::ReadObject for PbxAgentsInQueueStatistics {
+    const NAME: &'static str = "PbxAgentsInQueueStatistics";
+    fn read_property<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "AnsweredCount" => self.answered_count = map.next_value()?,
+            "AnsweredPercent" => self.answered_percent = map.next_value()?,
+            "AnsweredPerHourCount" => self.answered_per_hour_count = map.next_value()?,
+            "AvgRingTime" => self.avg_ring_time = map.next_value()?,
+            "AvgTalkTime" => self.avg_talk_time = map.next_value()?,
+            "Dn" => self.dn = map.next_value()?,
+            "DnDisplayName" => self.dn_display_name = map.next_value()?,
+            "LoggedInTime" => self.logged_in_time = map.next_value()?,
+            "LostCount" => self.lost_count = map.next_value()?,
+            "Queue" => self.queue = map.next_value()?,
+            "QueueDisplayName" => self.queue_display_name = map.next_value()?,
+            "RingTime" => self.ring_time = map.next_value()?,
+            "TalkTime" => self.talk_time = map.next_value()?,
+            "@odata.etag" => self.odata_etag = map.next_value()?,
+            _ => {
+                crate::json::skip_value(map)?;
+            }
+        }
+        ::std::result::Result::Ok(())
+    }
 }

@@ -4,36 +4,52 @@
 
 //! The `PbxAiModel` model.
 /// Schema `#/components/schemas/Pbx.AIModel`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PbxAiModel {
-    #[serde(
-        rename = "Description",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub description: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "Example",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub example: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "Id",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub id: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "Name",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub name: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "Preview",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub preview: ::std::option::Option<bool>,
+}
+impl ::serde::Serialize for PbxAiModel {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = crate::json::ObjectWriter::start(serializer)?;
+        object.optional("Description", &self.description)?;
+        object.optional("Example", &self.example)?;
+        object.optional("Id", &self.id)?;
+        object.optional("Name", &self.name)?;
+        object.optional("Preview", &self.preview)?;
+        object.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for PbxAiModel {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::json::read_object(deserializer)
+    }
+}
+impl crate::json::ReadObject for PbxAiModel {
+    const NAME: &'static str = "PbxAiModel";
+    fn read_property<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "Description" => self.description = map.next_value()?,
+            "Example" => self.example = map.next_value()?,
+            "Id" => self.id = map.next_value()?,
+            "Name" => self.name = map.next_value()?,
+            "Preview" => self.preview = map.next_value()?,
+            _ => {
+                crate::json::skip_value(map)?;
+            }
+        }
+        ::std::result::Result::Ok(())
+    }
 }

@@ -4,47 +4,60 @@
 
 //! The `PbxAiResources` model.
 /// Schema `#/components/schemas/Pbx.AIResources`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PbxAiResources {
-    #[serde(
-        rename = "Chips",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub chips: ::std::option::Option<::std::vec::Vec<crate::models::PbxAiModel>>,
-    #[serde(
-        rename = "Models",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub models: ::std::option::Option<::std::vec::Vec<crate::models::PbxAiModel>>,
-    #[serde(
-        rename = "RealtimeModels",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub realtime_models: ::std::option::Option<
         ::std::vec::Vec<crate::models::PbxAiModel>,
     >,
-    #[serde(
-        rename = "Templates",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub templates: ::std::option::Option<
         ::std::vec::Vec<crate::models::PbxAiAgentTemplate>,
     >,
-    #[serde(
-        rename = "Voices",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub voices: ::std::option::Option<::std::vec::Vec<crate::models::PbxAiVoice>>,
     /// The entity's ETag, to pass back as If-Match where an operation takes one.
-    #[serde(
-        rename = "@odata.etag",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub odata_etag: ::std::option::Option<::std::string::String>,
+}
+impl ::serde::Serialize for PbxAiResources {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = crate::json::ObjectWriter::start(serializer)?;
+        object.optional("Chips", &self.chips)?;
+        object.optional("Models", &self.models)?;
+        object.optional("RealtimeModels", &self.realtime_models)?;
+        object.optional("Templates", &self.templates)?;
+        object.optional("Voices", &self.voices)?;
+        object.optional("@odata.etag", &self.odata_etag)?;
+        object.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for PbxAiResources {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::json::read_object(deserializer)
+    }
+}
+impl crate::json::ReadObject for PbxAiResources {
+    const NAME: &'static str = "PbxAiResources";
+    fn read_property<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "Chips" => self.chips = map.next_value()?,
+            "Models" => self.models = map.next_value()?,
+            "RealtimeModels" => self.realtime_models = map.next_value()?,
+            "Templates" => self.templates = map.next_value()?,
+            "Voices" => self.voices = map.next_value()?,
+            "@odata.etag" => self.odata_etag = map.next_value()?,
+            _ => {
+                crate::json::skip_value(map)?;
+            }
+        }
+        ::std::result::Result::Ok(())
+    }
 }

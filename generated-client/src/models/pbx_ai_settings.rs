@@ -4,56 +4,16 @@
 
 //! The `PbxAiSettings` model.
 /// Schema `#/components/schemas/Pbx.AISettings`.
-#[derive(Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, Default)]
 pub struct PbxAiSettings {
-    #[serde(
-        rename = "APIKey",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub api_key: ::std::option::Option<crate::models::PbxConcealedPassword>,
-    #[serde(
-        rename = "CompanyDescription",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub company_description: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "CompanyName",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub company_name: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "CompletionModel",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub completion_model: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "ManagementAPIKey",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub management_api_key: ::std::option::Option<crate::models::PbxConcealedPassword>,
-    #[serde(
-        rename = "Provider",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub provider: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "RealtimeModel",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub realtime_model: ::std::option::Option<::std::string::String>,
     /// The entity's ETag, to pass back as If-Match where an operation takes one.
-    #[serde(
-        rename = "@odata.etag",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub odata_etag: ::std::option::Option<::std::string::String>,
 }
 impl ::std::fmt::Debug for PbxAiSettings {
@@ -68,5 +28,52 @@ impl ::std::fmt::Debug for PbxAiSettings {
             .field("realtime_model", &self.realtime_model)
             .field("odata_etag", &self.odata_etag)
             .finish()
+    }
+}
+impl ::serde::Serialize for PbxAiSettings {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = crate::json::ObjectWriter::start(serializer)?;
+        object.optional("APIKey", &self.api_key)?;
+        object.optional("CompanyDescription", &self.company_description)?;
+        object.optional("CompanyName", &self.company_name)?;
+        object.optional("CompletionModel", &self.completion_model)?;
+        object.optional("ManagementAPIKey", &self.management_api_key)?;
+        object.optional("Provider", &self.provider)?;
+        object.optional("RealtimeModel", &self.realtime_model)?;
+        object.optional("@odata.etag", &self.odata_etag)?;
+        object.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for PbxAiSettings {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::json::read_object(deserializer)
+    }
+}
+impl crate::json::ReadObject for PbxAiSettings {
+    const NAME: &'static str = "PbxAiSettings";
+    fn read_property<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "APIKey" => self.api_key = map.next_value()?,
+            "CompanyDescription" => self.company_description = map.next_value()?,
+            "CompanyName" => self.company_name = map.next_value()?,
+            "CompletionModel" => self.completion_model = map.next_value()?,
+            "ManagementAPIKey" => self.management_api_key = map.next_value()?,
+            "Provider" => self.provider = map.next_value()?,
+            "RealtimeModel" => self.realtime_model = map.next_value()?,
+            "@odata.etag" => self.odata_etag = map.next_value()?,
+            _ => {
+                crate::json::skip_value(map)?;
+            }
+        }
+        ::std::result::Result::Ok(())
     }
 }

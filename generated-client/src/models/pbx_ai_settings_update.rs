@@ -6,33 +6,14 @@
 /// Changes to a PbxAiSettings: only fields set to Patch::Set or Patch::Clear are sent.
 ///
 /// Update body for schema `#/components/schemas/Pbx.AISettings`.
-#[derive(Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Clone, PartialEq, Default)]
 pub struct PbxAiSettingsUpdate {
-    #[serde(rename = "APIKey", skip_serializing_if = "crate::Patch::is_unchanged")]
     pub api_key: crate::Patch<crate::models::PbxConcealedPassword>,
-    #[serde(
-        rename = "CompanyDescription",
-        skip_serializing_if = "crate::Patch::is_unchanged"
-    )]
     pub company_description: crate::Patch<::std::string::String>,
-    #[serde(rename = "CompanyName", skip_serializing_if = "crate::Patch::is_unchanged")]
     pub company_name: crate::Patch<::std::string::String>,
-    #[serde(
-        rename = "CompletionModel",
-        skip_serializing_if = "crate::Patch::is_unchanged"
-    )]
     pub completion_model: crate::Patch<::std::string::String>,
-    #[serde(
-        rename = "ManagementAPIKey",
-        skip_serializing_if = "crate::Patch::is_unchanged"
-    )]
     pub management_api_key: crate::Patch<crate::models::PbxConcealedPassword>,
-    #[serde(rename = "Provider", skip_serializing_if = "crate::Patch::is_unchanged")]
     pub provider: crate::Patch<::std::string::String>,
-    #[serde(
-        rename = "RealtimeModel",
-        skip_serializing_if = "crate::Patch::is_unchanged"
-    )]
     pub realtime_model: crate::Patch<::std::string::String>,
 }
 impl ::std::fmt::Debug for PbxAiSettingsUpdate {
@@ -46,5 +27,21 @@ impl ::std::fmt::Debug for PbxAiSettingsUpdate {
             .field("provider", &self.provider)
             .field("realtime_model", &self.realtime_model)
             .finish()
+    }
+}
+impl ::serde::Serialize for PbxAiSettingsUpdate {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = crate::json::ObjectWriter::start(serializer)?;
+        object.patch("APIKey", &self.api_key)?;
+        object.patch("CompanyDescription", &self.company_description)?;
+        object.patch("CompanyName", &self.company_name)?;
+        object.patch("CompletionModel", &self.completion_model)?;
+        object.patch("ManagementAPIKey", &self.management_api_key)?;
+        object.patch("Provider", &self.provider)?;
+        object.patch("RealtimeModel", &self.realtime_model)?;
+        object.end()
     }
 }

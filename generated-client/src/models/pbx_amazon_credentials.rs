@@ -4,19 +4,9 @@
 
 //! The `PbxAmazonCredentials` model.
 /// Schema `#/components/schemas/Pbx.AmazonCredentials`.
-#[derive(Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, Default)]
 pub struct PbxAmazonCredentials {
-    #[serde(
-        rename = "AccessKey",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub access_key: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "SecretKey",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub secret_key: ::std::option::Option<crate::models::PbxConcealedPassword>,
 }
 impl ::std::fmt::Debug for PbxAmazonCredentials {
@@ -25,5 +15,40 @@ impl ::std::fmt::Debug for PbxAmazonCredentials {
             .field("access_key", &crate::auth::Redacted)
             .field("secret_key", &crate::auth::Redacted)
             .finish()
+    }
+}
+impl ::serde::Serialize for PbxAmazonCredentials {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = crate::json::ObjectWriter::start(serializer)?;
+        object.optional("AccessKey", &self.access_key)?;
+        object.optional("SecretKey", &self.secret_key)?;
+        object.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for PbxAmazonCredentials {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::json::read_object(deserializer)
+    }
+}
+impl crate::json::ReadObject for PbxAmazonCredentials {
+    const NAME: &'static str = "PbxAmazonCredentials";
+    fn read_property<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "AccessKey" => self.access_key = map.next_value()?,
+            "SecretKey" => self.secret_key = map.next_value()?,
+            _ => {
+                crate::json::skip_value(map)?;
+            }
+        }
+        ::std::result::Result::Ok(())
     }
 }

@@ -4,28 +4,13 @@
 
 //! The `PbxAmazonIntegrationSettings` model.
 /// Schema `#/components/schemas/Pbx.AmazonIntegrationSettings`.
-#[derive(Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, Default)]
 pub struct PbxAmazonIntegrationSettings {
-    #[serde(
-        rename = "S3Config",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub s3_config: ::std::option::Option<crate::models::PbxS3Config>,
-    #[serde(
-        rename = "ServiceAccountCredentials",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub service_account_credentials: ::std::option::Option<
         crate::models::PbxAmazonCredentials,
     >,
     /// The entity's ETag, to pass back as If-Match where an operation takes one.
-    #[serde(
-        rename = "@odata.etag",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub odata_etag: ::std::option::Option<::std::string::String>,
 }
 impl ::std::fmt::Debug for PbxAmazonIntegrationSettings {
@@ -35,5 +20,44 @@ impl ::std::fmt::Debug for PbxAmazonIntegrationSettings {
             .field("service_account_credentials", &crate::auth::Redacted)
             .field("odata_etag", &self.odata_etag)
             .finish()
+    }
+}
+impl ::serde::Serialize for PbxAmazonIntegrationSettings {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = crate::json::ObjectWriter::start(serializer)?;
+        object.optional("S3Config", &self.s3_config)?;
+        object.optional("ServiceAccountCredentials", &self.service_account_credentials)?;
+        object.optional("@odata.etag", &self.odata_etag)?;
+        object.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for PbxAmazonIntegrationSettings {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::json::read_object(deserializer)
+    }
+}
+impl crate::json::ReadObject for PbxAmazonIntegrationSettings {
+    const NAME: &'static str = "PbxAmazonIntegrationSettings";
+    fn read_property<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "S3Config" => self.s3_config = map.next_value()?,
+            "ServiceAccountCredentials" => {
+                self.service_account_credentials = map.next_value()?;
+            }
+            "@odata.etag" => self.odata_etag = map.next_value()?,
+            _ => {
+                crate::json::skip_value(map)?;
+            }
+        }
+        ::std::result::Result::Ok(())
     }
 }

@@ -6,14 +6,9 @@
 /// Changes to a PbxAmazonIntegrationSettings: only fields set to Patch::Set or Patch::Clear are sent.
 ///
 /// Update body for schema `#/components/schemas/Pbx.AmazonIntegrationSettings`.
-#[derive(Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Clone, PartialEq, Default)]
 pub struct PbxAmazonIntegrationSettingsUpdate {
-    #[serde(rename = "S3Config", skip_serializing_if = "crate::Patch::is_unchanged")]
     pub s3_config: crate::Patch<crate::models::PbxS3Config>,
-    #[serde(
-        rename = "ServiceAccountCredentials",
-        skip_serializing_if = "crate::Patch::is_unchanged"
-    )]
     pub service_account_credentials: crate::Patch<crate::models::PbxAmazonCredentials>,
 }
 impl ::std::fmt::Debug for PbxAmazonIntegrationSettingsUpdate {
@@ -22,5 +17,16 @@ impl ::std::fmt::Debug for PbxAmazonIntegrationSettingsUpdate {
             .field("s3_config", &self.s3_config)
             .field("service_account_credentials", &crate::auth::Redacted)
             .finish()
+    }
+}
+impl ::serde::Serialize for PbxAmazonIntegrationSettingsUpdate {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = crate::json::ObjectWriter::start(serializer)?;
+        object.patch("S3Config", &self.s3_config)?;
+        object.patch("ServiceAccountCredentials", &self.service_account_credentials)?;
+        object.end()
     }
 }

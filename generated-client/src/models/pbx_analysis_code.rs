@@ -4,30 +4,25 @@
 
 //! The `PbxAnalysisCode` model.
 /// Schema `#/components/schemas/Pbx.AnalysisCode`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum PbxAnalysisCode {
     /// `TrunkIsDisabled`
     TrunkIsDisabled,
     /// `RegistrarIsNotSet`
     RegistrarIsNotSet,
     /// `SIPCallFailed`
-    #[serde(rename = "SIPCallFailed")]
     SipCallFailed,
     /// `CallMonitoringFailed`
     CallMonitoringFailed,
     /// `ErrNoAuthID`
-    #[serde(rename = "ErrNoAuthID")]
     ErrNoAuthId,
     /// `OutboundCallFailed`
     OutboundCallFailed,
     /// `SecureSIPCertificateInvalid`
-    #[serde(rename = "SecureSIPCertificateInvalid")]
     SecureSipCertificateInvalid,
     /// `SecureSIPPrivateKeyInvalid`
-    #[serde(rename = "SecureSIPPrivateKeyInvalid")]
     SecureSipPrivateKeyInvalid,
     /// `SecureSIPCertificateDateInvalid`
-    #[serde(rename = "SecureSIPCertificateDateInvalid")]
     SecureSipCertificateDateInvalid,
     /// `InboundCallFailed`
     InboundCallFailed,
@@ -36,7 +31,6 @@ pub enum PbxAnalysisCode {
     /// `RouteFailed`
     RouteFailed,
     /// `RTPMismatchDetected`
-    #[serde(rename = "RTPMismatchDetected")]
     RtpMismatchDetected,
     /// `CodecMismatch`
     CodecMismatch,
@@ -75,38 +69,28 @@ pub enum PbxAnalysisCode {
     /// `NotSupportedRinstance`
     NotSupportedRinstance,
     /// `NotSupportedRFC2833`
-    #[serde(rename = "NotSupportedRFC2833")]
     NotSupportedRfc2833,
     /// `ProxyFqdnHasNoNAPTRorSRV`
-    #[serde(rename = "ProxyFqdnHasNoNAPTRorSRV")]
     ProxyFqdnHasNoNaptRorSrv,
     /// `ProxyZeroPortIP`
-    #[serde(rename = "ProxyZeroPortIP")]
     ProxyZeroPortIp,
     /// `RegistrarFqdnHasNoNAPTRorSRV`
-    #[serde(rename = "RegistrarFqdnHasNoNAPTRorSRV")]
     RegistrarFqdnHasNoNaptRorSrv,
     /// `RegistrarZeroPortIP`
-    #[serde(rename = "RegistrarZeroPortIP")]
     RegistrarZeroPortIp,
     /// `AltProxyFqdnHasNoNAPTRorSRV`
-    #[serde(rename = "AltProxyFqdnHasNoNAPTRorSRV")]
     AltProxyFqdnHasNoNaptRorSrv,
     /// `AltProxyZeroPortIP`
-    #[serde(rename = "AltProxyZeroPortIP")]
     AltProxyZeroPortIp,
     /// `ForwardingEndsCall`
     ForwardingEndsCall,
     /// `MainTrunkNumber`
     MainTrunkNumber,
     /// `ProxyFQDNIsNotResolved`
-    #[serde(rename = "ProxyFQDNIsNotResolved")]
     ProxyFqdnIsNotResolved,
     /// `RegistrarFQDNIsNotResolved`
-    #[serde(rename = "RegistrarFQDNIsNotResolved")]
     RegistrarFqdnIsNotResolved,
     /// `AltProxyFQDNIsNotResolved`
-    #[serde(rename = "AltProxyFQDNIsNotResolved")]
     AltProxyFqdnIsNotResolved,
     /// `NotSupportedSessionTimers`
     NotSupportedSessionTimers,
@@ -121,20 +105,16 @@ pub enum PbxAnalysisCode {
     /// `RemoteCodec`
     RemoteCodec,
     /// `DestinationMediaIP`
-    #[serde(rename = "DestinationMediaIP")]
     DestinationMediaIp,
     /// `SourceMediaIP`
-    #[serde(rename = "SourceMediaIP")]
     SourceMediaIp,
     /// `OutboundRuleFound`
     OutboundRuleFound,
     /// `OutboundCallSuccessful`
     OutboundCallSuccessful,
     /// `SIPMessageResponse`
-    #[serde(rename = "SIPMessageResponse")]
     SipMessageResponse,
     /// `IPMode`
-    #[serde(rename = "IPMode")]
     IpMode,
     /// `ServerAddress`
     ServerAddress,
@@ -143,53 +123,40 @@ pub enum PbxAnalysisCode {
     /// `TargetDomain`
     TargetDomain,
     /// `RegisteredOK`
-    #[serde(rename = "RegisteredOK")]
     RegisteredOk,
     /// `RegistrationIsNotRequired`
     RegistrationIsNotRequired,
     /// `ProxyIsIpAddress`
     ProxyIsIpAddress,
     /// `ProxyIsFQDN`
-    #[serde(rename = "ProxyIsFQDN")]
     ProxyIsFqdn,
     /// `ProxyResolvesToNAPTR`
-    #[serde(rename = "ProxyResolvesToNAPTR")]
     ProxyResolvesToNaptr,
     /// `ProxyResolvesToSRV`
-    #[serde(rename = "ProxyResolvesToSRV")]
     ProxyResolvesToSrv,
     /// `ProxyResolvesToHOST`
-    #[serde(rename = "ProxyResolvesToHOST")]
     ProxyResolvesToHost,
     /// `ProxyResolvesToAAAA`
-    #[serde(rename = "ProxyResolvesToAAAA")]
     ProxyResolvesToAaaa,
     /// `RegistrarIsIPaddress`
     RegistrarIsIPaddress,
     /// `RegistrarIsFQDN`
-    #[serde(rename = "RegistrarIsFQDN")]
     RegistrarIsFqdn,
     /// `RegistrarIsFQDNnoResolve`
-    #[serde(rename = "RegistrarIsFQDNnoResolve")]
     RegistrarIsFqdNnoResolve,
     /// `RegistrarResolvesToNAPTR`
-    #[serde(rename = "RegistrarResolvesToNAPTR")]
     RegistrarResolvesToNaptr,
     /// `RegistrarResolvesToSRV`
-    #[serde(rename = "RegistrarResolvesToSRV")]
     RegistrarResolvesToSrv,
     /// `RegistrarResolvesToHOST`
-    #[serde(rename = "RegistrarResolvesToHOST")]
     RegistrarResolvesToHost,
     /// `RegistrarResolvesToAAAA`
-    #[serde(rename = "RegistrarResolvesToAAAA")]
     RegistrarResolvesToAaaa,
     /// `InboundCallSource`
     InboundCallSource,
     /// `InboundCallTransport`
     InboundCallTransport,
     /// `InboundSIPMessage`
-    #[serde(rename = "InboundSIPMessage")]
     InboundSipMessage,
     /// `ExtraHeader`
     ExtraHeader,
@@ -198,12 +165,10 @@ pub enum PbxAnalysisCode {
     /// `SupportedRinstance`
     SupportedRinstance,
     /// `SupportedRFC2833`
-    #[serde(rename = "SupportedRFC2833")]
     SupportedRfc2833,
     /// `SupportedVideo`
     SupportedVideo,
     /// `SupportedPRACK`
-    #[serde(rename = "SupportedPRACK")]
     SupportedPrack,
     /// `SupportedFax`
     SupportedFax,
@@ -214,26 +179,247 @@ pub enum PbxAnalysisCode {
     /// `SupportedSessionTimers`
     SupportedSessionTimers,
     /// `AltProxyIsIPAddress`
-    #[serde(rename = "AltProxyIsIPAddress")]
     AltProxyIsIpAddress,
     /// `AltProxyIsFQDN`
-    #[serde(rename = "AltProxyIsFQDN")]
     AltProxyIsFqdn,
     /// `AltProxyResolvesToNAPTR`
-    #[serde(rename = "AltProxyResolvesToNAPTR")]
     AltProxyResolvesToNaptr,
     /// `AltProxyResolvesToSRV`
-    #[serde(rename = "AltProxyResolvesToSRV")]
     AltProxyResolvesToSrv,
     /// `AltProxyResolvesToHOST`
-    #[serde(rename = "AltProxyResolvesToHOST")]
     AltProxyResolvesToHost,
     /// `AltProxyResolvesToAAAA`
-    #[serde(rename = "AltProxyResolvesToAAAA")]
     AltProxyResolvesToAaaa,
     /// `ForwardingInfo`
     ForwardingInfo,
     /// A value this version of the client does not know, kept as sent.
-    #[serde(untagged)]
     Unrecognized(::std::string::String),
+}
+impl PbxAnalysisCode {
+    /// The member as the PBX writes it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            PbxAnalysisCode::TrunkIsDisabled => "TrunkIsDisabled",
+            PbxAnalysisCode::RegistrarIsNotSet => "RegistrarIsNotSet",
+            PbxAnalysisCode::SipCallFailed => "SIPCallFailed",
+            PbxAnalysisCode::CallMonitoringFailed => "CallMonitoringFailed",
+            PbxAnalysisCode::ErrNoAuthId => "ErrNoAuthID",
+            PbxAnalysisCode::OutboundCallFailed => "OutboundCallFailed",
+            PbxAnalysisCode::SecureSipCertificateInvalid => "SecureSIPCertificateInvalid",
+            PbxAnalysisCode::SecureSipPrivateKeyInvalid => "SecureSIPPrivateKeyInvalid",
+            PbxAnalysisCode::SecureSipCertificateDateInvalid => {
+                "SecureSIPCertificateDateInvalid"
+            }
+            PbxAnalysisCode::InboundCallFailed => "InboundCallFailed",
+            PbxAnalysisCode::RouteSkipped => "RouteSkipped",
+            PbxAnalysisCode::RouteFailed => "RouteFailed",
+            PbxAnalysisCode::RtpMismatchDetected => "RTPMismatchDetected",
+            PbxAnalysisCode::CodecMismatch => "CodecMismatch",
+            PbxAnalysisCode::ResponseCodeFail => "ResponseCodeFail",
+            PbxAnalysisCode::ResponseTextFail => "ResponseTextFail",
+            PbxAnalysisCode::ErrNoAuthPwd => "ErrNoAuthPwd",
+            PbxAnalysisCode::ErrNoAuth3way => "ErrNoAuth3way",
+            PbxAnalysisCode::ErrNoTransport => "ErrNoTransport",
+            PbxAnalysisCode::ErrNoReply => "ErrNoReply",
+            PbxAnalysisCode::TransportMismatch => "TransportMismatch",
+            PbxAnalysisCode::TransportError => "TransportError",
+            PbxAnalysisCode::RegistrationFailed => "RegistrationFailed",
+            PbxAnalysisCode::RegistrationIsBlocked => "RegistrationIsBlocked",
+            PbxAnalysisCode::ForwardingFailed => "ForwardingFailed",
+            PbxAnalysisCode::ForwardingFailedEndCall => "ForwardingFailedEndCall",
+            PbxAnalysisCode::WarnOutboundDuration => "WarnOutboundDuration",
+            PbxAnalysisCode::NumberFormatsMismatch => "NumberFormatsMismatch",
+            PbxAnalysisCode::TrunkIsInboundOnly => "TrunkIsInboundOnly",
+            PbxAnalysisCode::TrunkIsOutboundOnly => "TrunkIsOutboundOnly",
+            PbxAnalysisCode::NotSupportedRinstance => "NotSupportedRinstance",
+            PbxAnalysisCode::NotSupportedRfc2833 => "NotSupportedRFC2833",
+            PbxAnalysisCode::ProxyFqdnHasNoNaptRorSrv => "ProxyFqdnHasNoNAPTRorSRV",
+            PbxAnalysisCode::ProxyZeroPortIp => "ProxyZeroPortIP",
+            PbxAnalysisCode::RegistrarFqdnHasNoNaptRorSrv => {
+                "RegistrarFqdnHasNoNAPTRorSRV"
+            }
+            PbxAnalysisCode::RegistrarZeroPortIp => "RegistrarZeroPortIP",
+            PbxAnalysisCode::AltProxyFqdnHasNoNaptRorSrv => "AltProxyFqdnHasNoNAPTRorSRV",
+            PbxAnalysisCode::AltProxyZeroPortIp => "AltProxyZeroPortIP",
+            PbxAnalysisCode::ForwardingEndsCall => "ForwardingEndsCall",
+            PbxAnalysisCode::MainTrunkNumber => "MainTrunkNumber",
+            PbxAnalysisCode::ProxyFqdnIsNotResolved => "ProxyFQDNIsNotResolved",
+            PbxAnalysisCode::RegistrarFqdnIsNotResolved => "RegistrarFQDNIsNotResolved",
+            PbxAnalysisCode::AltProxyFqdnIsNotResolved => "AltProxyFQDNIsNotResolved",
+            PbxAnalysisCode::NotSupportedSessionTimers => "NotSupportedSessionTimers",
+            PbxAnalysisCode::OutboundDialed => "OutboundDialed",
+            PbxAnalysisCode::NumberFormatsMatch => "NumberFormatsMatch",
+            PbxAnalysisCode::OutboundCallerReady => "OutboundCallerReady",
+            PbxAnalysisCode::LocalCodec => "LocalCodec",
+            PbxAnalysisCode::RemoteCodec => "RemoteCodec",
+            PbxAnalysisCode::DestinationMediaIp => "DestinationMediaIP",
+            PbxAnalysisCode::SourceMediaIp => "SourceMediaIP",
+            PbxAnalysisCode::OutboundRuleFound => "OutboundRuleFound",
+            PbxAnalysisCode::OutboundCallSuccessful => "OutboundCallSuccessful",
+            PbxAnalysisCode::SipMessageResponse => "SIPMessageResponse",
+            PbxAnalysisCode::IpMode => "IPMode",
+            PbxAnalysisCode::ServerAddress => "ServerAddress",
+            PbxAnalysisCode::TransportType => "TransportType",
+            PbxAnalysisCode::TargetDomain => "TargetDomain",
+            PbxAnalysisCode::RegisteredOk => "RegisteredOK",
+            PbxAnalysisCode::RegistrationIsNotRequired => "RegistrationIsNotRequired",
+            PbxAnalysisCode::ProxyIsIpAddress => "ProxyIsIpAddress",
+            PbxAnalysisCode::ProxyIsFqdn => "ProxyIsFQDN",
+            PbxAnalysisCode::ProxyResolvesToNaptr => "ProxyResolvesToNAPTR",
+            PbxAnalysisCode::ProxyResolvesToSrv => "ProxyResolvesToSRV",
+            PbxAnalysisCode::ProxyResolvesToHost => "ProxyResolvesToHOST",
+            PbxAnalysisCode::ProxyResolvesToAaaa => "ProxyResolvesToAAAA",
+            PbxAnalysisCode::RegistrarIsIPaddress => "RegistrarIsIPaddress",
+            PbxAnalysisCode::RegistrarIsFqdn => "RegistrarIsFQDN",
+            PbxAnalysisCode::RegistrarIsFqdNnoResolve => "RegistrarIsFQDNnoResolve",
+            PbxAnalysisCode::RegistrarResolvesToNaptr => "RegistrarResolvesToNAPTR",
+            PbxAnalysisCode::RegistrarResolvesToSrv => "RegistrarResolvesToSRV",
+            PbxAnalysisCode::RegistrarResolvesToHost => "RegistrarResolvesToHOST",
+            PbxAnalysisCode::RegistrarResolvesToAaaa => "RegistrarResolvesToAAAA",
+            PbxAnalysisCode::InboundCallSource => "InboundCallSource",
+            PbxAnalysisCode::InboundCallTransport => "InboundCallTransport",
+            PbxAnalysisCode::InboundSipMessage => "InboundSIPMessage",
+            PbxAnalysisCode::ExtraHeader => "ExtraHeader",
+            PbxAnalysisCode::SupportedPrivacy => "SupportedPrivacy",
+            PbxAnalysisCode::SupportedRinstance => "SupportedRinstance",
+            PbxAnalysisCode::SupportedRfc2833 => "SupportedRFC2833",
+            PbxAnalysisCode::SupportedVideo => "SupportedVideo",
+            PbxAnalysisCode::SupportedPrack => "SupportedPRACK",
+            PbxAnalysisCode::SupportedFax => "SupportedFax",
+            PbxAnalysisCode::SupportedRtcp => "SupportedRtcp",
+            PbxAnalysisCode::SupportedCryptos => "SupportedCryptos",
+            PbxAnalysisCode::SupportedSessionTimers => "SupportedSessionTimers",
+            PbxAnalysisCode::AltProxyIsIpAddress => "AltProxyIsIPAddress",
+            PbxAnalysisCode::AltProxyIsFqdn => "AltProxyIsFQDN",
+            PbxAnalysisCode::AltProxyResolvesToNaptr => "AltProxyResolvesToNAPTR",
+            PbxAnalysisCode::AltProxyResolvesToSrv => "AltProxyResolvesToSRV",
+            PbxAnalysisCode::AltProxyResolvesToHost => "AltProxyResolvesToHOST",
+            PbxAnalysisCode::AltProxyResolvesToAaaa => "AltProxyResolvesToAAAA",
+            PbxAnalysisCode::ForwardingInfo => "ForwardingInfo",
+            PbxAnalysisCode::Unrecognized(value) => value,
+        }
+    }
+}
+impl ::std::convert::From<&str> for PbxAnalysisCode {
+    /// Reads a member as the PBX writes it; an unknown one is kept as it is.
+    fn from(value: &str) -> Self {
+        match value {
+            "TrunkIsDisabled" => PbxAnalysisCode::TrunkIsDisabled,
+            "RegistrarIsNotSet" => PbxAnalysisCode::RegistrarIsNotSet,
+            "SIPCallFailed" => PbxAnalysisCode::SipCallFailed,
+            "CallMonitoringFailed" => PbxAnalysisCode::CallMonitoringFailed,
+            "ErrNoAuthID" => PbxAnalysisCode::ErrNoAuthId,
+            "OutboundCallFailed" => PbxAnalysisCode::OutboundCallFailed,
+            "SecureSIPCertificateInvalid" => PbxAnalysisCode::SecureSipCertificateInvalid,
+            "SecureSIPPrivateKeyInvalid" => PbxAnalysisCode::SecureSipPrivateKeyInvalid,
+            "SecureSIPCertificateDateInvalid" => {
+                PbxAnalysisCode::SecureSipCertificateDateInvalid
+            }
+            "InboundCallFailed" => PbxAnalysisCode::InboundCallFailed,
+            "RouteSkipped" => PbxAnalysisCode::RouteSkipped,
+            "RouteFailed" => PbxAnalysisCode::RouteFailed,
+            "RTPMismatchDetected" => PbxAnalysisCode::RtpMismatchDetected,
+            "CodecMismatch" => PbxAnalysisCode::CodecMismatch,
+            "ResponseCodeFail" => PbxAnalysisCode::ResponseCodeFail,
+            "ResponseTextFail" => PbxAnalysisCode::ResponseTextFail,
+            "ErrNoAuthPwd" => PbxAnalysisCode::ErrNoAuthPwd,
+            "ErrNoAuth3way" => PbxAnalysisCode::ErrNoAuth3way,
+            "ErrNoTransport" => PbxAnalysisCode::ErrNoTransport,
+            "ErrNoReply" => PbxAnalysisCode::ErrNoReply,
+            "TransportMismatch" => PbxAnalysisCode::TransportMismatch,
+            "TransportError" => PbxAnalysisCode::TransportError,
+            "RegistrationFailed" => PbxAnalysisCode::RegistrationFailed,
+            "RegistrationIsBlocked" => PbxAnalysisCode::RegistrationIsBlocked,
+            "ForwardingFailed" => PbxAnalysisCode::ForwardingFailed,
+            "ForwardingFailedEndCall" => PbxAnalysisCode::ForwardingFailedEndCall,
+            "WarnOutboundDuration" => PbxAnalysisCode::WarnOutboundDuration,
+            "NumberFormatsMismatch" => PbxAnalysisCode::NumberFormatsMismatch,
+            "TrunkIsInboundOnly" => PbxAnalysisCode::TrunkIsInboundOnly,
+            "TrunkIsOutboundOnly" => PbxAnalysisCode::TrunkIsOutboundOnly,
+            "NotSupportedRinstance" => PbxAnalysisCode::NotSupportedRinstance,
+            "NotSupportedRFC2833" => PbxAnalysisCode::NotSupportedRfc2833,
+            "ProxyFqdnHasNoNAPTRorSRV" => PbxAnalysisCode::ProxyFqdnHasNoNaptRorSrv,
+            "ProxyZeroPortIP" => PbxAnalysisCode::ProxyZeroPortIp,
+            "RegistrarFqdnHasNoNAPTRorSRV" => {
+                PbxAnalysisCode::RegistrarFqdnHasNoNaptRorSrv
+            }
+            "RegistrarZeroPortIP" => PbxAnalysisCode::RegistrarZeroPortIp,
+            "AltProxyFqdnHasNoNAPTRorSRV" => PbxAnalysisCode::AltProxyFqdnHasNoNaptRorSrv,
+            "AltProxyZeroPortIP" => PbxAnalysisCode::AltProxyZeroPortIp,
+            "ForwardingEndsCall" => PbxAnalysisCode::ForwardingEndsCall,
+            "MainTrunkNumber" => PbxAnalysisCode::MainTrunkNumber,
+            "ProxyFQDNIsNotResolved" => PbxAnalysisCode::ProxyFqdnIsNotResolved,
+            "RegistrarFQDNIsNotResolved" => PbxAnalysisCode::RegistrarFqdnIsNotResolved,
+            "AltProxyFQDNIsNotResolved" => PbxAnalysisCode::AltProxyFqdnIsNotResolved,
+            "NotSupportedSessionTimers" => PbxAnalysisCode::NotSupportedSessionTimers,
+            "OutboundDialed" => PbxAnalysisCode::OutboundDialed,
+            "NumberFormatsMatch" => PbxAnalysisCode::NumberFormatsMatch,
+            "OutboundCallerReady" => PbxAnalysisCode::OutboundCallerReady,
+            "LocalCodec" => PbxAnalysisCode::LocalCodec,
+            "RemoteCodec" => PbxAnalysisCode::RemoteCodec,
+            "DestinationMediaIP" => PbxAnalysisCode::DestinationMediaIp,
+            "SourceMediaIP" => PbxAnalysisCode::SourceMediaIp,
+            "OutboundRuleFound" => PbxAnalysisCode::OutboundRuleFound,
+            "OutboundCallSuccessful" => PbxAnalysisCode::OutboundCallSuccessful,
+            "SIPMessageResponse" => PbxAnalysisCode::SipMessageResponse,
+            "IPMode" => PbxAnalysisCode::IpMode,
+            "ServerAddress" => PbxAnalysisCode::ServerAddress,
+            "TransportType" => PbxAnalysisCode::TransportType,
+            "TargetDomain" => PbxAnalysisCode::TargetDomain,
+            "RegisteredOK" => PbxAnalysisCode::RegisteredOk,
+            "RegistrationIsNotRequired" => PbxAnalysisCode::RegistrationIsNotRequired,
+            "ProxyIsIpAddress" => PbxAnalysisCode::ProxyIsIpAddress,
+            "ProxyIsFQDN" => PbxAnalysisCode::ProxyIsFqdn,
+            "ProxyResolvesToNAPTR" => PbxAnalysisCode::ProxyResolvesToNaptr,
+            "ProxyResolvesToSRV" => PbxAnalysisCode::ProxyResolvesToSrv,
+            "ProxyResolvesToHOST" => PbxAnalysisCode::ProxyResolvesToHost,
+            "ProxyResolvesToAAAA" => PbxAnalysisCode::ProxyResolvesToAaaa,
+            "RegistrarIsIPaddress" => PbxAnalysisCode::RegistrarIsIPaddress,
+            "RegistrarIsFQDN" => PbxAnalysisCode::RegistrarIsFqdn,
+            "RegistrarIsFQDNnoResolve" => PbxAnalysisCode::RegistrarIsFqdNnoResolve,
+            "RegistrarResolvesToNAPTR" => PbxAnalysisCode::RegistrarResolvesToNaptr,
+            "RegistrarResolvesToSRV" => PbxAnalysisCode::RegistrarResolvesToSrv,
+            "RegistrarResolvesToHOST" => PbxAnalysisCode::RegistrarResolvesToHost,
+            "RegistrarResolvesToAAAA" => PbxAnalysisCode::RegistrarResolvesToAaaa,
+            "InboundCallSource" => PbxAnalysisCode::InboundCallSource,
+            "InboundCallTransport" => PbxAnalysisCode::InboundCallTransport,
+            "InboundSIPMessage" => PbxAnalysisCode::InboundSipMessage,
+            "ExtraHeader" => PbxAnalysisCode::ExtraHeader,
+            "SupportedPrivacy" => PbxAnalysisCode::SupportedPrivacy,
+            "SupportedRinstance" => PbxAnalysisCode::SupportedRinstance,
+            "SupportedRFC2833" => PbxAnalysisCode::SupportedRfc2833,
+            "SupportedVideo" => PbxAnalysisCode::SupportedVideo,
+            "SupportedPRACK" => PbxAnalysisCode::SupportedPrack,
+            "SupportedFax" => PbxAnalysisCode::SupportedFax,
+            "SupportedRtcp" => PbxAnalysisCode::SupportedRtcp,
+            "SupportedCryptos" => PbxAnalysisCode::SupportedCryptos,
+            "SupportedSessionTimers" => PbxAnalysisCode::SupportedSessionTimers,
+            "AltProxyIsIPAddress" => PbxAnalysisCode::AltProxyIsIpAddress,
+            "AltProxyIsFQDN" => PbxAnalysisCode::AltProxyIsFqdn,
+            "AltProxyResolvesToNAPTR" => PbxAnalysisCode::AltProxyResolvesToNaptr,
+            "AltProxyResolvesToSRV" => PbxAnalysisCode::AltProxyResolvesToSrv,
+            "AltProxyResolvesToHOST" => PbxAnalysisCode::AltProxyResolvesToHost,
+            "AltProxyResolvesToAAAA" => PbxAnalysisCode::AltProxyResolvesToAaaa,
+            "ForwardingInfo" => PbxAnalysisCode::ForwardingInfo,
+            other => PbxAnalysisCode::Unrecognized(other.to_owned()),
+        }
+    }
+}
+impl crate::json::NamedMember for PbxAnalysisCode {
+    const NAME: &'static str = "PbxAnalysisCode";
+}
+impl ::serde::Serialize for PbxAnalysisCode {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for PbxAnalysisCode {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::json::read_member(deserializer)
+    }
 }

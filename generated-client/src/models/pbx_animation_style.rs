@@ -4,7 +4,7 @@
 
 //! The `PbxAnimationStyle` model.
 /// Schema `#/components/schemas/Pbx.AnimationStyle`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum PbxAnimationStyle {
     /// `SlideUp`
     SlideUp,
@@ -15,6 +15,47 @@ pub enum PbxAnimationStyle {
     /// `NoAnimation`
     NoAnimation,
     /// A value this version of the client does not know, kept as sent.
-    #[serde(untagged)]
     Unrecognized(::std::string::String),
+}
+impl PbxAnimationStyle {
+    /// The member as the PBX writes it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            PbxAnimationStyle::SlideUp => "SlideUp",
+            PbxAnimationStyle::SlideFromSide => "SlideFromSide",
+            PbxAnimationStyle::FadeIn => "FadeIn",
+            PbxAnimationStyle::NoAnimation => "NoAnimation",
+            PbxAnimationStyle::Unrecognized(value) => value,
+        }
+    }
+}
+impl ::std::convert::From<&str> for PbxAnimationStyle {
+    /// Reads a member as the PBX writes it; an unknown one is kept as it is.
+    fn from(value: &str) -> Self {
+        match value {
+            "SlideUp" => PbxAnimationStyle::SlideUp,
+            "SlideFromSide" => PbxAnimationStyle::SlideFromSide,
+            "FadeIn" => PbxAnimationStyle::FadeIn,
+            "NoAnimation" => PbxAnimationStyle::NoAnimation,
+            other => PbxAnimationStyle::Unrecognized(other.to_owned()),
+        }
+    }
+}
+impl crate::json::NamedMember for PbxAnimationStyle {
+    const NAME: &'static str = "PbxAnimationStyle";
+}
+impl ::serde::Serialize for PbxAnimationStyle {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for PbxAnimationStyle {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::json::read_member(deserializer)
+    }
 }

@@ -4,67 +4,68 @@
 
 //! The `PbxAntiHackingSettings` model.
 /// Schema `#/components/schemas/Pbx.AntiHackingSettings`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PbxAntiHackingSettings {
-    #[serde(
-        rename = "HackAuthRequests",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub hack_auth_requests: ::std::option::Option<i32>,
-    #[serde(
-        rename = "HackBarrierAmber",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub hack_barrier_amber: ::std::option::Option<i32>,
-    #[serde(
-        rename = "HackBarrierGreen",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub hack_barrier_green: ::std::option::Option<i32>,
-    #[serde(
-        rename = "HackBarrierRed",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub hack_barrier_red: ::std::option::Option<i32>,
-    #[serde(
-        rename = "HackBlacklistDuration",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub hack_blacklist_duration: ::std::option::Option<i32>,
-    #[serde(
-        rename = "HackChallengeRequests",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub hack_challenge_requests: ::std::option::Option<i32>,
-    #[serde(
-        rename = "MaxRequestPerPeriod",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub max_request_per_period: ::std::option::Option<i32>,
-    #[serde(
-        rename = "SecurityDefenseProgram",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub security_defense_program: ::std::option::Option<bool>,
-    #[serde(
-        rename = "ThrottlePeriodLength",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub throttle_period_length: ::std::option::Option<i32>,
     /// The entity's ETag, to pass back as If-Match where an operation takes one.
-    #[serde(
-        rename = "@odata.etag",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub odata_etag: ::std::option::Option<::std::string::String>,
+}
+impl ::serde::Serialize for PbxAntiHackingSettings {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = crate::json::ObjectWriter::start(serializer)?;
+        object.optional("HackAuthRequests", &self.hack_auth_requests)?;
+        object.optional("HackBarrierAmber", &self.hack_barrier_amber)?;
+        object.optional("HackBarrierGreen", &self.hack_barrier_green)?;
+        object.optional("HackBarrierRed", &self.hack_barrier_red)?;
+        object.optional("HackBlacklistDuration", &self.hack_blacklist_duration)?;
+        object.optional("HackChallengeRequests", &self.hack_challenge_requests)?;
+        object.optional("MaxRequestPerPeriod", &self.max_request_per_period)?;
+        object.optional("SecurityDefenseProgram", &self.security_defense_program)?;
+        object.optional("ThrottlePeriodLength", &self.throttle_period_length)?;
+        object.optional("@odata.etag", &self.odata_etag)?;
+        object.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for PbxAntiHackingSettings {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::json::read_object(deserializer)
+    }
+}
+impl crate::json::ReadObject for PbxAntiHackingSettings {
+    const NAME: &'static str = "PbxAntiHackingSettings";
+    fn read_property<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "HackAuthRequests" => self.hack_auth_requests = map.next_value()?,
+            "HackBarrierAmber" => self.hack_barrier_amber = map.next_value()?,
+            "HackBarrierGreen" => self.hack_barrier_green = map.next_value()?,
+            "HackBarrierRed" => self.hack_barrier_red = map.next_value()?,
+            "HackBlacklistDuration" => self.hack_blacklist_duration = map.next_value()?,
+            "HackChallengeRequests" => self.hack_challenge_requests = map.next_value()?,
+            "MaxRequestPerPeriod" => self.max_request_per_period = map.next_value()?,
+            "SecurityDefenseProgram" => self.security_defense_program = map.next_value()?,
+            "ThrottlePeriodLength" => self.throttle_period_length = map.next_value()?,
+            "@odata.etag" => self.odata_etag = map.next_value()?,
+            _ => {
+                crate::json::skip_value(map)?;
+            }
+        }
+        ::std::result::Result::Ok(())
+    }
 }

@@ -6,51 +6,33 @@
 /// Changes to a PbxAntiHackingSettings: only fields set to Patch::Set or Patch::Clear are sent.
 ///
 /// Update body for schema `#/components/schemas/Pbx.AntiHackingSettings`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PbxAntiHackingSettingsUpdate {
-    #[serde(
-        rename = "HackAuthRequests",
-        skip_serializing_if = "crate::Patch::is_unchanged"
-    )]
     pub hack_auth_requests: crate::Patch<i32>,
-    #[serde(
-        rename = "HackBarrierAmber",
-        skip_serializing_if = "crate::Patch::is_unchanged"
-    )]
     pub hack_barrier_amber: crate::Patch<i32>,
-    #[serde(
-        rename = "HackBarrierGreen",
-        skip_serializing_if = "crate::Patch::is_unchanged"
-    )]
     pub hack_barrier_green: crate::Patch<i32>,
-    #[serde(
-        rename = "HackBarrierRed",
-        skip_serializing_if = "crate::Patch::is_unchanged"
-    )]
     pub hack_barrier_red: crate::Patch<i32>,
-    #[serde(
-        rename = "HackBlacklistDuration",
-        skip_serializing_if = "crate::Patch::is_unchanged"
-    )]
     pub hack_blacklist_duration: crate::Patch<i32>,
-    #[serde(
-        rename = "HackChallengeRequests",
-        skip_serializing_if = "crate::Patch::is_unchanged"
-    )]
     pub hack_challenge_requests: crate::Patch<i32>,
-    #[serde(
-        rename = "MaxRequestPerPeriod",
-        skip_serializing_if = "crate::Patch::is_unchanged"
-    )]
     pub max_request_per_period: crate::Patch<i32>,
-    #[serde(
-        rename = "SecurityDefenseProgram",
-        skip_serializing_if = "crate::Patch::is_unchanged"
-    )]
     pub security_defense_program: crate::Patch<bool>,
-    #[serde(
-        rename = "ThrottlePeriodLength",
-        skip_serializing_if = "crate::Patch::is_unchanged"
-    )]
     pub throttle_period_length: crate::Patch<i32>,
+}
+impl ::serde::Serialize for PbxAntiHackingSettingsUpdate {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = crate::json::ObjectWriter::start(serializer)?;
+        object.patch("HackAuthRequests", &self.hack_auth_requests)?;
+        object.patch("HackBarrierAmber", &self.hack_barrier_amber)?;
+        object.patch("HackBarrierGreen", &self.hack_barrier_green)?;
+        object.patch("HackBarrierRed", &self.hack_barrier_red)?;
+        object.patch("HackBlacklistDuration", &self.hack_blacklist_duration)?;
+        object.patch("HackChallengeRequests", &self.hack_challenge_requests)?;
+        object.patch("MaxRequestPerPeriod", &self.max_request_per_period)?;
+        object.patch("SecurityDefenseProgram", &self.security_defense_program)?;
+        object.patch("ThrottlePeriodLength", &self.throttle_period_length)?;
+        object.end()
+    }
 }

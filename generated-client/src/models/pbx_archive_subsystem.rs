@@ -4,30 +4,49 @@
 
 //! The `PbxArchiveSubsystem` model.
 /// Schema `#/components/schemas/Pbx.ArchiveSubsystem`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PbxArchiveSubsystem {
-    #[serde(
-        rename = "Archiving",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub archiving: ::std::option::Option<bool>,
-    #[serde(
-        rename = "Enabled",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub enabled: ::std::option::Option<bool>,
-    #[serde(
-        rename = "Folder",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub folder: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "ScheduleDays",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub schedule_days: ::std::option::Option<i32>,
+}
+impl ::serde::Serialize for PbxArchiveSubsystem {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = crate::json::ObjectWriter::start(serializer)?;
+        object.optional("Archiving", &self.archiving)?;
+        object.optional("Enabled", &self.enabled)?;
+        object.optional("Folder", &self.folder)?;
+        object.optional("ScheduleDays", &self.schedule_days)?;
+        object.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for PbxArchiveSubsystem {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::json::read_object(deserializer)
+    }
+}
+impl crate::json::ReadObject for PbxArchiveSubsystem {
+    const NAME: &'static str = "PbxArchiveSubsystem";
+    fn read_property<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "Archiving" => self.archiving = map.next_value()?,
+            "Enabled" => self.enabled = map.next_value()?,
+            "Folder" => self.folder = map.next_value()?,
+            "ScheduleDays" => self.schedule_days = map.next_value()?,
+            _ => {
+                crate::json::skip_value(map)?;
+            }
+        }
+        ::std::result::Result::Ok(())
+    }
 }

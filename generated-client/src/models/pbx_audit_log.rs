@@ -4,73 +4,71 @@
 
 //! The `PbxAuditLog` model.
 /// Schema `#/components/schemas/Pbx.AuditLog`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PbxAuditLog {
-    #[serde(
-        rename = "Action",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub action: ::std::option::Option<i32>,
-    #[serde(
-        rename = "Id",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub id: ::std::option::Option<i64>,
-    #[serde(
-        rename = "Ip",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub ip: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "NewData",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub new_data: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "ObjectName",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub object_name: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "ObjectType",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub object_type: ::std::option::Option<i32>,
-    #[serde(
-        rename = "PrevData",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub prev_data: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "Source",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub source: ::std::option::Option<i32>,
-    #[serde(
-        rename = "Timestamp",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub timestamp: ::std::option::Option<::chrono::DateTime<::chrono::FixedOffset>>,
-    #[serde(
-        rename = "UserName",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub user_name: ::std::option::Option<::std::string::String>,
     /// The entity's ETag, to pass back as If-Match where an operation takes one.
-    #[serde(
-        rename = "@odata.etag",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub odata_etag: ::std::option::Option<::std::string::String>,
+}
+impl ::serde::Serialize for PbxAuditLog {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = crate::json::ObjectWriter::start(serializer)?;
+        object.optional("Action", &self.action)?;
+        object.optional("Id", &self.id)?;
+        object.optional("Ip", &self.ip)?;
+        object.optional("NewData", &self.new_data)?;
+        object.optional("ObjectName", &self.object_name)?;
+        object.optional("ObjectType", &self.object_type)?;
+        object.optional("PrevData", &self.prev_data)?;
+        object.optional("Source", &self.source)?;
+        object.optional("Timestamp", &self.timestamp)?;
+        object.optional("UserName", &self.user_name)?;
+        object.optional("@odata.etag", &self.odata_etag)?;
+        object.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for PbxAuditLog {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::json::read_object(deserializer)
+    }
+}
+impl crate::json::ReadObject for PbxAuditLog {
+    const NAME: &'static str = "PbxAuditLog";
+    fn read_property<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "Action" => self.action = map.next_value()?,
+            "Id" => self.id = map.next_value()?,
+            "Ip" => self.ip = map.next_value()?,
+            "NewData" => self.new_data = map.next_value()?,
+            "ObjectName" => self.object_name = map.next_value()?,
+            "ObjectType" => self.object_type = map.next_value()?,
+            "PrevData" => self.prev_data = map.next_value()?,
+            "Source" => self.source = map.next_value()?,
+            "Timestamp" => self.timestamp = map.next_value()?,
+            "UserName" => self.user_name = map.next_value()?,
+            "@odata.etag" => self.odata_etag = map.next_value()?,
+            _ => {
+                crate::json::skip_value(map)?;
+            }
+        }
+        ::std::result::Result::Ok(())
+    }
 }

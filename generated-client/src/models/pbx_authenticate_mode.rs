@@ -4,13 +4,50 @@
 
 //! The `PbxAuthenticateMode` model.
 /// Schema `#/components/schemas/Pbx.AuthenticateMode`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum PbxAuthenticateMode {
     /// `Password`
     Password,
     /// `CertificateFile`
     CertificateFile,
     /// A value this version of the client does not know, kept as sent.
-    #[serde(untagged)]
     Unrecognized(::std::string::String),
+}
+impl PbxAuthenticateMode {
+    /// The member as the PBX writes it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            PbxAuthenticateMode::Password => "Password",
+            PbxAuthenticateMode::CertificateFile => "CertificateFile",
+            PbxAuthenticateMode::Unrecognized(value) => value,
+        }
+    }
+}
+impl ::std::convert::From<&str> for PbxAuthenticateMode {
+    /// Reads a member as the PBX writes it; an unknown one is kept as it is.
+    fn from(value: &str) -> Self {
+        match value {
+            "Password" => PbxAuthenticateMode::Password,
+            "CertificateFile" => PbxAuthenticateMode::CertificateFile,
+            other => PbxAuthenticateMode::Unrecognized(other.to_owned()),
+        }
+    }
+}
+impl crate::json::NamedMember for PbxAuthenticateMode {
+    const NAME: &'static str = "PbxAuthenticateMode";
+}
+impl ::serde::Serialize for PbxAuthenticateMode {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for PbxAuthenticateMode {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::json::read_member(deserializer)
+    }
 }

@@ -4,7 +4,7 @@
 
 //! The `PbxAuthentication` model.
 /// Schema `#/components/schemas/Pbx.Authentication`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum PbxAuthentication {
     /// `Both`
     Both,
@@ -15,6 +15,47 @@ pub enum PbxAuthentication {
     /// `None`
     None,
     /// A value this version of the client does not know, kept as sent.
-    #[serde(untagged)]
     Unrecognized(::std::string::String),
+}
+impl PbxAuthentication {
+    /// The member as the PBX writes it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            PbxAuthentication::Both => "Both",
+            PbxAuthentication::Name => "Name",
+            PbxAuthentication::Email => "Email",
+            PbxAuthentication::None => "None",
+            PbxAuthentication::Unrecognized(value) => value,
+        }
+    }
+}
+impl ::std::convert::From<&str> for PbxAuthentication {
+    /// Reads a member as the PBX writes it; an unknown one is kept as it is.
+    fn from(value: &str) -> Self {
+        match value {
+            "Both" => PbxAuthentication::Both,
+            "Name" => PbxAuthentication::Name,
+            "Email" => PbxAuthentication::Email,
+            "None" => PbxAuthentication::None,
+            other => PbxAuthentication::Unrecognized(other.to_owned()),
+        }
+    }
+}
+impl crate::json::NamedMember for PbxAuthentication {
+    const NAME: &'static str = "PbxAuthentication";
+}
+impl ::serde::Serialize for PbxAuthentication {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for PbxAuthentication {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::json::read_member(deserializer)
+    }
 }

@@ -4,7 +4,7 @@
 
 //! The `PbxAuthenticationType` model.
 /// Schema `#/components/schemas/Pbx.AuthenticationType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum PbxAuthenticationType {
     /// `No`
     No,
@@ -13,6 +13,45 @@ pub enum PbxAuthenticationType {
     /// `Scenario`
     Scenario,
     /// A value this version of the client does not know, kept as sent.
-    #[serde(untagged)]
     Unrecognized(::std::string::String),
+}
+impl PbxAuthenticationType {
+    /// The member as the PBX writes it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            PbxAuthenticationType::No => "No",
+            PbxAuthenticationType::Basic => "Basic",
+            PbxAuthenticationType::Scenario => "Scenario",
+            PbxAuthenticationType::Unrecognized(value) => value,
+        }
+    }
+}
+impl ::std::convert::From<&str> for PbxAuthenticationType {
+    /// Reads a member as the PBX writes it; an unknown one is kept as it is.
+    fn from(value: &str) -> Self {
+        match value {
+            "No" => PbxAuthenticationType::No,
+            "Basic" => PbxAuthenticationType::Basic,
+            "Scenario" => PbxAuthenticationType::Scenario,
+            other => PbxAuthenticationType::Unrecognized(other.to_owned()),
+        }
+    }
+}
+impl crate::json::NamedMember for PbxAuthenticationType {
+    const NAME: &'static str = "PbxAuthenticationType";
+}
+impl ::serde::Serialize for PbxAuthenticationType {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for PbxAuthenticationType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::json::read_member(deserializer)
+    }
 }

@@ -4,30 +4,49 @@
 
 //! The `PbxAutoSchedulerSettings` model.
 /// Schema `#/components/schemas/Pbx.AutoSchedulerSettings`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PbxAutoSchedulerSettings {
-    #[serde(
-        rename = "Enabled",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub enabled: ::std::option::Option<bool>,
-    #[serde(
-        rename = "ProfileAvailable",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub profile_available: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "ProfileAway",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub profile_away: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "ProfileDND",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub profile_dnd: ::std::option::Option<::std::string::String>,
+}
+impl ::serde::Serialize for PbxAutoSchedulerSettings {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = crate::json::ObjectWriter::start(serializer)?;
+        object.optional("Enabled", &self.enabled)?;
+        object.optional("ProfileAvailable", &self.profile_available)?;
+        object.optional("ProfileAway", &self.profile_away)?;
+        object.optional("ProfileDND", &self.profile_dnd)?;
+        object.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for PbxAutoSchedulerSettings {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::json::read_object(deserializer)
+    }
+}
+impl crate::json::ReadObject for PbxAutoSchedulerSettings {
+    const NAME: &'static str = "PbxAutoSchedulerSettings";
+    fn read_property<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "Enabled" => self.enabled = map.next_value()?,
+            "ProfileAvailable" => self.profile_available = map.next_value()?,
+            "ProfileAway" => self.profile_away = map.next_value()?,
+            "ProfileDND" => self.profile_dnd = map.next_value()?,
+            _ => {
+                crate::json::skip_value(map)?;
+            }
+        }
+        ::std::result::Result::Ok(())
+    }
 }

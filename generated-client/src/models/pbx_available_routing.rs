@@ -4,60 +4,64 @@
 
 //! The `PbxAvailableRouting` model.
 /// Schema `#/components/schemas/Pbx.AvailableRouting`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PbxAvailableRouting {
-    #[serde(
-        rename = "BusyAllCalls",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub busy_all_calls: ::std::option::Option<bool>,
-    #[serde(
-        rename = "BusyExternal",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub busy_external: ::std::option::Option<crate::models::PbxDestination>,
-    #[serde(
-        rename = "BusyInternal",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub busy_internal: ::std::option::Option<crate::models::PbxDestination>,
-    #[serde(
-        rename = "NoAnswerAllCalls",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub no_answer_all_calls: ::std::option::Option<bool>,
-    #[serde(
-        rename = "NoAnswerExternal",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub no_answer_external: ::std::option::Option<crate::models::PbxDestination>,
-    #[serde(
-        rename = "NoAnswerInternal",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub no_answer_internal: ::std::option::Option<crate::models::PbxDestination>,
-    #[serde(
-        rename = "NotRegisteredAllCalls",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub not_registered_all_calls: ::std::option::Option<bool>,
-    #[serde(
-        rename = "NotRegisteredExternal",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub not_registered_external: ::std::option::Option<crate::models::PbxDestination>,
-    #[serde(
-        rename = "NotRegisteredInternal",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub not_registered_internal: ::std::option::Option<crate::models::PbxDestination>,
+}
+impl ::serde::Serialize for PbxAvailableRouting {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = crate::json::ObjectWriter::start(serializer)?;
+        object.optional("BusyAllCalls", &self.busy_all_calls)?;
+        object.optional("BusyExternal", &self.busy_external)?;
+        object.optional("BusyInternal", &self.busy_internal)?;
+        object.optional("NoAnswerAllCalls", &self.no_answer_all_calls)?;
+        object.optional("NoAnswerExternal", &self.no_answer_external)?;
+        object.optional("NoAnswerInternal", &self.no_answer_internal)?;
+        object.optional("NotRegisteredAllCalls", &self.not_registered_all_calls)?;
+        object.optional("NotRegisteredExternal", &self.not_registered_external)?;
+        object.optional("NotRegisteredInternal", &self.not_registered_internal)?;
+        object.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for PbxAvailableRouting {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::json::read_object(deserializer)
+    }
+}
+impl crate::json::ReadObject for PbxAvailableRouting {
+    const NAME: &'static str = "PbxAvailableRouting";
+    fn read_property<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "BusyAllCalls" => self.busy_all_calls = map.next_value()?,
+            "BusyExternal" => self.busy_external = map.next_value()?,
+            "BusyInternal" => self.busy_internal = map.next_value()?,
+            "NoAnswerAllCalls" => self.no_answer_all_calls = map.next_value()?,
+            "NoAnswerExternal" => self.no_answer_external = map.next_value()?,
+            "NoAnswerInternal" => self.no_answer_internal = map.next_value()?,
+            "NotRegisteredAllCalls" => self.not_registered_all_calls = map.next_value()?,
+            "NotRegisteredExternal" => self.not_registered_external = map.next_value()?,
+            "NotRegisteredInternal" => self.not_registered_internal = map.next_value()?,
+            _ => {
+                crate::json::skip_value(map)?;
+            }
+        }
+        ::std::result::Result::Ok(())
+    }
 }

@@ -4,13 +4,50 @@
 
 //! The `PbxAvatarStyle` model.
 /// Schema `#/components/schemas/Pbx.AvatarStyle`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum PbxAvatarStyle {
     /// `Square`
     Square,
     /// `Circle`
     Circle,
     /// A value this version of the client does not know, kept as sent.
-    #[serde(untagged)]
     Unrecognized(::std::string::String),
+}
+impl PbxAvatarStyle {
+    /// The member as the PBX writes it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            PbxAvatarStyle::Square => "Square",
+            PbxAvatarStyle::Circle => "Circle",
+            PbxAvatarStyle::Unrecognized(value) => value,
+        }
+    }
+}
+impl ::std::convert::From<&str> for PbxAvatarStyle {
+    /// Reads a member as the PBX writes it; an unknown one is kept as it is.
+    fn from(value: &str) -> Self {
+        match value {
+            "Square" => PbxAvatarStyle::Square,
+            "Circle" => PbxAvatarStyle::Circle,
+            other => PbxAvatarStyle::Unrecognized(other.to_owned()),
+        }
+    }
+}
+impl crate::json::NamedMember for PbxAvatarStyle {
+    const NAME: &'static str = "PbxAvatarStyle";
+}
+impl ::serde::Serialize for PbxAvatarStyle {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for PbxAvatarStyle {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::json::read_member(deserializer)
+    }
 }

@@ -4,30 +4,49 @@
 
 //! The `PbxAwayRouting` model.
 /// Schema `#/components/schemas/Pbx.AwayRouting`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PbxAwayRouting {
-    #[serde(
-        rename = "AllHoursExternal",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub all_hours_external: ::std::option::Option<bool>,
-    #[serde(
-        rename = "AllHoursInternal",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub all_hours_internal: ::std::option::Option<bool>,
-    #[serde(
-        rename = "External",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub external: ::std::option::Option<crate::models::PbxDestination>,
-    #[serde(
-        rename = "Internal",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub internal: ::std::option::Option<crate::models::PbxDestination>,
+}
+impl ::serde::Serialize for PbxAwayRouting {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = crate::json::ObjectWriter::start(serializer)?;
+        object.optional("AllHoursExternal", &self.all_hours_external)?;
+        object.optional("AllHoursInternal", &self.all_hours_internal)?;
+        object.optional("External", &self.external)?;
+        object.optional("Internal", &self.internal)?;
+        object.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for PbxAwayRouting {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::json::read_object(deserializer)
+    }
+}
+impl crate::json::ReadObject for PbxAwayRouting {
+    const NAME: &'static str = "PbxAwayRouting";
+    fn read_property<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "AllHoursExternal" => self.all_hours_external = map.next_value()?,
+            "AllHoursInternal" => self.all_hours_internal = map.next_value()?,
+            "External" => self.external = map.next_value()?,
+            "Internal" => self.internal = map.next_value()?,
+            _ => {
+                crate::json::skip_value(map)?;
+            }
+        }
+        ::std::result::Result::Ok(())
+    }
 }

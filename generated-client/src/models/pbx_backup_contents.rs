@@ -4,69 +4,19 @@
 
 //! The `PbxBackupContents` model.
 /// Schema `#/components/schemas/Pbx.BackupContents`.
-#[derive(Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, Default)]
 pub struct PbxBackupContents {
-    #[serde(
-        rename = "CallHistory",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub call_history: ::std::option::Option<bool>,
-    #[serde(
-        rename = "DisableBackupCompression",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub disable_backup_compression: ::std::option::Option<bool>,
-    #[serde(
-        rename = "EncryptBackup",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub encrypt_backup: ::std::option::Option<bool>,
-    #[serde(
-        rename = "EncryptBackupPassword",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub encrypt_backup_password: ::std::option::Option<
         crate::models::PbxConcealedPassword,
     >,
-    #[serde(
-        rename = "FQDN",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub fqdn: ::std::option::Option<bool>,
-    #[serde(
-        rename = "License",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub license: ::std::option::Option<bool>,
-    #[serde(
-        rename = "PhoneProvisioning",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub phone_provisioning: ::std::option::Option<bool>,
-    #[serde(
-        rename = "Prompts",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub prompts: ::std::option::Option<bool>,
-    #[serde(
-        rename = "Recordings",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub recordings: ::std::option::Option<bool>,
-    #[serde(
-        rename = "VoiceMails",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub voice_mails: ::std::option::Option<bool>,
 }
 impl ::std::fmt::Debug for PbxBackupContents {
@@ -83,5 +33,58 @@ impl ::std::fmt::Debug for PbxBackupContents {
             .field("recordings", &self.recordings)
             .field("voice_mails", &self.voice_mails)
             .finish()
+    }
+}
+impl ::serde::Serialize for PbxBackupContents {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = crate::json::ObjectWriter::start(serializer)?;
+        object.optional("CallHistory", &self.call_history)?;
+        object.optional("DisableBackupCompression", &self.disable_backup_compression)?;
+        object.optional("EncryptBackup", &self.encrypt_backup)?;
+        object.optional("EncryptBackupPassword", &self.encrypt_backup_password)?;
+        object.optional("FQDN", &self.fqdn)?;
+        object.optional("License", &self.license)?;
+        object.optional("PhoneProvisioning", &self.phone_provisioning)?;
+        object.optional("Prompts", &self.prompts)?;
+        object.optional("Recordings", &self.recordings)?;
+        object.optional("VoiceMails", &self.voice_mails)?;
+        object.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for PbxBackupContents {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::json::read_object(deserializer)
+    }
+}
+impl crate::json::ReadObject for PbxBackupContents {
+    const NAME: &'static str = "PbxBackupContents";
+    fn read_property<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "CallHistory" => self.call_history = map.next_value()?,
+            "DisableBackupCompression" => {
+                self.disable_backup_compression = map.next_value()?;
+            }
+            "EncryptBackup" => self.encrypt_backup = map.next_value()?,
+            "EncryptBackupPassword" => self.encrypt_backup_password = map.next_value()?,
+            "FQDN" => self.fqdn = map.next_value()?,
+            "License" => self.license = map.next_value()?,
+            "PhoneProvisioning" => self.phone_provisioning = map.next_value()?,
+            "Prompts" => self.prompts = map.next_value()?,
+            "Recordings" => self.recordings = map.next_value()?,
+            "VoiceMails" => self.voice_mails = map.next_value()?,
+            _ => {
+                crate::json::skip_value(map)?;
+            }
+        }
+        ::std::result::Result::Ok(())
     }
 }

@@ -4,31 +4,50 @@
 
 //! The `PbxBackupExtras` model.
 /// Schema `#/components/schemas/Pbx.BackupExtras`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PbxBackupExtras {
-    #[serde(
-        rename = "Footprint",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub footprint: ::std::option::Option<i64>,
-    #[serde(
-        rename = "IsEncrypted",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub is_encrypted: ::std::option::Option<bool>,
-    #[serde(
-        rename = "Version",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub version: ::std::option::Option<::std::string::String>,
     /// The entity's ETag, to pass back as If-Match where an operation takes one.
-    #[serde(
-        rename = "@odata.etag",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub odata_etag: ::std::option::Option<::std::string::String>,
+}
+impl ::serde::Serialize for PbxBackupExtras {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = crate::json::ObjectWriter::start(serializer)?;
+        object.optional("Footprint", &self.footprint)?;
+        object.optional("IsEncrypted", &self.is_encrypted)?;
+        object.optional("Version", &self.version)?;
+        object.optional("@odata.etag", &self.odata_etag)?;
+        object.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for PbxBackupExtras {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::json::read_object(deserializer)
+    }
+}
+impl crate::json::ReadObject for PbxBackupExtras {
+    const NAME: &'static str = "PbxBackupExtras";
+    fn read_property<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "Footprint" => self.footprint = map.next_value()?,
+            "IsEncrypted" => self.is_encrypted = map.next_value()?,
+            "Version" => self.version = map.next_value()?,
+            "@odata.etag" => self.odata_etag = map.next_value()?,
+            _ => {
+                crate::json::skip_value(map)?;
+            }
+        }
+        ::std::result::Result::Ok(())
+    }
 }

@@ -4,73 +4,71 @@
 
 //! The `PbxBackupFailoverSettings` model.
 /// Schema `#/components/schemas/Pbx.BackupFailoverSettings`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PbxBackupFailoverSettings {
-    #[serde(
-        rename = "Condition",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub condition: ::std::option::Option<crate::models::PbxFailoverCondition>,
-    #[serde(
-        rename = "Enabled",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub enabled: ::std::option::Option<bool>,
-    #[serde(
-        rename = "Interval",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub interval: ::std::option::Option<i32>,
-    #[serde(
-        rename = "Mode",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub mode: ::std::option::Option<crate::models::PbxFailoverMode>,
-    #[serde(
-        rename = "PostStartScript",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub post_start_script: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "PreStartScript",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub pre_start_script: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "RemoteServer",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub remote_server: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "TestSIPServer",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub test_sip_server: ::std::option::Option<bool>,
-    #[serde(
-        rename = "TestTunnel",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub test_tunnel: ::std::option::Option<bool>,
-    #[serde(
-        rename = "TestWebServer",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub test_web_server: ::std::option::Option<bool>,
     /// The entity's ETag, to pass back as If-Match where an operation takes one.
-    #[serde(
-        rename = "@odata.etag",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub odata_etag: ::std::option::Option<::std::string::String>,
+}
+impl ::serde::Serialize for PbxBackupFailoverSettings {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = crate::json::ObjectWriter::start(serializer)?;
+        object.optional("Condition", &self.condition)?;
+        object.optional("Enabled", &self.enabled)?;
+        object.optional("Interval", &self.interval)?;
+        object.optional("Mode", &self.mode)?;
+        object.optional("PostStartScript", &self.post_start_script)?;
+        object.optional("PreStartScript", &self.pre_start_script)?;
+        object.optional("RemoteServer", &self.remote_server)?;
+        object.optional("TestSIPServer", &self.test_sip_server)?;
+        object.optional("TestTunnel", &self.test_tunnel)?;
+        object.optional("TestWebServer", &self.test_web_server)?;
+        object.optional("@odata.etag", &self.odata_etag)?;
+        object.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for PbxBackupFailoverSettings {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::json::read_object(deserializer)
+    }
+}
+impl crate::json::ReadObject for PbxBackupFailoverSettings {
+    const NAME: &'static str = "PbxBackupFailoverSettings";
+    fn read_property<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "Condition" => self.condition = map.next_value()?,
+            "Enabled" => self.enabled = map.next_value()?,
+            "Interval" => self.interval = map.next_value()?,
+            "Mode" => self.mode = map.next_value()?,
+            "PostStartScript" => self.post_start_script = map.next_value()?,
+            "PreStartScript" => self.pre_start_script = map.next_value()?,
+            "RemoteServer" => self.remote_server = map.next_value()?,
+            "TestSIPServer" => self.test_sip_server = map.next_value()?,
+            "TestTunnel" => self.test_tunnel = map.next_value()?,
+            "TestWebServer" => self.test_web_server = map.next_value()?,
+            "@odata.etag" => self.odata_etag = map.next_value()?,
+            _ => {
+                crate::json::skip_value(map)?;
+            }
+        }
+        ::std::result::Result::Ok(())
+    }
 }

@@ -4,36 +4,52 @@
 
 //! The `PbxBackupSchedule` model.
 /// Schema `#/components/schemas/Pbx.BackupSchedule`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PbxBackupSchedule {
-    #[serde(
-        rename = "Day",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub day: ::std::option::Option<crate::models::PbxDayOfWeek>,
-    #[serde(
-        rename = "RepeatHours",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub repeat_hours: ::std::option::Option<i32>,
-    #[serde(
-        rename = "RepeatMinutes",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub repeat_minutes: ::std::option::Option<i32>,
-    #[serde(
-        rename = "ScheduleType",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub schedule_type: ::std::option::Option<crate::models::PbxScheduleType>,
-    #[serde(
-        rename = "Time",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub time: ::std::option::Option<::chrono::NaiveTime>,
+}
+impl ::serde::Serialize for PbxBackupSchedule {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = crate::json::ObjectWriter::start(serializer)?;
+        object.optional("Day", &self.day)?;
+        object.optional("RepeatHours", &self.repeat_hours)?;
+        object.optional("RepeatMinutes", &self.repeat_minutes)?;
+        object.optional("ScheduleType", &self.schedule_type)?;
+        object.optional("Time", &self.time)?;
+        object.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for PbxBackupSchedule {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::json::read_object(deserializer)
+    }
+}
+impl crate::json::ReadObject for PbxBackupSchedule {
+    const NAME: &'static str = "PbxBackupSchedule";
+    fn read_property<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "Day" => self.day = map.next_value()?,
+            "RepeatHours" => self.repeat_hours = map.next_value()?,
+            "RepeatMinutes" => self.repeat_minutes = map.next_value()?,
+            "ScheduleType" => self.schedule_type = map.next_value()?,
+            "Time" => self.time = map.next_value()?,
+            _ => {
+                crate::json::skip_value(map)?;
+            }
+        }
+        ::std::result::Result::Ok(())
+    }
 }

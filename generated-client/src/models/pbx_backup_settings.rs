@@ -4,37 +4,53 @@
 
 //! The `PbxBackupSettings` model.
 /// Schema `#/components/schemas/Pbx.BackupSettings`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PbxBackupSettings {
-    #[serde(
-        rename = "Contents",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub contents: ::std::option::Option<crate::models::PbxBackupContents>,
-    #[serde(
-        rename = "Rotation",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub rotation: ::std::option::Option<i32>,
-    #[serde(
-        rename = "Schedule",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub schedule: ::std::option::Option<crate::models::PbxBackupSchedule>,
-    #[serde(
-        rename = "ScheduleEnabled",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub schedule_enabled: ::std::option::Option<bool>,
     /// The entity's ETag, to pass back as If-Match where an operation takes one.
-    #[serde(
-        rename = "@odata.etag",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub odata_etag: ::std::option::Option<::std::string::String>,
+}
+impl ::serde::Serialize for PbxBackupSettings {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = crate::json::ObjectWriter::start(serializer)?;
+        object.optional("Contents", &self.contents)?;
+        object.optional("Rotation", &self.rotation)?;
+        object.optional("Schedule", &self.schedule)?;
+        object.optional("ScheduleEnabled", &self.schedule_enabled)?;
+        object.optional("@odata.etag", &self.odata_etag)?;
+        object.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for PbxBackupSettings {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::json::read_object(deserializer)
+    }
+}
+impl crate::json::ReadObject for PbxBackupSettings {
+    const NAME: &'static str = "PbxBackupSettings";
+    fn read_property<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "Contents" => self.contents = map.next_value()?,
+            "Rotation" => self.rotation = map.next_value()?,
+            "Schedule" => self.schedule = map.next_value()?,
+            "ScheduleEnabled" => self.schedule_enabled = map.next_value()?,
+            "@odata.etag" => self.odata_etag = map.next_value()?,
+            _ => {
+                crate::json::skip_value(map)?;
+            }
+        }
+        ::std::result::Result::Ok(())
+    }
 }

@@ -6,12 +6,21 @@
 /// Changes to a PbxBlackListNumber: only fields set to Patch::Set or Patch::Clear are sent.
 ///
 /// Update body for schema `#/components/schemas/Pbx.BlackListNumber`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PbxBlackListNumberUpdate {
-    #[serde(rename = "CallerId", skip_serializing_if = "crate::Patch::is_unchanged")]
     pub caller_id: crate::Patch<::std::string::String>,
-    #[serde(rename = "Description", skip_serializing_if = "crate::Patch::is_unchanged")]
     pub description: crate::Patch<::std::string::String>,
-    #[serde(rename = "Id", skip_serializing_if = "crate::Patch::is_unchanged")]
     pub id: crate::Patch<::std::string::String>,
+}
+impl ::serde::Serialize for PbxBlackListNumberUpdate {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = crate::json::ObjectWriter::start(serializer)?;
+        object.patch("CallerId", &self.caller_id)?;
+        object.patch("Description", &self.description)?;
+        object.patch("Id", &self.id)?;
+        object.end()
+    }
 }

@@ -4,49 +4,59 @@
 
 //! The `PbxBlocklistAddr` model.
 /// Schema `#/components/schemas/Pbx.BlocklistAddr`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PbxBlocklistAddr {
-    #[serde(
-        rename = "AddedBy",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub added_by: ::std::option::Option<crate::models::PbxAddedBy>,
-    #[serde(
-        rename = "BlockType",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub block_type: ::std::option::Option<crate::models::PbxBlockType>,
-    #[serde(
-        rename = "Description",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub description: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "ExpiresAt",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub expires_at: ::std::option::Option<::chrono::DateTime<::chrono::FixedOffset>>,
-    #[serde(
-        rename = "Id",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub id: ::std::option::Option<i32>,
-    #[serde(
-        rename = "IPAddrMask",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub ip_addr_mask: ::std::option::Option<::std::string::String>,
     /// The entity's ETag, to pass back as If-Match where an operation takes one.
-    #[serde(
-        rename = "@odata.etag",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub odata_etag: ::std::option::Option<::std::string::String>,
+}
+impl ::serde::Serialize for PbxBlocklistAddr {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = crate::json::ObjectWriter::start(serializer)?;
+        object.optional("AddedBy", &self.added_by)?;
+        object.optional("BlockType", &self.block_type)?;
+        object.optional("Description", &self.description)?;
+        object.optional("ExpiresAt", &self.expires_at)?;
+        object.optional("Id", &self.id)?;
+        object.optional("IPAddrMask", &self.ip_addr_mask)?;
+        object.optional("@odata.etag", &self.odata_etag)?;
+        object.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for PbxBlocklistAddr {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::json::read_object(deserializer)
+    }
+}
+impl crate::json::ReadObject for PbxBlocklistAddr {
+    const NAME: &'static str = "PbxBlocklistAddr";
+    fn read_property<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "AddedBy" => self.added_by = map.next_value()?,
+            "BlockType" => self.block_type = map.next_value()?,
+            "Description" => self.description = map.next_value()?,
+            "ExpiresAt" => self.expires_at = map.next_value()?,
+            "Id" => self.id = map.next_value()?,
+            "IPAddrMask" => self.ip_addr_mask = map.next_value()?,
+            "@odata.etag" => self.odata_etag = map.next_value()?,
+            _ => {
+                crate::json::skip_value(map)?;
+            }
+        }
+        ::std::result::Result::Ok(())
+    }
 }

@@ -6,18 +6,27 @@
 /// Changes to a PbxBlocklistAddr: only fields set to Patch::Set or Patch::Clear are sent.
 ///
 /// Update body for schema `#/components/schemas/Pbx.BlocklistAddr`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PbxBlocklistAddrUpdate {
-    #[serde(rename = "AddedBy", skip_serializing_if = "crate::Patch::is_unchanged")]
     pub added_by: crate::Patch<crate::models::PbxAddedBy>,
-    #[serde(rename = "BlockType", skip_serializing_if = "crate::Patch::is_unchanged")]
     pub block_type: crate::Patch<crate::models::PbxBlockType>,
-    #[serde(rename = "Description", skip_serializing_if = "crate::Patch::is_unchanged")]
     pub description: crate::Patch<::std::string::String>,
-    #[serde(rename = "ExpiresAt", skip_serializing_if = "crate::Patch::is_unchanged")]
     pub expires_at: crate::Patch<::chrono::DateTime<::chrono::FixedOffset>>,
-    #[serde(rename = "Id", skip_serializing_if = "crate::Patch::is_unchanged")]
     pub id: crate::Patch<i32>,
-    #[serde(rename = "IPAddrMask", skip_serializing_if = "crate::Patch::is_unchanged")]
     pub ip_addr_mask: crate::Patch<::std::string::String>,
+}
+impl ::serde::Serialize for PbxBlocklistAddrUpdate {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = crate::json::ObjectWriter::start(serializer)?;
+        object.patch("AddedBy", &self.added_by)?;
+        object.patch("BlockType", &self.block_type)?;
+        object.patch("Description", &self.description)?;
+        object.patch("ExpiresAt", &self.expires_at)?;
+        object.patch("Id", &self.id)?;
+        object.patch("IPAddrMask", &self.ip_addr_mask)?;
+        object.end()
+    }
 }

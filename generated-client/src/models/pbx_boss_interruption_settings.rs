@@ -4,24 +4,46 @@
 
 //! The `PbxBossInterruptionSettings` model.
 /// Schema `#/components/schemas/Pbx.BossInterruptionSettings`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PbxBossInterruptionSettings {
-    #[serde(
-        rename = "Block",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub block: ::std::option::Option<crate::models::PbxInterruptionDecision>,
-    #[serde(
-        rename = "Interrupt",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub interrupt: ::std::option::Option<crate::models::PbxInterruptionDecision>,
-    #[serde(
-        rename = "Notify",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub notify: ::std::option::Option<crate::models::PbxInterruptionDecision>,
+}
+impl ::serde::Serialize for PbxBossInterruptionSettings {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = crate::json::ObjectWriter::start(serializer)?;
+        object.optional("Block", &self.block)?;
+        object.optional("Interrupt", &self.interrupt)?;
+        object.optional("Notify", &self.notify)?;
+        object.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for PbxBossInterruptionSettings {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::json::read_object(deserializer)
+    }
+}
+impl crate::json::ReadObject for PbxBossInterruptionSettings {
+    const NAME: &'static str = "PbxBossInterruptionSettings";
+    fn read_property<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "Block" => self.block = map.next_value()?,
+            "Interrupt" => self.interrupt = map.next_value()?,
+            "Notify" => self.notify = map.next_value()?,
+            _ => {
+                crate::json::skip_value(map)?;
+            }
+        }
+        ::std::result::Result::Ok(())
+    }
 }

@@ -4,7 +4,7 @@
 
 //! The `PbxButtonIconType` model.
 /// Schema `#/components/schemas/Pbx.ButtonIconType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum PbxButtonIconType {
     /// `Url`
     Url,
@@ -15,6 +15,47 @@ pub enum PbxButtonIconType {
     /// `DoubleBubble`
     DoubleBubble,
     /// A value this version of the client does not know, kept as sent.
-    #[serde(untagged)]
     Unrecognized(::std::string::String),
+}
+impl PbxButtonIconType {
+    /// The member as the PBX writes it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            PbxButtonIconType::Url => "Url",
+            PbxButtonIconType::Default => "Default",
+            PbxButtonIconType::Bubble => "Bubble",
+            PbxButtonIconType::DoubleBubble => "DoubleBubble",
+            PbxButtonIconType::Unrecognized(value) => value,
+        }
+    }
+}
+impl ::std::convert::From<&str> for PbxButtonIconType {
+    /// Reads a member as the PBX writes it; an unknown one is kept as it is.
+    fn from(value: &str) -> Self {
+        match value {
+            "Url" => PbxButtonIconType::Url,
+            "Default" => PbxButtonIconType::Default,
+            "Bubble" => PbxButtonIconType::Bubble,
+            "DoubleBubble" => PbxButtonIconType::DoubleBubble,
+            other => PbxButtonIconType::Unrecognized(other.to_owned()),
+        }
+    }
+}
+impl crate::json::NamedMember for PbxButtonIconType {
+    const NAME: &'static str = "PbxButtonIconType";
+}
+impl ::serde::Serialize for PbxButtonIconType {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for PbxButtonIconType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::json::read_member(deserializer)
+    }
 }

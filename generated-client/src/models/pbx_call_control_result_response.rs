@@ -4,36 +4,52 @@
 
 //! The `PbxCallControlResultResponse` model.
 /// Schema `#/components/schemas/Pbx.CallControlResultResponse`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PbxCallControlResultResponse {
-    #[serde(
-        rename = "FinalStatus",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub final_status: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "Reason",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub reason: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "ReasonText",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub reason_text: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "Result",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub result: ::std::option::Option<crate::models::PbxCallParticipant>,
-    #[serde(
-        rename = "VttId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub vtt_id: ::std::option::Option<::std::string::String>,
+}
+impl ::serde::Serialize for PbxCallControlResultResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = crate::json::ObjectWriter::start(serializer)?;
+        object.optional("FinalStatus", &self.final_status)?;
+        object.optional("Reason", &self.reason)?;
+        object.optional("ReasonText", &self.reason_text)?;
+        object.optional("Result", &self.result)?;
+        object.optional("VttId", &self.vtt_id)?;
+        object.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for PbxCallControlResultResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::json::read_object(deserializer)
+    }
+}
+impl crate::json::ReadObject for PbxCallControlResultResponse {
+    const NAME: &'static str = "PbxCallControlResultResponse";
+    fn read_property<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "FinalStatus" => self.final_status = map.next_value()?,
+            "Reason" => self.reason = map.next_value()?,
+            "ReasonText" => self.reason_text = map.next_value()?,
+            "Result" => self.result = map.next_value()?,
+            "VttId" => self.vtt_id = map.next_value()?,
+            _ => {
+                crate::json::skip_value(map)?;
+            }
+        }
+        ::std::result::Result::Ok(())
+    }
 }

@@ -4,85 +4,77 @@
 
 //! The `PbxCallCostByExtensionGroup` model.
 /// Schema `#/components/schemas/Pbx.CallCostByExtensionGroup`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PbxCallCostByExtensionGroup {
-    #[serde(
-        rename = "BillingCost",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub billing_cost: ::std::option::Option<f64>,
-    #[serde(
-        rename = "CallType",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub call_type: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "DstDn",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub dst_dn: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "DstDnClass",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub dst_dn_class: ::std::option::Option<i32>,
-    #[serde(
-        rename = "GroupName",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub group_name: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "IsAnswered",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub is_answered: ::std::option::Option<bool>,
-    #[serde(
-        rename = "RingingDur",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub ringing_dur: ::std::option::Option<crate::Duration>,
-    #[serde(
-        rename = "SegId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub seg_id: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "SrcDisplayName",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub src_display_name: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "SrcDn",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub src_dn: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "StartTime",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub start_time: ::std::option::Option<::chrono::DateTime<::chrono::FixedOffset>>,
-    #[serde(
-        rename = "TalkingDur",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub talking_dur: ::std::option::Option<crate::Duration>,
     /// The entity's ETag, to pass back as If-Match where an operation takes one.
-    #[serde(
-        rename = "@odata.etag",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub odata_etag: ::std::option::Option<::std::string::String>,
+}
+impl ::serde::Serialize for PbxCallCostByExtensionGroup {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = crate::json::ObjectWriter::start(serializer)?;
+        object.optional("BillingCost", &self.billing_cost)?;
+        object.optional("CallType", &self.call_type)?;
+        object.optional("DstDn", &self.dst_dn)?;
+        object.optional("DstDnClass", &self.dst_dn_class)?;
+        object.optional("GroupName", &self.group_name)?;
+        object.optional("IsAnswered", &self.is_answered)?;
+        object.optional("RingingDur", &self.ringing_dur)?;
+        object.optional("SegId", &self.seg_id)?;
+        object.optional("SrcDisplayName", &self.src_display_name)?;
+        object.optional("SrcDn", &self.src_dn)?;
+        object.optional("StartTime", &self.start_time)?;
+        object.optional("TalkingDur", &self.talking_dur)?;
+        object.optional("@odata.etag", &self.odata_etag)?;
+        object.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for PbxCallCostByExtensionGroup {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::json::read_object(deserializer)
+    }
+}
+impl crate::json::ReadObject for PbxCallCostByExtensionGroup {
+    const NAME: &'static str = "PbxCallCostByExtensionGroup";
+    fn read_property<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "BillingCost" => self.billing_cost = map.next_value()?,
+            "CallType" => self.call_type = map.next_value()?,
+            "DstDn" => self.dst_dn = map.next_value()?,
+            "DstDnClass" => self.dst_dn_class = map.next_value()?,
+            "GroupName" => self.group_name = map.next_value()?,
+            "IsAnswered" => self.is_answered = map.next_value()?,
+            "RingingDur" => self.ringing_dur = map.next_value()?,
+            "SegId" => self.seg_id = map.next_value()?,
+            "SrcDisplayName" => self.src_display_name = map.next_value()?,
+            "SrcDn" => self.src_dn = map.next_value()?,
+            "StartTime" => self.start_time = map.next_value()?,
+            "TalkingDur" => self.talking_dur = map.next_value()?,
+            "@odata.etag" => self.odata_etag = map.next_value()?,
+            _ => {
+                crate::json::skip_value(map)?;
+            }
+        }
+        ::std::result::Result::Ok(())
+    }
 }

@@ -4,49 +4,59 @@
 
 //! The `PbxCallCostSettings` model.
 /// Schema `#/components/schemas/Pbx.CallCostSettings`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PbxCallCostSettings {
-    #[serde(
-        rename = "CountryName",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub country_name: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "Id",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub id: ::std::option::Option<i32>,
-    #[serde(
-        rename = "Invalid",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub invalid: ::std::option::Option<bool>,
-    #[serde(
-        rename = "Prefix",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub prefix: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "Rate",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub rate: ::std::option::Option<crate::Number<f32>>,
-    #[serde(
-        rename = "ReadOnly",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub read_only: ::std::option::Option<bool>,
     /// The entity's ETag, to pass back as If-Match where an operation takes one.
-    #[serde(
-        rename = "@odata.etag",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub odata_etag: ::std::option::Option<::std::string::String>,
+}
+impl ::serde::Serialize for PbxCallCostSettings {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = crate::json::ObjectWriter::start(serializer)?;
+        object.optional("CountryName", &self.country_name)?;
+        object.optional("Id", &self.id)?;
+        object.optional("Invalid", &self.invalid)?;
+        object.optional("Prefix", &self.prefix)?;
+        object.optional("Rate", &self.rate)?;
+        object.optional("ReadOnly", &self.read_only)?;
+        object.optional("@odata.etag", &self.odata_etag)?;
+        object.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for PbxCallCostSettings {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::json::read_object(deserializer)
+    }
+}
+impl crate::json::ReadObject for PbxCallCostSettings {
+    const NAME: &'static str = "PbxCallCostSettings";
+    fn read_property<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "CountryName" => self.country_name = map.next_value()?,
+            "Id" => self.id = map.next_value()?,
+            "Invalid" => self.invalid = map.next_value()?,
+            "Prefix" => self.prefix = map.next_value()?,
+            "Rate" => self.rate = map.next_value()?,
+            "ReadOnly" => self.read_only = map.next_value()?,
+            "@odata.etag" => self.odata_etag = map.next_value()?,
+            _ => {
+                crate::json::skip_value(map)?;
+            }
+        }
+        ::std::result::Result::Ok(())
+    }
 }

@@ -4,33 +4,52 @@
 
 //! The `PbxCallDistribution` model.
 /// Schema `#/components/schemas/Pbx.CallDistribution`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PbxCallDistribution {
-    #[serde(
-        rename = "DateTimeInterval",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub date_time_interval: ::std::option::Option<
         ::chrono::DateTime<::chrono::FixedOffset>,
     >,
-    #[serde(
-        rename = "IncomingCount",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub incoming_count: ::std::option::Option<i32>,
-    #[serde(
-        rename = "OutgoingCount",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub outgoing_count: ::std::option::Option<i32>,
     /// The entity's ETag, to pass back as If-Match where an operation takes one.
-    #[serde(
-        rename = "@odata.etag",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub odata_etag: ::std::option::Option<::std::string::String>,
+}
+impl ::serde::Serialize for PbxCallDistribution {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = crate::json::ObjectWriter::start(serializer)?;
+        object.optional("DateTimeInterval", &self.date_time_interval)?;
+        object.optional("IncomingCount", &self.incoming_count)?;
+        object.optional("OutgoingCount", &self.outgoing_count)?;
+        object.optional("@odata.etag", &self.odata_etag)?;
+        object.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for PbxCallDistribution {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::json::read_object(deserializer)
+    }
+}
+impl crate::json::ReadObject for PbxCallDistribution {
+    const NAME: &'static str = "PbxCallDistribution";
+    fn read_property<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "DateTimeInterval" => self.date_time_interval = map.next_value()?,
+            "IncomingCount" => self.incoming_count = map.next_value()?,
+            "OutgoingCount" => self.outgoing_count = map.next_value()?,
+            "@odata.etag" => self.odata_etag = map.next_value()?,
+            _ => {
+                crate::json::skip_value(map)?;
+            }
+        }
+        ::std::result::Result::Ok(())
+    }
 }

@@ -4,101 +4,87 @@
 
 //! The `PbxCallFlowApp` model.
 /// Schema `#/components/schemas/Pbx.CallFlowApp`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PbxCallFlowApp {
-    #[serde(
-        rename = "Groups",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub groups: ::std::option::Option<::std::vec::Vec<crate::models::PbxUserGroup>>,
-    #[serde(
-        rename = "Id",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub id: ::std::option::Option<i32>,
-    #[serde(
-        rename = "Number",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub number: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "TranscriptionMode",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub transcription_mode: ::std::option::Option<
         crate::Flags<crate::models::PbxTranscriptionType>,
     >,
-    #[serde(
-        rename = "CompilationLastSuccess",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub compilation_last_success: ::std::option::Option<
         ::chrono::DateTime<::chrono::FixedOffset>,
     >,
-    #[serde(
-        rename = "CompilationResult",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub compilation_result: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "CompilationSucceeded",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub compilation_succeeded: ::std::option::Option<bool>,
-    #[serde(
-        rename = "InvalidScript",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub invalid_script: ::std::option::Option<bool>,
-    #[serde(
-        rename = "IsRegistered",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub is_registered: ::std::option::Option<bool>,
-    #[serde(
-        rename = "Name",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub name: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "RejectedCode",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub rejected_code: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "RoutingType",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub routing_type: ::std::option::Option<crate::models::PbxCfaRoutingType>,
-    #[serde(
-        rename = "ScriptCode",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub script_code: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "Trunk",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub trunk: ::std::option::Option<crate::models::PbxTrunk>,
     /// The entity's ETag, to pass back as If-Match where an operation takes one.
-    #[serde(
-        rename = "@odata.etag",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub odata_etag: ::std::option::Option<::std::string::String>,
+}
+impl ::serde::Serialize for PbxCallFlowApp {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = crate::json::ObjectWriter::start(serializer)?;
+        object.optional("Groups", &self.groups)?;
+        object.optional("Id", &self.id)?;
+        object.optional("Number", &self.number)?;
+        object.optional("TranscriptionMode", &self.transcription_mode)?;
+        object.optional("CompilationLastSuccess", &self.compilation_last_success)?;
+        object.optional("CompilationResult", &self.compilation_result)?;
+        object.optional("CompilationSucceeded", &self.compilation_succeeded)?;
+        object.optional("InvalidScript", &self.invalid_script)?;
+        object.optional("IsRegistered", &self.is_registered)?;
+        object.optional("Name", &self.name)?;
+        object.optional("RejectedCode", &self.rejected_code)?;
+        object.optional("RoutingType", &self.routing_type)?;
+        object.optional("ScriptCode", &self.script_code)?;
+        object.optional("Trunk", &self.trunk)?;
+        object.optional("@odata.etag", &self.odata_etag)?;
+        object.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for PbxCallFlowApp {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::json::read_object(deserializer)
+    }
+}
+impl crate::json::ReadObject for PbxCallFlowApp {
+    const NAME: &'static str = "PbxCallFlowApp";
+    fn read_property<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "Groups" => self.groups = map.next_value()?,
+            "Id" => self.id = map.next_value()?,
+            "Number" => self.number = map.next_value()?,
+            "TranscriptionMode" => self.transcription_mode = map.next_value()?,
+            "CompilationLastSuccess" => self.compilation_last_success = map.next_value()?,
+            "CompilationResult" => self.compilation_result = map.next_value()?,
+            "CompilationSucceeded" => self.compilation_succeeded = map.next_value()?,
+            "InvalidScript" => self.invalid_script = map.next_value()?,
+            "IsRegistered" => self.is_registered = map.next_value()?,
+            "Name" => self.name = map.next_value()?,
+            "RejectedCode" => self.rejected_code = map.next_value()?,
+            "RoutingType" => self.routing_type = map.next_value()?,
+            "ScriptCode" => self.script_code = map.next_value()?,
+            "Trunk" => self.trunk = map.next_value()?,
+            "@odata.etag" => self.odata_etag = map.next_value()?,
+            _ => {
+                crate::json::skip_value(map)?;
+            }
+        }
+        ::std::result::Result::Ok(())
+    }
 }

@@ -6,53 +6,47 @@
 /// Changes to a PbxCallFlowApp: only fields set to Patch::Set or Patch::Clear are sent.
 ///
 /// Update body for schema `#/components/schemas/Pbx.CallFlowApp`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PbxCallFlowAppUpdate {
-    #[serde(rename = "Groups", skip_serializing_if = "crate::Patch::is_unchanged")]
     pub groups: crate::Patch<::std::vec::Vec<crate::models::PbxUserGroup>>,
-    #[serde(rename = "Id", skip_serializing_if = "crate::Patch::is_unchanged")]
     pub id: crate::Patch<i32>,
-    #[serde(rename = "Number", skip_serializing_if = "crate::Patch::is_unchanged")]
     pub number: crate::Patch<::std::string::String>,
-    #[serde(
-        rename = "TranscriptionMode",
-        skip_serializing_if = "crate::Patch::is_unchanged"
-    )]
     pub transcription_mode: crate::Patch<
         crate::Flags<crate::models::PbxTranscriptionType>,
     >,
-    #[serde(
-        rename = "CompilationLastSuccess",
-        skip_serializing_if = "crate::Patch::is_unchanged"
-    )]
     pub compilation_last_success: crate::Patch<
         ::chrono::DateTime<::chrono::FixedOffset>,
     >,
-    #[serde(
-        rename = "CompilationResult",
-        skip_serializing_if = "crate::Patch::is_unchanged"
-    )]
     pub compilation_result: crate::Patch<::std::string::String>,
-    #[serde(
-        rename = "CompilationSucceeded",
-        skip_serializing_if = "crate::Patch::is_unchanged"
-    )]
     pub compilation_succeeded: crate::Patch<bool>,
-    #[serde(
-        rename = "InvalidScript",
-        skip_serializing_if = "crate::Patch::is_unchanged"
-    )]
     pub invalid_script: crate::Patch<bool>,
-    #[serde(rename = "IsRegistered", skip_serializing_if = "crate::Patch::is_unchanged")]
     pub is_registered: crate::Patch<bool>,
-    #[serde(rename = "Name", skip_serializing_if = "crate::Patch::is_unchanged")]
     pub name: crate::Patch<::std::string::String>,
-    #[serde(rename = "RejectedCode", skip_serializing_if = "crate::Patch::is_unchanged")]
     pub rejected_code: crate::Patch<::std::string::String>,
-    #[serde(rename = "RoutingType", skip_serializing_if = "crate::Patch::is_unchanged")]
     pub routing_type: crate::Patch<crate::models::PbxCfaRoutingType>,
-    #[serde(rename = "ScriptCode", skip_serializing_if = "crate::Patch::is_unchanged")]
     pub script_code: crate::Patch<::std::string::String>,
-    #[serde(rename = "Trunk", skip_serializing_if = "crate::Patch::is_unchanged")]
     pub trunk: crate::Patch<crate::models::PbxTrunk>,
+}
+impl ::serde::Serialize for PbxCallFlowAppUpdate {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = crate::json::ObjectWriter::start(serializer)?;
+        object.patch("Groups", &self.groups)?;
+        object.patch("Id", &self.id)?;
+        object.patch("Number", &self.number)?;
+        object.patch("TranscriptionMode", &self.transcription_mode)?;
+        object.patch("CompilationLastSuccess", &self.compilation_last_success)?;
+        object.patch("CompilationResult", &self.compilation_result)?;
+        object.patch("CompilationSucceeded", &self.compilation_succeeded)?;
+        object.patch("InvalidScript", &self.invalid_script)?;
+        object.patch("IsRegistered", &self.is_registered)?;
+        object.patch("Name", &self.name)?;
+        object.patch("RejectedCode", &self.rejected_code)?;
+        object.patch("RoutingType", &self.routing_type)?;
+        object.patch("ScriptCode", &self.script_code)?;
+        object.patch("Trunk", &self.trunk)?;
+        object.end()
+    }
 }

@@ -6,13 +6,54 @@
 /// Schema `#/components/schemas/Pbx.CallHandlingFlags`.
 ///
 /// A flags enum: fields hold several members at once as a [`Flags`](crate::Flags) set.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum PbxCallHandlingFlags {
     /// `WelcomeMessageForIncomingCalls`
     WelcomeMessageForIncomingCalls,
     /// `HoldCall`
     HoldCall,
     /// A value this version of the client does not know, kept as sent.
-    #[serde(untagged)]
     Unrecognized(::std::string::String),
+}
+impl PbxCallHandlingFlags {
+    /// The member as the PBX writes it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            PbxCallHandlingFlags::WelcomeMessageForIncomingCalls => {
+                "WelcomeMessageForIncomingCalls"
+            }
+            PbxCallHandlingFlags::HoldCall => "HoldCall",
+            PbxCallHandlingFlags::Unrecognized(value) => value,
+        }
+    }
+}
+impl ::std::convert::From<&str> for PbxCallHandlingFlags {
+    /// Reads a member as the PBX writes it; an unknown one is kept as it is.
+    fn from(value: &str) -> Self {
+        match value {
+            "WelcomeMessageForIncomingCalls" => {
+                PbxCallHandlingFlags::WelcomeMessageForIncomingCalls
+            }
+            "HoldCall" => PbxCallHandlingFlags::HoldCall,
+            other => PbxCallHandlingFlags::Unrecognized(other.to_owned()),
+        }
+    }
+}
+impl crate::json::NamedMember for PbxCallHandlingFlags {
+    const NAME: &'static str = "PbxCallHandlingFlags";
+}
+impl ::serde::Serialize for PbxCallHandlingFlags {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for PbxCallHandlingFlags {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::json::read_member(deserializer)
+    }
 }

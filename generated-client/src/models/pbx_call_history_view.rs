@@ -4,179 +4,130 @@
 
 //! The `PbxCallHistoryView` model.
 /// Schema `#/components/schemas/Pbx.CallHistoryView`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PbxCallHistoryView {
-    #[serde(
-        rename = "CallAnswered",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub call_answered: ::std::option::Option<bool>,
-    #[serde(
-        rename = "CallTime",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub call_time: ::std::option::Option<crate::Duration>,
-    #[serde(
-        rename = "DstCallerNumber",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub dst_caller_number: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "DstDisplayName",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub dst_display_name: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "DstDn",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub dst_dn: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "DstDnType",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub dst_dn_type: ::std::option::Option<i32>,
-    #[serde(
-        rename = "DstExtendedDisplayName",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub dst_extended_display_name: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "DstExternal",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub dst_external: ::std::option::Option<bool>,
-    #[serde(
-        rename = "DstId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub dst_id: ::std::option::Option<i32>,
-    #[serde(
-        rename = "DstInternal",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub dst_internal: ::std::option::Option<bool>,
-    #[serde(
-        rename = "DstParticipantId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub dst_participant_id: ::std::option::Option<i32>,
-    #[serde(
-        rename = "DstRecId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub dst_rec_id: ::std::option::Option<i32>,
-    #[serde(
-        rename = "SegmentActionId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub segment_action_id: ::std::option::Option<i32>,
-    #[serde(
-        rename = "SegmentEndTime",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub segment_end_time: ::std::option::Option<
         ::chrono::DateTime<::chrono::FixedOffset>,
     >,
-    #[serde(
-        rename = "SegmentId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub segment_id: ::std::option::Option<i32>,
-    #[serde(
-        rename = "SegmentStartTime",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub segment_start_time: ::std::option::Option<
         ::chrono::DateTime<::chrono::FixedOffset>,
     >,
-    #[serde(
-        rename = "SegmentType",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub segment_type: ::std::option::Option<i32>,
-    #[serde(
-        rename = "SrcCallerNumber",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub src_caller_number: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "SrcDisplayName",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub src_display_name: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "SrcDn",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub src_dn: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "SrcDnType",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub src_dn_type: ::std::option::Option<i32>,
-    #[serde(
-        rename = "SrcExtendedDisplayName",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub src_extended_display_name: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "SrcExternal",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub src_external: ::std::option::Option<bool>,
-    #[serde(
-        rename = "SrcId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub src_id: ::std::option::Option<i32>,
-    #[serde(
-        rename = "SrcInternal",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub src_internal: ::std::option::Option<bool>,
-    #[serde(
-        rename = "SrcParticipantId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub src_participant_id: ::std::option::Option<i32>,
-    #[serde(
-        rename = "SrcRecId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub src_rec_id: ::std::option::Option<i32>,
     /// The entity's ETag, to pass back as If-Match where an operation takes one.
-    #[serde(
-        rename = "@odata.etag",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub odata_etag: ::std::option::Option<::std::string::String>,
+}
+impl ::serde::Serialize for PbxCallHistoryView {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = crate::json::ObjectWriter::start(serializer)?;
+        object.optional("CallAnswered", &self.call_answered)?;
+        object.optional("CallTime", &self.call_time)?;
+        object.optional("DstCallerNumber", &self.dst_caller_number)?;
+        object.optional("DstDisplayName", &self.dst_display_name)?;
+        object.optional("DstDn", &self.dst_dn)?;
+        object.optional("DstDnType", &self.dst_dn_type)?;
+        object.optional("DstExtendedDisplayName", &self.dst_extended_display_name)?;
+        object.optional("DstExternal", &self.dst_external)?;
+        object.optional("DstId", &self.dst_id)?;
+        object.optional("DstInternal", &self.dst_internal)?;
+        object.optional("DstParticipantId", &self.dst_participant_id)?;
+        object.optional("DstRecId", &self.dst_rec_id)?;
+        object.optional("SegmentActionId", &self.segment_action_id)?;
+        object.optional("SegmentEndTime", &self.segment_end_time)?;
+        object.optional("SegmentId", &self.segment_id)?;
+        object.optional("SegmentStartTime", &self.segment_start_time)?;
+        object.optional("SegmentType", &self.segment_type)?;
+        object.optional("SrcCallerNumber", &self.src_caller_number)?;
+        object.optional("SrcDisplayName", &self.src_display_name)?;
+        object.optional("SrcDn", &self.src_dn)?;
+        object.optional("SrcDnType", &self.src_dn_type)?;
+        object.optional("SrcExtendedDisplayName", &self.src_extended_display_name)?;
+        object.optional("SrcExternal", &self.src_external)?;
+        object.optional("SrcId", &self.src_id)?;
+        object.optional("SrcInternal", &self.src_internal)?;
+        object.optional("SrcParticipantId", &self.src_participant_id)?;
+        object.optional("SrcRecId", &self.src_rec_id)?;
+        object.optional("@odata.etag", &self.odata_etag)?;
+        object.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for PbxCallHistoryView {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::json::read_object(deserializer)
+    }
+}
+impl crate::json::ReadObject for PbxCallHistoryView {
+    const NAME: &'static str = "PbxCallHistoryView";
+    fn read_property<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "CallAnswered" => self.call_answered = map.next_value()?,
+            "CallTime" => self.call_time = map.next_value()?,
+            "DstCallerNumber" => self.dst_caller_number = map.next_value()?,
+            "DstDisplayName" => self.dst_display_name = map.next_value()?,
+            "DstDn" => self.dst_dn = map.next_value()?,
+            "DstDnType" => self.dst_dn_type = map.next_value()?,
+            "DstExtendedDisplayName" => {
+                self.dst_extended_display_name = map.next_value()?;
+            }
+            "DstExternal" => self.dst_external = map.next_value()?,
+            "DstId" => self.dst_id = map.next_value()?,
+            "DstInternal" => self.dst_internal = map.next_value()?,
+            "DstParticipantId" => self.dst_participant_id = map.next_value()?,
+            "DstRecId" => self.dst_rec_id = map.next_value()?,
+            "SegmentActionId" => self.segment_action_id = map.next_value()?,
+            "SegmentEndTime" => self.segment_end_time = map.next_value()?,
+            "SegmentId" => self.segment_id = map.next_value()?,
+            "SegmentStartTime" => self.segment_start_time = map.next_value()?,
+            "SegmentType" => self.segment_type = map.next_value()?,
+            "SrcCallerNumber" => self.src_caller_number = map.next_value()?,
+            "SrcDisplayName" => self.src_display_name = map.next_value()?,
+            "SrcDn" => self.src_dn = map.next_value()?,
+            "SrcDnType" => self.src_dn_type = map.next_value()?,
+            "SrcExtendedDisplayName" => {
+                self.src_extended_display_name = map.next_value()?;
+            }
+            "SrcExternal" => self.src_external = map.next_value()?,
+            "SrcId" => self.src_id = map.next_value()?,
+            "SrcInternal" => self.src_internal = map.next_value()?,
+            "SrcParticipantId" => self.src_participant_id = map.next_value()?,
+            "SrcRecId" => self.src_rec_id = map.next_value()?,
+            "@odata.etag" => self.odata_etag = map.next_value()?,
+            _ => {
+                crate::json::skip_value(map)?;
+            }
+        }
+        ::std::result::Result::Ok(())
+    }
 }

@@ -4,237 +4,154 @@
 
 //! The `PbxCallLogData` model.
 /// Schema `#/components/schemas/Pbx.CallLogData`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PbxCallLogData {
-    #[serde(
-        rename = "ActionDnCallerId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub action_dn_caller_id: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "ActionDnDisplayName",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub action_dn_display_name: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "actionDnDn",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub action_dn_dn: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "ActionDnType",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub action_dn_type: ::std::option::Option<i32>,
-    #[serde(
-        rename = "ActionType",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub action_type: ::std::option::Option<i32>,
-    #[serde(
-        rename = "Answered",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub answered: ::std::option::Option<bool>,
-    #[serde(
-        rename = "CallCost",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub call_cost: ::std::option::Option<f64>,
-    #[serde(
-        rename = "CallHistoryId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub call_history_id: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "CallId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub call_id: ::std::option::Option<i32>,
-    #[serde(
-        rename = "CallType",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub call_type: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "CdrId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub cdr_id: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "DestinationCallerId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub destination_caller_id: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "DestinationDisplayName",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub destination_display_name: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "DestinationDn",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub destination_dn: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "DestinationType",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub destination_type: ::std::option::Option<i32>,
-    #[serde(
-        rename = "Direction",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub direction: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "DstRecId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub dst_rec_id: ::std::option::Option<i32>,
-    #[serde(
-        rename = "Indent",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub indent: ::std::option::Option<i32>,
-    #[serde(
-        rename = "MainCallHistoryId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub main_call_history_id: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "QualityReport",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub quality_report: ::std::option::Option<bool>,
-    #[serde(
-        rename = "Reason",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub reason: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "Recordings",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub recordings: ::std::option::Option<
         ::std::vec::Vec<crate::models::PbxXReportRecording>,
     >,
-    #[serde(
-        rename = "RecordingUrl",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub recording_url: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "RingingDuration",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub ringing_duration: ::std::option::Option<crate::Duration>,
-    #[serde(
-        rename = "SegmentId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub segment_id: ::std::option::Option<i32>,
-    #[serde(
-        rename = "SentimentScore",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub sentiment_score: ::std::option::Option<i32>,
-    #[serde(
-        rename = "SourceCallerId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub source_caller_id: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "SourceDisplayName",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub source_display_name: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "SourceDn",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub source_dn: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "SourceType",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub source_type: ::std::option::Option<i32>,
-    #[serde(
-        rename = "SrcRecId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub src_rec_id: ::std::option::Option<i32>,
-    #[serde(
-        rename = "StartTime",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub start_time: ::std::option::Option<::chrono::DateTime<::chrono::FixedOffset>>,
-    #[serde(
-        rename = "Status",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub status: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "SubrowDescNumber",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub subrow_desc_number: ::std::option::Option<i32>,
-    #[serde(
-        rename = "Summary",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub summary: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "TalkingDuration",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub talking_duration: ::std::option::Option<crate::Duration>,
-    #[serde(
-        rename = "Transcription",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub transcription: ::std::option::Option<::std::string::String>,
     /// The entity's ETag, to pass back as If-Match where an operation takes one.
-    #[serde(
-        rename = "@odata.etag",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub odata_etag: ::std::option::Option<::std::string::String>,
+}
+impl ::serde::Serialize for PbxCallLogData {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = crate::json::ObjectWriter::start(serializer)?;
+        object.optional("ActionDnCallerId", &self.action_dn_caller_id)?;
+        object.optional("ActionDnDisplayName", &self.action_dn_display_name)?;
+        object.optional("actionDnDn", &self.action_dn_dn)?;
+        object.optional("ActionDnType", &self.action_dn_type)?;
+        object.optional("ActionType", &self.action_type)?;
+        object.optional("Answered", &self.answered)?;
+        object.optional("CallCost", &self.call_cost)?;
+        object.optional("CallHistoryId", &self.call_history_id)?;
+        object.optional("CallId", &self.call_id)?;
+        object.optional("CallType", &self.call_type)?;
+        object.optional("CdrId", &self.cdr_id)?;
+        object.optional("DestinationCallerId", &self.destination_caller_id)?;
+        object.optional("DestinationDisplayName", &self.destination_display_name)?;
+        object.optional("DestinationDn", &self.destination_dn)?;
+        object.optional("DestinationType", &self.destination_type)?;
+        object.optional("Direction", &self.direction)?;
+        object.optional("DstRecId", &self.dst_rec_id)?;
+        object.optional("Indent", &self.indent)?;
+        object.optional("MainCallHistoryId", &self.main_call_history_id)?;
+        object.optional("QualityReport", &self.quality_report)?;
+        object.optional("Reason", &self.reason)?;
+        object.optional("Recordings", &self.recordings)?;
+        object.optional("RecordingUrl", &self.recording_url)?;
+        object.optional("RingingDuration", &self.ringing_duration)?;
+        object.optional("SegmentId", &self.segment_id)?;
+        object.optional("SentimentScore", &self.sentiment_score)?;
+        object.optional("SourceCallerId", &self.source_caller_id)?;
+        object.optional("SourceDisplayName", &self.source_display_name)?;
+        object.optional("SourceDn", &self.source_dn)?;
+        object.optional("SourceType", &self.source_type)?;
+        object.optional("SrcRecId", &self.src_rec_id)?;
+        object.optional("StartTime", &self.start_time)?;
+        object.optional("Status", &self.status)?;
+        object.optional("SubrowDescNumber", &self.subrow_desc_number)?;
+        object.optional("Summary", &self.summary)?;
+        object.optional("TalkingDuration", &self.talking_duration)?;
+        object.optional("Transcription", &self.transcription)?;
+        object.optional("@odata.etag", &self.odata_etag)?;
+        object.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for PbxCallLogData {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::json::read_object(deserializer)
+    }
+}
+impl crate::json::ReadObject for PbxCallLogData {
+    const NAME: &'static str = "PbxCallLogData";
+    fn read_property<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "ActionDnCallerId" => self.action_dn_caller_id = map.next_value()?,
+            "ActionDnDisplayName" => self.action_dn_display_name = map.next_value()?,
+            "actionDnDn" => self.action_dn_dn = map.next_value()?,
+            "ActionDnType" => self.action_dn_type = map.next_value()?,
+            "ActionType" => self.action_type = map.next_value()?,
+            "Answered" => self.answered = map.next_value()?,
+            "CallCost" => self.call_cost = map.next_value()?,
+            "CallHistoryId" => self.call_history_id = map.next_value()?,
+            "CallId" => self.call_id = map.next_value()?,
+            "CallType" => self.call_type = map.next_value()?,
+            "CdrId" => self.cdr_id = map.next_value()?,
+            "DestinationCallerId" => self.destination_caller_id = map.next_value()?,
+            "DestinationDisplayName" => self.destination_display_name = map.next_value()?,
+            "DestinationDn" => self.destination_dn = map.next_value()?,
+            "DestinationType" => self.destination_type = map.next_value()?,
+            "Direction" => self.direction = map.next_value()?,
+            "DstRecId" => self.dst_rec_id = map.next_value()?,
+            "Indent" => self.indent = map.next_value()?,
+            "MainCallHistoryId" => self.main_call_history_id = map.next_value()?,
+            "QualityReport" => self.quality_report = map.next_value()?,
+            "Reason" => self.reason = map.next_value()?,
+            "Recordings" => self.recordings = map.next_value()?,
+            "RecordingUrl" => self.recording_url = map.next_value()?,
+            "RingingDuration" => self.ringing_duration = map.next_value()?,
+            "SegmentId" => self.segment_id = map.next_value()?,
+            "SentimentScore" => self.sentiment_score = map.next_value()?,
+            "SourceCallerId" => self.source_caller_id = map.next_value()?,
+            "SourceDisplayName" => self.source_display_name = map.next_value()?,
+            "SourceDn" => self.source_dn = map.next_value()?,
+            "SourceType" => self.source_type = map.next_value()?,
+            "SrcRecId" => self.src_rec_id = map.next_value()?,
+            "StartTime" => self.start_time = map.next_value()?,
+            "Status" => self.status = map.next_value()?,
+            "SubrowDescNumber" => self.subrow_desc_number = map.next_value()?,
+            "Summary" => self.summary = map.next_value()?,
+            "TalkingDuration" => self.talking_duration = map.next_value()?,
+            "Transcription" => self.transcription = map.next_value()?,
+            "@odata.etag" => self.odata_etag = map.next_value()?,
+            _ => {
+                crate::json::skip_value(map)?;
+            }
+        }
+        ::std::result::Result::Ok(())
+    }
 }

@@ -4,59 +4,72 @@
 
 //! The `PbxCallParkingSettings` model.
 /// Schema `#/components/schemas/Pbx.CallParkingSettings`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PbxCallParkingSettings {
-    #[serde(
-        rename = "AutoPickupEnabled",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub auto_pickup_enabled: ::std::option::Option<bool>,
-    #[serde(
-        rename = "AutoPickupForwardDN",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub auto_pickup_forward_dn: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "AutoPickupForwardExternalNumber",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub auto_pickup_forward_external_number: ::std::option::Option<
         ::std::string::String,
     >,
-    #[serde(
-        rename = "AutoPickupForwardType",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub auto_pickup_forward_type: ::std::option::Option<
         crate::models::PbxTypeOfAutoPickupForward,
     >,
-    #[serde(
-        rename = "AutoPickupTimeout",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub auto_pickup_timeout: ::std::option::Option<i32>,
-    #[serde(
-        rename = "MaximumParkedCalls",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub maximum_parked_calls: ::std::option::Option<i32>,
-    #[serde(
-        rename = "MusicOnHold",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub music_on_hold: ::std::option::Option<::std::string::String>,
     /// The entity's ETag, to pass back as If-Match where an operation takes one.
-    #[serde(
-        rename = "@odata.etag",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub odata_etag: ::std::option::Option<::std::string::String>,
+}
+impl ::serde::Serialize for PbxCallParkingSettings {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = crate::json::ObjectWriter::start(serializer)?;
+        object.optional("AutoPickupEnabled", &self.auto_pickup_enabled)?;
+        object.optional("AutoPickupForwardDN", &self.auto_pickup_forward_dn)?;
+        object
+            .optional(
+                "AutoPickupForwardExternalNumber",
+                &self.auto_pickup_forward_external_number,
+            )?;
+        object.optional("AutoPickupForwardType", &self.auto_pickup_forward_type)?;
+        object.optional("AutoPickupTimeout", &self.auto_pickup_timeout)?;
+        object.optional("MaximumParkedCalls", &self.maximum_parked_calls)?;
+        object.optional("MusicOnHold", &self.music_on_hold)?;
+        object.optional("@odata.etag", &self.odata_etag)?;
+        object.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for PbxCallParkingSettings {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::json::read_object(deserializer)
+    }
+}
+impl crate::json::ReadObject for PbxCallParkingSettings {
+    const NAME: &'static str = "PbxCallParkingSettings";
+    fn read_property<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "AutoPickupEnabled" => self.auto_pickup_enabled = map.next_value()?,
+            "AutoPickupForwardDN" => self.auto_pickup_forward_dn = map.next_value()?,
+            "AutoPickupForwardExternalNumber" => {
+                self.auto_pickup_forward_external_number = map.next_value()?;
+            }
+            "AutoPickupForwardType" => self.auto_pickup_forward_type = map.next_value()?,
+            "AutoPickupTimeout" => self.auto_pickup_timeout = map.next_value()?,
+            "MaximumParkedCalls" => self.maximum_parked_calls = map.next_value()?,
+            "MusicOnHold" => self.music_on_hold = map.next_value()?,
+            "@odata.etag" => self.odata_etag = map.next_value()?,
+            _ => {
+                crate::json::skip_value(map)?;
+            }
+        }
+        ::std::result::Result::Ok(())
+    }
 }

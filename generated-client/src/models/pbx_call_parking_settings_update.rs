@@ -6,40 +6,35 @@
 /// Changes to a PbxCallParkingSettings: only fields set to Patch::Set or Patch::Clear are sent.
 ///
 /// Update body for schema `#/components/schemas/Pbx.CallParkingSettings`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PbxCallParkingSettingsUpdate {
-    #[serde(
-        rename = "AutoPickupEnabled",
-        skip_serializing_if = "crate::Patch::is_unchanged"
-    )]
     pub auto_pickup_enabled: crate::Patch<bool>,
-    #[serde(
-        rename = "AutoPickupForwardDN",
-        skip_serializing_if = "crate::Patch::is_unchanged"
-    )]
     pub auto_pickup_forward_dn: crate::Patch<::std::string::String>,
-    #[serde(
-        rename = "AutoPickupForwardExternalNumber",
-        skip_serializing_if = "crate::Patch::is_unchanged"
-    )]
     pub auto_pickup_forward_external_number: crate::Patch<::std::string::String>,
-    #[serde(
-        rename = "AutoPickupForwardType",
-        skip_serializing_if = "crate::Patch::is_unchanged"
-    )]
     pub auto_pickup_forward_type: crate::Patch<
         crate::models::PbxTypeOfAutoPickupForward,
     >,
-    #[serde(
-        rename = "AutoPickupTimeout",
-        skip_serializing_if = "crate::Patch::is_unchanged"
-    )]
     pub auto_pickup_timeout: crate::Patch<i32>,
-    #[serde(
-        rename = "MaximumParkedCalls",
-        skip_serializing_if = "crate::Patch::is_unchanged"
-    )]
     pub maximum_parked_calls: crate::Patch<i32>,
-    #[serde(rename = "MusicOnHold", skip_serializing_if = "crate::Patch::is_unchanged")]
     pub music_on_hold: crate::Patch<::std::string::String>,
+}
+impl ::serde::Serialize for PbxCallParkingSettingsUpdate {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = crate::json::ObjectWriter::start(serializer)?;
+        object.patch("AutoPickupEnabled", &self.auto_pickup_enabled)?;
+        object.patch("AutoPickupForwardDN", &self.auto_pickup_forward_dn)?;
+        object
+            .patch(
+                "AutoPickupForwardExternalNumber",
+                &self.auto_pickup_forward_external_number,
+            )?;
+        object.patch("AutoPickupForwardType", &self.auto_pickup_forward_type)?;
+        object.patch("AutoPickupTimeout", &self.auto_pickup_timeout)?;
+        object.patch("MaximumParkedCalls", &self.maximum_parked_calls)?;
+        object.patch("MusicOnHold", &self.music_on_hold)?;
+        object.end()
+    }
 }

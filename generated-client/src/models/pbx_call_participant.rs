@@ -4,72 +4,70 @@
 
 //! The `PbxCallParticipant` model.
 /// Schema `#/components/schemas/Pbx.CallParticipant`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PbxCallParticipant {
-    #[serde(
-        rename = "CallId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub call_id: ::std::option::Option<i32>,
-    #[serde(
-        rename = "DeviceId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub device_id: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "DirectControl",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub direct_control: ::std::option::Option<bool>,
-    #[serde(
-        rename = "DN",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub dn: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "Id",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub id: ::std::option::Option<i32>,
-    #[serde(
-        rename = "LegId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub leg_id: ::std::option::Option<i32>,
-    #[serde(
-        rename = "PartyCallerId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub party_caller_id: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "PartyCallerName",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub party_caller_name: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "PartyDn",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub party_dn: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "PartyDnType",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub party_dn_type: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "Status",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub status: ::std::option::Option<::std::string::String>,
+}
+impl ::serde::Serialize for PbxCallParticipant {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = crate::json::ObjectWriter::start(serializer)?;
+        object.optional("CallId", &self.call_id)?;
+        object.optional("DeviceId", &self.device_id)?;
+        object.optional("DirectControl", &self.direct_control)?;
+        object.optional("DN", &self.dn)?;
+        object.optional("Id", &self.id)?;
+        object.optional("LegId", &self.leg_id)?;
+        object.optional("PartyCallerId", &self.party_caller_id)?;
+        object.optional("PartyCallerName", &self.party_caller_name)?;
+        object.optional("PartyDn", &self.party_dn)?;
+        object.optional("PartyDnType", &self.party_dn_type)?;
+        object.optional("Status", &self.status)?;
+        object.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for PbxCallParticipant {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::json::read_object(deserializer)
+    }
+}
+impl crate::json::ReadObject for PbxCallParticipant {
+    const NAME: &'static str = "PbxCallParticipant";
+    fn read_property<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "CallId" => self.call_id = map.next_value()?,
+            "DeviceId" => self.device_id = map.next_value()?,
+            "DirectControl" => self.direct_control = map.next_value()?,
+            "DN" => self.dn = map.next_value()?,
+            "Id" => self.id = map.next_value()?,
+            "LegId" => self.leg_id = map.next_value()?,
+            "PartyCallerId" => self.party_caller_id = map.next_value()?,
+            "PartyCallerName" => self.party_caller_name = map.next_value()?,
+            "PartyDn" => self.party_dn = map.next_value()?,
+            "PartyDnType" => self.party_dn_type = map.next_value()?,
+            "Status" => self.status = map.next_value()?,
+            _ => {
+                crate::json::skip_value(map)?;
+            }
+        }
+        ::std::result::Result::Ok(())
+    }
 }

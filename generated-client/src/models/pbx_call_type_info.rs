@@ -4,18 +4,43 @@
 
 //! The `PbxCallTypeInfo` model.
 /// Schema `#/components/schemas/Pbx.CallTypeInfo`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PbxCallTypeInfo {
-    #[serde(
-        rename = "DigitsLength",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub digits_length: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "Prefix",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub prefix: ::std::option::Option<::std::string::String>,
+}
+impl ::serde::Serialize for PbxCallTypeInfo {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = crate::json::ObjectWriter::start(serializer)?;
+        object.optional("DigitsLength", &self.digits_length)?;
+        object.optional("Prefix", &self.prefix)?;
+        object.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for PbxCallTypeInfo {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::json::read_object(deserializer)
+    }
+}
+impl crate::json::ReadObject for PbxCallTypeInfo {
+    const NAME: &'static str = "PbxCallTypeInfo";
+    fn read_property<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "DigitsLength" => self.digits_length = map.next_value()?,
+            "Prefix" => self.prefix = map.next_value()?,
+            _ => {
+                crate::json::skip_value(map)?;
+            }
+        }
+        ::std::result::Result::Ok(())
+    }
 }

@@ -4,37 +4,53 @@
 
 //! The `PbxCallTypesSettings` model.
 /// Schema `#/components/schemas/Pbx.CallTypesSettings`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PbxCallTypesSettings {
-    #[serde(
-        rename = "International",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub international: ::std::option::Option<crate::models::PbxCallTypeInfo>,
-    #[serde(
-        rename = "Local",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub local: ::std::option::Option<crate::models::PbxCallTypeInfo>,
-    #[serde(
-        rename = "Mobile",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub mobile: ::std::option::Option<crate::models::PbxCallTypeInfo>,
-    #[serde(
-        rename = "National",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub national: ::std::option::Option<crate::models::PbxCallTypeInfo>,
     /// The entity's ETag, to pass back as If-Match where an operation takes one.
-    #[serde(
-        rename = "@odata.etag",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub odata_etag: ::std::option::Option<::std::string::String>,
+}
+impl ::serde::Serialize for PbxCallTypesSettings {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = crate::json::ObjectWriter::start(serializer)?;
+        object.optional("International", &self.international)?;
+        object.optional("Local", &self.local)?;
+        object.optional("Mobile", &self.mobile)?;
+        object.optional("National", &self.national)?;
+        object.optional("@odata.etag", &self.odata_etag)?;
+        object.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for PbxCallTypesSettings {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::json::read_object(deserializer)
+    }
+}
+impl crate::json::ReadObject for PbxCallTypesSettings {
+    const NAME: &'static str = "PbxCallTypesSettings";
+    fn read_property<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "International" => self.international = map.next_value()?,
+            "Local" => self.local = map.next_value()?,
+            "Mobile" => self.mobile = map.next_value()?,
+            "National" => self.national = map.next_value()?,
+            "@odata.etag" => self.odata_etag = map.next_value()?,
+            _ => {
+                crate::json::skip_value(map)?;
+            }
+        }
+        ::std::result::Result::Ok(())
+    }
 }

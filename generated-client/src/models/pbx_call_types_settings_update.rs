@@ -6,17 +6,23 @@
 /// Changes to a PbxCallTypesSettings: only fields set to Patch::Set or Patch::Clear are sent.
 ///
 /// Update body for schema `#/components/schemas/Pbx.CallTypesSettings`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PbxCallTypesSettingsUpdate {
-    #[serde(
-        rename = "International",
-        skip_serializing_if = "crate::Patch::is_unchanged"
-    )]
     pub international: crate::Patch<crate::models::PbxCallTypeInfo>,
-    #[serde(rename = "Local", skip_serializing_if = "crate::Patch::is_unchanged")]
     pub local: crate::Patch<crate::models::PbxCallTypeInfo>,
-    #[serde(rename = "Mobile", skip_serializing_if = "crate::Patch::is_unchanged")]
     pub mobile: crate::Patch<crate::models::PbxCallTypeInfo>,
-    #[serde(rename = "National", skip_serializing_if = "crate::Patch::is_unchanged")]
     pub national: crate::Patch<crate::models::PbxCallTypeInfo>,
+}
+impl ::serde::Serialize for PbxCallTypesSettingsUpdate {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = crate::json::ObjectWriter::start(serializer)?;
+        object.patch("International", &self.international)?;
+        object.patch("Local", &self.local)?;
+        object.patch("Mobile", &self.mobile)?;
+        object.patch("National", &self.national)?;
+        object.end()
+    }
 }

@@ -4,18 +4,43 @@
 
 //! The `PbxCategoryUpdate` model.
 /// Schema `#/components/schemas/Pbx.CategoryUpdate`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PbxCategoryUpdate {
-    #[serde(
-        rename = "Category",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub category: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "Count",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub count: ::std::option::Option<i32>,
+}
+impl ::serde::Serialize for PbxCategoryUpdate {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = crate::json::ObjectWriter::start(serializer)?;
+        object.optional("Category", &self.category)?;
+        object.optional("Count", &self.count)?;
+        object.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for PbxCategoryUpdate {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::json::read_object(deserializer)
+    }
+}
+impl crate::json::ReadObject for PbxCategoryUpdate {
+    const NAME: &'static str = "PbxCategoryUpdate";
+    fn read_property<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "Category" => self.category = map.next_value()?,
+            "Count" => self.count = map.next_value()?,
+            _ => {
+                crate::json::skip_value(map)?;
+            }
+        }
+        ::std::result::Result::Ok(())
+    }
 }

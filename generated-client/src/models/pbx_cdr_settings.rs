@@ -4,63 +4,67 @@
 
 //! The `PbxCdrSettings` model.
 /// Schema `#/components/schemas/Pbx.CDRSettings`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PbxCdrSettings {
-    #[serde(
-        rename = "Enabled",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub enabled: ::std::option::Option<bool>,
-    #[serde(
-        rename = "EnabledFields",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub enabled_fields: ::std::option::Option<
         ::std::vec::Vec<crate::models::PbxCdrSettingsField>,
     >,
-    #[serde(
-        rename = "LogSize",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub log_size: ::std::option::Option<i32>,
-    #[serde(
-        rename = "LogType",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub log_type: ::std::option::Option<crate::models::PbxTypeOfCdrLog>,
-    #[serde(
-        rename = "PossibleFields",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub possible_fields: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    #[serde(
-        rename = "RemoveCommaDelimiters",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub remove_comma_delimiters: ::std::option::Option<bool>,
-    #[serde(
-        rename = "SocketIpAddress",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub socket_ip_address: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "SocketPort",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub socket_port: ::std::option::Option<i32>,
     /// The entity's ETag, to pass back as If-Match where an operation takes one.
-    #[serde(
-        rename = "@odata.etag",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub odata_etag: ::std::option::Option<::std::string::String>,
+}
+impl ::serde::Serialize for PbxCdrSettings {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = crate::json::ObjectWriter::start(serializer)?;
+        object.optional("Enabled", &self.enabled)?;
+        object.optional("EnabledFields", &self.enabled_fields)?;
+        object.optional("LogSize", &self.log_size)?;
+        object.optional("LogType", &self.log_type)?;
+        object.optional("PossibleFields", &self.possible_fields)?;
+        object.optional("RemoveCommaDelimiters", &self.remove_comma_delimiters)?;
+        object.optional("SocketIpAddress", &self.socket_ip_address)?;
+        object.optional("SocketPort", &self.socket_port)?;
+        object.optional("@odata.etag", &self.odata_etag)?;
+        object.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for PbxCdrSettings {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::json::read_object(deserializer)
+    }
+}
+impl crate::json::ReadObject for PbxCdrSettings {
+    const NAME: &'static str = "PbxCdrSettings";
+    fn read_property<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "Enabled" => self.enabled = map.next_value()?,
+            "EnabledFields" => self.enabled_fields = map.next_value()?,
+            "LogSize" => self.log_size = map.next_value()?,
+            "LogType" => self.log_type = map.next_value()?,
+            "PossibleFields" => self.possible_fields = map.next_value()?,
+            "RemoveCommaDelimiters" => self.remove_comma_delimiters = map.next_value()?,
+            "SocketIpAddress" => self.socket_ip_address = map.next_value()?,
+            "SocketPort" => self.socket_port = map.next_value()?,
+            "@odata.etag" => self.odata_etag = map.next_value()?,
+            _ => {
+                crate::json::skip_value(map)?;
+            }
+        }
+        ::std::result::Result::Ok(())
+    }
 }

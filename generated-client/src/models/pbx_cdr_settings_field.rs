@@ -4,18 +4,43 @@
 
 //! The `PbxCdrSettingsField` model.
 /// Schema `#/components/schemas/Pbx.CDRSettingsField`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PbxCdrSettingsField {
-    #[serde(
-        rename = "Length",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub length: ::std::option::Option<i32>,
-    #[serde(
-        rename = "Name",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub name: ::std::option::Option<::std::string::String>,
+}
+impl ::serde::Serialize for PbxCdrSettingsField {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = crate::json::ObjectWriter::start(serializer)?;
+        object.optional("Length", &self.length)?;
+        object.optional("Name", &self.name)?;
+        object.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for PbxCdrSettingsField {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::json::read_object(deserializer)
+    }
+}
+impl crate::json::ReadObject for PbxCdrSettingsField {
+    const NAME: &'static str = "PbxCdrSettingsField";
+    fn read_property<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "Length" => self.length = map.next_value()?,
+            "Name" => self.name = map.next_value()?,
+            _ => {
+                crate::json::skip_value(map)?;
+            }
+        }
+        ::std::result::Result::Ok(())
+    }
 }

@@ -6,36 +6,33 @@
 /// Changes to a PbxCdrSettings: only fields set to Patch::Set or Patch::Clear are sent.
 ///
 /// Update body for schema `#/components/schemas/Pbx.CDRSettings`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PbxCdrSettingsUpdate {
-    #[serde(rename = "Enabled", skip_serializing_if = "crate::Patch::is_unchanged")]
     pub enabled: crate::Patch<bool>,
-    #[serde(
-        rename = "EnabledFields",
-        skip_serializing_if = "crate::Patch::is_unchanged"
-    )]
     pub enabled_fields: crate::Patch<
         ::std::vec::Vec<crate::models::PbxCdrSettingsField>,
     >,
-    #[serde(rename = "LogSize", skip_serializing_if = "crate::Patch::is_unchanged")]
     pub log_size: crate::Patch<i32>,
-    #[serde(rename = "LogType", skip_serializing_if = "crate::Patch::is_unchanged")]
     pub log_type: crate::Patch<crate::models::PbxTypeOfCdrLog>,
-    #[serde(
-        rename = "PossibleFields",
-        skip_serializing_if = "crate::Patch::is_unchanged"
-    )]
     pub possible_fields: crate::Patch<::std::vec::Vec<::std::string::String>>,
-    #[serde(
-        rename = "RemoveCommaDelimiters",
-        skip_serializing_if = "crate::Patch::is_unchanged"
-    )]
     pub remove_comma_delimiters: crate::Patch<bool>,
-    #[serde(
-        rename = "SocketIpAddress",
-        skip_serializing_if = "crate::Patch::is_unchanged"
-    )]
     pub socket_ip_address: crate::Patch<::std::string::String>,
-    #[serde(rename = "SocketPort", skip_serializing_if = "crate::Patch::is_unchanged")]
     pub socket_port: crate::Patch<i32>,
+}
+impl ::serde::Serialize for PbxCdrSettingsUpdate {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = crate::json::ObjectWriter::start(serializer)?;
+        object.patch("Enabled", &self.enabled)?;
+        object.patch("EnabledFields", &self.enabled_fields)?;
+        object.patch("LogSize", &self.log_size)?;
+        object.patch("LogType", &self.log_type)?;
+        object.patch("PossibleFields", &self.possible_fields)?;
+        object.patch("RemoveCommaDelimiters", &self.remove_comma_delimiters)?;
+        object.patch("SocketIpAddress", &self.socket_ip_address)?;
+        object.patch("SocketPort", &self.socket_port)?;
+        object.end()
+    }
 }

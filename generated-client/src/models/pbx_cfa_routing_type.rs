@@ -4,7 +4,7 @@
 
 //! The `PbxCfaRoutingType` model.
 /// Schema `#/components/schemas/Pbx.CfaRoutingType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum PbxCfaRoutingType {
     /// `DialCode`
     DialCode,
@@ -13,6 +13,45 @@ pub enum PbxCfaRoutingType {
     /// `Trunk`
     Trunk,
     /// A value this version of the client does not know, kept as sent.
-    #[serde(untagged)]
     Unrecognized(::std::string::String),
+}
+impl PbxCfaRoutingType {
+    /// The member as the PBX writes it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            PbxCfaRoutingType::DialCode => "DialCode",
+            PbxCfaRoutingType::Forward => "Forward",
+            PbxCfaRoutingType::Trunk => "Trunk",
+            PbxCfaRoutingType::Unrecognized(value) => value,
+        }
+    }
+}
+impl ::std::convert::From<&str> for PbxCfaRoutingType {
+    /// Reads a member as the PBX writes it; an unknown one is kept as it is.
+    fn from(value: &str) -> Self {
+        match value {
+            "DialCode" => PbxCfaRoutingType::DialCode,
+            "Forward" => PbxCfaRoutingType::Forward,
+            "Trunk" => PbxCfaRoutingType::Trunk,
+            other => PbxCfaRoutingType::Unrecognized(other.to_owned()),
+        }
+    }
+}
+impl crate::json::NamedMember for PbxCfaRoutingType {
+    const NAME: &'static str = "PbxCfaRoutingType";
+}
+impl ::serde::Serialize for PbxCfaRoutingType {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for PbxCfaRoutingType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::json::read_member(deserializer)
+    }
 }

@@ -4,105 +4,90 @@
 
 //! The `PbxChatHistoryView` model.
 /// Schema `#/components/schemas/Pbx.ChatHistoryView`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PbxChatHistoryView {
-    #[serde(
-        rename = "ChatName",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub chat_name: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "ConversationId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub conversation_id: ::std::option::Option<i32>,
-    #[serde(
-        rename = "FromName",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub from_name: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "FromNo",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub from_no: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "IsExternal",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub is_external: ::std::option::Option<bool>,
-    #[serde(
-        rename = "Message",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub message: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "ParticipantEmail",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub participant_email: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "ParticipantIp",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub participant_ip: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "ParticipantPhone",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub participant_phone: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "ParticipantsGroupsArray",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub participants_groups_array: ::std::option::Option<
         ::std::vec::Vec<::std::string::String>,
     >,
-    #[serde(
-        rename = "ProviderName",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub provider_name: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "ProviderType",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub provider_type: ::std::option::Option<crate::models::PbxChatType>,
-    #[serde(
-        rename = "QueueNumber",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub queue_number: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "Source",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub source: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "TimeSent",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub time_sent: ::std::option::Option<::chrono::DateTime<::chrono::FixedOffset>>,
     /// The entity's ETag, to pass back as If-Match where an operation takes one.
-    #[serde(
-        rename = "@odata.etag",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub odata_etag: ::std::option::Option<::std::string::String>,
+}
+impl ::serde::Serialize for PbxChatHistoryView {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = crate::json::ObjectWriter::start(serializer)?;
+        object.optional("ChatName", &self.chat_name)?;
+        object.optional("ConversationId", &self.conversation_id)?;
+        object.optional("FromName", &self.from_name)?;
+        object.optional("FromNo", &self.from_no)?;
+        object.optional("IsExternal", &self.is_external)?;
+        object.optional("Message", &self.message)?;
+        object.optional("ParticipantEmail", &self.participant_email)?;
+        object.optional("ParticipantIp", &self.participant_ip)?;
+        object.optional("ParticipantPhone", &self.participant_phone)?;
+        object.optional("ParticipantsGroupsArray", &self.participants_groups_array)?;
+        object.optional("ProviderName", &self.provider_name)?;
+        object.optional("ProviderType", &self.provider_type)?;
+        object.optional("QueueNumber", &self.queue_number)?;
+        object.optional("Source", &self.source)?;
+        object.optional("TimeSent", &self.time_sent)?;
+        object.optional("@odata.etag", &self.odata_etag)?;
+        object.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for PbxChatHistoryView {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::json::read_object(deserializer)
+    }
+}
+impl crate::json::ReadObject for PbxChatHistoryView {
+    const NAME: &'static str = "PbxChatHistoryView";
+    fn read_property<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "ChatName" => self.chat_name = map.next_value()?,
+            "ConversationId" => self.conversation_id = map.next_value()?,
+            "FromName" => self.from_name = map.next_value()?,
+            "FromNo" => self.from_no = map.next_value()?,
+            "IsExternal" => self.is_external = map.next_value()?,
+            "Message" => self.message = map.next_value()?,
+            "ParticipantEmail" => self.participant_email = map.next_value()?,
+            "ParticipantIp" => self.participant_ip = map.next_value()?,
+            "ParticipantPhone" => self.participant_phone = map.next_value()?,
+            "ParticipantsGroupsArray" => {
+                self.participants_groups_array = map.next_value()?;
+            }
+            "ProviderName" => self.provider_name = map.next_value()?,
+            "ProviderType" => self.provider_type = map.next_value()?,
+            "QueueNumber" => self.queue_number = map.next_value()?,
+            "Source" => self.source = map.next_value()?,
+            "TimeSent" => self.time_sent = map.next_value()?,
+            "@odata.etag" => self.odata_etag = map.next_value()?,
+            _ => {
+                crate::json::skip_value(map)?;
+            }
+        }
+        ::std::result::Result::Ok(())
+    }
 }

@@ -4,18 +4,43 @@
 
 //! The `PbxChatLinkNameValidation` model.
 /// Schema `#/components/schemas/Pbx.ChatLinkNameValidation`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PbxChatLinkNameValidation {
-    #[serde(
-        rename = "FriendlyName",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub friendly_name: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "Pair",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub pair: ::std::option::Option<::std::string::String>,
+}
+impl ::serde::Serialize for PbxChatLinkNameValidation {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = crate::json::ObjectWriter::start(serializer)?;
+        object.optional("FriendlyName", &self.friendly_name)?;
+        object.optional("Pair", &self.pair)?;
+        object.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for PbxChatLinkNameValidation {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::json::read_object(deserializer)
+    }
+}
+impl crate::json::ReadObject for PbxChatLinkNameValidation {
+    const NAME: &'static str = "PbxChatLinkNameValidation";
+    fn read_property<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "FriendlyName" => self.friendly_name = map.next_value()?,
+            "Pair" => self.pair = map.next_value()?,
+            _ => {
+                crate::json::skip_value(map)?;
+            }
+        }
+        ::std::result::Result::Ok(())
+    }
 }

@@ -4,31 +4,50 @@
 
 //! The `PbxChatLogSettings` model.
 /// Schema `#/components/schemas/Pbx.ChatLogSettings`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PbxChatLogSettings {
-    #[serde(
-        rename = "AutoClearMonths",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub auto_clear_months: ::std::option::Option<i32>,
-    #[serde(
-        rename = "AutoCloseDays",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub auto_close_days: ::std::option::Option<i32>,
-    #[serde(
-        rename = "RemoteStorageEnabled",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub remote_storage_enabled: ::std::option::Option<bool>,
     /// The entity's ETag, to pass back as If-Match where an operation takes one.
-    #[serde(
-        rename = "@odata.etag",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub odata_etag: ::std::option::Option<::std::string::String>,
+}
+impl ::serde::Serialize for PbxChatLogSettings {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = crate::json::ObjectWriter::start(serializer)?;
+        object.optional("AutoClearMonths", &self.auto_clear_months)?;
+        object.optional("AutoCloseDays", &self.auto_close_days)?;
+        object.optional("RemoteStorageEnabled", &self.remote_storage_enabled)?;
+        object.optional("@odata.etag", &self.odata_etag)?;
+        object.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for PbxChatLogSettings {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::json::read_object(deserializer)
+    }
+}
+impl crate::json::ReadObject for PbxChatLogSettings {
+    const NAME: &'static str = "PbxChatLogSettings";
+    fn read_property<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "AutoClearMonths" => self.auto_clear_months = map.next_value()?,
+            "AutoCloseDays" => self.auto_close_days = map.next_value()?,
+            "RemoteStorageEnabled" => self.remote_storage_enabled = map.next_value()?,
+            "@odata.etag" => self.odata_etag = map.next_value()?,
+            _ => {
+                crate::json::skip_value(map)?;
+            }
+        }
+        ::std::result::Result::Ok(())
+    }
 }

@@ -6,21 +6,21 @@
 /// Changes to a PbxChatLogSettings: only fields set to Patch::Set or Patch::Clear are sent.
 ///
 /// Update body for schema `#/components/schemas/Pbx.ChatLogSettings`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PbxChatLogSettingsUpdate {
-    #[serde(
-        rename = "AutoClearMonths",
-        skip_serializing_if = "crate::Patch::is_unchanged"
-    )]
     pub auto_clear_months: crate::Patch<i32>,
-    #[serde(
-        rename = "AutoCloseDays",
-        skip_serializing_if = "crate::Patch::is_unchanged"
-    )]
     pub auto_close_days: crate::Patch<i32>,
-    #[serde(
-        rename = "RemoteStorageEnabled",
-        skip_serializing_if = "crate::Patch::is_unchanged"
-    )]
     pub remote_storage_enabled: crate::Patch<bool>,
+}
+impl ::serde::Serialize for PbxChatLogSettingsUpdate {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = crate::json::ObjectWriter::start(serializer)?;
+        object.patch("AutoClearMonths", &self.auto_clear_months)?;
+        object.patch("AutoCloseDays", &self.auto_close_days)?;
+        object.patch("RemoteStorageEnabled", &self.remote_storage_enabled)?;
+        object.end()
+    }
 }

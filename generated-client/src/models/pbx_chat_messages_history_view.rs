@@ -4,99 +4,87 @@
 
 //! The `PbxChatMessagesHistoryView` model.
 /// Schema `#/components/schemas/Pbx.ChatMessagesHistoryView`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PbxChatMessagesHistoryView {
-    #[serde(
-        rename = "ConversationId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub conversation_id: ::std::option::Option<i32>,
-    #[serde(
-        rename = "IsExternal",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub is_external: ::std::option::Option<bool>,
-    #[serde(
-        rename = "Message",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub message: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "MessageId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub message_id: ::std::option::Option<i32>,
-    #[serde(
-        rename = "ParticipantsGroupsArray",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub participants_groups_array: ::std::option::Option<
         ::std::vec::Vec<::std::string::String>,
     >,
-    #[serde(
-        rename = "QueueNumber",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub queue_number: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "Recipients",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub recipients: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "SenderParticipantEmail",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub sender_participant_email: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "SenderParticipantIp",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub sender_participant_ip: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "SenderParticipantName",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub sender_participant_name: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "SenderParticipantNo",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub sender_participant_no: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "SenderParticipantPbx",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub sender_participant_pbx: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "SenderParticipantPhone",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub sender_participant_phone: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "TimeSent",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub time_sent: ::std::option::Option<::chrono::DateTime<::chrono::FixedOffset>>,
     /// The entity's ETag, to pass back as If-Match where an operation takes one.
-    #[serde(
-        rename = "@odata.etag",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub odata_etag: ::std::option::Option<::std::string::String>,
+}
+impl ::serde::Serialize for PbxChatMessagesHistoryView {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = crate::json::ObjectWriter::start(serializer)?;
+        object.optional("ConversationId", &self.conversation_id)?;
+        object.optional("IsExternal", &self.is_external)?;
+        object.optional("Message", &self.message)?;
+        object.optional("MessageId", &self.message_id)?;
+        object.optional("ParticipantsGroupsArray", &self.participants_groups_array)?;
+        object.optional("QueueNumber", &self.queue_number)?;
+        object.optional("Recipients", &self.recipients)?;
+        object.optional("SenderParticipantEmail", &self.sender_participant_email)?;
+        object.optional("SenderParticipantIp", &self.sender_participant_ip)?;
+        object.optional("SenderParticipantName", &self.sender_participant_name)?;
+        object.optional("SenderParticipantNo", &self.sender_participant_no)?;
+        object.optional("SenderParticipantPbx", &self.sender_participant_pbx)?;
+        object.optional("SenderParticipantPhone", &self.sender_participant_phone)?;
+        object.optional("TimeSent", &self.time_sent)?;
+        object.optional("@odata.etag", &self.odata_etag)?;
+        object.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for PbxChatMessagesHistoryView {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::json::read_object(deserializer)
+    }
+}
+impl crate::json::ReadObject for PbxChatMessagesHistoryView {
+    const NAME: &'static str = "PbxChatMessagesHistoryView";
+    fn read_property<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "ConversationId" => self.conversation_id = map.next_value()?,
+            "IsExternal" => self.is_external = map.next_value()?,
+            "Message" => self.message = map.next_value()?,
+            "MessageId" => self.message_id = map.next_value()?,
+            "ParticipantsGroupsArray" => {
+                self.participants_groups_array = map.next_value()?;
+            }
+            "QueueNumber" => self.queue_number = map.next_value()?,
+            "Recipients" => self.recipients = map.next_value()?,
+            "SenderParticipantEmail" => self.sender_participant_email = map.next_value()?,
+            "SenderParticipantIp" => self.sender_participant_ip = map.next_value()?,
+            "SenderParticipantName" => self.sender_participant_name = map.next_value()?,
+            "SenderParticipantNo" => self.sender_participant_no = map.next_value()?,
+            "SenderParticipantPbx" => self.sender_participant_pbx = map.next_value()?,
+            "SenderParticipantPhone" => self.sender_participant_phone = map.next_value()?,
+            "TimeSent" => self.time_sent = map.next_value()?,
+            "@odata.etag" => self.odata_etag = map.next_value()?,
+            _ => {
+                crate::json::skip_value(map)?;
+            }
+        }
+        ::std::result::Result::Ok(())
+    }
 }

@@ -4,7 +4,7 @@
 
 //! The `PbxChatRecipientsType` model.
 /// Schema `#/components/schemas/Pbx.ChatRecipientsType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum PbxChatRecipientsType {
     /// `None`
     None,
@@ -15,6 +15,47 @@ pub enum PbxChatRecipientsType {
     /// `AllGroupsManagers`
     AllGroupsManagers,
     /// A value this version of the client does not know, kept as sent.
-    #[serde(untagged)]
     Unrecognized(::std::string::String),
+}
+impl PbxChatRecipientsType {
+    /// The member as the PBX writes it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            PbxChatRecipientsType::None => "None",
+            PbxChatRecipientsType::MyGroupManagers => "MyGroupManagers",
+            PbxChatRecipientsType::MyGroupAllMembers => "MyGroupAllMembers",
+            PbxChatRecipientsType::AllGroupsManagers => "AllGroupsManagers",
+            PbxChatRecipientsType::Unrecognized(value) => value,
+        }
+    }
+}
+impl ::std::convert::From<&str> for PbxChatRecipientsType {
+    /// Reads a member as the PBX writes it; an unknown one is kept as it is.
+    fn from(value: &str) -> Self {
+        match value {
+            "None" => PbxChatRecipientsType::None,
+            "MyGroupManagers" => PbxChatRecipientsType::MyGroupManagers,
+            "MyGroupAllMembers" => PbxChatRecipientsType::MyGroupAllMembers,
+            "AllGroupsManagers" => PbxChatRecipientsType::AllGroupsManagers,
+            other => PbxChatRecipientsType::Unrecognized(other.to_owned()),
+        }
+    }
+}
+impl crate::json::NamedMember for PbxChatRecipientsType {
+    const NAME: &'static str = "PbxChatRecipientsType";
+}
+impl ::serde::Serialize for PbxChatRecipientsType {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for PbxChatRecipientsType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::json::read_member(deserializer)
+    }
 }

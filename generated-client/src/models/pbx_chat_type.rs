@@ -4,10 +4,9 @@
 
 //! The `PbxChatType` model.
 /// Schema `#/components/schemas/Pbx.ChatType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum PbxChatType {
     /// `SMS`
-    #[serde(rename = "SMS")]
     Sms,
     /// `LiveChat`
     LiveChat,
@@ -16,9 +15,51 @@ pub enum PbxChatType {
     /// `Internal`
     Internal,
     /// `RCS`
-    #[serde(rename = "RCS")]
     Rcs,
     /// A value this version of the client does not know, kept as sent.
-    #[serde(untagged)]
     Unrecognized(::std::string::String),
+}
+impl PbxChatType {
+    /// The member as the PBX writes it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            PbxChatType::Sms => "SMS",
+            PbxChatType::LiveChat => "LiveChat",
+            PbxChatType::Facebook => "Facebook",
+            PbxChatType::Internal => "Internal",
+            PbxChatType::Rcs => "RCS",
+            PbxChatType::Unrecognized(value) => value,
+        }
+    }
+}
+impl ::std::convert::From<&str> for PbxChatType {
+    /// Reads a member as the PBX writes it; an unknown one is kept as it is.
+    fn from(value: &str) -> Self {
+        match value {
+            "SMS" => PbxChatType::Sms,
+            "LiveChat" => PbxChatType::LiveChat,
+            "Facebook" => PbxChatType::Facebook,
+            "Internal" => PbxChatType::Internal,
+            "RCS" => PbxChatType::Rcs,
+            other => PbxChatType::Unrecognized(other.to_owned()),
+        }
+    }
+}
+impl crate::json::NamedMember for PbxChatType {
+    const NAME: &'static str = "PbxChatType";
+}
+impl ::serde::Serialize for PbxChatType {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for PbxChatType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::json::read_member(deserializer)
+    }
 }

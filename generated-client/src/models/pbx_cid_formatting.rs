@@ -4,18 +4,43 @@
 
 //! The `PbxCidFormatting` model.
 /// Schema `#/components/schemas/Pbx.CIDFormatting`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PbxCidFormatting {
-    #[serde(
-        rename = "ReplacePattern",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub replace_pattern: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "SourcePattern",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub source_pattern: ::std::option::Option<::std::string::String>,
+}
+impl ::serde::Serialize for PbxCidFormatting {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = crate::json::ObjectWriter::start(serializer)?;
+        object.optional("ReplacePattern", &self.replace_pattern)?;
+        object.optional("SourcePattern", &self.source_pattern)?;
+        object.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for PbxCidFormatting {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::json::read_object(deserializer)
+    }
+}
+impl crate::json::ReadObject for PbxCidFormatting {
+    const NAME: &'static str = "PbxCidFormatting";
+    fn read_property<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "ReplacePattern" => self.replace_pattern = map.next_value()?,
+            "SourcePattern" => self.source_pattern = map.next_value()?,
+            _ => {
+                crate::json::skip_value(map)?;
+            }
+        }
+        ::std::result::Result::Ok(())
+    }
 }

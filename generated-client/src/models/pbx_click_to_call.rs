@@ -4,62 +4,66 @@
 
 //! The `PbxClickToCall` model.
 /// Schema `#/components/schemas/Pbx.ClickToCall`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PbxClickToCall {
-    #[serde(
-        rename = "Groups",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub groups: ::std::option::Option<::std::vec::Vec<crate::models::PbxUserGroup>>,
-    #[serde(
-        rename = "Id",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub id: ::std::option::Option<i32>,
-    #[serde(
-        rename = "Number",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub number: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "TranscriptionMode",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub transcription_mode: ::std::option::Option<
         crate::Flags<crate::models::PbxTranscriptionType>,
     >,
-    #[serde(
-        rename = "CallUsEnableChat",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub call_us_enable_chat: ::std::option::Option<bool>,
-    #[serde(
-        rename = "CallUsEnablePhone",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub call_us_enable_phone: ::std::option::Option<bool>,
-    #[serde(
-        rename = "CallUsEnableVideo",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub call_us_enable_video: ::std::option::Option<bool>,
-    #[serde(
-        rename = "CallUsRequirement",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub call_us_requirement: ::std::option::Option<crate::models::PbxAuthentication>,
-    #[serde(
-        rename = "ClickToCallId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub click_to_call_id: ::std::option::Option<::std::string::String>,
+}
+impl ::serde::Serialize for PbxClickToCall {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = crate::json::ObjectWriter::start(serializer)?;
+        object.optional("Groups", &self.groups)?;
+        object.optional("Id", &self.id)?;
+        object.optional("Number", &self.number)?;
+        object.optional("TranscriptionMode", &self.transcription_mode)?;
+        object.optional("CallUsEnableChat", &self.call_us_enable_chat)?;
+        object.optional("CallUsEnablePhone", &self.call_us_enable_phone)?;
+        object.optional("CallUsEnableVideo", &self.call_us_enable_video)?;
+        object.optional("CallUsRequirement", &self.call_us_requirement)?;
+        object.optional("ClickToCallId", &self.click_to_call_id)?;
+        object.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for PbxClickToCall {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::json::read_object(deserializer)
+    }
+}
+impl crate::json::ReadObject for PbxClickToCall {
+    const NAME: &'static str = "PbxClickToCall";
+    fn read_property<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "Groups" => self.groups = map.next_value()?,
+            "Id" => self.id = map.next_value()?,
+            "Number" => self.number = map.next_value()?,
+            "TranscriptionMode" => self.transcription_mode = map.next_value()?,
+            "CallUsEnableChat" => self.call_us_enable_chat = map.next_value()?,
+            "CallUsEnablePhone" => self.call_us_enable_phone = map.next_value()?,
+            "CallUsEnableVideo" => self.call_us_enable_video = map.next_value()?,
+            "CallUsRequirement" => self.call_us_requirement = map.next_value()?,
+            "ClickToCallId" => self.click_to_call_id = map.next_value()?,
+            _ => {
+                crate::json::skip_value(map)?;
+            }
+        }
+        ::std::result::Result::Ok(())
+    }
 }

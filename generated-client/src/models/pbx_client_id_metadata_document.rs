@@ -4,78 +4,75 @@
 
 //! The `PbxClientIdMetadataDocument` model.
 /// Schema `#/components/schemas/Pbx.ClientIdMetadataDocument`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PbxClientIdMetadataDocument {
-    #[serde(
-        rename = "ClientId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub client_id: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "ClientName",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub client_name: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "ClientUri",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub client_uri: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "GrantTypes",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub grant_types: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    #[serde(
-        rename = "JwksUri",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub jwks_uri: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "LogoUri",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub logo_uri: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "PolicyUri",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub policy_uri: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "RedirectUris",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub redirect_uris: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    #[serde(
-        rename = "ResponseTypes",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub response_types: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    #[serde(
-        rename = "Scope",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub scope: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "TokenEndpointAuthMethod",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub token_endpoint_auth_method: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "TosUri",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub tos_uri: ::std::option::Option<::std::string::String>,
+}
+impl ::serde::Serialize for PbxClientIdMetadataDocument {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = crate::json::ObjectWriter::start(serializer)?;
+        object.optional("ClientId", &self.client_id)?;
+        object.optional("ClientName", &self.client_name)?;
+        object.optional("ClientUri", &self.client_uri)?;
+        object.optional("GrantTypes", &self.grant_types)?;
+        object.optional("JwksUri", &self.jwks_uri)?;
+        object.optional("LogoUri", &self.logo_uri)?;
+        object.optional("PolicyUri", &self.policy_uri)?;
+        object.optional("RedirectUris", &self.redirect_uris)?;
+        object.optional("ResponseTypes", &self.response_types)?;
+        object.optional("Scope", &self.scope)?;
+        object.optional("TokenEndpointAuthMethod", &self.token_endpoint_auth_method)?;
+        object.optional("TosUri", &self.tos_uri)?;
+        object.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for PbxClientIdMetadataDocument {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::json::read_object(deserializer)
+    }
+}
+impl crate::json::ReadObject for PbxClientIdMetadataDocument {
+    const NAME: &'static str = "PbxClientIdMetadataDocument";
+    fn read_property<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "ClientId" => self.client_id = map.next_value()?,
+            "ClientName" => self.client_name = map.next_value()?,
+            "ClientUri" => self.client_uri = map.next_value()?,
+            "GrantTypes" => self.grant_types = map.next_value()?,
+            "JwksUri" => self.jwks_uri = map.next_value()?,
+            "LogoUri" => self.logo_uri = map.next_value()?,
+            "PolicyUri" => self.policy_uri = map.next_value()?,
+            "RedirectUris" => self.redirect_uris = map.next_value()?,
+            "ResponseTypes" => self.response_types = map.next_value()?,
+            "Scope" => self.scope = map.next_value()?,
+            "TokenEndpointAuthMethod" => {
+                self.token_endpoint_auth_method = map.next_value()?;
+            }
+            "TosUri" => self.tos_uri = map.next_value()?,
+            _ => {
+                crate::json::skip_value(map)?;
+            }
+        }
+        ::std::result::Result::Ok(())
+    }
 }

@@ -4,27 +4,49 @@
 
 //! The `PbxCodecsSettings` model.
 /// Schema `#/components/schemas/Pbx.CodecsSettings`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PbxCodecsSettings {
-    #[serde(
-        rename = "ExternalCodecList",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub external_codec_list: ::std::option::Option<
         ::std::vec::Vec<::std::string::String>,
     >,
-    #[serde(
-        rename = "LocalCodecList",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub local_codec_list: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// The entity's ETag, to pass back as If-Match where an operation takes one.
-    #[serde(
-        rename = "@odata.etag",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub odata_etag: ::std::option::Option<::std::string::String>,
+}
+impl ::serde::Serialize for PbxCodecsSettings {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = crate::json::ObjectWriter::start(serializer)?;
+        object.optional("ExternalCodecList", &self.external_codec_list)?;
+        object.optional("LocalCodecList", &self.local_codec_list)?;
+        object.optional("@odata.etag", &self.odata_etag)?;
+        object.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for PbxCodecsSettings {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::json::read_object(deserializer)
+    }
+}
+impl crate::json::ReadObject for PbxCodecsSettings {
+    const NAME: &'static str = "PbxCodecsSettings";
+    fn read_property<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "ExternalCodecList" => self.external_codec_list = map.next_value()?,
+            "LocalCodecList" => self.local_codec_list = map.next_value()?,
+            "@odata.etag" => self.odata_etag = map.next_value()?,
+            _ => {
+                crate::json::skip_value(map)?;
+            }
+        }
+        ::std::result::Result::Ok(())
+    }
 }

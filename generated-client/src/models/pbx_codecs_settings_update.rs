@@ -6,16 +6,19 @@
 /// Changes to a PbxCodecsSettings: only fields set to Patch::Set or Patch::Clear are sent.
 ///
 /// Update body for schema `#/components/schemas/Pbx.CodecsSettings`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PbxCodecsSettingsUpdate {
-    #[serde(
-        rename = "ExternalCodecList",
-        skip_serializing_if = "crate::Patch::is_unchanged"
-    )]
     pub external_codec_list: crate::Patch<::std::vec::Vec<::std::string::String>>,
-    #[serde(
-        rename = "LocalCodecList",
-        skip_serializing_if = "crate::Patch::is_unchanged"
-    )]
     pub local_codec_list: crate::Patch<::std::vec::Vec<::std::string::String>>,
+}
+impl ::serde::Serialize for PbxCodecsSettingsUpdate {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = crate::json::ObjectWriter::start(serializer)?;
+        object.patch("ExternalCodecList", &self.external_codec_list)?;
+        object.patch("LocalCodecList", &self.local_codec_list)?;
+        object.end()
+    }
 }

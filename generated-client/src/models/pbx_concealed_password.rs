@@ -4,18 +4,43 @@
 
 //! The `PbxConcealedPassword` model.
 /// Schema `#/components/schemas/Pbx.ConcealedPassword`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PbxConcealedPassword {
-    #[serde(
-        rename = "Concealed",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub concealed: ::std::option::Option<bool>,
-    #[serde(
-        rename = "Value",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub value: ::std::option::Option<::std::string::String>,
+}
+impl ::serde::Serialize for PbxConcealedPassword {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = crate::json::ObjectWriter::start(serializer)?;
+        object.optional("Concealed", &self.concealed)?;
+        object.optional("Value", &self.value)?;
+        object.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for PbxConcealedPassword {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::json::read_object(deserializer)
+    }
+}
+impl crate::json::ReadObject for PbxConcealedPassword {
+    const NAME: &'static str = "PbxConcealedPassword";
+    fn read_property<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "Concealed" => self.concealed = map.next_value()?,
+            "Value" => self.value = map.next_value()?,
+            _ => {
+                crate::json::skip_value(map)?;
+            }
+        }
+        ::std::result::Result::Ok(())
+    }
 }

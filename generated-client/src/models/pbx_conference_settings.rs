@@ -4,82 +4,22 @@
 
 //! The `PbxConferenceSettings` model.
 /// Schema `#/components/schemas/Pbx.ConferenceSettings`.
-#[derive(Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, Default)]
 pub struct PbxConferenceSettings {
-    #[serde(
-        rename = "AutoCallParticipants",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub auto_call_participants: ::std::option::Option<bool>,
-    #[serde(
-        rename = "DtmfMode",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub dtmf_mode: ::std::option::Option<crate::Flags<crate::models::PbxDtmfMode>>,
-    #[serde(
-        rename = "EnablePin",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub enable_pin: ::std::option::Option<bool>,
-    #[serde(
-        rename = "Extension",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub extension: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "ExternalNumbers",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub external_numbers: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "Id",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub id: ::std::option::Option<i32>,
-    #[serde(
-        rename = "LogoPath",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub logo_path: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "MusicOnHold",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub music_on_hold: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "PinNumber",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub pin_number: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "VideoConferenceMode",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub video_conference_mode: ::std::option::Option<
         crate::models::PbxVideoConferenceMode,
     >,
-    #[serde(
-        rename = "Zone",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub zone: ::std::option::Option<::std::string::String>,
     /// The entity's ETag, to pass back as If-Match where an operation takes one.
-    #[serde(
-        rename = "@odata.etag",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub odata_etag: ::std::option::Option<::std::string::String>,
 }
 impl ::std::fmt::Debug for PbxConferenceSettings {
@@ -98,5 +38,60 @@ impl ::std::fmt::Debug for PbxConferenceSettings {
             .field("zone", &self.zone)
             .field("odata_etag", &self.odata_etag)
             .finish()
+    }
+}
+impl ::serde::Serialize for PbxConferenceSettings {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = crate::json::ObjectWriter::start(serializer)?;
+        object.optional("AutoCallParticipants", &self.auto_call_participants)?;
+        object.optional("DtmfMode", &self.dtmf_mode)?;
+        object.optional("EnablePin", &self.enable_pin)?;
+        object.optional("Extension", &self.extension)?;
+        object.optional("ExternalNumbers", &self.external_numbers)?;
+        object.optional("Id", &self.id)?;
+        object.optional("LogoPath", &self.logo_path)?;
+        object.optional("MusicOnHold", &self.music_on_hold)?;
+        object.optional("PinNumber", &self.pin_number)?;
+        object.optional("VideoConferenceMode", &self.video_conference_mode)?;
+        object.optional("Zone", &self.zone)?;
+        object.optional("@odata.etag", &self.odata_etag)?;
+        object.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for PbxConferenceSettings {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::json::read_object(deserializer)
+    }
+}
+impl crate::json::ReadObject for PbxConferenceSettings {
+    const NAME: &'static str = "PbxConferenceSettings";
+    fn read_property<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "AutoCallParticipants" => self.auto_call_participants = map.next_value()?,
+            "DtmfMode" => self.dtmf_mode = map.next_value()?,
+            "EnablePin" => self.enable_pin = map.next_value()?,
+            "Extension" => self.extension = map.next_value()?,
+            "ExternalNumbers" => self.external_numbers = map.next_value()?,
+            "Id" => self.id = map.next_value()?,
+            "LogoPath" => self.logo_path = map.next_value()?,
+            "MusicOnHold" => self.music_on_hold = map.next_value()?,
+            "PinNumber" => self.pin_number = map.next_value()?,
+            "VideoConferenceMode" => self.video_conference_mode = map.next_value()?,
+            "Zone" => self.zone = map.next_value()?,
+            "@odata.etag" => self.odata_etag = map.next_value()?,
+            _ => {
+                crate::json::skip_value(map)?;
+            }
+        }
+        ::std::result::Result::Ok(())
     }
 }

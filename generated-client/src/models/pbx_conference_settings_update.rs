@@ -6,38 +6,18 @@
 /// Changes to a PbxConferenceSettings: only fields set to Patch::Set or Patch::Clear are sent.
 ///
 /// Update body for schema `#/components/schemas/Pbx.ConferenceSettings`.
-#[derive(Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Clone, PartialEq, Default)]
 pub struct PbxConferenceSettingsUpdate {
-    #[serde(
-        rename = "AutoCallParticipants",
-        skip_serializing_if = "crate::Patch::is_unchanged"
-    )]
     pub auto_call_participants: crate::Patch<bool>,
-    #[serde(rename = "DtmfMode", skip_serializing_if = "crate::Patch::is_unchanged")]
     pub dtmf_mode: crate::Patch<crate::Flags<crate::models::PbxDtmfMode>>,
-    #[serde(rename = "EnablePin", skip_serializing_if = "crate::Patch::is_unchanged")]
     pub enable_pin: crate::Patch<bool>,
-    #[serde(rename = "Extension", skip_serializing_if = "crate::Patch::is_unchanged")]
     pub extension: crate::Patch<::std::string::String>,
-    #[serde(
-        rename = "ExternalNumbers",
-        skip_serializing_if = "crate::Patch::is_unchanged"
-    )]
     pub external_numbers: crate::Patch<::std::string::String>,
-    #[serde(rename = "Id", skip_serializing_if = "crate::Patch::is_unchanged")]
     pub id: crate::Patch<i32>,
-    #[serde(rename = "LogoPath", skip_serializing_if = "crate::Patch::is_unchanged")]
     pub logo_path: crate::Patch<::std::string::String>,
-    #[serde(rename = "MusicOnHold", skip_serializing_if = "crate::Patch::is_unchanged")]
     pub music_on_hold: crate::Patch<::std::string::String>,
-    #[serde(rename = "PinNumber", skip_serializing_if = "crate::Patch::is_unchanged")]
     pub pin_number: crate::Patch<::std::string::String>,
-    #[serde(
-        rename = "VideoConferenceMode",
-        skip_serializing_if = "crate::Patch::is_unchanged"
-    )]
     pub video_conference_mode: crate::Patch<crate::models::PbxVideoConferenceMode>,
-    #[serde(rename = "Zone", skip_serializing_if = "crate::Patch::is_unchanged")]
     pub zone: crate::Patch<::std::string::String>,
 }
 impl ::std::fmt::Debug for PbxConferenceSettingsUpdate {
@@ -55,5 +35,25 @@ impl ::std::fmt::Debug for PbxConferenceSettingsUpdate {
             .field("video_conference_mode", &self.video_conference_mode)
             .field("zone", &self.zone)
             .finish()
+    }
+}
+impl ::serde::Serialize for PbxConferenceSettingsUpdate {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = crate::json::ObjectWriter::start(serializer)?;
+        object.patch("AutoCallParticipants", &self.auto_call_participants)?;
+        object.patch("DtmfMode", &self.dtmf_mode)?;
+        object.patch("EnablePin", &self.enable_pin)?;
+        object.patch("Extension", &self.extension)?;
+        object.patch("ExternalNumbers", &self.external_numbers)?;
+        object.patch("Id", &self.id)?;
+        object.patch("LogoPath", &self.logo_path)?;
+        object.patch("MusicOnHold", &self.music_on_hold)?;
+        object.patch("PinNumber", &self.pin_number)?;
+        object.patch("VideoConferenceMode", &self.video_conference_mode)?;
+        object.patch("Zone", &self.zone)?;
+        object.end()
     }
 }

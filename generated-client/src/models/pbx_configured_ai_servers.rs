@@ -4,29 +4,51 @@
 
 //! The `PbxConfiguredAiServers` model.
 /// Schema `#/components/schemas/Pbx.ConfiguredAiServers`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PbxConfiguredAiServers {
-    #[serde(
-        rename = "ConfiguredServers",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub configured_servers: ::std::option::Option<
         ::std::vec::Vec<crate::models::PbxOnBoardConverterRow>,
     >,
-    #[serde(
-        rename = "ReleaseChannel",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub release_channel: ::std::option::Option<
         crate::models::PbxOnBoardConverterReleaseChannel,
     >,
     /// The entity's ETag, to pass back as If-Match where an operation takes one.
-    #[serde(
-        rename = "@odata.etag",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub odata_etag: ::std::option::Option<::std::string::String>,
+}
+impl ::serde::Serialize for PbxConfiguredAiServers {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = crate::json::ObjectWriter::start(serializer)?;
+        object.optional("ConfiguredServers", &self.configured_servers)?;
+        object.optional("ReleaseChannel", &self.release_channel)?;
+        object.optional("@odata.etag", &self.odata_etag)?;
+        object.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for PbxConfiguredAiServers {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::json::read_object(deserializer)
+    }
+}
+impl crate::json::ReadObject for PbxConfiguredAiServers {
+    const NAME: &'static str = "PbxConfiguredAiServers";
+    fn read_property<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "ConfiguredServers" => self.configured_servers = map.next_value()?,
+            "ReleaseChannel" => self.release_channel = map.next_value()?,
+            "@odata.etag" => self.odata_etag = map.next_value()?,
+            _ => {
+                crate::json::skip_value(map)?;
+            }
+        }
+        ::std::result::Result::Ok(())
+    }
 }

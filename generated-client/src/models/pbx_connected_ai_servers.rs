@@ -4,27 +4,49 @@
 
 //! The `PbxConnectedAiServers` model.
 /// Schema `#/components/schemas/Pbx.ConnectedAiServers`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PbxConnectedAiServers {
-    #[serde(
-        rename = "ConnectedServers",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub connected_servers: ::std::option::Option<
         ::std::vec::Vec<crate::models::PbxOnBoardConverterData>,
     >,
-    #[serde(
-        rename = "TranscriptionQueue",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub transcription_queue: ::std::option::Option<i32>,
     /// The entity's ETag, to pass back as If-Match where an operation takes one.
-    #[serde(
-        rename = "@odata.etag",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub odata_etag: ::std::option::Option<::std::string::String>,
+}
+impl ::serde::Serialize for PbxConnectedAiServers {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = crate::json::ObjectWriter::start(serializer)?;
+        object.optional("ConnectedServers", &self.connected_servers)?;
+        object.optional("TranscriptionQueue", &self.transcription_queue)?;
+        object.optional("@odata.etag", &self.odata_etag)?;
+        object.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for PbxConnectedAiServers {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::json::read_object(deserializer)
+    }
+}
+impl crate::json::ReadObject for PbxConnectedAiServers {
+    const NAME: &'static str = "PbxConnectedAiServers";
+    fn read_property<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "ConnectedServers" => self.connected_servers = map.next_value()?,
+            "TranscriptionQueue" => self.transcription_queue = map.next_value()?,
+            "@odata.etag" => self.odata_etag = map.next_value()?,
+            _ => {
+                crate::json::skip_value(map)?;
+            }
+        }
+        ::std::result::Result::Ok(())
+    }
 }

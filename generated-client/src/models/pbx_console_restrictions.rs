@@ -4,37 +4,53 @@
 
 //! The `PbxConsoleRestrictions` model.
 /// Schema `#/components/schemas/Pbx.ConsoleRestrictions`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PbxConsoleRestrictions {
-    #[serde(
-        rename = "AccessRestricted",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub access_restricted: ::std::option::Option<bool>,
-    #[serde(
-        rename = "Id",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub id: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "IpWhitelist",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub ip_whitelist: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    #[serde(
-        rename = "MyIpAddress",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub my_ip_address: ::std::option::Option<::std::string::String>,
     /// The entity's ETag, to pass back as If-Match where an operation takes one.
-    #[serde(
-        rename = "@odata.etag",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub odata_etag: ::std::option::Option<::std::string::String>,
+}
+impl ::serde::Serialize for PbxConsoleRestrictions {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = crate::json::ObjectWriter::start(serializer)?;
+        object.optional("AccessRestricted", &self.access_restricted)?;
+        object.optional("Id", &self.id)?;
+        object.optional("IpWhitelist", &self.ip_whitelist)?;
+        object.optional("MyIpAddress", &self.my_ip_address)?;
+        object.optional("@odata.etag", &self.odata_etag)?;
+        object.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for PbxConsoleRestrictions {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::json::read_object(deserializer)
+    }
+}
+impl crate::json::ReadObject for PbxConsoleRestrictions {
+    const NAME: &'static str = "PbxConsoleRestrictions";
+    fn read_property<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "AccessRestricted" => self.access_restricted = map.next_value()?,
+            "Id" => self.id = map.next_value()?,
+            "IpWhitelist" => self.ip_whitelist = map.next_value()?,
+            "MyIpAddress" => self.my_ip_address = map.next_value()?,
+            "@odata.etag" => self.odata_etag = map.next_value()?,
+            _ => {
+                crate::json::skip_value(map)?;
+            }
+        }
+        ::std::result::Result::Ok(())
+    }
 }

@@ -6,17 +6,23 @@
 /// Changes to a PbxConsoleRestrictions: only fields set to Patch::Set or Patch::Clear are sent.
 ///
 /// Update body for schema `#/components/schemas/Pbx.ConsoleRestrictions`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PbxConsoleRestrictionsUpdate {
-    #[serde(
-        rename = "AccessRestricted",
-        skip_serializing_if = "crate::Patch::is_unchanged"
-    )]
     pub access_restricted: crate::Patch<bool>,
-    #[serde(rename = "Id", skip_serializing_if = "crate::Patch::is_unchanged")]
     pub id: crate::Patch<::std::string::String>,
-    #[serde(rename = "IpWhitelist", skip_serializing_if = "crate::Patch::is_unchanged")]
     pub ip_whitelist: crate::Patch<::std::vec::Vec<::std::string::String>>,
-    #[serde(rename = "MyIpAddress", skip_serializing_if = "crate::Patch::is_unchanged")]
     pub my_ip_address: crate::Patch<::std::string::String>,
+}
+impl ::serde::Serialize for PbxConsoleRestrictionsUpdate {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = crate::json::ObjectWriter::start(serializer)?;
+        object.patch("AccessRestricted", &self.access_restricted)?;
+        object.patch("Id", &self.id)?;
+        object.patch("IpWhitelist", &self.ip_whitelist)?;
+        object.patch("MyIpAddress", &self.my_ip_address)?;
+        object.end()
+    }
 }

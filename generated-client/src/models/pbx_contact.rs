@@ -4,115 +4,92 @@
 
 //! The `PbxContact` model.
 /// Schema `#/components/schemas/Pbx.Contact`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PbxContact {
-    #[serde(
-        rename = "Business",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub business: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "Business2",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub business2: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "BusinessFax",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub business_fax: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "CompanyName",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub company_name: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "ContactType",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub contact_type: ::std::option::Option<crate::models::PbxContactSource>,
-    #[serde(
-        rename = "Department",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub department: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "Email",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub email: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "FirstName",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub first_name: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "Home",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub home: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "Id",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub id: ::std::option::Option<i32>,
-    #[serde(
-        rename = "LastName",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub last_name: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "Mobile2",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub mobile2: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "Other",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub other: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "Pager",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub pager: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "PhoneNumber",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub phone_number: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "Tag",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub tag: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "Title",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub title: ::std::option::Option<::std::string::String>,
     /// The entity's ETag, to pass back as If-Match where an operation takes one.
-    #[serde(
-        rename = "@odata.etag",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub odata_etag: ::std::option::Option<::std::string::String>,
+}
+impl ::serde::Serialize for PbxContact {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = crate::json::ObjectWriter::start(serializer)?;
+        object.optional("Business", &self.business)?;
+        object.optional("Business2", &self.business2)?;
+        object.optional("BusinessFax", &self.business_fax)?;
+        object.optional("CompanyName", &self.company_name)?;
+        object.optional("ContactType", &self.contact_type)?;
+        object.optional("Department", &self.department)?;
+        object.optional("Email", &self.email)?;
+        object.optional("FirstName", &self.first_name)?;
+        object.optional("Home", &self.home)?;
+        object.optional("Id", &self.id)?;
+        object.optional("LastName", &self.last_name)?;
+        object.optional("Mobile2", &self.mobile2)?;
+        object.optional("Other", &self.other)?;
+        object.optional("Pager", &self.pager)?;
+        object.optional("PhoneNumber", &self.phone_number)?;
+        object.optional("Tag", &self.tag)?;
+        object.optional("Title", &self.title)?;
+        object.optional("@odata.etag", &self.odata_etag)?;
+        object.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for PbxContact {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::json::read_object(deserializer)
+    }
+}
+impl crate::json::ReadObject for PbxContact {
+    const NAME: &'static str = "PbxContact";
+    fn read_property<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "Business" => self.business = map.next_value()?,
+            "Business2" => self.business2 = map.next_value()?,
+            "BusinessFax" => self.business_fax = map.next_value()?,
+            "CompanyName" => self.company_name = map.next_value()?,
+            "ContactType" => self.contact_type = map.next_value()?,
+            "Department" => self.department = map.next_value()?,
+            "Email" => self.email = map.next_value()?,
+            "FirstName" => self.first_name = map.next_value()?,
+            "Home" => self.home = map.next_value()?,
+            "Id" => self.id = map.next_value()?,
+            "LastName" => self.last_name = map.next_value()?,
+            "Mobile2" => self.mobile2 = map.next_value()?,
+            "Other" => self.other = map.next_value()?,
+            "Pager" => self.pager = map.next_value()?,
+            "PhoneNumber" => self.phone_number = map.next_value()?,
+            "Tag" => self.tag = map.next_value()?,
+            "Title" => self.title = map.next_value()?,
+            "@odata.etag" => self.odata_etag = map.next_value()?,
+            _ => {
+                crate::json::skip_value(map)?;
+            }
+        }
+        ::std::result::Result::Ok(())
+    }
 }

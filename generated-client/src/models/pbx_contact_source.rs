@@ -4,19 +4,58 @@
 
 //! The `PbxContactSource` model.
 /// Schema `#/components/schemas/Pbx.ContactSource`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum PbxContactSource {
     /// `3CX`
-    #[serde(rename = "3CX")]
     N3cx,
     /// `CRM`
-    #[serde(rename = "CRM")]
     Crm,
     /// `Google`
     Google,
     /// `M365`
     M365,
     /// A value this version of the client does not know, kept as sent.
-    #[serde(untagged)]
     Unrecognized(::std::string::String),
+}
+impl PbxContactSource {
+    /// The member as the PBX writes it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            PbxContactSource::N3cx => "3CX",
+            PbxContactSource::Crm => "CRM",
+            PbxContactSource::Google => "Google",
+            PbxContactSource::M365 => "M365",
+            PbxContactSource::Unrecognized(value) => value,
+        }
+    }
+}
+impl ::std::convert::From<&str> for PbxContactSource {
+    /// Reads a member as the PBX writes it; an unknown one is kept as it is.
+    fn from(value: &str) -> Self {
+        match value {
+            "3CX" => PbxContactSource::N3cx,
+            "CRM" => PbxContactSource::Crm,
+            "Google" => PbxContactSource::Google,
+            "M365" => PbxContactSource::M365,
+            other => PbxContactSource::Unrecognized(other.to_owned()),
+        }
+    }
+}
+impl crate::json::NamedMember for PbxContactSource {
+    const NAME: &'static str = "PbxContactSource";
+}
+impl ::serde::Serialize for PbxContactSource {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for PbxContactSource {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::json::read_member(deserializer)
+    }
 }

@@ -6,40 +6,49 @@
 /// Changes to a PbxContact: only fields set to Patch::Set or Patch::Clear are sent.
 ///
 /// Update body for schema `#/components/schemas/Pbx.Contact`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PbxContactUpdate {
-    #[serde(rename = "Business", skip_serializing_if = "crate::Patch::is_unchanged")]
     pub business: crate::Patch<::std::string::String>,
-    #[serde(rename = "Business2", skip_serializing_if = "crate::Patch::is_unchanged")]
     pub business2: crate::Patch<::std::string::String>,
-    #[serde(rename = "BusinessFax", skip_serializing_if = "crate::Patch::is_unchanged")]
     pub business_fax: crate::Patch<::std::string::String>,
-    #[serde(rename = "CompanyName", skip_serializing_if = "crate::Patch::is_unchanged")]
     pub company_name: crate::Patch<::std::string::String>,
-    #[serde(rename = "ContactType", skip_serializing_if = "crate::Patch::is_unchanged")]
     pub contact_type: crate::Patch<crate::models::PbxContactSource>,
-    #[serde(rename = "Department", skip_serializing_if = "crate::Patch::is_unchanged")]
     pub department: crate::Patch<::std::string::String>,
-    #[serde(rename = "Email", skip_serializing_if = "crate::Patch::is_unchanged")]
     pub email: crate::Patch<::std::string::String>,
-    #[serde(rename = "FirstName", skip_serializing_if = "crate::Patch::is_unchanged")]
     pub first_name: crate::Patch<::std::string::String>,
-    #[serde(rename = "Home", skip_serializing_if = "crate::Patch::is_unchanged")]
     pub home: crate::Patch<::std::string::String>,
-    #[serde(rename = "Id", skip_serializing_if = "crate::Patch::is_unchanged")]
     pub id: crate::Patch<i32>,
-    #[serde(rename = "LastName", skip_serializing_if = "crate::Patch::is_unchanged")]
     pub last_name: crate::Patch<::std::string::String>,
-    #[serde(rename = "Mobile2", skip_serializing_if = "crate::Patch::is_unchanged")]
     pub mobile2: crate::Patch<::std::string::String>,
-    #[serde(rename = "Other", skip_serializing_if = "crate::Patch::is_unchanged")]
     pub other: crate::Patch<::std::string::String>,
-    #[serde(rename = "Pager", skip_serializing_if = "crate::Patch::is_unchanged")]
     pub pager: crate::Patch<::std::string::String>,
-    #[serde(rename = "PhoneNumber", skip_serializing_if = "crate::Patch::is_unchanged")]
     pub phone_number: crate::Patch<::std::string::String>,
-    #[serde(rename = "Tag", skip_serializing_if = "crate::Patch::is_unchanged")]
     pub tag: crate::Patch<::std::string::String>,
-    #[serde(rename = "Title", skip_serializing_if = "crate::Patch::is_unchanged")]
     pub title: crate::Patch<::std::string::String>,
+}
+impl ::serde::Serialize for PbxContactUpdate {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = crate::json::ObjectWriter::start(serializer)?;
+        object.patch("Business", &self.business)?;
+        object.patch("Business2", &self.business2)?;
+        object.patch("BusinessFax", &self.business_fax)?;
+        object.patch("CompanyName", &self.company_name)?;
+        object.patch("ContactType", &self.contact_type)?;
+        object.patch("Department", &self.department)?;
+        object.patch("Email", &self.email)?;
+        object.patch("FirstName", &self.first_name)?;
+        object.patch("Home", &self.home)?;
+        object.patch("Id", &self.id)?;
+        object.patch("LastName", &self.last_name)?;
+        object.patch("Mobile2", &self.mobile2)?;
+        object.patch("Other", &self.other)?;
+        object.patch("Pager", &self.pager)?;
+        object.patch("PhoneNumber", &self.phone_number)?;
+        object.patch("Tag", &self.tag)?;
+        object.patch("Title", &self.title)?;
+        object.end()
+    }
 }

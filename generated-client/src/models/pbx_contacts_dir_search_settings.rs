@@ -4,52 +4,17 @@
 
 //! The `PbxContactsDirSearchSettings` model.
 /// Schema `#/components/schemas/Pbx.ContactsDirSearchSettings`.
-#[derive(Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, Default)]
 pub struct PbxContactsDirSearchSettings {
-    #[serde(
-        rename = "ExchangeCalendarProfileSwitching",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub exchange_calendar_profile_switching: ::std::option::Option<bool>,
-    #[serde(
-        rename = "ExchangeEmailAddresses",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub exchange_email_addresses: ::std::option::Option<
         ::std::vec::Vec<::std::string::String>,
     >,
-    #[serde(
-        rename = "ExchangeFolders",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub exchange_folders: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    #[serde(
-        rename = "ExchangePassword",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub exchange_password: ::std::option::Option<crate::models::PbxConcealedPassword>,
-    #[serde(
-        rename = "ExchangeServerUrl",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub exchange_server_url: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "ExchangeUser",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub exchange_user: ::std::option::Option<::std::string::String>,
     /// The entity's ETag, to pass back as If-Match where an operation takes one.
-    #[serde(
-        rename = "@odata.etag",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub odata_etag: ::std::option::Option<::std::string::String>,
 }
 impl ::std::fmt::Debug for PbxContactsDirSearchSettings {
@@ -66,5 +31,56 @@ impl ::std::fmt::Debug for PbxContactsDirSearchSettings {
             .field("exchange_user", &self.exchange_user)
             .field("odata_etag", &self.odata_etag)
             .finish()
+    }
+}
+impl ::serde::Serialize for PbxContactsDirSearchSettings {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = crate::json::ObjectWriter::start(serializer)?;
+        object
+            .optional(
+                "ExchangeCalendarProfileSwitching",
+                &self.exchange_calendar_profile_switching,
+            )?;
+        object.optional("ExchangeEmailAddresses", &self.exchange_email_addresses)?;
+        object.optional("ExchangeFolders", &self.exchange_folders)?;
+        object.optional("ExchangePassword", &self.exchange_password)?;
+        object.optional("ExchangeServerUrl", &self.exchange_server_url)?;
+        object.optional("ExchangeUser", &self.exchange_user)?;
+        object.optional("@odata.etag", &self.odata_etag)?;
+        object.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for PbxContactsDirSearchSettings {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::json::read_object(deserializer)
+    }
+}
+impl crate::json::ReadObject for PbxContactsDirSearchSettings {
+    const NAME: &'static str = "PbxContactsDirSearchSettings";
+    fn read_property<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "ExchangeCalendarProfileSwitching" => {
+                self.exchange_calendar_profile_switching = map.next_value()?;
+            }
+            "ExchangeEmailAddresses" => self.exchange_email_addresses = map.next_value()?,
+            "ExchangeFolders" => self.exchange_folders = map.next_value()?,
+            "ExchangePassword" => self.exchange_password = map.next_value()?,
+            "ExchangeServerUrl" => self.exchange_server_url = map.next_value()?,
+            "ExchangeUser" => self.exchange_user = map.next_value()?,
+            "@odata.etag" => self.odata_etag = map.next_value()?,
+            _ => {
+                crate::json::skip_value(map)?;
+            }
+        }
+        ::std::result::Result::Ok(())
     }
 }

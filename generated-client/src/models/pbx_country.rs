@@ -4,79 +4,74 @@
 
 //! The `PbxCountry` model.
 /// Schema `#/components/schemas/Pbx.Country`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PbxCountry {
-    #[serde(
-        rename = "Continent",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub continent: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "CountryCode",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub country_code: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "CountryCodes",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub country_codes: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    #[serde(
-        rename = "DownloadUrl",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub download_url: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "ErpCode",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub erp_code: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "ExitCode",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub exit_code: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "Name",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub name: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "ParentErpCode",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub parent_erp_code: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "StunServer",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub stun_server: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "VoicemailNo",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub voicemail_no: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "WebMeetingZone",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub web_meeting_zone: ::std::option::Option<::std::string::String>,
     /// The entity's ETag, to pass back as If-Match where an operation takes one.
-    #[serde(
-        rename = "@odata.etag",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub odata_etag: ::std::option::Option<::std::string::String>,
+}
+impl ::serde::Serialize for PbxCountry {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = crate::json::ObjectWriter::start(serializer)?;
+        object.optional("Continent", &self.continent)?;
+        object.optional("CountryCode", &self.country_code)?;
+        object.optional("CountryCodes", &self.country_codes)?;
+        object.optional("DownloadUrl", &self.download_url)?;
+        object.optional("ErpCode", &self.erp_code)?;
+        object.optional("ExitCode", &self.exit_code)?;
+        object.optional("Name", &self.name)?;
+        object.optional("ParentErpCode", &self.parent_erp_code)?;
+        object.optional("StunServer", &self.stun_server)?;
+        object.optional("VoicemailNo", &self.voicemail_no)?;
+        object.optional("WebMeetingZone", &self.web_meeting_zone)?;
+        object.optional("@odata.etag", &self.odata_etag)?;
+        object.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for PbxCountry {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::json::read_object(deserializer)
+    }
+}
+impl crate::json::ReadObject for PbxCountry {
+    const NAME: &'static str = "PbxCountry";
+    fn read_property<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "Continent" => self.continent = map.next_value()?,
+            "CountryCode" => self.country_code = map.next_value()?,
+            "CountryCodes" => self.country_codes = map.next_value()?,
+            "DownloadUrl" => self.download_url = map.next_value()?,
+            "ErpCode" => self.erp_code = map.next_value()?,
+            "ExitCode" => self.exit_code = map.next_value()?,
+            "Name" => self.name = map.next_value()?,
+            "ParentErpCode" => self.parent_erp_code = map.next_value()?,
+            "StunServer" => self.stun_server = map.next_value()?,
+            "VoicemailNo" => self.voicemail_no = map.next_value()?,
+            "WebMeetingZone" => self.web_meeting_zone = map.next_value()?,
+            "@odata.etag" => self.odata_etag = map.next_value()?,
+            _ => {
+                crate::json::skip_value(map)?;
+            }
+        }
+        ::std::result::Result::Ok(())
+    }
 }

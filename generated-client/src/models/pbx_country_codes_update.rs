@@ -6,8 +6,17 @@
 /// Changes to a PbxCountryCodes: only fields set to Patch::Set or Patch::Clear are sent.
 ///
 /// Update body for schema `#/components/schemas/Pbx.CountryCodes`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PbxCountryCodesUpdate {
-    #[serde(rename = "CountryCodes", skip_serializing_if = "crate::Patch::is_unchanged")]
     pub country_codes: crate::Patch<::std::vec::Vec<::std::string::String>>,
+}
+impl ::serde::Serialize for PbxCountryCodesUpdate {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = crate::json::ObjectWriter::start(serializer)?;
+        object.patch("CountryCodes", &self.country_codes)?;
+        object.end()
+    }
 }

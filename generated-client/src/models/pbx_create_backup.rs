@@ -4,18 +4,43 @@
 
 //! The `PbxCreateBackup` model.
 /// Schema `#/components/schemas/Pbx.CreateBackup`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PbxCreateBackup {
-    #[serde(
-        rename = "Contents",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub contents: ::std::option::Option<crate::models::PbxBackupContents>,
-    #[serde(
-        rename = "Name",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub name: ::std::option::Option<::std::string::String>,
+}
+impl ::serde::Serialize for PbxCreateBackup {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = crate::json::ObjectWriter::start(serializer)?;
+        object.optional("Contents", &self.contents)?;
+        object.optional("Name", &self.name)?;
+        object.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for PbxCreateBackup {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::json::read_object(deserializer)
+    }
+}
+impl crate::json::ReadObject for PbxCreateBackup {
+    const NAME: &'static str = "PbxCreateBackup";
+    fn read_property<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "Contents" => self.contents = map.next_value()?,
+            "Name" => self.name = map.next_value()?,
+            _ => {
+                crate::json::skip_value(map)?;
+            }
+        }
+        ::std::result::Result::Ok(())
+    }
 }

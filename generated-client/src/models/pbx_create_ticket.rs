@@ -4,33 +4,52 @@
 
 //! The `PbxCreateTicket` model.
 /// Schema `#/components/schemas/Pbx.CreateTicket`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PbxCreateTicket {
-    #[serde(
-        rename = "CanCreateTicket",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub can_create_ticket: ::std::option::Option<bool>,
-    #[serde(
-        rename = "CreateTicketStatus",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub create_ticket_status: ::std::option::Option<
         crate::models::PbxCreateTicketStatus,
     >,
-    #[serde(
-        rename = "FixUrl",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub fix_url: ::std::option::Option<::std::string::String>,
     /// The entity's ETag, to pass back as If-Match where an operation takes one.
-    #[serde(
-        rename = "@odata.etag",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub odata_etag: ::std::option::Option<::std::string::String>,
+}
+impl ::serde::Serialize for PbxCreateTicket {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = crate::json::ObjectWriter::start(serializer)?;
+        object.optional("CanCreateTicket", &self.can_create_ticket)?;
+        object.optional("CreateTicketStatus", &self.create_ticket_status)?;
+        object.optional("FixUrl", &self.fix_url)?;
+        object.optional("@odata.etag", &self.odata_etag)?;
+        object.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for PbxCreateTicket {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::json::read_object(deserializer)
+    }
+}
+impl crate::json::ReadObject for PbxCreateTicket {
+    const NAME: &'static str = "PbxCreateTicket";
+    fn read_property<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "CanCreateTicket" => self.can_create_ticket = map.next_value()?,
+            "CreateTicketStatus" => self.create_ticket_status = map.next_value()?,
+            "FixUrl" => self.fix_url = map.next_value()?,
+            "@odata.etag" => self.odata_etag = map.next_value()?,
+            _ => {
+                crate::json::skip_value(map)?;
+            }
+        }
+        ::std::result::Result::Ok(())
+    }
 }

@@ -4,10 +4,9 @@
 
 //! The `PbxCreateTicketStatus` model.
 /// Schema `#/components/schemas/Pbx.CreateTicketStatus`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum PbxCreateTicketStatus {
     /// `OK`
-    #[serde(rename = "OK")]
     Ok,
     /// `KeyNotFound`
     KeyNotFound,
@@ -20,6 +19,51 @@ pub enum PbxCreateTicketStatus {
     /// `KeyHasNoSupportTickets`
     KeyHasNoSupportTickets,
     /// A value this version of the client does not know, kept as sent.
-    #[serde(untagged)]
     Unrecognized(::std::string::String),
+}
+impl PbxCreateTicketStatus {
+    /// The member as the PBX writes it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            PbxCreateTicketStatus::Ok => "OK",
+            PbxCreateTicketStatus::KeyNotFound => "KeyNotFound",
+            PbxCreateTicketStatus::KeyNotAssignedToUser => "KeyNotAssignedToUser",
+            PbxCreateTicketStatus::KeyAssignedToPartner => "KeyAssignedToPartner",
+            PbxCreateTicketStatus::KeyIsNotCommercial => "KeyIsNotCommercial",
+            PbxCreateTicketStatus::KeyHasNoSupportTickets => "KeyHasNoSupportTickets",
+            PbxCreateTicketStatus::Unrecognized(value) => value,
+        }
+    }
+}
+impl ::std::convert::From<&str> for PbxCreateTicketStatus {
+    /// Reads a member as the PBX writes it; an unknown one is kept as it is.
+    fn from(value: &str) -> Self {
+        match value {
+            "OK" => PbxCreateTicketStatus::Ok,
+            "KeyNotFound" => PbxCreateTicketStatus::KeyNotFound,
+            "KeyNotAssignedToUser" => PbxCreateTicketStatus::KeyNotAssignedToUser,
+            "KeyAssignedToPartner" => PbxCreateTicketStatus::KeyAssignedToPartner,
+            "KeyIsNotCommercial" => PbxCreateTicketStatus::KeyIsNotCommercial,
+            "KeyHasNoSupportTickets" => PbxCreateTicketStatus::KeyHasNoSupportTickets,
+            other => PbxCreateTicketStatus::Unrecognized(other.to_owned()),
+        }
+    }
+}
+impl crate::json::NamedMember for PbxCreateTicketStatus {
+    const NAME: &'static str = "PbxCreateTicketStatus";
+}
+impl ::serde::Serialize for PbxCreateTicketStatus {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for PbxCreateTicketStatus {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::json::read_member(deserializer)
+    }
 }

@@ -4,51 +4,16 @@
 
 //! The `PbxCreateTrunk` model.
 /// Schema `#/components/schemas/Pbx.CreateTrunk`.
-#[derive(Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, Default)]
 pub struct PbxCreateTrunk {
-    #[serde(
-        rename = "AccountSid",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub account_sid: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "ApiKey",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub api_key: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "DefaultRule",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub default_rule: ::std::option::Option<crate::models::PbxInboundRule>,
-    #[serde(
-        rename = "Groups",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub groups: ::std::option::Option<::std::vec::Vec<crate::models::PbxUserGroup>>,
-    #[serde(
-        rename = "Name",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub name: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "PhoneNumbers",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub phone_numbers: ::std::option::Option<
         ::std::vec::Vec<crate::models::PbxProviderPhone>,
     >,
-    #[serde(
-        rename = "Type",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub type_: ::std::option::Option<crate::models::PbxTrunkType>,
 }
 impl ::std::fmt::Debug for PbxCreateTrunk {
@@ -62,5 +27,50 @@ impl ::std::fmt::Debug for PbxCreateTrunk {
             .field("phone_numbers", &self.phone_numbers)
             .field("type_", &self.type_)
             .finish()
+    }
+}
+impl ::serde::Serialize for PbxCreateTrunk {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = crate::json::ObjectWriter::start(serializer)?;
+        object.optional("AccountSid", &self.account_sid)?;
+        object.optional("ApiKey", &self.api_key)?;
+        object.optional("DefaultRule", &self.default_rule)?;
+        object.optional("Groups", &self.groups)?;
+        object.optional("Name", &self.name)?;
+        object.optional("PhoneNumbers", &self.phone_numbers)?;
+        object.optional("Type", &self.type_)?;
+        object.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for PbxCreateTrunk {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::json::read_object(deserializer)
+    }
+}
+impl crate::json::ReadObject for PbxCreateTrunk {
+    const NAME: &'static str = "PbxCreateTrunk";
+    fn read_property<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "AccountSid" => self.account_sid = map.next_value()?,
+            "ApiKey" => self.api_key = map.next_value()?,
+            "DefaultRule" => self.default_rule = map.next_value()?,
+            "Groups" => self.groups = map.next_value()?,
+            "Name" => self.name = map.next_value()?,
+            "PhoneNumbers" => self.phone_numbers = map.next_value()?,
+            "Type" => self.type_ = map.next_value()?,
+            _ => {
+                crate::json::skip_value(map)?;
+            }
+        }
+        ::std::result::Result::Ok(())
     }
 }

@@ -4,114 +4,91 @@
 
 //! The `PbxCrmContact` model.
 /// Schema `#/components/schemas/Pbx.CrmContact`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PbxCrmContact {
-    #[serde(
-        rename = "CompanyName",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub company_name: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "ContactRawData",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub contact_raw_data: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "ContactType",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub contact_type: ::std::option::Option<crate::models::PbxContactType>,
-    #[serde(
-        rename = "ContactUrl",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub contact_url: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "Department",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub department: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "Email",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub email: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "FaxBusiness",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub fax_business: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "FirstName",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub first_name: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "LastName",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub last_name: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "Pager",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub pager: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "PhoneBusiness",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub phone_business: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "PhoneBusiness2",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub phone_business2: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "PhoneHome",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub phone_home: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "PhoneMobile",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub phone_mobile: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "PhoneMobile2",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub phone_mobile2: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "PhoneOther",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub phone_other: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "PhotoUrl",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub photo_url: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "Title",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub title: ::std::option::Option<::std::string::String>,
+}
+impl ::serde::Serialize for PbxCrmContact {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = crate::json::ObjectWriter::start(serializer)?;
+        object.optional("CompanyName", &self.company_name)?;
+        object.optional("ContactRawData", &self.contact_raw_data)?;
+        object.optional("ContactType", &self.contact_type)?;
+        object.optional("ContactUrl", &self.contact_url)?;
+        object.optional("Department", &self.department)?;
+        object.optional("Email", &self.email)?;
+        object.optional("FaxBusiness", &self.fax_business)?;
+        object.optional("FirstName", &self.first_name)?;
+        object.optional("LastName", &self.last_name)?;
+        object.optional("Pager", &self.pager)?;
+        object.optional("PhoneBusiness", &self.phone_business)?;
+        object.optional("PhoneBusiness2", &self.phone_business2)?;
+        object.optional("PhoneHome", &self.phone_home)?;
+        object.optional("PhoneMobile", &self.phone_mobile)?;
+        object.optional("PhoneMobile2", &self.phone_mobile2)?;
+        object.optional("PhoneOther", &self.phone_other)?;
+        object.optional("PhotoUrl", &self.photo_url)?;
+        object.optional("Title", &self.title)?;
+        object.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for PbxCrmContact {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::json::read_object(deserializer)
+    }
+}
+impl crate::json::ReadObject for PbxCrmContact {
+    const NAME: &'static str = "PbxCrmContact";
+    fn read_property<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "CompanyName" => self.company_name = map.next_value()?,
+            "ContactRawData" => self.contact_raw_data = map.next_value()?,
+            "ContactType" => self.contact_type = map.next_value()?,
+            "ContactUrl" => self.contact_url = map.next_value()?,
+            "Department" => self.department = map.next_value()?,
+            "Email" => self.email = map.next_value()?,
+            "FaxBusiness" => self.fax_business = map.next_value()?,
+            "FirstName" => self.first_name = map.next_value()?,
+            "LastName" => self.last_name = map.next_value()?,
+            "Pager" => self.pager = map.next_value()?,
+            "PhoneBusiness" => self.phone_business = map.next_value()?,
+            "PhoneBusiness2" => self.phone_business2 = map.next_value()?,
+            "PhoneHome" => self.phone_home = map.next_value()?,
+            "PhoneMobile" => self.phone_mobile = map.next_value()?,
+            "PhoneMobile2" => self.phone_mobile2 = map.next_value()?,
+            "PhoneOther" => self.phone_other = map.next_value()?,
+            "PhotoUrl" => self.photo_url = map.next_value()?,
+            "Title" => self.title = map.next_value()?,
+            _ => {
+                crate::json::skip_value(map)?;
+            }
+        }
+        ::std::result::Result::Ok(())
+    }
 }

@@ -4,73 +4,80 @@
 
 //! The `PbxCrmIntegration` model.
 /// Schema `#/components/schemas/Pbx.CrmIntegration`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PbxCrmIntegration {
-    #[serde(
-        rename = "Country",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub country: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "EnabledForDidCalls",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub enabled_for_did_calls: ::std::option::Option<bool>,
-    #[serde(
-        rename = "EnabledForExternalCalls",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub enabled_for_external_calls: ::std::option::Option<bool>,
-    #[serde(
-        rename = "Id",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub id: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "Name",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub name: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "PhonebookPriorityOptions",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub phonebook_priority_options: ::std::option::Option<
         crate::models::PbxPhonebookPriorityOptions,
     >,
-    #[serde(
-        rename = "PhonebookSynchronization",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub phonebook_synchronization: ::std::option::Option<bool>,
-    #[serde(
-        rename = "PossibleValues",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub possible_values: ::std::option::Option<
         ::std::vec::Vec<crate::models::PbxCrmSelectableValue>,
     >,
-    #[serde(
-        rename = "VariableChoices",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub variable_choices: ::std::option::Option<
         ::std::vec::Vec<crate::models::PbxCrmChoice>,
     >,
     /// The entity's ETag, to pass back as If-Match where an operation takes one.
-    #[serde(
-        rename = "@odata.etag",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub odata_etag: ::std::option::Option<::std::string::String>,
+}
+impl ::serde::Serialize for PbxCrmIntegration {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = crate::json::ObjectWriter::start(serializer)?;
+        object.optional("Country", &self.country)?;
+        object.optional("EnabledForDidCalls", &self.enabled_for_did_calls)?;
+        object.optional("EnabledForExternalCalls", &self.enabled_for_external_calls)?;
+        object.optional("Id", &self.id)?;
+        object.optional("Name", &self.name)?;
+        object.optional("PhonebookPriorityOptions", &self.phonebook_priority_options)?;
+        object.optional("PhonebookSynchronization", &self.phonebook_synchronization)?;
+        object.optional("PossibleValues", &self.possible_values)?;
+        object.optional("VariableChoices", &self.variable_choices)?;
+        object.optional("@odata.etag", &self.odata_etag)?;
+        object.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for PbxCrmIntegration {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::json::read_object(deserializer)
+    }
+}
+impl crate::json::ReadObject for PbxCrmIntegration {
+    const NAME: &'static str = "PbxCrmIntegration";
+    fn read_property<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "Country" => self.country = map.next_value()?,
+            "EnabledForDidCalls" => self.enabled_for_did_calls = map.next_value()?,
+            "EnabledForExternalCalls" => {
+                self.enabled_for_external_calls = map.next_value()?;
+            }
+            "Id" => self.id = map.next_value()?,
+            "Name" => self.name = map.next_value()?,
+            "PhonebookPriorityOptions" => {
+                self.phonebook_priority_options = map.next_value()?;
+            }
+            "PhonebookSynchronization" => {
+                self.phonebook_synchronization = map.next_value()?;
+            }
+            "PossibleValues" => self.possible_values = map.next_value()?,
+            "VariableChoices" => self.variable_choices = map.next_value()?,
+            "@odata.etag" => self.odata_etag = map.next_value()?,
+            _ => {
+                crate::json::skip_value(map)?;
+            }
+        }
+        ::std::result::Result::Ok(())
+    }
 }

@@ -6,46 +6,37 @@
 /// Changes to a PbxCrmIntegration: only fields set to Patch::Set or Patch::Clear are sent.
 ///
 /// Update body for schema `#/components/schemas/Pbx.CrmIntegration`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PbxCrmIntegrationUpdate {
-    #[serde(rename = "Country", skip_serializing_if = "crate::Patch::is_unchanged")]
     pub country: crate::Patch<::std::string::String>,
-    #[serde(
-        rename = "EnabledForDidCalls",
-        skip_serializing_if = "crate::Patch::is_unchanged"
-    )]
     pub enabled_for_did_calls: crate::Patch<bool>,
-    #[serde(
-        rename = "EnabledForExternalCalls",
-        skip_serializing_if = "crate::Patch::is_unchanged"
-    )]
     pub enabled_for_external_calls: crate::Patch<bool>,
-    #[serde(rename = "Id", skip_serializing_if = "crate::Patch::is_unchanged")]
     pub id: crate::Patch<::std::string::String>,
-    #[serde(rename = "Name", skip_serializing_if = "crate::Patch::is_unchanged")]
     pub name: crate::Patch<::std::string::String>,
-    #[serde(
-        rename = "PhonebookPriorityOptions",
-        skip_serializing_if = "crate::Patch::is_unchanged"
-    )]
     pub phonebook_priority_options: crate::Patch<
         crate::models::PbxPhonebookPriorityOptions,
     >,
-    #[serde(
-        rename = "PhonebookSynchronization",
-        skip_serializing_if = "crate::Patch::is_unchanged"
-    )]
     pub phonebook_synchronization: crate::Patch<bool>,
-    #[serde(
-        rename = "PossibleValues",
-        skip_serializing_if = "crate::Patch::is_unchanged"
-    )]
     pub possible_values: crate::Patch<
         ::std::vec::Vec<crate::models::PbxCrmSelectableValue>,
     >,
-    #[serde(
-        rename = "VariableChoices",
-        skip_serializing_if = "crate::Patch::is_unchanged"
-    )]
     pub variable_choices: crate::Patch<::std::vec::Vec<crate::models::PbxCrmChoice>>,
+}
+impl ::serde::Serialize for PbxCrmIntegrationUpdate {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = crate::json::ObjectWriter::start(serializer)?;
+        object.patch("Country", &self.country)?;
+        object.patch("EnabledForDidCalls", &self.enabled_for_did_calls)?;
+        object.patch("EnabledForExternalCalls", &self.enabled_for_external_calls)?;
+        object.patch("Id", &self.id)?;
+        object.patch("Name", &self.name)?;
+        object.patch("PhonebookPriorityOptions", &self.phonebook_priority_options)?;
+        object.patch("PhonebookSynchronization", &self.phonebook_synchronization)?;
+        object.patch("PossibleValues", &self.possible_values)?;
+        object.patch("VariableChoices", &self.variable_choices)?;
+        object.end()
+    }
 }

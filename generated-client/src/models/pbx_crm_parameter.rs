@@ -4,78 +4,73 @@
 
 //! The `PbxCrmParameter` model.
 /// Schema `#/components/schemas/Pbx.CrmParameter`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PbxCrmParameter {
-    #[serde(
-        rename = "Default",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub default: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "Editor",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub editor: ::std::option::Option<crate::models::PbxEditorType>,
-    #[serde(
-        rename = "ListValues",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub list_values: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    #[serde(
-        rename = "ListValuesText",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub list_values_text: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "Name",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub name: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "Parent",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub parent: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "RequestUrl",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub request_url: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "RequestUrlParameters",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub request_url_parameters: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "ResponseScenario",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub response_scenario: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "Title",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub title: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "Type",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub type_: ::std::option::Option<crate::models::PbxParameterType>,
-    #[serde(
-        rename = "Validation",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub validation: ::std::option::Option<::std::string::String>,
+}
+impl ::serde::Serialize for PbxCrmParameter {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = crate::json::ObjectWriter::start(serializer)?;
+        object.optional("Default", &self.default)?;
+        object.optional("Editor", &self.editor)?;
+        object.optional("ListValues", &self.list_values)?;
+        object.optional("ListValuesText", &self.list_values_text)?;
+        object.optional("Name", &self.name)?;
+        object.optional("Parent", &self.parent)?;
+        object.optional("RequestUrl", &self.request_url)?;
+        object.optional("RequestUrlParameters", &self.request_url_parameters)?;
+        object.optional("ResponseScenario", &self.response_scenario)?;
+        object.optional("Title", &self.title)?;
+        object.optional("Type", &self.type_)?;
+        object.optional("Validation", &self.validation)?;
+        object.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for PbxCrmParameter {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::json::read_object(deserializer)
+    }
+}
+impl crate::json::ReadObject for PbxCrmParameter {
+    const NAME: &'static str = "PbxCrmParameter";
+    fn read_property<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "Default" => self.default = map.next_value()?,
+            "Editor" => self.editor = map.next_value()?,
+            "ListValues" => self.list_values = map.next_value()?,
+            "ListValuesText" => self.list_values_text = map.next_value()?,
+            "Name" => self.name = map.next_value()?,
+            "Parent" => self.parent = map.next_value()?,
+            "RequestUrl" => self.request_url = map.next_value()?,
+            "RequestUrlParameters" => self.request_url_parameters = map.next_value()?,
+            "ResponseScenario" => self.response_scenario = map.next_value()?,
+            "Title" => self.title = map.next_value()?,
+            "Type" => self.type_ = map.next_value()?,
+            "Validation" => self.validation = map.next_value()?,
+            _ => {
+                crate::json::skip_value(map)?;
+            }
+        }
+        ::std::result::Result::Ok(())
+    }
 }

@@ -4,7 +4,7 @@
 
 //! The `PbxCrmTestMode` model.
 /// Schema `#/components/schemas/Pbx.CrmTestMode`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum PbxCrmTestMode {
     /// `PhoneExact`
     PhoneExact,
@@ -13,6 +13,45 @@ pub enum PbxCrmTestMode {
     /// `Email`
     Email,
     /// A value this version of the client does not know, kept as sent.
-    #[serde(untagged)]
     Unrecognized(::std::string::String),
+}
+impl PbxCrmTestMode {
+    /// The member as the PBX writes it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            PbxCrmTestMode::PhoneExact => "PhoneExact",
+            PbxCrmTestMode::Search => "Search",
+            PbxCrmTestMode::Email => "Email",
+            PbxCrmTestMode::Unrecognized(value) => value,
+        }
+    }
+}
+impl ::std::convert::From<&str> for PbxCrmTestMode {
+    /// Reads a member as the PBX writes it; an unknown one is kept as it is.
+    fn from(value: &str) -> Self {
+        match value {
+            "PhoneExact" => PbxCrmTestMode::PhoneExact,
+            "Search" => PbxCrmTestMode::Search,
+            "Email" => PbxCrmTestMode::Email,
+            other => PbxCrmTestMode::Unrecognized(other.to_owned()),
+        }
+    }
+}
+impl crate::json::NamedMember for PbxCrmTestMode {
+    const NAME: &'static str = "PbxCrmTestMode";
+}
+impl ::serde::Serialize for PbxCrmTestMode {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for PbxCrmTestMode {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::json::read_member(deserializer)
+    }
 }

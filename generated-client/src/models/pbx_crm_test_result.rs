@@ -4,32 +4,51 @@
 
 //! The `PbxCrmTestResult` model.
 /// Schema `#/components/schemas/Pbx.CrmTestResult`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PbxCrmTestResult {
-    #[serde(
-        rename = "IsError",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub is_error: ::std::option::Option<bool>,
-    #[serde(
-        rename = "Log",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub log: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "Message",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub message: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "SearchResult",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub search_result: ::std::option::Option<
         ::std::vec::Vec<crate::models::PbxCrmContact>,
     >,
+}
+impl ::serde::Serialize for PbxCrmTestResult {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = crate::json::ObjectWriter::start(serializer)?;
+        object.optional("IsError", &self.is_error)?;
+        object.optional("Log", &self.log)?;
+        object.optional("Message", &self.message)?;
+        object.optional("SearchResult", &self.search_result)?;
+        object.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for PbxCrmTestResult {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::json::read_object(deserializer)
+    }
+}
+impl crate::json::ReadObject for PbxCrmTestResult {
+    const NAME: &'static str = "PbxCrmTestResult";
+    fn read_property<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "IsError" => self.is_error = map.next_value()?,
+            "Log" => self.log = map.next_value()?,
+            "Message" => self.message = map.next_value()?,
+            "SearchResult" => self.search_result = map.next_value()?,
+            _ => {
+                crate::json::skip_value(map)?;
+            }
+        }
+        ::std::result::Result::Ok(())
+    }
 }

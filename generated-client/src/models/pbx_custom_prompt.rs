@@ -4,43 +4,56 @@
 
 //! The `PbxCustomPrompt` model.
 /// Schema `#/components/schemas/Pbx.CustomPrompt`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PbxCustomPrompt {
-    #[serde(
-        rename = "CanBeDeleted",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub can_be_deleted: ::std::option::Option<bool>,
-    #[serde(
-        rename = "DisplayName",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub display_name: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "FileLink",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub file_link: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "Filename",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub filename: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "PromptType",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub prompt_type: ::std::option::Option<crate::models::PbxPromptType>,
     /// The entity's ETag, to pass back as If-Match where an operation takes one.
-    #[serde(
-        rename = "@odata.etag",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub odata_etag: ::std::option::Option<::std::string::String>,
+}
+impl ::serde::Serialize for PbxCustomPrompt {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = crate::json::ObjectWriter::start(serializer)?;
+        object.optional("CanBeDeleted", &self.can_be_deleted)?;
+        object.optional("DisplayName", &self.display_name)?;
+        object.optional("FileLink", &self.file_link)?;
+        object.optional("Filename", &self.filename)?;
+        object.optional("PromptType", &self.prompt_type)?;
+        object.optional("@odata.etag", &self.odata_etag)?;
+        object.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for PbxCustomPrompt {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::json::read_object(deserializer)
+    }
+}
+impl crate::json::ReadObject for PbxCustomPrompt {
+    const NAME: &'static str = "PbxCustomPrompt";
+    fn read_property<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "CanBeDeleted" => self.can_be_deleted = map.next_value()?,
+            "DisplayName" => self.display_name = map.next_value()?,
+            "FileLink" => self.file_link = map.next_value()?,
+            "Filename" => self.filename = map.next_value()?,
+            "PromptType" => self.prompt_type = map.next_value()?,
+            "@odata.etag" => self.odata_etag = map.next_value()?,
+            _ => {
+                crate::json::skip_value(map)?;
+            }
+        }
+        ::std::result::Result::Ok(())
+    }
 }

@@ -4,18 +4,43 @@
 
 //! The `PbxCustomQueueRingtone` model.
 /// Schema `#/components/schemas/Pbx.CustomQueueRingtone`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PbxCustomQueueRingtone {
-    #[serde(
-        rename = "Queue",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub queue: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "Ringtone",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub ringtone: ::std::option::Option<::std::string::String>,
+}
+impl ::serde::Serialize for PbxCustomQueueRingtone {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = crate::json::ObjectWriter::start(serializer)?;
+        object.optional("Queue", &self.queue)?;
+        object.optional("Ringtone", &self.ringtone)?;
+        object.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for PbxCustomQueueRingtone {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::json::read_object(deserializer)
+    }
+}
+impl crate::json::ReadObject for PbxCustomQueueRingtone {
+    const NAME: &'static str = "PbxCustomQueueRingtone";
+    fn read_property<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "Queue" => self.queue = map.next_value()?,
+            "Ringtone" => self.ringtone = map.next_value()?,
+            _ => {
+                crate::json::skip_value(map)?;
+            }
+        }
+        ::std::result::Result::Ok(())
+    }
 }

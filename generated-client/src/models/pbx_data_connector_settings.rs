@@ -4,67 +4,71 @@
 
 //! The `PbxDataConnectorSettings` model.
 /// Schema `#/components/schemas/Pbx.DataConnectorSettings`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PbxDataConnectorSettings {
-    #[serde(
-        rename = "DataTypesToOffload",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub data_types_to_offload: ::std::option::Option<
         crate::models::PbxDataTypesToOffload,
     >,
-    #[serde(
-        rename = "IsBigQueryEnabled",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub is_big_query_enabled: ::std::option::Option<bool>,
-    #[serde(
-        rename = "OffloadDestination",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub offload_destination: ::std::option::Option<crate::models::PbxOffloadDestination>,
-    #[serde(
-        rename = "PurgeAfterSync",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub purge_after_sync: ::std::option::Option<bool>,
-    #[serde(
-        rename = "RemoteMySqlConfig",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub remote_my_sql_config: ::std::option::Option<crate::models::PbxRemoteMySqlConfig>,
-    #[serde(
-        rename = "RemotePostgreConfig",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub remote_postgre_config: ::std::option::Option<
         crate::models::PbxRemotePostgreConfig,
     >,
-    #[serde(
-        rename = "RemoteSqlServerConfig",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub remote_sql_server_config: ::std::option::Option<
         crate::models::PbxRemoteSqlServerConfig,
     >,
-    #[serde(
-        rename = "Schedule",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub schedule: ::std::option::Option<crate::models::PbxBackupSchedule>,
     /// The entity's ETag, to pass back as If-Match where an operation takes one.
-    #[serde(
-        rename = "@odata.etag",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub odata_etag: ::std::option::Option<::std::string::String>,
+}
+impl ::serde::Serialize for PbxDataConnectorSettings {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = crate::json::ObjectWriter::start(serializer)?;
+        object.optional("DataTypesToOffload", &self.data_types_to_offload)?;
+        object.optional("IsBigQueryEnabled", &self.is_big_query_enabled)?;
+        object.optional("OffloadDestination", &self.offload_destination)?;
+        object.optional("PurgeAfterSync", &self.purge_after_sync)?;
+        object.optional("RemoteMySqlConfig", &self.remote_my_sql_config)?;
+        object.optional("RemotePostgreConfig", &self.remote_postgre_config)?;
+        object.optional("RemoteSqlServerConfig", &self.remote_sql_server_config)?;
+        object.optional("Schedule", &self.schedule)?;
+        object.optional("@odata.etag", &self.odata_etag)?;
+        object.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for PbxDataConnectorSettings {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::json::read_object(deserializer)
+    }
+}
+impl crate::json::ReadObject for PbxDataConnectorSettings {
+    const NAME: &'static str = "PbxDataConnectorSettings";
+    fn read_property<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "DataTypesToOffload" => self.data_types_to_offload = map.next_value()?,
+            "IsBigQueryEnabled" => self.is_big_query_enabled = map.next_value()?,
+            "OffloadDestination" => self.offload_destination = map.next_value()?,
+            "PurgeAfterSync" => self.purge_after_sync = map.next_value()?,
+            "RemoteMySqlConfig" => self.remote_my_sql_config = map.next_value()?,
+            "RemotePostgreConfig" => self.remote_postgre_config = map.next_value()?,
+            "RemoteSqlServerConfig" => self.remote_sql_server_config = map.next_value()?,
+            "Schedule" => self.schedule = map.next_value()?,
+            "@odata.etag" => self.odata_etag = map.next_value()?,
+            _ => {
+                crate::json::skip_value(map)?;
+            }
+        }
+        ::std::result::Result::Ok(())
+    }
 }

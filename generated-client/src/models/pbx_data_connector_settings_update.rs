@@ -6,43 +6,31 @@
 /// Changes to a PbxDataConnectorSettings: only fields set to Patch::Set or Patch::Clear are sent.
 ///
 /// Update body for schema `#/components/schemas/Pbx.DataConnectorSettings`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PbxDataConnectorSettingsUpdate {
-    #[serde(
-        rename = "DataTypesToOffload",
-        skip_serializing_if = "crate::Patch::is_unchanged"
-    )]
     pub data_types_to_offload: crate::Patch<crate::models::PbxDataTypesToOffload>,
-    #[serde(
-        rename = "IsBigQueryEnabled",
-        skip_serializing_if = "crate::Patch::is_unchanged"
-    )]
     pub is_big_query_enabled: crate::Patch<bool>,
-    #[serde(
-        rename = "OffloadDestination",
-        skip_serializing_if = "crate::Patch::is_unchanged"
-    )]
     pub offload_destination: crate::Patch<crate::models::PbxOffloadDestination>,
-    #[serde(
-        rename = "PurgeAfterSync",
-        skip_serializing_if = "crate::Patch::is_unchanged"
-    )]
     pub purge_after_sync: crate::Patch<bool>,
-    #[serde(
-        rename = "RemoteMySqlConfig",
-        skip_serializing_if = "crate::Patch::is_unchanged"
-    )]
     pub remote_my_sql_config: crate::Patch<crate::models::PbxRemoteMySqlConfig>,
-    #[serde(
-        rename = "RemotePostgreConfig",
-        skip_serializing_if = "crate::Patch::is_unchanged"
-    )]
     pub remote_postgre_config: crate::Patch<crate::models::PbxRemotePostgreConfig>,
-    #[serde(
-        rename = "RemoteSqlServerConfig",
-        skip_serializing_if = "crate::Patch::is_unchanged"
-    )]
     pub remote_sql_server_config: crate::Patch<crate::models::PbxRemoteSqlServerConfig>,
-    #[serde(rename = "Schedule", skip_serializing_if = "crate::Patch::is_unchanged")]
     pub schedule: crate::Patch<crate::models::PbxBackupSchedule>,
+}
+impl ::serde::Serialize for PbxDataConnectorSettingsUpdate {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = crate::json::ObjectWriter::start(serializer)?;
+        object.patch("DataTypesToOffload", &self.data_types_to_offload)?;
+        object.patch("IsBigQueryEnabled", &self.is_big_query_enabled)?;
+        object.patch("OffloadDestination", &self.offload_destination)?;
+        object.patch("PurgeAfterSync", &self.purge_after_sync)?;
+        object.patch("RemoteMySqlConfig", &self.remote_my_sql_config)?;
+        object.patch("RemotePostgreConfig", &self.remote_postgre_config)?;
+        object.patch("RemoteSqlServerConfig", &self.remote_sql_server_config)?;
+        object.patch("Schedule", &self.schedule)?;
+        object.end()
+    }
 }

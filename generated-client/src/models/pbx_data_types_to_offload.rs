@@ -4,30 +4,49 @@
 
 //! The `PbxDataTypesToOffload` model.
 /// Schema `#/components/schemas/Pbx.DataTypesToOffload`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PbxDataTypesToOffload {
-    #[serde(
-        rename = "AudioMetrics",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub audio_metrics: ::std::option::Option<bool>,
-    #[serde(
-        rename = "CallHistory",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub call_history: ::std::option::Option<bool>,
-    #[serde(
-        rename = "Recordings",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub recordings: ::std::option::Option<bool>,
-    #[serde(
-        rename = "SystemMetrics",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub system_metrics: ::std::option::Option<bool>,
+}
+impl ::serde::Serialize for PbxDataTypesToOffload {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = crate::json::ObjectWriter::start(serializer)?;
+        object.optional("AudioMetrics", &self.audio_metrics)?;
+        object.optional("CallHistory", &self.call_history)?;
+        object.optional("Recordings", &self.recordings)?;
+        object.optional("SystemMetrics", &self.system_metrics)?;
+        object.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for PbxDataTypesToOffload {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::json::read_object(deserializer)
+    }
+}
+impl crate::json::ReadObject for PbxDataTypesToOffload {
+    const NAME: &'static str = "PbxDataTypesToOffload";
+    fn read_property<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "AudioMetrics" => self.audio_metrics = map.next_value()?,
+            "CallHistory" => self.call_history = map.next_value()?,
+            "Recordings" => self.recordings = map.next_value()?,
+            "SystemMetrics" => self.system_metrics = map.next_value()?,
+            _ => {
+                crate::json::skip_value(map)?;
+            }
+        }
+        ::std::result::Result::Ok(())
+    }
 }

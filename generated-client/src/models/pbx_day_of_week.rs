@@ -4,7 +4,7 @@
 
 //! The `PbxDayOfWeek` model.
 /// Schema `#/components/schemas/Pbx.DayOfWeek`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum PbxDayOfWeek {
     /// `Sunday`
     Sunday,
@@ -21,6 +21,53 @@ pub enum PbxDayOfWeek {
     /// `Saturday`
     Saturday,
     /// A value this version of the client does not know, kept as sent.
-    #[serde(untagged)]
     Unrecognized(::std::string::String),
+}
+impl PbxDayOfWeek {
+    /// The member as the PBX writes it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            PbxDayOfWeek::Sunday => "Sunday",
+            PbxDayOfWeek::Monday => "Monday",
+            PbxDayOfWeek::Tuesday => "Tuesday",
+            PbxDayOfWeek::Wednesday => "Wednesday",
+            PbxDayOfWeek::Thursday => "Thursday",
+            PbxDayOfWeek::Friday => "Friday",
+            PbxDayOfWeek::Saturday => "Saturday",
+            PbxDayOfWeek::Unrecognized(value) => value,
+        }
+    }
+}
+impl ::std::convert::From<&str> for PbxDayOfWeek {
+    /// Reads a member as the PBX writes it; an unknown one is kept as it is.
+    fn from(value: &str) -> Self {
+        match value {
+            "Sunday" => PbxDayOfWeek::Sunday,
+            "Monday" => PbxDayOfWeek::Monday,
+            "Tuesday" => PbxDayOfWeek::Tuesday,
+            "Wednesday" => PbxDayOfWeek::Wednesday,
+            "Thursday" => PbxDayOfWeek::Thursday,
+            "Friday" => PbxDayOfWeek::Friday,
+            "Saturday" => PbxDayOfWeek::Saturday,
+            other => PbxDayOfWeek::Unrecognized(other.to_owned()),
+        }
+    }
+}
+impl crate::json::NamedMember for PbxDayOfWeek {
+    const NAME: &'static str = "PbxDayOfWeek";
+}
+impl ::serde::Serialize for PbxDayOfWeek {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for PbxDayOfWeek {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::json::read_member(deserializer)
+    }
 }

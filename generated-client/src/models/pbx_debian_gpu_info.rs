@@ -4,48 +4,58 @@
 
 //! The `PbxDebianGpuInfo` model.
 /// Schema `#/components/schemas/Pbx.DebianGpuInfo`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PbxDebianGpuInfo {
-    #[serde(
-        rename = "GpuId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub gpu_id: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "GpuName",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub gpu_name: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "GpuUsagePercent",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub gpu_usage_percent: ::std::option::Option<i32>,
-    #[serde(
-        rename = "MemoryFree",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub memory_free: ::std::option::Option<i32>,
-    #[serde(
-        rename = "MemoryTotal",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub memory_total: ::std::option::Option<i32>,
-    #[serde(
-        rename = "MemoryUsagePercent",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub memory_usage_percent: ::std::option::Option<i32>,
-    #[serde(
-        rename = "MemoryUsed",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub memory_used: ::std::option::Option<i32>,
+}
+impl ::serde::Serialize for PbxDebianGpuInfo {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = crate::json::ObjectWriter::start(serializer)?;
+        object.optional("GpuId", &self.gpu_id)?;
+        object.optional("GpuName", &self.gpu_name)?;
+        object.optional("GpuUsagePercent", &self.gpu_usage_percent)?;
+        object.optional("MemoryFree", &self.memory_free)?;
+        object.optional("MemoryTotal", &self.memory_total)?;
+        object.optional("MemoryUsagePercent", &self.memory_usage_percent)?;
+        object.optional("MemoryUsed", &self.memory_used)?;
+        object.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for PbxDebianGpuInfo {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::json::read_object(deserializer)
+    }
+}
+impl crate::json::ReadObject for PbxDebianGpuInfo {
+    const NAME: &'static str = "PbxDebianGpuInfo";
+    fn read_property<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "GpuId" => self.gpu_id = map.next_value()?,
+            "GpuName" => self.gpu_name = map.next_value()?,
+            "GpuUsagePercent" => self.gpu_usage_percent = map.next_value()?,
+            "MemoryFree" => self.memory_free = map.next_value()?,
+            "MemoryTotal" => self.memory_total = map.next_value()?,
+            "MemoryUsagePercent" => self.memory_usage_percent = map.next_value()?,
+            "MemoryUsed" => self.memory_used = map.next_value()?,
+            _ => {
+                crate::json::skip_value(map)?;
+            }
+        }
+        ::std::result::Result::Ok(())
+    }
 }

@@ -4,47 +4,60 @@
 
 //! The `PbxDefs` model.
 /// Schema `#/components/schemas/Pbx.Defs`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PbxDefs {
-    #[serde(
-        rename = "Codecs",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub codecs: ::std::option::Option<::std::vec::Vec<crate::models::PbxCodec>>,
-    #[serde(
-        rename = "GatewayParameters",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub gateway_parameters: ::std::option::Option<
         ::std::vec::Vec<crate::models::PbxGatewayParameter>,
     >,
-    #[serde(
-        rename = "GatewayParameterValues",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub gateway_parameter_values: ::std::option::Option<
         ::std::vec::Vec<crate::models::PbxGatewayParameterValue>,
     >,
-    #[serde(
-        rename = "Id",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub id: ::std::option::Option<i32>,
-    #[serde(
-        rename = "TimeZones",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub time_zones: ::std::option::Option<::std::vec::Vec<crate::models::PbxTimeZone>>,
     /// The entity's ETag, to pass back as If-Match where an operation takes one.
-    #[serde(
-        rename = "@odata.etag",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub odata_etag: ::std::option::Option<::std::string::String>,
+}
+impl ::serde::Serialize for PbxDefs {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = crate::json::ObjectWriter::start(serializer)?;
+        object.optional("Codecs", &self.codecs)?;
+        object.optional("GatewayParameters", &self.gateway_parameters)?;
+        object.optional("GatewayParameterValues", &self.gateway_parameter_values)?;
+        object.optional("Id", &self.id)?;
+        object.optional("TimeZones", &self.time_zones)?;
+        object.optional("@odata.etag", &self.odata_etag)?;
+        object.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for PbxDefs {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::json::read_object(deserializer)
+    }
+}
+impl crate::json::ReadObject for PbxDefs {
+    const NAME: &'static str = "PbxDefs";
+    fn read_property<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "Codecs" => self.codecs = map.next_value()?,
+            "GatewayParameters" => self.gateway_parameters = map.next_value()?,
+            "GatewayParameterValues" => self.gateway_parameter_values = map.next_value()?,
+            "Id" => self.id = map.next_value()?,
+            "TimeZones" => self.time_zones = map.next_value()?,
+            "@odata.etag" => self.odata_etag = map.next_value()?,
+            _ => {
+                crate::json::skip_value(map)?;
+            }
+        }
+        ::std::result::Result::Ok(())
+    }
 }

@@ -4,7 +4,7 @@
 
 //! The `PbxDestinationType` model.
 /// Schema `#/components/schemas/Pbx.DestinationType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum PbxDestinationType {
     /// `None`
     None,
@@ -17,7 +17,6 @@ pub enum PbxDestinationType {
     /// `RingGroup`
     RingGroup,
     /// `IVR`
-    #[serde(rename = "IVR")]
     Ivr,
     /// `External`
     External,
@@ -36,6 +35,67 @@ pub enum PbxDestinationType {
     /// `ProceedWithNoExceptions`
     ProceedWithNoExceptions,
     /// A value this version of the client does not know, kept as sent.
-    #[serde(untagged)]
     Unrecognized(::std::string::String),
+}
+impl PbxDestinationType {
+    /// The member as the PBX writes it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            PbxDestinationType::None => "None",
+            PbxDestinationType::VoiceMail => "VoiceMail",
+            PbxDestinationType::Extension => "Extension",
+            PbxDestinationType::Queue => "Queue",
+            PbxDestinationType::RingGroup => "RingGroup",
+            PbxDestinationType::Ivr => "IVR",
+            PbxDestinationType::External => "External",
+            PbxDestinationType::Fax => "Fax",
+            PbxDestinationType::Boomerang => "Boomerang",
+            PbxDestinationType::Deflect => "Deflect",
+            PbxDestinationType::VoiceMailOfDestination => "VoiceMailOfDestination",
+            PbxDestinationType::Callback => "Callback",
+            PbxDestinationType::RoutePoint => "RoutePoint",
+            PbxDestinationType::ProceedWithNoExceptions => "ProceedWithNoExceptions",
+            PbxDestinationType::Unrecognized(value) => value,
+        }
+    }
+}
+impl ::std::convert::From<&str> for PbxDestinationType {
+    /// Reads a member as the PBX writes it; an unknown one is kept as it is.
+    fn from(value: &str) -> Self {
+        match value {
+            "None" => PbxDestinationType::None,
+            "VoiceMail" => PbxDestinationType::VoiceMail,
+            "Extension" => PbxDestinationType::Extension,
+            "Queue" => PbxDestinationType::Queue,
+            "RingGroup" => PbxDestinationType::RingGroup,
+            "IVR" => PbxDestinationType::Ivr,
+            "External" => PbxDestinationType::External,
+            "Fax" => PbxDestinationType::Fax,
+            "Boomerang" => PbxDestinationType::Boomerang,
+            "Deflect" => PbxDestinationType::Deflect,
+            "VoiceMailOfDestination" => PbxDestinationType::VoiceMailOfDestination,
+            "Callback" => PbxDestinationType::Callback,
+            "RoutePoint" => PbxDestinationType::RoutePoint,
+            "ProceedWithNoExceptions" => PbxDestinationType::ProceedWithNoExceptions,
+            other => PbxDestinationType::Unrecognized(other.to_owned()),
+        }
+    }
+}
+impl crate::json::NamedMember for PbxDestinationType {
+    const NAME: &'static str = "PbxDestinationType";
+}
+impl ::serde::Serialize for PbxDestinationType {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for PbxDestinationType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::json::read_member(deserializer)
+    }
 }

@@ -4,67 +4,68 @@
 
 //! The `PbxDetailedQueueStatistics` model.
 /// Schema `#/components/schemas/Pbx.DetailedQueueStatistics`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PbxDetailedQueueStatistics {
-    #[serde(
-        rename = "AnsweredCount",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub answered_count: ::std::option::Option<i64>,
-    #[serde(
-        rename = "AvgRingTime",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub avg_ring_time: ::std::option::Option<crate::Duration>,
-    #[serde(
-        rename = "AvgTalkTime",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub avg_talk_time: ::std::option::Option<crate::Duration>,
-    #[serde(
-        rename = "CallbacksCount",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub callbacks_count: ::std::option::Option<i64>,
-    #[serde(
-        rename = "CallsCount",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub calls_count: ::std::option::Option<i64>,
-    #[serde(
-        rename = "QueueDn",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub queue_dn: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "QueueDnNumber",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub queue_dn_number: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "RingTime",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub ring_time: ::std::option::Option<crate::Duration>,
-    #[serde(
-        rename = "TalkTime",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub talk_time: ::std::option::Option<crate::Duration>,
     /// The entity's ETag, to pass back as If-Match where an operation takes one.
-    #[serde(
-        rename = "@odata.etag",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub odata_etag: ::std::option::Option<::std::string::String>,
+}
+impl ::serde::Serialize for PbxDetailedQueueStatistics {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = crate::json::ObjectWriter::start(serializer)?;
+        object.optional("AnsweredCount", &self.answered_count)?;
+        object.optional("AvgRingTime", &self.avg_ring_time)?;
+        object.optional("AvgTalkTime", &self.avg_talk_time)?;
+        object.optional("CallbacksCount", &self.callbacks_count)?;
+        object.optional("CallsCount", &self.calls_count)?;
+        object.optional("QueueDn", &self.queue_dn)?;
+        object.optional("QueueDnNumber", &self.queue_dn_number)?;
+        object.optional("RingTime", &self.ring_time)?;
+        object.optional("TalkTime", &self.talk_time)?;
+        object.optional("@odata.etag", &self.odata_etag)?;
+        object.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for PbxDetailedQueueStatistics {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::json::read_object(deserializer)
+    }
+}
+impl crate::json::ReadObject for PbxDetailedQueueStatistics {
+    const NAME: &'static str = "PbxDetailedQueueStatistics";
+    fn read_property<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "AnsweredCount" => self.answered_count = map.next_value()?,
+            "AvgRingTime" => self.avg_ring_time = map.next_value()?,
+            "AvgTalkTime" => self.avg_talk_time = map.next_value()?,
+            "CallbacksCount" => self.callbacks_count = map.next_value()?,
+            "CallsCount" => self.calls_count = map.next_value()?,
+            "QueueDn" => self.queue_dn = map.next_value()?,
+            "QueueDnNumber" => self.queue_dn_number = map.next_value()?,
+            "RingTime" => self.ring_time = map.next_value()?,
+            "TalkTime" => self.talk_time = map.next_value()?,
+            "@odata.etag" => self.odata_etag = map.next_value()?,
+            _ => {
+                crate::json::skip_value(map)?;
+            }
+        }
+        ::std::result::Result::Ok(())
+    }
 }

@@ -4,109 +4,89 @@
 
 //! The `PbxDeviceInfo` model.
 /// Schema `#/components/schemas/Pbx.DeviceInfo`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PbxDeviceInfo {
-    #[serde(
-        rename = "Assigned",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub assigned: ::std::option::Option<bool>,
-    #[serde(
-        rename = "AssignedUser",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub assigned_user: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "DetectedAt",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub detected_at: ::std::option::Option<::chrono::DateTime<::chrono::FixedOffset>>,
-    #[serde(
-        rename = "FirmwareVersion",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub firmware_version: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "Id",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub id: ::std::option::Option<i32>,
-    #[serde(
-        rename = "InterfaceLink",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub interface_link: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "MAC",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub mac: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "Model",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub model: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "NetworkAddress",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub network_address: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "NetworkPath",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub network_path: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "Parameters",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub parameters: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "SbcName",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub sbc_name: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "TemplateName",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub template_name: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "UserAgent",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub user_agent: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "Vendor",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub vendor: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "ViaSBC",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub via_sbc: ::std::option::Option<bool>,
     /// The entity's ETag, to pass back as If-Match where an operation takes one.
-    #[serde(
-        rename = "@odata.etag",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub odata_etag: ::std::option::Option<::std::string::String>,
+}
+impl ::serde::Serialize for PbxDeviceInfo {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = crate::json::ObjectWriter::start(serializer)?;
+        object.optional("Assigned", &self.assigned)?;
+        object.optional("AssignedUser", &self.assigned_user)?;
+        object.optional("DetectedAt", &self.detected_at)?;
+        object.optional("FirmwareVersion", &self.firmware_version)?;
+        object.optional("Id", &self.id)?;
+        object.optional("InterfaceLink", &self.interface_link)?;
+        object.optional("MAC", &self.mac)?;
+        object.optional("Model", &self.model)?;
+        object.optional("NetworkAddress", &self.network_address)?;
+        object.optional("NetworkPath", &self.network_path)?;
+        object.optional("Parameters", &self.parameters)?;
+        object.optional("SbcName", &self.sbc_name)?;
+        object.optional("TemplateName", &self.template_name)?;
+        object.optional("UserAgent", &self.user_agent)?;
+        object.optional("Vendor", &self.vendor)?;
+        object.optional("ViaSBC", &self.via_sbc)?;
+        object.optional("@odata.etag", &self.odata_etag)?;
+        object.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for PbxDeviceInfo {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::json::read_object(deserializer)
+    }
+}
+impl crate::json::ReadObject for PbxDeviceInfo {
+    const NAME: &'static str = "PbxDeviceInfo";
+    fn read_property<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "Assigned" => self.assigned = map.next_value()?,
+            "AssignedUser" => self.assigned_user = map.next_value()?,
+            "DetectedAt" => self.detected_at = map.next_value()?,
+            "FirmwareVersion" => self.firmware_version = map.next_value()?,
+            "Id" => self.id = map.next_value()?,
+            "InterfaceLink" => self.interface_link = map.next_value()?,
+            "MAC" => self.mac = map.next_value()?,
+            "Model" => self.model = map.next_value()?,
+            "NetworkAddress" => self.network_address = map.next_value()?,
+            "NetworkPath" => self.network_path = map.next_value()?,
+            "Parameters" => self.parameters = map.next_value()?,
+            "SbcName" => self.sbc_name = map.next_value()?,
+            "TemplateName" => self.template_name = map.next_value()?,
+            "UserAgent" => self.user_agent = map.next_value()?,
+            "Vendor" => self.vendor = map.next_value()?,
+            "ViaSBC" => self.via_sbc = map.next_value()?,
+            "@odata.etag" => self.odata_etag = map.next_value()?,
+            _ => {
+                crate::json::skip_value(map)?;
+            }
+        }
+        ::std::result::Result::Ok(())
+    }
 }

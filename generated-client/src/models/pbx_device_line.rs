@@ -4,24 +4,46 @@
 
 //! The `PbxDeviceLine` model.
 /// Schema `#/components/schemas/Pbx.DeviceLine`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PbxDeviceLine {
-    #[serde(
-        rename = "Key",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub key: ::std::option::Option<i32>,
-    #[serde(
-        rename = "Name",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub name: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "Number",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub number: ::std::option::Option<::std::string::String>,
+}
+impl ::serde::Serialize for PbxDeviceLine {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = crate::json::ObjectWriter::start(serializer)?;
+        object.optional("Key", &self.key)?;
+        object.optional("Name", &self.name)?;
+        object.optional("Number", &self.number)?;
+        object.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for PbxDeviceLine {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::json::read_object(deserializer)
+    }
+}
+impl crate::json::ReadObject for PbxDeviceLine {
+    const NAME: &'static str = "PbxDeviceLine";
+    fn read_property<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "Key" => self.key = map.next_value()?,
+            "Name" => self.name = map.next_value()?,
+            "Number" => self.number = map.next_value()?,
+            _ => {
+                crate::json::skip_value(map)?;
+            }
+        }
+        ::std::result::Result::Ok(())
+    }
 }

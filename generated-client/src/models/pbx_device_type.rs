@@ -4,13 +4,50 @@
 
 //! The `PbxDeviceType` model.
 /// Schema `#/components/schemas/Pbx.DeviceType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum PbxDeviceType {
     /// `Fxs`
     Fxs,
     /// `Dect`
     Dect,
     /// A value this version of the client does not know, kept as sent.
-    #[serde(untagged)]
     Unrecognized(::std::string::String),
+}
+impl PbxDeviceType {
+    /// The member as the PBX writes it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            PbxDeviceType::Fxs => "Fxs",
+            PbxDeviceType::Dect => "Dect",
+            PbxDeviceType::Unrecognized(value) => value,
+        }
+    }
+}
+impl ::std::convert::From<&str> for PbxDeviceType {
+    /// Reads a member as the PBX writes it; an unknown one is kept as it is.
+    fn from(value: &str) -> Self {
+        match value {
+            "Fxs" => PbxDeviceType::Fxs,
+            "Dect" => PbxDeviceType::Dect,
+            other => PbxDeviceType::Unrecognized(other.to_owned()),
+        }
+    }
+}
+impl crate::json::NamedMember for PbxDeviceType {
+    const NAME: &'static str = "PbxDeviceType";
+}
+impl ::serde::Serialize for PbxDeviceType {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for PbxDeviceType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::json::read_member(deserializer)
+    }
 }

@@ -4,91 +4,82 @@
 
 //! The `PbxDialCodeSettings` model.
 /// Schema `#/components/schemas/Pbx.DialCodeSettings`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PbxDialCodeSettings {
-    #[serde(
-        rename = "DialCodeBillingCode",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub dial_code_billing_code: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "DialCodeHideCallerID",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub dial_code_hide_caller_id: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "DialCodeHotdesking",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub dial_code_hotdesking: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "DialCodeHotelAccess",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub dial_code_hotel_access: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "DialCodeIntercom",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub dial_code_intercom: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "DialCodeLoggedInQueue",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub dial_code_logged_in_queue: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "DialCodeLoggedOutQueue",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub dial_code_logged_out_queue: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "DialCodeOutOffice",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub dial_code_out_office: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "DialCodePark",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub dial_code_park: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "DialCodePickup",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub dial_code_pickup: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "DialCodeProfileStatus",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub dial_code_profile_status: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "DialCodeUnpark",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub dial_code_unpark: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "DialCodeVMail",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub dial_code_v_mail: ::std::option::Option<::std::string::String>,
     /// The entity's ETag, to pass back as If-Match where an operation takes one.
-    #[serde(
-        rename = "@odata.etag",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub odata_etag: ::std::option::Option<::std::string::String>,
+}
+impl ::serde::Serialize for PbxDialCodeSettings {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = crate::json::ObjectWriter::start(serializer)?;
+        object.optional("DialCodeBillingCode", &self.dial_code_billing_code)?;
+        object.optional("DialCodeHideCallerID", &self.dial_code_hide_caller_id)?;
+        object.optional("DialCodeHotdesking", &self.dial_code_hotdesking)?;
+        object.optional("DialCodeHotelAccess", &self.dial_code_hotel_access)?;
+        object.optional("DialCodeIntercom", &self.dial_code_intercom)?;
+        object.optional("DialCodeLoggedInQueue", &self.dial_code_logged_in_queue)?;
+        object.optional("DialCodeLoggedOutQueue", &self.dial_code_logged_out_queue)?;
+        object.optional("DialCodeOutOffice", &self.dial_code_out_office)?;
+        object.optional("DialCodePark", &self.dial_code_park)?;
+        object.optional("DialCodePickup", &self.dial_code_pickup)?;
+        object.optional("DialCodeProfileStatus", &self.dial_code_profile_status)?;
+        object.optional("DialCodeUnpark", &self.dial_code_unpark)?;
+        object.optional("DialCodeVMail", &self.dial_code_v_mail)?;
+        object.optional("@odata.etag", &self.odata_etag)?;
+        object.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for PbxDialCodeSettings {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::json::read_object(deserializer)
+    }
+}
+impl crate::json::ReadObject for PbxDialCodeSettings {
+    const NAME: &'static str = "PbxDialCodeSettings";
+    fn read_property<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "DialCodeBillingCode" => self.dial_code_billing_code = map.next_value()?,
+            "DialCodeHideCallerID" => self.dial_code_hide_caller_id = map.next_value()?,
+            "DialCodeHotdesking" => self.dial_code_hotdesking = map.next_value()?,
+            "DialCodeHotelAccess" => self.dial_code_hotel_access = map.next_value()?,
+            "DialCodeIntercom" => self.dial_code_intercom = map.next_value()?,
+            "DialCodeLoggedInQueue" => self.dial_code_logged_in_queue = map.next_value()?,
+            "DialCodeLoggedOutQueue" => {
+                self.dial_code_logged_out_queue = map.next_value()?;
+            }
+            "DialCodeOutOffice" => self.dial_code_out_office = map.next_value()?,
+            "DialCodePark" => self.dial_code_park = map.next_value()?,
+            "DialCodePickup" => self.dial_code_pickup = map.next_value()?,
+            "DialCodeProfileStatus" => self.dial_code_profile_status = map.next_value()?,
+            "DialCodeUnpark" => self.dial_code_unpark = map.next_value()?,
+            "DialCodeVMail" => self.dial_code_v_mail = map.next_value()?,
+            "@odata.etag" => self.odata_etag = map.next_value()?,
+            _ => {
+                crate::json::skip_value(map)?;
+            }
+        }
+        ::std::result::Result::Ok(())
+    }
 }

@@ -6,68 +6,41 @@
 /// Changes to a PbxDialCodeSettings: only fields set to Patch::Set or Patch::Clear are sent.
 ///
 /// Update body for schema `#/components/schemas/Pbx.DialCodeSettings`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PbxDialCodeSettingsUpdate {
-    #[serde(
-        rename = "DialCodeBillingCode",
-        skip_serializing_if = "crate::Patch::is_unchanged"
-    )]
     pub dial_code_billing_code: crate::Patch<::std::string::String>,
-    #[serde(
-        rename = "DialCodeHideCallerID",
-        skip_serializing_if = "crate::Patch::is_unchanged"
-    )]
     pub dial_code_hide_caller_id: crate::Patch<::std::string::String>,
-    #[serde(
-        rename = "DialCodeHotdesking",
-        skip_serializing_if = "crate::Patch::is_unchanged"
-    )]
     pub dial_code_hotdesking: crate::Patch<::std::string::String>,
-    #[serde(
-        rename = "DialCodeHotelAccess",
-        skip_serializing_if = "crate::Patch::is_unchanged"
-    )]
     pub dial_code_hotel_access: crate::Patch<::std::string::String>,
-    #[serde(
-        rename = "DialCodeIntercom",
-        skip_serializing_if = "crate::Patch::is_unchanged"
-    )]
     pub dial_code_intercom: crate::Patch<::std::string::String>,
-    #[serde(
-        rename = "DialCodeLoggedInQueue",
-        skip_serializing_if = "crate::Patch::is_unchanged"
-    )]
     pub dial_code_logged_in_queue: crate::Patch<::std::string::String>,
-    #[serde(
-        rename = "DialCodeLoggedOutQueue",
-        skip_serializing_if = "crate::Patch::is_unchanged"
-    )]
     pub dial_code_logged_out_queue: crate::Patch<::std::string::String>,
-    #[serde(
-        rename = "DialCodeOutOffice",
-        skip_serializing_if = "crate::Patch::is_unchanged"
-    )]
     pub dial_code_out_office: crate::Patch<::std::string::String>,
-    #[serde(rename = "DialCodePark", skip_serializing_if = "crate::Patch::is_unchanged")]
     pub dial_code_park: crate::Patch<::std::string::String>,
-    #[serde(
-        rename = "DialCodePickup",
-        skip_serializing_if = "crate::Patch::is_unchanged"
-    )]
     pub dial_code_pickup: crate::Patch<::std::string::String>,
-    #[serde(
-        rename = "DialCodeProfileStatus",
-        skip_serializing_if = "crate::Patch::is_unchanged"
-    )]
     pub dial_code_profile_status: crate::Patch<::std::string::String>,
-    #[serde(
-        rename = "DialCodeUnpark",
-        skip_serializing_if = "crate::Patch::is_unchanged"
-    )]
     pub dial_code_unpark: crate::Patch<::std::string::String>,
-    #[serde(
-        rename = "DialCodeVMail",
-        skip_serializing_if = "crate::Patch::is_unchanged"
-    )]
     pub dial_code_v_mail: crate::Patch<::std::string::String>,
+}
+impl ::serde::Serialize for PbxDialCodeSettingsUpdate {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = crate::json::ObjectWriter::start(serializer)?;
+        object.patch("DialCodeBillingCode", &self.dial_code_billing_code)?;
+        object.patch("DialCodeHideCallerID", &self.dial_code_hide_caller_id)?;
+        object.patch("DialCodeHotdesking", &self.dial_code_hotdesking)?;
+        object.patch("DialCodeHotelAccess", &self.dial_code_hotel_access)?;
+        object.patch("DialCodeIntercom", &self.dial_code_intercom)?;
+        object.patch("DialCodeLoggedInQueue", &self.dial_code_logged_in_queue)?;
+        object.patch("DialCodeLoggedOutQueue", &self.dial_code_logged_out_queue)?;
+        object.patch("DialCodeOutOffice", &self.dial_code_out_office)?;
+        object.patch("DialCodePark", &self.dial_code_park)?;
+        object.patch("DialCodePickup", &self.dial_code_pickup)?;
+        object.patch("DialCodeProfileStatus", &self.dial_code_profile_status)?;
+        object.patch("DialCodeUnpark", &self.dial_code_unpark)?;
+        object.patch("DialCodeVMail", &self.dial_code_v_mail)?;
+        object.end()
+    }
 }

@@ -4,37 +4,53 @@
 
 //! The `PbxDidNumber` model.
 /// Schema `#/components/schemas/Pbx.DidNumber`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PbxDidNumber {
-    #[serde(
-        rename = "Number",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub number: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "RoutingRule",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub routing_rule: ::std::option::Option<crate::models::PbxInboundRule>,
-    #[serde(
-        rename = "TemplateFileName",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub template_file_name: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "TrunkId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub trunk_id: ::std::option::Option<i32>,
     /// The entity's ETag, to pass back as If-Match where an operation takes one.
-    #[serde(
-        rename = "@odata.etag",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub odata_etag: ::std::option::Option<::std::string::String>,
+}
+impl ::serde::Serialize for PbxDidNumber {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = crate::json::ObjectWriter::start(serializer)?;
+        object.optional("Number", &self.number)?;
+        object.optional("RoutingRule", &self.routing_rule)?;
+        object.optional("TemplateFileName", &self.template_file_name)?;
+        object.optional("TrunkId", &self.trunk_id)?;
+        object.optional("@odata.etag", &self.odata_etag)?;
+        object.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for PbxDidNumber {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::json::read_object(deserializer)
+    }
+}
+impl crate::json::ReadObject for PbxDidNumber {
+    const NAME: &'static str = "PbxDidNumber";
+    fn read_property<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "Number" => self.number = map.next_value()?,
+            "RoutingRule" => self.routing_rule = map.next_value()?,
+            "TemplateFileName" => self.template_file_name = map.next_value()?,
+            "TrunkId" => self.trunk_id = map.next_value()?,
+            "@odata.etag" => self.odata_etag = map.next_value()?,
+            _ => {
+                crate::json::skip_value(map)?;
+            }
+        }
+        ::std::result::Result::Ok(())
+    }
 }

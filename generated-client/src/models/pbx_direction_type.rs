@@ -4,7 +4,7 @@
 
 //! The `PbxDirectionType` model.
 /// Schema `#/components/schemas/Pbx.DirectionType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum PbxDirectionType {
     /// `None`
     None,
@@ -15,6 +15,47 @@ pub enum PbxDirectionType {
     /// `Both`
     Both,
     /// A value this version of the client does not know, kept as sent.
-    #[serde(untagged)]
     Unrecognized(::std::string::String),
+}
+impl PbxDirectionType {
+    /// The member as the PBX writes it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            PbxDirectionType::None => "None",
+            PbxDirectionType::Inbound => "Inbound",
+            PbxDirectionType::Outbound => "Outbound",
+            PbxDirectionType::Both => "Both",
+            PbxDirectionType::Unrecognized(value) => value,
+        }
+    }
+}
+impl ::std::convert::From<&str> for PbxDirectionType {
+    /// Reads a member as the PBX writes it; an unknown one is kept as it is.
+    fn from(value: &str) -> Self {
+        match value {
+            "None" => PbxDirectionType::None,
+            "Inbound" => PbxDirectionType::Inbound,
+            "Outbound" => PbxDirectionType::Outbound,
+            "Both" => PbxDirectionType::Both,
+            other => PbxDirectionType::Unrecognized(other.to_owned()),
+        }
+    }
+}
+impl crate::json::NamedMember for PbxDirectionType {
+    const NAME: &'static str = "PbxDirectionType";
+}
+impl ::serde::Serialize for PbxDirectionType {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for PbxDirectionType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::json::read_member(deserializer)
+    }
 }

@@ -4,24 +4,46 @@
 
 //! The `PbxDirectoryParameters` model.
 /// Schema `#/components/schemas/Pbx.DirectoryParameters`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PbxDirectoryParameters {
-    #[serde(
-        rename = "Filesystem",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub filesystem: ::std::option::Option<crate::models::PbxFileSystemType>,
-    #[serde(
-        rename = "Json",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub json: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "Path",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub path: ::std::option::Option<::std::string::String>,
+}
+impl ::serde::Serialize for PbxDirectoryParameters {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = crate::json::ObjectWriter::start(serializer)?;
+        object.optional("Filesystem", &self.filesystem)?;
+        object.optional("Json", &self.json)?;
+        object.optional("Path", &self.path)?;
+        object.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for PbxDirectoryParameters {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::json::read_object(deserializer)
+    }
+}
+impl crate::json::ReadObject for PbxDirectoryParameters {
+    const NAME: &'static str = "PbxDirectoryParameters";
+    fn read_property<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "Filesystem" => self.filesystem = map.next_value()?,
+            "Json" => self.json = map.next_value()?,
+            "Path" => self.path = map.next_value()?,
+            _ => {
+                crate::json::skip_value(map)?;
+            }
+        }
+        ::std::result::Result::Ok(())
+    }
 }

@@ -4,18 +4,43 @@
 
 //! The `PbxDnRange` model.
 /// Schema `#/components/schemas/Pbx.DNRange`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PbxDnRange {
-    #[serde(
-        rename = "From",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub from: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "To",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub to: ::std::option::Option<::std::string::String>,
+}
+impl ::serde::Serialize for PbxDnRange {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = crate::json::ObjectWriter::start(serializer)?;
+        object.optional("From", &self.from)?;
+        object.optional("To", &self.to)?;
+        object.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for PbxDnRange {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::json::read_object(deserializer)
+    }
+}
+impl crate::json::ReadObject for PbxDnRange {
+    const NAME: &'static str = "PbxDnRange";
+    fn read_property<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "From" => self.from = map.next_value()?,
+            "To" => self.to = map.next_value()?,
+            _ => {
+                crate::json::skip_value(map)?;
+            }
+        }
+        ::std::result::Result::Ok(())
+    }
 }

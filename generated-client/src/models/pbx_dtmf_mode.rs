@@ -6,7 +6,7 @@
 /// Schema `#/components/schemas/Pbx.DtmfMode`.
 ///
 /// A flags enum: fields hold several members at once as a [`Flags`](crate::Flags) set.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum PbxDtmfMode {
     /// `None`
     None,
@@ -17,6 +17,47 @@ pub enum PbxDtmfMode {
     /// `SipAndRfc`
     SipAndRfc,
     /// A value this version of the client does not know, kept as sent.
-    #[serde(untagged)]
     Unrecognized(::std::string::String),
+}
+impl PbxDtmfMode {
+    /// The member as the PBX writes it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            PbxDtmfMode::None => "None",
+            PbxDtmfMode::SipInfo => "SipInfo",
+            PbxDtmfMode::Rfc2833 => "Rfc2833",
+            PbxDtmfMode::SipAndRfc => "SipAndRfc",
+            PbxDtmfMode::Unrecognized(value) => value,
+        }
+    }
+}
+impl ::std::convert::From<&str> for PbxDtmfMode {
+    /// Reads a member as the PBX writes it; an unknown one is kept as it is.
+    fn from(value: &str) -> Self {
+        match value {
+            "None" => PbxDtmfMode::None,
+            "SipInfo" => PbxDtmfMode::SipInfo,
+            "Rfc2833" => PbxDtmfMode::Rfc2833,
+            "SipAndRfc" => PbxDtmfMode::SipAndRfc,
+            other => PbxDtmfMode::Unrecognized(other.to_owned()),
+        }
+    }
+}
+impl crate::json::NamedMember for PbxDtmfMode {
+    const NAME: &'static str = "PbxDtmfMode";
+}
+impl ::serde::Serialize for PbxDtmfMode {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for PbxDtmfMode {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::json::read_member(deserializer)
+    }
 }

@@ -4,67 +4,68 @@
 
 //! The `PbxE164Settings` model.
 /// Schema `#/components/schemas/Pbx.E164Settings`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PbxE164Settings {
-    #[serde(
-        rename = "AreaCode",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub area_code: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "CountryCode",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub country_code: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "CountryName",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub country_name: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "Enabled",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub enabled: ::std::option::Option<bool>,
-    #[serde(
-        rename = "InternationalCode",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub international_code: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "NationalCode",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub national_code: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "Prefix",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub prefix: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "RemoveAreaCode",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub remove_area_code: ::std::option::Option<bool>,
-    #[serde(
-        rename = "RemoveCountryCode",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub remove_country_code: ::std::option::Option<bool>,
     /// The entity's ETag, to pass back as If-Match where an operation takes one.
-    #[serde(
-        rename = "@odata.etag",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub odata_etag: ::std::option::Option<::std::string::String>,
+}
+impl ::serde::Serialize for PbxE164Settings {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = crate::json::ObjectWriter::start(serializer)?;
+        object.optional("AreaCode", &self.area_code)?;
+        object.optional("CountryCode", &self.country_code)?;
+        object.optional("CountryName", &self.country_name)?;
+        object.optional("Enabled", &self.enabled)?;
+        object.optional("InternationalCode", &self.international_code)?;
+        object.optional("NationalCode", &self.national_code)?;
+        object.optional("Prefix", &self.prefix)?;
+        object.optional("RemoveAreaCode", &self.remove_area_code)?;
+        object.optional("RemoveCountryCode", &self.remove_country_code)?;
+        object.optional("@odata.etag", &self.odata_etag)?;
+        object.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for PbxE164Settings {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::json::read_object(deserializer)
+    }
+}
+impl crate::json::ReadObject for PbxE164Settings {
+    const NAME: &'static str = "PbxE164Settings";
+    fn read_property<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "AreaCode" => self.area_code = map.next_value()?,
+            "CountryCode" => self.country_code = map.next_value()?,
+            "CountryName" => self.country_name = map.next_value()?,
+            "Enabled" => self.enabled = map.next_value()?,
+            "InternationalCode" => self.international_code = map.next_value()?,
+            "NationalCode" => self.national_code = map.next_value()?,
+            "Prefix" => self.prefix = map.next_value()?,
+            "RemoveAreaCode" => self.remove_area_code = map.next_value()?,
+            "RemoveCountryCode" => self.remove_country_code = map.next_value()?,
+            "@odata.etag" => self.odata_etag = map.next_value()?,
+            _ => {
+                crate::json::skip_value(map)?;
+            }
+        }
+        ::std::result::Result::Ok(())
+    }
 }

@@ -6,33 +6,33 @@
 /// Changes to a PbxE164Settings: only fields set to Patch::Set or Patch::Clear are sent.
 ///
 /// Update body for schema `#/components/schemas/Pbx.E164Settings`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PbxE164SettingsUpdate {
-    #[serde(rename = "AreaCode", skip_serializing_if = "crate::Patch::is_unchanged")]
     pub area_code: crate::Patch<::std::string::String>,
-    #[serde(rename = "CountryCode", skip_serializing_if = "crate::Patch::is_unchanged")]
     pub country_code: crate::Patch<::std::string::String>,
-    #[serde(rename = "CountryName", skip_serializing_if = "crate::Patch::is_unchanged")]
     pub country_name: crate::Patch<::std::string::String>,
-    #[serde(rename = "Enabled", skip_serializing_if = "crate::Patch::is_unchanged")]
     pub enabled: crate::Patch<bool>,
-    #[serde(
-        rename = "InternationalCode",
-        skip_serializing_if = "crate::Patch::is_unchanged"
-    )]
     pub international_code: crate::Patch<::std::string::String>,
-    #[serde(rename = "NationalCode", skip_serializing_if = "crate::Patch::is_unchanged")]
     pub national_code: crate::Patch<::std::string::String>,
-    #[serde(rename = "Prefix", skip_serializing_if = "crate::Patch::is_unchanged")]
     pub prefix: crate::Patch<::std::string::String>,
-    #[serde(
-        rename = "RemoveAreaCode",
-        skip_serializing_if = "crate::Patch::is_unchanged"
-    )]
     pub remove_area_code: crate::Patch<bool>,
-    #[serde(
-        rename = "RemoveCountryCode",
-        skip_serializing_if = "crate::Patch::is_unchanged"
-    )]
     pub remove_country_code: crate::Patch<bool>,
+}
+impl ::serde::Serialize for PbxE164SettingsUpdate {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = crate::json::ObjectWriter::start(serializer)?;
+        object.patch("AreaCode", &self.area_code)?;
+        object.patch("CountryCode", &self.country_code)?;
+        object.patch("CountryName", &self.country_name)?;
+        object.patch("Enabled", &self.enabled)?;
+        object.patch("InternationalCode", &self.international_code)?;
+        object.patch("NationalCode", &self.national_code)?;
+        object.patch("Prefix", &self.prefix)?;
+        object.patch("RemoveAreaCode", &self.remove_area_code)?;
+        object.patch("RemoveCountryCode", &self.remove_country_code)?;
+        object.end()
+    }
 }

@@ -4,61 +4,65 @@
 
 //! The `PbxEmailTemplate` model.
 /// Schema `#/components/schemas/Pbx.EmailTemplate`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PbxEmailTemplate {
-    #[serde(
-        rename = "Body",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub body: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "From",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub from: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "IsConference",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub is_conference: ::std::option::Option<bool>,
-    #[serde(
-        rename = "IsDefault",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub is_default: ::std::option::Option<bool>,
-    #[serde(
-        rename = "Lang",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub lang: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "Name",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub name: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "Subject",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub subject: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "TemplatePath",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub template_path: ::std::option::Option<::std::string::String>,
     /// The entity's ETag, to pass back as If-Match where an operation takes one.
-    #[serde(
-        rename = "@odata.etag",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub odata_etag: ::std::option::Option<::std::string::String>,
+}
+impl ::serde::Serialize for PbxEmailTemplate {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = crate::json::ObjectWriter::start(serializer)?;
+        object.optional("Body", &self.body)?;
+        object.optional("From", &self.from)?;
+        object.optional("IsConference", &self.is_conference)?;
+        object.optional("IsDefault", &self.is_default)?;
+        object.optional("Lang", &self.lang)?;
+        object.optional("Name", &self.name)?;
+        object.optional("Subject", &self.subject)?;
+        object.optional("TemplatePath", &self.template_path)?;
+        object.optional("@odata.etag", &self.odata_etag)?;
+        object.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for PbxEmailTemplate {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::json::read_object(deserializer)
+    }
+}
+impl crate::json::ReadObject for PbxEmailTemplate {
+    const NAME: &'static str = "PbxEmailTemplate";
+    fn read_property<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "Body" => self.body = map.next_value()?,
+            "From" => self.from = map.next_value()?,
+            "IsConference" => self.is_conference = map.next_value()?,
+            "IsDefault" => self.is_default = map.next_value()?,
+            "Lang" => self.lang = map.next_value()?,
+            "Name" => self.name = map.next_value()?,
+            "Subject" => self.subject = map.next_value()?,
+            "TemplatePath" => self.template_path = map.next_value()?,
+            "@odata.etag" => self.odata_etag = map.next_value()?,
+            _ => {
+                crate::json::skip_value(map)?;
+            }
+        }
+        ::std::result::Result::Ok(())
+    }
 }

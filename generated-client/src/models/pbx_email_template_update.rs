@@ -6,22 +6,31 @@
 /// Changes to a PbxEmailTemplate: only fields set to Patch::Set or Patch::Clear are sent.
 ///
 /// Update body for schema `#/components/schemas/Pbx.EmailTemplate`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PbxEmailTemplateUpdate {
-    #[serde(rename = "Body", skip_serializing_if = "crate::Patch::is_unchanged")]
     pub body: crate::Patch<::std::string::String>,
-    #[serde(rename = "From", skip_serializing_if = "crate::Patch::is_unchanged")]
     pub from: crate::Patch<::std::string::String>,
-    #[serde(rename = "IsConference", skip_serializing_if = "crate::Patch::is_unchanged")]
     pub is_conference: crate::Patch<bool>,
-    #[serde(rename = "IsDefault", skip_serializing_if = "crate::Patch::is_unchanged")]
     pub is_default: crate::Patch<bool>,
-    #[serde(rename = "Lang", skip_serializing_if = "crate::Patch::is_unchanged")]
     pub lang: crate::Patch<::std::string::String>,
-    #[serde(rename = "Name", skip_serializing_if = "crate::Patch::is_unchanged")]
     pub name: crate::Patch<::std::string::String>,
-    #[serde(rename = "Subject", skip_serializing_if = "crate::Patch::is_unchanged")]
     pub subject: crate::Patch<::std::string::String>,
-    #[serde(rename = "TemplatePath", skip_serializing_if = "crate::Patch::is_unchanged")]
     pub template_path: crate::Patch<::std::string::String>,
+}
+impl ::serde::Serialize for PbxEmailTemplateUpdate {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = crate::json::ObjectWriter::start(serializer)?;
+        object.patch("Body", &self.body)?;
+        object.patch("From", &self.from)?;
+        object.patch("IsConference", &self.is_conference)?;
+        object.patch("IsDefault", &self.is_default)?;
+        object.patch("Lang", &self.lang)?;
+        object.patch("Name", &self.name)?;
+        object.patch("Subject", &self.subject)?;
+        object.patch("TemplatePath", &self.template_path)?;
+        object.end()
+    }
 }

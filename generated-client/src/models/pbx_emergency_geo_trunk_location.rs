@@ -4,30 +4,49 @@
 
 //! The `PbxEmergencyGeoTrunkLocation` model.
 /// Schema `#/components/schemas/Pbx.EmergencyGeoTrunkLocation`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PbxEmergencyGeoTrunkLocation {
-    #[serde(
-        rename = "Id",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub id: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "Location",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub location: ::std::option::Option<crate::models::PbxEmergencyGeoLocation>,
-    #[serde(
-        rename = "ProviderUri",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub provider_uri: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "TrunkDn",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub trunk_dn: ::std::option::Option<::std::string::String>,
+}
+impl ::serde::Serialize for PbxEmergencyGeoTrunkLocation {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = crate::json::ObjectWriter::start(serializer)?;
+        object.optional("Id", &self.id)?;
+        object.optional("Location", &self.location)?;
+        object.optional("ProviderUri", &self.provider_uri)?;
+        object.optional("TrunkDn", &self.trunk_dn)?;
+        object.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for PbxEmergencyGeoTrunkLocation {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::json::read_object(deserializer)
+    }
+}
+impl crate::json::ReadObject for PbxEmergencyGeoTrunkLocation {
+    const NAME: &'static str = "PbxEmergencyGeoTrunkLocation";
+    fn read_property<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "Id" => self.id = map.next_value()?,
+            "Location" => self.location = map.next_value()?,
+            "ProviderUri" => self.provider_uri = map.next_value()?,
+            "TrunkDn" => self.trunk_dn = map.next_value()?,
+            _ => {
+                crate::json::skip_value(map)?;
+            }
+        }
+        ::std::result::Result::Ok(())
+    }
 }

@@ -4,37 +4,53 @@
 
 //! The `PbxEmergencyNotificationsSettings` model.
 /// Schema `#/components/schemas/Pbx.EmergencyNotificationsSettings`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PbxEmergencyNotificationsSettings {
-    #[serde(
-        rename = "ChatRecipients",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub chat_recipients: ::std::option::Option<crate::models::PbxChatRecipientsType>,
-    #[serde(
-        rename = "EmergencyDNPrompt",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub emergency_dn_prompt: ::std::option::Option<crate::models::PbxPeer>,
-    #[serde(
-        rename = "EmergencyPlayPrompt",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub emergency_play_prompt: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "SpecifiedList",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub specified_list: ::std::option::Option<::std::string::String>,
     /// The entity's ETag, to pass back as If-Match where an operation takes one.
-    #[serde(
-        rename = "@odata.etag",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub odata_etag: ::std::option::Option<::std::string::String>,
+}
+impl ::serde::Serialize for PbxEmergencyNotificationsSettings {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = crate::json::ObjectWriter::start(serializer)?;
+        object.optional("ChatRecipients", &self.chat_recipients)?;
+        object.optional("EmergencyDNPrompt", &self.emergency_dn_prompt)?;
+        object.optional("EmergencyPlayPrompt", &self.emergency_play_prompt)?;
+        object.optional("SpecifiedList", &self.specified_list)?;
+        object.optional("@odata.etag", &self.odata_etag)?;
+        object.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for PbxEmergencyNotificationsSettings {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::json::read_object(deserializer)
+    }
+}
+impl crate::json::ReadObject for PbxEmergencyNotificationsSettings {
+    const NAME: &'static str = "PbxEmergencyNotificationsSettings";
+    fn read_property<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "ChatRecipients" => self.chat_recipients = map.next_value()?,
+            "EmergencyDNPrompt" => self.emergency_dn_prompt = map.next_value()?,
+            "EmergencyPlayPrompt" => self.emergency_play_prompt = map.next_value()?,
+            "SpecifiedList" => self.specified_list = map.next_value()?,
+            "@odata.etag" => self.odata_etag = map.next_value()?,
+            _ => {
+                crate::json::skip_value(map)?;
+            }
+        }
+        ::std::result::Result::Ok(())
+    }
 }

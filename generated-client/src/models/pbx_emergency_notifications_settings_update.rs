@@ -6,26 +6,23 @@
 /// Changes to a PbxEmergencyNotificationsSettings: only fields set to Patch::Set or Patch::Clear are sent.
 ///
 /// Update body for schema `#/components/schemas/Pbx.EmergencyNotificationsSettings`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PbxEmergencyNotificationsSettingsUpdate {
-    #[serde(
-        rename = "ChatRecipients",
-        skip_serializing_if = "crate::Patch::is_unchanged"
-    )]
     pub chat_recipients: crate::Patch<crate::models::PbxChatRecipientsType>,
-    #[serde(
-        rename = "EmergencyDNPrompt",
-        skip_serializing_if = "crate::Patch::is_unchanged"
-    )]
     pub emergency_dn_prompt: crate::Patch<crate::models::PbxPeer>,
-    #[serde(
-        rename = "EmergencyPlayPrompt",
-        skip_serializing_if = "crate::Patch::is_unchanged"
-    )]
     pub emergency_play_prompt: crate::Patch<::std::string::String>,
-    #[serde(
-        rename = "SpecifiedList",
-        skip_serializing_if = "crate::Patch::is_unchanged"
-    )]
     pub specified_list: crate::Patch<::std::string::String>,
+}
+impl ::serde::Serialize for PbxEmergencyNotificationsSettingsUpdate {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = crate::json::ObjectWriter::start(serializer)?;
+        object.patch("ChatRecipients", &self.chat_recipients)?;
+        object.patch("EmergencyDNPrompt", &self.emergency_dn_prompt)?;
+        object.patch("EmergencyPlayPrompt", &self.emergency_play_prompt)?;
+        object.patch("SpecifiedList", &self.specified_list)?;
+        object.end()
+    }
 }

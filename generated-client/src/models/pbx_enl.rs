@@ -4,18 +4,43 @@
 
 //! The `PbxEnl` model.
 /// Schema `#/components/schemas/Pbx.ENL`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PbxEnl {
-    #[serde(
-        rename = "From",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub from: ::std::option::Option<i32>,
-    #[serde(
-        rename = "To",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub to: ::std::option::Option<i32>,
+}
+impl ::serde::Serialize for PbxEnl {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = crate::json::ObjectWriter::start(serializer)?;
+        object.optional("From", &self.from)?;
+        object.optional("To", &self.to)?;
+        object.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for PbxEnl {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::json::read_object(deserializer)
+    }
+}
+impl crate::json::ReadObject for PbxEnl {
+    const NAME: &'static str = "PbxEnl";
+    fn read_property<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "From" => self.from = map.next_value()?,
+            "To" => self.to = map.next_value()?,
+            _ => {
+                crate::json::skip_value(map)?;
+            }
+        }
+        ::std::result::Result::Ok(())
+    }
 }

@@ -4,24 +4,46 @@
 
 //! The `PbxEntityRestrictions` model.
 /// Schema `#/components/schemas/Pbx.EntityRestrictions`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PbxEntityRestrictions {
-    #[serde(
-        rename = "Allowed",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub allowed: ::std::option::Option<i32>,
-    #[serde(
-        rename = "Unlimited",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub unlimited: ::std::option::Option<bool>,
-    #[serde(
-        rename = "Used",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub used: ::std::option::Option<i32>,
+}
+impl ::serde::Serialize for PbxEntityRestrictions {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = crate::json::ObjectWriter::start(serializer)?;
+        object.optional("Allowed", &self.allowed)?;
+        object.optional("Unlimited", &self.unlimited)?;
+        object.optional("Used", &self.used)?;
+        object.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for PbxEntityRestrictions {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::json::read_object(deserializer)
+    }
+}
+impl crate::json::ReadObject for PbxEntityRestrictions {
+    const NAME: &'static str = "PbxEntityRestrictions";
+    fn read_property<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "Allowed" => self.allowed = map.next_value()?,
+            "Unlimited" => self.unlimited = map.next_value()?,
+            "Used" => self.used = map.next_value()?,
+            _ => {
+                crate::json::skip_value(map)?;
+            }
+        }
+        ::std::result::Result::Ok(())
+    }
 }

@@ -4,67 +4,68 @@
 
 //! The `PbxEventLog` model.
 /// Schema `#/components/schemas/Pbx.EventLog`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PbxEventLog {
-    #[serde(
-        rename = "EventId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub event_id: ::std::option::Option<i32>,
-    #[serde(
-        rename = "Group",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub group: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "GroupName",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub group_name: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "Id",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub id: ::std::option::Option<i32>,
-    #[serde(
-        rename = "Message",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub message: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "Params",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub params: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    #[serde(
-        rename = "Source",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub source: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "TimeGenerated",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub time_generated: ::std::option::Option<::chrono::DateTime<::chrono::FixedOffset>>,
-    #[serde(
-        rename = "Type",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub type_: ::std::option::Option<crate::models::PbxEventLogType>,
     /// The entity's ETag, to pass back as If-Match where an operation takes one.
-    #[serde(
-        rename = "@odata.etag",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub odata_etag: ::std::option::Option<::std::string::String>,
+}
+impl ::serde::Serialize for PbxEventLog {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = crate::json::ObjectWriter::start(serializer)?;
+        object.optional("EventId", &self.event_id)?;
+        object.optional("Group", &self.group)?;
+        object.optional("GroupName", &self.group_name)?;
+        object.optional("Id", &self.id)?;
+        object.optional("Message", &self.message)?;
+        object.optional("Params", &self.params)?;
+        object.optional("Source", &self.source)?;
+        object.optional("TimeGenerated", &self.time_generated)?;
+        object.optional("Type", &self.type_)?;
+        object.optional("@odata.etag", &self.odata_etag)?;
+        object.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for PbxEventLog {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::json::read_object(deserializer)
+    }
+}
+impl crate::json::ReadObject for PbxEventLog {
+    const NAME: &'static str = "PbxEventLog";
+    fn read_property<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "EventId" => self.event_id = map.next_value()?,
+            "Group" => self.group = map.next_value()?,
+            "GroupName" => self.group_name = map.next_value()?,
+            "Id" => self.id = map.next_value()?,
+            "Message" => self.message = map.next_value()?,
+            "Params" => self.params = map.next_value()?,
+            "Source" => self.source = map.next_value()?,
+            "TimeGenerated" => self.time_generated = map.next_value()?,
+            "Type" => self.type_ = map.next_value()?,
+            "@odata.etag" => self.odata_etag = map.next_value()?,
+            _ => {
+                crate::json::skip_value(map)?;
+            }
+        }
+        ::std::result::Result::Ok(())
+    }
 }

@@ -4,7 +4,7 @@
 
 //! The `PbxEventLogType` model.
 /// Schema `#/components/schemas/Pbx.EventLogType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum PbxEventLogType {
     /// `Error`
     Error,
@@ -13,6 +13,45 @@ pub enum PbxEventLogType {
     /// `Info`
     Info,
     /// A value this version of the client does not know, kept as sent.
-    #[serde(untagged)]
     Unrecognized(::std::string::String),
+}
+impl PbxEventLogType {
+    /// The member as the PBX writes it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            PbxEventLogType::Error => "Error",
+            PbxEventLogType::Warning => "Warning",
+            PbxEventLogType::Info => "Info",
+            PbxEventLogType::Unrecognized(value) => value,
+        }
+    }
+}
+impl ::std::convert::From<&str> for PbxEventLogType {
+    /// Reads a member as the PBX writes it; an unknown one is kept as it is.
+    fn from(value: &str) -> Self {
+        match value {
+            "Error" => PbxEventLogType::Error,
+            "Warning" => PbxEventLogType::Warning,
+            "Info" => PbxEventLogType::Info,
+            other => PbxEventLogType::Unrecognized(other.to_owned()),
+        }
+    }
+}
+impl crate::json::NamedMember for PbxEventLogType {
+    const NAME: &'static str = "PbxEventLogType";
+}
+impl ::serde::Serialize for PbxEventLogType {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for PbxEventLogType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::json::read_member(deserializer)
+    }
 }

@@ -4,18 +4,43 @@
 
 //! The `PbxExtensionFilter` model.
 /// Schema `#/components/schemas/Pbx.ExtensionFilter`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PbxExtensionFilter {
-    #[serde(
-        rename = "CallIds",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub call_ids: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    #[serde(
-        rename = "Number",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub number: ::std::option::Option<::std::string::String>,
+}
+impl ::serde::Serialize for PbxExtensionFilter {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = crate::json::ObjectWriter::start(serializer)?;
+        object.optional("CallIds", &self.call_ids)?;
+        object.optional("Number", &self.number)?;
+        object.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for PbxExtensionFilter {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::json::read_object(deserializer)
+    }
+}
+impl crate::json::ReadObject for PbxExtensionFilter {
+    const NAME: &'static str = "PbxExtensionFilter";
+    fn read_property<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "CallIds" => self.call_ids = map.next_value()?,
+            "Number" => self.number = map.next_value()?,
+            _ => {
+                crate::json::skip_value(map)?;
+            }
+        }
+        ::std::result::Result::Ok(())
+    }
 }

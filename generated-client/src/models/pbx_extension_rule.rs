@@ -4,48 +4,58 @@
 
 //! The `PbxExtensionRule` model.
 /// Schema `#/components/schemas/Pbx.ExtensionRule`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PbxExtensionRule {
-    #[serde(
-        rename = "CallType",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub call_type: ::std::option::Option<crate::models::PbxRuleCallTypeType>,
-    #[serde(
-        rename = "Condition",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub condition: ::std::option::Option<crate::models::PbxRuleConditionType>,
-    #[serde(
-        rename = "Data",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub data: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "Destination",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub destination: ::std::option::Option<crate::models::PbxDestination>,
-    #[serde(
-        rename = "Enabled",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub enabled: ::std::option::Option<bool>,
-    #[serde(
-        rename = "Hours",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub hours: ::std::option::Option<crate::models::PbxSchedule>,
-    #[serde(
-        rename = "Id",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub id: ::std::option::Option<i32>,
+}
+impl ::serde::Serialize for PbxExtensionRule {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = crate::json::ObjectWriter::start(serializer)?;
+        object.optional("CallType", &self.call_type)?;
+        object.optional("Condition", &self.condition)?;
+        object.optional("Data", &self.data)?;
+        object.optional("Destination", &self.destination)?;
+        object.optional("Enabled", &self.enabled)?;
+        object.optional("Hours", &self.hours)?;
+        object.optional("Id", &self.id)?;
+        object.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for PbxExtensionRule {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::json::read_object(deserializer)
+    }
+}
+impl crate::json::ReadObject for PbxExtensionRule {
+    const NAME: &'static str = "PbxExtensionRule";
+    fn read_property<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "CallType" => self.call_type = map.next_value()?,
+            "Condition" => self.condition = map.next_value()?,
+            "Data" => self.data = map.next_value()?,
+            "Destination" => self.destination = map.next_value()?,
+            "Enabled" => self.enabled = map.next_value()?,
+            "Hours" => self.hours = map.next_value()?,
+            "Id" => self.id = map.next_value()?,
+            _ => {
+                crate::json::skip_value(map)?;
+            }
+        }
+        ::std::result::Result::Ok(())
+    }
 }

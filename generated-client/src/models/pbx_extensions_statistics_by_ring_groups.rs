@@ -4,67 +4,72 @@
 
 //! The `PbxExtensionsStatisticsByRingGroups` model.
 /// Schema `#/components/schemas/Pbx.ExtensionsStatisticsByRingGroups`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PbxExtensionsStatisticsByRingGroups {
-    #[serde(
-        rename = "ExtensionAnsweredCount",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub extension_answered_count: ::std::option::Option<i64>,
-    #[serde(
-        rename = "ExtensionDisplayName",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub extension_display_name: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "ExtensionDn",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub extension_dn: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "RingGroupDisplayName",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub ring_group_display_name: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "RingGroupDn",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub ring_group_dn: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "RingGroupReceivedCount",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub ring_group_received_count: ::std::option::Option<i64>,
-    #[serde(
-        rename = "RingGroupUnansweredCount",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub ring_group_unanswered_count: ::std::option::Option<i64>,
-    #[serde(
-        rename = "SentimentScore",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub sentiment_score: ::std::option::Option<i32>,
-    #[serde(
-        rename = "SortOrder",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub sort_order: ::std::option::Option<i32>,
     /// The entity's ETag, to pass back as If-Match where an operation takes one.
-    #[serde(
-        rename = "@odata.etag",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub odata_etag: ::std::option::Option<::std::string::String>,
+}
+impl ::serde::Serialize for PbxExtensionsStatisticsByRingGroups {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = crate::json::ObjectWriter::start(serializer)?;
+        object.optional("ExtensionAnsweredCount", &self.extension_answered_count)?;
+        object.optional("ExtensionDisplayName", &self.extension_display_name)?;
+        object.optional("ExtensionDn", &self.extension_dn)?;
+        object.optional("RingGroupDisplayName", &self.ring_group_display_name)?;
+        object.optional("RingGroupDn", &self.ring_group_dn)?;
+        object.optional("RingGroupReceivedCount", &self.ring_group_received_count)?;
+        object.optional("RingGroupUnansweredCount", &self.ring_group_unanswered_count)?;
+        object.optional("SentimentScore", &self.sentiment_score)?;
+        object.optional("SortOrder", &self.sort_order)?;
+        object.optional("@odata.etag", &self.odata_etag)?;
+        object.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for PbxExtensionsStatisticsByRingGroups {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::json::read_object(deserializer)
+    }
+}
+impl crate::json::ReadObject for PbxExtensionsStatisticsByRingGroups {
+    const NAME: &'static str = "PbxExtensionsStatisticsByRingGroups";
+    fn read_property<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "ExtensionAnsweredCount" => self.extension_answered_count = map.next_value()?,
+            "ExtensionDisplayName" => self.extension_display_name = map.next_value()?,
+            "ExtensionDn" => self.extension_dn = map.next_value()?,
+            "RingGroupDisplayName" => self.ring_group_display_name = map.next_value()?,
+            "RingGroupDn" => self.ring_group_dn = map.next_value()?,
+            "RingGroupReceivedCount" => {
+                self.ring_group_received_count = map.next_value()?;
+            }
+            "RingGroupUnansweredCount" => {
+                self.ring_group_unanswered_count = map.next_value()?;
+            }
+            "SentimentScore" => self.sentiment_score = map.next_value()?,
+            "SortOrder" => self.sort_order = map.next_value()?,
+            "@odata.etag" => self.odata_etag = map.next_value()?,
+            _ => {
+                crate::json::skip_value(map)?;
+            }
+        }
+        ::std::result::Result::Ok(())
+    }
 }

@@ -4,19 +4,9 @@
 
 //! The `PbxExternalAccountsPage` model.
 /// Schema `#/components/schemas/Pbx.ExternalAccountsPage`.
-#[derive(Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, Default)]
 pub struct PbxExternalAccountsPage {
-    #[serde(
-        rename = "NextPageToken",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub next_page_token: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "Users",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub users: ::std::option::Option<::std::vec::Vec<crate::models::PbxExternalAccount>>,
 }
 impl ::std::fmt::Debug for PbxExternalAccountsPage {
@@ -25,5 +15,40 @@ impl ::std::fmt::Debug for PbxExternalAccountsPage {
             .field("next_page_token", &crate::auth::Redacted)
             .field("users", &self.users)
             .finish()
+    }
+}
+impl ::serde::Serialize for PbxExternalAccountsPage {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = crate::json::ObjectWriter::start(serializer)?;
+        object.optional("NextPageToken", &self.next_page_token)?;
+        object.optional("Users", &self.users)?;
+        object.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for PbxExternalAccountsPage {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::json::read_object(deserializer)
+    }
+}
+impl crate::json::ReadObject for PbxExternalAccountsPage {
+    const NAME: &'static str = "PbxExternalAccountsPage";
+    fn read_property<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "NextPageToken" => self.next_page_token = map.next_value()?,
+            "Users" => self.users = map.next_value()?,
+            _ => {
+                crate::json::skip_value(map)?;
+            }
+        }
+        ::std::result::Result::Ok(())
     }
 }

@@ -4,19 +4,9 @@
 
 //! The `PbxExternalGroupsPage` model.
 /// Schema `#/components/schemas/Pbx.ExternalGroupsPage`.
-#[derive(Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, Default)]
 pub struct PbxExternalGroupsPage {
-    #[serde(
-        rename = "Groups",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub groups: ::std::option::Option<::std::vec::Vec<crate::models::PbxExternalGroup>>,
-    #[serde(
-        rename = "NextPageToken",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub next_page_token: ::std::option::Option<::std::string::String>,
 }
 impl ::std::fmt::Debug for PbxExternalGroupsPage {
@@ -25,5 +15,40 @@ impl ::std::fmt::Debug for PbxExternalGroupsPage {
             .field("groups", &self.groups)
             .field("next_page_token", &crate::auth::Redacted)
             .finish()
+    }
+}
+impl ::serde::Serialize for PbxExternalGroupsPage {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = crate::json::ObjectWriter::start(serializer)?;
+        object.optional("Groups", &self.groups)?;
+        object.optional("NextPageToken", &self.next_page_token)?;
+        object.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for PbxExternalGroupsPage {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::json::read_object(deserializer)
+    }
+}
+impl crate::json::ReadObject for PbxExternalGroupsPage {
+    const NAME: &'static str = "PbxExternalGroupsPage";
+    fn read_property<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "Groups" => self.groups = map.next_value()?,
+            "NextPageToken" => self.next_page_token = map.next_value()?,
+            _ => {
+                crate::json::skip_value(map)?;
+            }
+        }
+        ::std::result::Result::Ok(())
     }
 }

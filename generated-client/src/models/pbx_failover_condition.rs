@@ -4,13 +4,50 @@
 
 //! The `PbxFailoverCondition` model.
 /// Schema `#/components/schemas/Pbx.FailoverCondition`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum PbxFailoverCondition {
     /// `AllService`
     AllService,
     /// `AnyService`
     AnyService,
     /// A value this version of the client does not know, kept as sent.
-    #[serde(untagged)]
     Unrecognized(::std::string::String),
+}
+impl PbxFailoverCondition {
+    /// The member as the PBX writes it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            PbxFailoverCondition::AllService => "AllService",
+            PbxFailoverCondition::AnyService => "AnyService",
+            PbxFailoverCondition::Unrecognized(value) => value,
+        }
+    }
+}
+impl ::std::convert::From<&str> for PbxFailoverCondition {
+    /// Reads a member as the PBX writes it; an unknown one is kept as it is.
+    fn from(value: &str) -> Self {
+        match value {
+            "AllService" => PbxFailoverCondition::AllService,
+            "AnyService" => PbxFailoverCondition::AnyService,
+            other => PbxFailoverCondition::Unrecognized(other.to_owned()),
+        }
+    }
+}
+impl crate::json::NamedMember for PbxFailoverCondition {
+    const NAME: &'static str = "PbxFailoverCondition";
+}
+impl ::serde::Serialize for PbxFailoverCondition {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for PbxFailoverCondition {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::json::read_member(deserializer)
+    }
 }

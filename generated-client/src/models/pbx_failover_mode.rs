@@ -4,13 +4,50 @@
 
 //! The `PbxFailoverMode` model.
 /// Schema `#/components/schemas/Pbx.FailoverMode`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum PbxFailoverMode {
     /// `Active`
     Active,
     /// `Passive`
     Passive,
     /// A value this version of the client does not know, kept as sent.
-    #[serde(untagged)]
     Unrecognized(::std::string::String),
+}
+impl PbxFailoverMode {
+    /// The member as the PBX writes it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            PbxFailoverMode::Active => "Active",
+            PbxFailoverMode::Passive => "Passive",
+            PbxFailoverMode::Unrecognized(value) => value,
+        }
+    }
+}
+impl ::std::convert::From<&str> for PbxFailoverMode {
+    /// Reads a member as the PBX writes it; an unknown one is kept as it is.
+    fn from(value: &str) -> Self {
+        match value {
+            "Active" => PbxFailoverMode::Active,
+            "Passive" => PbxFailoverMode::Passive,
+            other => PbxFailoverMode::Unrecognized(other.to_owned()),
+        }
+    }
+}
+impl crate::json::NamedMember for PbxFailoverMode {
+    const NAME: &'static str = "PbxFailoverMode";
+}
+impl ::serde::Serialize for PbxFailoverMode {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for PbxFailoverMode {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::json::read_member(deserializer)
+    }
 }

@@ -4,64 +4,19 @@
 
 //! The `PbxFax` model.
 /// Schema `#/components/schemas/Pbx.Fax`.
-#[derive(Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, Default)]
 pub struct PbxFax {
-    #[serde(
-        rename = "Groups",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub groups: ::std::option::Option<::std::vec::Vec<crate::models::PbxUserGroup>>,
-    #[serde(
-        rename = "Id",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub id: ::std::option::Option<i32>,
-    #[serde(
-        rename = "Number",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub number: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "TranscriptionMode",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub transcription_mode: ::std::option::Option<
         crate::Flags<crate::models::PbxTranscriptionType>,
     >,
-    #[serde(
-        rename = "AuthID",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub auth_id: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "AuthPassword",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub auth_password: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "FaxServer",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub fax_server: ::std::option::Option<bool>,
-    #[serde(
-        rename = "OutboundCallerId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub outbound_caller_id: ::std::option::Option<::std::string::String>,
     /// The entity's ETag, to pass back as If-Match where an operation takes one.
-    #[serde(
-        rename = "@odata.etag",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub odata_etag: ::std::option::Option<::std::string::String>,
 }
 impl ::std::fmt::Debug for PbxFax {
@@ -77,5 +32,54 @@ impl ::std::fmt::Debug for PbxFax {
             .field("outbound_caller_id", &self.outbound_caller_id)
             .field("odata_etag", &self.odata_etag)
             .finish()
+    }
+}
+impl ::serde::Serialize for PbxFax {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = crate::json::ObjectWriter::start(serializer)?;
+        object.optional("Groups", &self.groups)?;
+        object.optional("Id", &self.id)?;
+        object.optional("Number", &self.number)?;
+        object.optional("TranscriptionMode", &self.transcription_mode)?;
+        object.optional("AuthID", &self.auth_id)?;
+        object.optional("AuthPassword", &self.auth_password)?;
+        object.optional("FaxServer", &self.fax_server)?;
+        object.optional("OutboundCallerId", &self.outbound_caller_id)?;
+        object.optional("@odata.etag", &self.odata_etag)?;
+        object.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for PbxFax {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::json::read_object(deserializer)
+    }
+}
+impl crate::json::ReadObject for PbxFax {
+    const NAME: &'static str = "PbxFax";
+    fn read_property<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "Groups" => self.groups = map.next_value()?,
+            "Id" => self.id = map.next_value()?,
+            "Number" => self.number = map.next_value()?,
+            "TranscriptionMode" => self.transcription_mode = map.next_value()?,
+            "AuthID" => self.auth_id = map.next_value()?,
+            "AuthPassword" => self.auth_password = map.next_value()?,
+            "FaxServer" => self.fax_server = map.next_value()?,
+            "OutboundCallerId" => self.outbound_caller_id = map.next_value()?,
+            "@odata.etag" => self.odata_etag = map.next_value()?,
+            _ => {
+                crate::json::skip_value(map)?;
+            }
+        }
+        ::std::result::Result::Ok(())
     }
 }

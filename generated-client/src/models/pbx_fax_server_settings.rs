@@ -4,68 +4,18 @@
 
 //! The `PbxFaxServerSettings` model.
 /// Schema `#/components/schemas/Pbx.FaxServerSettings`.
-#[derive(Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, Default)]
 pub struct PbxFaxServerSettings {
-    #[serde(
-        rename = "AuthId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub auth_id: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "AuthPassword",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub auth_password: ::std::option::Option<crate::models::PbxConcealedPassword>,
-    #[serde(
-        rename = "AutoCleanup",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub auto_cleanup: ::std::option::Option<bool>,
-    #[serde(
-        rename = "Email",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub email: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "FaxServerId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub fax_server_id: ::std::option::Option<i32>,
-    #[serde(
-        rename = "G711ToT38Fallback",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub g711_to_t38_fallback: ::std::option::Option<bool>,
-    #[serde(
-        rename = "MaxAge",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub max_age: ::std::option::Option<i32>,
-    #[serde(
-        rename = "Number",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub number: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "RemoteStorageEnabled",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub remote_storage_enabled: ::std::option::Option<bool>,
     /// The entity's ETag, to pass back as If-Match where an operation takes one.
-    #[serde(
-        rename = "@odata.etag",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub odata_etag: ::std::option::Option<::std::string::String>,
 }
 impl ::std::fmt::Debug for PbxFaxServerSettings {
@@ -82,5 +32,56 @@ impl ::std::fmt::Debug for PbxFaxServerSettings {
             .field("remote_storage_enabled", &self.remote_storage_enabled)
             .field("odata_etag", &self.odata_etag)
             .finish()
+    }
+}
+impl ::serde::Serialize for PbxFaxServerSettings {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = crate::json::ObjectWriter::start(serializer)?;
+        object.optional("AuthId", &self.auth_id)?;
+        object.optional("AuthPassword", &self.auth_password)?;
+        object.optional("AutoCleanup", &self.auto_cleanup)?;
+        object.optional("Email", &self.email)?;
+        object.optional("FaxServerId", &self.fax_server_id)?;
+        object.optional("G711ToT38Fallback", &self.g711_to_t38_fallback)?;
+        object.optional("MaxAge", &self.max_age)?;
+        object.optional("Number", &self.number)?;
+        object.optional("RemoteStorageEnabled", &self.remote_storage_enabled)?;
+        object.optional("@odata.etag", &self.odata_etag)?;
+        object.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for PbxFaxServerSettings {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::json::read_object(deserializer)
+    }
+}
+impl crate::json::ReadObject for PbxFaxServerSettings {
+    const NAME: &'static str = "PbxFaxServerSettings";
+    fn read_property<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "AuthId" => self.auth_id = map.next_value()?,
+            "AuthPassword" => self.auth_password = map.next_value()?,
+            "AutoCleanup" => self.auto_cleanup = map.next_value()?,
+            "Email" => self.email = map.next_value()?,
+            "FaxServerId" => self.fax_server_id = map.next_value()?,
+            "G711ToT38Fallback" => self.g711_to_t38_fallback = map.next_value()?,
+            "MaxAge" => self.max_age = map.next_value()?,
+            "Number" => self.number = map.next_value()?,
+            "RemoteStorageEnabled" => self.remote_storage_enabled = map.next_value()?,
+            "@odata.etag" => self.odata_etag = map.next_value()?,
+            _ => {
+                crate::json::skip_value(map)?;
+            }
+        }
+        ::std::result::Result::Ok(())
     }
 }

@@ -6,31 +6,16 @@
 /// Changes to a PbxFaxServerSettings: only fields set to Patch::Set or Patch::Clear are sent.
 ///
 /// Update body for schema `#/components/schemas/Pbx.FaxServerSettings`.
-#[derive(Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Clone, PartialEq, Default)]
 pub struct PbxFaxServerSettingsUpdate {
-    #[serde(rename = "AuthId", skip_serializing_if = "crate::Patch::is_unchanged")]
     pub auth_id: crate::Patch<::std::string::String>,
-    #[serde(rename = "AuthPassword", skip_serializing_if = "crate::Patch::is_unchanged")]
     pub auth_password: crate::Patch<crate::models::PbxConcealedPassword>,
-    #[serde(rename = "AutoCleanup", skip_serializing_if = "crate::Patch::is_unchanged")]
     pub auto_cleanup: crate::Patch<bool>,
-    #[serde(rename = "Email", skip_serializing_if = "crate::Patch::is_unchanged")]
     pub email: crate::Patch<::std::string::String>,
-    #[serde(rename = "FaxServerId", skip_serializing_if = "crate::Patch::is_unchanged")]
     pub fax_server_id: crate::Patch<i32>,
-    #[serde(
-        rename = "G711ToT38Fallback",
-        skip_serializing_if = "crate::Patch::is_unchanged"
-    )]
     pub g711_to_t38_fallback: crate::Patch<bool>,
-    #[serde(rename = "MaxAge", skip_serializing_if = "crate::Patch::is_unchanged")]
     pub max_age: crate::Patch<i32>,
-    #[serde(rename = "Number", skip_serializing_if = "crate::Patch::is_unchanged")]
     pub number: crate::Patch<::std::string::String>,
-    #[serde(
-        rename = "RemoteStorageEnabled",
-        skip_serializing_if = "crate::Patch::is_unchanged"
-    )]
     pub remote_storage_enabled: crate::Patch<bool>,
 }
 impl ::std::fmt::Debug for PbxFaxServerSettingsUpdate {
@@ -46,5 +31,23 @@ impl ::std::fmt::Debug for PbxFaxServerSettingsUpdate {
             .field("number", &self.number)
             .field("remote_storage_enabled", &self.remote_storage_enabled)
             .finish()
+    }
+}
+impl ::serde::Serialize for PbxFaxServerSettingsUpdate {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = crate::json::ObjectWriter::start(serializer)?;
+        object.patch("AuthId", &self.auth_id)?;
+        object.patch("AuthPassword", &self.auth_password)?;
+        object.patch("AutoCleanup", &self.auto_cleanup)?;
+        object.patch("Email", &self.email)?;
+        object.patch("FaxServerId", &self.fax_server_id)?;
+        object.patch("G711ToT38Fallback", &self.g711_to_t38_fallback)?;
+        object.patch("MaxAge", &self.max_age)?;
+        object.patch("Number", &self.number)?;
+        object.patch("RemoteStorageEnabled", &self.remote_storage_enabled)?;
+        object.end()
     }
 }

@@ -6,31 +6,17 @@
 /// Changes to a PbxFax: only fields set to Patch::Set or Patch::Clear are sent.
 ///
 /// Update body for schema `#/components/schemas/Pbx.Fax`.
-#[derive(Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Clone, PartialEq, Default)]
 pub struct PbxFaxUpdate {
-    #[serde(rename = "Groups", skip_serializing_if = "crate::Patch::is_unchanged")]
     pub groups: crate::Patch<::std::vec::Vec<crate::models::PbxUserGroup>>,
-    #[serde(rename = "Id", skip_serializing_if = "crate::Patch::is_unchanged")]
     pub id: crate::Patch<i32>,
-    #[serde(rename = "Number", skip_serializing_if = "crate::Patch::is_unchanged")]
     pub number: crate::Patch<::std::string::String>,
-    #[serde(
-        rename = "TranscriptionMode",
-        skip_serializing_if = "crate::Patch::is_unchanged"
-    )]
     pub transcription_mode: crate::Patch<
         crate::Flags<crate::models::PbxTranscriptionType>,
     >,
-    #[serde(rename = "AuthID", skip_serializing_if = "crate::Patch::is_unchanged")]
     pub auth_id: crate::Patch<::std::string::String>,
-    #[serde(rename = "AuthPassword", skip_serializing_if = "crate::Patch::is_unchanged")]
     pub auth_password: crate::Patch<::std::string::String>,
-    #[serde(rename = "FaxServer", skip_serializing_if = "crate::Patch::is_unchanged")]
     pub fax_server: crate::Patch<bool>,
-    #[serde(
-        rename = "OutboundCallerId",
-        skip_serializing_if = "crate::Patch::is_unchanged"
-    )]
     pub outbound_caller_id: crate::Patch<::std::string::String>,
 }
 impl ::std::fmt::Debug for PbxFaxUpdate {
@@ -45,5 +31,22 @@ impl ::std::fmt::Debug for PbxFaxUpdate {
             .field("fax_server", &self.fax_server)
             .field("outbound_caller_id", &self.outbound_caller_id)
             .finish()
+    }
+}
+impl ::serde::Serialize for PbxFaxUpdate {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = crate::json::ObjectWriter::start(serializer)?;
+        object.patch("Groups", &self.groups)?;
+        object.patch("Id", &self.id)?;
+        object.patch("Number", &self.number)?;
+        object.patch("TranscriptionMode", &self.transcription_mode)?;
+        object.patch("AuthID", &self.auth_id)?;
+        object.patch("AuthPassword", &self.auth_password)?;
+        object.patch("FaxServer", &self.fax_server)?;
+        object.patch("OutboundCallerId", &self.outbound_caller_id)?;
+        object.end()
     }
 }

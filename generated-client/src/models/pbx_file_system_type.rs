@@ -4,7 +4,7 @@
 
 //! The `PbxFileSystemType` model.
 /// Schema `#/components/schemas/Pbx.FileSystemType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum PbxFileSystemType {
     /// `Local`
     Local,
@@ -25,6 +25,57 @@ pub enum PbxFileSystemType {
     /// `AmazonS3`
     AmazonS3,
     /// A value this version of the client does not know, kept as sent.
-    #[serde(untagged)]
     Unrecognized(::std::string::String),
+}
+impl PbxFileSystemType {
+    /// The member as the PBX writes it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            PbxFileSystemType::Local => "Local",
+            PbxFileSystemType::Ftp => "Ftp",
+            PbxFileSystemType::GoogleDrive => "GoogleDrive",
+            PbxFileSystemType::NetworkShare => "NetworkShare",
+            PbxFileSystemType::Logs => "Logs",
+            PbxFileSystemType::Sftp => "Sftp",
+            PbxFileSystemType::GoogleBucket => "GoogleBucket",
+            PbxFileSystemType::SharePoint => "SharePoint",
+            PbxFileSystemType::AmazonS3 => "AmazonS3",
+            PbxFileSystemType::Unrecognized(value) => value,
+        }
+    }
+}
+impl ::std::convert::From<&str> for PbxFileSystemType {
+    /// Reads a member as the PBX writes it; an unknown one is kept as it is.
+    fn from(value: &str) -> Self {
+        match value {
+            "Local" => PbxFileSystemType::Local,
+            "Ftp" => PbxFileSystemType::Ftp,
+            "GoogleDrive" => PbxFileSystemType::GoogleDrive,
+            "NetworkShare" => PbxFileSystemType::NetworkShare,
+            "Logs" => PbxFileSystemType::Logs,
+            "Sftp" => PbxFileSystemType::Sftp,
+            "GoogleBucket" => PbxFileSystemType::GoogleBucket,
+            "SharePoint" => PbxFileSystemType::SharePoint,
+            "AmazonS3" => PbxFileSystemType::AmazonS3,
+            other => PbxFileSystemType::Unrecognized(other.to_owned()),
+        }
+    }
+}
+impl crate::json::NamedMember for PbxFileSystemType {
+    const NAME: &'static str = "PbxFileSystemType";
+}
+impl ::serde::Serialize for PbxFileSystemType {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for PbxFileSystemType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::json::read_member(deserializer)
+    }
 }

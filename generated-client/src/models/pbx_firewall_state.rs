@@ -4,37 +4,53 @@
 
 //! The `PbxFirewallState` model.
 /// Schema `#/components/schemas/Pbx.FirewallState`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PbxFirewallState {
-    #[serde(
-        rename = "Html",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub html: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "Id",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub id: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "Running",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub running: ::std::option::Option<bool>,
-    #[serde(
-        rename = "Stopping",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub stopping: ::std::option::Option<bool>,
     /// The entity's ETag, to pass back as If-Match where an operation takes one.
-    #[serde(
-        rename = "@odata.etag",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub odata_etag: ::std::option::Option<::std::string::String>,
+}
+impl ::serde::Serialize for PbxFirewallState {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = crate::json::ObjectWriter::start(serializer)?;
+        object.optional("Html", &self.html)?;
+        object.optional("Id", &self.id)?;
+        object.optional("Running", &self.running)?;
+        object.optional("Stopping", &self.stopping)?;
+        object.optional("@odata.etag", &self.odata_etag)?;
+        object.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for PbxFirewallState {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::json::read_object(deserializer)
+    }
+}
+impl crate::json::ReadObject for PbxFirewallState {
+    const NAME: &'static str = "PbxFirewallState";
+    fn read_property<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "Html" => self.html = map.next_value()?,
+            "Id" => self.id = map.next_value()?,
+            "Running" => self.running = map.next_value()?,
+            "Stopping" => self.stopping = map.next_value()?,
+            "@odata.etag" => self.odata_etag = map.next_value()?,
+            _ => {
+                crate::json::skip_value(map)?;
+            }
+        }
+        ::std::result::Result::Ok(())
+    }
 }

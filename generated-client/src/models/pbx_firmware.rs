@@ -4,43 +4,56 @@
 
 //! The `PbxFirmware` model.
 /// Schema `#/components/schemas/Pbx.Firmware`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PbxFirmware {
-    #[serde(
-        rename = "Filename",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub filename: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "Id",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub id: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "Model",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub model: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "Vendor",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub vendor: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "Version",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub version: ::std::option::Option<::std::string::String>,
     /// The entity's ETag, to pass back as If-Match where an operation takes one.
-    #[serde(
-        rename = "@odata.etag",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub odata_etag: ::std::option::Option<::std::string::String>,
+}
+impl ::serde::Serialize for PbxFirmware {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = crate::json::ObjectWriter::start(serializer)?;
+        object.optional("Filename", &self.filename)?;
+        object.optional("Id", &self.id)?;
+        object.optional("Model", &self.model)?;
+        object.optional("Vendor", &self.vendor)?;
+        object.optional("Version", &self.version)?;
+        object.optional("@odata.etag", &self.odata_etag)?;
+        object.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for PbxFirmware {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::json::read_object(deserializer)
+    }
+}
+impl crate::json::ReadObject for PbxFirmware {
+    const NAME: &'static str = "PbxFirmware";
+    fn read_property<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "Filename" => self.filename = map.next_value()?,
+            "Id" => self.id = map.next_value()?,
+            "Model" => self.model = map.next_value()?,
+            "Vendor" => self.vendor = map.next_value()?,
+            "Version" => self.version = map.next_value()?,
+            "@odata.etag" => self.odata_etag = map.next_value()?,
+            _ => {
+                crate::json::skip_value(map)?;
+            }
+        }
+        ::std::result::Result::Ok(())
+    }
 }

@@ -4,37 +4,53 @@
 
 //! The `PbxFirmwareState` model.
 /// Schema `#/components/schemas/Pbx.FirmwareState`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PbxFirmwareState {
-    #[serde(
-        rename = "Count",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub count: ::std::option::Option<i32>,
-    #[serde(
-        rename = "FileNames",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub file_names: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    #[serde(
-        rename = "Id",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub id: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "TotalSize",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub total_size: ::std::option::Option<i64>,
     /// The entity's ETag, to pass back as If-Match where an operation takes one.
-    #[serde(
-        rename = "@odata.etag",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub odata_etag: ::std::option::Option<::std::string::String>,
+}
+impl ::serde::Serialize for PbxFirmwareState {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = crate::json::ObjectWriter::start(serializer)?;
+        object.optional("Count", &self.count)?;
+        object.optional("FileNames", &self.file_names)?;
+        object.optional("Id", &self.id)?;
+        object.optional("TotalSize", &self.total_size)?;
+        object.optional("@odata.etag", &self.odata_etag)?;
+        object.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for PbxFirmwareState {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::json::read_object(deserializer)
+    }
+}
+impl crate::json::ReadObject for PbxFirmwareState {
+    const NAME: &'static str = "PbxFirmwareState";
+    fn read_property<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "Count" => self.count = map.next_value()?,
+            "FileNames" => self.file_names = map.next_value()?,
+            "Id" => self.id = map.next_value()?,
+            "TotalSize" => self.total_size = map.next_value()?,
+            "@odata.etag" => self.odata_etag = map.next_value()?,
+            _ => {
+                crate::json::skip_value(map)?;
+            }
+        }
+        ::std::result::Result::Ok(())
+    }
 }

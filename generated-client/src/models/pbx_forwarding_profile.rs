@@ -4,85 +4,83 @@
 
 //! The `PbxForwardingProfile` model.
 /// Schema `#/components/schemas/Pbx.ForwardingProfile`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PbxForwardingProfile {
-    #[serde(
-        rename = "AcceptMultipleCalls",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub accept_multiple_calls: ::std::option::Option<bool>,
-    #[serde(
-        rename = "AvailableRoute",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub available_route: ::std::option::Option<crate::models::PbxAvailableRouting>,
-    #[serde(
-        rename = "AwayRoute",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub away_route: ::std::option::Option<crate::models::PbxAwayRouting>,
-    #[serde(
-        rename = "BlockPushCalls",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub block_push_calls: ::std::option::Option<bool>,
-    #[serde(
-        rename = "CustomMessage",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub custom_message: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "CustomName",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub custom_name: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "DisableRingGroupCalls",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub disable_ring_group_calls: ::std::option::Option<bool>,
-    #[serde(
-        rename = "Id",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub id: ::std::option::Option<i32>,
-    #[serde(
-        rename = "Name",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub name: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "NoAnswerTimeout",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub no_answer_timeout: ::std::option::Option<i32>,
-    #[serde(
-        rename = "OfficeHoursAutoQueueLogOut",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub office_hours_auto_queue_log_out: ::std::option::Option<bool>,
-    #[serde(
-        rename = "RingMyMobile",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub ring_my_mobile: ::std::option::Option<bool>,
     /// The entity's ETag, to pass back as If-Match where an operation takes one.
-    #[serde(
-        rename = "@odata.etag",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub odata_etag: ::std::option::Option<::std::string::String>,
+}
+impl ::serde::Serialize for PbxForwardingProfile {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = crate::json::ObjectWriter::start(serializer)?;
+        object.optional("AcceptMultipleCalls", &self.accept_multiple_calls)?;
+        object.optional("AvailableRoute", &self.available_route)?;
+        object.optional("AwayRoute", &self.away_route)?;
+        object.optional("BlockPushCalls", &self.block_push_calls)?;
+        object.optional("CustomMessage", &self.custom_message)?;
+        object.optional("CustomName", &self.custom_name)?;
+        object.optional("DisableRingGroupCalls", &self.disable_ring_group_calls)?;
+        object.optional("Id", &self.id)?;
+        object.optional("Name", &self.name)?;
+        object.optional("NoAnswerTimeout", &self.no_answer_timeout)?;
+        object
+            .optional(
+                "OfficeHoursAutoQueueLogOut",
+                &self.office_hours_auto_queue_log_out,
+            )?;
+        object.optional("RingMyMobile", &self.ring_my_mobile)?;
+        object.optional("@odata.etag", &self.odata_etag)?;
+        object.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for PbxForwardingProfile {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::json::read_object(deserializer)
+    }
+}
+impl crate::json::ReadObject for PbxForwardingProfile {
+    const NAME: &'static str = "PbxForwardingProfile";
+    fn read_property<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "AcceptMultipleCalls" => self.accept_multiple_calls = map.next_value()?,
+            "AvailableRoute" => self.available_route = map.next_value()?,
+            "AwayRoute" => self.away_route = map.next_value()?,
+            "BlockPushCalls" => self.block_push_calls = map.next_value()?,
+            "CustomMessage" => self.custom_message = map.next_value()?,
+            "CustomName" => self.custom_name = map.next_value()?,
+            "DisableRingGroupCalls" => self.disable_ring_group_calls = map.next_value()?,
+            "Id" => self.id = map.next_value()?,
+            "Name" => self.name = map.next_value()?,
+            "NoAnswerTimeout" => self.no_answer_timeout = map.next_value()?,
+            "OfficeHoursAutoQueueLogOut" => {
+                self.office_hours_auto_queue_log_out = map.next_value()?;
+            }
+            "RingMyMobile" => self.ring_my_mobile = map.next_value()?,
+            "@odata.etag" => self.odata_etag = map.next_value()?,
+            _ => {
+                crate::json::skip_value(map)?;
+            }
+        }
+        ::std::result::Result::Ok(())
+    }
 }

@@ -4,116 +4,26 @@
 
 //! The `PbxFxs` model.
 /// Schema `#/components/schemas/Pbx.Fxs`.
-#[derive(Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, Default)]
 pub struct PbxFxs {
-    #[serde(
-        rename = "Brand",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub brand: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "Codecs",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub codecs: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    #[serde(
-        rename = "FxsLineCount",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub fxs_line_count: ::std::option::Option<i32>,
-    #[serde(
-        rename = "FxsLines",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub fxs_lines: ::std::option::Option<::std::vec::Vec<crate::models::PbxDeviceLine>>,
-    #[serde(
-        rename = "Group",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub group: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "Language",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub language: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "MacAddress",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub mac_address: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "Model",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub model: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "ModelName",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub model_name: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "Name",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub name: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "Password",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub password: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "Provisioning",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub provisioning: ::std::option::Option<crate::models::PbxFxsProvisioning>,
-    #[serde(
-        rename = "Registered",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub registered: ::std::option::Option<crate::models::PbxRegistrarFxs>,
-    #[serde(
-        rename = "Secret",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub secret: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "Template",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub template: ::std::option::Option<crate::models::PbxFxsTemplate>,
-    #[serde(
-        rename = "TimeZone",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub time_zone: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "Variables",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub variables: ::std::option::Option<::std::vec::Vec<crate::models::PbxVariable>>,
     /// The entity's ETag, to pass back as If-Match where an operation takes one.
-    #[serde(
-        rename = "@odata.etag",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub odata_etag: ::std::option::Option<::std::string::String>,
 }
 impl ::std::fmt::Debug for PbxFxs {
@@ -138,5 +48,72 @@ impl ::std::fmt::Debug for PbxFxs {
             .field("variables", &self.variables)
             .field("odata_etag", &self.odata_etag)
             .finish()
+    }
+}
+impl ::serde::Serialize for PbxFxs {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = crate::json::ObjectWriter::start(serializer)?;
+        object.optional("Brand", &self.brand)?;
+        object.optional("Codecs", &self.codecs)?;
+        object.optional("FxsLineCount", &self.fxs_line_count)?;
+        object.optional("FxsLines", &self.fxs_lines)?;
+        object.optional("Group", &self.group)?;
+        object.optional("Language", &self.language)?;
+        object.optional("MacAddress", &self.mac_address)?;
+        object.optional("Model", &self.model)?;
+        object.optional("ModelName", &self.model_name)?;
+        object.optional("Name", &self.name)?;
+        object.optional("Password", &self.password)?;
+        object.optional("Provisioning", &self.provisioning)?;
+        object.optional("Registered", &self.registered)?;
+        object.optional("Secret", &self.secret)?;
+        object.optional("Template", &self.template)?;
+        object.optional("TimeZone", &self.time_zone)?;
+        object.optional("Variables", &self.variables)?;
+        object.optional("@odata.etag", &self.odata_etag)?;
+        object.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for PbxFxs {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::json::read_object(deserializer)
+    }
+}
+impl crate::json::ReadObject for PbxFxs {
+    const NAME: &'static str = "PbxFxs";
+    fn read_property<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "Brand" => self.brand = map.next_value()?,
+            "Codecs" => self.codecs = map.next_value()?,
+            "FxsLineCount" => self.fxs_line_count = map.next_value()?,
+            "FxsLines" => self.fxs_lines = map.next_value()?,
+            "Group" => self.group = map.next_value()?,
+            "Language" => self.language = map.next_value()?,
+            "MacAddress" => self.mac_address = map.next_value()?,
+            "Model" => self.model = map.next_value()?,
+            "ModelName" => self.model_name = map.next_value()?,
+            "Name" => self.name = map.next_value()?,
+            "Password" => self.password = map.next_value()?,
+            "Provisioning" => self.provisioning = map.next_value()?,
+            "Registered" => self.registered = map.next_value()?,
+            "Secret" => self.secret = map.next_value()?,
+            "Template" => self.template = map.next_value()?,
+            "TimeZone" => self.time_zone = map.next_value()?,
+            "Variables" => self.variables = map.next_value()?,
+            "@odata.etag" => self.odata_etag = map.next_value()?,
+            _ => {
+                crate::json::skip_value(map)?;
+            }
+        }
+        ::std::result::Result::Ok(())
     }
 }

@@ -4,24 +4,46 @@
 
 //! The `PbxFxsModel` model.
 /// Schema `#/components/schemas/Pbx.FxsModel`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PbxFxsModel {
-    #[serde(
-        rename = "CanBeSBC",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub can_be_sbc: ::std::option::Option<bool>,
-    #[serde(
-        rename = "DisplayName",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub display_name: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "UserAgent",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub user_agent: ::std::option::Option<::std::string::String>,
+}
+impl ::serde::Serialize for PbxFxsModel {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = crate::json::ObjectWriter::start(serializer)?;
+        object.optional("CanBeSBC", &self.can_be_sbc)?;
+        object.optional("DisplayName", &self.display_name)?;
+        object.optional("UserAgent", &self.user_agent)?;
+        object.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for PbxFxsModel {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::json::read_object(deserializer)
+    }
+}
+impl crate::json::ReadObject for PbxFxsModel {
+    const NAME: &'static str = "PbxFxsModel";
+    fn read_property<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "CanBeSBC" => self.can_be_sbc = map.next_value()?,
+            "DisplayName" => self.display_name = map.next_value()?,
+            "UserAgent" => self.user_agent = map.next_value()?,
+            _ => {
+                crate::json::skip_value(map)?;
+            }
+        }
+        ::std::result::Result::Ok(())
+    }
 }

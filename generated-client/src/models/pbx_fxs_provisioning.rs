@@ -4,60 +4,64 @@
 
 //! The `PbxFxsProvisioning` model.
 /// Schema `#/components/schemas/Pbx.FxsProvisioning`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PbxFxsProvisioning {
-    #[serde(
-        rename = "LocalAudioPortEnd",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub local_audio_port_end: ::std::option::Option<i32>,
-    #[serde(
-        rename = "LocalAudioPortStart",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub local_audio_port_start: ::std::option::Option<i32>,
-    #[serde(
-        rename = "LocalInterface",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub local_interface: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "LocalSipPort",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub local_sip_port: ::std::option::Option<i32>,
-    #[serde(
-        rename = "Method",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub method: ::std::option::Option<crate::models::PbxProvType>,
-    #[serde(
-        rename = "ProvLink",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub prov_link: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "RemoteFQDN",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub remote_fqdn: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "RemotePort",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub remote_port: ::std::option::Option<i32>,
-    #[serde(
-        rename = "SbcName",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub sbc_name: ::std::option::Option<::std::string::String>,
+}
+impl ::serde::Serialize for PbxFxsProvisioning {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = crate::json::ObjectWriter::start(serializer)?;
+        object.optional("LocalAudioPortEnd", &self.local_audio_port_end)?;
+        object.optional("LocalAudioPortStart", &self.local_audio_port_start)?;
+        object.optional("LocalInterface", &self.local_interface)?;
+        object.optional("LocalSipPort", &self.local_sip_port)?;
+        object.optional("Method", &self.method)?;
+        object.optional("ProvLink", &self.prov_link)?;
+        object.optional("RemoteFQDN", &self.remote_fqdn)?;
+        object.optional("RemotePort", &self.remote_port)?;
+        object.optional("SbcName", &self.sbc_name)?;
+        object.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for PbxFxsProvisioning {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::json::read_object(deserializer)
+    }
+}
+impl crate::json::ReadObject for PbxFxsProvisioning {
+    const NAME: &'static str = "PbxFxsProvisioning";
+    fn read_property<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "LocalAudioPortEnd" => self.local_audio_port_end = map.next_value()?,
+            "LocalAudioPortStart" => self.local_audio_port_start = map.next_value()?,
+            "LocalInterface" => self.local_interface = map.next_value()?,
+            "LocalSipPort" => self.local_sip_port = map.next_value()?,
+            "Method" => self.method = map.next_value()?,
+            "ProvLink" => self.prov_link = map.next_value()?,
+            "RemoteFQDN" => self.remote_fqdn = map.next_value()?,
+            "RemotePort" => self.remote_port = map.next_value()?,
+            "SbcName" => self.sbc_name = map.next_value()?,
+            _ => {
+                crate::json::skip_value(map)?;
+            }
+        }
+        ::std::result::Result::Ok(())
+    }
 }

@@ -4,105 +4,88 @@
 
 //! The `PbxFxsTemplate` model.
 /// Schema `#/components/schemas/Pbx.FxsTemplate`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PbxFxsTemplate {
-    #[serde(
-        rename = "AllowedNetConfigs",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub allowed_net_configs: ::std::option::Option<
         ::std::vec::Vec<::std::string::String>,
     >,
-    #[serde(
-        rename = "AllowSSLProvisioning",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub allow_ssl_provisioning: ::std::option::Option<bool>,
-    #[serde(
-        rename = "Brand",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub brand: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "Content",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub content: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "DeviceType",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub device_type: ::std::option::Option<crate::models::PbxDeviceType>,
-    #[serde(
-        rename = "Id",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub id: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "IsCustom",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub is_custom: ::std::option::Option<bool>,
-    #[serde(
-        rename = "Languages",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub languages: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    #[serde(
-        rename = "Models",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub models: ::std::option::Option<::std::vec::Vec<crate::models::PbxFxsModel>>,
-    #[serde(
-        rename = "NumberOfExtensions",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub number_of_extensions: ::std::option::Option<i32>,
-    #[serde(
-        rename = "RpsEnabled",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub rps_enabled: ::std::option::Option<bool>,
-    #[serde(
-        rename = "TemplateType",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub template_type: ::std::option::Option<crate::models::PbxTemplateType>,
-    #[serde(
-        rename = "TimeZones",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub time_zones: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    #[serde(
-        rename = "URL",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub url: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "Variables",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub variables: ::std::option::Option<::std::vec::Vec<crate::models::PbxFxsVariable>>,
     /// The entity's ETag, to pass back as If-Match where an operation takes one.
-    #[serde(
-        rename = "@odata.etag",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub odata_etag: ::std::option::Option<::std::string::String>,
+}
+impl ::serde::Serialize for PbxFxsTemplate {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = crate::json::ObjectWriter::start(serializer)?;
+        object.optional("AllowedNetConfigs", &self.allowed_net_configs)?;
+        object.optional("AllowSSLProvisioning", &self.allow_ssl_provisioning)?;
+        object.optional("Brand", &self.brand)?;
+        object.optional("Content", &self.content)?;
+        object.optional("DeviceType", &self.device_type)?;
+        object.optional("Id", &self.id)?;
+        object.optional("IsCustom", &self.is_custom)?;
+        object.optional("Languages", &self.languages)?;
+        object.optional("Models", &self.models)?;
+        object.optional("NumberOfExtensions", &self.number_of_extensions)?;
+        object.optional("RpsEnabled", &self.rps_enabled)?;
+        object.optional("TemplateType", &self.template_type)?;
+        object.optional("TimeZones", &self.time_zones)?;
+        object.optional("URL", &self.url)?;
+        object.optional("Variables", &self.variables)?;
+        object.optional("@odata.etag", &self.odata_etag)?;
+        object.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for PbxFxsTemplate {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::json::read_object(deserializer)
+    }
+}
+impl crate::json::ReadObject for PbxFxsTemplate {
+    const NAME: &'static str = "PbxFxsTemplate";
+    fn read_property<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "AllowedNetConfigs" => self.allowed_net_configs = map.next_value()?,
+            "AllowSSLProvisioning" => self.allow_ssl_provisioning = map.next_value()?,
+            "Brand" => self.brand = map.next_value()?,
+            "Content" => self.content = map.next_value()?,
+            "DeviceType" => self.device_type = map.next_value()?,
+            "Id" => self.id = map.next_value()?,
+            "IsCustom" => self.is_custom = map.next_value()?,
+            "Languages" => self.languages = map.next_value()?,
+            "Models" => self.models = map.next_value()?,
+            "NumberOfExtensions" => self.number_of_extensions = map.next_value()?,
+            "RpsEnabled" => self.rps_enabled = map.next_value()?,
+            "TemplateType" => self.template_type = map.next_value()?,
+            "TimeZones" => self.time_zones = map.next_value()?,
+            "URL" => self.url = map.next_value()?,
+            "Variables" => self.variables = map.next_value()?,
+            "@odata.etag" => self.odata_etag = map.next_value()?,
+            _ => {
+                crate::json::skip_value(map)?;
+            }
+        }
+        ::std::result::Result::Ok(())
+    }
 }

@@ -6,45 +6,45 @@
 /// Changes to a PbxFxsTemplate: only fields set to Patch::Set or Patch::Clear are sent.
 ///
 /// Update body for schema `#/components/schemas/Pbx.FxsTemplate`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PbxFxsTemplateUpdate {
-    #[serde(
-        rename = "AllowedNetConfigs",
-        skip_serializing_if = "crate::Patch::is_unchanged"
-    )]
     pub allowed_net_configs: crate::Patch<::std::vec::Vec<::std::string::String>>,
-    #[serde(
-        rename = "AllowSSLProvisioning",
-        skip_serializing_if = "crate::Patch::is_unchanged"
-    )]
     pub allow_ssl_provisioning: crate::Patch<bool>,
-    #[serde(rename = "Brand", skip_serializing_if = "crate::Patch::is_unchanged")]
     pub brand: crate::Patch<::std::string::String>,
-    #[serde(rename = "Content", skip_serializing_if = "crate::Patch::is_unchanged")]
     pub content: crate::Patch<::std::string::String>,
-    #[serde(rename = "DeviceType", skip_serializing_if = "crate::Patch::is_unchanged")]
     pub device_type: crate::Patch<crate::models::PbxDeviceType>,
-    #[serde(rename = "Id", skip_serializing_if = "crate::Patch::is_unchanged")]
     pub id: crate::Patch<::std::string::String>,
-    #[serde(rename = "IsCustom", skip_serializing_if = "crate::Patch::is_unchanged")]
     pub is_custom: crate::Patch<bool>,
-    #[serde(rename = "Languages", skip_serializing_if = "crate::Patch::is_unchanged")]
     pub languages: crate::Patch<::std::vec::Vec<::std::string::String>>,
-    #[serde(rename = "Models", skip_serializing_if = "crate::Patch::is_unchanged")]
     pub models: crate::Patch<::std::vec::Vec<crate::models::PbxFxsModel>>,
-    #[serde(
-        rename = "NumberOfExtensions",
-        skip_serializing_if = "crate::Patch::is_unchanged"
-    )]
     pub number_of_extensions: crate::Patch<i32>,
-    #[serde(rename = "RpsEnabled", skip_serializing_if = "crate::Patch::is_unchanged")]
     pub rps_enabled: crate::Patch<bool>,
-    #[serde(rename = "TemplateType", skip_serializing_if = "crate::Patch::is_unchanged")]
     pub template_type: crate::Patch<crate::models::PbxTemplateType>,
-    #[serde(rename = "TimeZones", skip_serializing_if = "crate::Patch::is_unchanged")]
     pub time_zones: crate::Patch<::std::vec::Vec<::std::string::String>>,
-    #[serde(rename = "URL", skip_serializing_if = "crate::Patch::is_unchanged")]
     pub url: crate::Patch<::std::string::String>,
-    #[serde(rename = "Variables", skip_serializing_if = "crate::Patch::is_unchanged")]
     pub variables: crate::Patch<::std::vec::Vec<crate::models::PbxFxsVariable>>,
+}
+impl ::serde::Serialize for PbxFxsTemplateUpdate {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = crate::json::ObjectWriter::start(serializer)?;
+        object.patch("AllowedNetConfigs", &self.allowed_net_configs)?;
+        object.patch("AllowSSLProvisioning", &self.allow_ssl_provisioning)?;
+        object.patch("Brand", &self.brand)?;
+        object.patch("Content", &self.content)?;
+        object.patch("DeviceType", &self.device_type)?;
+        object.patch("Id", &self.id)?;
+        object.patch("IsCustom", &self.is_custom)?;
+        object.patch("Languages", &self.languages)?;
+        object.patch("Models", &self.models)?;
+        object.patch("NumberOfExtensions", &self.number_of_extensions)?;
+        object.patch("RpsEnabled", &self.rps_enabled)?;
+        object.patch("TemplateType", &self.template_type)?;
+        object.patch("TimeZones", &self.time_zones)?;
+        object.patch("URL", &self.url)?;
+        object.patch("Variables", &self.variables)?;
+        object.end()
+    }
 }

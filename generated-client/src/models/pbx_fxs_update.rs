@@ -6,41 +6,24 @@
 /// Changes to a PbxFxs: only fields set to Patch::Set or Patch::Clear are sent.
 ///
 /// Update body for schema `#/components/schemas/Pbx.Fxs`.
-#[derive(Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Clone, PartialEq, Default)]
 pub struct PbxFxsUpdate {
-    #[serde(rename = "Brand", skip_serializing_if = "crate::Patch::is_unchanged")]
     pub brand: crate::Patch<::std::string::String>,
-    #[serde(rename = "Codecs", skip_serializing_if = "crate::Patch::is_unchanged")]
     pub codecs: crate::Patch<::std::vec::Vec<::std::string::String>>,
-    #[serde(rename = "FxsLineCount", skip_serializing_if = "crate::Patch::is_unchanged")]
     pub fxs_line_count: crate::Patch<i32>,
-    #[serde(rename = "FxsLines", skip_serializing_if = "crate::Patch::is_unchanged")]
     pub fxs_lines: crate::Patch<::std::vec::Vec<crate::models::PbxDeviceLine>>,
-    #[serde(rename = "Group", skip_serializing_if = "crate::Patch::is_unchanged")]
     pub group: crate::Patch<::std::string::String>,
-    #[serde(rename = "Language", skip_serializing_if = "crate::Patch::is_unchanged")]
     pub language: crate::Patch<::std::string::String>,
-    #[serde(rename = "MacAddress", skip_serializing_if = "crate::Patch::is_unchanged")]
     pub mac_address: crate::Patch<::std::string::String>,
-    #[serde(rename = "Model", skip_serializing_if = "crate::Patch::is_unchanged")]
     pub model: crate::Patch<::std::string::String>,
-    #[serde(rename = "ModelName", skip_serializing_if = "crate::Patch::is_unchanged")]
     pub model_name: crate::Patch<::std::string::String>,
-    #[serde(rename = "Name", skip_serializing_if = "crate::Patch::is_unchanged")]
     pub name: crate::Patch<::std::string::String>,
-    #[serde(rename = "Password", skip_serializing_if = "crate::Patch::is_unchanged")]
     pub password: crate::Patch<::std::string::String>,
-    #[serde(rename = "Provisioning", skip_serializing_if = "crate::Patch::is_unchanged")]
     pub provisioning: crate::Patch<crate::models::PbxFxsProvisioning>,
-    #[serde(rename = "Registered", skip_serializing_if = "crate::Patch::is_unchanged")]
     pub registered: crate::Patch<crate::models::PbxRegistrarFxs>,
-    #[serde(rename = "Secret", skip_serializing_if = "crate::Patch::is_unchanged")]
     pub secret: crate::Patch<::std::string::String>,
-    #[serde(rename = "Template", skip_serializing_if = "crate::Patch::is_unchanged")]
     pub template: crate::Patch<crate::models::PbxFxsTemplate>,
-    #[serde(rename = "TimeZone", skip_serializing_if = "crate::Patch::is_unchanged")]
     pub time_zone: crate::Patch<::std::string::String>,
-    #[serde(rename = "Variables", skip_serializing_if = "crate::Patch::is_unchanged")]
     pub variables: crate::Patch<::std::vec::Vec<crate::models::PbxVariable>>,
 }
 impl ::std::fmt::Debug for PbxFxsUpdate {
@@ -64,5 +47,31 @@ impl ::std::fmt::Debug for PbxFxsUpdate {
             .field("time_zone", &self.time_zone)
             .field("variables", &self.variables)
             .finish()
+    }
+}
+impl ::serde::Serialize for PbxFxsUpdate {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = crate::json::ObjectWriter::start(serializer)?;
+        object.patch("Brand", &self.brand)?;
+        object.patch("Codecs", &self.codecs)?;
+        object.patch("FxsLineCount", &self.fxs_line_count)?;
+        object.patch("FxsLines", &self.fxs_lines)?;
+        object.patch("Group", &self.group)?;
+        object.patch("Language", &self.language)?;
+        object.patch("MacAddress", &self.mac_address)?;
+        object.patch("Model", &self.model)?;
+        object.patch("ModelName", &self.model_name)?;
+        object.patch("Name", &self.name)?;
+        object.patch("Password", &self.password)?;
+        object.patch("Provisioning", &self.provisioning)?;
+        object.patch("Registered", &self.registered)?;
+        object.patch("Secret", &self.secret)?;
+        object.patch("Template", &self.template)?;
+        object.patch("TimeZone", &self.time_zone)?;
+        object.patch("Variables", &self.variables)?;
+        object.end()
     }
 }

@@ -4,32 +4,51 @@
 
 //! The `PbxFxsVariable` model.
 /// Schema `#/components/schemas/Pbx.FxsVariable`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PbxFxsVariable {
-    #[serde(
-        rename = "Choices",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub choices: ::std::option::Option<
         ::std::vec::Vec<crate::models::PbxFxsVariableChoice>,
     >,
-    #[serde(
-        rename = "Name",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub name: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "Title",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub title: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "ValidationType",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub validation_type: ::std::option::Option<::std::string::String>,
+}
+impl ::serde::Serialize for PbxFxsVariable {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = crate::json::ObjectWriter::start(serializer)?;
+        object.optional("Choices", &self.choices)?;
+        object.optional("Name", &self.name)?;
+        object.optional("Title", &self.title)?;
+        object.optional("ValidationType", &self.validation_type)?;
+        object.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for PbxFxsVariable {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::json::read_object(deserializer)
+    }
+}
+impl crate::json::ReadObject for PbxFxsVariable {
+    const NAME: &'static str = "PbxFxsVariable";
+    fn read_property<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "Choices" => self.choices = map.next_value()?,
+            "Name" => self.name = map.next_value()?,
+            "Title" => self.title = map.next_value()?,
+            "ValidationType" => self.validation_type = map.next_value()?,
+            _ => {
+                crate::json::skip_value(map)?;
+            }
+        }
+        ::std::result::Result::Ok(())
+    }
 }

@@ -4,30 +4,49 @@
 
 //! The `PbxGarbageCollect` model.
 /// Schema `#/components/schemas/Pbx.GarbageCollect`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PbxGarbageCollect {
-    #[serde(
-        rename = "Blocking",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub blocking: ::std::option::Option<bool>,
-    #[serde(
-        rename = "Compacting",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub compacting: ::std::option::Option<bool>,
-    #[serde(
-        rename = "Generation",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub generation: ::std::option::Option<i32>,
-    #[serde(
-        rename = "Mode",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub mode: ::std::option::Option<crate::models::PbxGcCollectionMode>,
+}
+impl ::serde::Serialize for PbxGarbageCollect {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = crate::json::ObjectWriter::start(serializer)?;
+        object.optional("Blocking", &self.blocking)?;
+        object.optional("Compacting", &self.compacting)?;
+        object.optional("Generation", &self.generation)?;
+        object.optional("Mode", &self.mode)?;
+        object.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for PbxGarbageCollect {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::json::read_object(deserializer)
+    }
+}
+impl crate::json::ReadObject for PbxGarbageCollect {
+    const NAME: &'static str = "PbxGarbageCollect";
+    fn read_property<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "Blocking" => self.blocking = map.next_value()?,
+            "Compacting" => self.compacting = map.next_value()?,
+            "Generation" => self.generation = map.next_value()?,
+            "Mode" => self.mode = map.next_value()?,
+            _ => {
+                crate::json::skip_value(map)?;
+            }
+        }
+        ::std::result::Result::Ok(())
+    }
 }

@@ -4,200 +4,161 @@
 
 //! The `PbxGateway` model.
 /// Schema `#/components/schemas/Pbx.Gateway`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PbxGateway {
-    #[serde(
-        rename = "Codecs",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub codecs: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    #[serde(
-        rename = "DeliverAudio",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub deliver_audio: ::std::option::Option<bool>,
-    #[serde(
-        rename = "DestNumberInRemotePartyIDCalled",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub dest_number_in_remote_party_id_called: ::std::option::Option<bool>,
-    #[serde(
-        rename = "DestNumberInRequestLineURI",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub dest_number_in_request_line_uri: ::std::option::Option<bool>,
-    #[serde(
-        rename = "DestNumberInTo",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub dest_number_in_to: ::std::option::Option<bool>,
-    #[serde(
-        rename = "Host",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub host: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "Id",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub id: ::std::option::Option<i32>,
-    #[serde(
-        rename = "InboundParams",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub inbound_params: ::std::option::Option<
         ::std::vec::Vec<crate::models::PbxGatewayParameterBinding>,
     >,
-    #[serde(
-        rename = "Internal",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub internal: ::std::option::Option<bool>,
-    #[serde(
-        rename = "IPInRegistrationContact",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub ip_in_registration_contact: ::std::option::Option<
         crate::models::PbxIpInRegistrationContactType,
     >,
-    #[serde(
-        rename = "IsCustom",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub is_custom: ::std::option::Option<bool>,
-    #[serde(
-        rename = "Lines",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub lines: ::std::option::Option<i32>,
-    #[serde(
-        rename = "MatchingStrategy",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub matching_strategy: ::std::option::Option<crate::models::PbxMatchingStrategyType>,
-    #[serde(
-        rename = "Name",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub name: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "OutboundCallerID",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub outbound_caller_id: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "OutboundParams",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub outbound_params: ::std::option::Option<
         ::std::vec::Vec<crate::models::PbxGatewayParameterBinding>,
     >,
-    #[serde(
-        rename = "Port",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub port: ::std::option::Option<i32>,
-    #[serde(
-        rename = "ProxyHost",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub proxy_host: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "ProxyPort",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub proxy_port: ::std::option::Option<i32>,
-    #[serde(
-        rename = "RequireRegistrationFor",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub require_registration_for: ::std::option::Option<
         crate::models::PbxRequireRegistrationForType,
     >,
-    #[serde(
-        rename = "SourceIdentification",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub source_identification: ::std::option::Option<
         ::std::vec::Vec<crate::models::PbxGatewayParameterBinding>,
     >,
-    #[serde(
-        rename = "SpecifiedIPForRegistrationContact",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub specified_ip_for_registration_contact: ::std::option::Option<
         ::std::string::String,
     >,
-    #[serde(
-        rename = "SRTPMode",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub srtp_mode: ::std::option::Option<crate::models::PbxSrtpModeType>,
-    #[serde(
-        rename = "SupportReinvite",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub support_reinvite: ::std::option::Option<bool>,
-    #[serde(
-        rename = "SupportReplaces",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub support_replaces: ::std::option::Option<bool>,
-    #[serde(
-        rename = "TemplateFilename",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub template_filename: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "TimeBetweenReg",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub time_between_reg: ::std::option::Option<i32>,
-    #[serde(
-        rename = "Type",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub type_: ::std::option::Option<crate::models::PbxGatewayType>,
-    #[serde(
-        rename = "UseIPInContact",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub use_ip_in_contact: ::std::option::Option<bool>,
-    #[serde(
-        rename = "VariableChoices",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub variable_choices: ::std::option::Option<
         ::std::vec::Vec<crate::models::PbxChoice>,
     >,
+}
+impl ::serde::Serialize for PbxGateway {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = crate::json::ObjectWriter::start(serializer)?;
+        object.optional("Codecs", &self.codecs)?;
+        object.optional("DeliverAudio", &self.deliver_audio)?;
+        object
+            .optional(
+                "DestNumberInRemotePartyIDCalled",
+                &self.dest_number_in_remote_party_id_called,
+            )?;
+        object
+            .optional(
+                "DestNumberInRequestLineURI",
+                &self.dest_number_in_request_line_uri,
+            )?;
+        object.optional("DestNumberInTo", &self.dest_number_in_to)?;
+        object.optional("Host", &self.host)?;
+        object.optional("Id", &self.id)?;
+        object.optional("InboundParams", &self.inbound_params)?;
+        object.optional("Internal", &self.internal)?;
+        object.optional("IPInRegistrationContact", &self.ip_in_registration_contact)?;
+        object.optional("IsCustom", &self.is_custom)?;
+        object.optional("Lines", &self.lines)?;
+        object.optional("MatchingStrategy", &self.matching_strategy)?;
+        object.optional("Name", &self.name)?;
+        object.optional("OutboundCallerID", &self.outbound_caller_id)?;
+        object.optional("OutboundParams", &self.outbound_params)?;
+        object.optional("Port", &self.port)?;
+        object.optional("ProxyHost", &self.proxy_host)?;
+        object.optional("ProxyPort", &self.proxy_port)?;
+        object.optional("RequireRegistrationFor", &self.require_registration_for)?;
+        object.optional("SourceIdentification", &self.source_identification)?;
+        object
+            .optional(
+                "SpecifiedIPForRegistrationContact",
+                &self.specified_ip_for_registration_contact,
+            )?;
+        object.optional("SRTPMode", &self.srtp_mode)?;
+        object.optional("SupportReinvite", &self.support_reinvite)?;
+        object.optional("SupportReplaces", &self.support_replaces)?;
+        object.optional("TemplateFilename", &self.template_filename)?;
+        object.optional("TimeBetweenReg", &self.time_between_reg)?;
+        object.optional("Type", &self.type_)?;
+        object.optional("UseIPInContact", &self.use_ip_in_contact)?;
+        object.optional("VariableChoices", &self.variable_choices)?;
+        object.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for PbxGateway {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::json::read_object(deserializer)
+    }
+}
+impl crate::json::ReadObject for PbxGateway {
+    const NAME: &'static str = "PbxGateway";
+    fn read_property<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "Codecs" => self.codecs = map.next_value()?,
+            "DeliverAudio" => self.deliver_audio = map.next_value()?,
+            "DestNumberInRemotePartyIDCalled" => {
+                self.dest_number_in_remote_party_id_called = map.next_value()?;
+            }
+            "DestNumberInRequestLineURI" => {
+                self.dest_number_in_request_line_uri = map.next_value()?;
+            }
+            "DestNumberInTo" => self.dest_number_in_to = map.next_value()?,
+            "Host" => self.host = map.next_value()?,
+            "Id" => self.id = map.next_value()?,
+            "InboundParams" => self.inbound_params = map.next_value()?,
+            "Internal" => self.internal = map.next_value()?,
+            "IPInRegistrationContact" => {
+                self.ip_in_registration_contact = map.next_value()?;
+            }
+            "IsCustom" => self.is_custom = map.next_value()?,
+            "Lines" => self.lines = map.next_value()?,
+            "MatchingStrategy" => self.matching_strategy = map.next_value()?,
+            "Name" => self.name = map.next_value()?,
+            "OutboundCallerID" => self.outbound_caller_id = map.next_value()?,
+            "OutboundParams" => self.outbound_params = map.next_value()?,
+            "Port" => self.port = map.next_value()?,
+            "ProxyHost" => self.proxy_host = map.next_value()?,
+            "ProxyPort" => self.proxy_port = map.next_value()?,
+            "RequireRegistrationFor" => self.require_registration_for = map.next_value()?,
+            "SourceIdentification" => self.source_identification = map.next_value()?,
+            "SpecifiedIPForRegistrationContact" => {
+                self.specified_ip_for_registration_contact = map.next_value()?;
+            }
+            "SRTPMode" => self.srtp_mode = map.next_value()?,
+            "SupportReinvite" => self.support_reinvite = map.next_value()?,
+            "SupportReplaces" => self.support_replaces = map.next_value()?,
+            "TemplateFilename" => self.template_filename = map.next_value()?,
+            "TimeBetweenReg" => self.time_between_reg = map.next_value()?,
+            "Type" => self.type_ = map.next_value()?,
+            "UseIPInContact" => self.use_ip_in_contact = map.next_value()?,
+            "VariableChoices" => self.variable_choices = map.next_value()?,
+            _ => {
+                crate::json::skip_value(map)?;
+            }
+        }
+        ::std::result::Result::Ok(())
+    }
 }

@@ -4,61 +4,70 @@
 
 //! The `PbxGatewayParameter` model.
 /// Schema `#/components/schemas/Pbx.GatewayParameter`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PbxGatewayParameter {
-    #[serde(
-        rename = "CanHaveDID",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub can_have_did: ::std::option::Option<bool>,
-    #[serde(
-        rename = "Description",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub description: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "Id",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub id: ::std::option::Option<i32>,
-    #[serde(
-        rename = "InboundPossibleValues",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub inbound_possible_values: ::std::option::Option<
         ::std::vec::Vec<::std::string::String>,
     >,
-    #[serde(
-        rename = "Name",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub name: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "OutboundPossibleValues",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub outbound_possible_values: ::std::option::Option<
         ::std::vec::Vec<::std::string::String>,
     >,
-    #[serde(
-        rename = "SourceIDPossibleValues",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub source_id_possible_values: ::std::option::Option<
         ::std::vec::Vec<::std::string::String>,
     >,
     /// The entity's ETag, to pass back as If-Match where an operation takes one.
-    #[serde(
-        rename = "@odata.etag",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub odata_etag: ::std::option::Option<::std::string::String>,
+}
+impl ::serde::Serialize for PbxGatewayParameter {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = crate::json::ObjectWriter::start(serializer)?;
+        object.optional("CanHaveDID", &self.can_have_did)?;
+        object.optional("Description", &self.description)?;
+        object.optional("Id", &self.id)?;
+        object.optional("InboundPossibleValues", &self.inbound_possible_values)?;
+        object.optional("Name", &self.name)?;
+        object.optional("OutboundPossibleValues", &self.outbound_possible_values)?;
+        object.optional("SourceIDPossibleValues", &self.source_id_possible_values)?;
+        object.optional("@odata.etag", &self.odata_etag)?;
+        object.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for PbxGatewayParameter {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::json::read_object(deserializer)
+    }
+}
+impl crate::json::ReadObject for PbxGatewayParameter {
+    const NAME: &'static str = "PbxGatewayParameter";
+    fn read_property<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "CanHaveDID" => self.can_have_did = map.next_value()?,
+            "Description" => self.description = map.next_value()?,
+            "Id" => self.id = map.next_value()?,
+            "InboundPossibleValues" => self.inbound_possible_values = map.next_value()?,
+            "Name" => self.name = map.next_value()?,
+            "OutboundPossibleValues" => self.outbound_possible_values = map.next_value()?,
+            "SourceIDPossibleValues" => {
+                self.source_id_possible_values = map.next_value()?;
+            }
+            "@odata.etag" => self.odata_etag = map.next_value()?,
+            _ => {
+                crate::json::skip_value(map)?;
+            }
+        }
+        ::std::result::Result::Ok(())
+    }
 }

@@ -4,24 +4,46 @@
 
 //! The `PbxGatewayParameterBinding` model.
 /// Schema `#/components/schemas/Pbx.GatewayParameterBinding`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PbxGatewayParameterBinding {
-    #[serde(
-        rename = "Custom",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub custom: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "ParamId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub param_id: ::std::option::Option<i32>,
-    #[serde(
-        rename = "ValueId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub value_id: ::std::option::Option<i32>,
+}
+impl ::serde::Serialize for PbxGatewayParameterBinding {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = crate::json::ObjectWriter::start(serializer)?;
+        object.optional("Custom", &self.custom)?;
+        object.optional("ParamId", &self.param_id)?;
+        object.optional("ValueId", &self.value_id)?;
+        object.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for PbxGatewayParameterBinding {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::json::read_object(deserializer)
+    }
+}
+impl crate::json::ReadObject for PbxGatewayParameterBinding {
+    const NAME: &'static str = "PbxGatewayParameterBinding";
+    fn read_property<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "Custom" => self.custom = map.next_value()?,
+            "ParamId" => self.param_id = map.next_value()?,
+            "ValueId" => self.value_id = map.next_value()?,
+            _ => {
+                crate::json::skip_value(map)?;
+            }
+        }
+        ::std::result::Result::Ok(())
+    }
 }

@@ -4,7 +4,7 @@
 
 //! The `PbxGatewayType` model.
 /// Schema `#/components/schemas/Pbx.GatewayType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum PbxGatewayType {
     /// `Unknown`
     Unknown,
@@ -19,13 +19,63 @@ pub enum PbxGatewayType {
     /// `BridgeSlaveOverTunnel`
     BridgeSlaveOverTunnel,
     /// `BRI`
-    #[serde(rename = "BRI")]
     Bri,
     /// `T1`
     T1,
     /// `E1`
     E1,
     /// A value this version of the client does not know, kept as sent.
-    #[serde(untagged)]
     Unrecognized(::std::string::String),
+}
+impl PbxGatewayType {
+    /// The member as the PBX writes it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            PbxGatewayType::Unknown => "Unknown",
+            PbxGatewayType::Analog => "Analog",
+            PbxGatewayType::Provider => "Provider",
+            PbxGatewayType::BridgeMaster => "BridgeMaster",
+            PbxGatewayType::BridgeSlave => "BridgeSlave",
+            PbxGatewayType::BridgeSlaveOverTunnel => "BridgeSlaveOverTunnel",
+            PbxGatewayType::Bri => "BRI",
+            PbxGatewayType::T1 => "T1",
+            PbxGatewayType::E1 => "E1",
+            PbxGatewayType::Unrecognized(value) => value,
+        }
+    }
+}
+impl ::std::convert::From<&str> for PbxGatewayType {
+    /// Reads a member as the PBX writes it; an unknown one is kept as it is.
+    fn from(value: &str) -> Self {
+        match value {
+            "Unknown" => PbxGatewayType::Unknown,
+            "Analog" => PbxGatewayType::Analog,
+            "Provider" => PbxGatewayType::Provider,
+            "BridgeMaster" => PbxGatewayType::BridgeMaster,
+            "BridgeSlave" => PbxGatewayType::BridgeSlave,
+            "BridgeSlaveOverTunnel" => PbxGatewayType::BridgeSlaveOverTunnel,
+            "BRI" => PbxGatewayType::Bri,
+            "T1" => PbxGatewayType::T1,
+            "E1" => PbxGatewayType::E1,
+            other => PbxGatewayType::Unrecognized(other.to_owned()),
+        }
+    }
+}
+impl crate::json::NamedMember for PbxGatewayType {
+    const NAME: &'static str = "PbxGatewayType";
+}
+impl ::serde::Serialize for PbxGatewayType {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for PbxGatewayType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::json::read_member(deserializer)
+    }
 }

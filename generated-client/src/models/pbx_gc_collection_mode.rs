@@ -4,7 +4,7 @@
 
 //! The `PbxGcCollectionMode` model.
 /// Schema `#/components/schemas/Pbx.GCCollectionMode`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum PbxGcCollectionMode {
     /// `Default`
     Default,
@@ -15,6 +15,47 @@ pub enum PbxGcCollectionMode {
     /// `Aggressive`
     Aggressive,
     /// A value this version of the client does not know, kept as sent.
-    #[serde(untagged)]
     Unrecognized(::std::string::String),
+}
+impl PbxGcCollectionMode {
+    /// The member as the PBX writes it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            PbxGcCollectionMode::Default => "Default",
+            PbxGcCollectionMode::Forced => "Forced",
+            PbxGcCollectionMode::Optimized => "Optimized",
+            PbxGcCollectionMode::Aggressive => "Aggressive",
+            PbxGcCollectionMode::Unrecognized(value) => value,
+        }
+    }
+}
+impl ::std::convert::From<&str> for PbxGcCollectionMode {
+    /// Reads a member as the PBX writes it; an unknown one is kept as it is.
+    fn from(value: &str) -> Self {
+        match value {
+            "Default" => PbxGcCollectionMode::Default,
+            "Forced" => PbxGcCollectionMode::Forced,
+            "Optimized" => PbxGcCollectionMode::Optimized,
+            "Aggressive" => PbxGcCollectionMode::Aggressive,
+            other => PbxGcCollectionMode::Unrecognized(other.to_owned()),
+        }
+    }
+}
+impl crate::json::NamedMember for PbxGcCollectionMode {
+    const NAME: &'static str = "PbxGcCollectionMode";
+}
+impl ::serde::Serialize for PbxGcCollectionMode {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for PbxGcCollectionMode {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::json::read_member(deserializer)
+    }
 }

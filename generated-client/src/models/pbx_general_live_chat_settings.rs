@@ -4,48 +4,60 @@
 
 //! The `PbxGeneralLiveChatSettings` model.
 /// Schema `#/components/schemas/Pbx.GeneralLiveChatSettings`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PbxGeneralLiveChatSettings {
-    #[serde(
-        rename = "AllowSoundNotifications",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub allow_sound_notifications: ::std::option::Option<bool>,
-    #[serde(
-        rename = "Authentication",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub authentication: ::std::option::Option<crate::models::PbxAuthentication>,
-    #[serde(
-        rename = "DisableOfflineMessages",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub disable_offline_messages: ::std::option::Option<bool>,
-    #[serde(
-        rename = "EnableGA",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub enable_ga: ::std::option::Option<bool>,
-    #[serde(
-        rename = "EnableOnMobile",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub enable_on_mobile: ::std::option::Option<bool>,
-    #[serde(
-        rename = "GdprEnabled",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub gdpr_enabled: ::std::option::Option<bool>,
-    #[serde(
-        rename = "Greeting",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub greeting: ::std::option::Option<crate::models::PbxLiveChatGreeting>,
+}
+impl ::serde::Serialize for PbxGeneralLiveChatSettings {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = crate::json::ObjectWriter::start(serializer)?;
+        object.optional("AllowSoundNotifications", &self.allow_sound_notifications)?;
+        object.optional("Authentication", &self.authentication)?;
+        object.optional("DisableOfflineMessages", &self.disable_offline_messages)?;
+        object.optional("EnableGA", &self.enable_ga)?;
+        object.optional("EnableOnMobile", &self.enable_on_mobile)?;
+        object.optional("GdprEnabled", &self.gdpr_enabled)?;
+        object.optional("Greeting", &self.greeting)?;
+        object.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for PbxGeneralLiveChatSettings {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::json::read_object(deserializer)
+    }
+}
+impl crate::json::ReadObject for PbxGeneralLiveChatSettings {
+    const NAME: &'static str = "PbxGeneralLiveChatSettings";
+    fn read_property<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "AllowSoundNotifications" => {
+                self.allow_sound_notifications = map.next_value()?;
+            }
+            "Authentication" => self.authentication = map.next_value()?,
+            "DisableOfflineMessages" => self.disable_offline_messages = map.next_value()?,
+            "EnableGA" => self.enable_ga = map.next_value()?,
+            "EnableOnMobile" => self.enable_on_mobile = map.next_value()?,
+            "GdprEnabled" => self.gdpr_enabled = map.next_value()?,
+            "Greeting" => self.greeting = map.next_value()?,
+            _ => {
+                crate::json::skip_value(map)?;
+            }
+        }
+        ::std::result::Result::Ok(())
+    }
 }

@@ -4,107 +4,106 @@
 
 //! The `PbxGeneralSettingsForApps` model.
 /// Schema `#/components/schemas/Pbx.GeneralSettingsForApps`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PbxGeneralSettingsForApps {
-    #[serde(
-        rename = "AllowBlockCalls",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub allow_block_calls: ::std::option::Option<bool>,
-    #[serde(
-        rename = "AllowChangePassword",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub allow_change_password: ::std::option::Option<bool>,
-    #[serde(
-        rename = "AutoSchedulerSettings",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub auto_scheduler_settings: ::std::option::Option<
         crate::models::PbxAutoSchedulerSettings,
     >,
-    #[serde(
-        rename = "AvatarStyle",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub avatar_style: ::std::option::Option<crate::models::PbxAvatarStyle>,
-    #[serde(
-        rename = "BrandLogoImage",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub brand_logo_image: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "BrandMainImage",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub brand_main_image: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "BrandUrl",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub brand_url: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "EnableChat",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub enable_chat: ::std::option::Option<bool>,
-    #[serde(
-        rename = "EnableSelectorCallerId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub enable_selector_caller_id: ::std::option::Option<bool>,
-    #[serde(
-        rename = "HideAbandonedQueueCalls",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub hide_abandoned_queue_calls: ::std::option::Option<bool>,
-    #[serde(
-        rename = "HideCRMContacts",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub hide_crm_contacts: ::std::option::Option<bool>,
-    #[serde(
-        rename = "HideInteractionHistory",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub hide_interaction_history: ::std::option::Option<bool>,
-    #[serde(
-        rename = "HideSystemExtensions",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub hide_system_extensions: ::std::option::Option<bool>,
-    #[serde(
-        rename = "NameOfCustomAvailableStatus",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub name_of_custom_available_status: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "NameOfCustomOutOfOfficeStatus",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub name_of_custom_out_of_office_status: ::std::option::Option<
         ::std::string::String,
     >,
     /// The entity's ETag, to pass back as If-Match where an operation takes one.
-    #[serde(
-        rename = "@odata.etag",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub odata_etag: ::std::option::Option<::std::string::String>,
+}
+impl ::serde::Serialize for PbxGeneralSettingsForApps {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = crate::json::ObjectWriter::start(serializer)?;
+        object.optional("AllowBlockCalls", &self.allow_block_calls)?;
+        object.optional("AllowChangePassword", &self.allow_change_password)?;
+        object.optional("AutoSchedulerSettings", &self.auto_scheduler_settings)?;
+        object.optional("AvatarStyle", &self.avatar_style)?;
+        object.optional("BrandLogoImage", &self.brand_logo_image)?;
+        object.optional("BrandMainImage", &self.brand_main_image)?;
+        object.optional("BrandUrl", &self.brand_url)?;
+        object.optional("EnableChat", &self.enable_chat)?;
+        object.optional("EnableSelectorCallerId", &self.enable_selector_caller_id)?;
+        object.optional("HideAbandonedQueueCalls", &self.hide_abandoned_queue_calls)?;
+        object.optional("HideCRMContacts", &self.hide_crm_contacts)?;
+        object.optional("HideInteractionHistory", &self.hide_interaction_history)?;
+        object.optional("HideSystemExtensions", &self.hide_system_extensions)?;
+        object
+            .optional(
+                "NameOfCustomAvailableStatus",
+                &self.name_of_custom_available_status,
+            )?;
+        object
+            .optional(
+                "NameOfCustomOutOfOfficeStatus",
+                &self.name_of_custom_out_of_office_status,
+            )?;
+        object.optional("@odata.etag", &self.odata_etag)?;
+        object.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for PbxGeneralSettingsForApps {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::json::read_object(deserializer)
+    }
+}
+impl crate::json::ReadObject for PbxGeneralSettingsForApps {
+    const NAME: &'static str = "PbxGeneralSettingsForApps";
+    fn read_property<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "AllowBlockCalls" => self.allow_block_calls = map.next_value()?,
+            "AllowChangePassword" => self.allow_change_password = map.next_value()?,
+            "AutoSchedulerSettings" => self.auto_scheduler_settings = map.next_value()?,
+            "AvatarStyle" => self.avatar_style = map.next_value()?,
+            "BrandLogoImage" => self.brand_logo_image = map.next_value()?,
+            "BrandMainImage" => self.brand_main_image = map.next_value()?,
+            "BrandUrl" => self.brand_url = map.next_value()?,
+            "EnableChat" => self.enable_chat = map.next_value()?,
+            "EnableSelectorCallerId" => {
+                self.enable_selector_caller_id = map.next_value()?;
+            }
+            "HideAbandonedQueueCalls" => {
+                self.hide_abandoned_queue_calls = map.next_value()?;
+            }
+            "HideCRMContacts" => self.hide_crm_contacts = map.next_value()?,
+            "HideInteractionHistory" => self.hide_interaction_history = map.next_value()?,
+            "HideSystemExtensions" => self.hide_system_extensions = map.next_value()?,
+            "NameOfCustomAvailableStatus" => {
+                self.name_of_custom_available_status = map.next_value()?;
+            }
+            "NameOfCustomOutOfOfficeStatus" => {
+                self.name_of_custom_out_of_office_status = map.next_value()?;
+            }
+            "@odata.etag" => self.odata_etag = map.next_value()?,
+            _ => {
+                crate::json::skip_value(map)?;
+            }
+        }
+        ::std::result::Result::Ok(())
+    }
 }

@@ -6,72 +6,53 @@
 /// Changes to a PbxGeneralSettingsForApps: only fields set to Patch::Set or Patch::Clear are sent.
 ///
 /// Update body for schema `#/components/schemas/Pbx.GeneralSettingsForApps`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PbxGeneralSettingsForAppsUpdate {
-    #[serde(
-        rename = "AllowBlockCalls",
-        skip_serializing_if = "crate::Patch::is_unchanged"
-    )]
     pub allow_block_calls: crate::Patch<bool>,
-    #[serde(
-        rename = "AllowChangePassword",
-        skip_serializing_if = "crate::Patch::is_unchanged"
-    )]
     pub allow_change_password: crate::Patch<bool>,
-    #[serde(
-        rename = "AutoSchedulerSettings",
-        skip_serializing_if = "crate::Patch::is_unchanged"
-    )]
     pub auto_scheduler_settings: crate::Patch<crate::models::PbxAutoSchedulerSettings>,
-    #[serde(rename = "AvatarStyle", skip_serializing_if = "crate::Patch::is_unchanged")]
     pub avatar_style: crate::Patch<crate::models::PbxAvatarStyle>,
-    #[serde(
-        rename = "BrandLogoImage",
-        skip_serializing_if = "crate::Patch::is_unchanged"
-    )]
     pub brand_logo_image: crate::Patch<::std::string::String>,
-    #[serde(
-        rename = "BrandMainImage",
-        skip_serializing_if = "crate::Patch::is_unchanged"
-    )]
     pub brand_main_image: crate::Patch<::std::string::String>,
-    #[serde(rename = "BrandUrl", skip_serializing_if = "crate::Patch::is_unchanged")]
     pub brand_url: crate::Patch<::std::string::String>,
-    #[serde(rename = "EnableChat", skip_serializing_if = "crate::Patch::is_unchanged")]
     pub enable_chat: crate::Patch<bool>,
-    #[serde(
-        rename = "EnableSelectorCallerId",
-        skip_serializing_if = "crate::Patch::is_unchanged"
-    )]
     pub enable_selector_caller_id: crate::Patch<bool>,
-    #[serde(
-        rename = "HideAbandonedQueueCalls",
-        skip_serializing_if = "crate::Patch::is_unchanged"
-    )]
     pub hide_abandoned_queue_calls: crate::Patch<bool>,
-    #[serde(
-        rename = "HideCRMContacts",
-        skip_serializing_if = "crate::Patch::is_unchanged"
-    )]
     pub hide_crm_contacts: crate::Patch<bool>,
-    #[serde(
-        rename = "HideInteractionHistory",
-        skip_serializing_if = "crate::Patch::is_unchanged"
-    )]
     pub hide_interaction_history: crate::Patch<bool>,
-    #[serde(
-        rename = "HideSystemExtensions",
-        skip_serializing_if = "crate::Patch::is_unchanged"
-    )]
     pub hide_system_extensions: crate::Patch<bool>,
-    #[serde(
-        rename = "NameOfCustomAvailableStatus",
-        skip_serializing_if = "crate::Patch::is_unchanged"
-    )]
     pub name_of_custom_available_status: crate::Patch<::std::string::String>,
-    #[serde(
-        rename = "NameOfCustomOutOfOfficeStatus",
-        skip_serializing_if = "crate::Patch::is_unchanged"
-    )]
     pub name_of_custom_out_of_office_status: crate::Patch<::std::string::String>,
+}
+impl ::serde::Serialize for PbxGeneralSettingsForAppsUpdate {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = crate::json::ObjectWriter::start(serializer)?;
+        object.patch("AllowBlockCalls", &self.allow_block_calls)?;
+        object.patch("AllowChangePassword", &self.allow_change_password)?;
+        object.patch("AutoSchedulerSettings", &self.auto_scheduler_settings)?;
+        object.patch("AvatarStyle", &self.avatar_style)?;
+        object.patch("BrandLogoImage", &self.brand_logo_image)?;
+        object.patch("BrandMainImage", &self.brand_main_image)?;
+        object.patch("BrandUrl", &self.brand_url)?;
+        object.patch("EnableChat", &self.enable_chat)?;
+        object.patch("EnableSelectorCallerId", &self.enable_selector_caller_id)?;
+        object.patch("HideAbandonedQueueCalls", &self.hide_abandoned_queue_calls)?;
+        object.patch("HideCRMContacts", &self.hide_crm_contacts)?;
+        object.patch("HideInteractionHistory", &self.hide_interaction_history)?;
+        object.patch("HideSystemExtensions", &self.hide_system_extensions)?;
+        object
+            .patch(
+                "NameOfCustomAvailableStatus",
+                &self.name_of_custom_available_status,
+            )?;
+        object
+            .patch(
+                "NameOfCustomOutOfOfficeStatus",
+                &self.name_of_custom_out_of_office_status,
+            )?;
+        object.end()
+    }
 }

@@ -4,103 +4,108 @@
 
 //! The `PbxGeneralSettingsForPbx` model.
 /// Schema `#/components/schemas/Pbx.GeneralSettingsForPbx`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PbxGeneralSettingsForPbx {
-    #[serde(
-        rename = "AllowFwdToExternal",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub allow_fwd_to_external: ::std::option::Option<bool>,
-    #[serde(
-        rename = "AllRolesCanApproveApps",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub all_roles_can_approve_apps: ::std::option::Option<bool>,
-    #[serde(
-        rename = "BusyMonitor",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub busy_monitor: ::std::option::Option<bool>,
-    #[serde(
-        rename = "BusyMonitorTimeout",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub busy_monitor_timeout: ::std::option::Option<i32>,
-    #[serde(
-        rename = "DisableOutboundCallsOutOfficeHours",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub disable_outbound_calls_out_office_hours: ::std::option::Option<bool>,
-    #[serde(
-        rename = "EnableVMenuOutboundCalls",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub enable_v_menu_outbound_calls: ::std::option::Option<bool>,
-    #[serde(
-        rename = "HDAutoLogoutEnabled",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub hd_auto_logout_enabled: ::std::option::Option<bool>,
-    #[serde(
-        rename = "HDAutoLogoutTime",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub hd_auto_logout_time: ::std::option::Option<crate::Duration>,
-    #[serde(
-        rename = "LimitCallPickup",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub limit_call_pickup: ::std::option::Option<bool>,
-    #[serde(
-        rename = "OAuthCimdEnabled",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub o_auth_cimd_enabled: ::std::option::Option<bool>,
-    #[serde(
-        rename = "OAuthDcrEnabled",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub o_auth_dcr_enabled: ::std::option::Option<bool>,
-    #[serde(
-        rename = "OAuthOpenIdConnectEnabled",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub o_auth_open_id_connect_enabled: ::std::option::Option<bool>,
-    #[serde(
-        rename = "OperatorExtension",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub operator_extension: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "PlayBusy",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub play_busy: ::std::option::Option<bool>,
-    #[serde(
-        rename = "ScheduledReportGenerationTime",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub scheduled_report_generation_time: ::std::option::Option<crate::Duration>,
     /// The entity's ETag, to pass back as If-Match where an operation takes one.
-    #[serde(
-        rename = "@odata.etag",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub odata_etag: ::std::option::Option<::std::string::String>,
+}
+impl ::serde::Serialize for PbxGeneralSettingsForPbx {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = crate::json::ObjectWriter::start(serializer)?;
+        object.optional("AllowFwdToExternal", &self.allow_fwd_to_external)?;
+        object.optional("AllRolesCanApproveApps", &self.all_roles_can_approve_apps)?;
+        object.optional("BusyMonitor", &self.busy_monitor)?;
+        object.optional("BusyMonitorTimeout", &self.busy_monitor_timeout)?;
+        object
+            .optional(
+                "DisableOutboundCallsOutOfficeHours",
+                &self.disable_outbound_calls_out_office_hours,
+            )?;
+        object.optional("EnableVMenuOutboundCalls", &self.enable_v_menu_outbound_calls)?;
+        object.optional("HDAutoLogoutEnabled", &self.hd_auto_logout_enabled)?;
+        object.optional("HDAutoLogoutTime", &self.hd_auto_logout_time)?;
+        object.optional("LimitCallPickup", &self.limit_call_pickup)?;
+        object.optional("OAuthCimdEnabled", &self.o_auth_cimd_enabled)?;
+        object.optional("OAuthDcrEnabled", &self.o_auth_dcr_enabled)?;
+        object
+            .optional(
+                "OAuthOpenIdConnectEnabled",
+                &self.o_auth_open_id_connect_enabled,
+            )?;
+        object.optional("OperatorExtension", &self.operator_extension)?;
+        object.optional("PlayBusy", &self.play_busy)?;
+        object
+            .optional(
+                "ScheduledReportGenerationTime",
+                &self.scheduled_report_generation_time,
+            )?;
+        object.optional("@odata.etag", &self.odata_etag)?;
+        object.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for PbxGeneralSettingsForPbx {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::json::read_object(deserializer)
+    }
+}
+impl crate::json::ReadObject for PbxGeneralSettingsForPbx {
+    const NAME: &'static str = "PbxGeneralSettingsForPbx";
+    fn read_property<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "AllowFwdToExternal" => self.allow_fwd_to_external = map.next_value()?,
+            "AllRolesCanApproveApps" => {
+                self.all_roles_can_approve_apps = map.next_value()?;
+            }
+            "BusyMonitor" => self.busy_monitor = map.next_value()?,
+            "BusyMonitorTimeout" => self.busy_monitor_timeout = map.next_value()?,
+            "DisableOutboundCallsOutOfficeHours" => {
+                self.disable_outbound_calls_out_office_hours = map.next_value()?;
+            }
+            "EnableVMenuOutboundCalls" => {
+                self.enable_v_menu_outbound_calls = map.next_value()?;
+            }
+            "HDAutoLogoutEnabled" => self.hd_auto_logout_enabled = map.next_value()?,
+            "HDAutoLogoutTime" => self.hd_auto_logout_time = map.next_value()?,
+            "LimitCallPickup" => self.limit_call_pickup = map.next_value()?,
+            "OAuthCimdEnabled" => self.o_auth_cimd_enabled = map.next_value()?,
+            "OAuthDcrEnabled" => self.o_auth_dcr_enabled = map.next_value()?,
+            "OAuthOpenIdConnectEnabled" => {
+                self.o_auth_open_id_connect_enabled = map.next_value()?;
+            }
+            "OperatorExtension" => self.operator_extension = map.next_value()?,
+            "PlayBusy" => self.play_busy = map.next_value()?,
+            "ScheduledReportGenerationTime" => {
+                self.scheduled_report_generation_time = map.next_value()?;
+            }
+            "@odata.etag" => self.odata_etag = map.next_value()?,
+            _ => {
+                crate::json::skip_value(map)?;
+            }
+        }
+        ::std::result::Result::Ok(())
+    }
 }

@@ -6,75 +6,53 @@
 /// Changes to a PbxGeneralSettingsForPbx: only fields set to Patch::Set or Patch::Clear are sent.
 ///
 /// Update body for schema `#/components/schemas/Pbx.GeneralSettingsForPbx`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PbxGeneralSettingsForPbxUpdate {
-    #[serde(
-        rename = "AllowFwdToExternal",
-        skip_serializing_if = "crate::Patch::is_unchanged"
-    )]
     pub allow_fwd_to_external: crate::Patch<bool>,
-    #[serde(
-        rename = "AllRolesCanApproveApps",
-        skip_serializing_if = "crate::Patch::is_unchanged"
-    )]
     pub all_roles_can_approve_apps: crate::Patch<bool>,
-    #[serde(rename = "BusyMonitor", skip_serializing_if = "crate::Patch::is_unchanged")]
     pub busy_monitor: crate::Patch<bool>,
-    #[serde(
-        rename = "BusyMonitorTimeout",
-        skip_serializing_if = "crate::Patch::is_unchanged"
-    )]
     pub busy_monitor_timeout: crate::Patch<i32>,
-    #[serde(
-        rename = "DisableOutboundCallsOutOfficeHours",
-        skip_serializing_if = "crate::Patch::is_unchanged"
-    )]
     pub disable_outbound_calls_out_office_hours: crate::Patch<bool>,
-    #[serde(
-        rename = "EnableVMenuOutboundCalls",
-        skip_serializing_if = "crate::Patch::is_unchanged"
-    )]
     pub enable_v_menu_outbound_calls: crate::Patch<bool>,
-    #[serde(
-        rename = "HDAutoLogoutEnabled",
-        skip_serializing_if = "crate::Patch::is_unchanged"
-    )]
     pub hd_auto_logout_enabled: crate::Patch<bool>,
-    #[serde(
-        rename = "HDAutoLogoutTime",
-        skip_serializing_if = "crate::Patch::is_unchanged"
-    )]
     pub hd_auto_logout_time: crate::Patch<crate::Duration>,
-    #[serde(
-        rename = "LimitCallPickup",
-        skip_serializing_if = "crate::Patch::is_unchanged"
-    )]
     pub limit_call_pickup: crate::Patch<bool>,
-    #[serde(
-        rename = "OAuthCimdEnabled",
-        skip_serializing_if = "crate::Patch::is_unchanged"
-    )]
     pub o_auth_cimd_enabled: crate::Patch<bool>,
-    #[serde(
-        rename = "OAuthDcrEnabled",
-        skip_serializing_if = "crate::Patch::is_unchanged"
-    )]
     pub o_auth_dcr_enabled: crate::Patch<bool>,
-    #[serde(
-        rename = "OAuthOpenIdConnectEnabled",
-        skip_serializing_if = "crate::Patch::is_unchanged"
-    )]
     pub o_auth_open_id_connect_enabled: crate::Patch<bool>,
-    #[serde(
-        rename = "OperatorExtension",
-        skip_serializing_if = "crate::Patch::is_unchanged"
-    )]
     pub operator_extension: crate::Patch<::std::string::String>,
-    #[serde(rename = "PlayBusy", skip_serializing_if = "crate::Patch::is_unchanged")]
     pub play_busy: crate::Patch<bool>,
-    #[serde(
-        rename = "ScheduledReportGenerationTime",
-        skip_serializing_if = "crate::Patch::is_unchanged"
-    )]
     pub scheduled_report_generation_time: crate::Patch<crate::Duration>,
+}
+impl ::serde::Serialize for PbxGeneralSettingsForPbxUpdate {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = crate::json::ObjectWriter::start(serializer)?;
+        object.patch("AllowFwdToExternal", &self.allow_fwd_to_external)?;
+        object.patch("AllRolesCanApproveApps", &self.all_roles_can_approve_apps)?;
+        object.patch("BusyMonitor", &self.busy_monitor)?;
+        object.patch("BusyMonitorTimeout", &self.busy_monitor_timeout)?;
+        object
+            .patch(
+                "DisableOutboundCallsOutOfficeHours",
+                &self.disable_outbound_calls_out_office_hours,
+            )?;
+        object.patch("EnableVMenuOutboundCalls", &self.enable_v_menu_outbound_calls)?;
+        object.patch("HDAutoLogoutEnabled", &self.hd_auto_logout_enabled)?;
+        object.patch("HDAutoLogoutTime", &self.hd_auto_logout_time)?;
+        object.patch("LimitCallPickup", &self.limit_call_pickup)?;
+        object.patch("OAuthCimdEnabled", &self.o_auth_cimd_enabled)?;
+        object.patch("OAuthDcrEnabled", &self.o_auth_dcr_enabled)?;
+        object.patch("OAuthOpenIdConnectEnabled", &self.o_auth_open_id_connect_enabled)?;
+        object.patch("OperatorExtension", &self.operator_extension)?;
+        object.patch("PlayBusy", &self.play_busy)?;
+        object
+            .patch(
+                "ScheduledReportGenerationTime",
+                &self.scheduled_report_generation_time,
+            )?;
+        object.end()
+    }
 }

@@ -4,37 +4,12 @@
 
 //! The `PbxGetProviderPhones` model.
 /// Schema `#/components/schemas/Pbx.GetProviderPhones`.
-#[derive(Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, Default)]
 pub struct PbxGetProviderPhones {
-    #[serde(
-        rename = "AccountSid",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub account_sid: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "ApiKey",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub api_key: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "NextPageToken",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub next_page_token: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "PhonesPageSize",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub phones_page_size: ::std::option::Option<i32>,
-    #[serde(
-        rename = "Type",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub type_: ::std::option::Option<crate::models::PbxTrunkType>,
 }
 impl ::std::fmt::Debug for PbxGetProviderPhones {
@@ -46,5 +21,46 @@ impl ::std::fmt::Debug for PbxGetProviderPhones {
             .field("phones_page_size", &self.phones_page_size)
             .field("type_", &self.type_)
             .finish()
+    }
+}
+impl ::serde::Serialize for PbxGetProviderPhones {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = crate::json::ObjectWriter::start(serializer)?;
+        object.optional("AccountSid", &self.account_sid)?;
+        object.optional("ApiKey", &self.api_key)?;
+        object.optional("NextPageToken", &self.next_page_token)?;
+        object.optional("PhonesPageSize", &self.phones_page_size)?;
+        object.optional("Type", &self.type_)?;
+        object.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for PbxGetProviderPhones {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::json::read_object(deserializer)
+    }
+}
+impl crate::json::ReadObject for PbxGetProviderPhones {
+    const NAME: &'static str = "PbxGetProviderPhones";
+    fn read_property<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "AccountSid" => self.account_sid = map.next_value()?,
+            "ApiKey" => self.api_key = map.next_value()?,
+            "NextPageToken" => self.next_page_token = map.next_value()?,
+            "PhonesPageSize" => self.phones_page_size = map.next_value()?,
+            "Type" => self.type_ = map.next_value()?,
+            _ => {
+                crate::json::skip_value(map)?;
+            }
+        }
+        ::std::result::Result::Ok(())
     }
 }

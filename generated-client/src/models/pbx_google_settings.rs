@@ -4,62 +4,17 @@
 
 //! The `PbxGoogleSettings` model.
 /// Schema `#/components/schemas/Pbx.GoogleSettings`.
-#[derive(Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, Default)]
 pub struct PbxGoogleSettings {
-    #[serde(
-        rename = "ClientId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub client_id: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "ClientSecret",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub client_secret: ::std::option::Option<crate::models::PbxConcealedPassword>,
-    #[serde(
-        rename = "Id",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub id: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "IsExtensionSignInEnabled",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub is_extension_sign_in_enabled: ::std::option::Option<bool>,
-    #[serde(
-        rename = "ProjectId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub project_id: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "ProvisionUrl",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub provision_url: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "ReCaptchaEnabled",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub re_captcha_enabled: ::std::option::Option<bool>,
-    #[serde(
-        rename = "UserSync",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub user_sync: ::std::option::Option<crate::models::PbxGoogleUserSync>,
     /// The entity's ETag, to pass back as If-Match where an operation takes one.
-    #[serde(
-        rename = "@odata.etag",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub odata_etag: ::std::option::Option<::std::string::String>,
 }
 impl ::std::fmt::Debug for PbxGoogleSettings {
@@ -75,5 +30,56 @@ impl ::std::fmt::Debug for PbxGoogleSettings {
             .field("user_sync", &self.user_sync)
             .field("odata_etag", &self.odata_etag)
             .finish()
+    }
+}
+impl ::serde::Serialize for PbxGoogleSettings {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = crate::json::ObjectWriter::start(serializer)?;
+        object.optional("ClientId", &self.client_id)?;
+        object.optional("ClientSecret", &self.client_secret)?;
+        object.optional("Id", &self.id)?;
+        object.optional("IsExtensionSignInEnabled", &self.is_extension_sign_in_enabled)?;
+        object.optional("ProjectId", &self.project_id)?;
+        object.optional("ProvisionUrl", &self.provision_url)?;
+        object.optional("ReCaptchaEnabled", &self.re_captcha_enabled)?;
+        object.optional("UserSync", &self.user_sync)?;
+        object.optional("@odata.etag", &self.odata_etag)?;
+        object.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for PbxGoogleSettings {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::json::read_object(deserializer)
+    }
+}
+impl crate::json::ReadObject for PbxGoogleSettings {
+    const NAME: &'static str = "PbxGoogleSettings";
+    fn read_property<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "ClientId" => self.client_id = map.next_value()?,
+            "ClientSecret" => self.client_secret = map.next_value()?,
+            "Id" => self.id = map.next_value()?,
+            "IsExtensionSignInEnabled" => {
+                self.is_extension_sign_in_enabled = map.next_value()?;
+            }
+            "ProjectId" => self.project_id = map.next_value()?,
+            "ProvisionUrl" => self.provision_url = map.next_value()?,
+            "ReCaptchaEnabled" => self.re_captcha_enabled = map.next_value()?,
+            "UserSync" => self.user_sync = map.next_value()?,
+            "@odata.etag" => self.odata_etag = map.next_value()?,
+            _ => {
+                crate::json::skip_value(map)?;
+            }
+        }
+        ::std::result::Result::Ok(())
     }
 }

@@ -6,29 +6,15 @@
 /// Changes to a PbxGoogleSettings: only fields set to Patch::Set or Patch::Clear are sent.
 ///
 /// Update body for schema `#/components/schemas/Pbx.GoogleSettings`.
-#[derive(Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Clone, PartialEq, Default)]
 pub struct PbxGoogleSettingsUpdate {
-    #[serde(rename = "ClientId", skip_serializing_if = "crate::Patch::is_unchanged")]
     pub client_id: crate::Patch<::std::string::String>,
-    #[serde(rename = "ClientSecret", skip_serializing_if = "crate::Patch::is_unchanged")]
     pub client_secret: crate::Patch<crate::models::PbxConcealedPassword>,
-    #[serde(rename = "Id", skip_serializing_if = "crate::Patch::is_unchanged")]
     pub id: crate::Patch<::std::string::String>,
-    #[serde(
-        rename = "IsExtensionSignInEnabled",
-        skip_serializing_if = "crate::Patch::is_unchanged"
-    )]
     pub is_extension_sign_in_enabled: crate::Patch<bool>,
-    #[serde(rename = "ProjectId", skip_serializing_if = "crate::Patch::is_unchanged")]
     pub project_id: crate::Patch<::std::string::String>,
-    #[serde(rename = "ProvisionUrl", skip_serializing_if = "crate::Patch::is_unchanged")]
     pub provision_url: crate::Patch<::std::string::String>,
-    #[serde(
-        rename = "ReCaptchaEnabled",
-        skip_serializing_if = "crate::Patch::is_unchanged"
-    )]
     pub re_captcha_enabled: crate::Patch<bool>,
-    #[serde(rename = "UserSync", skip_serializing_if = "crate::Patch::is_unchanged")]
     pub user_sync: crate::Patch<crate::models::PbxGoogleUserSync>,
 }
 impl ::std::fmt::Debug for PbxGoogleSettingsUpdate {
@@ -43,5 +29,22 @@ impl ::std::fmt::Debug for PbxGoogleSettingsUpdate {
             .field("re_captcha_enabled", &self.re_captcha_enabled)
             .field("user_sync", &self.user_sync)
             .finish()
+    }
+}
+impl ::serde::Serialize for PbxGoogleSettingsUpdate {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = crate::json::ObjectWriter::start(serializer)?;
+        object.patch("ClientId", &self.client_id)?;
+        object.patch("ClientSecret", &self.client_secret)?;
+        object.patch("Id", &self.id)?;
+        object.patch("IsExtensionSignInEnabled", &self.is_extension_sign_in_enabled)?;
+        object.patch("ProjectId", &self.project_id)?;
+        object.patch("ProvisionUrl", &self.provision_url)?;
+        object.patch("ReCaptchaEnabled", &self.re_captcha_enabled)?;
+        object.patch("UserSync", &self.user_sync)?;
+        object.end()
     }
 }

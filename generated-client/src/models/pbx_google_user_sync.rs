@@ -4,54 +4,71 @@
 
 //! The `PbxGoogleUserSync` model.
 /// Schema `#/components/schemas/Pbx.GoogleUserSync`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PbxGoogleUserSync {
-    #[serde(
-        rename = "IsEnabled",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub is_enabled: ::std::option::Option<bool>,
-    #[serde(
-        rename = "IsSyncDepartments",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub is_sync_departments: ::std::option::Option<bool>,
-    #[serde(
-        rename = "IsSyncPersonalContacts",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub is_sync_personal_contacts: ::std::option::Option<bool>,
-    #[serde(
-        rename = "IsSyncPhoto",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub is_sync_photo: ::std::option::Option<bool>,
-    #[serde(
-        rename = "SelectedUsers",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub selected_users: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    #[serde(
-        rename = "StartingExtensionNumber",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub starting_extension_number: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "SyncType",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub sync_type: ::std::option::Option<crate::models::PbxIntegrationSyncType>,
-    #[serde(
-        rename = "UseCalendarEventsAsPresence",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub use_calendar_events_as_presence: ::std::option::Option<bool>,
+}
+impl ::serde::Serialize for PbxGoogleUserSync {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = crate::json::ObjectWriter::start(serializer)?;
+        object.optional("IsEnabled", &self.is_enabled)?;
+        object.optional("IsSyncDepartments", &self.is_sync_departments)?;
+        object.optional("IsSyncPersonalContacts", &self.is_sync_personal_contacts)?;
+        object.optional("IsSyncPhoto", &self.is_sync_photo)?;
+        object.optional("SelectedUsers", &self.selected_users)?;
+        object.optional("StartingExtensionNumber", &self.starting_extension_number)?;
+        object.optional("SyncType", &self.sync_type)?;
+        object
+            .optional(
+                "UseCalendarEventsAsPresence",
+                &self.use_calendar_events_as_presence,
+            )?;
+        object.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for PbxGoogleUserSync {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::json::read_object(deserializer)
+    }
+}
+impl crate::json::ReadObject for PbxGoogleUserSync {
+    const NAME: &'static str = "PbxGoogleUserSync";
+    fn read_property<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "IsEnabled" => self.is_enabled = map.next_value()?,
+            "IsSyncDepartments" => self.is_sync_departments = map.next_value()?,
+            "IsSyncPersonalContacts" => {
+                self.is_sync_personal_contacts = map.next_value()?;
+            }
+            "IsSyncPhoto" => self.is_sync_photo = map.next_value()?,
+            "SelectedUsers" => self.selected_users = map.next_value()?,
+            "StartingExtensionNumber" => {
+                self.starting_extension_number = map.next_value()?;
+            }
+            "SyncType" => self.sync_type = map.next_value()?,
+            "UseCalendarEventsAsPresence" => {
+                self.use_calendar_events_as_presence = map.next_value()?;
+            }
+            _ => {
+                crate::json::skip_value(map)?;
+            }
+        }
+        ::std::result::Result::Ok(())
+    }
 }

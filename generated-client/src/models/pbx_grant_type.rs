@@ -4,7 +4,7 @@
 
 //! The `PbxGrantType` model.
 /// Schema `#/components/schemas/Pbx.GrantType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum PbxGrantType {
     /// `Password`
     Password,
@@ -19,6 +19,51 @@ pub enum PbxGrantType {
     /// `Provisioning`
     Provisioning,
     /// A value this version of the client does not know, kept as sent.
-    #[serde(untagged)]
     Unrecognized(::std::string::String),
+}
+impl PbxGrantType {
+    /// The member as the PBX writes it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            PbxGrantType::Password => "Password",
+            PbxGrantType::Support => "Support",
+            PbxGrantType::Sso => "Sso",
+            PbxGrantType::OAuthClient => "OAuthClient",
+            PbxGrantType::ClientCredentials => "ClientCredentials",
+            PbxGrantType::Provisioning => "Provisioning",
+            PbxGrantType::Unrecognized(value) => value,
+        }
+    }
+}
+impl ::std::convert::From<&str> for PbxGrantType {
+    /// Reads a member as the PBX writes it; an unknown one is kept as it is.
+    fn from(value: &str) -> Self {
+        match value {
+            "Password" => PbxGrantType::Password,
+            "Support" => PbxGrantType::Support,
+            "Sso" => PbxGrantType::Sso,
+            "OAuthClient" => PbxGrantType::OAuthClient,
+            "ClientCredentials" => PbxGrantType::ClientCredentials,
+            "Provisioning" => PbxGrantType::Provisioning,
+            other => PbxGrantType::Unrecognized(other.to_owned()),
+        }
+    }
+}
+impl crate::json::NamedMember for PbxGrantType {
+    const NAME: &'static str = "PbxGrantType";
+}
+impl ::serde::Serialize for PbxGrantType {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for PbxGrantType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::json::read_member(deserializer)
+    }
 }

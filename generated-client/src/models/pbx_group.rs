@@ -4,247 +4,164 @@
 
 //! The `PbxGroup` model.
 /// Schema `#/components/schemas/Pbx.Group`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PbxGroup {
-    #[serde(
-        rename = "Groups",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub groups: ::std::option::Option<::std::vec::Vec<crate::models::PbxUserGroup>>,
-    #[serde(
-        rename = "Id",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub id: ::std::option::Option<i32>,
-    #[serde(
-        rename = "Number",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub number: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "TranscriptionMode",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub transcription_mode: ::std::option::Option<
         crate::Flags<crate::models::PbxTranscriptionType>,
     >,
-    #[serde(
-        rename = "CallUsEnableChat",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub call_us_enable_chat: ::std::option::Option<bool>,
-    #[serde(
-        rename = "CallUsEnablePhone",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub call_us_enable_phone: ::std::option::Option<bool>,
-    #[serde(
-        rename = "CallUsEnableVideo",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub call_us_enable_video: ::std::option::Option<bool>,
-    #[serde(
-        rename = "CallUsRequirement",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub call_us_requirement: ::std::option::Option<crate::models::PbxAuthentication>,
-    #[serde(
-        rename = "ClickToCallId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub click_to_call_id: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "AllowCallService",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub allow_call_service: ::std::option::Option<bool>,
-    #[serde(
-        rename = "AnswerAfter",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub answer_after: ::std::option::Option<i32>,
-    #[serde(
-        rename = "BreakRoute",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub break_route: ::std::option::Option<crate::models::PbxRoute>,
-    #[serde(
-        rename = "BreakTime",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub break_time: ::std::option::Option<crate::models::PbxSchedule>,
-    #[serde(
-        rename = "CallHandlingMode",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub call_handling_mode: ::std::option::Option<
         ::std::vec::Vec<crate::Flags<crate::models::PbxCallHandlingFlags>>,
     >,
-    #[serde(
-        rename = "CurrentGroupHours",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub current_group_hours: ::std::option::Option<
         crate::Flags<crate::models::PbxGroupHoursMode>,
     >,
-    #[serde(
-        rename = "CustomOperator",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub custom_operator: ::std::option::Option<crate::models::PbxDestination>,
-    #[serde(
-        rename = "CustomPrompt",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub custom_prompt: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "DisableCustomPrompt",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub disable_custom_prompt: ::std::option::Option<bool>,
-    #[serde(
-        rename = "GloballyVisible",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub globally_visible: ::std::option::Option<bool>,
-    #[serde(
-        rename = "HasMembers",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub has_members: ::std::option::Option<bool>,
-    #[serde(
-        rename = "HolidaysRoute",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub holidays_route: ::std::option::Option<crate::models::PbxRoute>,
-    #[serde(
-        rename = "Hours",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub hours: ::std::option::Option<crate::models::PbxSchedule>,
-    #[serde(
-        rename = "IsDefault",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub is_default: ::std::option::Option<bool>,
-    #[serde(
-        rename = "Language",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub language: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "LastLoginTime",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub last_login_time: ::std::option::Option<
         ::chrono::DateTime<::chrono::FixedOffset>,
     >,
-    #[serde(
-        rename = "Members",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub members: ::std::option::Option<::std::vec::Vec<crate::models::PbxUserGroup>>,
-    #[serde(
-        rename = "MusicOnHold",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub music_on_hold: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "Name",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub name: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "OfficeHolidays",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub office_holidays: ::std::option::Option<
         ::std::vec::Vec<crate::models::PbxHoliday>,
     >,
-    #[serde(
-        rename = "OfficeRoute",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub office_route: ::std::option::Option<crate::models::PbxRoute>,
-    #[serde(
-        rename = "OutOfOfficeRoute",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub out_of_office_route: ::std::option::Option<crate::models::PbxRoute>,
-    #[serde(
-        rename = "OverrideExpiresAt",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub override_expires_at: ::std::option::Option<
         ::chrono::DateTime<::chrono::FixedOffset>,
     >,
-    #[serde(
-        rename = "OverrideHolidays",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub override_holidays: ::std::option::Option<bool>,
-    #[serde(
-        rename = "PromptSet",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub prompt_set: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "Props",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub props: ::std::option::Option<crate::models::PbxGroupProps>,
-    #[serde(
-        rename = "Rights",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub rights: ::std::option::Option<::std::vec::Vec<crate::models::PbxRights>>,
-    #[serde(
-        rename = "TimeZoneId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub time_zone_id: ::std::option::Option<::std::string::String>,
     /// The entity's ETag, to pass back as If-Match where an operation takes one.
-    #[serde(
-        rename = "@odata.etag",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub odata_etag: ::std::option::Option<::std::string::String>,
+}
+impl ::serde::Serialize for PbxGroup {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = crate::json::ObjectWriter::start(serializer)?;
+        object.optional("Groups", &self.groups)?;
+        object.optional("Id", &self.id)?;
+        object.optional("Number", &self.number)?;
+        object.optional("TranscriptionMode", &self.transcription_mode)?;
+        object.optional("CallUsEnableChat", &self.call_us_enable_chat)?;
+        object.optional("CallUsEnablePhone", &self.call_us_enable_phone)?;
+        object.optional("CallUsEnableVideo", &self.call_us_enable_video)?;
+        object.optional("CallUsRequirement", &self.call_us_requirement)?;
+        object.optional("ClickToCallId", &self.click_to_call_id)?;
+        object.optional("AllowCallService", &self.allow_call_service)?;
+        object.optional("AnswerAfter", &self.answer_after)?;
+        object.optional("BreakRoute", &self.break_route)?;
+        object.optional("BreakTime", &self.break_time)?;
+        object.optional("CallHandlingMode", &self.call_handling_mode)?;
+        object.optional("CurrentGroupHours", &self.current_group_hours)?;
+        object.optional("CustomOperator", &self.custom_operator)?;
+        object.optional("CustomPrompt", &self.custom_prompt)?;
+        object.optional("DisableCustomPrompt", &self.disable_custom_prompt)?;
+        object.optional("GloballyVisible", &self.globally_visible)?;
+        object.optional("HasMembers", &self.has_members)?;
+        object.optional("HolidaysRoute", &self.holidays_route)?;
+        object.optional("Hours", &self.hours)?;
+        object.optional("IsDefault", &self.is_default)?;
+        object.optional("Language", &self.language)?;
+        object.optional("LastLoginTime", &self.last_login_time)?;
+        object.optional("Members", &self.members)?;
+        object.optional("MusicOnHold", &self.music_on_hold)?;
+        object.optional("Name", &self.name)?;
+        object.optional("OfficeHolidays", &self.office_holidays)?;
+        object.optional("OfficeRoute", &self.office_route)?;
+        object.optional("OutOfOfficeRoute", &self.out_of_office_route)?;
+        object.optional("OverrideExpiresAt", &self.override_expires_at)?;
+        object.optional("OverrideHolidays", &self.override_holidays)?;
+        object.optional("PromptSet", &self.prompt_set)?;
+        object.optional("Props", &self.props)?;
+        object.optional("Rights", &self.rights)?;
+        object.optional("TimeZoneId", &self.time_zone_id)?;
+        object.optional("@odata.etag", &self.odata_etag)?;
+        object.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for PbxGroup {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::json::read_object(deserializer)
+    }
+}
+impl crate::json::ReadObject for PbxGroup {
+    const NAME: &'static str = "PbxGroup";
+    fn read_property<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "Groups" => self.groups = map.next_value()?,
+            "Id" => self.id = map.next_value()?,
+            "Number" => self.number = map.next_value()?,
+            "TranscriptionMode" => self.transcription_mode = map.next_value()?,
+            "CallUsEnableChat" => self.call_us_enable_chat = map.next_value()?,
+            "CallUsEnablePhone" => self.call_us_enable_phone = map.next_value()?,
+            "CallUsEnableVideo" => self.call_us_enable_video = map.next_value()?,
+            "CallUsRequirement" => self.call_us_requirement = map.next_value()?,
+            "ClickToCallId" => self.click_to_call_id = map.next_value()?,
+            "AllowCallService" => self.allow_call_service = map.next_value()?,
+            "AnswerAfter" => self.answer_after = map.next_value()?,
+            "BreakRoute" => self.break_route = map.next_value()?,
+            "BreakTime" => self.break_time = map.next_value()?,
+            "CallHandlingMode" => self.call_handling_mode = map.next_value()?,
+            "CurrentGroupHours" => self.current_group_hours = map.next_value()?,
+            "CustomOperator" => self.custom_operator = map.next_value()?,
+            "CustomPrompt" => self.custom_prompt = map.next_value()?,
+            "DisableCustomPrompt" => self.disable_custom_prompt = map.next_value()?,
+            "GloballyVisible" => self.globally_visible = map.next_value()?,
+            "HasMembers" => self.has_members = map.next_value()?,
+            "HolidaysRoute" => self.holidays_route = map.next_value()?,
+            "Hours" => self.hours = map.next_value()?,
+            "IsDefault" => self.is_default = map.next_value()?,
+            "Language" => self.language = map.next_value()?,
+            "LastLoginTime" => self.last_login_time = map.next_value()?,
+            "Members" => self.members = map.next_value()?,
+            "MusicOnHold" => self.music_on_hold = map.next_value()?,
+            "Name" => self.name = map.next_value()?,
+            "OfficeHolidays" => self.office_holidays = map.next_value()?,
+            "OfficeRoute" => self.office_route = map.next_value()?,
+            "OutOfOfficeRoute" => self.out_of_office_route = map.next_value()?,
+            "OverrideExpiresAt" => self.override_expires_at = map.next_value()?,
+            "OverrideHolidays" => self.override_holidays = map.next_value()?,
+            "PromptSet" => self.prompt_set = map.next_value()?,
+            "Props" => self.props = map.next_value()?,
+            "Rights" => self.rights = map.next_value()?,
+            "TimeZoneId" => self.time_zone_id = map.next_value()?,
+            "@odata.etag" => self.odata_etag = map.next_value()?,
+            _ => {
+                crate::json::skip_value(map)?;
+            }
+        }
+        ::std::result::Result::Ok(())
+    }
 }

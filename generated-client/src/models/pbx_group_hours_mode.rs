@@ -6,7 +6,7 @@
 /// Schema `#/components/schemas/Pbx.GroupHoursMode`.
 ///
 /// A flags enum: fields hold several members at once as a [`Flags`](crate::Flags) set.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum PbxGroupHoursMode {
     /// `Default`
     Default,
@@ -23,6 +23,53 @@ pub enum PbxGroupHoursMode {
     /// `HasForcedMask`
     HasForcedMask,
     /// A value this version of the client does not know, kept as sent.
-    #[serde(untagged)]
     Unrecognized(::std::string::String),
+}
+impl PbxGroupHoursMode {
+    /// The member as the PBX writes it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            PbxGroupHoursMode::Default => "Default",
+            PbxGroupHoursMode::ForceOpened => "ForceOpened",
+            PbxGroupHoursMode::ForceClosed => "ForceClosed",
+            PbxGroupHoursMode::ForceBreak => "ForceBreak",
+            PbxGroupHoursMode::ForceCustomOperator => "ForceCustomOperator",
+            PbxGroupHoursMode::ForceHoliday => "ForceHoliday",
+            PbxGroupHoursMode::HasForcedMask => "HasForcedMask",
+            PbxGroupHoursMode::Unrecognized(value) => value,
+        }
+    }
+}
+impl ::std::convert::From<&str> for PbxGroupHoursMode {
+    /// Reads a member as the PBX writes it; an unknown one is kept as it is.
+    fn from(value: &str) -> Self {
+        match value {
+            "Default" => PbxGroupHoursMode::Default,
+            "ForceOpened" => PbxGroupHoursMode::ForceOpened,
+            "ForceClosed" => PbxGroupHoursMode::ForceClosed,
+            "ForceBreak" => PbxGroupHoursMode::ForceBreak,
+            "ForceCustomOperator" => PbxGroupHoursMode::ForceCustomOperator,
+            "ForceHoliday" => PbxGroupHoursMode::ForceHoliday,
+            "HasForcedMask" => PbxGroupHoursMode::HasForcedMask,
+            other => PbxGroupHoursMode::Unrecognized(other.to_owned()),
+        }
+    }
+}
+impl crate::json::NamedMember for PbxGroupHoursMode {
+    const NAME: &'static str = "PbxGroupHoursMode";
+}
+impl ::serde::Serialize for PbxGroupHoursMode {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for PbxGroupHoursMode {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::json::read_member(deserializer)
+    }
 }

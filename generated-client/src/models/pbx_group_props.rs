@@ -4,140 +4,113 @@
 
 //! The `PbxGroupProps` model.
 /// Schema `#/components/schemas/Pbx.GroupProps`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PbxGroupProps {
-    #[serde(
-        rename = "DectMaxCount",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub dect_max_count: ::std::option::Option<i32>,
-    #[serde(
-        rename = "DepartmentContactsMaxCount",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub department_contacts_max_count: ::std::option::Option<i32>,
-    #[serde(
-        rename = "Fqdn",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub fqdn: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "LiveChatMaxCount",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub live_chat_max_count: ::std::option::Option<i32>,
-    #[serde(
-        rename = "OutboundRulesMaxCount",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub outbound_rules_max_count: ::std::option::Option<i32>,
-    #[serde(
-        rename = "PersonalContactsMaxCount",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub personal_contacts_max_count: ::std::option::Option<i32>,
-    #[serde(
-        rename = "PromptsMaxCount",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub prompts_max_count: ::std::option::Option<i32>,
-    #[serde(
-        rename = "ResellerId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub reseller_id: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "ResellerName",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub reseller_name: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "SbcMaxCount",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub sbc_max_count: ::std::option::Option<i32>,
-    #[serde(
-        rename = "StartupLicense",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub startup_license: ::std::option::Option<crate::models::PbxStartupLicense>,
-    #[serde(
-        rename = "StartupOwnerEmail",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub startup_owner_email: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "SubcriptionExpireDate",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub subcription_expire_date: ::std::option::Option<
         ::chrono::DateTime<::chrono::FixedOffset>,
     >,
-    #[serde(
-        rename = "Subscription",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub subscription: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "SubscriptionType",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub subscription_type: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "SystemNumberFrom",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub system_number_from: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "SystemNumberTo",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub system_number_to: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "TrunkNumberFrom",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub trunk_number_from: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "TrunkNumberTo",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub trunk_number_to: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "TrunksMaxCount",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub trunks_max_count: ::std::option::Option<i32>,
-    #[serde(
-        rename = "UserNumberFrom",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub user_number_from: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "UserNumberTo",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub user_number_to: ::std::option::Option<::std::string::String>,
+}
+impl ::serde::Serialize for PbxGroupProps {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = crate::json::ObjectWriter::start(serializer)?;
+        object.optional("DectMaxCount", &self.dect_max_count)?;
+        object
+            .optional(
+                "DepartmentContactsMaxCount",
+                &self.department_contacts_max_count,
+            )?;
+        object.optional("Fqdn", &self.fqdn)?;
+        object.optional("LiveChatMaxCount", &self.live_chat_max_count)?;
+        object.optional("OutboundRulesMaxCount", &self.outbound_rules_max_count)?;
+        object.optional("PersonalContactsMaxCount", &self.personal_contacts_max_count)?;
+        object.optional("PromptsMaxCount", &self.prompts_max_count)?;
+        object.optional("ResellerId", &self.reseller_id)?;
+        object.optional("ResellerName", &self.reseller_name)?;
+        object.optional("SbcMaxCount", &self.sbc_max_count)?;
+        object.optional("StartupLicense", &self.startup_license)?;
+        object.optional("StartupOwnerEmail", &self.startup_owner_email)?;
+        object.optional("SubcriptionExpireDate", &self.subcription_expire_date)?;
+        object.optional("Subscription", &self.subscription)?;
+        object.optional("SubscriptionType", &self.subscription_type)?;
+        object.optional("SystemNumberFrom", &self.system_number_from)?;
+        object.optional("SystemNumberTo", &self.system_number_to)?;
+        object.optional("TrunkNumberFrom", &self.trunk_number_from)?;
+        object.optional("TrunkNumberTo", &self.trunk_number_to)?;
+        object.optional("TrunksMaxCount", &self.trunks_max_count)?;
+        object.optional("UserNumberFrom", &self.user_number_from)?;
+        object.optional("UserNumberTo", &self.user_number_to)?;
+        object.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for PbxGroupProps {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::json::read_object(deserializer)
+    }
+}
+impl crate::json::ReadObject for PbxGroupProps {
+    const NAME: &'static str = "PbxGroupProps";
+    fn read_property<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "DectMaxCount" => self.dect_max_count = map.next_value()?,
+            "DepartmentContactsMaxCount" => {
+                self.department_contacts_max_count = map.next_value()?;
+            }
+            "Fqdn" => self.fqdn = map.next_value()?,
+            "LiveChatMaxCount" => self.live_chat_max_count = map.next_value()?,
+            "OutboundRulesMaxCount" => self.outbound_rules_max_count = map.next_value()?,
+            "PersonalContactsMaxCount" => {
+                self.personal_contacts_max_count = map.next_value()?;
+            }
+            "PromptsMaxCount" => self.prompts_max_count = map.next_value()?,
+            "ResellerId" => self.reseller_id = map.next_value()?,
+            "ResellerName" => self.reseller_name = map.next_value()?,
+            "SbcMaxCount" => self.sbc_max_count = map.next_value()?,
+            "StartupLicense" => self.startup_license = map.next_value()?,
+            "StartupOwnerEmail" => self.startup_owner_email = map.next_value()?,
+            "SubcriptionExpireDate" => self.subcription_expire_date = map.next_value()?,
+            "Subscription" => self.subscription = map.next_value()?,
+            "SubscriptionType" => self.subscription_type = map.next_value()?,
+            "SystemNumberFrom" => self.system_number_from = map.next_value()?,
+            "SystemNumberTo" => self.system_number_to = map.next_value()?,
+            "TrunkNumberFrom" => self.trunk_number_from = map.next_value()?,
+            "TrunkNumberTo" => self.trunk_number_to = map.next_value()?,
+            "TrunksMaxCount" => self.trunks_max_count = map.next_value()?,
+            "UserNumberFrom" => self.user_number_from = map.next_value()?,
+            "UserNumberTo" => self.user_number_to = map.next_value()?,
+            _ => {
+                crate::json::skip_value(map)?;
+            }
+        }
+        ::std::result::Result::Ok(())
+    }
 }

@@ -6,140 +6,95 @@
 /// Changes to a PbxGroup: only fields set to Patch::Set or Patch::Clear are sent.
 ///
 /// Update body for schema `#/components/schemas/Pbx.Group`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PbxGroupUpdate {
-    #[serde(rename = "Groups", skip_serializing_if = "crate::Patch::is_unchanged")]
     pub groups: crate::Patch<::std::vec::Vec<crate::models::PbxUserGroup>>,
-    #[serde(rename = "Id", skip_serializing_if = "crate::Patch::is_unchanged")]
     pub id: crate::Patch<i32>,
-    #[serde(rename = "Number", skip_serializing_if = "crate::Patch::is_unchanged")]
     pub number: crate::Patch<::std::string::String>,
-    #[serde(
-        rename = "TranscriptionMode",
-        skip_serializing_if = "crate::Patch::is_unchanged"
-    )]
     pub transcription_mode: crate::Patch<
         crate::Flags<crate::models::PbxTranscriptionType>,
     >,
-    #[serde(
-        rename = "CallUsEnableChat",
-        skip_serializing_if = "crate::Patch::is_unchanged"
-    )]
     pub call_us_enable_chat: crate::Patch<bool>,
-    #[serde(
-        rename = "CallUsEnablePhone",
-        skip_serializing_if = "crate::Patch::is_unchanged"
-    )]
     pub call_us_enable_phone: crate::Patch<bool>,
-    #[serde(
-        rename = "CallUsEnableVideo",
-        skip_serializing_if = "crate::Patch::is_unchanged"
-    )]
     pub call_us_enable_video: crate::Patch<bool>,
-    #[serde(
-        rename = "CallUsRequirement",
-        skip_serializing_if = "crate::Patch::is_unchanged"
-    )]
     pub call_us_requirement: crate::Patch<crate::models::PbxAuthentication>,
-    #[serde(
-        rename = "ClickToCallId",
-        skip_serializing_if = "crate::Patch::is_unchanged"
-    )]
     pub click_to_call_id: crate::Patch<::std::string::String>,
-    #[serde(
-        rename = "AllowCallService",
-        skip_serializing_if = "crate::Patch::is_unchanged"
-    )]
     pub allow_call_service: crate::Patch<bool>,
-    #[serde(rename = "AnswerAfter", skip_serializing_if = "crate::Patch::is_unchanged")]
     pub answer_after: crate::Patch<i32>,
-    #[serde(rename = "BreakRoute", skip_serializing_if = "crate::Patch::is_unchanged")]
     pub break_route: crate::Patch<crate::models::PbxRoute>,
-    #[serde(rename = "BreakTime", skip_serializing_if = "crate::Patch::is_unchanged")]
     pub break_time: crate::Patch<crate::models::PbxSchedule>,
-    #[serde(
-        rename = "CallHandlingMode",
-        skip_serializing_if = "crate::Patch::is_unchanged"
-    )]
     pub call_handling_mode: crate::Patch<
         ::std::vec::Vec<crate::Flags<crate::models::PbxCallHandlingFlags>>,
     >,
-    #[serde(
-        rename = "CurrentGroupHours",
-        skip_serializing_if = "crate::Patch::is_unchanged"
-    )]
     pub current_group_hours: crate::Patch<
         crate::Flags<crate::models::PbxGroupHoursMode>,
     >,
-    #[serde(
-        rename = "CustomOperator",
-        skip_serializing_if = "crate::Patch::is_unchanged"
-    )]
     pub custom_operator: crate::Patch<crate::models::PbxDestination>,
-    #[serde(rename = "CustomPrompt", skip_serializing_if = "crate::Patch::is_unchanged")]
     pub custom_prompt: crate::Patch<::std::string::String>,
-    #[serde(
-        rename = "DisableCustomPrompt",
-        skip_serializing_if = "crate::Patch::is_unchanged"
-    )]
     pub disable_custom_prompt: crate::Patch<bool>,
-    #[serde(
-        rename = "GloballyVisible",
-        skip_serializing_if = "crate::Patch::is_unchanged"
-    )]
     pub globally_visible: crate::Patch<bool>,
-    #[serde(rename = "HasMembers", skip_serializing_if = "crate::Patch::is_unchanged")]
     pub has_members: crate::Patch<bool>,
-    #[serde(
-        rename = "HolidaysRoute",
-        skip_serializing_if = "crate::Patch::is_unchanged"
-    )]
     pub holidays_route: crate::Patch<crate::models::PbxRoute>,
-    #[serde(rename = "Hours", skip_serializing_if = "crate::Patch::is_unchanged")]
     pub hours: crate::Patch<crate::models::PbxSchedule>,
-    #[serde(rename = "IsDefault", skip_serializing_if = "crate::Patch::is_unchanged")]
     pub is_default: crate::Patch<bool>,
-    #[serde(rename = "Language", skip_serializing_if = "crate::Patch::is_unchanged")]
     pub language: crate::Patch<::std::string::String>,
-    #[serde(
-        rename = "LastLoginTime",
-        skip_serializing_if = "crate::Patch::is_unchanged"
-    )]
     pub last_login_time: crate::Patch<::chrono::DateTime<::chrono::FixedOffset>>,
-    #[serde(rename = "Members", skip_serializing_if = "crate::Patch::is_unchanged")]
     pub members: crate::Patch<::std::vec::Vec<crate::models::PbxUserGroup>>,
-    #[serde(rename = "MusicOnHold", skip_serializing_if = "crate::Patch::is_unchanged")]
     pub music_on_hold: crate::Patch<::std::string::String>,
-    #[serde(rename = "Name", skip_serializing_if = "crate::Patch::is_unchanged")]
     pub name: crate::Patch<::std::string::String>,
-    #[serde(
-        rename = "OfficeHolidays",
-        skip_serializing_if = "crate::Patch::is_unchanged"
-    )]
     pub office_holidays: crate::Patch<::std::vec::Vec<crate::models::PbxHoliday>>,
-    #[serde(rename = "OfficeRoute", skip_serializing_if = "crate::Patch::is_unchanged")]
     pub office_route: crate::Patch<crate::models::PbxRoute>,
-    #[serde(
-        rename = "OutOfOfficeRoute",
-        skip_serializing_if = "crate::Patch::is_unchanged"
-    )]
     pub out_of_office_route: crate::Patch<crate::models::PbxRoute>,
-    #[serde(
-        rename = "OverrideExpiresAt",
-        skip_serializing_if = "crate::Patch::is_unchanged"
-    )]
     pub override_expires_at: crate::Patch<::chrono::DateTime<::chrono::FixedOffset>>,
-    #[serde(
-        rename = "OverrideHolidays",
-        skip_serializing_if = "crate::Patch::is_unchanged"
-    )]
     pub override_holidays: crate::Patch<bool>,
-    #[serde(rename = "PromptSet", skip_serializing_if = "crate::Patch::is_unchanged")]
     pub prompt_set: crate::Patch<::std::string::String>,
-    #[serde(rename = "Props", skip_serializing_if = "crate::Patch::is_unchanged")]
     pub props: crate::Patch<crate::models::PbxGroupProps>,
-    #[serde(rename = "Rights", skip_serializing_if = "crate::Patch::is_unchanged")]
     pub rights: crate::Patch<::std::vec::Vec<crate::models::PbxRights>>,
-    #[serde(rename = "TimeZoneId", skip_serializing_if = "crate::Patch::is_unchanged")]
     pub time_zone_id: crate::Patch<::std::string::String>,
+}
+impl ::serde::Serialize for PbxGroupUpdate {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = crate::json::ObjectWriter::start(serializer)?;
+        object.patch("Groups", &self.groups)?;
+        object.patch("Id", &self.id)?;
+        object.patch("Number", &self.number)?;
+        object.patch("TranscriptionMode", &self.transcription_mode)?;
+        object.patch("CallUsEnableChat", &self.call_us_enable_chat)?;
+        object.patch("CallUsEnablePhone", &self.call_us_enable_phone)?;
+        object.patch("CallUsEnableVideo", &self.call_us_enable_video)?;
+        object.patch("CallUsRequirement", &self.call_us_requirement)?;
+        object.patch("ClickToCallId", &self.click_to_call_id)?;
+        object.patch("AllowCallService", &self.allow_call_service)?;
+        object.patch("AnswerAfter", &self.answer_after)?;
+        object.patch("BreakRoute", &self.break_route)?;
+        object.patch("BreakTime", &self.break_time)?;
+        object.patch("CallHandlingMode", &self.call_handling_mode)?;
+        object.patch("CurrentGroupHours", &self.current_group_hours)?;
+        object.patch("CustomOperator", &self.custom_operator)?;
+        object.patch("CustomPrompt", &self.custom_prompt)?;
+        object.patch("DisableCustomPrompt", &self.disable_custom_prompt)?;
+        object.patch("GloballyVisible", &self.globally_visible)?;
+        object.patch("HasMembers", &self.has_members)?;
+        object.patch("HolidaysRoute", &self.holidays_route)?;
+        object.patch("Hours", &self.hours)?;
+        object.patch("IsDefault", &self.is_default)?;
+        object.patch("Language", &self.language)?;
+        object.patch("LastLoginTime", &self.last_login_time)?;
+        object.patch("Members", &self.members)?;
+        object.patch("MusicOnHold", &self.music_on_hold)?;
+        object.patch("Name", &self.name)?;
+        object.patch("OfficeHolidays", &self.office_holidays)?;
+        object.patch("OfficeRoute", &self.office_route)?;
+        object.patch("OutOfOfficeRoute", &self.out_of_office_route)?;
+        object.patch("OverrideExpiresAt", &self.override_expires_at)?;
+        object.patch("OverrideHolidays", &self.override_holidays)?;
+        object.patch("PromptSet", &self.prompt_set)?;
+        object.patch("Props", &self.props)?;
+        object.patch("Rights", &self.rights)?;
+        object.patch("TimeZoneId", &self.time_zone_id)?;
+        object.end()
+    }
 }

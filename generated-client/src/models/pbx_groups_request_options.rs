@@ -4,25 +4,10 @@
 
 //! The `PbxGroupsRequestOptions` model.
 /// Schema `#/components/schemas/Pbx.GroupsRequestOptions`.
-#[derive(Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, Default)]
 pub struct PbxGroupsRequestOptions {
-    #[serde(
-        rename = "Count",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub count: ::std::option::Option<i32>,
-    #[serde(
-        rename = "NextPageToken",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub next_page_token: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "Search",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub search: ::std::option::Option<::std::string::String>,
 }
 impl ::std::fmt::Debug for PbxGroupsRequestOptions {
@@ -32,5 +17,42 @@ impl ::std::fmt::Debug for PbxGroupsRequestOptions {
             .field("next_page_token", &crate::auth::Redacted)
             .field("search", &self.search)
             .finish()
+    }
+}
+impl ::serde::Serialize for PbxGroupsRequestOptions {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = crate::json::ObjectWriter::start(serializer)?;
+        object.optional("Count", &self.count)?;
+        object.optional("NextPageToken", &self.next_page_token)?;
+        object.optional("Search", &self.search)?;
+        object.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for PbxGroupsRequestOptions {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::json::read_object(deserializer)
+    }
+}
+impl crate::json::ReadObject for PbxGroupsRequestOptions {
+    const NAME: &'static str = "PbxGroupsRequestOptions";
+    fn read_property<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "Count" => self.count = map.next_value()?,
+            "NextPageToken" => self.next_page_token = map.next_value()?,
+            "Search" => self.search = map.next_value()?,
+            _ => {
+                crate::json::skip_value(map)?;
+            }
+        }
+        ::std::result::Result::Ok(())
     }
 }

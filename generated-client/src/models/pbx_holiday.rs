@@ -4,91 +4,80 @@
 
 //! The `PbxHoliday` model.
 /// Schema `#/components/schemas/Pbx.Holiday`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PbxHoliday {
-    #[serde(
-        rename = "Day",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub day: ::std::option::Option<u8>,
-    #[serde(
-        rename = "DayEnd",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub day_end: ::std::option::Option<u8>,
-    #[serde(
-        rename = "Group",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub group: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "HolidayPrompt",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub holiday_prompt: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "Id",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub id: ::std::option::Option<i32>,
-    #[serde(
-        rename = "IsRecurrent",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub is_recurrent: ::std::option::Option<bool>,
-    #[serde(
-        rename = "Month",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub month: ::std::option::Option<u8>,
-    #[serde(
-        rename = "MonthEnd",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub month_end: ::std::option::Option<u8>,
-    #[serde(
-        rename = "Name",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub name: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "TimeOfEndDate",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub time_of_end_date: ::std::option::Option<crate::Duration>,
-    #[serde(
-        rename = "TimeOfStartDate",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub time_of_start_date: ::std::option::Option<crate::Duration>,
-    #[serde(
-        rename = "Year",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub year: ::std::option::Option<i32>,
-    #[serde(
-        rename = "YearEnd",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub year_end: ::std::option::Option<i32>,
     /// The entity's ETag, to pass back as If-Match where an operation takes one.
-    #[serde(
-        rename = "@odata.etag",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub odata_etag: ::std::option::Option<::std::string::String>,
+}
+impl ::serde::Serialize for PbxHoliday {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = crate::json::ObjectWriter::start(serializer)?;
+        object.optional("Day", &self.day)?;
+        object.optional("DayEnd", &self.day_end)?;
+        object.optional("Group", &self.group)?;
+        object.optional("HolidayPrompt", &self.holiday_prompt)?;
+        object.optional("Id", &self.id)?;
+        object.optional("IsRecurrent", &self.is_recurrent)?;
+        object.optional("Month", &self.month)?;
+        object.optional("MonthEnd", &self.month_end)?;
+        object.optional("Name", &self.name)?;
+        object.optional("TimeOfEndDate", &self.time_of_end_date)?;
+        object.optional("TimeOfStartDate", &self.time_of_start_date)?;
+        object.optional("Year", &self.year)?;
+        object.optional("YearEnd", &self.year_end)?;
+        object.optional("@odata.etag", &self.odata_etag)?;
+        object.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for PbxHoliday {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::json::read_object(deserializer)
+    }
+}
+impl crate::json::ReadObject for PbxHoliday {
+    const NAME: &'static str = "PbxHoliday";
+    fn read_property<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "Day" => self.day = map.next_value()?,
+            "DayEnd" => self.day_end = map.next_value()?,
+            "Group" => self.group = map.next_value()?,
+            "HolidayPrompt" => self.holiday_prompt = map.next_value()?,
+            "Id" => self.id = map.next_value()?,
+            "IsRecurrent" => self.is_recurrent = map.next_value()?,
+            "Month" => self.month = map.next_value()?,
+            "MonthEnd" => self.month_end = map.next_value()?,
+            "Name" => self.name = map.next_value()?,
+            "TimeOfEndDate" => self.time_of_end_date = map.next_value()?,
+            "TimeOfStartDate" => self.time_of_start_date = map.next_value()?,
+            "Year" => self.year = map.next_value()?,
+            "YearEnd" => self.year_end = map.next_value()?,
+            "@odata.etag" => self.odata_etag = map.next_value()?,
+            _ => {
+                crate::json::skip_value(map)?;
+            }
+        }
+        ::std::result::Result::Ok(())
+    }
 }

@@ -6,41 +6,41 @@
 /// Changes to a PbxHoliday: only fields set to Patch::Set or Patch::Clear are sent.
 ///
 /// Update body for schema `#/components/schemas/Pbx.Holiday`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PbxHolidayUpdate {
-    #[serde(rename = "Day", skip_serializing_if = "crate::Patch::is_unchanged")]
     pub day: crate::Patch<u8>,
-    #[serde(rename = "DayEnd", skip_serializing_if = "crate::Patch::is_unchanged")]
     pub day_end: crate::Patch<u8>,
-    #[serde(rename = "Group", skip_serializing_if = "crate::Patch::is_unchanged")]
     pub group: crate::Patch<::std::string::String>,
-    #[serde(
-        rename = "HolidayPrompt",
-        skip_serializing_if = "crate::Patch::is_unchanged"
-    )]
     pub holiday_prompt: crate::Patch<::std::string::String>,
-    #[serde(rename = "Id", skip_serializing_if = "crate::Patch::is_unchanged")]
     pub id: crate::Patch<i32>,
-    #[serde(rename = "IsRecurrent", skip_serializing_if = "crate::Patch::is_unchanged")]
     pub is_recurrent: crate::Patch<bool>,
-    #[serde(rename = "Month", skip_serializing_if = "crate::Patch::is_unchanged")]
     pub month: crate::Patch<u8>,
-    #[serde(rename = "MonthEnd", skip_serializing_if = "crate::Patch::is_unchanged")]
     pub month_end: crate::Patch<u8>,
-    #[serde(rename = "Name", skip_serializing_if = "crate::Patch::is_unchanged")]
     pub name: crate::Patch<::std::string::String>,
-    #[serde(
-        rename = "TimeOfEndDate",
-        skip_serializing_if = "crate::Patch::is_unchanged"
-    )]
     pub time_of_end_date: crate::Patch<crate::Duration>,
-    #[serde(
-        rename = "TimeOfStartDate",
-        skip_serializing_if = "crate::Patch::is_unchanged"
-    )]
     pub time_of_start_date: crate::Patch<crate::Duration>,
-    #[serde(rename = "Year", skip_serializing_if = "crate::Patch::is_unchanged")]
     pub year: crate::Patch<i32>,
-    #[serde(rename = "YearEnd", skip_serializing_if = "crate::Patch::is_unchanged")]
     pub year_end: crate::Patch<i32>,
+}
+impl ::serde::Serialize for PbxHolidayUpdate {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = crate::json::ObjectWriter::start(serializer)?;
+        object.patch("Day", &self.day)?;
+        object.patch("DayEnd", &self.day_end)?;
+        object.patch("Group", &self.group)?;
+        object.patch("HolidayPrompt", &self.holiday_prompt)?;
+        object.patch("Id", &self.id)?;
+        object.patch("IsRecurrent", &self.is_recurrent)?;
+        object.patch("Month", &self.month)?;
+        object.patch("MonthEnd", &self.month_end)?;
+        object.patch("Name", &self.name)?;
+        object.patch("TimeOfEndDate", &self.time_of_end_date)?;
+        object.patch("TimeOfStartDate", &self.time_of_start_date)?;
+        object.patch("Year", &self.year)?;
+        object.patch("YearEnd", &self.year_end)?;
+        object.end()
+    }
 }

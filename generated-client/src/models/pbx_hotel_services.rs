@@ -4,55 +4,62 @@
 
 //! The `PbxHotelServices` model.
 /// Schema `#/components/schemas/Pbx.HotelServices`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PbxHotelServices {
-    #[serde(
-        rename = "Enabled",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub enabled: ::std::option::Option<bool>,
-    #[serde(
-        rename = "HotelGroups",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub hotel_groups: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    #[serde(
-        rename = "IntegrationType",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub integration_type: ::std::option::Option<crate::models::PbxPmsIntegrationType>,
-    #[serde(
-        rename = "IpAddress",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub ip_address: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "NoAnswerDestination",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub no_answer_destination: ::std::option::Option<crate::models::PbxDestination>,
-    #[serde(
-        rename = "NoAnswerTimeout",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub no_answer_timeout: ::std::option::Option<i32>,
-    #[serde(
-        rename = "Port",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub port: ::std::option::Option<i32>,
     /// The entity's ETag, to pass back as If-Match where an operation takes one.
-    #[serde(
-        rename = "@odata.etag",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub odata_etag: ::std::option::Option<::std::string::String>,
+}
+impl ::serde::Serialize for PbxHotelServices {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = crate::json::ObjectWriter::start(serializer)?;
+        object.optional("Enabled", &self.enabled)?;
+        object.optional("HotelGroups", &self.hotel_groups)?;
+        object.optional("IntegrationType", &self.integration_type)?;
+        object.optional("IpAddress", &self.ip_address)?;
+        object.optional("NoAnswerDestination", &self.no_answer_destination)?;
+        object.optional("NoAnswerTimeout", &self.no_answer_timeout)?;
+        object.optional("Port", &self.port)?;
+        object.optional("@odata.etag", &self.odata_etag)?;
+        object.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for PbxHotelServices {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::json::read_object(deserializer)
+    }
+}
+impl crate::json::ReadObject for PbxHotelServices {
+    const NAME: &'static str = "PbxHotelServices";
+    fn read_property<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "Enabled" => self.enabled = map.next_value()?,
+            "HotelGroups" => self.hotel_groups = map.next_value()?,
+            "IntegrationType" => self.integration_type = map.next_value()?,
+            "IpAddress" => self.ip_address = map.next_value()?,
+            "NoAnswerDestination" => self.no_answer_destination = map.next_value()?,
+            "NoAnswerTimeout" => self.no_answer_timeout = map.next_value()?,
+            "Port" => self.port = map.next_value()?,
+            "@odata.etag" => self.odata_etag = map.next_value()?,
+            _ => {
+                crate::json::skip_value(map)?;
+            }
+        }
+        ::std::result::Result::Ok(())
+    }
 }

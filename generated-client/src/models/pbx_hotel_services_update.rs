@@ -6,29 +6,29 @@
 /// Changes to a PbxHotelServices: only fields set to Patch::Set or Patch::Clear are sent.
 ///
 /// Update body for schema `#/components/schemas/Pbx.HotelServices`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PbxHotelServicesUpdate {
-    #[serde(rename = "Enabled", skip_serializing_if = "crate::Patch::is_unchanged")]
     pub enabled: crate::Patch<bool>,
-    #[serde(rename = "HotelGroups", skip_serializing_if = "crate::Patch::is_unchanged")]
     pub hotel_groups: crate::Patch<::std::vec::Vec<::std::string::String>>,
-    #[serde(
-        rename = "IntegrationType",
-        skip_serializing_if = "crate::Patch::is_unchanged"
-    )]
     pub integration_type: crate::Patch<crate::models::PbxPmsIntegrationType>,
-    #[serde(rename = "IpAddress", skip_serializing_if = "crate::Patch::is_unchanged")]
     pub ip_address: crate::Patch<::std::string::String>,
-    #[serde(
-        rename = "NoAnswerDestination",
-        skip_serializing_if = "crate::Patch::is_unchanged"
-    )]
     pub no_answer_destination: crate::Patch<crate::models::PbxDestination>,
-    #[serde(
-        rename = "NoAnswerTimeout",
-        skip_serializing_if = "crate::Patch::is_unchanged"
-    )]
     pub no_answer_timeout: crate::Patch<i32>,
-    #[serde(rename = "Port", skip_serializing_if = "crate::Patch::is_unchanged")]
     pub port: crate::Patch<i32>,
+}
+impl ::serde::Serialize for PbxHotelServicesUpdate {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = crate::json::ObjectWriter::start(serializer)?;
+        object.patch("Enabled", &self.enabled)?;
+        object.patch("HotelGroups", &self.hotel_groups)?;
+        object.patch("IntegrationType", &self.integration_type)?;
+        object.patch("IpAddress", &self.ip_address)?;
+        object.patch("NoAnswerDestination", &self.no_answer_destination)?;
+        object.patch("NoAnswerTimeout", &self.no_answer_timeout)?;
+        object.patch("Port", &self.port)?;
+        object.end()
+    }
 }

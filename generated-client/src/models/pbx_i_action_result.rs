@@ -4,12 +4,39 @@
 
 //! The `PbxIActionResult` model.
 /// Schema `#/components/schemas/Pbx.IActionResult`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PbxIActionResult {
     /// Properties the spec does not name, as sent.
-    #[serde(flatten)]
     pub additional_properties: ::serde_json::Map<
         ::std::string::String,
         ::serde_json::Value,
     >,
+}
+impl ::serde::Serialize for PbxIActionResult {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = crate::json::ObjectWriter::start(serializer)?;
+        object.additional(&self.additional_properties)?;
+        object.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for PbxIActionResult {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::json::read_object(deserializer)
+    }
+}
+impl crate::json::ReadObject for PbxIActionResult {
+    const NAME: &'static str = "PbxIActionResult";
+    fn read_property<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        self.additional_properties.insert(key.to_owned(), map.next_value()?);
+        ::std::result::Result::Ok(())
+    }
 }

@@ -4,159 +4,115 @@
 
 //! The `PbxInboundCall` model.
 /// Schema `#/components/schemas/Pbx.InboundCall`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PbxInboundCall {
-    #[serde(
-        rename = "CallDuration",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub call_duration: ::std::option::Option<crate::Duration>,
-    #[serde(
-        rename = "CallHistoryId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub call_history_id: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "CdrId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub cdr_id: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "DestinationCallerId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub destination_caller_id: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "DestinationDisplayName",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub destination_display_name: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "DestinationDn",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub destination_dn: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "Did",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub did: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "QualityReport",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub quality_report: ::std::option::Option<bool>,
-    #[serde(
-        rename = "RecordingId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub recording_id: ::std::option::Option<i32>,
-    #[serde(
-        rename = "Recordings",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub recordings: ::std::option::Option<
         ::std::vec::Vec<crate::models::PbxXReportRecording>,
     >,
-    #[serde(
-        rename = "RecordingUrl",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub recording_url: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "RingingDuration",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub ringing_duration: ::std::option::Option<crate::Duration>,
-    #[serde(
-        rename = "RuleName",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub rule_name: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "SentimentScore",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub sentiment_score: ::std::option::Option<i32>,
-    #[serde(
-        rename = "SourceCallerId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub source_caller_id: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "SourceDisplayName",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub source_display_name: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "SourceDn",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub source_dn: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "StartTime",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub start_time: ::std::option::Option<::chrono::DateTime<::chrono::FixedOffset>>,
-    #[serde(
-        rename = "Status",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub status: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "Summary",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub summary: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "TalkingDuration",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub talking_duration: ::std::option::Option<crate::Duration>,
-    #[serde(
-        rename = "Transcription",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub transcription: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "TrunkName",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub trunk_name: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "TrunkNumber",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub trunk_number: ::std::option::Option<::std::string::String>,
     /// The entity's ETag, to pass back as If-Match where an operation takes one.
-    #[serde(
-        rename = "@odata.etag",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub odata_etag: ::std::option::Option<::std::string::String>,
+}
+impl ::serde::Serialize for PbxInboundCall {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = crate::json::ObjectWriter::start(serializer)?;
+        object.optional("CallDuration", &self.call_duration)?;
+        object.optional("CallHistoryId", &self.call_history_id)?;
+        object.optional("CdrId", &self.cdr_id)?;
+        object.optional("DestinationCallerId", &self.destination_caller_id)?;
+        object.optional("DestinationDisplayName", &self.destination_display_name)?;
+        object.optional("DestinationDn", &self.destination_dn)?;
+        object.optional("Did", &self.did)?;
+        object.optional("QualityReport", &self.quality_report)?;
+        object.optional("RecordingId", &self.recording_id)?;
+        object.optional("Recordings", &self.recordings)?;
+        object.optional("RecordingUrl", &self.recording_url)?;
+        object.optional("RingingDuration", &self.ringing_duration)?;
+        object.optional("RuleName", &self.rule_name)?;
+        object.optional("SentimentScore", &self.sentiment_score)?;
+        object.optional("SourceCallerId", &self.source_caller_id)?;
+        object.optional("SourceDisplayName", &self.source_display_name)?;
+        object.optional("SourceDn", &self.source_dn)?;
+        object.optional("StartTime", &self.start_time)?;
+        object.optional("Status", &self.status)?;
+        object.optional("Summary", &self.summary)?;
+        object.optional("TalkingDuration", &self.talking_duration)?;
+        object.optional("Transcription", &self.transcription)?;
+        object.optional("TrunkName", &self.trunk_name)?;
+        object.optional("TrunkNumber", &self.trunk_number)?;
+        object.optional("@odata.etag", &self.odata_etag)?;
+        object.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for PbxInboundCall {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::json::read_object(deserializer)
+    }
+}
+impl crate::json::ReadObject for PbxInboundCall {
+    const NAME: &'static str = "PbxInboundCall";
+    fn read_property<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "CallDuration" => self.call_duration = map.next_value()?,
+            "CallHistoryId" => self.call_history_id = map.next_value()?,
+            "CdrId" => self.cdr_id = map.next_value()?,
+            "DestinationCallerId" => self.destination_caller_id = map.next_value()?,
+            "DestinationDisplayName" => self.destination_display_name = map.next_value()?,
+            "DestinationDn" => self.destination_dn = map.next_value()?,
+            "Did" => self.did = map.next_value()?,
+            "QualityReport" => self.quality_report = map.next_value()?,
+            "RecordingId" => self.recording_id = map.next_value()?,
+            "Recordings" => self.recordings = map.next_value()?,
+            "RecordingUrl" => self.recording_url = map.next_value()?,
+            "RingingDuration" => self.ringing_duration = map.next_value()?,
+            "RuleName" => self.rule_name = map.next_value()?,
+            "SentimentScore" => self.sentiment_score = map.next_value()?,
+            "SourceCallerId" => self.source_caller_id = map.next_value()?,
+            "SourceDisplayName" => self.source_display_name = map.next_value()?,
+            "SourceDn" => self.source_dn = map.next_value()?,
+            "StartTime" => self.start_time = map.next_value()?,
+            "Status" => self.status = map.next_value()?,
+            "Summary" => self.summary = map.next_value()?,
+            "TalkingDuration" => self.talking_duration = map.next_value()?,
+            "Transcription" => self.transcription = map.next_value()?,
+            "TrunkName" => self.trunk_name = map.next_value()?,
+            "TrunkNumber" => self.trunk_number = map.next_value()?,
+            "@odata.etag" => self.odata_etag = map.next_value()?,
+            _ => {
+                crate::json::skip_value(map)?;
+            }
+        }
+        ::std::result::Result::Ok(())
+    }
 }

@@ -4,93 +4,100 @@
 
 //! The `PbxInboundRule` model.
 /// Schema `#/components/schemas/Pbx.InboundRule`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PbxInboundRule {
-    #[serde(
-        rename = "AlterDestinationDuringHolidays",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub alter_destination_during_holidays: ::std::option::Option<bool>,
-    #[serde(
-        rename = "AlterDestinationDuringOutOfOfficeHours",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub alter_destination_during_out_of_office_hours: ::std::option::Option<bool>,
-    #[serde(
-        rename = "CallType",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub call_type: ::std::option::Option<crate::models::PbxRuleCallTypeType>,
-    #[serde(
-        rename = "Condition",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub condition: ::std::option::Option<crate::models::PbxRuleConditionType>,
-    #[serde(
-        rename = "CustomData",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub custom_data: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "Data",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub data: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "HolidaysDestination",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub holidays_destination: ::std::option::Option<crate::models::PbxDestination>,
-    #[serde(
-        rename = "Hours",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub hours: ::std::option::Option<crate::models::PbxSchedule>,
-    #[serde(
-        rename = "Id",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub id: ::std::option::Option<i32>,
-    #[serde(
-        rename = "OfficeHoursDestination",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub office_hours_destination: ::std::option::Option<crate::models::PbxDestination>,
-    #[serde(
-        rename = "OutOfOfficeHoursDestination",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub out_of_office_hours_destination: ::std::option::Option<
         crate::models::PbxDestination,
     >,
-    #[serde(
-        rename = "RuleName",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub rule_name: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "TrunkDN",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub trunk_dn: ::std::option::Option<crate::models::PbxPeer>,
     /// The entity's ETag, to pass back as If-Match where an operation takes one.
-    #[serde(
-        rename = "@odata.etag",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub odata_etag: ::std::option::Option<::std::string::String>,
+}
+impl ::serde::Serialize for PbxInboundRule {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = crate::json::ObjectWriter::start(serializer)?;
+        object
+            .optional(
+                "AlterDestinationDuringHolidays",
+                &self.alter_destination_during_holidays,
+            )?;
+        object
+            .optional(
+                "AlterDestinationDuringOutOfOfficeHours",
+                &self.alter_destination_during_out_of_office_hours,
+            )?;
+        object.optional("CallType", &self.call_type)?;
+        object.optional("Condition", &self.condition)?;
+        object.optional("CustomData", &self.custom_data)?;
+        object.optional("Data", &self.data)?;
+        object.optional("HolidaysDestination", &self.holidays_destination)?;
+        object.optional("Hours", &self.hours)?;
+        object.optional("Id", &self.id)?;
+        object.optional("OfficeHoursDestination", &self.office_hours_destination)?;
+        object
+            .optional(
+                "OutOfOfficeHoursDestination",
+                &self.out_of_office_hours_destination,
+            )?;
+        object.optional("RuleName", &self.rule_name)?;
+        object.optional("TrunkDN", &self.trunk_dn)?;
+        object.optional("@odata.etag", &self.odata_etag)?;
+        object.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for PbxInboundRule {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::json::read_object(deserializer)
+    }
+}
+impl crate::json::ReadObject for PbxInboundRule {
+    const NAME: &'static str = "PbxInboundRule";
+    fn read_property<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "AlterDestinationDuringHolidays" => {
+                self.alter_destination_during_holidays = map.next_value()?;
+            }
+            "AlterDestinationDuringOutOfOfficeHours" => {
+                self.alter_destination_during_out_of_office_hours = map.next_value()?;
+            }
+            "CallType" => self.call_type = map.next_value()?,
+            "Condition" => self.condition = map.next_value()?,
+            "CustomData" => self.custom_data = map.next_value()?,
+            "Data" => self.data = map.next_value()?,
+            "HolidaysDestination" => self.holidays_destination = map.next_value()?,
+            "Hours" => self.hours = map.next_value()?,
+            "Id" => self.id = map.next_value()?,
+            "OfficeHoursDestination" => self.office_hours_destination = map.next_value()?,
+            "OutOfOfficeHoursDestination" => {
+                self.out_of_office_hours_destination = map.next_value()?;
+            }
+            "RuleName" => self.rule_name = map.next_value()?,
+            "TrunkDN" => self.trunk_dn = map.next_value()?,
+            "@odata.etag" => self.odata_etag = map.next_value()?,
+            _ => {
+                crate::json::skip_value(map)?;
+            }
+        }
+        ::std::result::Result::Ok(())
+    }
 }

@@ -4,49 +4,59 @@
 
 //! The `PbxInboundRuleReport` model.
 /// Schema `#/components/schemas/Pbx.InboundRuleReport`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PbxInboundRuleReport {
-    #[serde(
-        rename = "DID",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub did: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "Id",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub id: ::std::option::Option<i32>,
-    #[serde(
-        rename = "InOfficeRouting",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub in_office_routing: ::std::option::Option<crate::models::PbxDestination>,
-    #[serde(
-        rename = "OutOfficeRouting",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub out_office_routing: ::std::option::Option<crate::models::PbxDestination>,
-    #[serde(
-        rename = "RuleName",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub rule_name: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "Trunk",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub trunk: ::std::option::Option<::std::string::String>,
     /// The entity's ETag, to pass back as If-Match where an operation takes one.
-    #[serde(
-        rename = "@odata.etag",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub odata_etag: ::std::option::Option<::std::string::String>,
+}
+impl ::serde::Serialize for PbxInboundRuleReport {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = crate::json::ObjectWriter::start(serializer)?;
+        object.optional("DID", &self.did)?;
+        object.optional("Id", &self.id)?;
+        object.optional("InOfficeRouting", &self.in_office_routing)?;
+        object.optional("OutOfficeRouting", &self.out_office_routing)?;
+        object.optional("RuleName", &self.rule_name)?;
+        object.optional("Trunk", &self.trunk)?;
+        object.optional("@odata.etag", &self.odata_etag)?;
+        object.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for PbxInboundRuleReport {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::json::read_object(deserializer)
+    }
+}
+impl crate::json::ReadObject for PbxInboundRuleReport {
+    const NAME: &'static str = "PbxInboundRuleReport";
+    fn read_property<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "DID" => self.did = map.next_value()?,
+            "Id" => self.id = map.next_value()?,
+            "InOfficeRouting" => self.in_office_routing = map.next_value()?,
+            "OutOfficeRouting" => self.out_office_routing = map.next_value()?,
+            "RuleName" => self.rule_name = map.next_value()?,
+            "Trunk" => self.trunk = map.next_value()?,
+            "@odata.etag" => self.odata_etag = map.next_value()?,
+            _ => {
+                crate::json::skip_value(map)?;
+            }
+        }
+        ::std::result::Result::Ok(())
+    }
 }

@@ -6,47 +6,53 @@
 /// Changes to a PbxInboundRule: only fields set to Patch::Set or Patch::Clear are sent.
 ///
 /// Update body for schema `#/components/schemas/Pbx.InboundRule`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PbxInboundRuleUpdate {
-    #[serde(
-        rename = "AlterDestinationDuringHolidays",
-        skip_serializing_if = "crate::Patch::is_unchanged"
-    )]
     pub alter_destination_during_holidays: crate::Patch<bool>,
-    #[serde(
-        rename = "AlterDestinationDuringOutOfOfficeHours",
-        skip_serializing_if = "crate::Patch::is_unchanged"
-    )]
     pub alter_destination_during_out_of_office_hours: crate::Patch<bool>,
-    #[serde(rename = "CallType", skip_serializing_if = "crate::Patch::is_unchanged")]
     pub call_type: crate::Patch<crate::models::PbxRuleCallTypeType>,
-    #[serde(rename = "Condition", skip_serializing_if = "crate::Patch::is_unchanged")]
     pub condition: crate::Patch<crate::models::PbxRuleConditionType>,
-    #[serde(rename = "CustomData", skip_serializing_if = "crate::Patch::is_unchanged")]
     pub custom_data: crate::Patch<::std::string::String>,
-    #[serde(rename = "Data", skip_serializing_if = "crate::Patch::is_unchanged")]
     pub data: crate::Patch<::std::string::String>,
-    #[serde(
-        rename = "HolidaysDestination",
-        skip_serializing_if = "crate::Patch::is_unchanged"
-    )]
     pub holidays_destination: crate::Patch<crate::models::PbxDestination>,
-    #[serde(rename = "Hours", skip_serializing_if = "crate::Patch::is_unchanged")]
     pub hours: crate::Patch<crate::models::PbxSchedule>,
-    #[serde(rename = "Id", skip_serializing_if = "crate::Patch::is_unchanged")]
     pub id: crate::Patch<i32>,
-    #[serde(
-        rename = "OfficeHoursDestination",
-        skip_serializing_if = "crate::Patch::is_unchanged"
-    )]
     pub office_hours_destination: crate::Patch<crate::models::PbxDestination>,
-    #[serde(
-        rename = "OutOfOfficeHoursDestination",
-        skip_serializing_if = "crate::Patch::is_unchanged"
-    )]
     pub out_of_office_hours_destination: crate::Patch<crate::models::PbxDestination>,
-    #[serde(rename = "RuleName", skip_serializing_if = "crate::Patch::is_unchanged")]
     pub rule_name: crate::Patch<::std::string::String>,
-    #[serde(rename = "TrunkDN", skip_serializing_if = "crate::Patch::is_unchanged")]
     pub trunk_dn: crate::Patch<crate::models::PbxPeer>,
+}
+impl ::serde::Serialize for PbxInboundRuleUpdate {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = crate::json::ObjectWriter::start(serializer)?;
+        object
+            .patch(
+                "AlterDestinationDuringHolidays",
+                &self.alter_destination_during_holidays,
+            )?;
+        object
+            .patch(
+                "AlterDestinationDuringOutOfOfficeHours",
+                &self.alter_destination_during_out_of_office_hours,
+            )?;
+        object.patch("CallType", &self.call_type)?;
+        object.patch("Condition", &self.condition)?;
+        object.patch("CustomData", &self.custom_data)?;
+        object.patch("Data", &self.data)?;
+        object.patch("HolidaysDestination", &self.holidays_destination)?;
+        object.patch("Hours", &self.hours)?;
+        object.patch("Id", &self.id)?;
+        object.patch("OfficeHoursDestination", &self.office_hours_destination)?;
+        object
+            .patch(
+                "OutOfOfficeHoursDestination",
+                &self.out_of_office_hours_destination,
+            )?;
+        object.patch("RuleName", &self.rule_name)?;
+        object.patch("TrunkDN", &self.trunk_dn)?;
+        object.end()
+    }
 }

@@ -4,7 +4,7 @@
 
 //! The `PbxInfoLevel` model.
 /// Schema `#/components/schemas/Pbx.InfoLevel`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum PbxInfoLevel {
     /// `Critical`
     Critical,
@@ -15,6 +15,47 @@ pub enum PbxInfoLevel {
     /// `Info`
     Info,
     /// A value this version of the client does not know, kept as sent.
-    #[serde(untagged)]
     Unrecognized(::std::string::String),
+}
+impl PbxInfoLevel {
+    /// The member as the PBX writes it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            PbxInfoLevel::Critical => "Critical",
+            PbxInfoLevel::Error => "Error",
+            PbxInfoLevel::Warning => "Warning",
+            PbxInfoLevel::Info => "Info",
+            PbxInfoLevel::Unrecognized(value) => value,
+        }
+    }
+}
+impl ::std::convert::From<&str> for PbxInfoLevel {
+    /// Reads a member as the PBX writes it; an unknown one is kept as it is.
+    fn from(value: &str) -> Self {
+        match value {
+            "Critical" => PbxInfoLevel::Critical,
+            "Error" => PbxInfoLevel::Error,
+            "Warning" => PbxInfoLevel::Warning,
+            "Info" => PbxInfoLevel::Info,
+            other => PbxInfoLevel::Unrecognized(other.to_owned()),
+        }
+    }
+}
+impl crate::json::NamedMember for PbxInfoLevel {
+    const NAME: &'static str = "PbxInfoLevel";
+}
+impl ::serde::Serialize for PbxInfoLevel {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for PbxInfoLevel {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::json::read_member(deserializer)
+    }
 }

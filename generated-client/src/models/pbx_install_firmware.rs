@@ -4,18 +4,43 @@
 
 //! The `PbxInstallFirmware` model.
 /// Schema `#/components/schemas/Pbx.InstallFirmware`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PbxInstallFirmware {
-    #[serde(
-        rename = "Model",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub model: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "UserAgent",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub user_agent: ::std::option::Option<::std::string::String>,
+}
+impl ::serde::Serialize for PbxInstallFirmware {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = crate::json::ObjectWriter::start(serializer)?;
+        object.optional("Model", &self.model)?;
+        object.optional("UserAgent", &self.user_agent)?;
+        object.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for PbxInstallFirmware {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::json::read_object(deserializer)
+    }
+}
+impl crate::json::ReadObject for PbxInstallFirmware {
+    const NAME: &'static str = "PbxInstallFirmware";
+    fn read_property<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "Model" => self.model = map.next_value()?,
+            "UserAgent" => self.user_agent = map.next_value()?,
+            _ => {
+                crate::json::skip_value(map)?;
+            }
+        }
+        ::std::result::Result::Ok(())
+    }
 }

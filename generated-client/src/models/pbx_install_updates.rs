@@ -4,18 +4,43 @@
 
 //! The `PbxInstallUpdates` model.
 /// Schema `#/components/schemas/Pbx.InstallUpdates`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PbxInstallUpdates {
-    #[serde(
-        rename = "Entries",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub entries: ::std::option::Option<::std::vec::Vec<::uuid::Uuid>>,
-    #[serde(
-        rename = "Key",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub key: ::std::option::Option<::uuid::Uuid>,
+}
+impl ::serde::Serialize for PbxInstallUpdates {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = crate::json::ObjectWriter::start(serializer)?;
+        object.optional("Entries", &self.entries)?;
+        object.optional("Key", &self.key)?;
+        object.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for PbxInstallUpdates {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::json::read_object(deserializer)
+    }
+}
+impl crate::json::ReadObject for PbxInstallUpdates {
+    const NAME: &'static str = "PbxInstallUpdates";
+    fn read_property<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "Entries" => self.entries = map.next_value()?,
+            "Key" => self.key = map.next_value()?,
+            _ => {
+                crate::json::skip_value(map)?;
+            }
+        }
+        ::std::result::Result::Ok(())
+    }
 }

@@ -4,7 +4,7 @@
 
 //! The `PbxIntegrationSyncType` model.
 /// Schema `#/components/schemas/Pbx.IntegrationSyncType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum PbxIntegrationSyncType {
     /// `SyncAllUsers`
     SyncAllUsers,
@@ -15,6 +15,51 @@ pub enum PbxIntegrationSyncType {
     /// `SyncSelectedGroups`
     SyncSelectedGroups,
     /// A value this version of the client does not know, kept as sent.
-    #[serde(untagged)]
     Unrecognized(::std::string::String),
+}
+impl PbxIntegrationSyncType {
+    /// The member as the PBX writes it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            PbxIntegrationSyncType::SyncAllUsers => "SyncAllUsers",
+            PbxIntegrationSyncType::SyncAllUsersExceptSelected => {
+                "SyncAllUsersExceptSelected"
+            }
+            PbxIntegrationSyncType::SyncSelected => "SyncSelected",
+            PbxIntegrationSyncType::SyncSelectedGroups => "SyncSelectedGroups",
+            PbxIntegrationSyncType::Unrecognized(value) => value,
+        }
+    }
+}
+impl ::std::convert::From<&str> for PbxIntegrationSyncType {
+    /// Reads a member as the PBX writes it; an unknown one is kept as it is.
+    fn from(value: &str) -> Self {
+        match value {
+            "SyncAllUsers" => PbxIntegrationSyncType::SyncAllUsers,
+            "SyncAllUsersExceptSelected" => {
+                PbxIntegrationSyncType::SyncAllUsersExceptSelected
+            }
+            "SyncSelected" => PbxIntegrationSyncType::SyncSelected,
+            "SyncSelectedGroups" => PbxIntegrationSyncType::SyncSelectedGroups,
+            other => PbxIntegrationSyncType::Unrecognized(other.to_owned()),
+        }
+    }
+}
+impl crate::json::NamedMember for PbxIntegrationSyncType {
+    const NAME: &'static str = "PbxIntegrationSyncType";
+}
+impl ::serde::Serialize for PbxIntegrationSyncType {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for PbxIntegrationSyncType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::json::read_member(deserializer)
+    }
 }

@@ -4,18 +4,43 @@
 
 //! The `PbxInterruptionDecision` model.
 /// Schema `#/components/schemas/Pbx.InterruptionDecision`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PbxInterruptionDecision {
-    #[serde(
-        rename = "Action",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub action: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "Instructions",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub instructions: ::std::option::Option<::std::string::String>,
+}
+impl ::serde::Serialize for PbxInterruptionDecision {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = crate::json::ObjectWriter::start(serializer)?;
+        object.optional("Action", &self.action)?;
+        object.optional("Instructions", &self.instructions)?;
+        object.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for PbxInterruptionDecision {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::json::read_object(deserializer)
+    }
+}
+impl crate::json::ReadObject for PbxInterruptionDecision {
+    const NAME: &'static str = "PbxInterruptionDecision";
+    fn read_property<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "Action" => self.action = map.next_value()?,
+            "Instructions" => self.instructions = map.next_value()?,
+            _ => {
+                crate::json::skip_value(map)?;
+            }
+        }
+        ::std::result::Result::Ok(())
+    }
 }

@@ -4,7 +4,7 @@
 
 //! The `PbxIpInRegistrationContactType` model.
 /// Schema `#/components/schemas/Pbx.IPInRegistrationContactType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum PbxIpInRegistrationContactType {
     /// `External`
     External,
@@ -15,6 +15,47 @@ pub enum PbxIpInRegistrationContactType {
     /// `Specified`
     Specified,
     /// A value this version of the client does not know, kept as sent.
-    #[serde(untagged)]
     Unrecognized(::std::string::String),
+}
+impl PbxIpInRegistrationContactType {
+    /// The member as the PBX writes it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            PbxIpInRegistrationContactType::External => "External",
+            PbxIpInRegistrationContactType::Internal => "Internal",
+            PbxIpInRegistrationContactType::Both => "Both",
+            PbxIpInRegistrationContactType::Specified => "Specified",
+            PbxIpInRegistrationContactType::Unrecognized(value) => value,
+        }
+    }
+}
+impl ::std::convert::From<&str> for PbxIpInRegistrationContactType {
+    /// Reads a member as the PBX writes it; an unknown one is kept as it is.
+    fn from(value: &str) -> Self {
+        match value {
+            "External" => PbxIpInRegistrationContactType::External,
+            "Internal" => PbxIpInRegistrationContactType::Internal,
+            "Both" => PbxIpInRegistrationContactType::Both,
+            "Specified" => PbxIpInRegistrationContactType::Specified,
+            other => PbxIpInRegistrationContactType::Unrecognized(other.to_owned()),
+        }
+    }
+}
+impl crate::json::NamedMember for PbxIpInRegistrationContactType {
+    const NAME: &'static str = "PbxIpInRegistrationContactType";
+}
+impl ::serde::Serialize for PbxIpInRegistrationContactType {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for PbxIpInRegistrationContactType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::json::read_member(deserializer)
+    }
 }

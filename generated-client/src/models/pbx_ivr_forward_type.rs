@@ -4,7 +4,7 @@
 
 //! The `PbxIvrForwardType` model.
 /// Schema `#/components/schemas/Pbx.IVRForwardType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum PbxIvrForwardType {
     /// `EndCall`
     EndCall,
@@ -15,7 +15,6 @@ pub enum PbxIvrForwardType {
     /// `Queue`
     Queue,
     /// `IVR`
-    #[serde(rename = "IVR")]
     Ivr,
     /// `VoiceMail`
     VoiceMail,
@@ -26,6 +25,57 @@ pub enum PbxIvrForwardType {
     /// `CustomInput`
     CustomInput,
     /// A value this version of the client does not know, kept as sent.
-    #[serde(untagged)]
     Unrecognized(::std::string::String),
+}
+impl PbxIvrForwardType {
+    /// The member as the PBX writes it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            PbxIvrForwardType::EndCall => "EndCall",
+            PbxIvrForwardType::Extension => "Extension",
+            PbxIvrForwardType::RingGroup => "RingGroup",
+            PbxIvrForwardType::Queue => "Queue",
+            PbxIvrForwardType::Ivr => "IVR",
+            PbxIvrForwardType::VoiceMail => "VoiceMail",
+            PbxIvrForwardType::CallByName => "CallByName",
+            PbxIvrForwardType::RepeatPrompt => "RepeatPrompt",
+            PbxIvrForwardType::CustomInput => "CustomInput",
+            PbxIvrForwardType::Unrecognized(value) => value,
+        }
+    }
+}
+impl ::std::convert::From<&str> for PbxIvrForwardType {
+    /// Reads a member as the PBX writes it; an unknown one is kept as it is.
+    fn from(value: &str) -> Self {
+        match value {
+            "EndCall" => PbxIvrForwardType::EndCall,
+            "Extension" => PbxIvrForwardType::Extension,
+            "RingGroup" => PbxIvrForwardType::RingGroup,
+            "Queue" => PbxIvrForwardType::Queue,
+            "IVR" => PbxIvrForwardType::Ivr,
+            "VoiceMail" => PbxIvrForwardType::VoiceMail,
+            "CallByName" => PbxIvrForwardType::CallByName,
+            "RepeatPrompt" => PbxIvrForwardType::RepeatPrompt,
+            "CustomInput" => PbxIvrForwardType::CustomInput,
+            other => PbxIvrForwardType::Unrecognized(other.to_owned()),
+        }
+    }
+}
+impl crate::json::NamedMember for PbxIvrForwardType {
+    const NAME: &'static str = "PbxIvrForwardType";
+}
+impl ::serde::Serialize for PbxIvrForwardType {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for PbxIvrForwardType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::json::read_member(deserializer)
+    }
 }

@@ -4,7 +4,7 @@
 
 //! The `PbxIvrType` model.
 /// Schema `#/components/schemas/Pbx.IVRType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum PbxIvrType {
     /// `Default`
     Default,
@@ -15,6 +15,47 @@ pub enum PbxIvrType {
     /// `Wakeup`
     Wakeup,
     /// A value this version of the client does not know, kept as sent.
-    #[serde(untagged)]
     Unrecognized(::std::string::String),
+}
+impl PbxIvrType {
+    /// The member as the PBX writes it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            PbxIvrType::Default => "Default",
+            PbxIvrType::CodeBased => "CodeBased",
+            PbxIvrType::ScriptBased => "ScriptBased",
+            PbxIvrType::Wakeup => "Wakeup",
+            PbxIvrType::Unrecognized(value) => value,
+        }
+    }
+}
+impl ::std::convert::From<&str> for PbxIvrType {
+    /// Reads a member as the PBX writes it; an unknown one is kept as it is.
+    fn from(value: &str) -> Self {
+        match value {
+            "Default" => PbxIvrType::Default,
+            "CodeBased" => PbxIvrType::CodeBased,
+            "ScriptBased" => PbxIvrType::ScriptBased,
+            "Wakeup" => PbxIvrType::Wakeup,
+            other => PbxIvrType::Unrecognized(other.to_owned()),
+        }
+    }
+}
+impl crate::json::NamedMember for PbxIvrType {
+    const NAME: &'static str = "PbxIvrType";
+}
+impl ::serde::Serialize for PbxIvrType {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for PbxIvrType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::json::read_member(deserializer)
+    }
 }

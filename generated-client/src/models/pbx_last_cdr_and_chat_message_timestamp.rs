@@ -4,29 +4,53 @@
 
 //! The `PbxLastCdrAndChatMessageTimestamp` model.
 /// Schema `#/components/schemas/Pbx.LastCdrAndChatMessageTimestamp`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PbxLastCdrAndChatMessageTimestamp {
-    #[serde(
-        rename = "LastCdrStartedAt",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub last_cdr_started_at: ::std::option::Option<
         ::chrono::DateTime<::chrono::FixedOffset>,
     >,
-    #[serde(
-        rename = "LastChatMessageTimeSent",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub last_chat_message_time_sent: ::std::option::Option<
         ::chrono::DateTime<::chrono::FixedOffset>,
     >,
     /// The entity's ETag, to pass back as If-Match where an operation takes one.
-    #[serde(
-        rename = "@odata.etag",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub odata_etag: ::std::option::Option<::std::string::String>,
+}
+impl ::serde::Serialize for PbxLastCdrAndChatMessageTimestamp {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = crate::json::ObjectWriter::start(serializer)?;
+        object.optional("LastCdrStartedAt", &self.last_cdr_started_at)?;
+        object.optional("LastChatMessageTimeSent", &self.last_chat_message_time_sent)?;
+        object.optional("@odata.etag", &self.odata_etag)?;
+        object.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for PbxLastCdrAndChatMessageTimestamp {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::json::read_object(deserializer)
+    }
+}
+impl crate::json::ReadObject for PbxLastCdrAndChatMessageTimestamp {
+    const NAME: &'static str = "PbxLastCdrAndChatMessageTimestamp";
+    fn read_property<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "LastCdrStartedAt" => self.last_cdr_started_at = map.next_value()?,
+            "LastChatMessageTimeSent" => {
+                self.last_chat_message_time_sent = map.next_value()?;
+            }
+            "@odata.etag" => self.odata_etag = map.next_value()?,
+            _ => {
+                crate::json::skip_value(map)?;
+            }
+        }
+        ::std::result::Result::Ok(())
+    }
 }

@@ -4,61 +4,65 @@
 
 //! The `PbxLicense` model.
 /// Schema `#/components/schemas/Pbx.License`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PbxLicense {
-    #[serde(
-        rename = "CountryCode",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub country_code: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "IsBrandingEnabled",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub is_branding_enabled: ::std::option::Option<bool>,
-    #[serde(
-        rename = "IsCfdEnabled",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub is_cfd_enabled: ::std::option::Option<bool>,
-    #[serde(
-        rename = "IsEnterprise",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub is_enterprise: ::std::option::Option<bool>,
-    #[serde(
-        rename = "IsMaintainceExpired",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub is_maintaince_expired: ::std::option::Option<bool>,
-    #[serde(
-        rename = "IsProfessional",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub is_professional: ::std::option::Option<bool>,
-    #[serde(
-        rename = "MaxSimCalls",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub max_sim_calls: ::std::option::Option<i32>,
-    #[serde(
-        rename = "ProductCode",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub product_code: ::std::option::Option<::std::string::String>,
     /// The entity's ETag, to pass back as If-Match where an operation takes one.
-    #[serde(
-        rename = "@odata.etag",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub odata_etag: ::std::option::Option<::std::string::String>,
+}
+impl ::serde::Serialize for PbxLicense {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = crate::json::ObjectWriter::start(serializer)?;
+        object.optional("CountryCode", &self.country_code)?;
+        object.optional("IsBrandingEnabled", &self.is_branding_enabled)?;
+        object.optional("IsCfdEnabled", &self.is_cfd_enabled)?;
+        object.optional("IsEnterprise", &self.is_enterprise)?;
+        object.optional("IsMaintainceExpired", &self.is_maintaince_expired)?;
+        object.optional("IsProfessional", &self.is_professional)?;
+        object.optional("MaxSimCalls", &self.max_sim_calls)?;
+        object.optional("ProductCode", &self.product_code)?;
+        object.optional("@odata.etag", &self.odata_etag)?;
+        object.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for PbxLicense {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::json::read_object(deserializer)
+    }
+}
+impl crate::json::ReadObject for PbxLicense {
+    const NAME: &'static str = "PbxLicense";
+    fn read_property<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "CountryCode" => self.country_code = map.next_value()?,
+            "IsBrandingEnabled" => self.is_branding_enabled = map.next_value()?,
+            "IsCfdEnabled" => self.is_cfd_enabled = map.next_value()?,
+            "IsEnterprise" => self.is_enterprise = map.next_value()?,
+            "IsMaintainceExpired" => self.is_maintaince_expired = map.next_value()?,
+            "IsProfessional" => self.is_professional = map.next_value()?,
+            "MaxSimCalls" => self.max_sim_calls = map.next_value()?,
+            "ProductCode" => self.product_code = map.next_value()?,
+            "@odata.etag" => self.odata_etag = map.next_value()?,
+            _ => {
+                crate::json::skip_value(map)?;
+            }
+        }
+        ::std::result::Result::Ok(())
+    }
 }

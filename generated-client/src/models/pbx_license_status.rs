@@ -4,132 +4,32 @@
 
 //! The `PbxLicenseStatus` model.
 /// Schema `#/components/schemas/Pbx.LicenseStatus`.
-#[derive(Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, Default)]
 pub struct PbxLicenseStatus {
-    #[serde(
-        rename = "Activated",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub activated: ::std::option::Option<bool>,
-    #[serde(
-        rename = "ActiveModules",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub active_modules: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    #[serde(
-        rename = "AdminEMail",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub admin_e_mail: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "CompanyName",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub company_name: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "ContactName",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub contact_name: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "CountryCode",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub country_code: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "CountryName",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub country_name: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "EMail",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub e_mail: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "ExpirationDate",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub expiration_date: ::std::option::Option<
         ::chrono::DateTime<::chrono::FixedOffset>,
     >,
-    #[serde(
-        rename = "LicenseActive",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub license_active: ::std::option::Option<bool>,
-    #[serde(
-        rename = "LicenseKey",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub license_key: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "MaintenanceExpiresAt",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub maintenance_expires_at: ::std::option::Option<
         ::chrono::DateTime<::chrono::FixedOffset>,
     >,
-    #[serde(
-        rename = "MaxSimCalls",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub max_sim_calls: ::std::option::Option<i32>,
-    #[serde(
-        rename = "ProductCode",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub product_code: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "ResellerName",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub reseller_name: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "SimMeetingParticipants",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub sim_meeting_participants: ::std::option::Option<i32>,
-    #[serde(
-        rename = "Support",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub support: ::std::option::Option<bool>,
-    #[serde(
-        rename = "Telephone",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub telephone: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "Version",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub version: ::std::option::Option<::std::string::String>,
     /// The entity's ETag, to pass back as If-Match where an operation takes one.
-    #[serde(
-        rename = "@odata.etag",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub odata_etag: ::std::option::Option<::std::string::String>,
 }
 impl ::std::fmt::Debug for PbxLicenseStatus {
@@ -156,5 +56,76 @@ impl ::std::fmt::Debug for PbxLicenseStatus {
             .field("version", &self.version)
             .field("odata_etag", &self.odata_etag)
             .finish()
+    }
+}
+impl ::serde::Serialize for PbxLicenseStatus {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = crate::json::ObjectWriter::start(serializer)?;
+        object.optional("Activated", &self.activated)?;
+        object.optional("ActiveModules", &self.active_modules)?;
+        object.optional("AdminEMail", &self.admin_e_mail)?;
+        object.optional("CompanyName", &self.company_name)?;
+        object.optional("ContactName", &self.contact_name)?;
+        object.optional("CountryCode", &self.country_code)?;
+        object.optional("CountryName", &self.country_name)?;
+        object.optional("EMail", &self.e_mail)?;
+        object.optional("ExpirationDate", &self.expiration_date)?;
+        object.optional("LicenseActive", &self.license_active)?;
+        object.optional("LicenseKey", &self.license_key)?;
+        object.optional("MaintenanceExpiresAt", &self.maintenance_expires_at)?;
+        object.optional("MaxSimCalls", &self.max_sim_calls)?;
+        object.optional("ProductCode", &self.product_code)?;
+        object.optional("ResellerName", &self.reseller_name)?;
+        object.optional("SimMeetingParticipants", &self.sim_meeting_participants)?;
+        object.optional("Support", &self.support)?;
+        object.optional("Telephone", &self.telephone)?;
+        object.optional("Version", &self.version)?;
+        object.optional("@odata.etag", &self.odata_etag)?;
+        object.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for PbxLicenseStatus {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::json::read_object(deserializer)
+    }
+}
+impl crate::json::ReadObject for PbxLicenseStatus {
+    const NAME: &'static str = "PbxLicenseStatus";
+    fn read_property<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "Activated" => self.activated = map.next_value()?,
+            "ActiveModules" => self.active_modules = map.next_value()?,
+            "AdminEMail" => self.admin_e_mail = map.next_value()?,
+            "CompanyName" => self.company_name = map.next_value()?,
+            "ContactName" => self.contact_name = map.next_value()?,
+            "CountryCode" => self.country_code = map.next_value()?,
+            "CountryName" => self.country_name = map.next_value()?,
+            "EMail" => self.e_mail = map.next_value()?,
+            "ExpirationDate" => self.expiration_date = map.next_value()?,
+            "LicenseActive" => self.license_active = map.next_value()?,
+            "LicenseKey" => self.license_key = map.next_value()?,
+            "MaintenanceExpiresAt" => self.maintenance_expires_at = map.next_value()?,
+            "MaxSimCalls" => self.max_sim_calls = map.next_value()?,
+            "ProductCode" => self.product_code = map.next_value()?,
+            "ResellerName" => self.reseller_name = map.next_value()?,
+            "SimMeetingParticipants" => self.sim_meeting_participants = map.next_value()?,
+            "Support" => self.support = map.next_value()?,
+            "Telephone" => self.telephone = map.next_value()?,
+            "Version" => self.version = map.next_value()?,
+            "@odata.etag" => self.odata_etag = map.next_value()?,
+            _ => {
+                crate::json::skip_value(map)?;
+            }
+        }
+        ::std::result::Result::Ok(())
     }
 }

@@ -4,32 +4,51 @@
 
 //! The `PbxLiveChatAdvancedSettings` model.
 /// Schema `#/components/schemas/Pbx.LiveChatAdvancedSettings`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PbxLiveChatAdvancedSettings {
-    #[serde(
-        rename = "CallTitle",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub call_title: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "CommunicationOptions",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub communication_options: ::std::option::Option<
         crate::models::PbxLiveChatCommunication,
     >,
-    #[serde(
-        rename = "EnableDirectCall",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub enable_direct_call: ::std::option::Option<bool>,
-    #[serde(
-        rename = "IgnoreQueueOwnership",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub ignore_queue_ownership: ::std::option::Option<bool>,
+}
+impl ::serde::Serialize for PbxLiveChatAdvancedSettings {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = crate::json::ObjectWriter::start(serializer)?;
+        object.optional("CallTitle", &self.call_title)?;
+        object.optional("CommunicationOptions", &self.communication_options)?;
+        object.optional("EnableDirectCall", &self.enable_direct_call)?;
+        object.optional("IgnoreQueueOwnership", &self.ignore_queue_ownership)?;
+        object.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for PbxLiveChatAdvancedSettings {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::json::read_object(deserializer)
+    }
+}
+impl crate::json::ReadObject for PbxLiveChatAdvancedSettings {
+    const NAME: &'static str = "PbxLiveChatAdvancedSettings";
+    fn read_property<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "CallTitle" => self.call_title = map.next_value()?,
+            "CommunicationOptions" => self.communication_options = map.next_value()?,
+            "EnableDirectCall" => self.enable_direct_call = map.next_value()?,
+            "IgnoreQueueOwnership" => self.ignore_queue_ownership = map.next_value()?,
+            _ => {
+                crate::json::skip_value(map)?;
+            }
+        }
+        ::std::result::Result::Ok(())
+    }
 }

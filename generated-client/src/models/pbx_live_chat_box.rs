@@ -4,82 +4,82 @@
 
 //! The `PbxLiveChatBox` model.
 /// Schema `#/components/schemas/Pbx.LiveChatBox`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PbxLiveChatBox {
-    #[serde(
-        rename = "ButtonIconType",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub button_icon_type: ::std::option::Option<crate::models::PbxButtonIconType>,
-    #[serde(
-        rename = "ButtonIconUrl",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub button_icon_url: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "ChatDelay",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub chat_delay: ::std::option::Option<i32>,
-    #[serde(
-        rename = "Height",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub height: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "LiveChatLanguage",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub live_chat_language: ::std::option::Option<crate::models::PbxLiveChatLanguage>,
-    #[serde(
-        rename = "LiveMessageUserinfoFormat",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub live_message_userinfo_format: ::std::option::Option<
         crate::models::PbxLiveMessageUserinfoFormat,
     >,
-    #[serde(
-        rename = "MessageDateformat",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub message_dateformat: ::std::option::Option<
         crate::models::PbxLiveChatMessageDateformat,
     >,
-    #[serde(
-        rename = "MinimizedStyle",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub minimized_style: ::std::option::Option<crate::models::PbxLiveChatMinimizedStyle>,
-    #[serde(
-        rename = "OperatorIcon",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub operator_icon: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "OperatorName",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub operator_name: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "ShowOperatorActualName",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub show_operator_actual_name: ::std::option::Option<bool>,
-    #[serde(
-        rename = "WindowIcon",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub window_icon: ::std::option::Option<::std::string::String>,
+}
+impl ::serde::Serialize for PbxLiveChatBox {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = crate::json::ObjectWriter::start(serializer)?;
+        object.optional("ButtonIconType", &self.button_icon_type)?;
+        object.optional("ButtonIconUrl", &self.button_icon_url)?;
+        object.optional("ChatDelay", &self.chat_delay)?;
+        object.optional("Height", &self.height)?;
+        object.optional("LiveChatLanguage", &self.live_chat_language)?;
+        object
+            .optional("LiveMessageUserinfoFormat", &self.live_message_userinfo_format)?;
+        object.optional("MessageDateformat", &self.message_dateformat)?;
+        object.optional("MinimizedStyle", &self.minimized_style)?;
+        object.optional("OperatorIcon", &self.operator_icon)?;
+        object.optional("OperatorName", &self.operator_name)?;
+        object.optional("ShowOperatorActualName", &self.show_operator_actual_name)?;
+        object.optional("WindowIcon", &self.window_icon)?;
+        object.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for PbxLiveChatBox {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::json::read_object(deserializer)
+    }
+}
+impl crate::json::ReadObject for PbxLiveChatBox {
+    const NAME: &'static str = "PbxLiveChatBox";
+    fn read_property<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "ButtonIconType" => self.button_icon_type = map.next_value()?,
+            "ButtonIconUrl" => self.button_icon_url = map.next_value()?,
+            "ChatDelay" => self.chat_delay = map.next_value()?,
+            "Height" => self.height = map.next_value()?,
+            "LiveChatLanguage" => self.live_chat_language = map.next_value()?,
+            "LiveMessageUserinfoFormat" => {
+                self.live_message_userinfo_format = map.next_value()?;
+            }
+            "MessageDateformat" => self.message_dateformat = map.next_value()?,
+            "MinimizedStyle" => self.minimized_style = map.next_value()?,
+            "OperatorIcon" => self.operator_icon = map.next_value()?,
+            "OperatorName" => self.operator_name = map.next_value()?,
+            "ShowOperatorActualName" => {
+                self.show_operator_actual_name = map.next_value()?;
+            }
+            "WindowIcon" => self.window_icon = map.next_value()?,
+            _ => {
+                crate::json::skip_value(map)?;
+            }
+        }
+        ::std::result::Result::Ok(())
+    }
 }

@@ -4,7 +4,7 @@
 
 //! The `PbxLiveChatCommunication` model.
 /// Schema `#/components/schemas/Pbx.LiveChatCommunication`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum PbxLiveChatCommunication {
     /// `ChatOnly`
     ChatOnly,
@@ -15,6 +15,47 @@ pub enum PbxLiveChatCommunication {
     /// `VideoPhoneAndChat`
     VideoPhoneAndChat,
     /// A value this version of the client does not know, kept as sent.
-    #[serde(untagged)]
     Unrecognized(::std::string::String),
+}
+impl PbxLiveChatCommunication {
+    /// The member as the PBX writes it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            PbxLiveChatCommunication::ChatOnly => "ChatOnly",
+            PbxLiveChatCommunication::PhoneAndChat => "PhoneAndChat",
+            PbxLiveChatCommunication::PhoneOnly => "PhoneOnly",
+            PbxLiveChatCommunication::VideoPhoneAndChat => "VideoPhoneAndChat",
+            PbxLiveChatCommunication::Unrecognized(value) => value,
+        }
+    }
+}
+impl ::std::convert::From<&str> for PbxLiveChatCommunication {
+    /// Reads a member as the PBX writes it; an unknown one is kept as it is.
+    fn from(value: &str) -> Self {
+        match value {
+            "ChatOnly" => PbxLiveChatCommunication::ChatOnly,
+            "PhoneAndChat" => PbxLiveChatCommunication::PhoneAndChat,
+            "PhoneOnly" => PbxLiveChatCommunication::PhoneOnly,
+            "VideoPhoneAndChat" => PbxLiveChatCommunication::VideoPhoneAndChat,
+            other => PbxLiveChatCommunication::Unrecognized(other.to_owned()),
+        }
+    }
+}
+impl crate::json::NamedMember for PbxLiveChatCommunication {
+    const NAME: &'static str = "PbxLiveChatCommunication";
+}
+impl ::serde::Serialize for PbxLiveChatCommunication {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for PbxLiveChatCommunication {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::json::read_member(deserializer)
+    }
 }

@@ -4,7 +4,7 @@
 
 //! The `PbxLiveChatGreeting` model.
 /// Schema `#/components/schemas/Pbx.LiveChatGreeting`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum PbxLiveChatGreeting {
     /// `Disabled`
     Disabled,
@@ -15,6 +15,47 @@ pub enum PbxLiveChatGreeting {
     /// `DesktopAndMobile`
     DesktopAndMobile,
     /// A value this version of the client does not know, kept as sent.
-    #[serde(untagged)]
     Unrecognized(::std::string::String),
+}
+impl PbxLiveChatGreeting {
+    /// The member as the PBX writes it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            PbxLiveChatGreeting::Disabled => "Disabled",
+            PbxLiveChatGreeting::OnlyOnDesktop => "OnlyOnDesktop",
+            PbxLiveChatGreeting::OnlyOnMobile => "OnlyOnMobile",
+            PbxLiveChatGreeting::DesktopAndMobile => "DesktopAndMobile",
+            PbxLiveChatGreeting::Unrecognized(value) => value,
+        }
+    }
+}
+impl ::std::convert::From<&str> for PbxLiveChatGreeting {
+    /// Reads a member as the PBX writes it; an unknown one is kept as it is.
+    fn from(value: &str) -> Self {
+        match value {
+            "Disabled" => PbxLiveChatGreeting::Disabled,
+            "OnlyOnDesktop" => PbxLiveChatGreeting::OnlyOnDesktop,
+            "OnlyOnMobile" => PbxLiveChatGreeting::OnlyOnMobile,
+            "DesktopAndMobile" => PbxLiveChatGreeting::DesktopAndMobile,
+            other => PbxLiveChatGreeting::Unrecognized(other.to_owned()),
+        }
+    }
+}
+impl crate::json::NamedMember for PbxLiveChatGreeting {
+    const NAME: &'static str = "PbxLiveChatGreeting";
+}
+impl ::serde::Serialize for PbxLiveChatGreeting {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for PbxLiveChatGreeting {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::json::read_member(deserializer)
+    }
 }

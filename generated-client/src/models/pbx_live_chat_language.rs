@@ -4,39 +4,82 @@
 
 //! The `PbxLiveChatLanguage` model.
 /// Schema `#/components/schemas/Pbx.LiveChatLanguage`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum PbxLiveChatLanguage {
     /// `browser`
-    #[serde(rename = "browser")]
     Browser,
     /// `en`
-    #[serde(rename = "en")]
     En,
     /// `es`
-    #[serde(rename = "es")]
     Es,
     /// `de`
-    #[serde(rename = "de")]
     De,
     /// `fr`
-    #[serde(rename = "fr")]
     Fr,
     /// `it`
-    #[serde(rename = "it")]
     It,
     /// `pl`
-    #[serde(rename = "pl")]
     Pl,
     /// `ru`
-    #[serde(rename = "ru")]
     Ru,
     /// `pt`
-    #[serde(rename = "pt")]
     Pt,
     /// `zh`
-    #[serde(rename = "zh")]
     Zh,
     /// A value this version of the client does not know, kept as sent.
-    #[serde(untagged)]
     Unrecognized(::std::string::String),
+}
+impl PbxLiveChatLanguage {
+    /// The member as the PBX writes it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            PbxLiveChatLanguage::Browser => "browser",
+            PbxLiveChatLanguage::En => "en",
+            PbxLiveChatLanguage::Es => "es",
+            PbxLiveChatLanguage::De => "de",
+            PbxLiveChatLanguage::Fr => "fr",
+            PbxLiveChatLanguage::It => "it",
+            PbxLiveChatLanguage::Pl => "pl",
+            PbxLiveChatLanguage::Ru => "ru",
+            PbxLiveChatLanguage::Pt => "pt",
+            PbxLiveChatLanguage::Zh => "zh",
+            PbxLiveChatLanguage::Unrecognized(value) => value,
+        }
+    }
+}
+impl ::std::convert::From<&str> for PbxLiveChatLanguage {
+    /// Reads a member as the PBX writes it; an unknown one is kept as it is.
+    fn from(value: &str) -> Self {
+        match value {
+            "browser" => PbxLiveChatLanguage::Browser,
+            "en" => PbxLiveChatLanguage::En,
+            "es" => PbxLiveChatLanguage::Es,
+            "de" => PbxLiveChatLanguage::De,
+            "fr" => PbxLiveChatLanguage::Fr,
+            "it" => PbxLiveChatLanguage::It,
+            "pl" => PbxLiveChatLanguage::Pl,
+            "ru" => PbxLiveChatLanguage::Ru,
+            "pt" => PbxLiveChatLanguage::Pt,
+            "zh" => PbxLiveChatLanguage::Zh,
+            other => PbxLiveChatLanguage::Unrecognized(other.to_owned()),
+        }
+    }
+}
+impl crate::json::NamedMember for PbxLiveChatLanguage {
+    const NAME: &'static str = "PbxLiveChatLanguage";
+}
+impl ::serde::Serialize for PbxLiveChatLanguage {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for PbxLiveChatLanguage {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::json::read_member(deserializer)
+    }
 }

@@ -4,7 +4,7 @@
 
 //! The `PbxLiveChatMessageDateformat` model.
 /// Schema `#/components/schemas/Pbx.LiveChatMessageDateformat`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum PbxLiveChatMessageDateformat {
     /// `Date`
     Date,
@@ -13,6 +13,45 @@ pub enum PbxLiveChatMessageDateformat {
     /// `Both`
     Both,
     /// A value this version of the client does not know, kept as sent.
-    #[serde(untagged)]
     Unrecognized(::std::string::String),
+}
+impl PbxLiveChatMessageDateformat {
+    /// The member as the PBX writes it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            PbxLiveChatMessageDateformat::Date => "Date",
+            PbxLiveChatMessageDateformat::Time => "Time",
+            PbxLiveChatMessageDateformat::Both => "Both",
+            PbxLiveChatMessageDateformat::Unrecognized(value) => value,
+        }
+    }
+}
+impl ::std::convert::From<&str> for PbxLiveChatMessageDateformat {
+    /// Reads a member as the PBX writes it; an unknown one is kept as it is.
+    fn from(value: &str) -> Self {
+        match value {
+            "Date" => PbxLiveChatMessageDateformat::Date,
+            "Time" => PbxLiveChatMessageDateformat::Time,
+            "Both" => PbxLiveChatMessageDateformat::Both,
+            other => PbxLiveChatMessageDateformat::Unrecognized(other.to_owned()),
+        }
+    }
+}
+impl crate::json::NamedMember for PbxLiveChatMessageDateformat {
+    const NAME: &'static str = "PbxLiveChatMessageDateformat";
+}
+impl ::serde::Serialize for PbxLiveChatMessageDateformat {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for PbxLiveChatMessageDateformat {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::json::read_member(deserializer)
+    }
 }

@@ -4,7 +4,7 @@
 
 //! The `PbxLiveChatMinimizedStyle` model.
 /// Schema `#/components/schemas/Pbx.LiveChatMinimizedStyle`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum PbxLiveChatMinimizedStyle {
     /// `BubbleLeft`
     BubbleLeft,
@@ -15,6 +15,47 @@ pub enum PbxLiveChatMinimizedStyle {
     /// `BottomRight`
     BottomRight,
     /// A value this version of the client does not know, kept as sent.
-    #[serde(untagged)]
     Unrecognized(::std::string::String),
+}
+impl PbxLiveChatMinimizedStyle {
+    /// The member as the PBX writes it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            PbxLiveChatMinimizedStyle::BubbleLeft => "BubbleLeft",
+            PbxLiveChatMinimizedStyle::BubbleRight => "BubbleRight",
+            PbxLiveChatMinimizedStyle::BottomLeft => "BottomLeft",
+            PbxLiveChatMinimizedStyle::BottomRight => "BottomRight",
+            PbxLiveChatMinimizedStyle::Unrecognized(value) => value,
+        }
+    }
+}
+impl ::std::convert::From<&str> for PbxLiveChatMinimizedStyle {
+    /// Reads a member as the PBX writes it; an unknown one is kept as it is.
+    fn from(value: &str) -> Self {
+        match value {
+            "BubbleLeft" => PbxLiveChatMinimizedStyle::BubbleLeft,
+            "BubbleRight" => PbxLiveChatMinimizedStyle::BubbleRight,
+            "BottomLeft" => PbxLiveChatMinimizedStyle::BottomLeft,
+            "BottomRight" => PbxLiveChatMinimizedStyle::BottomRight,
+            other => PbxLiveChatMinimizedStyle::Unrecognized(other.to_owned()),
+        }
+    }
+}
+impl crate::json::NamedMember for PbxLiveChatMinimizedStyle {
+    const NAME: &'static str = "PbxLiveChatMinimizedStyle";
+}
+impl ::serde::Serialize for PbxLiveChatMinimizedStyle {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for PbxLiveChatMinimizedStyle {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::json::read_member(deserializer)
+    }
 }

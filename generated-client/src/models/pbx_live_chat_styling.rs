@@ -4,30 +4,49 @@
 
 //! The `PbxLiveChatStyling` model.
 /// Schema `#/components/schemas/Pbx.LiveChatStyling`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PbxLiveChatStyling {
-    #[serde(
-        rename = "Animation",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub animation: ::std::option::Option<crate::models::PbxAnimationStyle>,
-    #[serde(
-        rename = "Minimized",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub minimized: ::std::option::Option<bool>,
-    #[serde(
-        rename = "Style",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub style: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "UseRubik",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub use_rubik: ::std::option::Option<bool>,
+}
+impl ::serde::Serialize for PbxLiveChatStyling {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = crate::json::ObjectWriter::start(serializer)?;
+        object.optional("Animation", &self.animation)?;
+        object.optional("Minimized", &self.minimized)?;
+        object.optional("Style", &self.style)?;
+        object.optional("UseRubik", &self.use_rubik)?;
+        object.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for PbxLiveChatStyling {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::json::read_object(deserializer)
+    }
+}
+impl crate::json::ReadObject for PbxLiveChatStyling {
+    const NAME: &'static str = "PbxLiveChatStyling";
+    fn read_property<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "Animation" => self.animation = map.next_value()?,
+            "Minimized" => self.minimized = map.next_value()?,
+            "Style" => self.style = map.next_value()?,
+            "UseRubik" => self.use_rubik = map.next_value()?,
+            _ => {
+                crate::json::skip_value(map)?;
+            }
+        }
+        ::std::result::Result::Ok(())
+    }
 }

@@ -4,7 +4,7 @@
 
 //! The `PbxLiveMessageUserinfoFormat` model.
 /// Schema `#/components/schemas/Pbx.LiveMessageUserinfoFormat`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum PbxLiveMessageUserinfoFormat {
     /// `Avatar`
     Avatar,
@@ -15,6 +15,47 @@ pub enum PbxLiveMessageUserinfoFormat {
     /// `None`
     None,
     /// A value this version of the client does not know, kept as sent.
-    #[serde(untagged)]
     Unrecognized(::std::string::String),
+}
+impl PbxLiveMessageUserinfoFormat {
+    /// The member as the PBX writes it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            PbxLiveMessageUserinfoFormat::Avatar => "Avatar",
+            PbxLiveMessageUserinfoFormat::Name => "Name",
+            PbxLiveMessageUserinfoFormat::Both => "Both",
+            PbxLiveMessageUserinfoFormat::None => "None",
+            PbxLiveMessageUserinfoFormat::Unrecognized(value) => value,
+        }
+    }
+}
+impl ::std::convert::From<&str> for PbxLiveMessageUserinfoFormat {
+    /// Reads a member as the PBX writes it; an unknown one is kept as it is.
+    fn from(value: &str) -> Self {
+        match value {
+            "Avatar" => PbxLiveMessageUserinfoFormat::Avatar,
+            "Name" => PbxLiveMessageUserinfoFormat::Name,
+            "Both" => PbxLiveMessageUserinfoFormat::Both,
+            "None" => PbxLiveMessageUserinfoFormat::None,
+            other => PbxLiveMessageUserinfoFormat::Unrecognized(other.to_owned()),
+        }
+    }
+}
+impl crate::json::NamedMember for PbxLiveMessageUserinfoFormat {
+    const NAME: &'static str = "PbxLiveMessageUserinfoFormat";
+}
+impl ::serde::Serialize for PbxLiveMessageUserinfoFormat {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for PbxLiveMessageUserinfoFormat {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::json::read_member(deserializer)
+    }
 }

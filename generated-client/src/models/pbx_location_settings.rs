@@ -4,121 +4,26 @@
 
 //! The `PbxLocationSettings` model.
 /// Schema `#/components/schemas/Pbx.LocationSettings`.
-#[derive(Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, Default)]
 pub struct PbxLocationSettings {
-    #[serde(
-        rename = "FileSystemType",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub file_system_type: ::std::option::Option<crate::models::PbxFileSystemType>,
-    #[serde(
-        rename = "FtpPassword",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub ftp_password: ::std::option::Option<crate::models::PbxConcealedPassword>,
-    #[serde(
-        rename = "FtpPath",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub ftp_path: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "FtpUser",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub ftp_user: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "FtpValidateCertificate",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub ftp_validate_certificate: ::std::option::Option<bool>,
-    #[serde(
-        rename = "GbJson",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub gb_json: ::std::option::Option<crate::models::PbxConcealedDataFile>,
-    #[serde(
-        rename = "GbPath",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub gb_path: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "LocalPath",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub local_path: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "NsDomain",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub ns_domain: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "NsPassword",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub ns_password: ::std::option::Option<crate::models::PbxConcealedPassword>,
-    #[serde(
-        rename = "NsPath",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub ns_path: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "NsUser",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub ns_user: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "S3Path",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub s3_path: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "SftpHostKeyFingerprint",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub sftp_host_key_fingerprint: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "SftpPassword",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub sftp_password: ::std::option::Option<crate::models::PbxConcealedPassword>,
-    #[serde(
-        rename = "SftpPath",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub sftp_path: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "SftpPrivateKey",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub sftp_private_key: ::std::option::Option<crate::models::PbxConcealedDataFile>,
-    #[serde(
-        rename = "SftpUser",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub sftp_user: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "SharePointPath",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub share_point_path: ::std::option::Option<::std::string::String>,
 }
 impl ::std::fmt::Debug for PbxLocationSettings {
@@ -144,5 +49,76 @@ impl ::std::fmt::Debug for PbxLocationSettings {
             .field("sftp_user", &self.sftp_user)
             .field("share_point_path", &self.share_point_path)
             .finish()
+    }
+}
+impl ::serde::Serialize for PbxLocationSettings {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = crate::json::ObjectWriter::start(serializer)?;
+        object.optional("FileSystemType", &self.file_system_type)?;
+        object.optional("FtpPassword", &self.ftp_password)?;
+        object.optional("FtpPath", &self.ftp_path)?;
+        object.optional("FtpUser", &self.ftp_user)?;
+        object.optional("FtpValidateCertificate", &self.ftp_validate_certificate)?;
+        object.optional("GbJson", &self.gb_json)?;
+        object.optional("GbPath", &self.gb_path)?;
+        object.optional("LocalPath", &self.local_path)?;
+        object.optional("NsDomain", &self.ns_domain)?;
+        object.optional("NsPassword", &self.ns_password)?;
+        object.optional("NsPath", &self.ns_path)?;
+        object.optional("NsUser", &self.ns_user)?;
+        object.optional("S3Path", &self.s3_path)?;
+        object.optional("SftpHostKeyFingerprint", &self.sftp_host_key_fingerprint)?;
+        object.optional("SftpPassword", &self.sftp_password)?;
+        object.optional("SftpPath", &self.sftp_path)?;
+        object.optional("SftpPrivateKey", &self.sftp_private_key)?;
+        object.optional("SftpUser", &self.sftp_user)?;
+        object.optional("SharePointPath", &self.share_point_path)?;
+        object.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for PbxLocationSettings {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::json::read_object(deserializer)
+    }
+}
+impl crate::json::ReadObject for PbxLocationSettings {
+    const NAME: &'static str = "PbxLocationSettings";
+    fn read_property<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "FileSystemType" => self.file_system_type = map.next_value()?,
+            "FtpPassword" => self.ftp_password = map.next_value()?,
+            "FtpPath" => self.ftp_path = map.next_value()?,
+            "FtpUser" => self.ftp_user = map.next_value()?,
+            "FtpValidateCertificate" => self.ftp_validate_certificate = map.next_value()?,
+            "GbJson" => self.gb_json = map.next_value()?,
+            "GbPath" => self.gb_path = map.next_value()?,
+            "LocalPath" => self.local_path = map.next_value()?,
+            "NsDomain" => self.ns_domain = map.next_value()?,
+            "NsPassword" => self.ns_password = map.next_value()?,
+            "NsPath" => self.ns_path = map.next_value()?,
+            "NsUser" => self.ns_user = map.next_value()?,
+            "S3Path" => self.s3_path = map.next_value()?,
+            "SftpHostKeyFingerprint" => {
+                self.sftp_host_key_fingerprint = map.next_value()?;
+            }
+            "SftpPassword" => self.sftp_password = map.next_value()?,
+            "SftpPath" => self.sftp_path = map.next_value()?,
+            "SftpPrivateKey" => self.sftp_private_key = map.next_value()?,
+            "SftpUser" => self.sftp_user = map.next_value()?,
+            "SharePointPath" => self.share_point_path = map.next_value()?,
+            _ => {
+                crate::json::skip_value(map)?;
+            }
+        }
+        ::std::result::Result::Ok(())
     }
 }

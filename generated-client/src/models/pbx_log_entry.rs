@@ -4,18 +4,43 @@
 
 //! The `PbxLogEntry` model.
 /// Schema `#/components/schemas/Pbx.LogEntry`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PbxLogEntry {
-    #[serde(
-        rename = "Text",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub text: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "TimeStamp",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub time_stamp: ::std::option::Option<::chrono::DateTime<::chrono::FixedOffset>>,
+}
+impl ::serde::Serialize for PbxLogEntry {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = crate::json::ObjectWriter::start(serializer)?;
+        object.optional("Text", &self.text)?;
+        object.optional("TimeStamp", &self.time_stamp)?;
+        object.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for PbxLogEntry {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::json::read_object(deserializer)
+    }
+}
+impl crate::json::ReadObject for PbxLogEntry {
+    const NAME: &'static str = "PbxLogEntry";
+    fn read_property<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "Text" => self.text = map.next_value()?,
+            "TimeStamp" => self.time_stamp = map.next_value()?,
+            _ => {
+                crate::json::skip_value(map)?;
+            }
+        }
+        ::std::result::Result::Ok(())
+    }
 }

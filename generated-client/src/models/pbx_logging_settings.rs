@@ -4,31 +4,50 @@
 
 //! The `PbxLoggingSettings` model.
 /// Schema `#/components/schemas/Pbx.LoggingSettings`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PbxLoggingSettings {
-    #[serde(
-        rename = "KeepLogs",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub keep_logs: ::std::option::Option<bool>,
-    #[serde(
-        rename = "KeepLogsDays",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub keep_logs_days: ::std::option::Option<i32>,
-    #[serde(
-        rename = "LoggingLevel",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub logging_level: ::std::option::Option<i32>,
     /// The entity's ETag, to pass back as If-Match where an operation takes one.
-    #[serde(
-        rename = "@odata.etag",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub odata_etag: ::std::option::Option<::std::string::String>,
+}
+impl ::serde::Serialize for PbxLoggingSettings {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = crate::json::ObjectWriter::start(serializer)?;
+        object.optional("KeepLogs", &self.keep_logs)?;
+        object.optional("KeepLogsDays", &self.keep_logs_days)?;
+        object.optional("LoggingLevel", &self.logging_level)?;
+        object.optional("@odata.etag", &self.odata_etag)?;
+        object.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for PbxLoggingSettings {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::json::read_object(deserializer)
+    }
+}
+impl crate::json::ReadObject for PbxLoggingSettings {
+    const NAME: &'static str = "PbxLoggingSettings";
+    fn read_property<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "KeepLogs" => self.keep_logs = map.next_value()?,
+            "KeepLogsDays" => self.keep_logs_days = map.next_value()?,
+            "LoggingLevel" => self.logging_level = map.next_value()?,
+            "@odata.etag" => self.odata_etag = map.next_value()?,
+            _ => {
+                crate::json::skip_value(map)?;
+            }
+        }
+        ::std::result::Result::Ok(())
+    }
 }

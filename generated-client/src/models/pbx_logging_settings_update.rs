@@ -6,12 +6,21 @@
 /// Changes to a PbxLoggingSettings: only fields set to Patch::Set or Patch::Clear are sent.
 ///
 /// Update body for schema `#/components/schemas/Pbx.LoggingSettings`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PbxLoggingSettingsUpdate {
-    #[serde(rename = "KeepLogs", skip_serializing_if = "crate::Patch::is_unchanged")]
     pub keep_logs: crate::Patch<bool>,
-    #[serde(rename = "KeepLogsDays", skip_serializing_if = "crate::Patch::is_unchanged")]
     pub keep_logs_days: crate::Patch<i32>,
-    #[serde(rename = "LoggingLevel", skip_serializing_if = "crate::Patch::is_unchanged")]
     pub logging_level: crate::Patch<i32>,
+}
+impl ::serde::Serialize for PbxLoggingSettingsUpdate {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = crate::json::ObjectWriter::start(serializer)?;
+        object.patch("KeepLogs", &self.keep_logs)?;
+        object.patch("KeepLogsDays", &self.keep_logs_days)?;
+        object.patch("LoggingLevel", &self.logging_level)?;
+        object.end()
+    }
 }

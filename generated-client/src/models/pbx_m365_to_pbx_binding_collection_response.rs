@@ -4,16 +4,45 @@
 
 //! The `PbxM365ToPbxBindingCollectionResponse` model.
 /// Schema `#/components/schemas/Pbx.M365ToPbxBindingCollectionResponse`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PbxM365ToPbxBindingCollectionResponse {
-    #[serde(
-        rename = "@odata.count",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub odata_count: ::std::option::Option<i64>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub value: ::std::option::Option<
         ::std::vec::Vec<crate::models::PbxM365ToPbxBinding>,
     >,
+}
+impl ::serde::Serialize for PbxM365ToPbxBindingCollectionResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = crate::json::ObjectWriter::start(serializer)?;
+        object.optional("@odata.count", &self.odata_count)?;
+        object.optional("value", &self.value)?;
+        object.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for PbxM365ToPbxBindingCollectionResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::json::read_object(deserializer)
+    }
+}
+impl crate::json::ReadObject for PbxM365ToPbxBindingCollectionResponse {
+    const NAME: &'static str = "PbxM365ToPbxBindingCollectionResponse";
+    fn read_property<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "@odata.count" => self.odata_count = map.next_value()?,
+            "value" => self.value = map.next_value()?,
+            _ => {
+                crate::json::skip_value(map)?;
+            }
+        }
+        ::std::result::Result::Ok(())
+    }
 }

@@ -4,24 +4,46 @@
 
 //! The `PbxMacCpuInfo` model.
 /// Schema `#/components/schemas/Pbx.MacCpuInfo`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PbxMacCpuInfo {
-    #[serde(
-        rename = "Ane",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub ane: ::std::option::Option<i32>,
-    #[serde(
-        rename = "Cpu",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub cpu: ::std::option::Option<i32>,
-    #[serde(
-        rename = "Gpu",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub gpu: ::std::option::Option<i32>,
+}
+impl ::serde::Serialize for PbxMacCpuInfo {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = crate::json::ObjectWriter::start(serializer)?;
+        object.optional("Ane", &self.ane)?;
+        object.optional("Cpu", &self.cpu)?;
+        object.optional("Gpu", &self.gpu)?;
+        object.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for PbxMacCpuInfo {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::json::read_object(deserializer)
+    }
+}
+impl crate::json::ReadObject for PbxMacCpuInfo {
+    const NAME: &'static str = "PbxMacCpuInfo";
+    fn read_property<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "Ane" => self.ane = map.next_value()?,
+            "Cpu" => self.cpu = map.next_value()?,
+            "Gpu" => self.gpu = map.next_value()?,
+            _ => {
+                crate::json::skip_value(map)?;
+            }
+        }
+        ::std::result::Result::Ok(())
+    }
 }

@@ -4,18 +4,58 @@
 
 //! The `PbxMailServerType` model.
 /// Schema `#/components/schemas/Pbx.MailServerType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum PbxMailServerType {
     /// `Tcx`
     Tcx,
     /// `MS365`
-    #[serde(rename = "MS365")]
     Ms365,
     /// `Custom`
     Custom,
     /// `GoogleWorkspace`
     GoogleWorkspace,
     /// A value this version of the client does not know, kept as sent.
-    #[serde(untagged)]
     Unrecognized(::std::string::String),
+}
+impl PbxMailServerType {
+    /// The member as the PBX writes it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            PbxMailServerType::Tcx => "Tcx",
+            PbxMailServerType::Ms365 => "MS365",
+            PbxMailServerType::Custom => "Custom",
+            PbxMailServerType::GoogleWorkspace => "GoogleWorkspace",
+            PbxMailServerType::Unrecognized(value) => value,
+        }
+    }
+}
+impl ::std::convert::From<&str> for PbxMailServerType {
+    /// Reads a member as the PBX writes it; an unknown one is kept as it is.
+    fn from(value: &str) -> Self {
+        match value {
+            "Tcx" => PbxMailServerType::Tcx,
+            "MS365" => PbxMailServerType::Ms365,
+            "Custom" => PbxMailServerType::Custom,
+            "GoogleWorkspace" => PbxMailServerType::GoogleWorkspace,
+            other => PbxMailServerType::Unrecognized(other.to_owned()),
+        }
+    }
+}
+impl crate::json::NamedMember for PbxMailServerType {
+    const NAME: &'static str = "PbxMailServerType";
+}
+impl ::serde::Serialize for PbxMailServerType {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for PbxMailServerType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::json::read_member(deserializer)
+    }
 }

@@ -4,56 +4,16 @@
 
 //! The `PbxMailSettings` model.
 /// Schema `#/components/schemas/Pbx.MailSettings`.
-#[derive(Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, Default)]
 pub struct PbxMailSettings {
-    #[serde(
-        rename = "CanEditMailServerType",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub can_edit_mail_server_type: ::std::option::Option<bool>,
-    #[serde(
-        rename = "MailAddress",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub mail_address: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "MailPassword",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub mail_password: ::std::option::Option<crate::models::PbxConcealedPassword>,
-    #[serde(
-        rename = "MailServer",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub mail_server: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "MailServerType",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub mail_server_type: ::std::option::Option<crate::models::PbxMailServerType>,
-    #[serde(
-        rename = "MailSslEnabled",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub mail_ssl_enabled: ::std::option::Option<bool>,
-    #[serde(
-        rename = "MailUser",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub mail_user: ::std::option::Option<::std::string::String>,
     /// The entity's ETag, to pass back as If-Match where an operation takes one.
-    #[serde(
-        rename = "@odata.etag",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub odata_etag: ::std::option::Option<::std::string::String>,
 }
 impl ::std::fmt::Debug for PbxMailSettings {
@@ -68,5 +28,52 @@ impl ::std::fmt::Debug for PbxMailSettings {
             .field("mail_user", &self.mail_user)
             .field("odata_etag", &self.odata_etag)
             .finish()
+    }
+}
+impl ::serde::Serialize for PbxMailSettings {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = crate::json::ObjectWriter::start(serializer)?;
+        object.optional("CanEditMailServerType", &self.can_edit_mail_server_type)?;
+        object.optional("MailAddress", &self.mail_address)?;
+        object.optional("MailPassword", &self.mail_password)?;
+        object.optional("MailServer", &self.mail_server)?;
+        object.optional("MailServerType", &self.mail_server_type)?;
+        object.optional("MailSslEnabled", &self.mail_ssl_enabled)?;
+        object.optional("MailUser", &self.mail_user)?;
+        object.optional("@odata.etag", &self.odata_etag)?;
+        object.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for PbxMailSettings {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::json::read_object(deserializer)
+    }
+}
+impl crate::json::ReadObject for PbxMailSettings {
+    const NAME: &'static str = "PbxMailSettings";
+    fn read_property<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "CanEditMailServerType" => self.can_edit_mail_server_type = map.next_value()?,
+            "MailAddress" => self.mail_address = map.next_value()?,
+            "MailPassword" => self.mail_password = map.next_value()?,
+            "MailServer" => self.mail_server = map.next_value()?,
+            "MailServerType" => self.mail_server_type = map.next_value()?,
+            "MailSslEnabled" => self.mail_ssl_enabled = map.next_value()?,
+            "MailUser" => self.mail_user = map.next_value()?,
+            "@odata.etag" => self.odata_etag = map.next_value()?,
+            _ => {
+                crate::json::skip_value(map)?;
+            }
+        }
+        ::std::result::Result::Ok(())
     }
 }

@@ -6,30 +6,14 @@
 /// Changes to a PbxMailSettings: only fields set to Patch::Set or Patch::Clear are sent.
 ///
 /// Update body for schema `#/components/schemas/Pbx.MailSettings`.
-#[derive(Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Clone, PartialEq, Default)]
 pub struct PbxMailSettingsUpdate {
-    #[serde(
-        rename = "CanEditMailServerType",
-        skip_serializing_if = "crate::Patch::is_unchanged"
-    )]
     pub can_edit_mail_server_type: crate::Patch<bool>,
-    #[serde(rename = "MailAddress", skip_serializing_if = "crate::Patch::is_unchanged")]
     pub mail_address: crate::Patch<::std::string::String>,
-    #[serde(rename = "MailPassword", skip_serializing_if = "crate::Patch::is_unchanged")]
     pub mail_password: crate::Patch<crate::models::PbxConcealedPassword>,
-    #[serde(rename = "MailServer", skip_serializing_if = "crate::Patch::is_unchanged")]
     pub mail_server: crate::Patch<::std::string::String>,
-    #[serde(
-        rename = "MailServerType",
-        skip_serializing_if = "crate::Patch::is_unchanged"
-    )]
     pub mail_server_type: crate::Patch<crate::models::PbxMailServerType>,
-    #[serde(
-        rename = "MailSslEnabled",
-        skip_serializing_if = "crate::Patch::is_unchanged"
-    )]
     pub mail_ssl_enabled: crate::Patch<bool>,
-    #[serde(rename = "MailUser", skip_serializing_if = "crate::Patch::is_unchanged")]
     pub mail_user: crate::Patch<::std::string::String>,
 }
 impl ::std::fmt::Debug for PbxMailSettingsUpdate {
@@ -43,5 +27,21 @@ impl ::std::fmt::Debug for PbxMailSettingsUpdate {
             .field("mail_ssl_enabled", &self.mail_ssl_enabled)
             .field("mail_user", &self.mail_user)
             .finish()
+    }
+}
+impl ::serde::Serialize for PbxMailSettingsUpdate {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = crate::json::ObjectWriter::start(serializer)?;
+        object.patch("CanEditMailServerType", &self.can_edit_mail_server_type)?;
+        object.patch("MailAddress", &self.mail_address)?;
+        object.patch("MailPassword", &self.mail_password)?;
+        object.patch("MailServer", &self.mail_server)?;
+        object.patch("MailServerType", &self.mail_server_type)?;
+        object.patch("MailSslEnabled", &self.mail_ssl_enabled)?;
+        object.patch("MailUser", &self.mail_user)?;
+        object.end()
     }
 }

@@ -4,13 +4,50 @@
 
 //! The `PbxMatchingStrategyType` model.
 /// Schema `#/components/schemas/Pbx.MatchingStrategyType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum PbxMatchingStrategyType {
     /// `MatchAnyFields`
     MatchAnyFields,
     /// `MatchAllFields`
     MatchAllFields,
     /// A value this version of the client does not know, kept as sent.
-    #[serde(untagged)]
     Unrecognized(::std::string::String),
+}
+impl PbxMatchingStrategyType {
+    /// The member as the PBX writes it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            PbxMatchingStrategyType::MatchAnyFields => "MatchAnyFields",
+            PbxMatchingStrategyType::MatchAllFields => "MatchAllFields",
+            PbxMatchingStrategyType::Unrecognized(value) => value,
+        }
+    }
+}
+impl ::std::convert::From<&str> for PbxMatchingStrategyType {
+    /// Reads a member as the PBX writes it; an unknown one is kept as it is.
+    fn from(value: &str) -> Self {
+        match value {
+            "MatchAnyFields" => PbxMatchingStrategyType::MatchAnyFields,
+            "MatchAllFields" => PbxMatchingStrategyType::MatchAllFields,
+            other => PbxMatchingStrategyType::Unrecognized(other.to_owned()),
+        }
+    }
+}
+impl crate::json::NamedMember for PbxMatchingStrategyType {
+    const NAME: &'static str = "PbxMatchingStrategyType";
+}
+impl ::serde::Serialize for PbxMatchingStrategyType {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for PbxMatchingStrategyType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::json::read_member(deserializer)
+    }
 }

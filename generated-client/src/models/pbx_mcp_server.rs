@@ -4,24 +4,46 @@
 
 //! The `PbxMcpServer` model.
 /// Schema `#/components/schemas/Pbx.McpServer`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PbxMcpServer {
-    #[serde(
-        rename = "ClientId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub client_id: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "Id",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub id: ::std::option::Option<::uuid::Uuid>,
-    #[serde(
-        rename = "Issuer",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub issuer: ::std::option::Option<::std::string::String>,
+}
+impl ::serde::Serialize for PbxMcpServer {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = crate::json::ObjectWriter::start(serializer)?;
+        object.optional("ClientId", &self.client_id)?;
+        object.optional("Id", &self.id)?;
+        object.optional("Issuer", &self.issuer)?;
+        object.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for PbxMcpServer {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::json::read_object(deserializer)
+    }
+}
+impl crate::json::ReadObject for PbxMcpServer {
+    const NAME: &'static str = "PbxMcpServer";
+    fn read_property<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "ClientId" => self.client_id = map.next_value()?,
+            "Id" => self.id = map.next_value()?,
+            "Issuer" => self.issuer = map.next_value()?,
+            _ => {
+                crate::json::skip_value(map)?;
+            }
+        }
+        ::std::result::Result::Ok(())
+    }
 }

@@ -4,13 +4,50 @@
 
 //! The `PbxMcuOperation` model.
 /// Schema `#/components/schemas/Pbx.McuOperation`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum PbxMcuOperation {
     /// `Create`
     Create,
     /// `Delete`
     Delete,
     /// A value this version of the client does not know, kept as sent.
-    #[serde(untagged)]
     Unrecognized(::std::string::String),
+}
+impl PbxMcuOperation {
+    /// The member as the PBX writes it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            PbxMcuOperation::Create => "Create",
+            PbxMcuOperation::Delete => "Delete",
+            PbxMcuOperation::Unrecognized(value) => value,
+        }
+    }
+}
+impl ::std::convert::From<&str> for PbxMcuOperation {
+    /// Reads a member as the PBX writes it; an unknown one is kept as it is.
+    fn from(value: &str) -> Self {
+        match value {
+            "Create" => PbxMcuOperation::Create,
+            "Delete" => PbxMcuOperation::Delete,
+            other => PbxMcuOperation::Unrecognized(other.to_owned()),
+        }
+    }
+}
+impl crate::json::NamedMember for PbxMcuOperation {
+    const NAME: &'static str = "PbxMcuOperation";
+}
+impl ::serde::Serialize for PbxMcuOperation {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for PbxMcuOperation {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::json::read_member(deserializer)
+    }
 }

@@ -4,7 +4,7 @@
 
 //! The `PbxMcuReqState` model.
 /// Schema `#/components/schemas/Pbx.McuReqState`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum PbxMcuReqState {
     /// `Pending`
     Pending,
@@ -13,6 +13,45 @@ pub enum PbxMcuReqState {
     /// `Failure`
     Failure,
     /// A value this version of the client does not know, kept as sent.
-    #[serde(untagged)]
     Unrecognized(::std::string::String),
+}
+impl PbxMcuReqState {
+    /// The member as the PBX writes it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            PbxMcuReqState::Pending => "Pending",
+            PbxMcuReqState::Success => "Success",
+            PbxMcuReqState::Failure => "Failure",
+            PbxMcuReqState::Unrecognized(value) => value,
+        }
+    }
+}
+impl ::std::convert::From<&str> for PbxMcuReqState {
+    /// Reads a member as the PBX writes it; an unknown one is kept as it is.
+    fn from(value: &str) -> Self {
+        match value {
+            "Pending" => PbxMcuReqState::Pending,
+            "Success" => PbxMcuReqState::Success,
+            "Failure" => PbxMcuReqState::Failure,
+            other => PbxMcuReqState::Unrecognized(other.to_owned()),
+        }
+    }
+}
+impl crate::json::NamedMember for PbxMcuReqState {
+    const NAME: &'static str = "PbxMcuReqState";
+}
+impl ::serde::Serialize for PbxMcuReqState {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for PbxMcuReqState {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::json::read_member(deserializer)
+    }
 }

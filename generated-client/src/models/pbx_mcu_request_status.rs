@@ -4,45 +4,58 @@
 
 //! The `PbxMcuRequestStatus` model.
 /// Schema `#/components/schemas/Pbx.MCURequestStatus`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PbxMcuRequestStatus {
-    #[serde(
-        rename = "ErrorMessage",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub error_message: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "McuId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub mcu_id: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "Operation",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub operation: ::std::option::Option<crate::models::PbxMcuOperation>,
-    #[serde(
-        rename = "RequestExpiration",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub request_expiration: ::std::option::Option<
         ::chrono::DateTime<::chrono::FixedOffset>,
     >,
-    #[serde(
-        rename = "State",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub state: ::std::option::Option<crate::models::PbxMcuReqState>,
     /// The entity's ETag, to pass back as If-Match where an operation takes one.
-    #[serde(
-        rename = "@odata.etag",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub odata_etag: ::std::option::Option<::std::string::String>,
+}
+impl ::serde::Serialize for PbxMcuRequestStatus {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = crate::json::ObjectWriter::start(serializer)?;
+        object.optional("ErrorMessage", &self.error_message)?;
+        object.optional("McuId", &self.mcu_id)?;
+        object.optional("Operation", &self.operation)?;
+        object.optional("RequestExpiration", &self.request_expiration)?;
+        object.optional("State", &self.state)?;
+        object.optional("@odata.etag", &self.odata_etag)?;
+        object.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for PbxMcuRequestStatus {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::json::read_object(deserializer)
+    }
+}
+impl crate::json::ReadObject for PbxMcuRequestStatus {
+    const NAME: &'static str = "PbxMcuRequestStatus";
+    fn read_property<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "ErrorMessage" => self.error_message = map.next_value()?,
+            "McuId" => self.mcu_id = map.next_value()?,
+            "Operation" => self.operation = map.next_value()?,
+            "RequestExpiration" => self.request_expiration = map.next_value()?,
+            "State" => self.state = map.next_value()?,
+            "@odata.etag" => self.odata_etag = map.next_value()?,
+            _ => {
+                crate::json::skip_value(map)?;
+            }
+        }
+        ::std::result::Result::Ok(())
+    }
 }

@@ -4,28 +4,69 @@
 
 //! The `PbxMeetingObj` model.
 /// Schema `#/components/schemas/Pbx.MeetingObj`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PbxMeetingObj {
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub documentlist: ::std::option::Option<::std::string::String>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub friendlyname: ::std::option::Option<::std::string::String>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub logo: ::std::option::Option<::std::string::String>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub meetingid: ::std::option::Option<::std::string::String>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub meetingprofile: ::std::option::Option<::std::string::String>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub openlink: ::std::option::Option<::std::string::String>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub organizer: ::std::option::Option<crate::models::PbxParticipantDetails>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub params: ::std::option::Option<crate::models::PbxMeetingParams>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub participants: ::std::option::Option<
         ::std::vec::Vec<crate::models::PbxParticipantDetails>,
     >,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub theme: ::std::option::Option<::std::string::String>,
+}
+impl ::serde::Serialize for PbxMeetingObj {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = crate::json::ObjectWriter::start(serializer)?;
+        object.optional("documentlist", &self.documentlist)?;
+        object.optional("friendlyname", &self.friendlyname)?;
+        object.optional("logo", &self.logo)?;
+        object.optional("meetingid", &self.meetingid)?;
+        object.optional("meetingprofile", &self.meetingprofile)?;
+        object.optional("openlink", &self.openlink)?;
+        object.optional("organizer", &self.organizer)?;
+        object.optional("params", &self.params)?;
+        object.optional("participants", &self.participants)?;
+        object.optional("theme", &self.theme)?;
+        object.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for PbxMeetingObj {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::json::read_object(deserializer)
+    }
+}
+impl crate::json::ReadObject for PbxMeetingObj {
+    const NAME: &'static str = "PbxMeetingObj";
+    fn read_property<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "documentlist" => self.documentlist = map.next_value()?,
+            "friendlyname" => self.friendlyname = map.next_value()?,
+            "logo" => self.logo = map.next_value()?,
+            "meetingid" => self.meetingid = map.next_value()?,
+            "meetingprofile" => self.meetingprofile = map.next_value()?,
+            "openlink" => self.openlink = map.next_value()?,
+            "organizer" => self.organizer = map.next_value()?,
+            "params" => self.params = map.next_value()?,
+            "participants" => self.participants = map.next_value()?,
+            "theme" => self.theme = map.next_value()?,
+            _ => {
+                crate::json::skip_value(map)?;
+            }
+        }
+        ::std::result::Result::Ok(())
+    }
 }

@@ -4,38 +4,85 @@
 
 //! The `PbxMeetingParams` model.
 /// Schema `#/components/schemas/Pbx.MeetingParams`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PbxMeetingParams {
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub bitrate_data: ::std::option::Option<i32>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub bitrate_video: ::std::option::Option<i32>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub canchangemedia: ::std::option::Option<i32>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub clicktocall: ::std::option::Option<i32>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub forcemoderator: ::std::option::Option<i32>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub hideparticipants: ::std::option::Option<i32>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub mcu: ::std::option::Option<::std::string::String>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub meetingduration: ::std::option::Option<i32>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub meetingtitle: ::std::option::Option<::std::string::String>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub moderateparticipants: ::std::option::Option<i32>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub needorganizer: ::std::option::Option<i32>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub note: ::std::option::Option<::std::string::String>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub org_properties: ::std::option::Option<::std::string::String>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub part_properties: ::std::option::Option<::std::string::String>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub privaterooms: ::std::option::Option<i32>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub quickmeeting: ::std::option::Option<i32>,
+}
+impl ::serde::Serialize for PbxMeetingParams {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = crate::json::ObjectWriter::start(serializer)?;
+        object.optional("bitrate_data", &self.bitrate_data)?;
+        object.optional("bitrate_video", &self.bitrate_video)?;
+        object.optional("canchangemedia", &self.canchangemedia)?;
+        object.optional("clicktocall", &self.clicktocall)?;
+        object.optional("forcemoderator", &self.forcemoderator)?;
+        object.optional("hideparticipants", &self.hideparticipants)?;
+        object.optional("mcu", &self.mcu)?;
+        object.optional("meetingduration", &self.meetingduration)?;
+        object.optional("meetingtitle", &self.meetingtitle)?;
+        object.optional("moderateparticipants", &self.moderateparticipants)?;
+        object.optional("needorganizer", &self.needorganizer)?;
+        object.optional("note", &self.note)?;
+        object.optional("org_properties", &self.org_properties)?;
+        object.optional("part_properties", &self.part_properties)?;
+        object.optional("privaterooms", &self.privaterooms)?;
+        object.optional("quickmeeting", &self.quickmeeting)?;
+        object.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for PbxMeetingParams {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::json::read_object(deserializer)
+    }
+}
+impl crate::json::ReadObject for PbxMeetingParams {
+    const NAME: &'static str = "PbxMeetingParams";
+    fn read_property<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "bitrate_data" => self.bitrate_data = map.next_value()?,
+            "bitrate_video" => self.bitrate_video = map.next_value()?,
+            "canchangemedia" => self.canchangemedia = map.next_value()?,
+            "clicktocall" => self.clicktocall = map.next_value()?,
+            "forcemoderator" => self.forcemoderator = map.next_value()?,
+            "hideparticipants" => self.hideparticipants = map.next_value()?,
+            "mcu" => self.mcu = map.next_value()?,
+            "meetingduration" => self.meetingduration = map.next_value()?,
+            "meetingtitle" => self.meetingtitle = map.next_value()?,
+            "moderateparticipants" => self.moderateparticipants = map.next_value()?,
+            "needorganizer" => self.needorganizer = map.next_value()?,
+            "note" => self.note = map.next_value()?,
+            "org_properties" => self.org_properties = map.next_value()?,
+            "part_properties" => self.part_properties = map.next_value()?,
+            "privaterooms" => self.privaterooms = map.next_value()?,
+            "quickmeeting" => self.quickmeeting = map.next_value()?,
+            _ => {
+                crate::json::skip_value(map)?;
+            }
+        }
+        ::std::result::Result::Ok(())
+    }
 }

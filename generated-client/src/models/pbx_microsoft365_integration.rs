@@ -4,45 +4,58 @@
 
 //! The `PbxMicrosoft365Integration` model.
 /// Schema `#/components/schemas/Pbx.Microsoft365Integration`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PbxMicrosoft365Integration {
-    #[serde(
-        rename = "AdUsers",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub ad_users: ::std::option::Option<crate::models::PbxAdUsersSyncConfiguration>,
-    #[serde(
-        rename = "ApplicationId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub application_id: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "Id",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub id: ::std::option::Option<i32>,
-    #[serde(
-        rename = "SharedMailboxesSync",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub shared_mailboxes_sync: ::std::option::Option<
         crate::models::PbxUsersSyncConfiguration,
     >,
-    #[serde(
-        rename = "TenantId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub tenant_id: ::std::option::Option<::std::string::String>,
     /// The entity's ETag, to pass back as If-Match where an operation takes one.
-    #[serde(
-        rename = "@odata.etag",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub odata_etag: ::std::option::Option<::std::string::String>,
+}
+impl ::serde::Serialize for PbxMicrosoft365Integration {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = crate::json::ObjectWriter::start(serializer)?;
+        object.optional("AdUsers", &self.ad_users)?;
+        object.optional("ApplicationId", &self.application_id)?;
+        object.optional("Id", &self.id)?;
+        object.optional("SharedMailboxesSync", &self.shared_mailboxes_sync)?;
+        object.optional("TenantId", &self.tenant_id)?;
+        object.optional("@odata.etag", &self.odata_etag)?;
+        object.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for PbxMicrosoft365Integration {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::json::read_object(deserializer)
+    }
+}
+impl crate::json::ReadObject for PbxMicrosoft365Integration {
+    const NAME: &'static str = "PbxMicrosoft365Integration";
+    fn read_property<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "AdUsers" => self.ad_users = map.next_value()?,
+            "ApplicationId" => self.application_id = map.next_value()?,
+            "Id" => self.id = map.next_value()?,
+            "SharedMailboxesSync" => self.shared_mailboxes_sync = map.next_value()?,
+            "TenantId" => self.tenant_id = map.next_value()?,
+            "@odata.etag" => self.odata_etag = map.next_value()?,
+            _ => {
+                crate::json::skip_value(map)?;
+            }
+        }
+        ::std::result::Result::Ok(())
+    }
 }

@@ -6,22 +6,25 @@
 /// Changes to a PbxMicrosoft365Integration: only fields set to Patch::Set or Patch::Clear are sent.
 ///
 /// Update body for schema `#/components/schemas/Pbx.Microsoft365Integration`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PbxMicrosoft365IntegrationUpdate {
-    #[serde(rename = "AdUsers", skip_serializing_if = "crate::Patch::is_unchanged")]
     pub ad_users: crate::Patch<crate::models::PbxAdUsersSyncConfiguration>,
-    #[serde(
-        rename = "ApplicationId",
-        skip_serializing_if = "crate::Patch::is_unchanged"
-    )]
     pub application_id: crate::Patch<::std::string::String>,
-    #[serde(rename = "Id", skip_serializing_if = "crate::Patch::is_unchanged")]
     pub id: crate::Patch<i32>,
-    #[serde(
-        rename = "SharedMailboxesSync",
-        skip_serializing_if = "crate::Patch::is_unchanged"
-    )]
     pub shared_mailboxes_sync: crate::Patch<crate::models::PbxUsersSyncConfiguration>,
-    #[serde(rename = "TenantId", skip_serializing_if = "crate::Patch::is_unchanged")]
     pub tenant_id: crate::Patch<::std::string::String>,
+}
+impl ::serde::Serialize for PbxMicrosoft365IntegrationUpdate {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = crate::json::ObjectWriter::start(serializer)?;
+        object.patch("AdUsers", &self.ad_users)?;
+        object.patch("ApplicationId", &self.application_id)?;
+        object.patch("Id", &self.id)?;
+        object.patch("SharedMailboxesSync", &self.shared_mailboxes_sync)?;
+        object.patch("TenantId", &self.tenant_id)?;
+        object.end()
+    }
 }

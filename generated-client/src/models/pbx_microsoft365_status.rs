@@ -4,31 +4,50 @@
 
 //! The `PbxMicrosoft365Status` model.
 /// Schema `#/components/schemas/Pbx.Microsoft365Status`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PbxMicrosoft365Status {
-    #[serde(
-        rename = "ApplicationId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub application_id: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "ExceptionMessage",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub exception_message: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "ProvisionUrl",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub provision_url: ::std::option::Option<::std::string::String>,
     /// The entity's ETag, to pass back as If-Match where an operation takes one.
-    #[serde(
-        rename = "@odata.etag",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub odata_etag: ::std::option::Option<::std::string::String>,
+}
+impl ::serde::Serialize for PbxMicrosoft365Status {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = crate::json::ObjectWriter::start(serializer)?;
+        object.optional("ApplicationId", &self.application_id)?;
+        object.optional("ExceptionMessage", &self.exception_message)?;
+        object.optional("ProvisionUrl", &self.provision_url)?;
+        object.optional("@odata.etag", &self.odata_etag)?;
+        object.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for PbxMicrosoft365Status {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::json::read_object(deserializer)
+    }
+}
+impl crate::json::ReadObject for PbxMicrosoft365Status {
+    const NAME: &'static str = "PbxMicrosoft365Status";
+    fn read_property<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "ApplicationId" => self.application_id = map.next_value()?,
+            "ExceptionMessage" => self.exception_message = map.next_value()?,
+            "ProvisionUrl" => self.provision_url = map.next_value()?,
+            "@odata.etag" => self.odata_etag = map.next_value()?,
+            _ => {
+                crate::json::skip_value(map)?;
+            }
+        }
+        ::std::result::Result::Ok(())
+    }
 }

@@ -4,31 +4,52 @@
 
 //! The `PbxMicrosoft365SubscriptionTestResult` model.
 /// Schema `#/components/schemas/Pbx.Microsoft365SubscriptionTestResult`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PbxMicrosoft365SubscriptionTestResult {
-    #[serde(
-        rename = "ExceptionMessage",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub exception_message: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "Fqdn",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub fqdn: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "IsSubscriptionAvailable",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub is_subscription_available: ::std::option::Option<bool>,
     /// The entity's ETag, to pass back as If-Match where an operation takes one.
-    #[serde(
-        rename = "@odata.etag",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub odata_etag: ::std::option::Option<::std::string::String>,
+}
+impl ::serde::Serialize for PbxMicrosoft365SubscriptionTestResult {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = crate::json::ObjectWriter::start(serializer)?;
+        object.optional("ExceptionMessage", &self.exception_message)?;
+        object.optional("Fqdn", &self.fqdn)?;
+        object.optional("IsSubscriptionAvailable", &self.is_subscription_available)?;
+        object.optional("@odata.etag", &self.odata_etag)?;
+        object.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for PbxMicrosoft365SubscriptionTestResult {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::json::read_object(deserializer)
+    }
+}
+impl crate::json::ReadObject for PbxMicrosoft365SubscriptionTestResult {
+    const NAME: &'static str = "PbxMicrosoft365SubscriptionTestResult";
+    fn read_property<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "ExceptionMessage" => self.exception_message = map.next_value()?,
+            "Fqdn" => self.fqdn = map.next_value()?,
+            "IsSubscriptionAvailable" => {
+                self.is_subscription_available = map.next_value()?;
+            }
+            "@odata.etag" => self.odata_etag = map.next_value()?,
+            _ => {
+                crate::json::skip_value(map)?;
+            }
+        }
+        ::std::result::Result::Ok(())
+    }
 }

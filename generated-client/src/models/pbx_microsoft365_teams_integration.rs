@@ -4,98 +4,23 @@
 
 //! The `PbxMicrosoft365TeamsIntegration` model.
 /// Schema `#/components/schemas/Pbx.Microsoft365TeamsIntegration`.
-#[derive(Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, Default)]
 pub struct PbxMicrosoft365TeamsIntegration {
-    #[serde(
-        rename = "AreaCode",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub area_code: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "DialPlanCode",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub dial_plan_code: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "Enabled",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub enabled: ::std::option::Option<bool>,
-    #[serde(
-        rename = "Id",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub id: ::std::option::Option<i32>,
-    #[serde(
-        rename = "IsDynamicIP",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub is_dynamic_ip: ::std::option::Option<bool>,
-    #[serde(
-        rename = "IsNativeFQDN",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub is_native_fqdn: ::std::option::Option<bool>,
-    #[serde(
-        rename = "SbcCertificate",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub sbc_certificate: ::std::option::Option<crate::models::PbxConcealedDataFile>,
-    #[serde(
-        rename = "SbcCertificateExpirationDate",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub sbc_certificate_expiration_date: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "SbcFQDN",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub sbc_fqdn: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "SbcPrivateKey",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub sbc_private_key: ::std::option::Option<crate::models::PbxConcealedDataFile>,
-    #[serde(
-        rename = "SecureSipEnabled",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub secure_sip_enabled: ::std::option::Option<bool>,
-    #[serde(
-        rename = "SipDomain",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub sip_domain: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "TlsPortForNativeFQDN",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub tls_port_for_native_fqdn: ::std::option::Option<i32>,
-    #[serde(
-        rename = "TlsPortForNonNativeFQDN",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub tls_port_for_non_native_fqdn: ::std::option::Option<i32>,
     /// The entity's ETag, to pass back as If-Match where an operation takes one.
-    #[serde(
-        rename = "@odata.etag",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub odata_etag: ::std::option::Option<::std::string::String>,
 }
 impl ::std::fmt::Debug for PbxMicrosoft365TeamsIntegration {
@@ -120,5 +45,74 @@ impl ::std::fmt::Debug for PbxMicrosoft365TeamsIntegration {
             .field("tls_port_for_non_native_fqdn", &self.tls_port_for_non_native_fqdn)
             .field("odata_etag", &self.odata_etag)
             .finish()
+    }
+}
+impl ::serde::Serialize for PbxMicrosoft365TeamsIntegration {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = crate::json::ObjectWriter::start(serializer)?;
+        object.optional("AreaCode", &self.area_code)?;
+        object.optional("DialPlanCode", &self.dial_plan_code)?;
+        object.optional("Enabled", &self.enabled)?;
+        object.optional("Id", &self.id)?;
+        object.optional("IsDynamicIP", &self.is_dynamic_ip)?;
+        object.optional("IsNativeFQDN", &self.is_native_fqdn)?;
+        object.optional("SbcCertificate", &self.sbc_certificate)?;
+        object
+            .optional(
+                "SbcCertificateExpirationDate",
+                &self.sbc_certificate_expiration_date,
+            )?;
+        object.optional("SbcFQDN", &self.sbc_fqdn)?;
+        object.optional("SbcPrivateKey", &self.sbc_private_key)?;
+        object.optional("SecureSipEnabled", &self.secure_sip_enabled)?;
+        object.optional("SipDomain", &self.sip_domain)?;
+        object.optional("TlsPortForNativeFQDN", &self.tls_port_for_native_fqdn)?;
+        object.optional("TlsPortForNonNativeFQDN", &self.tls_port_for_non_native_fqdn)?;
+        object.optional("@odata.etag", &self.odata_etag)?;
+        object.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for PbxMicrosoft365TeamsIntegration {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::json::read_object(deserializer)
+    }
+}
+impl crate::json::ReadObject for PbxMicrosoft365TeamsIntegration {
+    const NAME: &'static str = "PbxMicrosoft365TeamsIntegration";
+    fn read_property<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "AreaCode" => self.area_code = map.next_value()?,
+            "DialPlanCode" => self.dial_plan_code = map.next_value()?,
+            "Enabled" => self.enabled = map.next_value()?,
+            "Id" => self.id = map.next_value()?,
+            "IsDynamicIP" => self.is_dynamic_ip = map.next_value()?,
+            "IsNativeFQDN" => self.is_native_fqdn = map.next_value()?,
+            "SbcCertificate" => self.sbc_certificate = map.next_value()?,
+            "SbcCertificateExpirationDate" => {
+                self.sbc_certificate_expiration_date = map.next_value()?;
+            }
+            "SbcFQDN" => self.sbc_fqdn = map.next_value()?,
+            "SbcPrivateKey" => self.sbc_private_key = map.next_value()?,
+            "SecureSipEnabled" => self.secure_sip_enabled = map.next_value()?,
+            "SipDomain" => self.sip_domain = map.next_value()?,
+            "TlsPortForNativeFQDN" => self.tls_port_for_native_fqdn = map.next_value()?,
+            "TlsPortForNonNativeFQDN" => {
+                self.tls_port_for_non_native_fqdn = map.next_value()?;
+            }
+            "@odata.etag" => self.odata_etag = map.next_value()?,
+            _ => {
+                crate::json::skip_value(map)?;
+            }
+        }
+        ::std::result::Result::Ok(())
     }
 }

@@ -6,53 +6,21 @@
 /// Changes to a PbxMicrosoft365TeamsIntegration: only fields set to Patch::Set or Patch::Clear are sent.
 ///
 /// Update body for schema `#/components/schemas/Pbx.Microsoft365TeamsIntegration`.
-#[derive(Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Clone, PartialEq, Default)]
 pub struct PbxMicrosoft365TeamsIntegrationUpdate {
-    #[serde(rename = "AreaCode", skip_serializing_if = "crate::Patch::is_unchanged")]
     pub area_code: crate::Patch<::std::string::String>,
-    #[serde(rename = "DialPlanCode", skip_serializing_if = "crate::Patch::is_unchanged")]
     pub dial_plan_code: crate::Patch<::std::string::String>,
-    #[serde(rename = "Enabled", skip_serializing_if = "crate::Patch::is_unchanged")]
     pub enabled: crate::Patch<bool>,
-    #[serde(rename = "Id", skip_serializing_if = "crate::Patch::is_unchanged")]
     pub id: crate::Patch<i32>,
-    #[serde(rename = "IsDynamicIP", skip_serializing_if = "crate::Patch::is_unchanged")]
     pub is_dynamic_ip: crate::Patch<bool>,
-    #[serde(rename = "IsNativeFQDN", skip_serializing_if = "crate::Patch::is_unchanged")]
     pub is_native_fqdn: crate::Patch<bool>,
-    #[serde(
-        rename = "SbcCertificate",
-        skip_serializing_if = "crate::Patch::is_unchanged"
-    )]
     pub sbc_certificate: crate::Patch<crate::models::PbxConcealedDataFile>,
-    #[serde(
-        rename = "SbcCertificateExpirationDate",
-        skip_serializing_if = "crate::Patch::is_unchanged"
-    )]
     pub sbc_certificate_expiration_date: crate::Patch<::std::string::String>,
-    #[serde(rename = "SbcFQDN", skip_serializing_if = "crate::Patch::is_unchanged")]
     pub sbc_fqdn: crate::Patch<::std::string::String>,
-    #[serde(
-        rename = "SbcPrivateKey",
-        skip_serializing_if = "crate::Patch::is_unchanged"
-    )]
     pub sbc_private_key: crate::Patch<crate::models::PbxConcealedDataFile>,
-    #[serde(
-        rename = "SecureSipEnabled",
-        skip_serializing_if = "crate::Patch::is_unchanged"
-    )]
     pub secure_sip_enabled: crate::Patch<bool>,
-    #[serde(rename = "SipDomain", skip_serializing_if = "crate::Patch::is_unchanged")]
     pub sip_domain: crate::Patch<::std::string::String>,
-    #[serde(
-        rename = "TlsPortForNativeFQDN",
-        skip_serializing_if = "crate::Patch::is_unchanged"
-    )]
     pub tls_port_for_native_fqdn: crate::Patch<i32>,
-    #[serde(
-        rename = "TlsPortForNonNativeFQDN",
-        skip_serializing_if = "crate::Patch::is_unchanged"
-    )]
     pub tls_port_for_non_native_fqdn: crate::Patch<i32>,
 }
 impl ::std::fmt::Debug for PbxMicrosoft365TeamsIntegrationUpdate {
@@ -76,5 +44,32 @@ impl ::std::fmt::Debug for PbxMicrosoft365TeamsIntegrationUpdate {
             .field("tls_port_for_native_fqdn", &self.tls_port_for_native_fqdn)
             .field("tls_port_for_non_native_fqdn", &self.tls_port_for_non_native_fqdn)
             .finish()
+    }
+}
+impl ::serde::Serialize for PbxMicrosoft365TeamsIntegrationUpdate {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = crate::json::ObjectWriter::start(serializer)?;
+        object.patch("AreaCode", &self.area_code)?;
+        object.patch("DialPlanCode", &self.dial_plan_code)?;
+        object.patch("Enabled", &self.enabled)?;
+        object.patch("Id", &self.id)?;
+        object.patch("IsDynamicIP", &self.is_dynamic_ip)?;
+        object.patch("IsNativeFQDN", &self.is_native_fqdn)?;
+        object.patch("SbcCertificate", &self.sbc_certificate)?;
+        object
+            .patch(
+                "SbcCertificateExpirationDate",
+                &self.sbc_certificate_expiration_date,
+            )?;
+        object.patch("SbcFQDN", &self.sbc_fqdn)?;
+        object.patch("SbcPrivateKey", &self.sbc_private_key)?;
+        object.patch("SecureSipEnabled", &self.secure_sip_enabled)?;
+        object.patch("SipDomain", &self.sip_domain)?;
+        object.patch("TlsPortForNativeFQDN", &self.tls_port_for_native_fqdn)?;
+        object.patch("TlsPortForNonNativeFQDN", &self.tls_port_for_non_native_fqdn)?;
+        object.end()
     }
 }

@@ -4,296 +4,210 @@
 
 //! The `PbxMultiEditUserData` model.
 /// Schema `#/components/schemas/Pbx.MultiEditUserData`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PbxMultiEditUserData {
-    #[serde(
-        rename = "AgentSettings",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub agent_settings: ::std::option::Option<crate::models::PbxAgentSettings>,
-    #[serde(
-        rename = "AllowLanOnly",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub allow_lan_only: ::std::option::Option<bool>,
-    #[serde(
-        rename = "AllowOwnRecordings",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub allow_own_recordings: ::std::option::Option<bool>,
-    #[serde(
-        rename = "Blfs",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub blfs: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "BossSecretaryRequiresFullEdit",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub boss_secretary_requires_full_edit: ::std::option::Option<bool>,
-    #[serde(
-        rename = "CallScreening",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub call_screening: ::std::option::Option<bool>,
-    #[serde(
-        rename = "CanMoveForwardingExceptions",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub can_move_forwarding_exceptions: ::std::option::Option<bool>,
-    #[serde(
-        rename = "DatevEnabled",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub datev_enabled: ::std::option::Option<bool>,
-    #[serde(
-        rename = "DisplayNumbers",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub display_numbers: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "EmergencyAdditionalInfo",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub emergency_additional_info: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "EmergencyLocationId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub emergency_location_id: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "Enabled",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub enabled: ::std::option::Option<bool>,
-    #[serde(
-        rename = "EnableHotdesking",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub enable_hotdesking: ::std::option::Option<bool>,
-    #[serde(
-        rename = "ForbidRecording",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub forbid_recording: ::std::option::Option<bool>,
-    #[serde(
-        rename = "ForwardingExceptions",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub forwarding_exceptions: ::std::option::Option<
         ::std::vec::Vec<crate::models::PbxExtensionRule>,
     >,
-    #[serde(
-        rename = "ForwardingProfiles",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub forwarding_profiles: ::std::option::Option<
         ::std::vec::Vec<crate::models::PbxForwardingProfile>,
     >,
-    #[serde(
-        rename = "GoogleCalendarEnabled",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub google_calendar_enabled: ::std::option::Option<bool>,
-    #[serde(
-        rename = "GoogleContactsEnabled",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub google_contacts_enabled: ::std::option::Option<bool>,
-    #[serde(
-        rename = "GoogleSignInEnabled",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub google_sign_in_enabled: ::std::option::Option<bool>,
-    #[serde(
-        rename = "Greetings",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub greetings: ::std::option::Option<::std::vec::Vec<crate::models::PbxGreeting>>,
-    #[serde(
-        rename = "Groups",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub groups: ::std::option::Option<::std::vec::Vec<crate::models::PbxUserGroup>>,
-    #[serde(
-        rename = "HideInPhonebook",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub hide_in_phonebook: ::std::option::Option<bool>,
-    #[serde(
-        rename = "Internal",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub internal: ::std::option::Option<bool>,
-    #[serde(
-        rename = "Mobile",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub mobile: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "MS365CalendarEnabled",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub ms365_calendar_enabled: ::std::option::Option<bool>,
-    #[serde(
-        rename = "MS365ContactsEnabled",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub ms365_contacts_enabled: ::std::option::Option<bool>,
-    #[serde(
-        rename = "MS365SignInEnabled",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub ms365_sign_in_enabled: ::std::option::Option<bool>,
-    #[serde(
-        rename = "MS365TeamsEnabled",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub ms365_teams_enabled: ::std::option::Option<bool>,
-    #[serde(
-        rename = "MyPhoneAllowDeleteRecordings",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub my_phone_allow_delete_recordings: ::std::option::Option<bool>,
-    #[serde(
-        rename = "MyPhoneHideForwardings",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub my_phone_hide_forwardings: ::std::option::Option<bool>,
-    #[serde(
-        rename = "MyPhoneShowRecordings",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub my_phone_show_recordings: ::std::option::Option<bool>,
-    #[serde(
-        rename = "Number",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub number: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "PbxDeliversAudio",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub pbx_delivers_audio: ::std::option::Option<bool>,
-    #[serde(
-        rename = "PinProtected",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub pin_protected: ::std::option::Option<bool>,
-    #[serde(
-        rename = "PinProtectTimeout",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub pin_protect_timeout: ::std::option::Option<i32>,
-    #[serde(
-        rename = "PromptSet",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub prompt_set: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "RecordCalls",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub record_calls: ::std::option::Option<bool>,
-    #[serde(
-        rename = "RecordEmailNotify",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub record_email_notify: ::std::option::Option<bool>,
-    #[serde(
-        rename = "RecordExternalCallsOnly",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub record_external_calls_only: ::std::option::Option<bool>,
-    #[serde(
-        rename = "SendEmailMissedCalls",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub send_email_missed_calls: ::std::option::Option<bool>,
-    #[serde(
-        rename = "SRTPMode",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub srtp_mode: ::std::option::Option<crate::models::PbxSrtpModeType>,
-    #[serde(
-        rename = "TranscriptionMode",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub transcription_mode: ::std::option::Option<
         crate::Flags<crate::models::PbxTranscriptionType>,
     >,
-    #[serde(
-        rename = "VMDisablePinAuth",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub vm_disable_pin_auth: ::std::option::Option<bool>,
-    #[serde(
-        rename = "VMEmailOptions",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub vm_email_options: ::std::option::Option<crate::models::PbxVmEmailOptionsType>,
-    #[serde(
-        rename = "VMEnabled",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub vm_enabled: ::std::option::Option<bool>,
-    #[serde(
-        rename = "VMPlayCallerID",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub vm_play_caller_id: ::std::option::Option<bool>,
-    #[serde(
-        rename = "VMPlayMsgDateTime",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub vm_play_msg_date_time: ::std::option::Option<
         crate::models::PbxVmPlayMsgDateTimeType,
     >,
+}
+impl ::serde::Serialize for PbxMultiEditUserData {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = crate::json::ObjectWriter::start(serializer)?;
+        object.optional("AgentSettings", &self.agent_settings)?;
+        object.optional("AllowLanOnly", &self.allow_lan_only)?;
+        object.optional("AllowOwnRecordings", &self.allow_own_recordings)?;
+        object.optional("Blfs", &self.blfs)?;
+        object
+            .optional(
+                "BossSecretaryRequiresFullEdit",
+                &self.boss_secretary_requires_full_edit,
+            )?;
+        object.optional("CallScreening", &self.call_screening)?;
+        object
+            .optional(
+                "CanMoveForwardingExceptions",
+                &self.can_move_forwarding_exceptions,
+            )?;
+        object.optional("DatevEnabled", &self.datev_enabled)?;
+        object.optional("DisplayNumbers", &self.display_numbers)?;
+        object.optional("EmergencyAdditionalInfo", &self.emergency_additional_info)?;
+        object.optional("EmergencyLocationId", &self.emergency_location_id)?;
+        object.optional("Enabled", &self.enabled)?;
+        object.optional("EnableHotdesking", &self.enable_hotdesking)?;
+        object.optional("ForbidRecording", &self.forbid_recording)?;
+        object.optional("ForwardingExceptions", &self.forwarding_exceptions)?;
+        object.optional("ForwardingProfiles", &self.forwarding_profiles)?;
+        object.optional("GoogleCalendarEnabled", &self.google_calendar_enabled)?;
+        object.optional("GoogleContactsEnabled", &self.google_contacts_enabled)?;
+        object.optional("GoogleSignInEnabled", &self.google_sign_in_enabled)?;
+        object.optional("Greetings", &self.greetings)?;
+        object.optional("Groups", &self.groups)?;
+        object.optional("HideInPhonebook", &self.hide_in_phonebook)?;
+        object.optional("Internal", &self.internal)?;
+        object.optional("Mobile", &self.mobile)?;
+        object.optional("MS365CalendarEnabled", &self.ms365_calendar_enabled)?;
+        object.optional("MS365ContactsEnabled", &self.ms365_contacts_enabled)?;
+        object.optional("MS365SignInEnabled", &self.ms365_sign_in_enabled)?;
+        object.optional("MS365TeamsEnabled", &self.ms365_teams_enabled)?;
+        object
+            .optional(
+                "MyPhoneAllowDeleteRecordings",
+                &self.my_phone_allow_delete_recordings,
+            )?;
+        object.optional("MyPhoneHideForwardings", &self.my_phone_hide_forwardings)?;
+        object.optional("MyPhoneShowRecordings", &self.my_phone_show_recordings)?;
+        object.optional("Number", &self.number)?;
+        object.optional("PbxDeliversAudio", &self.pbx_delivers_audio)?;
+        object.optional("PinProtected", &self.pin_protected)?;
+        object.optional("PinProtectTimeout", &self.pin_protect_timeout)?;
+        object.optional("PromptSet", &self.prompt_set)?;
+        object.optional("RecordCalls", &self.record_calls)?;
+        object.optional("RecordEmailNotify", &self.record_email_notify)?;
+        object.optional("RecordExternalCallsOnly", &self.record_external_calls_only)?;
+        object.optional("SendEmailMissedCalls", &self.send_email_missed_calls)?;
+        object.optional("SRTPMode", &self.srtp_mode)?;
+        object.optional("TranscriptionMode", &self.transcription_mode)?;
+        object.optional("VMDisablePinAuth", &self.vm_disable_pin_auth)?;
+        object.optional("VMEmailOptions", &self.vm_email_options)?;
+        object.optional("VMEnabled", &self.vm_enabled)?;
+        object.optional("VMPlayCallerID", &self.vm_play_caller_id)?;
+        object.optional("VMPlayMsgDateTime", &self.vm_play_msg_date_time)?;
+        object.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for PbxMultiEditUserData {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::json::read_object(deserializer)
+    }
+}
+impl crate::json::ReadObject for PbxMultiEditUserData {
+    const NAME: &'static str = "PbxMultiEditUserData";
+    fn read_property<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "AgentSettings" => self.agent_settings = map.next_value()?,
+            "AllowLanOnly" => self.allow_lan_only = map.next_value()?,
+            "AllowOwnRecordings" => self.allow_own_recordings = map.next_value()?,
+            "Blfs" => self.blfs = map.next_value()?,
+            "BossSecretaryRequiresFullEdit" => {
+                self.boss_secretary_requires_full_edit = map.next_value()?;
+            }
+            "CallScreening" => self.call_screening = map.next_value()?,
+            "CanMoveForwardingExceptions" => {
+                self.can_move_forwarding_exceptions = map.next_value()?;
+            }
+            "DatevEnabled" => self.datev_enabled = map.next_value()?,
+            "DisplayNumbers" => self.display_numbers = map.next_value()?,
+            "EmergencyAdditionalInfo" => {
+                self.emergency_additional_info = map.next_value()?;
+            }
+            "EmergencyLocationId" => self.emergency_location_id = map.next_value()?,
+            "Enabled" => self.enabled = map.next_value()?,
+            "EnableHotdesking" => self.enable_hotdesking = map.next_value()?,
+            "ForbidRecording" => self.forbid_recording = map.next_value()?,
+            "ForwardingExceptions" => self.forwarding_exceptions = map.next_value()?,
+            "ForwardingProfiles" => self.forwarding_profiles = map.next_value()?,
+            "GoogleCalendarEnabled" => self.google_calendar_enabled = map.next_value()?,
+            "GoogleContactsEnabled" => self.google_contacts_enabled = map.next_value()?,
+            "GoogleSignInEnabled" => self.google_sign_in_enabled = map.next_value()?,
+            "Greetings" => self.greetings = map.next_value()?,
+            "Groups" => self.groups = map.next_value()?,
+            "HideInPhonebook" => self.hide_in_phonebook = map.next_value()?,
+            "Internal" => self.internal = map.next_value()?,
+            "Mobile" => self.mobile = map.next_value()?,
+            "MS365CalendarEnabled" => self.ms365_calendar_enabled = map.next_value()?,
+            "MS365ContactsEnabled" => self.ms365_contacts_enabled = map.next_value()?,
+            "MS365SignInEnabled" => self.ms365_sign_in_enabled = map.next_value()?,
+            "MS365TeamsEnabled" => self.ms365_teams_enabled = map.next_value()?,
+            "MyPhoneAllowDeleteRecordings" => {
+                self.my_phone_allow_delete_recordings = map.next_value()?;
+            }
+            "MyPhoneHideForwardings" => {
+                self.my_phone_hide_forwardings = map.next_value()?;
+            }
+            "MyPhoneShowRecordings" => self.my_phone_show_recordings = map.next_value()?,
+            "Number" => self.number = map.next_value()?,
+            "PbxDeliversAudio" => self.pbx_delivers_audio = map.next_value()?,
+            "PinProtected" => self.pin_protected = map.next_value()?,
+            "PinProtectTimeout" => self.pin_protect_timeout = map.next_value()?,
+            "PromptSet" => self.prompt_set = map.next_value()?,
+            "RecordCalls" => self.record_calls = map.next_value()?,
+            "RecordEmailNotify" => self.record_email_notify = map.next_value()?,
+            "RecordExternalCallsOnly" => {
+                self.record_external_calls_only = map.next_value()?;
+            }
+            "SendEmailMissedCalls" => self.send_email_missed_calls = map.next_value()?,
+            "SRTPMode" => self.srtp_mode = map.next_value()?,
+            "TranscriptionMode" => self.transcription_mode = map.next_value()?,
+            "VMDisablePinAuth" => self.vm_disable_pin_auth = map.next_value()?,
+            "VMEmailOptions" => self.vm_email_options = map.next_value()?,
+            "VMEnabled" => self.vm_enabled = map.next_value()?,
+            "VMPlayCallerID" => self.vm_play_caller_id = map.next_value()?,
+            "VMPlayMsgDateTime" => self.vm_play_msg_date_time = map.next_value()?,
+            _ => {
+                crate::json::skip_value(map)?;
+            }
+        }
+        ::std::result::Result::Ok(())
+    }
 }

@@ -4,91 +4,86 @@
 
 //! The `PbxMusicOnHoldSettings` model.
 /// Schema `#/components/schemas/Pbx.MusicOnHoldSettings`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PbxMusicOnHoldSettings {
-    #[serde(
-        rename = "Id",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub id: ::std::option::Option<i32>,
-    #[serde(
-        rename = "MusicOnHold",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub music_on_hold: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "MusicOnHold1",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub music_on_hold1: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "MusicOnHold2",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub music_on_hold2: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "MusicOnHold3",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub music_on_hold3: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "MusicOnHold4",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub music_on_hold4: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "MusicOnHold5",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub music_on_hold5: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "MusicOnHold6",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub music_on_hold6: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "MusicOnHold7",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub music_on_hold7: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "MusicOnHold8",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub music_on_hold8: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "MusicOnHold9",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub music_on_hold9: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "MusicOnHoldRandomize",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub music_on_hold_randomize: ::std::option::Option<bool>,
-    #[serde(
-        rename = "MusicOnHoldRandomizePerCall",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub music_on_hold_randomize_per_call: ::std::option::Option<bool>,
     /// The entity's ETag, to pass back as If-Match where an operation takes one.
-    #[serde(
-        rename = "@odata.etag",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub odata_etag: ::std::option::Option<::std::string::String>,
+}
+impl ::serde::Serialize for PbxMusicOnHoldSettings {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = crate::json::ObjectWriter::start(serializer)?;
+        object.optional("Id", &self.id)?;
+        object.optional("MusicOnHold", &self.music_on_hold)?;
+        object.optional("MusicOnHold1", &self.music_on_hold1)?;
+        object.optional("MusicOnHold2", &self.music_on_hold2)?;
+        object.optional("MusicOnHold3", &self.music_on_hold3)?;
+        object.optional("MusicOnHold4", &self.music_on_hold4)?;
+        object.optional("MusicOnHold5", &self.music_on_hold5)?;
+        object.optional("MusicOnHold6", &self.music_on_hold6)?;
+        object.optional("MusicOnHold7", &self.music_on_hold7)?;
+        object.optional("MusicOnHold8", &self.music_on_hold8)?;
+        object.optional("MusicOnHold9", &self.music_on_hold9)?;
+        object.optional("MusicOnHoldRandomize", &self.music_on_hold_randomize)?;
+        object
+            .optional(
+                "MusicOnHoldRandomizePerCall",
+                &self.music_on_hold_randomize_per_call,
+            )?;
+        object.optional("@odata.etag", &self.odata_etag)?;
+        object.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for PbxMusicOnHoldSettings {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::json::read_object(deserializer)
+    }
+}
+impl crate::json::ReadObject for PbxMusicOnHoldSettings {
+    const NAME: &'static str = "PbxMusicOnHoldSettings";
+    fn read_property<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "Id" => self.id = map.next_value()?,
+            "MusicOnHold" => self.music_on_hold = map.next_value()?,
+            "MusicOnHold1" => self.music_on_hold1 = map.next_value()?,
+            "MusicOnHold2" => self.music_on_hold2 = map.next_value()?,
+            "MusicOnHold3" => self.music_on_hold3 = map.next_value()?,
+            "MusicOnHold4" => self.music_on_hold4 = map.next_value()?,
+            "MusicOnHold5" => self.music_on_hold5 = map.next_value()?,
+            "MusicOnHold6" => self.music_on_hold6 = map.next_value()?,
+            "MusicOnHold7" => self.music_on_hold7 = map.next_value()?,
+            "MusicOnHold8" => self.music_on_hold8 = map.next_value()?,
+            "MusicOnHold9" => self.music_on_hold9 = map.next_value()?,
+            "MusicOnHoldRandomize" => self.music_on_hold_randomize = map.next_value()?,
+            "MusicOnHoldRandomizePerCall" => {
+                self.music_on_hold_randomize_per_call = map.next_value()?;
+            }
+            "@odata.etag" => self.odata_etag = map.next_value()?,
+            _ => {
+                crate::json::skip_value(map)?;
+            }
+        }
+        ::std::result::Result::Ok(())
+    }
 }

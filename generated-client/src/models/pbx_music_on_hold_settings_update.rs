@@ -6,38 +6,45 @@
 /// Changes to a PbxMusicOnHoldSettings: only fields set to Patch::Set or Patch::Clear are sent.
 ///
 /// Update body for schema `#/components/schemas/Pbx.MusicOnHoldSettings`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PbxMusicOnHoldSettingsUpdate {
-    #[serde(rename = "Id", skip_serializing_if = "crate::Patch::is_unchanged")]
     pub id: crate::Patch<i32>,
-    #[serde(rename = "MusicOnHold", skip_serializing_if = "crate::Patch::is_unchanged")]
     pub music_on_hold: crate::Patch<::std::string::String>,
-    #[serde(rename = "MusicOnHold1", skip_serializing_if = "crate::Patch::is_unchanged")]
     pub music_on_hold1: crate::Patch<::std::string::String>,
-    #[serde(rename = "MusicOnHold2", skip_serializing_if = "crate::Patch::is_unchanged")]
     pub music_on_hold2: crate::Patch<::std::string::String>,
-    #[serde(rename = "MusicOnHold3", skip_serializing_if = "crate::Patch::is_unchanged")]
     pub music_on_hold3: crate::Patch<::std::string::String>,
-    #[serde(rename = "MusicOnHold4", skip_serializing_if = "crate::Patch::is_unchanged")]
     pub music_on_hold4: crate::Patch<::std::string::String>,
-    #[serde(rename = "MusicOnHold5", skip_serializing_if = "crate::Patch::is_unchanged")]
     pub music_on_hold5: crate::Patch<::std::string::String>,
-    #[serde(rename = "MusicOnHold6", skip_serializing_if = "crate::Patch::is_unchanged")]
     pub music_on_hold6: crate::Patch<::std::string::String>,
-    #[serde(rename = "MusicOnHold7", skip_serializing_if = "crate::Patch::is_unchanged")]
     pub music_on_hold7: crate::Patch<::std::string::String>,
-    #[serde(rename = "MusicOnHold8", skip_serializing_if = "crate::Patch::is_unchanged")]
     pub music_on_hold8: crate::Patch<::std::string::String>,
-    #[serde(rename = "MusicOnHold9", skip_serializing_if = "crate::Patch::is_unchanged")]
     pub music_on_hold9: crate::Patch<::std::string::String>,
-    #[serde(
-        rename = "MusicOnHoldRandomize",
-        skip_serializing_if = "crate::Patch::is_unchanged"
-    )]
     pub music_on_hold_randomize: crate::Patch<bool>,
-    #[serde(
-        rename = "MusicOnHoldRandomizePerCall",
-        skip_serializing_if = "crate::Patch::is_unchanged"
-    )]
     pub music_on_hold_randomize_per_call: crate::Patch<bool>,
+}
+impl ::serde::Serialize for PbxMusicOnHoldSettingsUpdate {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = crate::json::ObjectWriter::start(serializer)?;
+        object.patch("Id", &self.id)?;
+        object.patch("MusicOnHold", &self.music_on_hold)?;
+        object.patch("MusicOnHold1", &self.music_on_hold1)?;
+        object.patch("MusicOnHold2", &self.music_on_hold2)?;
+        object.patch("MusicOnHold3", &self.music_on_hold3)?;
+        object.patch("MusicOnHold4", &self.music_on_hold4)?;
+        object.patch("MusicOnHold5", &self.music_on_hold5)?;
+        object.patch("MusicOnHold6", &self.music_on_hold6)?;
+        object.patch("MusicOnHold7", &self.music_on_hold7)?;
+        object.patch("MusicOnHold8", &self.music_on_hold8)?;
+        object.patch("MusicOnHold9", &self.music_on_hold9)?;
+        object.patch("MusicOnHoldRandomize", &self.music_on_hold_randomize)?;
+        object
+            .patch(
+                "MusicOnHoldRandomizePerCall",
+                &self.music_on_hold_randomize_per_call,
+            )?;
+        object.end()
+    }
 }

@@ -4,43 +4,56 @@
 
 //! The `PbxMyPhoneRequestStats` model.
 /// Schema `#/components/schemas/Pbx.MyPhoneRequestStats`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PbxMyPhoneRequestStats {
-    #[serde(
-        rename = "AvgDuration",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub avg_duration: ::std::option::Option<crate::Number<f64>>,
-    #[serde(
-        rename = "Count",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub count: ::std::option::Option<i64>,
-    #[serde(
-        rename = "MaxDuration",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub max_duration: ::std::option::Option<i32>,
-    #[serde(
-        rename = "RequestId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub request_id: ::std::option::Option<i32>,
-    #[serde(
-        rename = "SumDuration",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub sum_duration: ::std::option::Option<i64>,
     /// The entity's ETag, to pass back as If-Match where an operation takes one.
-    #[serde(
-        rename = "@odata.etag",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub odata_etag: ::std::option::Option<::std::string::String>,
+}
+impl ::serde::Serialize for PbxMyPhoneRequestStats {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = crate::json::ObjectWriter::start(serializer)?;
+        object.optional("AvgDuration", &self.avg_duration)?;
+        object.optional("Count", &self.count)?;
+        object.optional("MaxDuration", &self.max_duration)?;
+        object.optional("RequestId", &self.request_id)?;
+        object.optional("SumDuration", &self.sum_duration)?;
+        object.optional("@odata.etag", &self.odata_etag)?;
+        object.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for PbxMyPhoneRequestStats {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::json::read_object(deserializer)
+    }
+}
+impl crate::json::ReadObject for PbxMyPhoneRequestStats {
+    const NAME: &'static str = "PbxMyPhoneRequestStats";
+    fn read_property<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "AvgDuration" => self.avg_duration = map.next_value()?,
+            "Count" => self.count = map.next_value()?,
+            "MaxDuration" => self.max_duration = map.next_value()?,
+            "RequestId" => self.request_id = map.next_value()?,
+            "SumDuration" => self.sum_duration = map.next_value()?,
+            "@odata.etag" => self.odata_etag = map.next_value()?,
+            _ => {
+                crate::json::skip_value(map)?;
+            }
+        }
+        ::std::result::Result::Ok(())
+    }
 }

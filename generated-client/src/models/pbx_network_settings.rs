@@ -4,133 +4,106 @@
 
 //! The `PbxNetworkSettings` model.
 /// Schema `#/components/schemas/Pbx.NetworkSettings`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PbxNetworkSettings {
-    #[serde(
-        rename = "AllowSourceAsOutbound",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub allow_source_as_outbound: ::std::option::Option<bool>,
-    #[serde(
-        rename = "DirectSIPAllowExternal",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub direct_sip_allow_external: ::std::option::Option<bool>,
-    #[serde(
-        rename = "DirectSIPLocalDomain",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub direct_sip_local_domain: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "FirewallKeepAlive",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub firewall_keep_alive: ::std::option::Option<bool>,
-    #[serde(
-        rename = "FirewallKeepAliveInterval",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub firewall_keep_alive_interval: ::std::option::Option<i32>,
-    #[serde(
-        rename = "Id",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub id: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "IpV6BindingEnabled",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub ip_v6_binding_enabled: ::std::option::Option<bool>,
-    #[serde(
-        rename = "PbxPublicFQDN",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub pbx_public_fqdn: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "PublicInterface",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub public_interface: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "PublicStaticIP",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub public_static_ip: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "SipPort",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub sip_port: ::std::option::Option<i32>,
-    #[serde(
-        rename = "StunDisabled",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub stun_disabled: ::std::option::Option<bool>,
-    #[serde(
-        rename = "StunPrimaryHost",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub stun_primary_host: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "StunPrimaryPort",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub stun_primary_port: ::std::option::Option<i32>,
-    #[serde(
-        rename = "StunQuery",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub stun_query: ::std::option::Option<i32>,
-    #[serde(
-        rename = "StunSecondaryHost",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub stun_secondary_host: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "StunSecondaryPort",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub stun_secondary_port: ::std::option::Option<i32>,
-    #[serde(
-        rename = "StunThirdHost",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub stun_third_host: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "StunThirdPort",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub stun_third_port: ::std::option::Option<i32>,
-    #[serde(
-        rename = "TunnelPort",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub tunnel_port: ::std::option::Option<i32>,
     /// The entity's ETag, to pass back as If-Match where an operation takes one.
-    #[serde(
-        rename = "@odata.etag",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub odata_etag: ::std::option::Option<::std::string::String>,
+}
+impl ::serde::Serialize for PbxNetworkSettings {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = crate::json::ObjectWriter::start(serializer)?;
+        object.optional("AllowSourceAsOutbound", &self.allow_source_as_outbound)?;
+        object.optional("DirectSIPAllowExternal", &self.direct_sip_allow_external)?;
+        object.optional("DirectSIPLocalDomain", &self.direct_sip_local_domain)?;
+        object.optional("FirewallKeepAlive", &self.firewall_keep_alive)?;
+        object
+            .optional("FirewallKeepAliveInterval", &self.firewall_keep_alive_interval)?;
+        object.optional("Id", &self.id)?;
+        object.optional("IpV6BindingEnabled", &self.ip_v6_binding_enabled)?;
+        object.optional("PbxPublicFQDN", &self.pbx_public_fqdn)?;
+        object.optional("PublicInterface", &self.public_interface)?;
+        object.optional("PublicStaticIP", &self.public_static_ip)?;
+        object.optional("SipPort", &self.sip_port)?;
+        object.optional("StunDisabled", &self.stun_disabled)?;
+        object.optional("StunPrimaryHost", &self.stun_primary_host)?;
+        object.optional("StunPrimaryPort", &self.stun_primary_port)?;
+        object.optional("StunQuery", &self.stun_query)?;
+        object.optional("StunSecondaryHost", &self.stun_secondary_host)?;
+        object.optional("StunSecondaryPort", &self.stun_secondary_port)?;
+        object.optional("StunThirdHost", &self.stun_third_host)?;
+        object.optional("StunThirdPort", &self.stun_third_port)?;
+        object.optional("TunnelPort", &self.tunnel_port)?;
+        object.optional("@odata.etag", &self.odata_etag)?;
+        object.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for PbxNetworkSettings {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::json::read_object(deserializer)
+    }
+}
+impl crate::json::ReadObject for PbxNetworkSettings {
+    const NAME: &'static str = "PbxNetworkSettings";
+    fn read_property<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "AllowSourceAsOutbound" => self.allow_source_as_outbound = map.next_value()?,
+            "DirectSIPAllowExternal" => {
+                self.direct_sip_allow_external = map.next_value()?;
+            }
+            "DirectSIPLocalDomain" => self.direct_sip_local_domain = map.next_value()?,
+            "FirewallKeepAlive" => self.firewall_keep_alive = map.next_value()?,
+            "FirewallKeepAliveInterval" => {
+                self.firewall_keep_alive_interval = map.next_value()?;
+            }
+            "Id" => self.id = map.next_value()?,
+            "IpV6BindingEnabled" => self.ip_v6_binding_enabled = map.next_value()?,
+            "PbxPublicFQDN" => self.pbx_public_fqdn = map.next_value()?,
+            "PublicInterface" => self.public_interface = map.next_value()?,
+            "PublicStaticIP" => self.public_static_ip = map.next_value()?,
+            "SipPort" => self.sip_port = map.next_value()?,
+            "StunDisabled" => self.stun_disabled = map.next_value()?,
+            "StunPrimaryHost" => self.stun_primary_host = map.next_value()?,
+            "StunPrimaryPort" => self.stun_primary_port = map.next_value()?,
+            "StunQuery" => self.stun_query = map.next_value()?,
+            "StunSecondaryHost" => self.stun_secondary_host = map.next_value()?,
+            "StunSecondaryPort" => self.stun_secondary_port = map.next_value()?,
+            "StunThirdHost" => self.stun_third_host = map.next_value()?,
+            "StunThirdPort" => self.stun_third_port = map.next_value()?,
+            "TunnelPort" => self.tunnel_port = map.next_value()?,
+            "@odata.etag" => self.odata_etag = map.next_value()?,
+            _ => {
+                crate::json::skip_value(map)?;
+            }
+        }
+        ::std::result::Result::Ok(())
+    }
 }

@@ -6,91 +6,55 @@
 /// Changes to a PbxNetworkSettings: only fields set to Patch::Set or Patch::Clear are sent.
 ///
 /// Update body for schema `#/components/schemas/Pbx.NetworkSettings`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PbxNetworkSettingsUpdate {
-    #[serde(
-        rename = "AllowSourceAsOutbound",
-        skip_serializing_if = "crate::Patch::is_unchanged"
-    )]
     pub allow_source_as_outbound: crate::Patch<bool>,
-    #[serde(
-        rename = "DirectSIPAllowExternal",
-        skip_serializing_if = "crate::Patch::is_unchanged"
-    )]
     pub direct_sip_allow_external: crate::Patch<bool>,
-    #[serde(
-        rename = "DirectSIPLocalDomain",
-        skip_serializing_if = "crate::Patch::is_unchanged"
-    )]
     pub direct_sip_local_domain: crate::Patch<::std::string::String>,
-    #[serde(
-        rename = "FirewallKeepAlive",
-        skip_serializing_if = "crate::Patch::is_unchanged"
-    )]
     pub firewall_keep_alive: crate::Patch<bool>,
-    #[serde(
-        rename = "FirewallKeepAliveInterval",
-        skip_serializing_if = "crate::Patch::is_unchanged"
-    )]
     pub firewall_keep_alive_interval: crate::Patch<i32>,
-    #[serde(rename = "Id", skip_serializing_if = "crate::Patch::is_unchanged")]
     pub id: crate::Patch<::std::string::String>,
-    #[serde(
-        rename = "IpV6BindingEnabled",
-        skip_serializing_if = "crate::Patch::is_unchanged"
-    )]
     pub ip_v6_binding_enabled: crate::Patch<bool>,
-    #[serde(
-        rename = "PbxPublicFQDN",
-        skip_serializing_if = "crate::Patch::is_unchanged"
-    )]
     pub pbx_public_fqdn: crate::Patch<::std::string::String>,
-    #[serde(
-        rename = "PublicInterface",
-        skip_serializing_if = "crate::Patch::is_unchanged"
-    )]
     pub public_interface: crate::Patch<::std::string::String>,
-    #[serde(
-        rename = "PublicStaticIP",
-        skip_serializing_if = "crate::Patch::is_unchanged"
-    )]
     pub public_static_ip: crate::Patch<::std::string::String>,
-    #[serde(rename = "SipPort", skip_serializing_if = "crate::Patch::is_unchanged")]
     pub sip_port: crate::Patch<i32>,
-    #[serde(rename = "StunDisabled", skip_serializing_if = "crate::Patch::is_unchanged")]
     pub stun_disabled: crate::Patch<bool>,
-    #[serde(
-        rename = "StunPrimaryHost",
-        skip_serializing_if = "crate::Patch::is_unchanged"
-    )]
     pub stun_primary_host: crate::Patch<::std::string::String>,
-    #[serde(
-        rename = "StunPrimaryPort",
-        skip_serializing_if = "crate::Patch::is_unchanged"
-    )]
     pub stun_primary_port: crate::Patch<i32>,
-    #[serde(rename = "StunQuery", skip_serializing_if = "crate::Patch::is_unchanged")]
     pub stun_query: crate::Patch<i32>,
-    #[serde(
-        rename = "StunSecondaryHost",
-        skip_serializing_if = "crate::Patch::is_unchanged"
-    )]
     pub stun_secondary_host: crate::Patch<::std::string::String>,
-    #[serde(
-        rename = "StunSecondaryPort",
-        skip_serializing_if = "crate::Patch::is_unchanged"
-    )]
     pub stun_secondary_port: crate::Patch<i32>,
-    #[serde(
-        rename = "StunThirdHost",
-        skip_serializing_if = "crate::Patch::is_unchanged"
-    )]
     pub stun_third_host: crate::Patch<::std::string::String>,
-    #[serde(
-        rename = "StunThirdPort",
-        skip_serializing_if = "crate::Patch::is_unchanged"
-    )]
     pub stun_third_port: crate::Patch<i32>,
-    #[serde(rename = "TunnelPort", skip_serializing_if = "crate::Patch::is_unchanged")]
     pub tunnel_port: crate::Patch<i32>,
+}
+impl ::serde::Serialize for PbxNetworkSettingsUpdate {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = crate::json::ObjectWriter::start(serializer)?;
+        object.patch("AllowSourceAsOutbound", &self.allow_source_as_outbound)?;
+        object.patch("DirectSIPAllowExternal", &self.direct_sip_allow_external)?;
+        object.patch("DirectSIPLocalDomain", &self.direct_sip_local_domain)?;
+        object.patch("FirewallKeepAlive", &self.firewall_keep_alive)?;
+        object.patch("FirewallKeepAliveInterval", &self.firewall_keep_alive_interval)?;
+        object.patch("Id", &self.id)?;
+        object.patch("IpV6BindingEnabled", &self.ip_v6_binding_enabled)?;
+        object.patch("PbxPublicFQDN", &self.pbx_public_fqdn)?;
+        object.patch("PublicInterface", &self.public_interface)?;
+        object.patch("PublicStaticIP", &self.public_static_ip)?;
+        object.patch("SipPort", &self.sip_port)?;
+        object.patch("StunDisabled", &self.stun_disabled)?;
+        object.patch("StunPrimaryHost", &self.stun_primary_host)?;
+        object.patch("StunPrimaryPort", &self.stun_primary_port)?;
+        object.patch("StunQuery", &self.stun_query)?;
+        object.patch("StunSecondaryHost", &self.stun_secondary_host)?;
+        object.patch("StunSecondaryPort", &self.stun_secondary_port)?;
+        object.patch("StunThirdHost", &self.stun_third_host)?;
+        object.patch("StunThirdPort", &self.stun_third_port)?;
+        object.patch("TunnelPort", &self.tunnel_port)?;
+        object.end()
+    }
 }

@@ -4,37 +4,53 @@
 
 //! The `PbxNetworkTelemetry` model.
 /// Schema `#/components/schemas/Pbx.NetworkTelemetry`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PbxNetworkTelemetry {
-    #[serde(
-        rename = "Id",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub id: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "KbpsReceived",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub kbps_received: ::std::option::Option<crate::Number<f64>>,
-    #[serde(
-        rename = "KbpsSent",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub kbps_sent: ::std::option::Option<crate::Number<f64>>,
-    #[serde(
-        rename = "Time",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub time: ::std::option::Option<::chrono::DateTime<::chrono::FixedOffset>>,
     /// The entity's ETag, to pass back as If-Match where an operation takes one.
-    #[serde(
-        rename = "@odata.etag",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub odata_etag: ::std::option::Option<::std::string::String>,
+}
+impl ::serde::Serialize for PbxNetworkTelemetry {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = crate::json::ObjectWriter::start(serializer)?;
+        object.optional("Id", &self.id)?;
+        object.optional("KbpsReceived", &self.kbps_received)?;
+        object.optional("KbpsSent", &self.kbps_sent)?;
+        object.optional("Time", &self.time)?;
+        object.optional("@odata.etag", &self.odata_etag)?;
+        object.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for PbxNetworkTelemetry {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::json::read_object(deserializer)
+    }
+}
+impl crate::json::ReadObject for PbxNetworkTelemetry {
+    const NAME: &'static str = "PbxNetworkTelemetry";
+    fn read_property<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "Id" => self.id = map.next_value()?,
+            "KbpsReceived" => self.kbps_received = map.next_value()?,
+            "KbpsSent" => self.kbps_sent = map.next_value()?,
+            "Time" => self.time = map.next_value()?,
+            "@odata.etag" => self.odata_etag = map.next_value()?,
+            _ => {
+                crate::json::skip_value(map)?;
+            }
+        }
+        ::std::result::Result::Ok(())
+    }
 }

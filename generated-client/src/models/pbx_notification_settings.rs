@@ -4,75 +4,82 @@
 
 //! The `PbxNotificationSettings` model.
 /// Schema `#/components/schemas/Pbx.NotificationSettings`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PbxNotificationSettings {
-    #[serde(
-        rename = "AutoRestartFailedServices",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub auto_restart_failed_services: ::std::option::Option<bool>,
-    #[serde(
-        rename = "CanEditEmailAddresses",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub can_edit_email_addresses: ::std::option::Option<bool>,
-    #[serde(
-        rename = "EmailAddresses",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub email_addresses: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "NotifyCodes",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub notify_codes: ::std::option::Option<
         ::std::vec::Vec<crate::models::PbxNotifyCodes>,
     >,
-    #[serde(
-        rename = "NotifyExtensionAdded",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub notify_extension_added: ::std::option::Option<bool>,
-    #[serde(
-        rename = "NotifyServiceStopped",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub notify_service_stopped: ::std::option::Option<bool>,
-    #[serde(
-        rename = "NotifySuccessScheduledBackups",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub notify_success_scheduled_backups: ::std::option::Option<bool>,
-    #[serde(
-        rename = "NotifySystemOwners",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub notify_system_owners: ::std::option::Option<bool>,
-    #[serde(
-        rename = "NotifyUpdatesAvailable",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub notify_updates_available: ::std::option::Option<bool>,
-    #[serde(
-        rename = "Setpoints",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub setpoints: ::std::option::Option<::std::vec::Vec<crate::models::PbxSetpoint>>,
     /// The entity's ETag, to pass back as If-Match where an operation takes one.
-    #[serde(
-        rename = "@odata.etag",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub odata_etag: ::std::option::Option<::std::string::String>,
+}
+impl ::serde::Serialize for PbxNotificationSettings {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = crate::json::ObjectWriter::start(serializer)?;
+        object
+            .optional("AutoRestartFailedServices", &self.auto_restart_failed_services)?;
+        object.optional("CanEditEmailAddresses", &self.can_edit_email_addresses)?;
+        object.optional("EmailAddresses", &self.email_addresses)?;
+        object.optional("NotifyCodes", &self.notify_codes)?;
+        object.optional("NotifyExtensionAdded", &self.notify_extension_added)?;
+        object.optional("NotifyServiceStopped", &self.notify_service_stopped)?;
+        object
+            .optional(
+                "NotifySuccessScheduledBackups",
+                &self.notify_success_scheduled_backups,
+            )?;
+        object.optional("NotifySystemOwners", &self.notify_system_owners)?;
+        object.optional("NotifyUpdatesAvailable", &self.notify_updates_available)?;
+        object.optional("Setpoints", &self.setpoints)?;
+        object.optional("@odata.etag", &self.odata_etag)?;
+        object.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for PbxNotificationSettings {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::json::read_object(deserializer)
+    }
+}
+impl crate::json::ReadObject for PbxNotificationSettings {
+    const NAME: &'static str = "PbxNotificationSettings";
+    fn read_property<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "AutoRestartFailedServices" => {
+                self.auto_restart_failed_services = map.next_value()?;
+            }
+            "CanEditEmailAddresses" => self.can_edit_email_addresses = map.next_value()?,
+            "EmailAddresses" => self.email_addresses = map.next_value()?,
+            "NotifyCodes" => self.notify_codes = map.next_value()?,
+            "NotifyExtensionAdded" => self.notify_extension_added = map.next_value()?,
+            "NotifyServiceStopped" => self.notify_service_stopped = map.next_value()?,
+            "NotifySuccessScheduledBackups" => {
+                self.notify_success_scheduled_backups = map.next_value()?;
+            }
+            "NotifySystemOwners" => self.notify_system_owners = map.next_value()?,
+            "NotifyUpdatesAvailable" => self.notify_updates_available = map.next_value()?,
+            "Setpoints" => self.setpoints = map.next_value()?,
+            "@odata.etag" => self.odata_etag = map.next_value()?,
+            _ => {
+                crate::json::skip_value(map)?;
+            }
+        }
+        ::std::result::Result::Ok(())
+    }
 }

@@ -6,50 +6,39 @@
 /// Changes to a PbxNotificationSettings: only fields set to Patch::Set or Patch::Clear are sent.
 ///
 /// Update body for schema `#/components/schemas/Pbx.NotificationSettings`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PbxNotificationSettingsUpdate {
-    #[serde(
-        rename = "AutoRestartFailedServices",
-        skip_serializing_if = "crate::Patch::is_unchanged"
-    )]
     pub auto_restart_failed_services: crate::Patch<bool>,
-    #[serde(
-        rename = "CanEditEmailAddresses",
-        skip_serializing_if = "crate::Patch::is_unchanged"
-    )]
     pub can_edit_email_addresses: crate::Patch<bool>,
-    #[serde(
-        rename = "EmailAddresses",
-        skip_serializing_if = "crate::Patch::is_unchanged"
-    )]
     pub email_addresses: crate::Patch<::std::string::String>,
-    #[serde(rename = "NotifyCodes", skip_serializing_if = "crate::Patch::is_unchanged")]
     pub notify_codes: crate::Patch<::std::vec::Vec<crate::models::PbxNotifyCodes>>,
-    #[serde(
-        rename = "NotifyExtensionAdded",
-        skip_serializing_if = "crate::Patch::is_unchanged"
-    )]
     pub notify_extension_added: crate::Patch<bool>,
-    #[serde(
-        rename = "NotifyServiceStopped",
-        skip_serializing_if = "crate::Patch::is_unchanged"
-    )]
     pub notify_service_stopped: crate::Patch<bool>,
-    #[serde(
-        rename = "NotifySuccessScheduledBackups",
-        skip_serializing_if = "crate::Patch::is_unchanged"
-    )]
     pub notify_success_scheduled_backups: crate::Patch<bool>,
-    #[serde(
-        rename = "NotifySystemOwners",
-        skip_serializing_if = "crate::Patch::is_unchanged"
-    )]
     pub notify_system_owners: crate::Patch<bool>,
-    #[serde(
-        rename = "NotifyUpdatesAvailable",
-        skip_serializing_if = "crate::Patch::is_unchanged"
-    )]
     pub notify_updates_available: crate::Patch<bool>,
-    #[serde(rename = "Setpoints", skip_serializing_if = "crate::Patch::is_unchanged")]
     pub setpoints: crate::Patch<::std::vec::Vec<crate::models::PbxSetpoint>>,
+}
+impl ::serde::Serialize for PbxNotificationSettingsUpdate {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = crate::json::ObjectWriter::start(serializer)?;
+        object.patch("AutoRestartFailedServices", &self.auto_restart_failed_services)?;
+        object.patch("CanEditEmailAddresses", &self.can_edit_email_addresses)?;
+        object.patch("EmailAddresses", &self.email_addresses)?;
+        object.patch("NotifyCodes", &self.notify_codes)?;
+        object.patch("NotifyExtensionAdded", &self.notify_extension_added)?;
+        object.patch("NotifyServiceStopped", &self.notify_service_stopped)?;
+        object
+            .patch(
+                "NotifySuccessScheduledBackups",
+                &self.notify_success_scheduled_backups,
+            )?;
+        object.patch("NotifySystemOwners", &self.notify_system_owners)?;
+        object.patch("NotifyUpdatesAvailable", &self.notify_updates_available)?;
+        object.patch("Setpoints", &self.setpoints)?;
+        object.end()
+    }
 }

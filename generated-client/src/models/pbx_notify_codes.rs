@@ -4,7 +4,7 @@
 
 //! The `PbxNotifyCodes` model.
 /// Schema `#/components/schemas/Pbx.NotifyCodes`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum PbxNotifyCodes {
     /// `StorageLimit`
     StorageLimit,
@@ -19,7 +19,6 @@ pub enum PbxNotifyCodes {
     /// `TrunkFailover`
     TrunkFailover,
     /// `IPBlocked`
-    #[serde(rename = "IPBlocked")]
     IpBlocked,
     /// `RequestAntiHacked`
     RequestAntiHacked,
@@ -28,7 +27,6 @@ pub enum PbxNotifyCodes {
     /// `TrunkError`
     TrunkError,
     /// `STUNError`
-    #[serde(rename = "STUNError")]
     StunError,
     /// `CallDenied`
     CallDenied,
@@ -37,6 +35,67 @@ pub enum PbxNotifyCodes {
     /// `NumberUnblocked`
     NumberUnblocked,
     /// A value this version of the client does not know, kept as sent.
-    #[serde(untagged)]
     Unrecognized(::std::string::String),
+}
+impl PbxNotifyCodes {
+    /// The member as the PBX writes it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            PbxNotifyCodes::StorageLimit => "StorageLimit",
+            PbxNotifyCodes::EmergencyNumberDialed => "EmergencyNumberDialed",
+            PbxNotifyCodes::TrunkStatusChanged => "TrunkStatusChanged",
+            PbxNotifyCodes::ExtensionRegChanged => "ExtensionRegChanged",
+            PbxNotifyCodes::LicenseLimit => "LicenseLimit",
+            PbxNotifyCodes::TrunkFailover => "TrunkFailover",
+            PbxNotifyCodes::IpBlocked => "IPBlocked",
+            PbxNotifyCodes::RequestAntiHacked => "RequestAntiHacked",
+            PbxNotifyCodes::NetworkError => "NetworkError",
+            PbxNotifyCodes::TrunkError => "TrunkError",
+            PbxNotifyCodes::StunError => "STUNError",
+            PbxNotifyCodes::CallDenied => "CallDenied",
+            PbxNotifyCodes::NumberBlocked => "NumberBlocked",
+            PbxNotifyCodes::NumberUnblocked => "NumberUnblocked",
+            PbxNotifyCodes::Unrecognized(value) => value,
+        }
+    }
+}
+impl ::std::convert::From<&str> for PbxNotifyCodes {
+    /// Reads a member as the PBX writes it; an unknown one is kept as it is.
+    fn from(value: &str) -> Self {
+        match value {
+            "StorageLimit" => PbxNotifyCodes::StorageLimit,
+            "EmergencyNumberDialed" => PbxNotifyCodes::EmergencyNumberDialed,
+            "TrunkStatusChanged" => PbxNotifyCodes::TrunkStatusChanged,
+            "ExtensionRegChanged" => PbxNotifyCodes::ExtensionRegChanged,
+            "LicenseLimit" => PbxNotifyCodes::LicenseLimit,
+            "TrunkFailover" => PbxNotifyCodes::TrunkFailover,
+            "IPBlocked" => PbxNotifyCodes::IpBlocked,
+            "RequestAntiHacked" => PbxNotifyCodes::RequestAntiHacked,
+            "NetworkError" => PbxNotifyCodes::NetworkError,
+            "TrunkError" => PbxNotifyCodes::TrunkError,
+            "STUNError" => PbxNotifyCodes::StunError,
+            "CallDenied" => PbxNotifyCodes::CallDenied,
+            "NumberBlocked" => PbxNotifyCodes::NumberBlocked,
+            "NumberUnblocked" => PbxNotifyCodes::NumberUnblocked,
+            other => PbxNotifyCodes::Unrecognized(other.to_owned()),
+        }
+    }
+}
+impl crate::json::NamedMember for PbxNotifyCodes {
+    const NAME: &'static str = "PbxNotifyCodes";
+}
+impl ::serde::Serialize for PbxNotifyCodes {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for PbxNotifyCodes {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::json::read_member(deserializer)
+    }
 }

@@ -4,84 +4,24 @@
 
 //! The `PbxOAuthClient` model.
 /// Schema `#/components/schemas/Pbx.OAuthClient`.
-#[derive(Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, Default)]
 pub struct PbxOAuthClient {
-    #[serde(
-        rename = "ClientId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub client_id: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "CreatedAt",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub created_at: ::std::option::Option<::chrono::DateTime<::chrono::FixedOffset>>,
-    #[serde(
-        rename = "CreatedBy",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub created_by: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "Id",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub id: ::std::option::Option<::uuid::Uuid>,
-    #[serde(
-        rename = "Metadata",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub metadata: ::std::option::Option<crate::models::PbxClientIdMetadataDocument>,
-    #[serde(
-        rename = "OverrideConsoleRestrictions",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub override_console_restrictions: ::std::option::Option<bool>,
-    #[serde(
-        rename = "Persistent",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub persistent: ::std::option::Option<bool>,
-    #[serde(
-        rename = "ProvisioningType",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub provisioning_type: ::std::option::Option<
         crate::models::PbxOAuthProvisioningType,
     >,
-    #[serde(
-        rename = "RefreshTokens",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub refresh_tokens: ::std::option::Option<
         ::std::vec::Vec<crate::models::PbxRefreshToken>,
     >,
-    #[serde(
-        rename = "Scopes",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub scopes: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    #[serde(
-        rename = "UsedAt",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub used_at: ::std::option::Option<::chrono::DateTime<::chrono::FixedOffset>>,
     /// The entity's ETag, to pass back as If-Match where an operation takes one.
-    #[serde(
-        rename = "@odata.etag",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub odata_etag: ::std::option::Option<::std::string::String>,
 }
 impl ::std::fmt::Debug for PbxOAuthClient {
@@ -100,5 +40,66 @@ impl ::std::fmt::Debug for PbxOAuthClient {
             .field("used_at", &self.used_at)
             .field("odata_etag", &self.odata_etag)
             .finish()
+    }
+}
+impl ::serde::Serialize for PbxOAuthClient {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = crate::json::ObjectWriter::start(serializer)?;
+        object.optional("ClientId", &self.client_id)?;
+        object.optional("CreatedAt", &self.created_at)?;
+        object.optional("CreatedBy", &self.created_by)?;
+        object.optional("Id", &self.id)?;
+        object.optional("Metadata", &self.metadata)?;
+        object
+            .optional(
+                "OverrideConsoleRestrictions",
+                &self.override_console_restrictions,
+            )?;
+        object.optional("Persistent", &self.persistent)?;
+        object.optional("ProvisioningType", &self.provisioning_type)?;
+        object.optional("RefreshTokens", &self.refresh_tokens)?;
+        object.optional("Scopes", &self.scopes)?;
+        object.optional("UsedAt", &self.used_at)?;
+        object.optional("@odata.etag", &self.odata_etag)?;
+        object.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for PbxOAuthClient {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::json::read_object(deserializer)
+    }
+}
+impl crate::json::ReadObject for PbxOAuthClient {
+    const NAME: &'static str = "PbxOAuthClient";
+    fn read_property<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "ClientId" => self.client_id = map.next_value()?,
+            "CreatedAt" => self.created_at = map.next_value()?,
+            "CreatedBy" => self.created_by = map.next_value()?,
+            "Id" => self.id = map.next_value()?,
+            "Metadata" => self.metadata = map.next_value()?,
+            "OverrideConsoleRestrictions" => {
+                self.override_console_restrictions = map.next_value()?;
+            }
+            "Persistent" => self.persistent = map.next_value()?,
+            "ProvisioningType" => self.provisioning_type = map.next_value()?,
+            "RefreshTokens" => self.refresh_tokens = map.next_value()?,
+            "Scopes" => self.scopes = map.next_value()?,
+            "UsedAt" => self.used_at = map.next_value()?,
+            "@odata.etag" => self.odata_etag = map.next_value()?,
+            _ => {
+                crate::json::skip_value(map)?;
+            }
+        }
+        ::std::result::Result::Ok(())
     }
 }

@@ -4,7 +4,7 @@
 
 //! The `PbxOAuthProvisioningType` model.
 /// Schema `#/components/schemas/Pbx.OAuthProvisioningType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum PbxOAuthProvisioningType {
     /// `Manual`
     Manual,
@@ -15,6 +15,47 @@ pub enum PbxOAuthProvisioningType {
     /// `System`
     System,
     /// A value this version of the client does not know, kept as sent.
-    #[serde(untagged)]
     Unrecognized(::std::string::String),
+}
+impl PbxOAuthProvisioningType {
+    /// The member as the PBX writes it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            PbxOAuthProvisioningType::Manual => "Manual",
+            PbxOAuthProvisioningType::Dcr => "Dcr",
+            PbxOAuthProvisioningType::Cimd => "Cimd",
+            PbxOAuthProvisioningType::System => "System",
+            PbxOAuthProvisioningType::Unrecognized(value) => value,
+        }
+    }
+}
+impl ::std::convert::From<&str> for PbxOAuthProvisioningType {
+    /// Reads a member as the PBX writes it; an unknown one is kept as it is.
+    fn from(value: &str) -> Self {
+        match value {
+            "Manual" => PbxOAuthProvisioningType::Manual,
+            "Dcr" => PbxOAuthProvisioningType::Dcr,
+            "Cimd" => PbxOAuthProvisioningType::Cimd,
+            "System" => PbxOAuthProvisioningType::System,
+            other => PbxOAuthProvisioningType::Unrecognized(other.to_owned()),
+        }
+    }
+}
+impl crate::json::NamedMember for PbxOAuthProvisioningType {
+    const NAME: &'static str = "PbxOAuthProvisioningType";
+}
+impl ::serde::Serialize for PbxOAuthProvisioningType {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for PbxOAuthProvisioningType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::json::read_member(deserializer)
+    }
 }

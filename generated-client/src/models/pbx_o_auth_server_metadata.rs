@@ -4,37 +4,59 @@
 
 //! The `PbxOAuthServerMetadata` model.
 /// Schema `#/components/schemas/Pbx.OAuthServerMetadata`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PbxOAuthServerMetadata {
-    #[serde(
-        rename = "AuthorizationEndpoint",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub authorization_endpoint: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "ClientIdMetadataDocumentSupported",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub client_id_metadata_document_supported: ::std::option::Option<bool>,
-    #[serde(
-        rename = "RegistrationEndpoint",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub registration_endpoint: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "TokenEndpoint",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub token_endpoint: ::std::option::Option<::std::string::String>,
     /// The entity's ETag, to pass back as If-Match where an operation takes one.
-    #[serde(
-        rename = "@odata.etag",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub odata_etag: ::std::option::Option<::std::string::String>,
+}
+impl ::serde::Serialize for PbxOAuthServerMetadata {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = crate::json::ObjectWriter::start(serializer)?;
+        object.optional("AuthorizationEndpoint", &self.authorization_endpoint)?;
+        object
+            .optional(
+                "ClientIdMetadataDocumentSupported",
+                &self.client_id_metadata_document_supported,
+            )?;
+        object.optional("RegistrationEndpoint", &self.registration_endpoint)?;
+        object.optional("TokenEndpoint", &self.token_endpoint)?;
+        object.optional("@odata.etag", &self.odata_etag)?;
+        object.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for PbxOAuthServerMetadata {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::json::read_object(deserializer)
+    }
+}
+impl crate::json::ReadObject for PbxOAuthServerMetadata {
+    const NAME: &'static str = "PbxOAuthServerMetadata";
+    fn read_property<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "AuthorizationEndpoint" => self.authorization_endpoint = map.next_value()?,
+            "ClientIdMetadataDocumentSupported" => {
+                self.client_id_metadata_document_supported = map.next_value()?;
+            }
+            "RegistrationEndpoint" => self.registration_endpoint = map.next_value()?,
+            "TokenEndpoint" => self.token_endpoint = map.next_value()?,
+            "@odata.etag" => self.odata_etag = map.next_value()?,
+            _ => {
+                crate::json::skip_value(map)?;
+            }
+        }
+        ::std::result::Result::Ok(())
+    }
 }

@@ -4,10 +4,21 @@
 
 //! The `PbxODataErrorsErrorDetails` model.
 /// Schema `#/components/schemas/Pbx.ODataErrors.ErrorDetails`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
 pub struct PbxODataErrorsErrorDetails {
     pub code: ::std::string::String,
     pub message: ::std::string::String,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub target: ::std::option::Option<::std::string::String>,
+}
+impl ::serde::Serialize for PbxODataErrorsErrorDetails {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = crate::json::ObjectWriter::start(serializer)?;
+        object.always("code", &self.code)?;
+        object.always("message", &self.message)?;
+        object.optional("target", &self.target)?;
+        object.end()
+    }
 }

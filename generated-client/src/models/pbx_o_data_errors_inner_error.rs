@@ -6,12 +6,39 @@
 /// The structure of this object is service-specific
 ///
 /// Schema `#/components/schemas/Pbx.ODataErrors.InnerError`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PbxODataErrorsInnerError {
     /// Properties the spec does not name, as sent.
-    #[serde(flatten)]
     pub additional_properties: ::serde_json::Map<
         ::std::string::String,
         ::serde_json::Value,
     >,
+}
+impl ::serde::Serialize for PbxODataErrorsInnerError {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = crate::json::ObjectWriter::start(serializer)?;
+        object.additional(&self.additional_properties)?;
+        object.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for PbxODataErrorsInnerError {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::json::read_object(deserializer)
+    }
+}
+impl crate::json::ReadObject for PbxODataErrorsInnerError {
+    const NAME: &'static str = "PbxODataErrorsInnerError";
+    fn read_property<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        self.additional_properties.insert(key.to_owned(), map.next_value()?);
+        ::std::result::Result::Ok(())
+    }
 }

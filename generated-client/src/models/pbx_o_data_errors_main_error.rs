@@ -4,20 +4,28 @@
 
 //! The `PbxODataErrorsMainError` model.
 /// Schema `#/components/schemas/Pbx.ODataErrors.MainError`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
 pub struct PbxODataErrorsMainError {
     pub code: ::std::string::String,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub details: ::std::option::Option<
         ::std::vec::Vec<crate::models::PbxODataErrorsErrorDetails>,
     >,
-    #[serde(
-        rename = "innerError",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(rename = "innerError")]
     pub inner_error: ::std::option::Option<crate::models::PbxODataErrorsInnerError>,
     pub message: ::std::string::String,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub target: ::std::option::Option<::std::string::String>,
+}
+impl ::serde::Serialize for PbxODataErrorsMainError {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = crate::json::ObjectWriter::start(serializer)?;
+        object.always("code", &self.code)?;
+        object.optional("details", &self.details)?;
+        object.optional("innerError", &self.inner_error)?;
+        object.always("message", &self.message)?;
+        object.optional("target", &self.target)?;
+        object.end()
+    }
 }

@@ -4,7 +4,17 @@
 
 //! The `PbxODataErrorsODataError` model.
 /// Schema `#/components/schemas/Pbx.ODataErrors.ODataError`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
 pub struct PbxODataErrorsODataError {
     pub error: crate::models::PbxODataErrorsMainError,
+}
+impl ::serde::Serialize for PbxODataErrorsODataError {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = crate::json::ObjectWriter::start(serializer)?;
+        object.always("error", &self.error)?;
+        object.end()
+    }
 }

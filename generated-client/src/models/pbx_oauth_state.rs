@@ -4,18 +4,43 @@
 
 //! The `PbxOauthState` model.
 /// Schema `#/components/schemas/Pbx.OauthState`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PbxOauthState {
-    #[serde(
-        rename = "CodeChallenge",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub code_challenge: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "State",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub state: ::std::option::Option<::std::string::String>,
+}
+impl ::serde::Serialize for PbxOauthState {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = crate::json::ObjectWriter::start(serializer)?;
+        object.optional("CodeChallenge", &self.code_challenge)?;
+        object.optional("State", &self.state)?;
+        object.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for PbxOauthState {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::json::read_object(deserializer)
+    }
+}
+impl crate::json::ReadObject for PbxOauthState {
+    const NAME: &'static str = "PbxOauthState";
+    fn read_property<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "CodeChallenge" => self.code_challenge = map.next_value()?,
+            "State" => self.state = map.next_value()?,
+            _ => {
+                crate::json::skip_value(map)?;
+            }
+        }
+        ::std::result::Result::Ok(())
+    }
 }

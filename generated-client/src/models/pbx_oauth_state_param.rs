@@ -4,24 +4,46 @@
 
 //! The `PbxOauthStateParam` model.
 /// Schema `#/components/schemas/Pbx.OauthStateParam`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PbxOauthStateParam {
-    #[serde(
-        rename = "PKCECodeVerifier",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub pkce_code_verifier: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "RedirectUri",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub redirect_uri: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "Variable",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub variable: ::std::option::Option<::std::string::String>,
+}
+impl ::serde::Serialize for PbxOauthStateParam {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = crate::json::ObjectWriter::start(serializer)?;
+        object.optional("PKCECodeVerifier", &self.pkce_code_verifier)?;
+        object.optional("RedirectUri", &self.redirect_uri)?;
+        object.optional("Variable", &self.variable)?;
+        object.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for PbxOauthStateParam {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::json::read_object(deserializer)
+    }
+}
+impl crate::json::ReadObject for PbxOauthStateParam {
+    const NAME: &'static str = "PbxOauthStateParam";
+    fn read_property<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "PKCECodeVerifier" => self.pkce_code_verifier = map.next_value()?,
+            "RedirectUri" => self.redirect_uri = map.next_value()?,
+            "Variable" => self.variable = map.next_value()?,
+            _ => {
+                crate::json::skip_value(map)?;
+            }
+        }
+        ::std::result::Result::Ok(())
+    }
 }

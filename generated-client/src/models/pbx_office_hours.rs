@@ -4,45 +4,58 @@
 
 //! The `PbxOfficeHours` model.
 /// Schema `#/components/schemas/Pbx.OfficeHours`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PbxOfficeHours {
-    #[serde(
-        rename = "BreakTime",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub break_time: ::std::option::Option<crate::models::PbxSchedule>,
-    #[serde(
-        rename = "Hours",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub hours: ::std::option::Option<crate::models::PbxSchedule>,
-    #[serde(
-        rename = "OfficeHolidays",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub office_holidays: ::std::option::Option<
         ::std::vec::Vec<crate::models::PbxHoliday>,
     >,
-    #[serde(
-        rename = "SystemLanguage",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub system_language: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "TimeZoneId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub time_zone_id: ::std::option::Option<::std::string::String>,
     /// The entity's ETag, to pass back as If-Match where an operation takes one.
-    #[serde(
-        rename = "@odata.etag",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub odata_etag: ::std::option::Option<::std::string::String>,
+}
+impl ::serde::Serialize for PbxOfficeHours {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = crate::json::ObjectWriter::start(serializer)?;
+        object.optional("BreakTime", &self.break_time)?;
+        object.optional("Hours", &self.hours)?;
+        object.optional("OfficeHolidays", &self.office_holidays)?;
+        object.optional("SystemLanguage", &self.system_language)?;
+        object.optional("TimeZoneId", &self.time_zone_id)?;
+        object.optional("@odata.etag", &self.odata_etag)?;
+        object.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for PbxOfficeHours {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::json::read_object(deserializer)
+    }
+}
+impl crate::json::ReadObject for PbxOfficeHours {
+    const NAME: &'static str = "PbxOfficeHours";
+    fn read_property<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "BreakTime" => self.break_time = map.next_value()?,
+            "Hours" => self.hours = map.next_value()?,
+            "OfficeHolidays" => self.office_holidays = map.next_value()?,
+            "SystemLanguage" => self.system_language = map.next_value()?,
+            "TimeZoneId" => self.time_zone_id = map.next_value()?,
+            "@odata.etag" => self.odata_etag = map.next_value()?,
+            _ => {
+                crate::json::skip_value(map)?;
+            }
+        }
+        ::std::result::Result::Ok(())
+    }
 }

@@ -6,7 +6,7 @@
 /// Schema `#/components/schemas/Pbx.OfficeHoursBits`.
 ///
 /// A flags enum: fields hold several members at once as a [`Flags`](crate::Flags) set.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum PbxOfficeHoursBits {
     /// `GlobalSchedule`
     GlobalSchedule,
@@ -17,6 +17,47 @@ pub enum PbxOfficeHoursBits {
     /// `BlockOutboundCalls`
     BlockOutboundCalls,
     /// A value this version of the client does not know, kept as sent.
-    #[serde(untagged)]
     Unrecognized(::std::string::String),
+}
+impl PbxOfficeHoursBits {
+    /// The member as the PBX writes it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            PbxOfficeHoursBits::GlobalSchedule => "GlobalSchedule",
+            PbxOfficeHoursBits::AutoSwitchProfiles => "AutoSwitchProfiles",
+            PbxOfficeHoursBits::AutoQueueLogOut => "AutoQueueLogOut",
+            PbxOfficeHoursBits::BlockOutboundCalls => "BlockOutboundCalls",
+            PbxOfficeHoursBits::Unrecognized(value) => value,
+        }
+    }
+}
+impl ::std::convert::From<&str> for PbxOfficeHoursBits {
+    /// Reads a member as the PBX writes it; an unknown one is kept as it is.
+    fn from(value: &str) -> Self {
+        match value {
+            "GlobalSchedule" => PbxOfficeHoursBits::GlobalSchedule,
+            "AutoSwitchProfiles" => PbxOfficeHoursBits::AutoSwitchProfiles,
+            "AutoQueueLogOut" => PbxOfficeHoursBits::AutoQueueLogOut,
+            "BlockOutboundCalls" => PbxOfficeHoursBits::BlockOutboundCalls,
+            other => PbxOfficeHoursBits::Unrecognized(other.to_owned()),
+        }
+    }
+}
+impl crate::json::NamedMember for PbxOfficeHoursBits {
+    const NAME: &'static str = "PbxOfficeHoursBits";
+}
+impl ::serde::Serialize for PbxOfficeHoursBits {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for PbxOfficeHoursBits {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::json::read_member(deserializer)
+    }
 }

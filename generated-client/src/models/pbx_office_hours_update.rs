@@ -6,22 +6,25 @@
 /// Changes to a PbxOfficeHours: only fields set to Patch::Set or Patch::Clear are sent.
 ///
 /// Update body for schema `#/components/schemas/Pbx.OfficeHours`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PbxOfficeHoursUpdate {
-    #[serde(rename = "BreakTime", skip_serializing_if = "crate::Patch::is_unchanged")]
     pub break_time: crate::Patch<crate::models::PbxSchedule>,
-    #[serde(rename = "Hours", skip_serializing_if = "crate::Patch::is_unchanged")]
     pub hours: crate::Patch<crate::models::PbxSchedule>,
-    #[serde(
-        rename = "OfficeHolidays",
-        skip_serializing_if = "crate::Patch::is_unchanged"
-    )]
     pub office_holidays: crate::Patch<::std::vec::Vec<crate::models::PbxHoliday>>,
-    #[serde(
-        rename = "SystemLanguage",
-        skip_serializing_if = "crate::Patch::is_unchanged"
-    )]
     pub system_language: crate::Patch<::std::string::String>,
-    #[serde(rename = "TimeZoneId", skip_serializing_if = "crate::Patch::is_unchanged")]
     pub time_zone_id: crate::Patch<::std::string::String>,
+}
+impl ::serde::Serialize for PbxOfficeHoursUpdate {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = crate::json::ObjectWriter::start(serializer)?;
+        object.patch("BreakTime", &self.break_time)?;
+        object.patch("Hours", &self.hours)?;
+        object.patch("OfficeHolidays", &self.office_holidays)?;
+        object.patch("SystemLanguage", &self.system_language)?;
+        object.patch("TimeZoneId", &self.time_zone_id)?;
+        object.end()
+    }
 }

@@ -4,7 +4,7 @@
 
 //! The `PbxOffloadDestination` model.
 /// Schema `#/components/schemas/Pbx.OffloadDestination`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum PbxOffloadDestination {
     /// `None`
     None,
@@ -17,6 +17,49 @@ pub enum PbxOffloadDestination {
     /// `SqlServer`
     SqlServer,
     /// A value this version of the client does not know, kept as sent.
-    #[serde(untagged)]
     Unrecognized(::std::string::String),
+}
+impl PbxOffloadDestination {
+    /// The member as the PBX writes it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            PbxOffloadDestination::None => "None",
+            PbxOffloadDestination::Postgre => "Postgre",
+            PbxOffloadDestination::BigQuery => "BigQuery",
+            PbxOffloadDestination::MySql => "MySql",
+            PbxOffloadDestination::SqlServer => "SqlServer",
+            PbxOffloadDestination::Unrecognized(value) => value,
+        }
+    }
+}
+impl ::std::convert::From<&str> for PbxOffloadDestination {
+    /// Reads a member as the PBX writes it; an unknown one is kept as it is.
+    fn from(value: &str) -> Self {
+        match value {
+            "None" => PbxOffloadDestination::None,
+            "Postgre" => PbxOffloadDestination::Postgre,
+            "BigQuery" => PbxOffloadDestination::BigQuery,
+            "MySql" => PbxOffloadDestination::MySql,
+            "SqlServer" => PbxOffloadDestination::SqlServer,
+            other => PbxOffloadDestination::Unrecognized(other.to_owned()),
+        }
+    }
+}
+impl crate::json::NamedMember for PbxOffloadDestination {
+    const NAME: &'static str = "PbxOffloadDestination";
+}
+impl ::serde::Serialize for PbxOffloadDestination {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for PbxOffloadDestination {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::json::read_member(deserializer)
+    }
 }

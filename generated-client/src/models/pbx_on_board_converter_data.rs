@@ -4,116 +4,93 @@
 
 //! The `PbxOnBoardConverterData` model.
 /// Schema `#/components/schemas/Pbx.OnBoardConverterData`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PbxOnBoardConverterData {
-    #[serde(
-        rename = "Available",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub available: ::std::option::Option<bool>,
-    #[serde(
-        rename = "ClockSkew",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub clock_skew: ::std::option::Option<i32>,
-    #[serde(
-        rename = "Connected",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub connected: ::std::option::Option<bool>,
-    #[serde(
-        rename = "Converter",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub converter: ::std::option::Option<crate::models::PbxOnBoardConverterDataDetail>,
-    #[serde(
-        rename = "Cpu",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub cpu: ::std::option::Option<i32>,
-    #[serde(
-        rename = "CpuMac",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub cpu_mac: ::std::option::Option<crate::models::PbxMacCpuInfo>,
-    #[serde(
-        rename = "Delay",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub delay: ::std::option::Option<i32>,
-    #[serde(
-        rename = "DiskSpaceFree",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub disk_space_free: ::std::option::Option<i64>,
-    #[serde(
-        rename = "DiskSpacePerc",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub disk_space_perc: ::std::option::Option<i32>,
-    #[serde(
-        rename = "DiskSpaceTotal",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub disk_space_total: ::std::option::Option<i64>,
-    #[serde(
-        rename = "Gpu",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub gpu: ::std::option::Option<::std::vec::Vec<crate::models::PbxDebianGpuInfo>>,
-    #[serde(
-        rename = "Instances",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub instances: ::std::option::Option<i32>,
-    #[serde(
-        rename = "MemoryPerc",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub memory_perc: ::std::option::Option<i32>,
-    #[serde(
-        rename = "MemoryTotal",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub memory_total: ::std::option::Option<i32>,
-    #[serde(
-        rename = "MemoryUsed",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub memory_used: ::std::option::Option<i32>,
-    #[serde(
-        rename = "SessionsList",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub sessions_list: ::std::option::Option<
         ::std::vec::Vec<crate::models::PbxOnBoardConverterSession>,
     >,
-    #[serde(
-        rename = "StartTime",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub start_time: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "Ts",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub ts: ::std::option::Option<::chrono::DateTime<::chrono::FixedOffset>>,
+}
+impl ::serde::Serialize for PbxOnBoardConverterData {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = crate::json::ObjectWriter::start(serializer)?;
+        object.optional("Available", &self.available)?;
+        object.optional("ClockSkew", &self.clock_skew)?;
+        object.optional("Connected", &self.connected)?;
+        object.optional("Converter", &self.converter)?;
+        object.optional("Cpu", &self.cpu)?;
+        object.optional("CpuMac", &self.cpu_mac)?;
+        object.optional("Delay", &self.delay)?;
+        object.optional("DiskSpaceFree", &self.disk_space_free)?;
+        object.optional("DiskSpacePerc", &self.disk_space_perc)?;
+        object.optional("DiskSpaceTotal", &self.disk_space_total)?;
+        object.optional("Gpu", &self.gpu)?;
+        object.optional("Instances", &self.instances)?;
+        object.optional("MemoryPerc", &self.memory_perc)?;
+        object.optional("MemoryTotal", &self.memory_total)?;
+        object.optional("MemoryUsed", &self.memory_used)?;
+        object.optional("SessionsList", &self.sessions_list)?;
+        object.optional("StartTime", &self.start_time)?;
+        object.optional("Ts", &self.ts)?;
+        object.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for PbxOnBoardConverterData {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::json::read_object(deserializer)
+    }
+}
+impl crate::json::ReadObject for PbxOnBoardConverterData {
+    const NAME: &'static str = "PbxOnBoardConverterData";
+    fn read_property<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "Available" => self.available = map.next_value()?,
+            "ClockSkew" => self.clock_skew = map.next_value()?,
+            "Connected" => self.connected = map.next_value()?,
+            "Converter" => self.converter = map.next_value()?,
+            "Cpu" => self.cpu = map.next_value()?,
+            "CpuMac" => self.cpu_mac = map.next_value()?,
+            "Delay" => self.delay = map.next_value()?,
+            "DiskSpaceFree" => self.disk_space_free = map.next_value()?,
+            "DiskSpacePerc" => self.disk_space_perc = map.next_value()?,
+            "DiskSpaceTotal" => self.disk_space_total = map.next_value()?,
+            "Gpu" => self.gpu = map.next_value()?,
+            "Instances" => self.instances = map.next_value()?,
+            "MemoryPerc" => self.memory_perc = map.next_value()?,
+            "MemoryTotal" => self.memory_total = map.next_value()?,
+            "MemoryUsed" => self.memory_used = map.next_value()?,
+            "SessionsList" => self.sessions_list = map.next_value()?,
+            "StartTime" => self.start_time = map.next_value()?,
+            "Ts" => self.ts = map.next_value()?,
+            _ => {
+                crate::json::skip_value(map)?;
+            }
+        }
+        ::std::result::Result::Ok(())
+    }
 }

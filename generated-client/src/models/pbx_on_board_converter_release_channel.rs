@@ -4,7 +4,7 @@
 
 //! The `PbxOnBoardConverterReleaseChannel` model.
 /// Schema `#/components/schemas/Pbx.OnBoardConverterReleaseChannel`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum PbxOnBoardConverterReleaseChannel {
     /// `Beta`
     Beta,
@@ -13,6 +13,45 @@ pub enum PbxOnBoardConverterReleaseChannel {
     /// `Release`
     Release,
     /// A value this version of the client does not know, kept as sent.
-    #[serde(untagged)]
     Unrecognized(::std::string::String),
+}
+impl PbxOnBoardConverterReleaseChannel {
+    /// The member as the PBX writes it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            PbxOnBoardConverterReleaseChannel::Beta => "Beta",
+            PbxOnBoardConverterReleaseChannel::ReleaseCandidate => "ReleaseCandidate",
+            PbxOnBoardConverterReleaseChannel::Release => "Release",
+            PbxOnBoardConverterReleaseChannel::Unrecognized(value) => value,
+        }
+    }
+}
+impl ::std::convert::From<&str> for PbxOnBoardConverterReleaseChannel {
+    /// Reads a member as the PBX writes it; an unknown one is kept as it is.
+    fn from(value: &str) -> Self {
+        match value {
+            "Beta" => PbxOnBoardConverterReleaseChannel::Beta,
+            "ReleaseCandidate" => PbxOnBoardConverterReleaseChannel::ReleaseCandidate,
+            "Release" => PbxOnBoardConverterReleaseChannel::Release,
+            other => PbxOnBoardConverterReleaseChannel::Unrecognized(other.to_owned()),
+        }
+    }
+}
+impl crate::json::NamedMember for PbxOnBoardConverterReleaseChannel {
+    const NAME: &'static str = "PbxOnBoardConverterReleaseChannel";
+}
+impl ::serde::Serialize for PbxOnBoardConverterReleaseChannel {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for PbxOnBoardConverterReleaseChannel {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::json::read_member(deserializer)
+    }
 }

@@ -4,97 +4,22 @@
 
 //! The `PbxOnBoardConverterRow` model.
 /// Schema `#/components/schemas/Pbx.OnBoardConverterRow`.
-#[derive(Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, Default)]
 pub struct PbxOnBoardConverterRow {
-    #[serde(
-        rename = "Active",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub active: ::std::option::Option<bool>,
-    #[serde(
-        rename = "Cloud",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub cloud: ::std::option::Option<bool>,
-    #[serde(
-        rename = "Enabled",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub enabled: ::std::option::Option<bool>,
-    #[serde(
-        rename = "Guid",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub guid: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "Host",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub host: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "InstallScript",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub install_script: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "Ip",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub ip: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "Port",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub port: ::std::option::Option<i32>,
-    #[serde(
-        rename = "Secret",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub secret: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "ServerOS",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub server_os: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "ServerOSVersion",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub server_os_version: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "ServerStatus",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub server_status: ::std::option::Option<i32>,
-    #[serde(
-        rename = "TsActivated",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub ts_activated: ::std::option::Option<::chrono::DateTime<::chrono::FixedOffset>>,
-    #[serde(
-        rename = "TsCreated",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub ts_created: ::std::option::Option<::chrono::DateTime<::chrono::FixedOffset>>,
-    #[serde(
-        rename = "Version",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub version: ::std::option::Option<::std::string::String>,
 }
 impl ::std::fmt::Debug for PbxOnBoardConverterRow {
@@ -116,5 +41,66 @@ impl ::std::fmt::Debug for PbxOnBoardConverterRow {
             .field("ts_created", &self.ts_created)
             .field("version", &self.version)
             .finish()
+    }
+}
+impl ::serde::Serialize for PbxOnBoardConverterRow {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = crate::json::ObjectWriter::start(serializer)?;
+        object.optional("Active", &self.active)?;
+        object.optional("Cloud", &self.cloud)?;
+        object.optional("Enabled", &self.enabled)?;
+        object.optional("Guid", &self.guid)?;
+        object.optional("Host", &self.host)?;
+        object.optional("InstallScript", &self.install_script)?;
+        object.optional("Ip", &self.ip)?;
+        object.optional("Port", &self.port)?;
+        object.optional("Secret", &self.secret)?;
+        object.optional("ServerOS", &self.server_os)?;
+        object.optional("ServerOSVersion", &self.server_os_version)?;
+        object.optional("ServerStatus", &self.server_status)?;
+        object.optional("TsActivated", &self.ts_activated)?;
+        object.optional("TsCreated", &self.ts_created)?;
+        object.optional("Version", &self.version)?;
+        object.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for PbxOnBoardConverterRow {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::json::read_object(deserializer)
+    }
+}
+impl crate::json::ReadObject for PbxOnBoardConverterRow {
+    const NAME: &'static str = "PbxOnBoardConverterRow";
+    fn read_property<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "Active" => self.active = map.next_value()?,
+            "Cloud" => self.cloud = map.next_value()?,
+            "Enabled" => self.enabled = map.next_value()?,
+            "Guid" => self.guid = map.next_value()?,
+            "Host" => self.host = map.next_value()?,
+            "InstallScript" => self.install_script = map.next_value()?,
+            "Ip" => self.ip = map.next_value()?,
+            "Port" => self.port = map.next_value()?,
+            "Secret" => self.secret = map.next_value()?,
+            "ServerOS" => self.server_os = map.next_value()?,
+            "ServerOSVersion" => self.server_os_version = map.next_value()?,
+            "ServerStatus" => self.server_status = map.next_value()?,
+            "TsActivated" => self.ts_activated = map.next_value()?,
+            "TsCreated" => self.ts_created = map.next_value()?,
+            "Version" => self.version = map.next_value()?,
+            _ => {
+                crate::json::skip_value(map)?;
+            }
+        }
+        ::std::result::Result::Ok(())
     }
 }

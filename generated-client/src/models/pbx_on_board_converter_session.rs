@@ -4,48 +4,58 @@
 
 //! The `PbxOnBoardConverterSession` model.
 /// Schema `#/components/schemas/Pbx.OnBoardConverterSession`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PbxOnBoardConverterSession {
-    #[serde(
-        rename = "Attempts",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub attempts: ::std::option::Option<i32>,
-    #[serde(
-        rename = "CallId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub call_id: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "Descr",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub descr: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "ErrorMessage",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub error_message: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "Eta",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub eta: ::std::option::Option<::chrono::DateTime<::chrono::FixedOffset>>,
-    #[serde(
-        rename = "Id",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub id: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "Progress",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub progress: ::std::option::Option<i32>,
+}
+impl ::serde::Serialize for PbxOnBoardConverterSession {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = crate::json::ObjectWriter::start(serializer)?;
+        object.optional("Attempts", &self.attempts)?;
+        object.optional("CallId", &self.call_id)?;
+        object.optional("Descr", &self.descr)?;
+        object.optional("ErrorMessage", &self.error_message)?;
+        object.optional("Eta", &self.eta)?;
+        object.optional("Id", &self.id)?;
+        object.optional("Progress", &self.progress)?;
+        object.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for PbxOnBoardConverterSession {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::json::read_object(deserializer)
+    }
+}
+impl crate::json::ReadObject for PbxOnBoardConverterSession {
+    const NAME: &'static str = "PbxOnBoardConverterSession";
+    fn read_property<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "Attempts" => self.attempts = map.next_value()?,
+            "CallId" => self.call_id = map.next_value()?,
+            "Descr" => self.descr = map.next_value()?,
+            "ErrorMessage" => self.error_message = map.next_value()?,
+            "Eta" => self.eta = map.next_value()?,
+            "Id" => self.id = map.next_value()?,
+            "Progress" => self.progress = map.next_value()?,
+            _ => {
+                crate::json::skip_value(map)?;
+            }
+        }
+        ::std::result::Result::Ok(())
+    }
 }

@@ -4,127 +4,98 @@
 
 //! The `PbxOnBoardMcuData` model.
 /// Schema `#/components/schemas/Pbx.OnBoardMcuData`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PbxOnBoardMcuData {
-    #[serde(
-        rename = "Attempts",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub attempts: ::std::option::Option<i32>,
-    #[serde(
-        rename = "AttendeeCount",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub attendee_count: ::std::option::Option<i32>,
-    #[serde(
-        rename = "Available",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub available: ::std::option::Option<bool>,
-    #[serde(
-        rename = "ClockSkew",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub clock_skew: ::std::option::Option<i32>,
-    #[serde(
-        rename = "Connected",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub connected: ::std::option::Option<bool>,
-    #[serde(
-        rename = "Cpu",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub cpu: ::std::option::Option<i32>,
-    #[serde(
-        rename = "Delay",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub delay: ::std::option::Option<i32>,
-    #[serde(
-        rename = "Fqdn",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub fqdn: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "FreeDiskSpace",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub free_disk_space: ::std::option::Option<i64>,
-    #[serde(
-        rename = "Mcu",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub mcu: ::std::option::Option<crate::models::PbxOnBoardMcuDataDetail>,
-    #[serde(
-        rename = "MeetingCount",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub meeting_count: ::std::option::Option<i32>,
-    #[serde(
-        rename = "Memory",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub memory: ::std::option::Option<i32>,
-    #[serde(
-        rename = "NetIn",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub net_in: ::std::option::Option<i32>,
-    #[serde(
-        rename = "NetOut",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub net_out: ::std::option::Option<i32>,
-    #[serde(
-        rename = "Online",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub online: ::std::option::Option<bool>,
-    #[serde(
-        rename = "RestartTime",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub restart_time: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "StartTime",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub start_time: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "Ts",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub ts: ::std::option::Option<::chrono::DateTime<::chrono::FixedOffset>>,
-    #[serde(
-        rename = "UpdateInterval",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub update_interval: ::std::option::Option<i32>,
     /// The entity's ETag, to pass back as If-Match where an operation takes one.
-    #[serde(
-        rename = "@odata.etag",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub odata_etag: ::std::option::Option<::std::string::String>,
+}
+impl ::serde::Serialize for PbxOnBoardMcuData {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = crate::json::ObjectWriter::start(serializer)?;
+        object.optional("Attempts", &self.attempts)?;
+        object.optional("AttendeeCount", &self.attendee_count)?;
+        object.optional("Available", &self.available)?;
+        object.optional("ClockSkew", &self.clock_skew)?;
+        object.optional("Connected", &self.connected)?;
+        object.optional("Cpu", &self.cpu)?;
+        object.optional("Delay", &self.delay)?;
+        object.optional("Fqdn", &self.fqdn)?;
+        object.optional("FreeDiskSpace", &self.free_disk_space)?;
+        object.optional("Mcu", &self.mcu)?;
+        object.optional("MeetingCount", &self.meeting_count)?;
+        object.optional("Memory", &self.memory)?;
+        object.optional("NetIn", &self.net_in)?;
+        object.optional("NetOut", &self.net_out)?;
+        object.optional("Online", &self.online)?;
+        object.optional("RestartTime", &self.restart_time)?;
+        object.optional("StartTime", &self.start_time)?;
+        object.optional("Ts", &self.ts)?;
+        object.optional("UpdateInterval", &self.update_interval)?;
+        object.optional("@odata.etag", &self.odata_etag)?;
+        object.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for PbxOnBoardMcuData {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::json::read_object(deserializer)
+    }
+}
+impl crate::json::ReadObject for PbxOnBoardMcuData {
+    const NAME: &'static str = "PbxOnBoardMcuData";
+    fn read_property<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "Attempts" => self.attempts = map.next_value()?,
+            "AttendeeCount" => self.attendee_count = map.next_value()?,
+            "Available" => self.available = map.next_value()?,
+            "ClockSkew" => self.clock_skew = map.next_value()?,
+            "Connected" => self.connected = map.next_value()?,
+            "Cpu" => self.cpu = map.next_value()?,
+            "Delay" => self.delay = map.next_value()?,
+            "Fqdn" => self.fqdn = map.next_value()?,
+            "FreeDiskSpace" => self.free_disk_space = map.next_value()?,
+            "Mcu" => self.mcu = map.next_value()?,
+            "MeetingCount" => self.meeting_count = map.next_value()?,
+            "Memory" => self.memory = map.next_value()?,
+            "NetIn" => self.net_in = map.next_value()?,
+            "NetOut" => self.net_out = map.next_value()?,
+            "Online" => self.online = map.next_value()?,
+            "RestartTime" => self.restart_time = map.next_value()?,
+            "StartTime" => self.start_time = map.next_value()?,
+            "Ts" => self.ts = map.next_value()?,
+            "UpdateInterval" => self.update_interval = map.next_value()?,
+            "@odata.etag" => self.odata_etag = map.next_value()?,
+            _ => {
+                crate::json::skip_value(map)?;
+            }
+        }
+        ::std::result::Result::Ok(())
+    }
 }

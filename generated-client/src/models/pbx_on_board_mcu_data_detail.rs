@@ -4,54 +4,61 @@
 
 //! The `PbxOnBoardMcuDataDetail` model.
 /// Schema `#/components/schemas/Pbx.OnBoardMcuDataDetail`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PbxOnBoardMcuDataDetail {
-    #[serde(
-        rename = "Active",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub active: ::std::option::Option<bool>,
-    #[serde(
-        rename = "Cloud",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub cloud: ::std::option::Option<bool>,
-    #[serde(
-        rename = "Enabled",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub enabled: ::std::option::Option<bool>,
-    #[serde(
-        rename = "Guid",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub guid: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "Host",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub host: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "Ip",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub ip: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "Port",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub port: ::std::option::Option<i32>,
-    #[serde(
-        rename = "Version",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub version: ::std::option::Option<::std::string::String>,
+}
+impl ::serde::Serialize for PbxOnBoardMcuDataDetail {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = crate::json::ObjectWriter::start(serializer)?;
+        object.optional("Active", &self.active)?;
+        object.optional("Cloud", &self.cloud)?;
+        object.optional("Enabled", &self.enabled)?;
+        object.optional("Guid", &self.guid)?;
+        object.optional("Host", &self.host)?;
+        object.optional("Ip", &self.ip)?;
+        object.optional("Port", &self.port)?;
+        object.optional("Version", &self.version)?;
+        object.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for PbxOnBoardMcuDataDetail {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::json::read_object(deserializer)
+    }
+}
+impl crate::json::ReadObject for PbxOnBoardMcuDataDetail {
+    const NAME: &'static str = "PbxOnBoardMcuDataDetail";
+    fn read_property<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "Active" => self.active = map.next_value()?,
+            "Cloud" => self.cloud = map.next_value()?,
+            "Enabled" => self.enabled = map.next_value()?,
+            "Guid" => self.guid = map.next_value()?,
+            "Host" => self.host = map.next_value()?,
+            "Ip" => self.ip = map.next_value()?,
+            "Port" => self.port = map.next_value()?,
+            "Version" => self.version = map.next_value()?,
+            _ => {
+                crate::json::skip_value(map)?;
+            }
+        }
+        ::std::result::Result::Ok(())
+    }
 }

@@ -4,152 +4,32 @@
 
 //! The `PbxOnBoardMcuRow` model.
 /// Schema `#/components/schemas/Pbx.OnBoardMcuRow`.
-#[derive(Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, Default)]
 pub struct PbxOnBoardMcuRow {
-    #[serde(
-        rename = "Active",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub active: ::std::option::Option<bool>,
-    #[serde(
-        rename = "BandCap",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub band_cap: ::std::option::Option<i32>,
-    #[serde(
-        rename = "CityName",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub city_name: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "Cloud",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub cloud: ::std::option::Option<bool>,
-    #[serde(
-        rename = "Country",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub country: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "CountryName",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub country_name: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "Enabled",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub enabled: ::std::option::Option<bool>,
-    #[serde(
-        rename = "Guid",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub guid: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "Host",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub host: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "InstallScript",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub install_script: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "Ip",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub ip: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "Latitude",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub latitude: ::std::option::Option<crate::Number<f32>>,
-    #[serde(
-        rename = "Longitude",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub longitude: ::std::option::Option<crate::Number<f32>>,
-    #[serde(
-        rename = "ManualGeo",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub manual_geo: ::std::option::Option<bool>,
-    #[serde(
-        rename = "PartsCap",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub parts_cap: ::std::option::Option<i32>,
-    #[serde(
-        rename = "Port",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub port: ::std::option::Option<i32>,
-    #[serde(
-        rename = "Secret",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub secret: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "ServerOS",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub server_os: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "ServerStatus",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub server_status: ::std::option::Option<i32>,
-    #[serde(
-        rename = "TsActivated",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub ts_activated: ::std::option::Option<::chrono::DateTime<::chrono::FixedOffset>>,
-    #[serde(
-        rename = "TsCreated",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub ts_created: ::std::option::Option<::chrono::DateTime<::chrono::FixedOffset>>,
-    #[serde(
-        rename = "Version",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub version: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "Zone",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub zone: ::std::option::Option<::std::string::String>,
     /// The entity's ETag, to pass back as If-Match where an operation takes one.
-    #[serde(
-        rename = "@odata.etag",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub odata_etag: ::std::option::Option<::std::string::String>,
 }
 impl ::std::fmt::Debug for PbxOnBoardMcuRow {
@@ -180,5 +60,84 @@ impl ::std::fmt::Debug for PbxOnBoardMcuRow {
             .field("zone", &self.zone)
             .field("odata_etag", &self.odata_etag)
             .finish()
+    }
+}
+impl ::serde::Serialize for PbxOnBoardMcuRow {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = crate::json::ObjectWriter::start(serializer)?;
+        object.optional("Active", &self.active)?;
+        object.optional("BandCap", &self.band_cap)?;
+        object.optional("CityName", &self.city_name)?;
+        object.optional("Cloud", &self.cloud)?;
+        object.optional("Country", &self.country)?;
+        object.optional("CountryName", &self.country_name)?;
+        object.optional("Enabled", &self.enabled)?;
+        object.optional("Guid", &self.guid)?;
+        object.optional("Host", &self.host)?;
+        object.optional("InstallScript", &self.install_script)?;
+        object.optional("Ip", &self.ip)?;
+        object.optional("Latitude", &self.latitude)?;
+        object.optional("Longitude", &self.longitude)?;
+        object.optional("ManualGeo", &self.manual_geo)?;
+        object.optional("PartsCap", &self.parts_cap)?;
+        object.optional("Port", &self.port)?;
+        object.optional("Secret", &self.secret)?;
+        object.optional("ServerOS", &self.server_os)?;
+        object.optional("ServerStatus", &self.server_status)?;
+        object.optional("TsActivated", &self.ts_activated)?;
+        object.optional("TsCreated", &self.ts_created)?;
+        object.optional("Version", &self.version)?;
+        object.optional("Zone", &self.zone)?;
+        object.optional("@odata.etag", &self.odata_etag)?;
+        object.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for PbxOnBoardMcuRow {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::json::read_object(deserializer)
+    }
+}
+impl crate::json::ReadObject for PbxOnBoardMcuRow {
+    const NAME: &'static str = "PbxOnBoardMcuRow";
+    fn read_property<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "Active" => self.active = map.next_value()?,
+            "BandCap" => self.band_cap = map.next_value()?,
+            "CityName" => self.city_name = map.next_value()?,
+            "Cloud" => self.cloud = map.next_value()?,
+            "Country" => self.country = map.next_value()?,
+            "CountryName" => self.country_name = map.next_value()?,
+            "Enabled" => self.enabled = map.next_value()?,
+            "Guid" => self.guid = map.next_value()?,
+            "Host" => self.host = map.next_value()?,
+            "InstallScript" => self.install_script = map.next_value()?,
+            "Ip" => self.ip = map.next_value()?,
+            "Latitude" => self.latitude = map.next_value()?,
+            "Longitude" => self.longitude = map.next_value()?,
+            "ManualGeo" => self.manual_geo = map.next_value()?,
+            "PartsCap" => self.parts_cap = map.next_value()?,
+            "Port" => self.port = map.next_value()?,
+            "Secret" => self.secret = map.next_value()?,
+            "ServerOS" => self.server_os = map.next_value()?,
+            "ServerStatus" => self.server_status = map.next_value()?,
+            "TsActivated" => self.ts_activated = map.next_value()?,
+            "TsCreated" => self.ts_created = map.next_value()?,
+            "Version" => self.version = map.next_value()?,
+            "Zone" => self.zone = map.next_value()?,
+            "@odata.etag" => self.odata_etag = map.next_value()?,
+            _ => {
+                crate::json::skip_value(map)?;
+            }
+        }
+        ::std::result::Result::Ok(())
     }
 }

@@ -4,65 +4,69 @@
 
 //! The `PbxOnBoardMeeting` model.
 /// Schema `#/components/schemas/Pbx.OnBoardMeeting`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PbxOnBoardMeeting {
-    #[serde(
-        rename = "McuFqdn",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub mcu_fqdn: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "Meeting",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub meeting: ::std::option::Option<crate::models::PbxMeetingObj>,
-    #[serde(
-        rename = "MeetingId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub meeting_id: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "Parts",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub parts: ::std::option::Option<
         ::std::vec::Vec<
             crate::models::PbxKeyValuePair2ofStringOnBoardConnectedParticipant,
         >,
     >,
-    #[serde(
-        rename = "Profile",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub profile: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "Recorded",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub recorded: ::std::option::Option<bool>,
-    #[serde(
-        rename = "Sessionid",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub sessionid: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "Start",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub start: ::std::option::Option<::chrono::DateTime<::chrono::FixedOffset>>,
     /// The entity's ETag, to pass back as If-Match where an operation takes one.
-    #[serde(
-        rename = "@odata.etag",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub odata_etag: ::std::option::Option<::std::string::String>,
+}
+impl ::serde::Serialize for PbxOnBoardMeeting {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = crate::json::ObjectWriter::start(serializer)?;
+        object.optional("McuFqdn", &self.mcu_fqdn)?;
+        object.optional("Meeting", &self.meeting)?;
+        object.optional("MeetingId", &self.meeting_id)?;
+        object.optional("Parts", &self.parts)?;
+        object.optional("Profile", &self.profile)?;
+        object.optional("Recorded", &self.recorded)?;
+        object.optional("Sessionid", &self.sessionid)?;
+        object.optional("Start", &self.start)?;
+        object.optional("@odata.etag", &self.odata_etag)?;
+        object.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for PbxOnBoardMeeting {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::json::read_object(deserializer)
+    }
+}
+impl crate::json::ReadObject for PbxOnBoardMeeting {
+    const NAME: &'static str = "PbxOnBoardMeeting";
+    fn read_property<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "McuFqdn" => self.mcu_fqdn = map.next_value()?,
+            "Meeting" => self.meeting = map.next_value()?,
+            "MeetingId" => self.meeting_id = map.next_value()?,
+            "Parts" => self.parts = map.next_value()?,
+            "Profile" => self.profile = map.next_value()?,
+            "Recorded" => self.recorded = map.next_value()?,
+            "Sessionid" => self.sessionid = map.next_value()?,
+            "Start" => self.start = map.next_value()?,
+            "@odata.etag" => self.odata_etag = map.next_value()?,
+            _ => {
+                crate::json::skip_value(map)?;
+            }
+        }
+        ::std::result::Result::Ok(())
+    }
 }

@@ -4,18 +4,43 @@
 
 //! The `PbxOneTimeTicket` model.
 /// Schema `#/components/schemas/Pbx.OneTimeTicket`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PbxOneTimeTicket {
-    #[serde(
-        rename = "ExpiresInSeconds",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub expires_in_seconds: ::std::option::Option<i32>,
-    #[serde(
-        rename = "Ticket",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub ticket: ::std::option::Option<::std::string::String>,
+}
+impl ::serde::Serialize for PbxOneTimeTicket {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = crate::json::ObjectWriter::start(serializer)?;
+        object.optional("ExpiresInSeconds", &self.expires_in_seconds)?;
+        object.optional("Ticket", &self.ticket)?;
+        object.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for PbxOneTimeTicket {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::json::read_object(deserializer)
+    }
+}
+impl crate::json::ReadObject for PbxOneTimeTicket {
+    const NAME: &'static str = "PbxOneTimeTicket";
+    fn read_property<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "ExpiresInSeconds" => self.expires_in_seconds = map.next_value()?,
+            "Ticket" => self.ticket = map.next_value()?,
+            _ => {
+                crate::json::skip_value(map)?;
+            }
+        }
+        ::std::result::Result::Ok(())
+    }
 }

@@ -4,42 +4,55 @@
 
 //! The `PbxOutboundRoute` model.
 /// Schema `#/components/schemas/Pbx.OutboundRoute`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PbxOutboundRoute {
-    #[serde(
-        rename = "Append",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub append: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "CallerID",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub caller_id: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "Prepend",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub prepend: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "StripDigits",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub strip_digits: ::std::option::Option<u8>,
-    #[serde(
-        rename = "TrunkId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub trunk_id: ::std::option::Option<i32>,
-    #[serde(
-        rename = "TrunkName",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub trunk_name: ::std::option::Option<::std::string::String>,
+}
+impl ::serde::Serialize for PbxOutboundRoute {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = crate::json::ObjectWriter::start(serializer)?;
+        object.optional("Append", &self.append)?;
+        object.optional("CallerID", &self.caller_id)?;
+        object.optional("Prepend", &self.prepend)?;
+        object.optional("StripDigits", &self.strip_digits)?;
+        object.optional("TrunkId", &self.trunk_id)?;
+        object.optional("TrunkName", &self.trunk_name)?;
+        object.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for PbxOutboundRoute {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::json::read_object(deserializer)
+    }
+}
+impl crate::json::ReadObject for PbxOutboundRoute {
+    const NAME: &'static str = "PbxOutboundRoute";
+    fn read_property<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "Append" => self.append = map.next_value()?,
+            "CallerID" => self.caller_id = map.next_value()?,
+            "Prepend" => self.prepend = map.next_value()?,
+            "StripDigits" => self.strip_digits = map.next_value()?,
+            "TrunkId" => self.trunk_id = map.next_value()?,
+            "TrunkName" => self.trunk_name = map.next_value()?,
+            _ => {
+                crate::json::skip_value(map)?;
+            }
+        }
+        ::std::result::Result::Ok(())
+    }
 }

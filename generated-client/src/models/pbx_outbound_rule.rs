@@ -4,73 +4,71 @@
 
 //! The `PbxOutboundRule` model.
 /// Schema `#/components/schemas/Pbx.OutboundRule`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PbxOutboundRule {
-    #[serde(
-        rename = "DNRanges",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub dn_ranges: ::std::option::Option<::std::vec::Vec<crate::models::PbxDnRange>>,
-    #[serde(
-        rename = "EmergencyRule",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub emergency_rule: ::std::option::Option<bool>,
-    #[serde(
-        rename = "GroupIds",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub group_ids: ::std::option::Option<::std::vec::Vec<i32>>,
-    #[serde(
-        rename = "GroupNames",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub group_names: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    #[serde(
-        rename = "Id",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub id: ::std::option::Option<i32>,
-    #[serde(
-        rename = "Name",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub name: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "NumberLengthRanges",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub number_length_ranges: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "Prefix",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub prefix: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "Priority",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub priority: ::std::option::Option<i32>,
-    #[serde(
-        rename = "Routes",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub routes: ::std::option::Option<::std::vec::Vec<crate::models::PbxOutboundRoute>>,
     /// The entity's ETag, to pass back as If-Match where an operation takes one.
-    #[serde(
-        rename = "@odata.etag",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub odata_etag: ::std::option::Option<::std::string::String>,
+}
+impl ::serde::Serialize for PbxOutboundRule {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = crate::json::ObjectWriter::start(serializer)?;
+        object.optional("DNRanges", &self.dn_ranges)?;
+        object.optional("EmergencyRule", &self.emergency_rule)?;
+        object.optional("GroupIds", &self.group_ids)?;
+        object.optional("GroupNames", &self.group_names)?;
+        object.optional("Id", &self.id)?;
+        object.optional("Name", &self.name)?;
+        object.optional("NumberLengthRanges", &self.number_length_ranges)?;
+        object.optional("Prefix", &self.prefix)?;
+        object.optional("Priority", &self.priority)?;
+        object.optional("Routes", &self.routes)?;
+        object.optional("@odata.etag", &self.odata_etag)?;
+        object.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for PbxOutboundRule {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::json::read_object(deserializer)
+    }
+}
+impl crate::json::ReadObject for PbxOutboundRule {
+    const NAME: &'static str = "PbxOutboundRule";
+    fn read_property<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "DNRanges" => self.dn_ranges = map.next_value()?,
+            "EmergencyRule" => self.emergency_rule = map.next_value()?,
+            "GroupIds" => self.group_ids = map.next_value()?,
+            "GroupNames" => self.group_names = map.next_value()?,
+            "Id" => self.id = map.next_value()?,
+            "Name" => self.name = map.next_value()?,
+            "NumberLengthRanges" => self.number_length_ranges = map.next_value()?,
+            "Prefix" => self.prefix = map.next_value()?,
+            "Priority" => self.priority = map.next_value()?,
+            "Routes" => self.routes = map.next_value()?,
+            "@odata.etag" => self.odata_etag = map.next_value()?,
+            _ => {
+                crate::json::skip_value(map)?;
+            }
+        }
+        ::std::result::Result::Ok(())
+    }
 }

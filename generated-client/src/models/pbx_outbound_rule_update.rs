@@ -6,32 +6,35 @@
 /// Changes to a PbxOutboundRule: only fields set to Patch::Set or Patch::Clear are sent.
 ///
 /// Update body for schema `#/components/schemas/Pbx.OutboundRule`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PbxOutboundRuleUpdate {
-    #[serde(rename = "DNRanges", skip_serializing_if = "crate::Patch::is_unchanged")]
     pub dn_ranges: crate::Patch<::std::vec::Vec<crate::models::PbxDnRange>>,
-    #[serde(
-        rename = "EmergencyRule",
-        skip_serializing_if = "crate::Patch::is_unchanged"
-    )]
     pub emergency_rule: crate::Patch<bool>,
-    #[serde(rename = "GroupIds", skip_serializing_if = "crate::Patch::is_unchanged")]
     pub group_ids: crate::Patch<::std::vec::Vec<i32>>,
-    #[serde(rename = "GroupNames", skip_serializing_if = "crate::Patch::is_unchanged")]
     pub group_names: crate::Patch<::std::vec::Vec<::std::string::String>>,
-    #[serde(rename = "Id", skip_serializing_if = "crate::Patch::is_unchanged")]
     pub id: crate::Patch<i32>,
-    #[serde(rename = "Name", skip_serializing_if = "crate::Patch::is_unchanged")]
     pub name: crate::Patch<::std::string::String>,
-    #[serde(
-        rename = "NumberLengthRanges",
-        skip_serializing_if = "crate::Patch::is_unchanged"
-    )]
     pub number_length_ranges: crate::Patch<::std::string::String>,
-    #[serde(rename = "Prefix", skip_serializing_if = "crate::Patch::is_unchanged")]
     pub prefix: crate::Patch<::std::string::String>,
-    #[serde(rename = "Priority", skip_serializing_if = "crate::Patch::is_unchanged")]
     pub priority: crate::Patch<i32>,
-    #[serde(rename = "Routes", skip_serializing_if = "crate::Patch::is_unchanged")]
     pub routes: crate::Patch<::std::vec::Vec<crate::models::PbxOutboundRoute>>,
+}
+impl ::serde::Serialize for PbxOutboundRuleUpdate {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = crate::json::ObjectWriter::start(serializer)?;
+        object.patch("DNRanges", &self.dn_ranges)?;
+        object.patch("EmergencyRule", &self.emergency_rule)?;
+        object.patch("GroupIds", &self.group_ids)?;
+        object.patch("GroupNames", &self.group_names)?;
+        object.patch("Id", &self.id)?;
+        object.patch("Name", &self.name)?;
+        object.patch("NumberLengthRanges", &self.number_length_ranges)?;
+        object.patch("Prefix", &self.prefix)?;
+        object.patch("Priority", &self.priority)?;
+        object.patch("Routes", &self.routes)?;
+        object.end()
+    }
 }

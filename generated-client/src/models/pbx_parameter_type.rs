@@ -4,7 +4,7 @@
 
 //! The `PbxParameterType` model.
 /// Schema `#/components/schemas/Pbx.ParameterType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum PbxParameterType {
     /// `String`
     String,
@@ -23,6 +23,55 @@ pub enum PbxParameterType {
     /// `List`
     List,
     /// A value this version of the client does not know, kept as sent.
-    #[serde(untagged)]
     Unrecognized(::std::string::String),
+}
+impl PbxParameterType {
+    /// The member as the PBX writes it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            PbxParameterType::String => "String",
+            PbxParameterType::Integer => "Integer",
+            PbxParameterType::Double => "Double",
+            PbxParameterType::Boolean => "Boolean",
+            PbxParameterType::DateTime => "DateTime",
+            PbxParameterType::Password => "Password",
+            PbxParameterType::OAuth => "OAuth",
+            PbxParameterType::List => "List",
+            PbxParameterType::Unrecognized(value) => value,
+        }
+    }
+}
+impl ::std::convert::From<&str> for PbxParameterType {
+    /// Reads a member as the PBX writes it; an unknown one is kept as it is.
+    fn from(value: &str) -> Self {
+        match value {
+            "String" => PbxParameterType::String,
+            "Integer" => PbxParameterType::Integer,
+            "Double" => PbxParameterType::Double,
+            "Boolean" => PbxParameterType::Boolean,
+            "DateTime" => PbxParameterType::DateTime,
+            "Password" => PbxParameterType::Password,
+            "OAuth" => PbxParameterType::OAuth,
+            "List" => PbxParameterType::List,
+            other => PbxParameterType::Unrecognized(other.to_owned()),
+        }
+    }
+}
+impl crate::json::NamedMember for PbxParameterType {
+    const NAME: &'static str = "PbxParameterType";
+}
+impl ::serde::Serialize for PbxParameterType {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for PbxParameterType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::json::read_member(deserializer)
+    }
 }

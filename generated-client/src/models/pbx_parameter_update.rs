@@ -6,14 +6,23 @@
 /// Changes to a PbxParameter: only fields set to Patch::Set or Patch::Clear are sent.
 ///
 /// Update body for schema `#/components/schemas/Pbx.Parameter`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PbxParameterUpdate {
-    #[serde(rename = "Description", skip_serializing_if = "crate::Patch::is_unchanged")]
     pub description: crate::Patch<::std::string::String>,
-    #[serde(rename = "Id", skip_serializing_if = "crate::Patch::is_unchanged")]
     pub id: crate::Patch<i32>,
-    #[serde(rename = "Name", skip_serializing_if = "crate::Patch::is_unchanged")]
     pub name: crate::Patch<::std::string::String>,
-    #[serde(rename = "Value", skip_serializing_if = "crate::Patch::is_unchanged")]
     pub value: crate::Patch<::std::string::String>,
+}
+impl ::serde::Serialize for PbxParameterUpdate {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = crate::json::ObjectWriter::start(serializer)?;
+        object.patch("Description", &self.description)?;
+        object.patch("Id", &self.id)?;
+        object.patch("Name", &self.name)?;
+        object.patch("Value", &self.value)?;
+        object.end()
+    }
 }

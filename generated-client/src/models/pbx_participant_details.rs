@@ -4,16 +4,52 @@
 
 //! The `PbxParticipantDetails` model.
 /// Schema `#/components/schemas/Pbx.ParticipantDetails`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PbxParticipantDetails {
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub email: ::std::option::Option<::std::string::String>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub key: ::std::option::Option<::std::string::String>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub moderator: ::std::option::Option<i32>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub pbx_extension: ::std::option::Option<::std::string::String>,
+}
+impl ::serde::Serialize for PbxParticipantDetails {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = crate::json::ObjectWriter::start(serializer)?;
+        object.optional("email", &self.email)?;
+        object.optional("key", &self.key)?;
+        object.optional("moderator", &self.moderator)?;
+        object.optional("name", &self.name)?;
+        object.optional("pbx_extension", &self.pbx_extension)?;
+        object.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for PbxParticipantDetails {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::json::read_object(deserializer)
+    }
+}
+impl crate::json::ReadObject for PbxParticipantDetails {
+    const NAME: &'static str = "PbxParticipantDetails";
+    fn read_property<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "email" => self.email = map.next_value()?,
+            "key" => self.key = map.next_value()?,
+            "moderator" => self.moderator = map.next_value()?,
+            "name" => self.name = map.next_value()?,
+            "pbx_extension" => self.pbx_extension = map.next_value()?,
+            _ => {
+                crate::json::skip_value(map)?;
+            }
+        }
+        ::std::result::Result::Ok(())
+    }
 }

@@ -4,36 +4,52 @@
 
 //! The `PbxPeerGroup` model.
 /// Schema `#/components/schemas/Pbx.PeerGroup`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PbxPeerGroup {
-    #[serde(
-        rename = "GroupID",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub group_id: ::std::option::Option<i32>,
-    #[serde(
-        rename = "IsPrimary",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub is_primary: ::std::option::Option<bool>,
-    #[serde(
-        rename = "Name",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub name: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "Number",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub number: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "RoleName",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub role_name: ::std::option::Option<::std::string::String>,
+}
+impl ::serde::Serialize for PbxPeerGroup {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = crate::json::ObjectWriter::start(serializer)?;
+        object.optional("GroupID", &self.group_id)?;
+        object.optional("IsPrimary", &self.is_primary)?;
+        object.optional("Name", &self.name)?;
+        object.optional("Number", &self.number)?;
+        object.optional("RoleName", &self.role_name)?;
+        object.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for PbxPeerGroup {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::json::read_object(deserializer)
+    }
+}
+impl crate::json::ReadObject for PbxPeerGroup {
+    const NAME: &'static str = "PbxPeerGroup";
+    fn read_property<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "GroupID" => self.group_id = map.next_value()?,
+            "IsPrimary" => self.is_primary = map.next_value()?,
+            "Name" => self.name = map.next_value()?,
+            "Number" => self.number = map.next_value()?,
+            "RoleName" => self.role_name = map.next_value()?,
+            _ => {
+                crate::json::skip_value(map)?;
+            }
+        }
+        ::std::result::Result::Ok(())
+    }
 }

@@ -4,7 +4,7 @@
 
 //! The `PbxPeerType` model.
 /// Schema `#/components/schemas/Pbx.PeerType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum PbxPeerType {
     /// `None`
     None,
@@ -15,7 +15,6 @@ pub enum PbxPeerType {
     /// `RingGroup`
     RingGroup,
     /// `IVR`
-    #[serde(rename = "IVR")]
     Ivr,
     /// `Fax`
     Fax,
@@ -32,6 +31,63 @@ pub enum PbxPeerType {
     /// `RoutePoint`
     RoutePoint,
     /// A value this version of the client does not know, kept as sent.
-    #[serde(untagged)]
     Unrecognized(::std::string::String),
+}
+impl PbxPeerType {
+    /// The member as the PBX writes it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            PbxPeerType::None => "None",
+            PbxPeerType::Extension => "Extension",
+            PbxPeerType::Queue => "Queue",
+            PbxPeerType::RingGroup => "RingGroup",
+            PbxPeerType::Ivr => "IVR",
+            PbxPeerType::Fax => "Fax",
+            PbxPeerType::Conference => "Conference",
+            PbxPeerType::SpecialMenu => "SpecialMenu",
+            PbxPeerType::Parking => "Parking",
+            PbxPeerType::ExternalLine => "ExternalLine",
+            PbxPeerType::Group => "Group",
+            PbxPeerType::RoutePoint => "RoutePoint",
+            PbxPeerType::Unrecognized(value) => value,
+        }
+    }
+}
+impl ::std::convert::From<&str> for PbxPeerType {
+    /// Reads a member as the PBX writes it; an unknown one is kept as it is.
+    fn from(value: &str) -> Self {
+        match value {
+            "None" => PbxPeerType::None,
+            "Extension" => PbxPeerType::Extension,
+            "Queue" => PbxPeerType::Queue,
+            "RingGroup" => PbxPeerType::RingGroup,
+            "IVR" => PbxPeerType::Ivr,
+            "Fax" => PbxPeerType::Fax,
+            "Conference" => PbxPeerType::Conference,
+            "SpecialMenu" => PbxPeerType::SpecialMenu,
+            "Parking" => PbxPeerType::Parking,
+            "ExternalLine" => PbxPeerType::ExternalLine,
+            "Group" => PbxPeerType::Group,
+            "RoutePoint" => PbxPeerType::RoutePoint,
+            other => PbxPeerType::Unrecognized(other.to_owned()),
+        }
+    }
+}
+impl crate::json::NamedMember for PbxPeerType {
+    const NAME: &'static str = "PbxPeerType";
+}
+impl ::serde::Serialize for PbxPeerType {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for PbxPeerType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::json::read_member(deserializer)
+    }
 }

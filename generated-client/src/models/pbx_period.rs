@@ -4,24 +4,46 @@
 
 //! The `PbxPeriod` model.
 /// Schema `#/components/schemas/Pbx.Period`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PbxPeriod {
-    #[serde(
-        rename = "DayOfWeek",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub day_of_week: ::std::option::Option<crate::models::PbxDayOfWeek>,
-    #[serde(
-        rename = "Start",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub start: ::std::option::Option<::chrono::NaiveTime>,
-    #[serde(
-        rename = "Stop",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub stop: ::std::option::Option<::chrono::NaiveTime>,
+}
+impl ::serde::Serialize for PbxPeriod {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = crate::json::ObjectWriter::start(serializer)?;
+        object.optional("DayOfWeek", &self.day_of_week)?;
+        object.optional("Start", &self.start)?;
+        object.optional("Stop", &self.stop)?;
+        object.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for PbxPeriod {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::json::read_object(deserializer)
+    }
+}
+impl crate::json::ReadObject for PbxPeriod {
+    const NAME: &'static str = "PbxPeriod";
+    fn read_property<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "DayOfWeek" => self.day_of_week = map.next_value()?,
+            "Start" => self.start = map.next_value()?,
+            "Stop" => self.stop = map.next_value()?,
+            _ => {
+                crate::json::skip_value(map)?;
+            }
+        }
+        ::std::result::Result::Ok(())
+    }
 }

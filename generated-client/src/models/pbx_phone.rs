@@ -4,54 +4,61 @@
 
 //! The `PbxPhone` model.
 /// Schema `#/components/schemas/Pbx.Phone`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PbxPhone {
-    #[serde(
-        rename = "Id",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub id: ::std::option::Option<i32>,
-    #[serde(
-        rename = "Interface",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub interface: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "MacAddress",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub mac_address: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "Name",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub name: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "ProvisioningLinkExt",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub provisioning_link_ext: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "ProvisioningLinkLocal",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub provisioning_link_local: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "Settings",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub settings: ::std::option::Option<crate::models::PbxPhoneSettings>,
-    #[serde(
-        rename = "TemplateName",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub template_name: ::std::option::Option<::std::string::String>,
+}
+impl ::serde::Serialize for PbxPhone {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = crate::json::ObjectWriter::start(serializer)?;
+        object.optional("Id", &self.id)?;
+        object.optional("Interface", &self.interface)?;
+        object.optional("MacAddress", &self.mac_address)?;
+        object.optional("Name", &self.name)?;
+        object.optional("ProvisioningLinkExt", &self.provisioning_link_ext)?;
+        object.optional("ProvisioningLinkLocal", &self.provisioning_link_local)?;
+        object.optional("Settings", &self.settings)?;
+        object.optional("TemplateName", &self.template_name)?;
+        object.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for PbxPhone {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::json::read_object(deserializer)
+    }
+}
+impl crate::json::ReadObject for PbxPhone {
+    const NAME: &'static str = "PbxPhone";
+    fn read_property<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "Id" => self.id = map.next_value()?,
+            "Interface" => self.interface = map.next_value()?,
+            "MacAddress" => self.mac_address = map.next_value()?,
+            "Name" => self.name = map.next_value()?,
+            "ProvisioningLinkExt" => self.provisioning_link_ext = map.next_value()?,
+            "ProvisioningLinkLocal" => self.provisioning_link_local = map.next_value()?,
+            "Settings" => self.settings = map.next_value()?,
+            "TemplateName" => self.template_name = map.next_value()?,
+            _ => {
+                crate::json::skip_value(map)?;
+            }
+        }
+        ::std::result::Result::Ok(())
+    }
 }

@@ -4,43 +4,59 @@
 
 //! The `PbxPhoneBookSettings` model.
 /// Schema `#/components/schemas/Pbx.PhoneBookSettings`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PbxPhoneBookSettings {
-    #[serde(
-        rename = "PhoneBookAddQueueName",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub phone_book_add_queue_name: ::std::option::Option<
         crate::models::PbxTypeOfPhoneBookAddQueueName,
     >,
-    #[serde(
-        rename = "PhoneBookDisplay",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub phone_book_display: ::std::option::Option<
         crate::models::PbxTypeOfPhoneBookDisplay,
     >,
-    #[serde(
-        rename = "ResolvingLength",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub resolving_length: ::std::option::Option<i32>,
-    #[serde(
-        rename = "ResolvingType",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub resolving_type: ::std::option::Option<
         crate::models::PbxTypeOfPhoneBookResolving,
     >,
     /// The entity's ETag, to pass back as If-Match where an operation takes one.
-    #[serde(
-        rename = "@odata.etag",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub odata_etag: ::std::option::Option<::std::string::String>,
+}
+impl ::serde::Serialize for PbxPhoneBookSettings {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = crate::json::ObjectWriter::start(serializer)?;
+        object.optional("PhoneBookAddQueueName", &self.phone_book_add_queue_name)?;
+        object.optional("PhoneBookDisplay", &self.phone_book_display)?;
+        object.optional("ResolvingLength", &self.resolving_length)?;
+        object.optional("ResolvingType", &self.resolving_type)?;
+        object.optional("@odata.etag", &self.odata_etag)?;
+        object.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for PbxPhoneBookSettings {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::json::read_object(deserializer)
+    }
+}
+impl crate::json::ReadObject for PbxPhoneBookSettings {
+    const NAME: &'static str = "PbxPhoneBookSettings";
+    fn read_property<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "PhoneBookAddQueueName" => self.phone_book_add_queue_name = map.next_value()?,
+            "PhoneBookDisplay" => self.phone_book_display = map.next_value()?,
+            "ResolvingLength" => self.resolving_length = map.next_value()?,
+            "ResolvingType" => self.resolving_type = map.next_value()?,
+            "@odata.etag" => self.odata_etag = map.next_value()?,
+            _ => {
+                crate::json::skip_value(map)?;
+            }
+        }
+        ::std::result::Result::Ok(())
+    }
 }

@@ -6,28 +6,25 @@
 /// Changes to a PbxPhoneBookSettings: only fields set to Patch::Set or Patch::Clear are sent.
 ///
 /// Update body for schema `#/components/schemas/Pbx.PhoneBookSettings`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PbxPhoneBookSettingsUpdate {
-    #[serde(
-        rename = "PhoneBookAddQueueName",
-        skip_serializing_if = "crate::Patch::is_unchanged"
-    )]
     pub phone_book_add_queue_name: crate::Patch<
         crate::models::PbxTypeOfPhoneBookAddQueueName,
     >,
-    #[serde(
-        rename = "PhoneBookDisplay",
-        skip_serializing_if = "crate::Patch::is_unchanged"
-    )]
     pub phone_book_display: crate::Patch<crate::models::PbxTypeOfPhoneBookDisplay>,
-    #[serde(
-        rename = "ResolvingLength",
-        skip_serializing_if = "crate::Patch::is_unchanged"
-    )]
     pub resolving_length: crate::Patch<i32>,
-    #[serde(
-        rename = "ResolvingType",
-        skip_serializing_if = "crate::Patch::is_unchanged"
-    )]
     pub resolving_type: crate::Patch<crate::models::PbxTypeOfPhoneBookResolving>,
+}
+impl ::serde::Serialize for PbxPhoneBookSettingsUpdate {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = crate::json::ObjectWriter::start(serializer)?;
+        object.patch("PhoneBookAddQueueName", &self.phone_book_add_queue_name)?;
+        object.patch("PhoneBookDisplay", &self.phone_book_display)?;
+        object.patch("ResolvingLength", &self.resolving_length)?;
+        object.patch("ResolvingType", &self.resolving_type)?;
+        object.end()
+    }
 }

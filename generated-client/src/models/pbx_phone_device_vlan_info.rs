@@ -4,66 +4,67 @@
 
 //! The `PbxPhoneDeviceVlanInfo` model.
 /// Schema `#/components/schemas/Pbx.PhoneDeviceVlanInfo`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PbxPhoneDeviceVlanInfo {
-    #[serde(
-        rename = "Configurable",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub configurable: ::std::option::Option<bool>,
-    #[serde(
-        rename = "Enabled",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub enabled: ::std::option::Option<bool>,
-    #[serde(
-        rename = "Priority",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub priority: ::std::option::Option<i32>,
-    #[serde(
-        rename = "PriorityConfigurable",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub priority_configurable: ::std::option::Option<bool>,
-    #[serde(
-        rename = "PriorityMax",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub priority_max: ::std::option::Option<i32>,
-    #[serde(
-        rename = "PriorityMin",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub priority_min: ::std::option::Option<i32>,
-    #[serde(
-        rename = "Type",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub type_: ::std::option::Option<crate::models::PbxPhoneDeviceVlanType>,
-    #[serde(
-        rename = "VlanId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub vlan_id: ::std::option::Option<i32>,
-    #[serde(
-        rename = "VlanIdMax",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub vlan_id_max: ::std::option::Option<i32>,
-    #[serde(
-        rename = "VlanIdMin",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub vlan_id_min: ::std::option::Option<i32>,
+}
+impl ::serde::Serialize for PbxPhoneDeviceVlanInfo {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = crate::json::ObjectWriter::start(serializer)?;
+        object.optional("Configurable", &self.configurable)?;
+        object.optional("Enabled", &self.enabled)?;
+        object.optional("Priority", &self.priority)?;
+        object.optional("PriorityConfigurable", &self.priority_configurable)?;
+        object.optional("PriorityMax", &self.priority_max)?;
+        object.optional("PriorityMin", &self.priority_min)?;
+        object.optional("Type", &self.type_)?;
+        object.optional("VlanId", &self.vlan_id)?;
+        object.optional("VlanIdMax", &self.vlan_id_max)?;
+        object.optional("VlanIdMin", &self.vlan_id_min)?;
+        object.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for PbxPhoneDeviceVlanInfo {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::json::read_object(deserializer)
+    }
+}
+impl crate::json::ReadObject for PbxPhoneDeviceVlanInfo {
+    const NAME: &'static str = "PbxPhoneDeviceVlanInfo";
+    fn read_property<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "Configurable" => self.configurable = map.next_value()?,
+            "Enabled" => self.enabled = map.next_value()?,
+            "Priority" => self.priority = map.next_value()?,
+            "PriorityConfigurable" => self.priority_configurable = map.next_value()?,
+            "PriorityMax" => self.priority_max = map.next_value()?,
+            "PriorityMin" => self.priority_min = map.next_value()?,
+            "Type" => self.type_ = map.next_value()?,
+            "VlanId" => self.vlan_id = map.next_value()?,
+            "VlanIdMax" => self.vlan_id_max = map.next_value()?,
+            "VlanIdMin" => self.vlan_id_min = map.next_value()?,
+            _ => {
+                crate::json::skip_value(map)?;
+            }
+        }
+        ::std::result::Result::Ok(())
+    }
 }

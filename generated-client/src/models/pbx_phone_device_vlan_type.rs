@@ -4,13 +4,50 @@
 
 //! The `PbxPhoneDeviceVlanType` model.
 /// Schema `#/components/schemas/Pbx.PhoneDeviceVlanType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum PbxPhoneDeviceVlanType {
     /// `Wan`
     Wan,
     /// `Pc`
     Pc,
     /// A value this version of the client does not know, kept as sent.
-    #[serde(untagged)]
     Unrecognized(::std::string::String),
+}
+impl PbxPhoneDeviceVlanType {
+    /// The member as the PBX writes it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            PbxPhoneDeviceVlanType::Wan => "Wan",
+            PbxPhoneDeviceVlanType::Pc => "Pc",
+            PbxPhoneDeviceVlanType::Unrecognized(value) => value,
+        }
+    }
+}
+impl ::std::convert::From<&str> for PbxPhoneDeviceVlanType {
+    /// Reads a member as the PBX writes it; an unknown one is kept as it is.
+    fn from(value: &str) -> Self {
+        match value {
+            "Wan" => PbxPhoneDeviceVlanType::Wan,
+            "Pc" => PbxPhoneDeviceVlanType::Pc,
+            other => PbxPhoneDeviceVlanType::Unrecognized(other.to_owned()),
+        }
+    }
+}
+impl crate::json::NamedMember for PbxPhoneDeviceVlanType {
+    const NAME: &'static str = "PbxPhoneDeviceVlanType";
+}
+impl ::serde::Serialize for PbxPhoneDeviceVlanType {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for PbxPhoneDeviceVlanType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::json::read_member(deserializer)
+    }
 }

@@ -4,18 +4,43 @@
 
 //! The `PbxPhoneLldpInfo` model.
 /// Schema `#/components/schemas/Pbx.PhoneLldpInfo`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PbxPhoneLldpInfo {
-    #[serde(
-        rename = "Configurable",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub configurable: ::std::option::Option<bool>,
-    #[serde(
-        rename = "Value",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub value: ::std::option::Option<bool>,
+}
+impl ::serde::Serialize for PbxPhoneLldpInfo {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = crate::json::ObjectWriter::start(serializer)?;
+        object.optional("Configurable", &self.configurable)?;
+        object.optional("Value", &self.value)?;
+        object.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for PbxPhoneLldpInfo {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::json::read_object(deserializer)
+    }
+}
+impl crate::json::ReadObject for PbxPhoneLldpInfo {
+    const NAME: &'static str = "PbxPhoneLldpInfo";
+    fn read_property<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "Configurable" => self.configurable = map.next_value()?,
+            "Value" => self.value = map.next_value()?,
+            _ => {
+                crate::json::skip_value(map)?;
+            }
+        }
+        ::std::result::Result::Ok(())
+    }
 }

@@ -4,36 +4,52 @@
 
 //! The `PbxPhoneModel` model.
 /// Schema `#/components/schemas/Pbx.PhoneModel`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PbxPhoneModel {
-    #[serde(
-        rename = "AddAllowed",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub add_allowed: ::std::option::Option<bool>,
-    #[serde(
-        rename = "CanBeSBC",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub can_be_sbc: ::std::option::Option<bool>,
-    #[serde(
-        rename = "Name",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub name: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "URL",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub url: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "UserAgent",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub user_agent: ::std::option::Option<::std::string::String>,
+}
+impl ::serde::Serialize for PbxPhoneModel {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = crate::json::ObjectWriter::start(serializer)?;
+        object.optional("AddAllowed", &self.add_allowed)?;
+        object.optional("CanBeSBC", &self.can_be_sbc)?;
+        object.optional("Name", &self.name)?;
+        object.optional("URL", &self.url)?;
+        object.optional("UserAgent", &self.user_agent)?;
+        object.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for PbxPhoneModel {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::json::read_object(deserializer)
+    }
+}
+impl crate::json::ReadObject for PbxPhoneModel {
+    const NAME: &'static str = "PbxPhoneModel";
+    fn read_property<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "AddAllowed" => self.add_allowed = map.next_value()?,
+            "CanBeSBC" => self.can_be_sbc = map.next_value()?,
+            "Name" => self.name = map.next_value()?,
+            "URL" => self.url = map.next_value()?,
+            "UserAgent" => self.user_agent = map.next_value()?,
+            _ => {
+                crate::json::skip_value(map)?;
+            }
+        }
+        ::std::result::Result::Ok(())
+    }
 }

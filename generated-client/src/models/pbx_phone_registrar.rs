@@ -4,67 +4,68 @@
 
 //! The `PbxPhoneRegistrar` model.
 /// Schema `#/components/schemas/Pbx.PhoneRegistrar`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PbxPhoneRegistrar {
-    #[serde(
-        rename = "Capabilities",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub capabilities: ::std::option::Option<i32>,
-    #[serde(
-        rename = "FirmwareAvailable",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub firmware_available: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "FirmwareVersion",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub firmware_version: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "InterfaceLink",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub interface_link: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "IpAddress",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub ip_address: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "MAC",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub mac: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "Model",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub model: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "UserAgent",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub user_agent: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "Vendor",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub vendor: ::std::option::Option<::std::string::String>,
     /// The entity's ETag, to pass back as If-Match where an operation takes one.
-    #[serde(
-        rename = "@odata.etag",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub odata_etag: ::std::option::Option<::std::string::String>,
+}
+impl ::serde::Serialize for PbxPhoneRegistrar {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = crate::json::ObjectWriter::start(serializer)?;
+        object.optional("Capabilities", &self.capabilities)?;
+        object.optional("FirmwareAvailable", &self.firmware_available)?;
+        object.optional("FirmwareVersion", &self.firmware_version)?;
+        object.optional("InterfaceLink", &self.interface_link)?;
+        object.optional("IpAddress", &self.ip_address)?;
+        object.optional("MAC", &self.mac)?;
+        object.optional("Model", &self.model)?;
+        object.optional("UserAgent", &self.user_agent)?;
+        object.optional("Vendor", &self.vendor)?;
+        object.optional("@odata.etag", &self.odata_etag)?;
+        object.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for PbxPhoneRegistrar {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::json::read_object(deserializer)
+    }
+}
+impl crate::json::ReadObject for PbxPhoneRegistrar {
+    const NAME: &'static str = "PbxPhoneRegistrar";
+    fn read_property<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "Capabilities" => self.capabilities = map.next_value()?,
+            "FirmwareAvailable" => self.firmware_available = map.next_value()?,
+            "FirmwareVersion" => self.firmware_version = map.next_value()?,
+            "InterfaceLink" => self.interface_link = map.next_value()?,
+            "IpAddress" => self.ip_address = map.next_value()?,
+            "MAC" => self.mac = map.next_value()?,
+            "Model" => self.model = map.next_value()?,
+            "UserAgent" => self.user_agent = map.next_value()?,
+            "Vendor" => self.vendor = map.next_value()?,
+            "@odata.etag" => self.odata_etag = map.next_value()?,
+            _ => {
+                crate::json::skip_value(map)?;
+            }
+        }
+        ::std::result::Result::Ok(())
+    }
 }

@@ -4,205 +4,45 @@
 
 //! The `PbxPhoneSettings` model.
 /// Schema `#/components/schemas/Pbx.PhoneSettings`.
-#[derive(Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, Default)]
 pub struct PbxPhoneSettings {
-    #[serde(
-        rename = "AllowCustomQueueRingtones",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub allow_custom_queue_ringtones: ::std::option::Option<bool>,
-    #[serde(
-        rename = "Backlight",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub backlight: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "Codecs",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub codecs: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    #[serde(
-        rename = "CustomLogo",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub custom_logo: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "CustomQueueRingtones",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub custom_queue_ringtones: ::std::option::Option<
         ::std::vec::Vec<crate::models::PbxCustomQueueRingtone>,
     >,
-    #[serde(
-        rename = "DateFormat",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub date_format: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "Firmware",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub firmware: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "FirmwareLang",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub firmware_lang: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "IsLogoCustomizable",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub is_logo_customizable: ::std::option::Option<bool>,
-    #[serde(
-        rename = "IsSBC",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub is_sbc: ::std::option::Option<bool>,
-    #[serde(
-        rename = "LlDpInfo",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub ll_dp_info: ::std::option::Option<crate::models::PbxPhoneLldpInfo>,
-    #[serde(
-        rename = "LocalRTPPortEnd",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub local_rtp_port_end: ::std::option::Option<i32>,
-    #[serde(
-        rename = "LocalRTPPortStart",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub local_rtp_port_start: ::std::option::Option<i32>,
-    #[serde(
-        rename = "LocalSipPort",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub local_sip_port: ::std::option::Option<i32>,
-    #[serde(
-        rename = "LogoDescription",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub logo_description: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "LogoFileExtensionAllowed",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub logo_file_extension_allowed: ::std::option::Option<
         ::std::vec::Vec<::std::string::String>,
     >,
-    #[serde(
-        rename = "PhoneLanguage",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub phone_language: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "PowerLed",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub power_led: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "ProvisionExtendedData",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub provision_extended_data: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "ProvisionType",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub provision_type: ::std::option::Option<crate::models::PbxProvType>,
-    #[serde(
-        rename = "QueueRingTone",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub queue_ring_tone: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "RemoteSpmHost",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub remote_spm_host: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "RemoteSpmPort",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub remote_spm_port: ::std::option::Option<i32>,
-    #[serde(
-        rename = "RingTone",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub ring_tone: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "SbcName",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub sbc_name: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "ScreenSaver",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub screen_saver: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "Secret",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub secret: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "Srtp",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub srtp: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "TimeFormat",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub time_format: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "TimeZone",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub time_zone: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "VlanInfos",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub vlan_infos: ::std::option::Option<
         ::std::vec::Vec<crate::models::PbxPhoneDeviceVlanInfo>,
     >,
-    #[serde(
-        rename = "XferType",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub xfer_type: ::std::option::Option<crate::models::PbxXferTypeEnum>,
 }
 impl ::std::fmt::Debug for PbxPhoneSettings {
@@ -241,5 +81,105 @@ impl ::std::fmt::Debug for PbxPhoneSettings {
             .field("vlan_infos", &self.vlan_infos)
             .field("xfer_type", &self.xfer_type)
             .finish()
+    }
+}
+impl ::serde::Serialize for PbxPhoneSettings {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = crate::json::ObjectWriter::start(serializer)?;
+        object
+            .optional("AllowCustomQueueRingtones", &self.allow_custom_queue_ringtones)?;
+        object.optional("Backlight", &self.backlight)?;
+        object.optional("Codecs", &self.codecs)?;
+        object.optional("CustomLogo", &self.custom_logo)?;
+        object.optional("CustomQueueRingtones", &self.custom_queue_ringtones)?;
+        object.optional("DateFormat", &self.date_format)?;
+        object.optional("Firmware", &self.firmware)?;
+        object.optional("FirmwareLang", &self.firmware_lang)?;
+        object.optional("IsLogoCustomizable", &self.is_logo_customizable)?;
+        object.optional("IsSBC", &self.is_sbc)?;
+        object.optional("LlDpInfo", &self.ll_dp_info)?;
+        object.optional("LocalRTPPortEnd", &self.local_rtp_port_end)?;
+        object.optional("LocalRTPPortStart", &self.local_rtp_port_start)?;
+        object.optional("LocalSipPort", &self.local_sip_port)?;
+        object.optional("LogoDescription", &self.logo_description)?;
+        object.optional("LogoFileExtensionAllowed", &self.logo_file_extension_allowed)?;
+        object.optional("PhoneLanguage", &self.phone_language)?;
+        object.optional("PowerLed", &self.power_led)?;
+        object.optional("ProvisionExtendedData", &self.provision_extended_data)?;
+        object.optional("ProvisionType", &self.provision_type)?;
+        object.optional("QueueRingTone", &self.queue_ring_tone)?;
+        object.optional("RemoteSpmHost", &self.remote_spm_host)?;
+        object.optional("RemoteSpmPort", &self.remote_spm_port)?;
+        object.optional("RingTone", &self.ring_tone)?;
+        object.optional("SbcName", &self.sbc_name)?;
+        object.optional("ScreenSaver", &self.screen_saver)?;
+        object.optional("Secret", &self.secret)?;
+        object.optional("Srtp", &self.srtp)?;
+        object.optional("TimeFormat", &self.time_format)?;
+        object.optional("TimeZone", &self.time_zone)?;
+        object.optional("VlanInfos", &self.vlan_infos)?;
+        object.optional("XferType", &self.xfer_type)?;
+        object.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for PbxPhoneSettings {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::json::read_object(deserializer)
+    }
+}
+impl crate::json::ReadObject for PbxPhoneSettings {
+    const NAME: &'static str = "PbxPhoneSettings";
+    fn read_property<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "AllowCustomQueueRingtones" => {
+                self.allow_custom_queue_ringtones = map.next_value()?;
+            }
+            "Backlight" => self.backlight = map.next_value()?,
+            "Codecs" => self.codecs = map.next_value()?,
+            "CustomLogo" => self.custom_logo = map.next_value()?,
+            "CustomQueueRingtones" => self.custom_queue_ringtones = map.next_value()?,
+            "DateFormat" => self.date_format = map.next_value()?,
+            "Firmware" => self.firmware = map.next_value()?,
+            "FirmwareLang" => self.firmware_lang = map.next_value()?,
+            "IsLogoCustomizable" => self.is_logo_customizable = map.next_value()?,
+            "IsSBC" => self.is_sbc = map.next_value()?,
+            "LlDpInfo" => self.ll_dp_info = map.next_value()?,
+            "LocalRTPPortEnd" => self.local_rtp_port_end = map.next_value()?,
+            "LocalRTPPortStart" => self.local_rtp_port_start = map.next_value()?,
+            "LocalSipPort" => self.local_sip_port = map.next_value()?,
+            "LogoDescription" => self.logo_description = map.next_value()?,
+            "LogoFileExtensionAllowed" => {
+                self.logo_file_extension_allowed = map.next_value()?;
+            }
+            "PhoneLanguage" => self.phone_language = map.next_value()?,
+            "PowerLed" => self.power_led = map.next_value()?,
+            "ProvisionExtendedData" => self.provision_extended_data = map.next_value()?,
+            "ProvisionType" => self.provision_type = map.next_value()?,
+            "QueueRingTone" => self.queue_ring_tone = map.next_value()?,
+            "RemoteSpmHost" => self.remote_spm_host = map.next_value()?,
+            "RemoteSpmPort" => self.remote_spm_port = map.next_value()?,
+            "RingTone" => self.ring_tone = map.next_value()?,
+            "SbcName" => self.sbc_name = map.next_value()?,
+            "ScreenSaver" => self.screen_saver = map.next_value()?,
+            "Secret" => self.secret = map.next_value()?,
+            "Srtp" => self.srtp = map.next_value()?,
+            "TimeFormat" => self.time_format = map.next_value()?,
+            "TimeZone" => self.time_zone = map.next_value()?,
+            "VlanInfos" => self.vlan_infos = map.next_value()?,
+            "XferType" => self.xfer_type = map.next_value()?,
+            _ => {
+                crate::json::skip_value(map)?;
+            }
+        }
+        ::std::result::Result::Ok(())
     }
 }

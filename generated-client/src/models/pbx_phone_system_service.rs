@@ -4,7 +4,7 @@
 
 //! The `PbxPhoneSystemService` model.
 /// Schema `#/components/schemas/Pbx.PhoneSystemService`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum PbxPhoneSystemService {
     /// `Database`
     Database,
@@ -13,12 +13,10 @@ pub enum PbxPhoneSystemService {
     /// `AudioProvider`
     AudioProvider,
     /// `SIPService`
-    #[serde(rename = "SIPService")]
     SipService,
     /// `SystemService`
     SystemService,
     /// `IVR`
-    #[serde(rename = "IVR")]
     Ivr,
     /// `CallFlow`
     CallFlow,
@@ -41,6 +39,75 @@ pub enum PbxPhoneSystemService {
     /// `AiBridge`
     AiBridge,
     /// A value this version of the client does not know, kept as sent.
-    #[serde(untagged)]
     Unrecognized(::std::string::String),
+}
+impl PbxPhoneSystemService {
+    /// The member as the PBX writes it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            PbxPhoneSystemService::Database => "Database",
+            PbxPhoneSystemService::Configuration => "Configuration",
+            PbxPhoneSystemService::AudioProvider => "AudioProvider",
+            PbxPhoneSystemService::SipService => "SIPService",
+            PbxPhoneSystemService::SystemService => "SystemService",
+            PbxPhoneSystemService::Ivr => "IVR",
+            PbxPhoneSystemService::CallFlow => "CallFlow",
+            PbxPhoneSystemService::QueueMananger => "QueueMananger",
+            PbxPhoneSystemService::Tunnel => "Tunnel",
+            PbxPhoneSystemService::ManagementConsole => "ManagementConsole",
+            PbxPhoneSystemService::MediaServer => "MediaServer",
+            PbxPhoneSystemService::HotelModule => "HotelModule",
+            PbxPhoneSystemService::EventNotiificationManager => {
+                "EventNotiificationManager"
+            }
+            PbxPhoneSystemService::Nginx => "Nginx",
+            PbxPhoneSystemService::Gateway => "Gateway",
+            PbxPhoneSystemService::AiBridge => "AiBridge",
+            PbxPhoneSystemService::Unrecognized(value) => value,
+        }
+    }
+}
+impl ::std::convert::From<&str> for PbxPhoneSystemService {
+    /// Reads a member as the PBX writes it; an unknown one is kept as it is.
+    fn from(value: &str) -> Self {
+        match value {
+            "Database" => PbxPhoneSystemService::Database,
+            "Configuration" => PbxPhoneSystemService::Configuration,
+            "AudioProvider" => PbxPhoneSystemService::AudioProvider,
+            "SIPService" => PbxPhoneSystemService::SipService,
+            "SystemService" => PbxPhoneSystemService::SystemService,
+            "IVR" => PbxPhoneSystemService::Ivr,
+            "CallFlow" => PbxPhoneSystemService::CallFlow,
+            "QueueMananger" => PbxPhoneSystemService::QueueMananger,
+            "Tunnel" => PbxPhoneSystemService::Tunnel,
+            "ManagementConsole" => PbxPhoneSystemService::ManagementConsole,
+            "MediaServer" => PbxPhoneSystemService::MediaServer,
+            "HotelModule" => PbxPhoneSystemService::HotelModule,
+            "EventNotiificationManager" => {
+                PbxPhoneSystemService::EventNotiificationManager
+            }
+            "Nginx" => PbxPhoneSystemService::Nginx,
+            "Gateway" => PbxPhoneSystemService::Gateway,
+            "AiBridge" => PbxPhoneSystemService::AiBridge,
+            other => PbxPhoneSystemService::Unrecognized(other.to_owned()),
+        }
+    }
+}
+impl crate::json::NamedMember for PbxPhoneSystemService {
+    const NAME: &'static str = "PbxPhoneSystemService";
+}
+impl ::serde::Serialize for PbxPhoneSystemService {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for PbxPhoneSystemService {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::json::read_member(deserializer)
+    }
 }

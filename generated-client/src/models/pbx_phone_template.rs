@@ -4,165 +4,123 @@
 
 //! The `PbxPhoneTemplate` model.
 /// Schema `#/components/schemas/Pbx.PhoneTemplate`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PbxPhoneTemplate {
-    #[serde(
-        rename = "AddAllowed",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub add_allowed: ::std::option::Option<bool>,
-    #[serde(
-        rename = "AllowedNetConfigs",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub allowed_net_configs: ::std::option::Option<
         ::std::vec::Vec<::std::string::String>,
     >,
-    #[serde(
-        rename = "AllowSSLProvisioning",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub allow_ssl_provisioning: ::std::option::Option<bool>,
-    #[serde(
-        rename = "BacklightTimeouts",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub backlight_timeouts: ::std::option::Option<
         ::std::vec::Vec<::std::string::String>,
     >,
-    #[serde(
-        rename = "Codecs",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub codecs: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    #[serde(
-        rename = "Content",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub content: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "DateFormats",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub date_formats: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    #[serde(
-        rename = "DefaultQueueRingTone",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub default_queue_ring_tone: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "HotdeskingAllowed",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub hotdesking_allowed: ::std::option::Option<bool>,
-    #[serde(
-        rename = "Id",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub id: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "IsCustom",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub is_custom: ::std::option::Option<bool>,
-    #[serde(
-        rename = "Languages",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub languages: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    #[serde(
-        rename = "MaxQueueCustomRingtones",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub max_queue_custom_ringtones: ::std::option::Option<i32>,
-    #[serde(
-        rename = "Models",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub models: ::std::option::Option<::std::vec::Vec<crate::models::PbxPhoneModel>>,
-    #[serde(
-        rename = "PowerLedSettings",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub power_led_settings: ::std::option::Option<
         ::std::vec::Vec<::std::string::String>,
     >,
-    #[serde(
-        rename = "QueueRingTones",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub queue_ring_tones: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    #[serde(
-        rename = "RingTones",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub ring_tones: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    #[serde(
-        rename = "RpsEnabled",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub rps_enabled: ::std::option::Option<bool>,
-    #[serde(
-        rename = "ScreenSaverTimeouts",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub screen_saver_timeouts: ::std::option::Option<
         ::std::vec::Vec<::std::string::String>,
     >,
-    #[serde(
-        rename = "TemplateType",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub template_type: ::std::option::Option<crate::models::PbxTemplateType>,
-    #[serde(
-        rename = "TimeFormats",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub time_formats: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    #[serde(
-        rename = "TimeZones",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub time_zones: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    #[serde(
-        rename = "URL",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub url: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "XferTypeEnabled",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub xfer_type_enabled: ::std::option::Option<bool>,
     /// The entity's ETag, to pass back as If-Match where an operation takes one.
-    #[serde(
-        rename = "@odata.etag",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub odata_etag: ::std::option::Option<::std::string::String>,
+}
+impl ::serde::Serialize for PbxPhoneTemplate {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = crate::json::ObjectWriter::start(serializer)?;
+        object.optional("AddAllowed", &self.add_allowed)?;
+        object.optional("AllowedNetConfigs", &self.allowed_net_configs)?;
+        object.optional("AllowSSLProvisioning", &self.allow_ssl_provisioning)?;
+        object.optional("BacklightTimeouts", &self.backlight_timeouts)?;
+        object.optional("Codecs", &self.codecs)?;
+        object.optional("Content", &self.content)?;
+        object.optional("DateFormats", &self.date_formats)?;
+        object.optional("DefaultQueueRingTone", &self.default_queue_ring_tone)?;
+        object.optional("HotdeskingAllowed", &self.hotdesking_allowed)?;
+        object.optional("Id", &self.id)?;
+        object.optional("IsCustom", &self.is_custom)?;
+        object.optional("Languages", &self.languages)?;
+        object.optional("MaxQueueCustomRingtones", &self.max_queue_custom_ringtones)?;
+        object.optional("Models", &self.models)?;
+        object.optional("PowerLedSettings", &self.power_led_settings)?;
+        object.optional("QueueRingTones", &self.queue_ring_tones)?;
+        object.optional("RingTones", &self.ring_tones)?;
+        object.optional("RpsEnabled", &self.rps_enabled)?;
+        object.optional("ScreenSaverTimeouts", &self.screen_saver_timeouts)?;
+        object.optional("TemplateType", &self.template_type)?;
+        object.optional("TimeFormats", &self.time_formats)?;
+        object.optional("TimeZones", &self.time_zones)?;
+        object.optional("URL", &self.url)?;
+        object.optional("XferTypeEnabled", &self.xfer_type_enabled)?;
+        object.optional("@odata.etag", &self.odata_etag)?;
+        object.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for PbxPhoneTemplate {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::json::read_object(deserializer)
+    }
+}
+impl crate::json::ReadObject for PbxPhoneTemplate {
+    const NAME: &'static str = "PbxPhoneTemplate";
+    fn read_property<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "AddAllowed" => self.add_allowed = map.next_value()?,
+            "AllowedNetConfigs" => self.allowed_net_configs = map.next_value()?,
+            "AllowSSLProvisioning" => self.allow_ssl_provisioning = map.next_value()?,
+            "BacklightTimeouts" => self.backlight_timeouts = map.next_value()?,
+            "Codecs" => self.codecs = map.next_value()?,
+            "Content" => self.content = map.next_value()?,
+            "DateFormats" => self.date_formats = map.next_value()?,
+            "DefaultQueueRingTone" => self.default_queue_ring_tone = map.next_value()?,
+            "HotdeskingAllowed" => self.hotdesking_allowed = map.next_value()?,
+            "Id" => self.id = map.next_value()?,
+            "IsCustom" => self.is_custom = map.next_value()?,
+            "Languages" => self.languages = map.next_value()?,
+            "MaxQueueCustomRingtones" => {
+                self.max_queue_custom_ringtones = map.next_value()?;
+            }
+            "Models" => self.models = map.next_value()?,
+            "PowerLedSettings" => self.power_led_settings = map.next_value()?,
+            "QueueRingTones" => self.queue_ring_tones = map.next_value()?,
+            "RingTones" => self.ring_tones = map.next_value()?,
+            "RpsEnabled" => self.rps_enabled = map.next_value()?,
+            "ScreenSaverTimeouts" => self.screen_saver_timeouts = map.next_value()?,
+            "TemplateType" => self.template_type = map.next_value()?,
+            "TimeFormats" => self.time_formats = map.next_value()?,
+            "TimeZones" => self.time_zones = map.next_value()?,
+            "URL" => self.url = map.next_value()?,
+            "XferTypeEnabled" => self.xfer_type_enabled = map.next_value()?,
+            "@odata.etag" => self.odata_etag = map.next_value()?,
+            _ => {
+                crate::json::skip_value(map)?;
+            }
+        }
+        ::std::result::Result::Ok(())
+    }
 }

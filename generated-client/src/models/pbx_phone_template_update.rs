@@ -6,84 +6,63 @@
 /// Changes to a PbxPhoneTemplate: only fields set to Patch::Set or Patch::Clear are sent.
 ///
 /// Update body for schema `#/components/schemas/Pbx.PhoneTemplate`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PbxPhoneTemplateUpdate {
-    #[serde(rename = "AddAllowed", skip_serializing_if = "crate::Patch::is_unchanged")]
     pub add_allowed: crate::Patch<bool>,
-    #[serde(
-        rename = "AllowedNetConfigs",
-        skip_serializing_if = "crate::Patch::is_unchanged"
-    )]
     pub allowed_net_configs: crate::Patch<::std::vec::Vec<::std::string::String>>,
-    #[serde(
-        rename = "AllowSSLProvisioning",
-        skip_serializing_if = "crate::Patch::is_unchanged"
-    )]
     pub allow_ssl_provisioning: crate::Patch<bool>,
-    #[serde(
-        rename = "BacklightTimeouts",
-        skip_serializing_if = "crate::Patch::is_unchanged"
-    )]
     pub backlight_timeouts: crate::Patch<::std::vec::Vec<::std::string::String>>,
-    #[serde(rename = "Codecs", skip_serializing_if = "crate::Patch::is_unchanged")]
     pub codecs: crate::Patch<::std::vec::Vec<::std::string::String>>,
-    #[serde(rename = "Content", skip_serializing_if = "crate::Patch::is_unchanged")]
     pub content: crate::Patch<::std::string::String>,
-    #[serde(rename = "DateFormats", skip_serializing_if = "crate::Patch::is_unchanged")]
     pub date_formats: crate::Patch<::std::vec::Vec<::std::string::String>>,
-    #[serde(
-        rename = "DefaultQueueRingTone",
-        skip_serializing_if = "crate::Patch::is_unchanged"
-    )]
     pub default_queue_ring_tone: crate::Patch<::std::string::String>,
-    #[serde(
-        rename = "HotdeskingAllowed",
-        skip_serializing_if = "crate::Patch::is_unchanged"
-    )]
     pub hotdesking_allowed: crate::Patch<bool>,
-    #[serde(rename = "Id", skip_serializing_if = "crate::Patch::is_unchanged")]
     pub id: crate::Patch<::std::string::String>,
-    #[serde(rename = "IsCustom", skip_serializing_if = "crate::Patch::is_unchanged")]
     pub is_custom: crate::Patch<bool>,
-    #[serde(rename = "Languages", skip_serializing_if = "crate::Patch::is_unchanged")]
     pub languages: crate::Patch<::std::vec::Vec<::std::string::String>>,
-    #[serde(
-        rename = "MaxQueueCustomRingtones",
-        skip_serializing_if = "crate::Patch::is_unchanged"
-    )]
     pub max_queue_custom_ringtones: crate::Patch<i32>,
-    #[serde(rename = "Models", skip_serializing_if = "crate::Patch::is_unchanged")]
     pub models: crate::Patch<::std::vec::Vec<crate::models::PbxPhoneModel>>,
-    #[serde(
-        rename = "PowerLedSettings",
-        skip_serializing_if = "crate::Patch::is_unchanged"
-    )]
     pub power_led_settings: crate::Patch<::std::vec::Vec<::std::string::String>>,
-    #[serde(
-        rename = "QueueRingTones",
-        skip_serializing_if = "crate::Patch::is_unchanged"
-    )]
     pub queue_ring_tones: crate::Patch<::std::vec::Vec<::std::string::String>>,
-    #[serde(rename = "RingTones", skip_serializing_if = "crate::Patch::is_unchanged")]
     pub ring_tones: crate::Patch<::std::vec::Vec<::std::string::String>>,
-    #[serde(rename = "RpsEnabled", skip_serializing_if = "crate::Patch::is_unchanged")]
     pub rps_enabled: crate::Patch<bool>,
-    #[serde(
-        rename = "ScreenSaverTimeouts",
-        skip_serializing_if = "crate::Patch::is_unchanged"
-    )]
     pub screen_saver_timeouts: crate::Patch<::std::vec::Vec<::std::string::String>>,
-    #[serde(rename = "TemplateType", skip_serializing_if = "crate::Patch::is_unchanged")]
     pub template_type: crate::Patch<crate::models::PbxTemplateType>,
-    #[serde(rename = "TimeFormats", skip_serializing_if = "crate::Patch::is_unchanged")]
     pub time_formats: crate::Patch<::std::vec::Vec<::std::string::String>>,
-    #[serde(rename = "TimeZones", skip_serializing_if = "crate::Patch::is_unchanged")]
     pub time_zones: crate::Patch<::std::vec::Vec<::std::string::String>>,
-    #[serde(rename = "URL", skip_serializing_if = "crate::Patch::is_unchanged")]
     pub url: crate::Patch<::std::string::String>,
-    #[serde(
-        rename = "XferTypeEnabled",
-        skip_serializing_if = "crate::Patch::is_unchanged"
-    )]
     pub xfer_type_enabled: crate::Patch<bool>,
+}
+impl ::serde::Serialize for PbxPhoneTemplateUpdate {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = crate::json::ObjectWriter::start(serializer)?;
+        object.patch("AddAllowed", &self.add_allowed)?;
+        object.patch("AllowedNetConfigs", &self.allowed_net_configs)?;
+        object.patch("AllowSSLProvisioning", &self.allow_ssl_provisioning)?;
+        object.patch("BacklightTimeouts", &self.backlight_timeouts)?;
+        object.patch("Codecs", &self.codecs)?;
+        object.patch("Content", &self.content)?;
+        object.patch("DateFormats", &self.date_formats)?;
+        object.patch("DefaultQueueRingTone", &self.default_queue_ring_tone)?;
+        object.patch("HotdeskingAllowed", &self.hotdesking_allowed)?;
+        object.patch("Id", &self.id)?;
+        object.patch("IsCustom", &self.is_custom)?;
+        object.patch("Languages", &self.languages)?;
+        object.patch("MaxQueueCustomRingtones", &self.max_queue_custom_ringtones)?;
+        object.patch("Models", &self.models)?;
+        object.patch("PowerLedSettings", &self.power_led_settings)?;
+        object.patch("QueueRingTones", &self.queue_ring_tones)?;
+        object.patch("RingTones", &self.ring_tones)?;
+        object.patch("RpsEnabled", &self.rps_enabled)?;
+        object.patch("ScreenSaverTimeouts", &self.screen_saver_timeouts)?;
+        object.patch("TemplateType", &self.template_type)?;
+        object.patch("TimeFormats", &self.time_formats)?;
+        object.patch("TimeZones", &self.time_zones)?;
+        object.patch("URL", &self.url)?;
+        object.patch("XferTypeEnabled", &self.xfer_type_enabled)?;
+        object.end()
+    }
 }

@@ -4,13 +4,54 @@
 
 //! The `PbxPhonebookPriorityOptions` model.
 /// Schema `#/components/schemas/Pbx.PhonebookPriorityOptions`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum PbxPhonebookPriorityOptions {
     /// `NotQueryIfInPhonebookFound`
     NotQueryIfInPhonebookFound,
     /// `AlwaysQuery`
     AlwaysQuery,
     /// A value this version of the client does not know, kept as sent.
-    #[serde(untagged)]
     Unrecognized(::std::string::String),
+}
+impl PbxPhonebookPriorityOptions {
+    /// The member as the PBX writes it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            PbxPhonebookPriorityOptions::NotQueryIfInPhonebookFound => {
+                "NotQueryIfInPhonebookFound"
+            }
+            PbxPhonebookPriorityOptions::AlwaysQuery => "AlwaysQuery",
+            PbxPhonebookPriorityOptions::Unrecognized(value) => value,
+        }
+    }
+}
+impl ::std::convert::From<&str> for PbxPhonebookPriorityOptions {
+    /// Reads a member as the PBX writes it; an unknown one is kept as it is.
+    fn from(value: &str) -> Self {
+        match value {
+            "NotQueryIfInPhonebookFound" => {
+                PbxPhonebookPriorityOptions::NotQueryIfInPhonebookFound
+            }
+            "AlwaysQuery" => PbxPhonebookPriorityOptions::AlwaysQuery,
+            other => PbxPhonebookPriorityOptions::Unrecognized(other.to_owned()),
+        }
+    }
+}
+impl crate::json::NamedMember for PbxPhonebookPriorityOptions {
+    const NAME: &'static str = "PbxPhonebookPriorityOptions";
+}
+impl ::serde::Serialize for PbxPhonebookPriorityOptions {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for PbxPhonebookPriorityOptions {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::json::read_member(deserializer)
+    }
 }

@@ -4,79 +4,80 @@
 
 //! The `PbxPhonesSettings` model.
 /// Schema `#/components/schemas/Pbx.PhonesSettings`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PbxPhonesSettings {
-    #[serde(
-        rename = "AllowMultiQueueRingtones",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub allow_multi_queue_ringtones: ::std::option::Option<bool>,
-    #[serde(
-        rename = "AutoCleanupFirmware",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub auto_cleanup_firmware: ::std::option::Option<bool>,
-    #[serde(
-        rename = "AutoUpdatePhonesOnAdd",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub auto_update_phones_on_add: ::std::option::Option<bool>,
-    #[serde(
-        rename = "CustomDNDProfile",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub custom_dnd_profile: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "FanvilUpdateInterval",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub fanvil_update_interval: ::std::option::Option<i32>,
-    #[serde(
-        rename = "GrandstreamUpdateInterval",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub grandstream_update_interval: ::std::option::Option<i32>,
-    #[serde(
-        rename = "PhoneAllowMultiFirmwares",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub phone_allow_multi_firmwares: ::std::option::Option<bool>,
-    #[serde(
-        rename = "SnomUpdateInterval",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub snom_update_interval: ::std::option::Option<i32>,
-    #[serde(
-        rename = "UseProvisioningSecret",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub use_provisioning_secret: ::std::option::Option<bool>,
-    #[serde(
-        rename = "UseRpcForLocalPhones",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub use_rpc_for_local_phones: ::std::option::Option<bool>,
-    #[serde(
-        rename = "YealinkUpdateInterval",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub yealink_update_interval: ::std::option::Option<i32>,
     /// The entity's ETag, to pass back as If-Match where an operation takes one.
-    #[serde(
-        rename = "@odata.etag",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub odata_etag: ::std::option::Option<::std::string::String>,
+}
+impl ::serde::Serialize for PbxPhonesSettings {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = crate::json::ObjectWriter::start(serializer)?;
+        object.optional("AllowMultiQueueRingtones", &self.allow_multi_queue_ringtones)?;
+        object.optional("AutoCleanupFirmware", &self.auto_cleanup_firmware)?;
+        object.optional("AutoUpdatePhonesOnAdd", &self.auto_update_phones_on_add)?;
+        object.optional("CustomDNDProfile", &self.custom_dnd_profile)?;
+        object.optional("FanvilUpdateInterval", &self.fanvil_update_interval)?;
+        object.optional("GrandstreamUpdateInterval", &self.grandstream_update_interval)?;
+        object.optional("PhoneAllowMultiFirmwares", &self.phone_allow_multi_firmwares)?;
+        object.optional("SnomUpdateInterval", &self.snom_update_interval)?;
+        object.optional("UseProvisioningSecret", &self.use_provisioning_secret)?;
+        object.optional("UseRpcForLocalPhones", &self.use_rpc_for_local_phones)?;
+        object.optional("YealinkUpdateInterval", &self.yealink_update_interval)?;
+        object.optional("@odata.etag", &self.odata_etag)?;
+        object.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for PbxPhonesSettings {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::json::read_object(deserializer)
+    }
+}
+impl crate::json::ReadObject for PbxPhonesSettings {
+    const NAME: &'static str = "PbxPhonesSettings";
+    fn read_property<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "AllowMultiQueueRingtones" => {
+                self.allow_multi_queue_ringtones = map.next_value()?;
+            }
+            "AutoCleanupFirmware" => self.auto_cleanup_firmware = map.next_value()?,
+            "AutoUpdatePhonesOnAdd" => self.auto_update_phones_on_add = map.next_value()?,
+            "CustomDNDProfile" => self.custom_dnd_profile = map.next_value()?,
+            "FanvilUpdateInterval" => self.fanvil_update_interval = map.next_value()?,
+            "GrandstreamUpdateInterval" => {
+                self.grandstream_update_interval = map.next_value()?;
+            }
+            "PhoneAllowMultiFirmwares" => {
+                self.phone_allow_multi_firmwares = map.next_value()?;
+            }
+            "SnomUpdateInterval" => self.snom_update_interval = map.next_value()?,
+            "UseProvisioningSecret" => self.use_provisioning_secret = map.next_value()?,
+            "UseRpcForLocalPhones" => self.use_rpc_for_local_phones = map.next_value()?,
+            "YealinkUpdateInterval" => self.yealink_update_interval = map.next_value()?,
+            "@odata.etag" => self.odata_etag = map.next_value()?,
+            _ => {
+                crate::json::skip_value(map)?;
+            }
+        }
+        ::std::result::Result::Ok(())
+    }
 }

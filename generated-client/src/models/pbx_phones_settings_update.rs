@@ -6,61 +6,37 @@
 /// Changes to a PbxPhonesSettings: only fields set to Patch::Set or Patch::Clear are sent.
 ///
 /// Update body for schema `#/components/schemas/Pbx.PhonesSettings`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PbxPhonesSettingsUpdate {
-    #[serde(
-        rename = "AllowMultiQueueRingtones",
-        skip_serializing_if = "crate::Patch::is_unchanged"
-    )]
     pub allow_multi_queue_ringtones: crate::Patch<bool>,
-    #[serde(
-        rename = "AutoCleanupFirmware",
-        skip_serializing_if = "crate::Patch::is_unchanged"
-    )]
     pub auto_cleanup_firmware: crate::Patch<bool>,
-    #[serde(
-        rename = "AutoUpdatePhonesOnAdd",
-        skip_serializing_if = "crate::Patch::is_unchanged"
-    )]
     pub auto_update_phones_on_add: crate::Patch<bool>,
-    #[serde(
-        rename = "CustomDNDProfile",
-        skip_serializing_if = "crate::Patch::is_unchanged"
-    )]
     pub custom_dnd_profile: crate::Patch<::std::string::String>,
-    #[serde(
-        rename = "FanvilUpdateInterval",
-        skip_serializing_if = "crate::Patch::is_unchanged"
-    )]
     pub fanvil_update_interval: crate::Patch<i32>,
-    #[serde(
-        rename = "GrandstreamUpdateInterval",
-        skip_serializing_if = "crate::Patch::is_unchanged"
-    )]
     pub grandstream_update_interval: crate::Patch<i32>,
-    #[serde(
-        rename = "PhoneAllowMultiFirmwares",
-        skip_serializing_if = "crate::Patch::is_unchanged"
-    )]
     pub phone_allow_multi_firmwares: crate::Patch<bool>,
-    #[serde(
-        rename = "SnomUpdateInterval",
-        skip_serializing_if = "crate::Patch::is_unchanged"
-    )]
     pub snom_update_interval: crate::Patch<i32>,
-    #[serde(
-        rename = "UseProvisioningSecret",
-        skip_serializing_if = "crate::Patch::is_unchanged"
-    )]
     pub use_provisioning_secret: crate::Patch<bool>,
-    #[serde(
-        rename = "UseRpcForLocalPhones",
-        skip_serializing_if = "crate::Patch::is_unchanged"
-    )]
     pub use_rpc_for_local_phones: crate::Patch<bool>,
-    #[serde(
-        rename = "YealinkUpdateInterval",
-        skip_serializing_if = "crate::Patch::is_unchanged"
-    )]
     pub yealink_update_interval: crate::Patch<i32>,
+}
+impl ::serde::Serialize for PbxPhonesSettingsUpdate {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = crate::json::ObjectWriter::start(serializer)?;
+        object.patch("AllowMultiQueueRingtones", &self.allow_multi_queue_ringtones)?;
+        object.patch("AutoCleanupFirmware", &self.auto_cleanup_firmware)?;
+        object.patch("AutoUpdatePhonesOnAdd", &self.auto_update_phones_on_add)?;
+        object.patch("CustomDNDProfile", &self.custom_dnd_profile)?;
+        object.patch("FanvilUpdateInterval", &self.fanvil_update_interval)?;
+        object.patch("GrandstreamUpdateInterval", &self.grandstream_update_interval)?;
+        object.patch("PhoneAllowMultiFirmwares", &self.phone_allow_multi_firmwares)?;
+        object.patch("SnomUpdateInterval", &self.snom_update_interval)?;
+        object.patch("UseProvisioningSecret", &self.use_provisioning_secret)?;
+        object.patch("UseRpcForLocalPhones", &self.use_rpc_for_local_phones)?;
+        object.patch("YealinkUpdateInterval", &self.yealink_update_interval)?;
+        object.end()
+    }
 }

@@ -4,55 +4,62 @@
 
 //! The `PbxPlaylist` model.
 /// Schema `#/components/schemas/Pbx.Playlist`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PbxPlaylist {
-    #[serde(
-        rename = "AutoGain",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub auto_gain: ::std::option::Option<bool>,
-    #[serde(
-        rename = "Files",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub files: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    #[serde(
-        rename = "MaxVolumePercent",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub max_volume_percent: ::std::option::Option<i32>,
-    #[serde(
-        rename = "Name",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub name: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "PromptName",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub prompt_name: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "RepositoryPath",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub repository_path: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "Shuffle",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub shuffle: ::std::option::Option<bool>,
     /// The entity's ETag, to pass back as If-Match where an operation takes one.
-    #[serde(
-        rename = "@odata.etag",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub odata_etag: ::std::option::Option<::std::string::String>,
+}
+impl ::serde::Serialize for PbxPlaylist {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = crate::json::ObjectWriter::start(serializer)?;
+        object.optional("AutoGain", &self.auto_gain)?;
+        object.optional("Files", &self.files)?;
+        object.optional("MaxVolumePercent", &self.max_volume_percent)?;
+        object.optional("Name", &self.name)?;
+        object.optional("PromptName", &self.prompt_name)?;
+        object.optional("RepositoryPath", &self.repository_path)?;
+        object.optional("Shuffle", &self.shuffle)?;
+        object.optional("@odata.etag", &self.odata_etag)?;
+        object.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for PbxPlaylist {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::json::read_object(deserializer)
+    }
+}
+impl crate::json::ReadObject for PbxPlaylist {
+    const NAME: &'static str = "PbxPlaylist";
+    fn read_property<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "AutoGain" => self.auto_gain = map.next_value()?,
+            "Files" => self.files = map.next_value()?,
+            "MaxVolumePercent" => self.max_volume_percent = map.next_value()?,
+            "Name" => self.name = map.next_value()?,
+            "PromptName" => self.prompt_name = map.next_value()?,
+            "RepositoryPath" => self.repository_path = map.next_value()?,
+            "Shuffle" => self.shuffle = map.next_value()?,
+            "@odata.etag" => self.odata_etag = map.next_value()?,
+            _ => {
+                crate::json::skip_value(map)?;
+            }
+        }
+        ::std::result::Result::Ok(())
+    }
 }

@@ -6,26 +6,29 @@
 /// Changes to a PbxPlaylist: only fields set to Patch::Set or Patch::Clear are sent.
 ///
 /// Update body for schema `#/components/schemas/Pbx.Playlist`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PbxPlaylistUpdate {
-    #[serde(rename = "AutoGain", skip_serializing_if = "crate::Patch::is_unchanged")]
     pub auto_gain: crate::Patch<bool>,
-    #[serde(rename = "Files", skip_serializing_if = "crate::Patch::is_unchanged")]
     pub files: crate::Patch<::std::vec::Vec<::std::string::String>>,
-    #[serde(
-        rename = "MaxVolumePercent",
-        skip_serializing_if = "crate::Patch::is_unchanged"
-    )]
     pub max_volume_percent: crate::Patch<i32>,
-    #[serde(rename = "Name", skip_serializing_if = "crate::Patch::is_unchanged")]
     pub name: crate::Patch<::std::string::String>,
-    #[serde(rename = "PromptName", skip_serializing_if = "crate::Patch::is_unchanged")]
     pub prompt_name: crate::Patch<::std::string::String>,
-    #[serde(
-        rename = "RepositoryPath",
-        skip_serializing_if = "crate::Patch::is_unchanged"
-    )]
     pub repository_path: crate::Patch<::std::string::String>,
-    #[serde(rename = "Shuffle", skip_serializing_if = "crate::Patch::is_unchanged")]
     pub shuffle: crate::Patch<bool>,
+}
+impl ::serde::Serialize for PbxPlaylistUpdate {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = crate::json::ObjectWriter::start(serializer)?;
+        object.patch("AutoGain", &self.auto_gain)?;
+        object.patch("Files", &self.files)?;
+        object.patch("MaxVolumePercent", &self.max_volume_percent)?;
+        object.patch("Name", &self.name)?;
+        object.patch("PromptName", &self.prompt_name)?;
+        object.patch("RepositoryPath", &self.repository_path)?;
+        object.patch("Shuffle", &self.shuffle)?;
+        object.end()
+    }
 }

@@ -4,15 +4,50 @@
 
 //! The `PbxPmsIntegrationType` model.
 /// Schema `#/components/schemas/Pbx.PmsIntegrationType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum PbxPmsIntegrationType {
     /// `tcxpms`
-    #[serde(rename = "tcxpms")]
     Tcxpms,
     /// `fidelio`
-    #[serde(rename = "fidelio")]
     Fidelio,
     /// A value this version of the client does not know, kept as sent.
-    #[serde(untagged)]
     Unrecognized(::std::string::String),
+}
+impl PbxPmsIntegrationType {
+    /// The member as the PBX writes it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            PbxPmsIntegrationType::Tcxpms => "tcxpms",
+            PbxPmsIntegrationType::Fidelio => "fidelio",
+            PbxPmsIntegrationType::Unrecognized(value) => value,
+        }
+    }
+}
+impl ::std::convert::From<&str> for PbxPmsIntegrationType {
+    /// Reads a member as the PBX writes it; an unknown one is kept as it is.
+    fn from(value: &str) -> Self {
+        match value {
+            "tcxpms" => PbxPmsIntegrationType::Tcxpms,
+            "fidelio" => PbxPmsIntegrationType::Fidelio,
+            other => PbxPmsIntegrationType::Unrecognized(other.to_owned()),
+        }
+    }
+}
+impl crate::json::NamedMember for PbxPmsIntegrationType {
+    const NAME: &'static str = "PbxPmsIntegrationType";
+}
+impl ::serde::Serialize for PbxPmsIntegrationType {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for PbxPmsIntegrationType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::json::read_member(deserializer)
+    }
 }

@@ -4,7 +4,7 @@
 
 //! The `PbxPollingStrategyType` model.
 /// Schema `#/components/schemas/Pbx.PollingStrategyType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum PbxPollingStrategyType {
     /// `Hunt`
     Hunt,
@@ -25,18 +25,89 @@ pub enum PbxPollingStrategyType {
     /// `First3Available`
     First3Available,
     /// `SkillBasedRouting_RingAll`
-    #[serde(rename = "SkillBasedRouting_RingAll")]
     SkillBasedRoutingRingAll,
     /// `SkillBasedRouting_HuntRandomStart`
-    #[serde(rename = "SkillBasedRouting_HuntRandomStart")]
     SkillBasedRoutingHuntRandomStart,
     /// `SkillBasedRouting_RoundRobin`
-    #[serde(rename = "SkillBasedRouting_RoundRobin")]
     SkillBasedRoutingRoundRobin,
     /// `SkillBasedRouting_FewestAnswered`
-    #[serde(rename = "SkillBasedRouting_FewestAnswered")]
     SkillBasedRoutingFewestAnswered,
     /// A value this version of the client does not know, kept as sent.
-    #[serde(untagged)]
     Unrecognized(::std::string::String),
+}
+impl PbxPollingStrategyType {
+    /// The member as the PBX writes it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            PbxPollingStrategyType::Hunt => "Hunt",
+            PbxPollingStrategyType::RingAll => "RingAll",
+            PbxPollingStrategyType::HuntRandomStart => "HuntRandomStart",
+            PbxPollingStrategyType::NextAgent => "NextAgent",
+            PbxPollingStrategyType::LongestWaiting => "LongestWaiting",
+            PbxPollingStrategyType::LeastTalkTime => "LeastTalkTime",
+            PbxPollingStrategyType::FewestAnswered => "FewestAnswered",
+            PbxPollingStrategyType::HuntBy3s => "HuntBy3s",
+            PbxPollingStrategyType::First3Available => "First3Available",
+            PbxPollingStrategyType::SkillBasedRoutingRingAll => {
+                "SkillBasedRouting_RingAll"
+            }
+            PbxPollingStrategyType::SkillBasedRoutingHuntRandomStart => {
+                "SkillBasedRouting_HuntRandomStart"
+            }
+            PbxPollingStrategyType::SkillBasedRoutingRoundRobin => {
+                "SkillBasedRouting_RoundRobin"
+            }
+            PbxPollingStrategyType::SkillBasedRoutingFewestAnswered => {
+                "SkillBasedRouting_FewestAnswered"
+            }
+            PbxPollingStrategyType::Unrecognized(value) => value,
+        }
+    }
+}
+impl ::std::convert::From<&str> for PbxPollingStrategyType {
+    /// Reads a member as the PBX writes it; an unknown one is kept as it is.
+    fn from(value: &str) -> Self {
+        match value {
+            "Hunt" => PbxPollingStrategyType::Hunt,
+            "RingAll" => PbxPollingStrategyType::RingAll,
+            "HuntRandomStart" => PbxPollingStrategyType::HuntRandomStart,
+            "NextAgent" => PbxPollingStrategyType::NextAgent,
+            "LongestWaiting" => PbxPollingStrategyType::LongestWaiting,
+            "LeastTalkTime" => PbxPollingStrategyType::LeastTalkTime,
+            "FewestAnswered" => PbxPollingStrategyType::FewestAnswered,
+            "HuntBy3s" => PbxPollingStrategyType::HuntBy3s,
+            "First3Available" => PbxPollingStrategyType::First3Available,
+            "SkillBasedRouting_RingAll" => {
+                PbxPollingStrategyType::SkillBasedRoutingRingAll
+            }
+            "SkillBasedRouting_HuntRandomStart" => {
+                PbxPollingStrategyType::SkillBasedRoutingHuntRandomStart
+            }
+            "SkillBasedRouting_RoundRobin" => {
+                PbxPollingStrategyType::SkillBasedRoutingRoundRobin
+            }
+            "SkillBasedRouting_FewestAnswered" => {
+                PbxPollingStrategyType::SkillBasedRoutingFewestAnswered
+            }
+            other => PbxPollingStrategyType::Unrecognized(other.to_owned()),
+        }
+    }
+}
+impl crate::json::NamedMember for PbxPollingStrategyType {
+    const NAME: &'static str = "PbxPollingStrategyType";
+}
+impl ::serde::Serialize for PbxPollingStrategyType {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for PbxPollingStrategyType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::json::read_member(deserializer)
+    }
 }

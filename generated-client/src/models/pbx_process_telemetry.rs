@@ -4,49 +4,59 @@
 
 //! The `PbxProcessTelemetry` model.
 /// Schema `#/components/schemas/Pbx.ProcessTelemetry`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PbxProcessTelemetry {
-    #[serde(
-        rename = "HandleCount",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub handle_count: ::std::option::Option<i64>,
-    #[serde(
-        rename = "PrivateMemory",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub private_memory: ::std::option::Option<i64>,
-    #[serde(
-        rename = "ProcessCount",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub process_count: ::std::option::Option<i64>,
-    #[serde(
-        rename = "Service",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub service: ::std::option::Option<crate::models::PbxPhoneSystemService>,
-    #[serde(
-        rename = "ThreadCount",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub thread_count: ::std::option::Option<i64>,
-    #[serde(
-        rename = "Time",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub time: ::std::option::Option<::chrono::DateTime<::chrono::FixedOffset>>,
     /// The entity's ETag, to pass back as If-Match where an operation takes one.
-    #[serde(
-        rename = "@odata.etag",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub odata_etag: ::std::option::Option<::std::string::String>,
+}
+impl ::serde::Serialize for PbxProcessTelemetry {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = crate::json::ObjectWriter::start(serializer)?;
+        object.optional("HandleCount", &self.handle_count)?;
+        object.optional("PrivateMemory", &self.private_memory)?;
+        object.optional("ProcessCount", &self.process_count)?;
+        object.optional("Service", &self.service)?;
+        object.optional("ThreadCount", &self.thread_count)?;
+        object.optional("Time", &self.time)?;
+        object.optional("@odata.etag", &self.odata_etag)?;
+        object.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for PbxProcessTelemetry {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::json::read_object(deserializer)
+    }
+}
+impl crate::json::ReadObject for PbxProcessTelemetry {
+    const NAME: &'static str = "PbxProcessTelemetry";
+    fn read_property<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "HandleCount" => self.handle_count = map.next_value()?,
+            "PrivateMemory" => self.private_memory = map.next_value()?,
+            "ProcessCount" => self.process_count = map.next_value()?,
+            "Service" => self.service = map.next_value()?,
+            "ThreadCount" => self.thread_count = map.next_value()?,
+            "Time" => self.time = map.next_value()?,
+            "@odata.etag" => self.odata_etag = map.next_value()?,
+            _ => {
+                crate::json::skip_value(map)?;
+            }
+        }
+        ::std::result::Result::Ok(())
+    }
 }

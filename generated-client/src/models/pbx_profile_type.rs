@@ -4,7 +4,7 @@
 
 //! The `PbxProfileType` model.
 /// Schema `#/components/schemas/Pbx.ProfileType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum PbxProfileType {
     /// `Default`
     Default,
@@ -19,6 +19,51 @@ pub enum PbxProfileType {
     /// `OutOfOffice2`
     OutOfOffice2,
     /// A value this version of the client does not know, kept as sent.
-    #[serde(untagged)]
     Unrecognized(::std::string::String),
+}
+impl PbxProfileType {
+    /// The member as the PBX writes it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            PbxProfileType::Default => "Default",
+            PbxProfileType::Available => "Available",
+            PbxProfileType::Away => "Away",
+            PbxProfileType::OutOfOffice => "OutOfOffice",
+            PbxProfileType::Available2 => "Available2",
+            PbxProfileType::OutOfOffice2 => "OutOfOffice2",
+            PbxProfileType::Unrecognized(value) => value,
+        }
+    }
+}
+impl ::std::convert::From<&str> for PbxProfileType {
+    /// Reads a member as the PBX writes it; an unknown one is kept as it is.
+    fn from(value: &str) -> Self {
+        match value {
+            "Default" => PbxProfileType::Default,
+            "Available" => PbxProfileType::Available,
+            "Away" => PbxProfileType::Away,
+            "OutOfOffice" => PbxProfileType::OutOfOffice,
+            "Available2" => PbxProfileType::Available2,
+            "OutOfOffice2" => PbxProfileType::OutOfOffice2,
+            other => PbxProfileType::Unrecognized(other.to_owned()),
+        }
+    }
+}
+impl crate::json::NamedMember for PbxProfileType {
+    const NAME: &'static str = "PbxProfileType";
+}
+impl ::serde::Serialize for PbxProfileType {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for PbxProfileType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::json::read_member(deserializer)
+    }
 }

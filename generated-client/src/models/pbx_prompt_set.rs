@@ -4,73 +4,77 @@
 
 //! The `PbxPromptSet` model.
 /// Schema `#/components/schemas/Pbx.PromptSet`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PbxPromptSet {
-    #[serde(
-        rename = "CultureCode",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub culture_code: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "Description",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub description: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "Folder",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub folder: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "Id",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub id: ::std::option::Option<i32>,
-    #[serde(
-        rename = "LanguageCode",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub language_code: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "Prompts",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub prompts: ::std::option::Option<::std::vec::Vec<crate::models::PbxPrompt>>,
-    #[serde(
-        rename = "PromptSetName",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub prompt_set_name: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "PromptSetType",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub prompt_set_type: ::std::option::Option<crate::models::PbxPromptSetType>,
-    #[serde(
-        rename = "UseAlternateNumberPronunciation",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub use_alternate_number_pronunciation: ::std::option::Option<bool>,
-    #[serde(
-        rename = "Version",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub version: ::std::option::Option<::std::string::String>,
     /// The entity's ETag, to pass back as If-Match where an operation takes one.
-    #[serde(
-        rename = "@odata.etag",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub odata_etag: ::std::option::Option<::std::string::String>,
+}
+impl ::serde::Serialize for PbxPromptSet {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = crate::json::ObjectWriter::start(serializer)?;
+        object.optional("CultureCode", &self.culture_code)?;
+        object.optional("Description", &self.description)?;
+        object.optional("Folder", &self.folder)?;
+        object.optional("Id", &self.id)?;
+        object.optional("LanguageCode", &self.language_code)?;
+        object.optional("Prompts", &self.prompts)?;
+        object.optional("PromptSetName", &self.prompt_set_name)?;
+        object.optional("PromptSetType", &self.prompt_set_type)?;
+        object
+            .optional(
+                "UseAlternateNumberPronunciation",
+                &self.use_alternate_number_pronunciation,
+            )?;
+        object.optional("Version", &self.version)?;
+        object.optional("@odata.etag", &self.odata_etag)?;
+        object.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for PbxPromptSet {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::json::read_object(deserializer)
+    }
+}
+impl crate::json::ReadObject for PbxPromptSet {
+    const NAME: &'static str = "PbxPromptSet";
+    fn read_property<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "CultureCode" => self.culture_code = map.next_value()?,
+            "Description" => self.description = map.next_value()?,
+            "Folder" => self.folder = map.next_value()?,
+            "Id" => self.id = map.next_value()?,
+            "LanguageCode" => self.language_code = map.next_value()?,
+            "Prompts" => self.prompts = map.next_value()?,
+            "PromptSetName" => self.prompt_set_name = map.next_value()?,
+            "PromptSetType" => self.prompt_set_type = map.next_value()?,
+            "UseAlternateNumberPronunciation" => {
+                self.use_alternate_number_pronunciation = map.next_value()?;
+            }
+            "Version" => self.version = map.next_value()?,
+            "@odata.etag" => self.odata_etag = map.next_value()?,
+            _ => {
+                crate::json::skip_value(map)?;
+            }
+        }
+        ::std::result::Result::Ok(())
+    }
 }

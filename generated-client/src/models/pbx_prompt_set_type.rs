@@ -4,13 +4,50 @@
 
 //! The `PbxPromptSetType` model.
 /// Schema `#/components/schemas/Pbx.PromptSetType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum PbxPromptSetType {
     /// `System`
     System,
     /// `Custom`
     Custom,
     /// A value this version of the client does not know, kept as sent.
-    #[serde(untagged)]
     Unrecognized(::std::string::String),
+}
+impl PbxPromptSetType {
+    /// The member as the PBX writes it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            PbxPromptSetType::System => "System",
+            PbxPromptSetType::Custom => "Custom",
+            PbxPromptSetType::Unrecognized(value) => value,
+        }
+    }
+}
+impl ::std::convert::From<&str> for PbxPromptSetType {
+    /// Reads a member as the PBX writes it; an unknown one is kept as it is.
+    fn from(value: &str) -> Self {
+        match value {
+            "System" => PbxPromptSetType::System,
+            "Custom" => PbxPromptSetType::Custom,
+            other => PbxPromptSetType::Unrecognized(other.to_owned()),
+        }
+    }
+}
+impl crate::json::NamedMember for PbxPromptSetType {
+    const NAME: &'static str = "PbxPromptSetType";
+}
+impl ::serde::Serialize for PbxPromptSetType {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for PbxPromptSetType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::json::read_member(deserializer)
+    }
 }

@@ -6,35 +6,39 @@
 /// Changes to a PbxPromptSet: only fields set to Patch::Set or Patch::Clear are sent.
 ///
 /// Update body for schema `#/components/schemas/Pbx.PromptSet`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PbxPromptSetUpdate {
-    #[serde(rename = "CultureCode", skip_serializing_if = "crate::Patch::is_unchanged")]
     pub culture_code: crate::Patch<::std::string::String>,
-    #[serde(rename = "Description", skip_serializing_if = "crate::Patch::is_unchanged")]
     pub description: crate::Patch<::std::string::String>,
-    #[serde(rename = "Folder", skip_serializing_if = "crate::Patch::is_unchanged")]
     pub folder: crate::Patch<::std::string::String>,
-    #[serde(rename = "Id", skip_serializing_if = "crate::Patch::is_unchanged")]
     pub id: crate::Patch<i32>,
-    #[serde(rename = "LanguageCode", skip_serializing_if = "crate::Patch::is_unchanged")]
     pub language_code: crate::Patch<::std::string::String>,
-    #[serde(rename = "Prompts", skip_serializing_if = "crate::Patch::is_unchanged")]
     pub prompts: crate::Patch<::std::vec::Vec<crate::models::PbxPrompt>>,
-    #[serde(
-        rename = "PromptSetName",
-        skip_serializing_if = "crate::Patch::is_unchanged"
-    )]
     pub prompt_set_name: crate::Patch<::std::string::String>,
-    #[serde(
-        rename = "PromptSetType",
-        skip_serializing_if = "crate::Patch::is_unchanged"
-    )]
     pub prompt_set_type: crate::Patch<crate::models::PbxPromptSetType>,
-    #[serde(
-        rename = "UseAlternateNumberPronunciation",
-        skip_serializing_if = "crate::Patch::is_unchanged"
-    )]
     pub use_alternate_number_pronunciation: crate::Patch<bool>,
-    #[serde(rename = "Version", skip_serializing_if = "crate::Patch::is_unchanged")]
     pub version: crate::Patch<::std::string::String>,
+}
+impl ::serde::Serialize for PbxPromptSetUpdate {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = crate::json::ObjectWriter::start(serializer)?;
+        object.patch("CultureCode", &self.culture_code)?;
+        object.patch("Description", &self.description)?;
+        object.patch("Folder", &self.folder)?;
+        object.patch("Id", &self.id)?;
+        object.patch("LanguageCode", &self.language_code)?;
+        object.patch("Prompts", &self.prompts)?;
+        object.patch("PromptSetName", &self.prompt_set_name)?;
+        object.patch("PromptSetType", &self.prompt_set_type)?;
+        object
+            .patch(
+                "UseAlternateNumberPronunciation",
+                &self.use_alternate_number_pronunciation,
+            )?;
+        object.patch("Version", &self.version)?;
+        object.end()
+    }
 }

@@ -4,7 +4,7 @@
 
 //! The `PbxPromptType` model.
 /// Schema `#/components/schemas/Pbx.PromptType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum PbxPromptType {
     /// `File`
     File,
@@ -13,6 +13,45 @@ pub enum PbxPromptType {
     /// `Playlist`
     Playlist,
     /// A value this version of the client does not know, kept as sent.
-    #[serde(untagged)]
     Unrecognized(::std::string::String),
+}
+impl PbxPromptType {
+    /// The member as the PBX writes it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            PbxPromptType::File => "File",
+            PbxPromptType::DepFile => "DepFile",
+            PbxPromptType::Playlist => "Playlist",
+            PbxPromptType::Unrecognized(value) => value,
+        }
+    }
+}
+impl ::std::convert::From<&str> for PbxPromptType {
+    /// Reads a member as the PBX writes it; an unknown one is kept as it is.
+    fn from(value: &str) -> Self {
+        match value {
+            "File" => PbxPromptType::File,
+            "DepFile" => PbxPromptType::DepFile,
+            "Playlist" => PbxPromptType::Playlist,
+            other => PbxPromptType::Unrecognized(other.to_owned()),
+        }
+    }
+}
+impl crate::json::NamedMember for PbxPromptType {
+    const NAME: &'static str = "PbxPromptType";
+}
+impl ::serde::Serialize for PbxPromptType {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for PbxPromptType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::json::read_member(deserializer)
+    }
 }

@@ -4,7 +4,7 @@
 
 //! The `PbxProvType` model.
 /// Schema `#/components/schemas/Pbx.ProvType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum PbxProvType {
     /// `LocalLan`
     LocalLan,
@@ -13,9 +13,49 @@ pub enum PbxProvType {
     /// `RemoteExtSipProxyMgr`
     RemoteExtSipProxyMgr,
     /// `SBC`
-    #[serde(rename = "SBC")]
     Sbc,
     /// A value this version of the client does not know, kept as sent.
-    #[serde(untagged)]
     Unrecognized(::std::string::String),
+}
+impl PbxProvType {
+    /// The member as the PBX writes it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            PbxProvType::LocalLan => "LocalLan",
+            PbxProvType::RemoteExt => "RemoteExt",
+            PbxProvType::RemoteExtSipProxyMgr => "RemoteExtSipProxyMgr",
+            PbxProvType::Sbc => "SBC",
+            PbxProvType::Unrecognized(value) => value,
+        }
+    }
+}
+impl ::std::convert::From<&str> for PbxProvType {
+    /// Reads a member as the PBX writes it; an unknown one is kept as it is.
+    fn from(value: &str) -> Self {
+        match value {
+            "LocalLan" => PbxProvType::LocalLan,
+            "RemoteExt" => PbxProvType::RemoteExt,
+            "RemoteExtSipProxyMgr" => PbxProvType::RemoteExtSipProxyMgr,
+            "SBC" => PbxProvType::Sbc,
+            other => PbxProvType::Unrecognized(other.to_owned()),
+        }
+    }
+}
+impl crate::json::NamedMember for PbxProvType {
+    const NAME: &'static str = "PbxProvType";
+}
+impl ::serde::Serialize for PbxProvType {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for PbxProvType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::json::read_member(deserializer)
+    }
 }

@@ -4,36 +4,52 @@
 
 //! The `PbxProviderPhone` model.
 /// Schema `#/components/schemas/Pbx.ProviderPhone`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PbxProviderPhone {
-    #[serde(
-        rename = "FriendlyName",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub friendly_name: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "IsInTrunk",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub is_in_trunk: ::std::option::Option<bool>,
-    #[serde(
-        rename = "IsMessagingEnabled",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub is_messaging_enabled: ::std::option::Option<bool>,
-    #[serde(
-        rename = "PhoneNumber",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub phone_number: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "Sid",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub sid: ::std::option::Option<::std::string::String>,
+}
+impl ::serde::Serialize for PbxProviderPhone {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = crate::json::ObjectWriter::start(serializer)?;
+        object.optional("FriendlyName", &self.friendly_name)?;
+        object.optional("IsInTrunk", &self.is_in_trunk)?;
+        object.optional("IsMessagingEnabled", &self.is_messaging_enabled)?;
+        object.optional("PhoneNumber", &self.phone_number)?;
+        object.optional("Sid", &self.sid)?;
+        object.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for PbxProviderPhone {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::json::read_object(deserializer)
+    }
+}
+impl crate::json::ReadObject for PbxProviderPhone {
+    const NAME: &'static str = "PbxProviderPhone";
+    fn read_property<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "FriendlyName" => self.friendly_name = map.next_value()?,
+            "IsInTrunk" => self.is_in_trunk = map.next_value()?,
+            "IsMessagingEnabled" => self.is_messaging_enabled = map.next_value()?,
+            "PhoneNumber" => self.phone_number = map.next_value()?,
+            "Sid" => self.sid = map.next_value()?,
+            _ => {
+                crate::json::skip_value(map)?;
+            }
+        }
+        ::std::result::Result::Ok(())
+    }
 }

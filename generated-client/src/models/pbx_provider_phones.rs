@@ -4,19 +4,9 @@
 
 //! The `PbxProviderPhones` model.
 /// Schema `#/components/schemas/Pbx.ProviderPhones`.
-#[derive(Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, Default)]
 pub struct PbxProviderPhones {
-    #[serde(
-        rename = "NextPageToken",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub next_page_token: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "Phones",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub phones: ::std::option::Option<::std::vec::Vec<crate::models::PbxProviderPhone>>,
 }
 impl ::std::fmt::Debug for PbxProviderPhones {
@@ -25,5 +15,40 @@ impl ::std::fmt::Debug for PbxProviderPhones {
             .field("next_page_token", &crate::auth::Redacted)
             .field("phones", &self.phones)
             .finish()
+    }
+}
+impl ::serde::Serialize for PbxProviderPhones {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = crate::json::ObjectWriter::start(serializer)?;
+        object.optional("NextPageToken", &self.next_page_token)?;
+        object.optional("Phones", &self.phones)?;
+        object.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for PbxProviderPhones {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::json::read_object(deserializer)
+    }
+}
+impl crate::json::ReadObject for PbxProviderPhones {
+    const NAME: &'static str = "PbxProviderPhones";
+    fn read_property<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "NextPageToken" => self.next_page_token = map.next_value()?,
+            "Phones" => self.phones = map.next_value()?,
+            _ => {
+                crate::json::skip_value(map)?;
+            }
+        }
+        ::std::result::Result::Ok(())
     }
 }

@@ -4,24 +4,46 @@
 
 //! The `PbxPurgeSettings` model.
 /// Schema `#/components/schemas/Pbx.PurgeSettings`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PbxPurgeSettings {
-    #[serde(
-        rename = "All",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub all: ::std::option::Option<bool>,
-    #[serde(
-        rename = "Start",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub start: ::std::option::Option<::chrono::DateTime<::chrono::FixedOffset>>,
-    #[serde(
-        rename = "Stop",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub stop: ::std::option::Option<::chrono::DateTime<::chrono::FixedOffset>>,
+}
+impl ::serde::Serialize for PbxPurgeSettings {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = crate::json::ObjectWriter::start(serializer)?;
+        object.optional("All", &self.all)?;
+        object.optional("Start", &self.start)?;
+        object.optional("Stop", &self.stop)?;
+        object.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for PbxPurgeSettings {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::json::read_object(deserializer)
+    }
+}
+impl crate::json::ReadObject for PbxPurgeSettings {
+    const NAME: &'static str = "PbxPurgeSettings";
+    fn read_property<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "All" => self.all = map.next_value()?,
+            "Start" => self.start = map.next_value()?,
+            "Stop" => self.stop = map.next_value()?,
+            _ => {
+                crate::json::skip_value(map)?;
+            }
+        }
+        ::std::result::Result::Ok(())
+    }
 }

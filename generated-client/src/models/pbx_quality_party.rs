@@ -4,132 +4,100 @@
 
 //! The `PbxQualityParty` model.
 /// Schema `#/components/schemas/Pbx.QualityParty`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PbxQualityParty {
-    #[serde(
-        rename = "AddressStr",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub address_str: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "Burst",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub burst: ::std::option::Option<i32>,
-    #[serde(
-        rename = "Codec",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub codec: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "Duration",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub duration: ::std::option::Option<i32>,
-    #[serde(
-        rename = "GlobalPort",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub global_port: ::std::option::Option<i32>,
-    #[serde(
-        rename = "Inbound",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub inbound: ::std::option::Option<bool>,
-    #[serde(
-        rename = "LocalPort",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub local_port: ::std::option::Option<i32>,
-    #[serde(
-        rename = "Location",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub location: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "MOSFromPBX",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub mos_from_pbx: ::std::option::Option<crate::Number<f32>>,
-    #[serde(
-        rename = "MOSToPBX",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub mos_to_pbx: ::std::option::Option<crate::Number<f32>>,
-    #[serde(
-        rename = "Number",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub number: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "RTT",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub rtt: ::std::option::Option<crate::Number<f32>>,
-    #[serde(
-        rename = "RxJitter",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub rx_jitter: ::std::option::Option<crate::Number<f32>>,
-    #[serde(
-        rename = "RxLost",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub rx_lost: ::std::option::Option<crate::Number<f32>>,
-    #[serde(
-        rename = "RxPackets",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub rx_packets: ::std::option::Option<i32>,
-    #[serde(
-        rename = "TunAddressStr",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub tun_address_str: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "TxBursts",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub tx_bursts: ::std::option::Option<i32>,
-    #[serde(
-        rename = "TxJitter",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub tx_jitter: ::std::option::Option<crate::Number<f32>>,
-    #[serde(
-        rename = "TxLost",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub tx_lost: ::std::option::Option<crate::Number<f32>>,
-    #[serde(
-        rename = "TxPackets",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub tx_packets: ::std::option::Option<i32>,
-    #[serde(
-        rename = "UserAgent",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub user_agent: ::std::option::Option<::std::string::String>,
+}
+impl ::serde::Serialize for PbxQualityParty {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = crate::json::ObjectWriter::start(serializer)?;
+        object.optional("AddressStr", &self.address_str)?;
+        object.optional("Burst", &self.burst)?;
+        object.optional("Codec", &self.codec)?;
+        object.optional("Duration", &self.duration)?;
+        object.optional("GlobalPort", &self.global_port)?;
+        object.optional("Inbound", &self.inbound)?;
+        object.optional("LocalPort", &self.local_port)?;
+        object.optional("Location", &self.location)?;
+        object.optional("MOSFromPBX", &self.mos_from_pbx)?;
+        object.optional("MOSToPBX", &self.mos_to_pbx)?;
+        object.optional("Number", &self.number)?;
+        object.optional("RTT", &self.rtt)?;
+        object.optional("RxJitter", &self.rx_jitter)?;
+        object.optional("RxLost", &self.rx_lost)?;
+        object.optional("RxPackets", &self.rx_packets)?;
+        object.optional("TunAddressStr", &self.tun_address_str)?;
+        object.optional("TxBursts", &self.tx_bursts)?;
+        object.optional("TxJitter", &self.tx_jitter)?;
+        object.optional("TxLost", &self.tx_lost)?;
+        object.optional("TxPackets", &self.tx_packets)?;
+        object.optional("UserAgent", &self.user_agent)?;
+        object.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for PbxQualityParty {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::json::read_object(deserializer)
+    }
+}
+impl crate::json::ReadObject for PbxQualityParty {
+    const NAME: &'static str = "PbxQualityParty";
+    fn read_property<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "AddressStr" => self.address_str = map.next_value()?,
+            "Burst" => self.burst = map.next_value()?,
+            "Codec" => self.codec = map.next_value()?,
+            "Duration" => self.duration = map.next_value()?,
+            "GlobalPort" => self.global_port = map.next_value()?,
+            "Inbound" => self.inbound = map.next_value()?,
+            "LocalPort" => self.local_port = map.next_value()?,
+            "Location" => self.location = map.next_value()?,
+            "MOSFromPBX" => self.mos_from_pbx = map.next_value()?,
+            "MOSToPBX" => self.mos_to_pbx = map.next_value()?,
+            "Number" => self.number = map.next_value()?,
+            "RTT" => self.rtt = map.next_value()?,
+            "RxJitter" => self.rx_jitter = map.next_value()?,
+            "RxLost" => self.rx_lost = map.next_value()?,
+            "RxPackets" => self.rx_packets = map.next_value()?,
+            "TunAddressStr" => self.tun_address_str = map.next_value()?,
+            "TxBursts" => self.tx_bursts = map.next_value()?,
+            "TxJitter" => self.tx_jitter = map.next_value()?,
+            "TxLost" => self.tx_lost = map.next_value()?,
+            "TxPackets" => self.tx_packets = map.next_value()?,
+            "UserAgent" => self.user_agent = map.next_value()?,
+            _ => {
+                crate::json::skip_value(map)?;
+            }
+        }
+        ::std::result::Result::Ok(())
+    }
 }

@@ -4,55 +4,62 @@
 
 //! The `PbxQualityReport` model.
 /// Schema `#/components/schemas/Pbx.QualityReport`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PbxQualityReport {
-    #[serde(
-        rename = "MOS",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub mos: ::std::option::Option<crate::Number<f32>>,
-    #[serde(
-        rename = "OverallScore",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub overall_score: ::std::option::Option<i32>,
-    #[serde(
-        rename = "Party1",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub party1: ::std::option::Option<crate::models::PbxQualityParty>,
-    #[serde(
-        rename = "Party2",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub party2: ::std::option::Option<crate::models::PbxQualityParty>,
-    #[serde(
-        rename = "Reason",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub reason: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "Summary",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub summary: ::std::option::Option<i32>,
-    #[serde(
-        rename = "Transcoding",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub transcoding: ::std::option::Option<bool>,
     /// The entity's ETag, to pass back as If-Match where an operation takes one.
-    #[serde(
-        rename = "@odata.etag",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub odata_etag: ::std::option::Option<::std::string::String>,
+}
+impl ::serde::Serialize for PbxQualityReport {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = crate::json::ObjectWriter::start(serializer)?;
+        object.optional("MOS", &self.mos)?;
+        object.optional("OverallScore", &self.overall_score)?;
+        object.optional("Party1", &self.party1)?;
+        object.optional("Party2", &self.party2)?;
+        object.optional("Reason", &self.reason)?;
+        object.optional("Summary", &self.summary)?;
+        object.optional("Transcoding", &self.transcoding)?;
+        object.optional("@odata.etag", &self.odata_etag)?;
+        object.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for PbxQualityReport {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::json::read_object(deserializer)
+    }
+}
+impl crate::json::ReadObject for PbxQualityReport {
+    const NAME: &'static str = "PbxQualityReport";
+    fn read_property<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "MOS" => self.mos = map.next_value()?,
+            "OverallScore" => self.overall_score = map.next_value()?,
+            "Party1" => self.party1 = map.next_value()?,
+            "Party2" => self.party2 = map.next_value()?,
+            "Reason" => self.reason = map.next_value()?,
+            "Summary" => self.summary = map.next_value()?,
+            "Transcoding" => self.transcoding = map.next_value()?,
+            "@odata.etag" => self.odata_etag = map.next_value()?,
+            _ => {
+                crate::json::skip_value(map)?;
+            }
+        }
+        ::std::result::Result::Ok(())
+    }
 }

@@ -4,351 +4,256 @@
 
 //! The `PbxQueue` model.
 /// Schema `#/components/schemas/Pbx.Queue`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PbxQueue {
-    #[serde(
-        rename = "Groups",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub groups: ::std::option::Option<::std::vec::Vec<crate::models::PbxUserGroup>>,
-    #[serde(
-        rename = "Id",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub id: ::std::option::Option<i32>,
-    #[serde(
-        rename = "Number",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub number: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "TranscriptionMode",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub transcription_mode: ::std::option::Option<
         crate::Flags<crate::models::PbxTranscriptionType>,
     >,
-    #[serde(
-        rename = "CallUsEnableChat",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub call_us_enable_chat: ::std::option::Option<bool>,
-    #[serde(
-        rename = "CallUsEnablePhone",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub call_us_enable_phone: ::std::option::Option<bool>,
-    #[serde(
-        rename = "CallUsEnableVideo",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub call_us_enable_video: ::std::option::Option<bool>,
-    #[serde(
-        rename = "CallUsRequirement",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub call_us_requirement: ::std::option::Option<crate::models::PbxAuthentication>,
-    #[serde(
-        rename = "ClickToCallId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub click_to_call_id: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "AgentAvailabilityMode",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub agent_availability_mode: ::std::option::Option<bool>,
-    #[serde(
-        rename = "Agents",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub agents: ::std::option::Option<::std::vec::Vec<crate::models::PbxQueueAgent>>,
-    #[serde(
-        rename = "AnnounceEstimatedWaitTime",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub announce_estimated_wait_time: ::std::option::Option<bool>,
-    #[serde(
-        rename = "AnnounceEstimatedWaitTimeInterval",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub announce_estimated_wait_time_interval: ::std::option::Option<i32>,
-    #[serde(
-        rename = "AnnouncementInterval",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub announcement_interval: ::std::option::Option<i32>,
-    #[serde(
-        rename = "AnnounceQueuePosition",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub announce_queue_position: ::std::option::Option<bool>,
-    #[serde(
-        rename = "AutoLogoutMissedCalls",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub auto_logout_missed_calls: ::std::option::Option<i32>,
-    #[serde(
-        rename = "BreakRoute",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub break_route: ::std::option::Option<crate::models::PbxRoute>,
-    #[serde(
-        rename = "CallbackEnableTime",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub callback_enable_time: ::std::option::Option<i32>,
-    #[serde(
-        rename = "CallbackOfferOnly",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub callback_offer_only: ::std::option::Option<bool>,
-    #[serde(
-        rename = "CallbackOfferPrompt",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub callback_offer_prompt: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "CallbackPrefix",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub callback_prefix: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "ComfortPrompts",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub comfort_prompts: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    #[serde(
-        rename = "ComfortPromptsEnabled",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub comfort_prompts_enabled: ::std::option::Option<bool>,
-    #[serde(
-        rename = "ComfortPromptsInterval",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub comfort_prompts_interval: ::std::option::Option<i32>,
-    #[serde(
-        rename = "DestinationNoAnswerPrompt",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub destination_no_answer_prompt: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "EnableIntro",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub enable_intro: ::std::option::Option<bool>,
-    #[serde(
-        rename = "ForwardNoAnswer",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub forward_no_answer: ::std::option::Option<crate::models::PbxDestination>,
-    #[serde(
-        rename = "GreetingFile",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub greeting_file: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "HolidaysRoute",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub holidays_route: ::std::option::Option<crate::models::PbxRoute>,
-    #[serde(
-        rename = "IntroFile",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub intro_file: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "IsRegistered",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub is_registered: ::std::option::Option<bool>,
-    #[serde(
-        rename = "Managers",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub managers: ::std::option::Option<::std::vec::Vec<crate::models::PbxQueueManager>>,
-    #[serde(
-        rename = "MasterTimeout",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub master_timeout: ::std::option::Option<i32>,
-    #[serde(
-        rename = "MaxCallersInQueue",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub max_callers_in_queue: ::std::option::Option<i32>,
-    #[serde(
-        rename = "MaxWaitStrategyEnabled",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub max_wait_strategy_enabled: ::std::option::Option<bool>,
-    #[serde(
-        rename = "MaxWaitTimeSkillGroupValues",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub max_wait_time_skill_group_values: ::std::option::Option<::std::vec::Vec<i32>>,
-    #[serde(
-        rename = "Name",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub name: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "NotifyCodes",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub notify_codes: ::std::option::Option<
         ::std::vec::Vec<crate::models::PbxQueueNotifyCode>,
     >,
-    #[serde(
-        rename = "OnHoldFile",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub on_hold_file: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "OutOfOfficeRoute",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub out_of_office_route: ::std::option::Option<crate::models::PbxRoute>,
-    #[serde(
-        rename = "PlayFullPrompt",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub play_full_prompt: ::std::option::Option<bool>,
-    #[serde(
-        rename = "PollingStrategy",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub polling_strategy: ::std::option::Option<crate::models::PbxPollingStrategyType>,
-    #[serde(
-        rename = "PriorityQueue",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub priority_queue: ::std::option::Option<bool>,
-    #[serde(
-        rename = "PromptSet",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub prompt_set: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "Recording",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub recording: ::std::option::Option<crate::models::PbxQueueRecording>,
-    #[serde(
-        rename = "ResetQueueStatisticsSchedule",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub reset_queue_statistics_schedule: ::std::option::Option<
         crate::models::PbxResetQueueStatisticsSchedule,
     >,
-    #[serde(
-        rename = "ResetStatisticsScheduleEnabled",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub reset_statistics_schedule_enabled: ::std::option::Option<bool>,
-    #[serde(
-        rename = "RingTimeout",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub ring_timeout: ::std::option::Option<i32>,
-    #[serde(
-        rename = "SkillBasedRingAllCumulativePollingEnabled",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub skill_based_ring_all_cumulative_polling_enabled: ::std::option::Option<bool>,
-    #[serde(
-        rename = "SLATime",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub sla_time: ::std::option::Option<i32>,
-    #[serde(
-        rename = "StopBackgroundWhenPrompt",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub stop_background_when_prompt: ::std::option::Option<bool>,
-    #[serde(
-        rename = "TypeOfChatOwnershipType",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub type_of_chat_ownership_type: ::std::option::Option<
         crate::models::PbxTypeOfChatOwnershipType,
     >,
-    #[serde(
-        rename = "VMEmailList",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub vm_email_list: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "VMEmailOptions",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub vm_email_options: ::std::option::Option<crate::models::PbxVmEmailOptionsType>,
-    #[serde(
-        rename = "WrapUpTime",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub wrap_up_time: ::std::option::Option<i32>,
     /// The entity's ETag, to pass back as If-Match where an operation takes one.
-    #[serde(
-        rename = "@odata.etag",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub odata_etag: ::std::option::Option<::std::string::String>,
+}
+impl ::serde::Serialize for PbxQueue {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = crate::json::ObjectWriter::start(serializer)?;
+        object.optional("Groups", &self.groups)?;
+        object.optional("Id", &self.id)?;
+        object.optional("Number", &self.number)?;
+        object.optional("TranscriptionMode", &self.transcription_mode)?;
+        object.optional("CallUsEnableChat", &self.call_us_enable_chat)?;
+        object.optional("CallUsEnablePhone", &self.call_us_enable_phone)?;
+        object.optional("CallUsEnableVideo", &self.call_us_enable_video)?;
+        object.optional("CallUsRequirement", &self.call_us_requirement)?;
+        object.optional("ClickToCallId", &self.click_to_call_id)?;
+        object.optional("AgentAvailabilityMode", &self.agent_availability_mode)?;
+        object.optional("Agents", &self.agents)?;
+        object
+            .optional("AnnounceEstimatedWaitTime", &self.announce_estimated_wait_time)?;
+        object
+            .optional(
+                "AnnounceEstimatedWaitTimeInterval",
+                &self.announce_estimated_wait_time_interval,
+            )?;
+        object.optional("AnnouncementInterval", &self.announcement_interval)?;
+        object.optional("AnnounceQueuePosition", &self.announce_queue_position)?;
+        object.optional("AutoLogoutMissedCalls", &self.auto_logout_missed_calls)?;
+        object.optional("BreakRoute", &self.break_route)?;
+        object.optional("CallbackEnableTime", &self.callback_enable_time)?;
+        object.optional("CallbackOfferOnly", &self.callback_offer_only)?;
+        object.optional("CallbackOfferPrompt", &self.callback_offer_prompt)?;
+        object.optional("CallbackPrefix", &self.callback_prefix)?;
+        object.optional("ComfortPrompts", &self.comfort_prompts)?;
+        object.optional("ComfortPromptsEnabled", &self.comfort_prompts_enabled)?;
+        object.optional("ComfortPromptsInterval", &self.comfort_prompts_interval)?;
+        object
+            .optional("DestinationNoAnswerPrompt", &self.destination_no_answer_prompt)?;
+        object.optional("EnableIntro", &self.enable_intro)?;
+        object.optional("ForwardNoAnswer", &self.forward_no_answer)?;
+        object.optional("GreetingFile", &self.greeting_file)?;
+        object.optional("HolidaysRoute", &self.holidays_route)?;
+        object.optional("IntroFile", &self.intro_file)?;
+        object.optional("IsRegistered", &self.is_registered)?;
+        object.optional("Managers", &self.managers)?;
+        object.optional("MasterTimeout", &self.master_timeout)?;
+        object.optional("MaxCallersInQueue", &self.max_callers_in_queue)?;
+        object.optional("MaxWaitStrategyEnabled", &self.max_wait_strategy_enabled)?;
+        object
+            .optional(
+                "MaxWaitTimeSkillGroupValues",
+                &self.max_wait_time_skill_group_values,
+            )?;
+        object.optional("Name", &self.name)?;
+        object.optional("NotifyCodes", &self.notify_codes)?;
+        object.optional("OnHoldFile", &self.on_hold_file)?;
+        object.optional("OutOfOfficeRoute", &self.out_of_office_route)?;
+        object.optional("PlayFullPrompt", &self.play_full_prompt)?;
+        object.optional("PollingStrategy", &self.polling_strategy)?;
+        object.optional("PriorityQueue", &self.priority_queue)?;
+        object.optional("PromptSet", &self.prompt_set)?;
+        object.optional("Recording", &self.recording)?;
+        object
+            .optional(
+                "ResetQueueStatisticsSchedule",
+                &self.reset_queue_statistics_schedule,
+            )?;
+        object
+            .optional(
+                "ResetStatisticsScheduleEnabled",
+                &self.reset_statistics_schedule_enabled,
+            )?;
+        object.optional("RingTimeout", &self.ring_timeout)?;
+        object
+            .optional(
+                "SkillBasedRingAllCumulativePollingEnabled",
+                &self.skill_based_ring_all_cumulative_polling_enabled,
+            )?;
+        object.optional("SLATime", &self.sla_time)?;
+        object.optional("StopBackgroundWhenPrompt", &self.stop_background_when_prompt)?;
+        object.optional("TypeOfChatOwnershipType", &self.type_of_chat_ownership_type)?;
+        object.optional("VMEmailList", &self.vm_email_list)?;
+        object.optional("VMEmailOptions", &self.vm_email_options)?;
+        object.optional("WrapUpTime", &self.wrap_up_time)?;
+        object.optional("@odata.etag", &self.odata_etag)?;
+        object.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for PbxQueue {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::json::read_object(deserializer)
+    }
+}
+impl crate::json::ReadObject for PbxQueue {
+    const NAME: &'static str = "PbxQueue";
+    fn read_property<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "Groups" => self.groups = map.next_value()?,
+            "Id" => self.id = map.next_value()?,
+            "Number" => self.number = map.next_value()?,
+            "TranscriptionMode" => self.transcription_mode = map.next_value()?,
+            "CallUsEnableChat" => self.call_us_enable_chat = map.next_value()?,
+            "CallUsEnablePhone" => self.call_us_enable_phone = map.next_value()?,
+            "CallUsEnableVideo" => self.call_us_enable_video = map.next_value()?,
+            "CallUsRequirement" => self.call_us_requirement = map.next_value()?,
+            "ClickToCallId" => self.click_to_call_id = map.next_value()?,
+            "AgentAvailabilityMode" => self.agent_availability_mode = map.next_value()?,
+            "Agents" => self.agents = map.next_value()?,
+            "AnnounceEstimatedWaitTime" => {
+                self.announce_estimated_wait_time = map.next_value()?;
+            }
+            "AnnounceEstimatedWaitTimeInterval" => {
+                self.announce_estimated_wait_time_interval = map.next_value()?;
+            }
+            "AnnouncementInterval" => self.announcement_interval = map.next_value()?,
+            "AnnounceQueuePosition" => self.announce_queue_position = map.next_value()?,
+            "AutoLogoutMissedCalls" => self.auto_logout_missed_calls = map.next_value()?,
+            "BreakRoute" => self.break_route = map.next_value()?,
+            "CallbackEnableTime" => self.callback_enable_time = map.next_value()?,
+            "CallbackOfferOnly" => self.callback_offer_only = map.next_value()?,
+            "CallbackOfferPrompt" => self.callback_offer_prompt = map.next_value()?,
+            "CallbackPrefix" => self.callback_prefix = map.next_value()?,
+            "ComfortPrompts" => self.comfort_prompts = map.next_value()?,
+            "ComfortPromptsEnabled" => self.comfort_prompts_enabled = map.next_value()?,
+            "ComfortPromptsInterval" => self.comfort_prompts_interval = map.next_value()?,
+            "DestinationNoAnswerPrompt" => {
+                self.destination_no_answer_prompt = map.next_value()?;
+            }
+            "EnableIntro" => self.enable_intro = map.next_value()?,
+            "ForwardNoAnswer" => self.forward_no_answer = map.next_value()?,
+            "GreetingFile" => self.greeting_file = map.next_value()?,
+            "HolidaysRoute" => self.holidays_route = map.next_value()?,
+            "IntroFile" => self.intro_file = map.next_value()?,
+            "IsRegistered" => self.is_registered = map.next_value()?,
+            "Managers" => self.managers = map.next_value()?,
+            "MasterTimeout" => self.master_timeout = map.next_value()?,
+            "MaxCallersInQueue" => self.max_callers_in_queue = map.next_value()?,
+            "MaxWaitStrategyEnabled" => {
+                self.max_wait_strategy_enabled = map.next_value()?;
+            }
+            "MaxWaitTimeSkillGroupValues" => {
+                self.max_wait_time_skill_group_values = map.next_value()?;
+            }
+            "Name" => self.name = map.next_value()?,
+            "NotifyCodes" => self.notify_codes = map.next_value()?,
+            "OnHoldFile" => self.on_hold_file = map.next_value()?,
+            "OutOfOfficeRoute" => self.out_of_office_route = map.next_value()?,
+            "PlayFullPrompt" => self.play_full_prompt = map.next_value()?,
+            "PollingStrategy" => self.polling_strategy = map.next_value()?,
+            "PriorityQueue" => self.priority_queue = map.next_value()?,
+            "PromptSet" => self.prompt_set = map.next_value()?,
+            "Recording" => self.recording = map.next_value()?,
+            "ResetQueueStatisticsSchedule" => {
+                self.reset_queue_statistics_schedule = map.next_value()?;
+            }
+            "ResetStatisticsScheduleEnabled" => {
+                self.reset_statistics_schedule_enabled = map.next_value()?;
+            }
+            "RingTimeout" => self.ring_timeout = map.next_value()?,
+            "SkillBasedRingAllCumulativePollingEnabled" => {
+                self.skill_based_ring_all_cumulative_polling_enabled = map.next_value()?;
+            }
+            "SLATime" => self.sla_time = map.next_value()?,
+            "StopBackgroundWhenPrompt" => {
+                self.stop_background_when_prompt = map.next_value()?;
+            }
+            "TypeOfChatOwnershipType" => {
+                self.type_of_chat_ownership_type = map.next_value()?;
+            }
+            "VMEmailList" => self.vm_email_list = map.next_value()?,
+            "VMEmailOptions" => self.vm_email_options = map.next_value()?,
+            "WrapUpTime" => self.wrap_up_time = map.next_value()?,
+            "@odata.etag" => self.odata_etag = map.next_value()?,
+            _ => {
+                crate::json::skip_value(map)?;
+            }
+        }
+        ::std::result::Result::Ok(())
+    }
 }

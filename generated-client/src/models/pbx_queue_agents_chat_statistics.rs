@@ -4,55 +4,62 @@
 
 //! The `PbxQueueAgentsChatStatistics` model.
 /// Schema `#/components/schemas/Pbx.QueueAgentsChatStatistics`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PbxQueueAgentsChatStatistics {
-    #[serde(
-        rename = "AnsweredCount",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub answered_count: ::std::option::Option<i64>,
-    #[serde(
-        rename = "DealtWithCount",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub dealt_with_count: ::std::option::Option<i64>,
-    #[serde(
-        rename = "Dn",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub dn: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "DnDisplayName",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub dn_display_name: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "Queue",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub queue: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "QueueDisplayName",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub queue_display_name: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "SortOrder",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub sort_order: ::std::option::Option<i32>,
     /// The entity's ETag, to pass back as If-Match where an operation takes one.
-    #[serde(
-        rename = "@odata.etag",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub odata_etag: ::std::option::Option<::std::string::String>,
+}
+impl ::serde::Serialize for PbxQueueAgentsChatStatistics {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = crate::json::ObjectWriter::start(serializer)?;
+        object.optional("AnsweredCount", &self.answered_count)?;
+        object.optional("DealtWithCount", &self.dealt_with_count)?;
+        object.optional("Dn", &self.dn)?;
+        object.optional("DnDisplayName", &self.dn_display_name)?;
+        object.optional("Queue", &self.queue)?;
+        object.optional("QueueDisplayName", &self.queue_display_name)?;
+        object.optional("SortOrder", &self.sort_order)?;
+        object.optional("@odata.etag", &self.odata_etag)?;
+        object.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for PbxQueueAgentsChatStatistics {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::json::read_object(deserializer)
+    }
+}
+impl crate::json::ReadObject for PbxQueueAgentsChatStatistics {
+    const NAME: &'static str = "PbxQueueAgentsChatStatistics";
+    fn read_property<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "AnsweredCount" => self.answered_count = map.next_value()?,
+            "DealtWithCount" => self.dealt_with_count = map.next_value()?,
+            "Dn" => self.dn = map.next_value()?,
+            "DnDisplayName" => self.dn_display_name = map.next_value()?,
+            "Queue" => self.queue = map.next_value()?,
+            "QueueDisplayName" => self.queue_display_name = map.next_value()?,
+            "SortOrder" => self.sort_order = map.next_value()?,
+            "@odata.etag" => self.odata_etag = map.next_value()?,
+            _ => {
+                crate::json::skip_value(map)?;
+            }
+        }
+        ::std::result::Result::Ok(())
+    }
 }

@@ -4,61 +4,65 @@
 
 //! The `PbxQueueAnsweredCallsByWaitTime` model.
 /// Schema `#/components/schemas/Pbx.QueueAnsweredCallsByWaitTime`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PbxQueueAnsweredCallsByWaitTime {
-    #[serde(
-        rename = "AnsweredTime",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub answered_time: ::std::option::Option<::chrono::DateTime<::chrono::FixedOffset>>,
-    #[serde(
-        rename = "CallTime",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub call_time: ::std::option::Option<::chrono::DateTime<::chrono::FixedOffset>>,
-    #[serde(
-        rename = "Destination",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub destination: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "Dn",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub dn: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "DnNumber",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub dn_number: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "RingTime",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub ring_time: ::std::option::Option<crate::Duration>,
-    #[serde(
-        rename = "SentimentScore",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub sentiment_score: ::std::option::Option<i32>,
-    #[serde(
-        rename = "Source",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub source: ::std::option::Option<::std::string::String>,
     /// The entity's ETag, to pass back as If-Match where an operation takes one.
-    #[serde(
-        rename = "@odata.etag",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub odata_etag: ::std::option::Option<::std::string::String>,
+}
+impl ::serde::Serialize for PbxQueueAnsweredCallsByWaitTime {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = crate::json::ObjectWriter::start(serializer)?;
+        object.optional("AnsweredTime", &self.answered_time)?;
+        object.optional("CallTime", &self.call_time)?;
+        object.optional("Destination", &self.destination)?;
+        object.optional("Dn", &self.dn)?;
+        object.optional("DnNumber", &self.dn_number)?;
+        object.optional("RingTime", &self.ring_time)?;
+        object.optional("SentimentScore", &self.sentiment_score)?;
+        object.optional("Source", &self.source)?;
+        object.optional("@odata.etag", &self.odata_etag)?;
+        object.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for PbxQueueAnsweredCallsByWaitTime {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::json::read_object(deserializer)
+    }
+}
+impl crate::json::ReadObject for PbxQueueAnsweredCallsByWaitTime {
+    const NAME: &'static str = "PbxQueueAnsweredCallsByWaitTime";
+    fn read_property<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "AnsweredTime" => self.answered_time = map.next_value()?,
+            "CallTime" => self.call_time = map.next_value()?,
+            "Destination" => self.destination = map.next_value()?,
+            "Dn" => self.dn = map.next_value()?,
+            "DnNumber" => self.dn_number = map.next_value()?,
+            "RingTime" => self.ring_time = map.next_value()?,
+            "SentimentScore" => self.sentiment_score = map.next_value()?,
+            "Source" => self.source = map.next_value()?,
+            "@odata.etag" => self.odata_etag = map.next_value()?,
+            _ => {
+                crate::json::skip_value(map)?;
+            }
+        }
+        ::std::result::Result::Ok(())
+    }
 }

@@ -4,43 +4,56 @@
 
 //! The `PbxQueueCallbacks` model.
 /// Schema `#/components/schemas/Pbx.QueueCallbacks`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PbxQueueCallbacks {
-    #[serde(
-        rename = "CallbacksCount",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub callbacks_count: ::std::option::Option<i64>,
-    #[serde(
-        rename = "Dn",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub dn: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "FailCallbacksCount",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub fail_callbacks_count: ::std::option::Option<i64>,
-    #[serde(
-        rename = "QueueDnNumber",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub queue_dn_number: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "ReceivedCount",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub received_count: ::std::option::Option<i64>,
     /// The entity's ETag, to pass back as If-Match where an operation takes one.
-    #[serde(
-        rename = "@odata.etag",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub odata_etag: ::std::option::Option<::std::string::String>,
+}
+impl ::serde::Serialize for PbxQueueCallbacks {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = crate::json::ObjectWriter::start(serializer)?;
+        object.optional("CallbacksCount", &self.callbacks_count)?;
+        object.optional("Dn", &self.dn)?;
+        object.optional("FailCallbacksCount", &self.fail_callbacks_count)?;
+        object.optional("QueueDnNumber", &self.queue_dn_number)?;
+        object.optional("ReceivedCount", &self.received_count)?;
+        object.optional("@odata.etag", &self.odata_etag)?;
+        object.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for PbxQueueCallbacks {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::json::read_object(deserializer)
+    }
+}
+impl crate::json::ReadObject for PbxQueueCallbacks {
+    const NAME: &'static str = "PbxQueueCallbacks";
+    fn read_property<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "CallbacksCount" => self.callbacks_count = map.next_value()?,
+            "Dn" => self.dn = map.next_value()?,
+            "FailCallbacksCount" => self.fail_callbacks_count = map.next_value()?,
+            "QueueDnNumber" => self.queue_dn_number = map.next_value()?,
+            "ReceivedCount" => self.received_count = map.next_value()?,
+            "@odata.etag" => self.odata_etag = map.next_value()?,
+            _ => {
+                crate::json::skip_value(map)?;
+            }
+        }
+        ::std::result::Result::Ok(())
+    }
 }

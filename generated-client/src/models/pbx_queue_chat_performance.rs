@@ -4,49 +4,59 @@
 
 //! The `PbxQueueChatPerformance` model.
 /// Schema `#/components/schemas/Pbx.QueueChatPerformance`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PbxQueueChatPerformance {
-    #[serde(
-        rename = "AbandonedCount",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub abandoned_count: ::std::option::Option<i64>,
-    #[serde(
-        rename = "AnsweredCount",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub answered_count: ::std::option::Option<i64>,
-    #[serde(
-        rename = "IncomingCount",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub incoming_count: ::std::option::Option<i64>,
-    #[serde(
-        rename = "QuantityAgents",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub quantity_agents: ::std::option::Option<i64>,
-    #[serde(
-        rename = "Queue",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub queue: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "QueueDisplayName",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub queue_display_name: ::std::option::Option<::std::string::String>,
     /// The entity's ETag, to pass back as If-Match where an operation takes one.
-    #[serde(
-        rename = "@odata.etag",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub odata_etag: ::std::option::Option<::std::string::String>,
+}
+impl ::serde::Serialize for PbxQueueChatPerformance {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = crate::json::ObjectWriter::start(serializer)?;
+        object.optional("AbandonedCount", &self.abandoned_count)?;
+        object.optional("AnsweredCount", &self.answered_count)?;
+        object.optional("IncomingCount", &self.incoming_count)?;
+        object.optional("QuantityAgents", &self.quantity_agents)?;
+        object.optional("Queue", &self.queue)?;
+        object.optional("QueueDisplayName", &self.queue_display_name)?;
+        object.optional("@odata.etag", &self.odata_etag)?;
+        object.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for PbxQueueChatPerformance {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::json::read_object(deserializer)
+    }
+}
+impl crate::json::ReadObject for PbxQueueChatPerformance {
+    const NAME: &'static str = "PbxQueueChatPerformance";
+    fn read_property<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "AbandonedCount" => self.abandoned_count = map.next_value()?,
+            "AnsweredCount" => self.answered_count = map.next_value()?,
+            "IncomingCount" => self.incoming_count = map.next_value()?,
+            "QuantityAgents" => self.quantity_agents = map.next_value()?,
+            "Queue" => self.queue = map.next_value()?,
+            "QueueDisplayName" => self.queue_display_name = map.next_value()?,
+            "@odata.etag" => self.odata_etag = map.next_value()?,
+            _ => {
+                crate::json::skip_value(map)?;
+            }
+        }
+        ::std::result::Result::Ok(())
+    }
 }

@@ -4,43 +4,56 @@
 
 //! The `PbxQueueFailedCallbacks` model.
 /// Schema `#/components/schemas/Pbx.QueueFailedCallbacks`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PbxQueueFailedCallbacks {
-    #[serde(
-        rename = "CallbackNo",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub callback_no: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "CallTime",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub call_time: ::std::option::Option<::chrono::DateTime<::chrono::FixedOffset>>,
-    #[serde(
-        rename = "Dn",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub dn: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "QueueDnNumber",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub queue_dn_number: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "RingTime",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub ring_time: ::std::option::Option<crate::Duration>,
     /// The entity's ETag, to pass back as If-Match where an operation takes one.
-    #[serde(
-        rename = "@odata.etag",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub odata_etag: ::std::option::Option<::std::string::String>,
+}
+impl ::serde::Serialize for PbxQueueFailedCallbacks {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = crate::json::ObjectWriter::start(serializer)?;
+        object.optional("CallbackNo", &self.callback_no)?;
+        object.optional("CallTime", &self.call_time)?;
+        object.optional("Dn", &self.dn)?;
+        object.optional("QueueDnNumber", &self.queue_dn_number)?;
+        object.optional("RingTime", &self.ring_time)?;
+        object.optional("@odata.etag", &self.odata_etag)?;
+        object.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for PbxQueueFailedCallbacks {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::json::read_object(deserializer)
+    }
+}
+impl crate::json::ReadObject for PbxQueueFailedCallbacks {
+    const NAME: &'static str = "PbxQueueFailedCallbacks";
+    fn read_property<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "CallbackNo" => self.callback_no = map.next_value()?,
+            "CallTime" => self.call_time = map.next_value()?,
+            "Dn" => self.dn = map.next_value()?,
+            "QueueDnNumber" => self.queue_dn_number = map.next_value()?,
+            "RingTime" => self.ring_time = map.next_value()?,
+            "@odata.etag" => self.odata_etag = map.next_value()?,
+            _ => {
+                crate::json::skip_value(map)?;
+            }
+        }
+        ::std::result::Result::Ok(())
+    }
 }

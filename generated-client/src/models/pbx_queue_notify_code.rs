@@ -4,20 +4,62 @@
 
 //! The `PbxQueueNotifyCode` model.
 /// Schema `#/components/schemas/Pbx.QueueNotifyCode`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum PbxQueueNotifyCode {
     /// `Callback`
     Callback,
     /// `CallbackFail`
     CallbackFail,
     /// `SLATimeBreached`
-    #[serde(rename = "SLATimeBreached")]
     SlaTimeBreached,
     /// `CallLost`
     CallLost,
     /// `AgentAutoLogout`
     AgentAutoLogout,
     /// A value this version of the client does not know, kept as sent.
-    #[serde(untagged)]
     Unrecognized(::std::string::String),
+}
+impl PbxQueueNotifyCode {
+    /// The member as the PBX writes it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            PbxQueueNotifyCode::Callback => "Callback",
+            PbxQueueNotifyCode::CallbackFail => "CallbackFail",
+            PbxQueueNotifyCode::SlaTimeBreached => "SLATimeBreached",
+            PbxQueueNotifyCode::CallLost => "CallLost",
+            PbxQueueNotifyCode::AgentAutoLogout => "AgentAutoLogout",
+            PbxQueueNotifyCode::Unrecognized(value) => value,
+        }
+    }
+}
+impl ::std::convert::From<&str> for PbxQueueNotifyCode {
+    /// Reads a member as the PBX writes it; an unknown one is kept as it is.
+    fn from(value: &str) -> Self {
+        match value {
+            "Callback" => PbxQueueNotifyCode::Callback,
+            "CallbackFail" => PbxQueueNotifyCode::CallbackFail,
+            "SLATimeBreached" => PbxQueueNotifyCode::SlaTimeBreached,
+            "CallLost" => PbxQueueNotifyCode::CallLost,
+            "AgentAutoLogout" => PbxQueueNotifyCode::AgentAutoLogout,
+            other => PbxQueueNotifyCode::Unrecognized(other.to_owned()),
+        }
+    }
+}
+impl crate::json::NamedMember for PbxQueueNotifyCode {
+    const NAME: &'static str = "PbxQueueNotifyCode";
+}
+impl ::serde::Serialize for PbxQueueNotifyCode {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for PbxQueueNotifyCode {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::json::read_member(deserializer)
+    }
 }

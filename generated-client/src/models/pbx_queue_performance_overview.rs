@@ -4,73 +4,71 @@
 
 //! The `PbxQueuePerformanceOverview` model.
 /// Schema `#/components/schemas/Pbx.QueuePerformanceOverview`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PbxQueuePerformanceOverview {
-    #[serde(
-        rename = "ExtensionAnsweredCount",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub extension_answered_count: ::std::option::Option<i64>,
-    #[serde(
-        rename = "ExtensionDisplayName",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub extension_display_name: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "ExtensionDn",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub extension_dn: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "ExtensionDroppedCount",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub extension_dropped_count: ::std::option::Option<i64>,
-    #[serde(
-        rename = "QueueAnsweredCount",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub queue_answered_count: ::std::option::Option<i64>,
-    #[serde(
-        rename = "QueueDisplayName",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub queue_display_name: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "QueueDn",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub queue_dn: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "QueueReceivedCount",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub queue_received_count: ::std::option::Option<i64>,
-    #[serde(
-        rename = "SortOrder",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub sort_order: ::std::option::Option<i32>,
-    #[serde(
-        rename = "TalkTime",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub talk_time: ::std::option::Option<crate::Duration>,
     /// The entity's ETag, to pass back as If-Match where an operation takes one.
-    #[serde(
-        rename = "@odata.etag",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub odata_etag: ::std::option::Option<::std::string::String>,
+}
+impl ::serde::Serialize for PbxQueuePerformanceOverview {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = crate::json::ObjectWriter::start(serializer)?;
+        object.optional("ExtensionAnsweredCount", &self.extension_answered_count)?;
+        object.optional("ExtensionDisplayName", &self.extension_display_name)?;
+        object.optional("ExtensionDn", &self.extension_dn)?;
+        object.optional("ExtensionDroppedCount", &self.extension_dropped_count)?;
+        object.optional("QueueAnsweredCount", &self.queue_answered_count)?;
+        object.optional("QueueDisplayName", &self.queue_display_name)?;
+        object.optional("QueueDn", &self.queue_dn)?;
+        object.optional("QueueReceivedCount", &self.queue_received_count)?;
+        object.optional("SortOrder", &self.sort_order)?;
+        object.optional("TalkTime", &self.talk_time)?;
+        object.optional("@odata.etag", &self.odata_etag)?;
+        object.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for PbxQueuePerformanceOverview {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::json::read_object(deserializer)
+    }
+}
+impl crate::json::ReadObject for PbxQueuePerformanceOverview {
+    const NAME: &'static str = "PbxQueuePerformanceOverview";
+    fn read_property<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "ExtensionAnsweredCount" => self.extension_answered_count = map.next_value()?,
+            "ExtensionDisplayName" => self.extension_display_name = map.next_value()?,
+            "ExtensionDn" => self.extension_dn = map.next_value()?,
+            "ExtensionDroppedCount" => self.extension_dropped_count = map.next_value()?,
+            "QueueAnsweredCount" => self.queue_answered_count = map.next_value()?,
+            "QueueDisplayName" => self.queue_display_name = map.next_value()?,
+            "QueueDn" => self.queue_dn = map.next_value()?,
+            "QueueReceivedCount" => self.queue_received_count = map.next_value()?,
+            "SortOrder" => self.sort_order = map.next_value()?,
+            "TalkTime" => self.talk_time = map.next_value()?,
+            "@odata.etag" => self.odata_etag = map.next_value()?,
+            _ => {
+                crate::json::skip_value(map)?;
+            }
+        }
+        ::std::result::Result::Ok(())
+    }
 }

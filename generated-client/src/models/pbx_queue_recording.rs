@@ -4,7 +4,7 @@
 
 //! The `PbxQueueRecording` model.
 /// Schema `#/components/schemas/Pbx.QueueRecording`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum PbxQueueRecording {
     /// `Disabled`
     Disabled,
@@ -13,6 +13,45 @@ pub enum PbxQueueRecording {
     /// `AskToOptIn`
     AskToOptIn,
     /// A value this version of the client does not know, kept as sent.
-    #[serde(untagged)]
     Unrecognized(::std::string::String),
+}
+impl PbxQueueRecording {
+    /// The member as the PBX writes it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            PbxQueueRecording::Disabled => "Disabled",
+            PbxQueueRecording::AllowToOptOut => "AllowToOptOut",
+            PbxQueueRecording::AskToOptIn => "AskToOptIn",
+            PbxQueueRecording::Unrecognized(value) => value,
+        }
+    }
+}
+impl ::std::convert::From<&str> for PbxQueueRecording {
+    /// Reads a member as the PBX writes it; an unknown one is kept as it is.
+    fn from(value: &str) -> Self {
+        match value {
+            "Disabled" => PbxQueueRecording::Disabled,
+            "AllowToOptOut" => PbxQueueRecording::AllowToOptOut,
+            "AskToOptIn" => PbxQueueRecording::AskToOptIn,
+            other => PbxQueueRecording::Unrecognized(other.to_owned()),
+        }
+    }
+}
+impl crate::json::NamedMember for PbxQueueRecording {
+    const NAME: &'static str = "PbxQueueRecording";
+}
+impl ::serde::Serialize for PbxQueueRecording {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for PbxQueueRecording {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::json::read_member(deserializer)
+    }
 }

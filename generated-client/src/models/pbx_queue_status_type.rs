@@ -4,13 +4,50 @@
 
 //! The `PbxQueueStatusType` model.
 /// Schema `#/components/schemas/Pbx.QueueStatusType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum PbxQueueStatusType {
     /// `LoggedOut`
     LoggedOut,
     /// `LoggedIn`
     LoggedIn,
     /// A value this version of the client does not know, kept as sent.
-    #[serde(untagged)]
     Unrecognized(::std::string::String),
+}
+impl PbxQueueStatusType {
+    /// The member as the PBX writes it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            PbxQueueStatusType::LoggedOut => "LoggedOut",
+            PbxQueueStatusType::LoggedIn => "LoggedIn",
+            PbxQueueStatusType::Unrecognized(value) => value,
+        }
+    }
+}
+impl ::std::convert::From<&str> for PbxQueueStatusType {
+    /// Reads a member as the PBX writes it; an unknown one is kept as it is.
+    fn from(value: &str) -> Self {
+        match value {
+            "LoggedOut" => PbxQueueStatusType::LoggedOut,
+            "LoggedIn" => PbxQueueStatusType::LoggedIn,
+            other => PbxQueueStatusType::Unrecognized(other.to_owned()),
+        }
+    }
+}
+impl crate::json::NamedMember for PbxQueueStatusType {
+    const NAME: &'static str = "PbxQueueStatusType";
+}
+impl ::serde::Serialize for PbxQueueStatusType {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for PbxQueueStatusType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::json::read_member(deserializer)
+    }
 }

@@ -6,230 +6,151 @@
 /// Changes to a PbxQueue: only fields set to Patch::Set or Patch::Clear are sent.
 ///
 /// Update body for schema `#/components/schemas/Pbx.Queue`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PbxQueueUpdate {
-    #[serde(rename = "Groups", skip_serializing_if = "crate::Patch::is_unchanged")]
     pub groups: crate::Patch<::std::vec::Vec<crate::models::PbxUserGroup>>,
-    #[serde(rename = "Id", skip_serializing_if = "crate::Patch::is_unchanged")]
     pub id: crate::Patch<i32>,
-    #[serde(rename = "Number", skip_serializing_if = "crate::Patch::is_unchanged")]
     pub number: crate::Patch<::std::string::String>,
-    #[serde(
-        rename = "TranscriptionMode",
-        skip_serializing_if = "crate::Patch::is_unchanged"
-    )]
     pub transcription_mode: crate::Patch<
         crate::Flags<crate::models::PbxTranscriptionType>,
     >,
-    #[serde(
-        rename = "CallUsEnableChat",
-        skip_serializing_if = "crate::Patch::is_unchanged"
-    )]
     pub call_us_enable_chat: crate::Patch<bool>,
-    #[serde(
-        rename = "CallUsEnablePhone",
-        skip_serializing_if = "crate::Patch::is_unchanged"
-    )]
     pub call_us_enable_phone: crate::Patch<bool>,
-    #[serde(
-        rename = "CallUsEnableVideo",
-        skip_serializing_if = "crate::Patch::is_unchanged"
-    )]
     pub call_us_enable_video: crate::Patch<bool>,
-    #[serde(
-        rename = "CallUsRequirement",
-        skip_serializing_if = "crate::Patch::is_unchanged"
-    )]
     pub call_us_requirement: crate::Patch<crate::models::PbxAuthentication>,
-    #[serde(
-        rename = "ClickToCallId",
-        skip_serializing_if = "crate::Patch::is_unchanged"
-    )]
     pub click_to_call_id: crate::Patch<::std::string::String>,
-    #[serde(
-        rename = "AgentAvailabilityMode",
-        skip_serializing_if = "crate::Patch::is_unchanged"
-    )]
     pub agent_availability_mode: crate::Patch<bool>,
-    #[serde(rename = "Agents", skip_serializing_if = "crate::Patch::is_unchanged")]
     pub agents: crate::Patch<::std::vec::Vec<crate::models::PbxQueueAgent>>,
-    #[serde(
-        rename = "AnnounceEstimatedWaitTime",
-        skip_serializing_if = "crate::Patch::is_unchanged"
-    )]
     pub announce_estimated_wait_time: crate::Patch<bool>,
-    #[serde(
-        rename = "AnnounceEstimatedWaitTimeInterval",
-        skip_serializing_if = "crate::Patch::is_unchanged"
-    )]
     pub announce_estimated_wait_time_interval: crate::Patch<i32>,
-    #[serde(
-        rename = "AnnouncementInterval",
-        skip_serializing_if = "crate::Patch::is_unchanged"
-    )]
     pub announcement_interval: crate::Patch<i32>,
-    #[serde(
-        rename = "AnnounceQueuePosition",
-        skip_serializing_if = "crate::Patch::is_unchanged"
-    )]
     pub announce_queue_position: crate::Patch<bool>,
-    #[serde(
-        rename = "AutoLogoutMissedCalls",
-        skip_serializing_if = "crate::Patch::is_unchanged"
-    )]
     pub auto_logout_missed_calls: crate::Patch<i32>,
-    #[serde(rename = "BreakRoute", skip_serializing_if = "crate::Patch::is_unchanged")]
     pub break_route: crate::Patch<crate::models::PbxRoute>,
-    #[serde(
-        rename = "CallbackEnableTime",
-        skip_serializing_if = "crate::Patch::is_unchanged"
-    )]
     pub callback_enable_time: crate::Patch<i32>,
-    #[serde(
-        rename = "CallbackOfferOnly",
-        skip_serializing_if = "crate::Patch::is_unchanged"
-    )]
     pub callback_offer_only: crate::Patch<bool>,
-    #[serde(
-        rename = "CallbackOfferPrompt",
-        skip_serializing_if = "crate::Patch::is_unchanged"
-    )]
     pub callback_offer_prompt: crate::Patch<::std::string::String>,
-    #[serde(
-        rename = "CallbackPrefix",
-        skip_serializing_if = "crate::Patch::is_unchanged"
-    )]
     pub callback_prefix: crate::Patch<::std::string::String>,
-    #[serde(
-        rename = "ComfortPrompts",
-        skip_serializing_if = "crate::Patch::is_unchanged"
-    )]
     pub comfort_prompts: crate::Patch<::std::vec::Vec<::std::string::String>>,
-    #[serde(
-        rename = "ComfortPromptsEnabled",
-        skip_serializing_if = "crate::Patch::is_unchanged"
-    )]
     pub comfort_prompts_enabled: crate::Patch<bool>,
-    #[serde(
-        rename = "ComfortPromptsInterval",
-        skip_serializing_if = "crate::Patch::is_unchanged"
-    )]
     pub comfort_prompts_interval: crate::Patch<i32>,
-    #[serde(
-        rename = "DestinationNoAnswerPrompt",
-        skip_serializing_if = "crate::Patch::is_unchanged"
-    )]
     pub destination_no_answer_prompt: crate::Patch<::std::string::String>,
-    #[serde(rename = "EnableIntro", skip_serializing_if = "crate::Patch::is_unchanged")]
     pub enable_intro: crate::Patch<bool>,
-    #[serde(
-        rename = "ForwardNoAnswer",
-        skip_serializing_if = "crate::Patch::is_unchanged"
-    )]
     pub forward_no_answer: crate::Patch<crate::models::PbxDestination>,
-    #[serde(rename = "GreetingFile", skip_serializing_if = "crate::Patch::is_unchanged")]
     pub greeting_file: crate::Patch<::std::string::String>,
-    #[serde(
-        rename = "HolidaysRoute",
-        skip_serializing_if = "crate::Patch::is_unchanged"
-    )]
     pub holidays_route: crate::Patch<crate::models::PbxRoute>,
-    #[serde(rename = "IntroFile", skip_serializing_if = "crate::Patch::is_unchanged")]
     pub intro_file: crate::Patch<::std::string::String>,
-    #[serde(rename = "IsRegistered", skip_serializing_if = "crate::Patch::is_unchanged")]
     pub is_registered: crate::Patch<bool>,
-    #[serde(rename = "Managers", skip_serializing_if = "crate::Patch::is_unchanged")]
     pub managers: crate::Patch<::std::vec::Vec<crate::models::PbxQueueManager>>,
-    #[serde(
-        rename = "MasterTimeout",
-        skip_serializing_if = "crate::Patch::is_unchanged"
-    )]
     pub master_timeout: crate::Patch<i32>,
-    #[serde(
-        rename = "MaxCallersInQueue",
-        skip_serializing_if = "crate::Patch::is_unchanged"
-    )]
     pub max_callers_in_queue: crate::Patch<i32>,
-    #[serde(
-        rename = "MaxWaitStrategyEnabled",
-        skip_serializing_if = "crate::Patch::is_unchanged"
-    )]
     pub max_wait_strategy_enabled: crate::Patch<bool>,
-    #[serde(
-        rename = "MaxWaitTimeSkillGroupValues",
-        skip_serializing_if = "crate::Patch::is_unchanged"
-    )]
     pub max_wait_time_skill_group_values: crate::Patch<::std::vec::Vec<i32>>,
-    #[serde(rename = "Name", skip_serializing_if = "crate::Patch::is_unchanged")]
     pub name: crate::Patch<::std::string::String>,
-    #[serde(rename = "NotifyCodes", skip_serializing_if = "crate::Patch::is_unchanged")]
     pub notify_codes: crate::Patch<::std::vec::Vec<crate::models::PbxQueueNotifyCode>>,
-    #[serde(rename = "OnHoldFile", skip_serializing_if = "crate::Patch::is_unchanged")]
     pub on_hold_file: crate::Patch<::std::string::String>,
-    #[serde(
-        rename = "OutOfOfficeRoute",
-        skip_serializing_if = "crate::Patch::is_unchanged"
-    )]
     pub out_of_office_route: crate::Patch<crate::models::PbxRoute>,
-    #[serde(
-        rename = "PlayFullPrompt",
-        skip_serializing_if = "crate::Patch::is_unchanged"
-    )]
     pub play_full_prompt: crate::Patch<bool>,
-    #[serde(
-        rename = "PollingStrategy",
-        skip_serializing_if = "crate::Patch::is_unchanged"
-    )]
     pub polling_strategy: crate::Patch<crate::models::PbxPollingStrategyType>,
-    #[serde(
-        rename = "PriorityQueue",
-        skip_serializing_if = "crate::Patch::is_unchanged"
-    )]
     pub priority_queue: crate::Patch<bool>,
-    #[serde(rename = "PromptSet", skip_serializing_if = "crate::Patch::is_unchanged")]
     pub prompt_set: crate::Patch<::std::string::String>,
-    #[serde(rename = "Recording", skip_serializing_if = "crate::Patch::is_unchanged")]
     pub recording: crate::Patch<crate::models::PbxQueueRecording>,
-    #[serde(
-        rename = "ResetQueueStatisticsSchedule",
-        skip_serializing_if = "crate::Patch::is_unchanged"
-    )]
     pub reset_queue_statistics_schedule: crate::Patch<
         crate::models::PbxResetQueueStatisticsSchedule,
     >,
-    #[serde(
-        rename = "ResetStatisticsScheduleEnabled",
-        skip_serializing_if = "crate::Patch::is_unchanged"
-    )]
     pub reset_statistics_schedule_enabled: crate::Patch<bool>,
-    #[serde(rename = "RingTimeout", skip_serializing_if = "crate::Patch::is_unchanged")]
     pub ring_timeout: crate::Patch<i32>,
-    #[serde(
-        rename = "SkillBasedRingAllCumulativePollingEnabled",
-        skip_serializing_if = "crate::Patch::is_unchanged"
-    )]
     pub skill_based_ring_all_cumulative_polling_enabled: crate::Patch<bool>,
-    #[serde(rename = "SLATime", skip_serializing_if = "crate::Patch::is_unchanged")]
     pub sla_time: crate::Patch<i32>,
-    #[serde(
-        rename = "StopBackgroundWhenPrompt",
-        skip_serializing_if = "crate::Patch::is_unchanged"
-    )]
     pub stop_background_when_prompt: crate::Patch<bool>,
-    #[serde(
-        rename = "TypeOfChatOwnershipType",
-        skip_serializing_if = "crate::Patch::is_unchanged"
-    )]
     pub type_of_chat_ownership_type: crate::Patch<
         crate::models::PbxTypeOfChatOwnershipType,
     >,
-    #[serde(rename = "VMEmailList", skip_serializing_if = "crate::Patch::is_unchanged")]
     pub vm_email_list: crate::Patch<::std::string::String>,
-    #[serde(
-        rename = "VMEmailOptions",
-        skip_serializing_if = "crate::Patch::is_unchanged"
-    )]
     pub vm_email_options: crate::Patch<crate::models::PbxVmEmailOptionsType>,
-    #[serde(rename = "WrapUpTime", skip_serializing_if = "crate::Patch::is_unchanged")]
     pub wrap_up_time: crate::Patch<i32>,
+}
+impl ::serde::Serialize for PbxQueueUpdate {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = crate::json::ObjectWriter::start(serializer)?;
+        object.patch("Groups", &self.groups)?;
+        object.patch("Id", &self.id)?;
+        object.patch("Number", &self.number)?;
+        object.patch("TranscriptionMode", &self.transcription_mode)?;
+        object.patch("CallUsEnableChat", &self.call_us_enable_chat)?;
+        object.patch("CallUsEnablePhone", &self.call_us_enable_phone)?;
+        object.patch("CallUsEnableVideo", &self.call_us_enable_video)?;
+        object.patch("CallUsRequirement", &self.call_us_requirement)?;
+        object.patch("ClickToCallId", &self.click_to_call_id)?;
+        object.patch("AgentAvailabilityMode", &self.agent_availability_mode)?;
+        object.patch("Agents", &self.agents)?;
+        object.patch("AnnounceEstimatedWaitTime", &self.announce_estimated_wait_time)?;
+        object
+            .patch(
+                "AnnounceEstimatedWaitTimeInterval",
+                &self.announce_estimated_wait_time_interval,
+            )?;
+        object.patch("AnnouncementInterval", &self.announcement_interval)?;
+        object.patch("AnnounceQueuePosition", &self.announce_queue_position)?;
+        object.patch("AutoLogoutMissedCalls", &self.auto_logout_missed_calls)?;
+        object.patch("BreakRoute", &self.break_route)?;
+        object.patch("CallbackEnableTime", &self.callback_enable_time)?;
+        object.patch("CallbackOfferOnly", &self.callback_offer_only)?;
+        object.patch("CallbackOfferPrompt", &self.callback_offer_prompt)?;
+        object.patch("CallbackPrefix", &self.callback_prefix)?;
+        object.patch("ComfortPrompts", &self.comfort_prompts)?;
+        object.patch("ComfortPromptsEnabled", &self.comfort_prompts_enabled)?;
+        object.patch("ComfortPromptsInterval", &self.comfort_prompts_interval)?;
+        object.patch("DestinationNoAnswerPrompt", &self.destination_no_answer_prompt)?;
+        object.patch("EnableIntro", &self.enable_intro)?;
+        object.patch("ForwardNoAnswer", &self.forward_no_answer)?;
+        object.patch("GreetingFile", &self.greeting_file)?;
+        object.patch("HolidaysRoute", &self.holidays_route)?;
+        object.patch("IntroFile", &self.intro_file)?;
+        object.patch("IsRegistered", &self.is_registered)?;
+        object.patch("Managers", &self.managers)?;
+        object.patch("MasterTimeout", &self.master_timeout)?;
+        object.patch("MaxCallersInQueue", &self.max_callers_in_queue)?;
+        object.patch("MaxWaitStrategyEnabled", &self.max_wait_strategy_enabled)?;
+        object
+            .patch(
+                "MaxWaitTimeSkillGroupValues",
+                &self.max_wait_time_skill_group_values,
+            )?;
+        object.patch("Name", &self.name)?;
+        object.patch("NotifyCodes", &self.notify_codes)?;
+        object.patch("OnHoldFile", &self.on_hold_file)?;
+        object.patch("OutOfOfficeRoute", &self.out_of_office_route)?;
+        object.patch("PlayFullPrompt", &self.play_full_prompt)?;
+        object.patch("PollingStrategy", &self.polling_strategy)?;
+        object.patch("PriorityQueue", &self.priority_queue)?;
+        object.patch("PromptSet", &self.prompt_set)?;
+        object.patch("Recording", &self.recording)?;
+        object
+            .patch(
+                "ResetQueueStatisticsSchedule",
+                &self.reset_queue_statistics_schedule,
+            )?;
+        object
+            .patch(
+                "ResetStatisticsScheduleEnabled",
+                &self.reset_statistics_schedule_enabled,
+            )?;
+        object.patch("RingTimeout", &self.ring_timeout)?;
+        object
+            .patch(
+                "SkillBasedRingAllCumulativePollingEnabled",
+                &self.skill_based_ring_all_cumulative_polling_enabled,
+            )?;
+        object.patch("SLATime", &self.sla_time)?;
+        object.patch("StopBackgroundWhenPrompt", &self.stop_background_when_prompt)?;
+        object.patch("TypeOfChatOwnershipType", &self.type_of_chat_ownership_type)?;
+        object.patch("VMEmailList", &self.vm_email_list)?;
+        object.patch("VMEmailOptions", &self.vm_email_options)?;
+        object.patch("WrapUpTime", &self.wrap_up_time)?;
+        object.end()
+    }
 }

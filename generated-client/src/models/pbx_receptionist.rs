@@ -4,143 +4,110 @@
 
 //! The `PbxReceptionist` model.
 /// Schema `#/components/schemas/Pbx.Receptionist`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PbxReceptionist {
-    #[serde(
-        rename = "Groups",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub groups: ::std::option::Option<::std::vec::Vec<crate::models::PbxUserGroup>>,
-    #[serde(
-        rename = "Id",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub id: ::std::option::Option<i32>,
-    #[serde(
-        rename = "Number",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub number: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "TranscriptionMode",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub transcription_mode: ::std::option::Option<
         crate::Flags<crate::models::PbxTranscriptionType>,
     >,
-    #[serde(
-        rename = "BreakRoute",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub break_route: ::std::option::Option<crate::models::PbxRoute>,
-    #[serde(
-        rename = "Forwards",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub forwards: ::std::option::Option<
         ::std::vec::Vec<crate::models::PbxReceptionistForward>,
     >,
-    #[serde(
-        rename = "ForwardSmsTo",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub forward_sms_to: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "HolidaysRoute",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub holidays_route: ::std::option::Option<crate::models::PbxRoute>,
-    #[serde(
-        rename = "InvalidKeyForwardDN",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub invalid_key_forward_dn: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "IsRegistered",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub is_registered: ::std::option::Option<bool>,
-    #[serde(
-        rename = "IVRType",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub ivr_type: ::std::option::Option<crate::models::PbxIvrType>,
-    #[serde(
-        rename = "Name",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub name: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "OutOfOfficeRoute",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub out_of_office_route: ::std::option::Option<crate::models::PbxRoute>,
-    #[serde(
-        rename = "PromptFilename",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub prompt_filename: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "PromptSet",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub prompt_set: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "Timeout",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub timeout: ::std::option::Option<i32>,
-    #[serde(
-        rename = "TimeoutForwardDN",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub timeout_forward_dn: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "TimeoutForwardPeerType",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub timeout_forward_peer_type: ::std::option::Option<crate::models::PbxPeerType>,
-    #[serde(
-        rename = "TimeoutForwardType",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub timeout_forward_type: ::std::option::Option<crate::models::PbxIvrForwardType>,
-    #[serde(
-        rename = "TransferEnable",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub transfer_enable: ::std::option::Option<bool>,
-    #[serde(
-        rename = "UseMSExchange",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub use_ms_exchange: ::std::option::Option<bool>,
     /// The entity's ETag, to pass back as If-Match where an operation takes one.
-    #[serde(
-        rename = "@odata.etag",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub odata_etag: ::std::option::Option<::std::string::String>,
+}
+impl ::serde::Serialize for PbxReceptionist {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = crate::json::ObjectWriter::start(serializer)?;
+        object.optional("Groups", &self.groups)?;
+        object.optional("Id", &self.id)?;
+        object.optional("Number", &self.number)?;
+        object.optional("TranscriptionMode", &self.transcription_mode)?;
+        object.optional("BreakRoute", &self.break_route)?;
+        object.optional("Forwards", &self.forwards)?;
+        object.optional("ForwardSmsTo", &self.forward_sms_to)?;
+        object.optional("HolidaysRoute", &self.holidays_route)?;
+        object.optional("InvalidKeyForwardDN", &self.invalid_key_forward_dn)?;
+        object.optional("IsRegistered", &self.is_registered)?;
+        object.optional("IVRType", &self.ivr_type)?;
+        object.optional("Name", &self.name)?;
+        object.optional("OutOfOfficeRoute", &self.out_of_office_route)?;
+        object.optional("PromptFilename", &self.prompt_filename)?;
+        object.optional("PromptSet", &self.prompt_set)?;
+        object.optional("Timeout", &self.timeout)?;
+        object.optional("TimeoutForwardDN", &self.timeout_forward_dn)?;
+        object.optional("TimeoutForwardPeerType", &self.timeout_forward_peer_type)?;
+        object.optional("TimeoutForwardType", &self.timeout_forward_type)?;
+        object.optional("TransferEnable", &self.transfer_enable)?;
+        object.optional("UseMSExchange", &self.use_ms_exchange)?;
+        object.optional("@odata.etag", &self.odata_etag)?;
+        object.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for PbxReceptionist {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::json::read_object(deserializer)
+    }
+}
+impl crate::json::ReadObject for PbxReceptionist {
+    const NAME: &'static str = "PbxReceptionist";
+    fn read_property<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "Groups" => self.groups = map.next_value()?,
+            "Id" => self.id = map.next_value()?,
+            "Number" => self.number = map.next_value()?,
+            "TranscriptionMode" => self.transcription_mode = map.next_value()?,
+            "BreakRoute" => self.break_route = map.next_value()?,
+            "Forwards" => self.forwards = map.next_value()?,
+            "ForwardSmsTo" => self.forward_sms_to = map.next_value()?,
+            "HolidaysRoute" => self.holidays_route = map.next_value()?,
+            "InvalidKeyForwardDN" => self.invalid_key_forward_dn = map.next_value()?,
+            "IsRegistered" => self.is_registered = map.next_value()?,
+            "IVRType" => self.ivr_type = map.next_value()?,
+            "Name" => self.name = map.next_value()?,
+            "OutOfOfficeRoute" => self.out_of_office_route = map.next_value()?,
+            "PromptFilename" => self.prompt_filename = map.next_value()?,
+            "PromptSet" => self.prompt_set = map.next_value()?,
+            "Timeout" => self.timeout = map.next_value()?,
+            "TimeoutForwardDN" => self.timeout_forward_dn = map.next_value()?,
+            "TimeoutForwardPeerType" => {
+                self.timeout_forward_peer_type = map.next_value()?;
+            }
+            "TimeoutForwardType" => self.timeout_forward_type = map.next_value()?,
+            "TransferEnable" => self.transfer_enable = map.next_value()?,
+            "UseMSExchange" => self.use_ms_exchange = map.next_value()?,
+            "@odata.etag" => self.odata_etag = map.next_value()?,
+            _ => {
+                crate::json::skip_value(map)?;
+            }
+        }
+        ::std::result::Result::Ok(())
+    }
 }

@@ -4,49 +4,59 @@
 
 //! The `PbxReceptionistForward` model.
 /// Schema `#/components/schemas/Pbx.ReceptionistForward`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PbxReceptionistForward {
-    #[serde(
-        rename = "CustomData",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub custom_data: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "ForwardDN",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub forward_dn: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "ForwardType",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub forward_type: ::std::option::Option<crate::models::PbxIvrForwardType>,
-    #[serde(
-        rename = "Id",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub id: ::std::option::Option<i32>,
-    #[serde(
-        rename = "Input",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub input: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "PeerType",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub peer_type: ::std::option::Option<crate::models::PbxPeerType>,
     /// The entity's ETag, to pass back as If-Match where an operation takes one.
-    #[serde(
-        rename = "@odata.etag",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub odata_etag: ::std::option::Option<::std::string::String>,
+}
+impl ::serde::Serialize for PbxReceptionistForward {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = crate::json::ObjectWriter::start(serializer)?;
+        object.optional("CustomData", &self.custom_data)?;
+        object.optional("ForwardDN", &self.forward_dn)?;
+        object.optional("ForwardType", &self.forward_type)?;
+        object.optional("Id", &self.id)?;
+        object.optional("Input", &self.input)?;
+        object.optional("PeerType", &self.peer_type)?;
+        object.optional("@odata.etag", &self.odata_etag)?;
+        object.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for PbxReceptionistForward {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::json::read_object(deserializer)
+    }
+}
+impl crate::json::ReadObject for PbxReceptionistForward {
+    const NAME: &'static str = "PbxReceptionistForward";
+    fn read_property<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "CustomData" => self.custom_data = map.next_value()?,
+            "ForwardDN" => self.forward_dn = map.next_value()?,
+            "ForwardType" => self.forward_type = map.next_value()?,
+            "Id" => self.id = map.next_value()?,
+            "Input" => self.input = map.next_value()?,
+            "PeerType" => self.peer_type = map.next_value()?,
+            "@odata.etag" => self.odata_etag = map.next_value()?,
+            _ => {
+                crate::json::skip_value(map)?;
+            }
+        }
+        ::std::result::Result::Ok(())
+    }
 }

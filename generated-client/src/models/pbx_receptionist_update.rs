@@ -6,80 +6,59 @@
 /// Changes to a PbxReceptionist: only fields set to Patch::Set or Patch::Clear are sent.
 ///
 /// Update body for schema `#/components/schemas/Pbx.Receptionist`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PbxReceptionistUpdate {
-    #[serde(rename = "Groups", skip_serializing_if = "crate::Patch::is_unchanged")]
     pub groups: crate::Patch<::std::vec::Vec<crate::models::PbxUserGroup>>,
-    #[serde(rename = "Id", skip_serializing_if = "crate::Patch::is_unchanged")]
     pub id: crate::Patch<i32>,
-    #[serde(rename = "Number", skip_serializing_if = "crate::Patch::is_unchanged")]
     pub number: crate::Patch<::std::string::String>,
-    #[serde(
-        rename = "TranscriptionMode",
-        skip_serializing_if = "crate::Patch::is_unchanged"
-    )]
     pub transcription_mode: crate::Patch<
         crate::Flags<crate::models::PbxTranscriptionType>,
     >,
-    #[serde(rename = "BreakRoute", skip_serializing_if = "crate::Patch::is_unchanged")]
     pub break_route: crate::Patch<crate::models::PbxRoute>,
-    #[serde(rename = "Forwards", skip_serializing_if = "crate::Patch::is_unchanged")]
     pub forwards: crate::Patch<::std::vec::Vec<crate::models::PbxReceptionistForward>>,
-    #[serde(rename = "ForwardSmsTo", skip_serializing_if = "crate::Patch::is_unchanged")]
     pub forward_sms_to: crate::Patch<::std::string::String>,
-    #[serde(
-        rename = "HolidaysRoute",
-        skip_serializing_if = "crate::Patch::is_unchanged"
-    )]
     pub holidays_route: crate::Patch<crate::models::PbxRoute>,
-    #[serde(
-        rename = "InvalidKeyForwardDN",
-        skip_serializing_if = "crate::Patch::is_unchanged"
-    )]
     pub invalid_key_forward_dn: crate::Patch<::std::string::String>,
-    #[serde(rename = "IsRegistered", skip_serializing_if = "crate::Patch::is_unchanged")]
     pub is_registered: crate::Patch<bool>,
-    #[serde(rename = "IVRType", skip_serializing_if = "crate::Patch::is_unchanged")]
     pub ivr_type: crate::Patch<crate::models::PbxIvrType>,
-    #[serde(rename = "Name", skip_serializing_if = "crate::Patch::is_unchanged")]
     pub name: crate::Patch<::std::string::String>,
-    #[serde(
-        rename = "OutOfOfficeRoute",
-        skip_serializing_if = "crate::Patch::is_unchanged"
-    )]
     pub out_of_office_route: crate::Patch<crate::models::PbxRoute>,
-    #[serde(
-        rename = "PromptFilename",
-        skip_serializing_if = "crate::Patch::is_unchanged"
-    )]
     pub prompt_filename: crate::Patch<::std::string::String>,
-    #[serde(rename = "PromptSet", skip_serializing_if = "crate::Patch::is_unchanged")]
     pub prompt_set: crate::Patch<::std::string::String>,
-    #[serde(rename = "Timeout", skip_serializing_if = "crate::Patch::is_unchanged")]
     pub timeout: crate::Patch<i32>,
-    #[serde(
-        rename = "TimeoutForwardDN",
-        skip_serializing_if = "crate::Patch::is_unchanged"
-    )]
     pub timeout_forward_dn: crate::Patch<::std::string::String>,
-    #[serde(
-        rename = "TimeoutForwardPeerType",
-        skip_serializing_if = "crate::Patch::is_unchanged"
-    )]
     pub timeout_forward_peer_type: crate::Patch<crate::models::PbxPeerType>,
-    #[serde(
-        rename = "TimeoutForwardType",
-        skip_serializing_if = "crate::Patch::is_unchanged"
-    )]
     pub timeout_forward_type: crate::Patch<crate::models::PbxIvrForwardType>,
-    #[serde(
-        rename = "TransferEnable",
-        skip_serializing_if = "crate::Patch::is_unchanged"
-    )]
     pub transfer_enable: crate::Patch<bool>,
-    #[serde(
-        rename = "UseMSExchange",
-        skip_serializing_if = "crate::Patch::is_unchanged"
-    )]
     pub use_ms_exchange: crate::Patch<bool>,
+}
+impl ::serde::Serialize for PbxReceptionistUpdate {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = crate::json::ObjectWriter::start(serializer)?;
+        object.patch("Groups", &self.groups)?;
+        object.patch("Id", &self.id)?;
+        object.patch("Number", &self.number)?;
+        object.patch("TranscriptionMode", &self.transcription_mode)?;
+        object.patch("BreakRoute", &self.break_route)?;
+        object.patch("Forwards", &self.forwards)?;
+        object.patch("ForwardSmsTo", &self.forward_sms_to)?;
+        object.patch("HolidaysRoute", &self.holidays_route)?;
+        object.patch("InvalidKeyForwardDN", &self.invalid_key_forward_dn)?;
+        object.patch("IsRegistered", &self.is_registered)?;
+        object.patch("IVRType", &self.ivr_type)?;
+        object.patch("Name", &self.name)?;
+        object.patch("OutOfOfficeRoute", &self.out_of_office_route)?;
+        object.patch("PromptFilename", &self.prompt_filename)?;
+        object.patch("PromptSet", &self.prompt_set)?;
+        object.patch("Timeout", &self.timeout)?;
+        object.patch("TimeoutForwardDN", &self.timeout_forward_dn)?;
+        object.patch("TimeoutForwardPeerType", &self.timeout_forward_peer_type)?;
+        object.patch("TimeoutForwardType", &self.timeout_forward_type)?;
+        object.patch("TransferEnable", &self.transfer_enable)?;
+        object.patch("UseMSExchange", &self.use_ms_exchange)?;
+        object.end()
+    }
 }

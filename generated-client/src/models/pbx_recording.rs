@@ -4,181 +4,125 @@
 
 //! The `PbxRecording` model.
 /// Schema `#/components/schemas/Pbx.Recording`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PbxRecording {
-    #[serde(
-        rename = "ArchivedUrl",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub archived_url: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "CallType",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub call_type: ::std::option::Option<crate::models::PbxRecordingCallType>,
-    #[serde(
-        rename = "CanBeTranscribed",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub can_be_transcribed: ::std::option::Option<bool>,
-    #[serde(
-        rename = "EndTime",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub end_time: ::std::option::Option<::chrono::DateTime<::chrono::FixedOffset>>,
-    #[serde(
-        rename = "FromCallerNumber",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub from_caller_number: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "FromCrmContact",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub from_crm_contact: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "FromDidNumber",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub from_did_number: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "FromDisplayName",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub from_display_name: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "FromDn",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub from_dn: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "FromDnType",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub from_dn_type: ::std::option::Option<i32>,
-    #[serde(
-        rename = "FromIdParticipant",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub from_id_participant: ::std::option::Option<i32>,
-    #[serde(
-        rename = "Id",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub id: ::std::option::Option<i32>,
-    #[serde(
-        rename = "IsArchived",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub is_archived: ::std::option::Option<bool>,
-    #[serde(
-        rename = "IsTranscribed",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub is_transcribed: ::std::option::Option<bool>,
-    #[serde(
-        rename = "RecordingUrl",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub recording_url: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "RefParticipantId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub ref_participant_id: ::std::option::Option<i32>,
-    #[serde(
-        rename = "SentimentScore",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub sentiment_score: ::std::option::Option<i32>,
-    #[serde(
-        rename = "StartTime",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub start_time: ::std::option::Option<::chrono::DateTime<::chrono::FixedOffset>>,
-    #[serde(
-        rename = "Summary",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub summary: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "ToCallerNumber",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub to_caller_number: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "ToCrmContact",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub to_crm_contact: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "ToDidNumber",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub to_did_number: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "ToDisplayName",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub to_display_name: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "ToDn",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub to_dn: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "ToDnType",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub to_dn_type: ::std::option::Option<i32>,
-    #[serde(
-        rename = "ToIdParticipant",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub to_id_participant: ::std::option::Option<i32>,
-    #[serde(
-        rename = "Transcription",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub transcription: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "TranscriptionResult",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub transcription_result: ::std::option::Option<i32>,
     /// The entity's ETag, to pass back as If-Match where an operation takes one.
-    #[serde(
-        rename = "@odata.etag",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub odata_etag: ::std::option::Option<::std::string::String>,
+}
+impl ::serde::Serialize for PbxRecording {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = crate::json::ObjectWriter::start(serializer)?;
+        object.optional("ArchivedUrl", &self.archived_url)?;
+        object.optional("CallType", &self.call_type)?;
+        object.optional("CanBeTranscribed", &self.can_be_transcribed)?;
+        object.optional("EndTime", &self.end_time)?;
+        object.optional("FromCallerNumber", &self.from_caller_number)?;
+        object.optional("FromCrmContact", &self.from_crm_contact)?;
+        object.optional("FromDidNumber", &self.from_did_number)?;
+        object.optional("FromDisplayName", &self.from_display_name)?;
+        object.optional("FromDn", &self.from_dn)?;
+        object.optional("FromDnType", &self.from_dn_type)?;
+        object.optional("FromIdParticipant", &self.from_id_participant)?;
+        object.optional("Id", &self.id)?;
+        object.optional("IsArchived", &self.is_archived)?;
+        object.optional("IsTranscribed", &self.is_transcribed)?;
+        object.optional("RecordingUrl", &self.recording_url)?;
+        object.optional("RefParticipantId", &self.ref_participant_id)?;
+        object.optional("SentimentScore", &self.sentiment_score)?;
+        object.optional("StartTime", &self.start_time)?;
+        object.optional("Summary", &self.summary)?;
+        object.optional("ToCallerNumber", &self.to_caller_number)?;
+        object.optional("ToCrmContact", &self.to_crm_contact)?;
+        object.optional("ToDidNumber", &self.to_did_number)?;
+        object.optional("ToDisplayName", &self.to_display_name)?;
+        object.optional("ToDn", &self.to_dn)?;
+        object.optional("ToDnType", &self.to_dn_type)?;
+        object.optional("ToIdParticipant", &self.to_id_participant)?;
+        object.optional("Transcription", &self.transcription)?;
+        object.optional("TranscriptionResult", &self.transcription_result)?;
+        object.optional("@odata.etag", &self.odata_etag)?;
+        object.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for PbxRecording {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::json::read_object(deserializer)
+    }
+}
+impl crate::json::ReadObject for PbxRecording {
+    const NAME: &'static str = "PbxRecording";
+    fn read_property<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "ArchivedUrl" => self.archived_url = map.next_value()?,
+            "CallType" => self.call_type = map.next_value()?,
+            "CanBeTranscribed" => self.can_be_transcribed = map.next_value()?,
+            "EndTime" => self.end_time = map.next_value()?,
+            "FromCallerNumber" => self.from_caller_number = map.next_value()?,
+            "FromCrmContact" => self.from_crm_contact = map.next_value()?,
+            "FromDidNumber" => self.from_did_number = map.next_value()?,
+            "FromDisplayName" => self.from_display_name = map.next_value()?,
+            "FromDn" => self.from_dn = map.next_value()?,
+            "FromDnType" => self.from_dn_type = map.next_value()?,
+            "FromIdParticipant" => self.from_id_participant = map.next_value()?,
+            "Id" => self.id = map.next_value()?,
+            "IsArchived" => self.is_archived = map.next_value()?,
+            "IsTranscribed" => self.is_transcribed = map.next_value()?,
+            "RecordingUrl" => self.recording_url = map.next_value()?,
+            "RefParticipantId" => self.ref_participant_id = map.next_value()?,
+            "SentimentScore" => self.sentiment_score = map.next_value()?,
+            "StartTime" => self.start_time = map.next_value()?,
+            "Summary" => self.summary = map.next_value()?,
+            "ToCallerNumber" => self.to_caller_number = map.next_value()?,
+            "ToCrmContact" => self.to_crm_contact = map.next_value()?,
+            "ToDidNumber" => self.to_did_number = map.next_value()?,
+            "ToDisplayName" => self.to_display_name = map.next_value()?,
+            "ToDn" => self.to_dn = map.next_value()?,
+            "ToDnType" => self.to_dn_type = map.next_value()?,
+            "ToIdParticipant" => self.to_id_participant = map.next_value()?,
+            "Transcription" => self.transcription = map.next_value()?,
+            "TranscriptionResult" => self.transcription_result = map.next_value()?,
+            "@odata.etag" => self.odata_etag = map.next_value()?,
+            _ => {
+                crate::json::skip_value(map)?;
+            }
+        }
+        ::std::result::Result::Ok(())
+    }
 }

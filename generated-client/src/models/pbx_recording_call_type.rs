@@ -4,7 +4,7 @@
 
 //! The `PbxRecordingCallType` model.
 /// Schema `#/components/schemas/Pbx.RecordingCallType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum PbxRecordingCallType {
     /// `Local`
     Local,
@@ -13,6 +13,45 @@ pub enum PbxRecordingCallType {
     /// `OutboundExternal`
     OutboundExternal,
     /// A value this version of the client does not know, kept as sent.
-    #[serde(untagged)]
     Unrecognized(::std::string::String),
+}
+impl PbxRecordingCallType {
+    /// The member as the PBX writes it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            PbxRecordingCallType::Local => "Local",
+            PbxRecordingCallType::InboundExternal => "InboundExternal",
+            PbxRecordingCallType::OutboundExternal => "OutboundExternal",
+            PbxRecordingCallType::Unrecognized(value) => value,
+        }
+    }
+}
+impl ::std::convert::From<&str> for PbxRecordingCallType {
+    /// Reads a member as the PBX writes it; an unknown one is kept as it is.
+    fn from(value: &str) -> Self {
+        match value {
+            "Local" => PbxRecordingCallType::Local,
+            "InboundExternal" => PbxRecordingCallType::InboundExternal,
+            "OutboundExternal" => PbxRecordingCallType::OutboundExternal,
+            other => PbxRecordingCallType::Unrecognized(other.to_owned()),
+        }
+    }
+}
+impl crate::json::NamedMember for PbxRecordingCallType {
+    const NAME: &'static str = "PbxRecordingCallType";
+}
+impl ::serde::Serialize for PbxRecordingCallType {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for PbxRecordingCallType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::json::read_member(deserializer)
+    }
 }

@@ -4,55 +4,73 @@
 
 //! The `PbxRecordingRepositorySettings` model.
 /// Schema `#/components/schemas/Pbx.RecordingRepositorySettings`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PbxRecordingRepositorySettings {
-    #[serde(
-        rename = "AutoDeleteRecordingDays",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub auto_delete_recording_days: ::std::option::Option<i32>,
-    #[serde(
-        rename = "AutoDeleteRecordingEnabled",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub auto_delete_recording_enabled: ::std::option::Option<bool>,
-    #[serde(
-        rename = "IsRecordingArchiveEnabled",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub is_recording_archive_enabled: ::std::option::Option<bool>,
-    #[serde(
-        rename = "RecordingDiskSpace",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub recording_disk_space: ::std::option::Option<i32>,
-    #[serde(
-        rename = "RecordingPath",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub recording_path: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "RecordingsQuota",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub recordings_quota: ::std::option::Option<i32>,
-    #[serde(
-        rename = "RecordingUsedSpace",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub recording_used_space: ::std::option::Option<i64>,
     /// The entity's ETag, to pass back as If-Match where an operation takes one.
-    #[serde(
-        rename = "@odata.etag",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub odata_etag: ::std::option::Option<::std::string::String>,
+}
+impl ::serde::Serialize for PbxRecordingRepositorySettings {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = crate::json::ObjectWriter::start(serializer)?;
+        object.optional("AutoDeleteRecordingDays", &self.auto_delete_recording_days)?;
+        object
+            .optional(
+                "AutoDeleteRecordingEnabled",
+                &self.auto_delete_recording_enabled,
+            )?;
+        object
+            .optional("IsRecordingArchiveEnabled", &self.is_recording_archive_enabled)?;
+        object.optional("RecordingDiskSpace", &self.recording_disk_space)?;
+        object.optional("RecordingPath", &self.recording_path)?;
+        object.optional("RecordingsQuota", &self.recordings_quota)?;
+        object.optional("RecordingUsedSpace", &self.recording_used_space)?;
+        object.optional("@odata.etag", &self.odata_etag)?;
+        object.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for PbxRecordingRepositorySettings {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::json::read_object(deserializer)
+    }
+}
+impl crate::json::ReadObject for PbxRecordingRepositorySettings {
+    const NAME: &'static str = "PbxRecordingRepositorySettings";
+    fn read_property<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "AutoDeleteRecordingDays" => {
+                self.auto_delete_recording_days = map.next_value()?;
+            }
+            "AutoDeleteRecordingEnabled" => {
+                self.auto_delete_recording_enabled = map.next_value()?;
+            }
+            "IsRecordingArchiveEnabled" => {
+                self.is_recording_archive_enabled = map.next_value()?;
+            }
+            "RecordingDiskSpace" => self.recording_disk_space = map.next_value()?,
+            "RecordingPath" => self.recording_path = map.next_value()?,
+            "RecordingsQuota" => self.recordings_quota = map.next_value()?,
+            "RecordingUsedSpace" => self.recording_used_space = map.next_value()?,
+            "@odata.etag" => self.odata_etag = map.next_value()?,
+            _ => {
+                crate::json::skip_value(map)?;
+            }
+        }
+        ::std::result::Result::Ok(())
+    }
 }

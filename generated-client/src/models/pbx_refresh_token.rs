@@ -4,140 +4,30 @@
 
 //! The `PbxRefreshToken` model.
 /// Schema `#/components/schemas/Pbx.RefreshToken`.
-#[derive(Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, Default)]
 pub struct PbxRefreshToken {
-    #[serde(
-        rename = "Client",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub client: ::std::option::Option<crate::models::PbxOAuthClient>,
-    #[serde(
-        rename = "ClientId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub client_id: ::std::option::Option<::uuid::Uuid>,
-    #[serde(
-        rename = "Created",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub created: ::std::option::Option<::chrono::DateTime<::chrono::FixedOffset>>,
-    #[serde(
-        rename = "CreatedByIp",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub created_by_ip: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "CreatedByUserAgent",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub created_by_user_agent: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "DisplayName",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub display_name: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "Expires",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub expires: ::std::option::Option<::chrono::DateTime<::chrono::FixedOffset>>,
-    #[serde(
-        rename = "Id",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub id: ::std::option::Option<i32>,
-    #[serde(
-        rename = "LoginType",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub login_type: ::std::option::Option<crate::models::PbxGrantType>,
-    #[serde(
-        rename = "OverrideConsoleRestrictions",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub override_console_restrictions: ::std::option::Option<bool>,
-    #[serde(
-        rename = "ReasonRevoked",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub reason_revoked: ::std::option::Option<crate::models::PbxRevokeReason>,
-    #[serde(
-        rename = "Revoked",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub revoked: ::std::option::Option<::chrono::DateTime<::chrono::FixedOffset>>,
-    #[serde(
-        rename = "RevokedByIp",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub revoked_by_ip: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "RotateOnRefresh",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub rotate_on_refresh: ::std::option::Option<bool>,
-    #[serde(
-        rename = "Scopes",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub scopes: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    #[serde(
-        rename = "SlidingExpiration",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub sliding_expiration: ::std::option::Option<bool>,
-    #[serde(
-        rename = "Token",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub token: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "Used",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub used: ::std::option::Option<::chrono::DateTime<::chrono::FixedOffset>>,
-    #[serde(
-        rename = "UsedByIp",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub used_by_ip: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "UsedByUserAgent",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub used_by_user_agent: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "Username",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub username: ::std::option::Option<::std::string::String>,
     /// The entity's ETag, to pass back as If-Match where an operation takes one.
-    #[serde(
-        rename = "@odata.etag",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub odata_etag: ::std::option::Option<::std::string::String>,
 }
 impl ::std::fmt::Debug for PbxRefreshToken {
@@ -166,5 +56,86 @@ impl ::std::fmt::Debug for PbxRefreshToken {
             .field("username", &self.username)
             .field("odata_etag", &self.odata_etag)
             .finish()
+    }
+}
+impl ::serde::Serialize for PbxRefreshToken {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = crate::json::ObjectWriter::start(serializer)?;
+        object.optional("Client", &self.client)?;
+        object.optional("ClientId", &self.client_id)?;
+        object.optional("Created", &self.created)?;
+        object.optional("CreatedByIp", &self.created_by_ip)?;
+        object.optional("CreatedByUserAgent", &self.created_by_user_agent)?;
+        object.optional("DisplayName", &self.display_name)?;
+        object.optional("Expires", &self.expires)?;
+        object.optional("Id", &self.id)?;
+        object.optional("LoginType", &self.login_type)?;
+        object
+            .optional(
+                "OverrideConsoleRestrictions",
+                &self.override_console_restrictions,
+            )?;
+        object.optional("ReasonRevoked", &self.reason_revoked)?;
+        object.optional("Revoked", &self.revoked)?;
+        object.optional("RevokedByIp", &self.revoked_by_ip)?;
+        object.optional("RotateOnRefresh", &self.rotate_on_refresh)?;
+        object.optional("Scopes", &self.scopes)?;
+        object.optional("SlidingExpiration", &self.sliding_expiration)?;
+        object.optional("Token", &self.token)?;
+        object.optional("Used", &self.used)?;
+        object.optional("UsedByIp", &self.used_by_ip)?;
+        object.optional("UsedByUserAgent", &self.used_by_user_agent)?;
+        object.optional("Username", &self.username)?;
+        object.optional("@odata.etag", &self.odata_etag)?;
+        object.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for PbxRefreshToken {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::json::read_object(deserializer)
+    }
+}
+impl crate::json::ReadObject for PbxRefreshToken {
+    const NAME: &'static str = "PbxRefreshToken";
+    fn read_property<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "Client" => self.client = map.next_value()?,
+            "ClientId" => self.client_id = map.next_value()?,
+            "Created" => self.created = map.next_value()?,
+            "CreatedByIp" => self.created_by_ip = map.next_value()?,
+            "CreatedByUserAgent" => self.created_by_user_agent = map.next_value()?,
+            "DisplayName" => self.display_name = map.next_value()?,
+            "Expires" => self.expires = map.next_value()?,
+            "Id" => self.id = map.next_value()?,
+            "LoginType" => self.login_type = map.next_value()?,
+            "OverrideConsoleRestrictions" => {
+                self.override_console_restrictions = map.next_value()?;
+            }
+            "ReasonRevoked" => self.reason_revoked = map.next_value()?,
+            "Revoked" => self.revoked = map.next_value()?,
+            "RevokedByIp" => self.revoked_by_ip = map.next_value()?,
+            "RotateOnRefresh" => self.rotate_on_refresh = map.next_value()?,
+            "Scopes" => self.scopes = map.next_value()?,
+            "SlidingExpiration" => self.sliding_expiration = map.next_value()?,
+            "Token" => self.token = map.next_value()?,
+            "Used" => self.used = map.next_value()?,
+            "UsedByIp" => self.used_by_ip = map.next_value()?,
+            "UsedByUserAgent" => self.used_by_user_agent = map.next_value()?,
+            "Username" => self.username = map.next_value()?,
+            "@odata.etag" => self.odata_etag = map.next_value()?,
+            _ => {
+                crate::json::skip_value(map)?;
+            }
+        }
+        ::std::result::Result::Ok(())
     }
 }

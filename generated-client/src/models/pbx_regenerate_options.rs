@@ -4,48 +4,58 @@
 
 //! The `PbxRegenerateOptions` model.
 /// Schema `#/components/schemas/Pbx.RegenerateOptions`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PbxRegenerateOptions {
-    #[serde(
-        rename = "ConfigurationLink",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub configuration_link: ::std::option::Option<bool>,
-    #[serde(
-        rename = "DeskphonePassword",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub deskphone_password: ::std::option::Option<bool>,
-    #[serde(
-        rename = "RpsKey",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub rps_key: ::std::option::Option<bool>,
-    #[serde(
-        rename = "SendWelcomeEmail",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub send_welcome_email: ::std::option::Option<bool>,
-    #[serde(
-        rename = "SipAuth",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub sip_auth: ::std::option::Option<bool>,
-    #[serde(
-        rename = "VoicemailPIN",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub voicemail_pin: ::std::option::Option<bool>,
-    #[serde(
-        rename = "WebclientPassword",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub webclient_password: ::std::option::Option<bool>,
+}
+impl ::serde::Serialize for PbxRegenerateOptions {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = crate::json::ObjectWriter::start(serializer)?;
+        object.optional("ConfigurationLink", &self.configuration_link)?;
+        object.optional("DeskphonePassword", &self.deskphone_password)?;
+        object.optional("RpsKey", &self.rps_key)?;
+        object.optional("SendWelcomeEmail", &self.send_welcome_email)?;
+        object.optional("SipAuth", &self.sip_auth)?;
+        object.optional("VoicemailPIN", &self.voicemail_pin)?;
+        object.optional("WebclientPassword", &self.webclient_password)?;
+        object.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for PbxRegenerateOptions {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::json::read_object(deserializer)
+    }
+}
+impl crate::json::ReadObject for PbxRegenerateOptions {
+    const NAME: &'static str = "PbxRegenerateOptions";
+    fn read_property<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "ConfigurationLink" => self.configuration_link = map.next_value()?,
+            "DeskphonePassword" => self.deskphone_password = map.next_value()?,
+            "RpsKey" => self.rps_key = map.next_value()?,
+            "SendWelcomeEmail" => self.send_welcome_email = map.next_value()?,
+            "SipAuth" => self.sip_auth = map.next_value()?,
+            "VoicemailPIN" => self.voicemail_pin = map.next_value()?,
+            "WebclientPassword" => self.webclient_password = map.next_value()?,
+            _ => {
+                crate::json::skip_value(map)?;
+            }
+        }
+        ::std::result::Result::Ok(())
+    }
 }

@@ -4,18 +4,43 @@
 
 //! The `PbxRegistrarFxs` model.
 /// Schema `#/components/schemas/Pbx.RegistrarFxs`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PbxRegistrarFxs {
-    #[serde(
-        rename = "InterfaceLink",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub interface_link: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "MacAddress",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub mac_address: ::std::option::Option<::std::string::String>,
+}
+impl ::serde::Serialize for PbxRegistrarFxs {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = crate::json::ObjectWriter::start(serializer)?;
+        object.optional("InterfaceLink", &self.interface_link)?;
+        object.optional("MacAddress", &self.mac_address)?;
+        object.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for PbxRegistrarFxs {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::json::read_object(deserializer)
+    }
+}
+impl crate::json::ReadObject for PbxRegistrarFxs {
+    const NAME: &'static str = "PbxRegistrarFxs";
+    fn read_property<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "InterfaceLink" => self.interface_link = map.next_value()?,
+            "MacAddress" => self.mac_address = map.next_value()?,
+            _ => {
+                crate::json::skip_value(map)?;
+            }
+        }
+        ::std::result::Result::Ok(())
+    }
 }

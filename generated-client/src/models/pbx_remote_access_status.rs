@@ -4,7 +4,7 @@
 
 //! The `PbxRemoteAccessStatus` model.
 /// Schema `#/components/schemas/Pbx.RemoteAccessStatus`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum PbxRemoteAccessStatus {
     /// `None`
     None,
@@ -13,6 +13,45 @@ pub enum PbxRemoteAccessStatus {
     /// `Active`
     Active,
     /// A value this version of the client does not know, kept as sent.
-    #[serde(untagged)]
     Unrecognized(::std::string::String),
+}
+impl PbxRemoteAccessStatus {
+    /// The member as the PBX writes it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            PbxRemoteAccessStatus::None => "None",
+            PbxRemoteAccessStatus::Requested => "Requested",
+            PbxRemoteAccessStatus::Active => "Active",
+            PbxRemoteAccessStatus::Unrecognized(value) => value,
+        }
+    }
+}
+impl ::std::convert::From<&str> for PbxRemoteAccessStatus {
+    /// Reads a member as the PBX writes it; an unknown one is kept as it is.
+    fn from(value: &str) -> Self {
+        match value {
+            "None" => PbxRemoteAccessStatus::None,
+            "Requested" => PbxRemoteAccessStatus::Requested,
+            "Active" => PbxRemoteAccessStatus::Active,
+            other => PbxRemoteAccessStatus::Unrecognized(other.to_owned()),
+        }
+    }
+}
+impl crate::json::NamedMember for PbxRemoteAccessStatus {
+    const NAME: &'static str = "PbxRemoteAccessStatus";
+}
+impl ::serde::Serialize for PbxRemoteAccessStatus {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for PbxRemoteAccessStatus {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::json::read_member(deserializer)
+    }
 }

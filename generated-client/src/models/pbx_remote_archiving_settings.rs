@@ -4,55 +4,62 @@
 
 //! The `PbxRemoteArchivingSettings` model.
 /// Schema `#/components/schemas/Pbx.RemoteArchivingSettings`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PbxRemoteArchivingSettings {
-    #[serde(
-        rename = "Backups",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub backups: ::std::option::Option<crate::models::PbxArchiveSubsystem>,
-    #[serde(
-        rename = "Chats",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub chats: ::std::option::Option<crate::models::PbxArchiveSubsystem>,
-    #[serde(
-        rename = "Faxes",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub faxes: ::std::option::Option<crate::models::PbxArchiveSubsystem>,
-    #[serde(
-        rename = "Id",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub id: ::std::option::Option<i32>,
-    #[serde(
-        rename = "Location",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub location: ::std::option::Option<crate::models::PbxLocationSettings>,
-    #[serde(
-        rename = "Recordings",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub recordings: ::std::option::Option<crate::models::PbxArchiveSubsystem>,
-    #[serde(
-        rename = "Voicemails",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub voicemails: ::std::option::Option<crate::models::PbxArchiveSubsystem>,
     /// The entity's ETag, to pass back as If-Match where an operation takes one.
-    #[serde(
-        rename = "@odata.etag",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub odata_etag: ::std::option::Option<::std::string::String>,
+}
+impl ::serde::Serialize for PbxRemoteArchivingSettings {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = crate::json::ObjectWriter::start(serializer)?;
+        object.optional("Backups", &self.backups)?;
+        object.optional("Chats", &self.chats)?;
+        object.optional("Faxes", &self.faxes)?;
+        object.optional("Id", &self.id)?;
+        object.optional("Location", &self.location)?;
+        object.optional("Recordings", &self.recordings)?;
+        object.optional("Voicemails", &self.voicemails)?;
+        object.optional("@odata.etag", &self.odata_etag)?;
+        object.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for PbxRemoteArchivingSettings {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::json::read_object(deserializer)
+    }
+}
+impl crate::json::ReadObject for PbxRemoteArchivingSettings {
+    const NAME: &'static str = "PbxRemoteArchivingSettings";
+    fn read_property<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "Backups" => self.backups = map.next_value()?,
+            "Chats" => self.chats = map.next_value()?,
+            "Faxes" => self.faxes = map.next_value()?,
+            "Id" => self.id = map.next_value()?,
+            "Location" => self.location = map.next_value()?,
+            "Recordings" => self.recordings = map.next_value()?,
+            "Voicemails" => self.voicemails = map.next_value()?,
+            "@odata.etag" => self.odata_etag = map.next_value()?,
+            _ => {
+                crate::json::skip_value(map)?;
+            }
+        }
+        ::std::result::Result::Ok(())
+    }
 }

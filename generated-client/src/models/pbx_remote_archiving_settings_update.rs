@@ -6,20 +6,29 @@
 /// Changes to a PbxRemoteArchivingSettings: only fields set to Patch::Set or Patch::Clear are sent.
 ///
 /// Update body for schema `#/components/schemas/Pbx.RemoteArchivingSettings`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PbxRemoteArchivingSettingsUpdate {
-    #[serde(rename = "Backups", skip_serializing_if = "crate::Patch::is_unchanged")]
     pub backups: crate::Patch<crate::models::PbxArchiveSubsystem>,
-    #[serde(rename = "Chats", skip_serializing_if = "crate::Patch::is_unchanged")]
     pub chats: crate::Patch<crate::models::PbxArchiveSubsystem>,
-    #[serde(rename = "Faxes", skip_serializing_if = "crate::Patch::is_unchanged")]
     pub faxes: crate::Patch<crate::models::PbxArchiveSubsystem>,
-    #[serde(rename = "Id", skip_serializing_if = "crate::Patch::is_unchanged")]
     pub id: crate::Patch<i32>,
-    #[serde(rename = "Location", skip_serializing_if = "crate::Patch::is_unchanged")]
     pub location: crate::Patch<crate::models::PbxLocationSettings>,
-    #[serde(rename = "Recordings", skip_serializing_if = "crate::Patch::is_unchanged")]
     pub recordings: crate::Patch<crate::models::PbxArchiveSubsystem>,
-    #[serde(rename = "Voicemails", skip_serializing_if = "crate::Patch::is_unchanged")]
     pub voicemails: crate::Patch<crate::models::PbxArchiveSubsystem>,
+}
+impl ::serde::Serialize for PbxRemoteArchivingSettingsUpdate {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = crate::json::ObjectWriter::start(serializer)?;
+        object.patch("Backups", &self.backups)?;
+        object.patch("Chats", &self.chats)?;
+        object.patch("Faxes", &self.faxes)?;
+        object.patch("Id", &self.id)?;
+        object.patch("Location", &self.location)?;
+        object.patch("Recordings", &self.recordings)?;
+        object.patch("Voicemails", &self.voicemails)?;
+        object.end()
+    }
 }

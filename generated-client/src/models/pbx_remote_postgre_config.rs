@@ -4,67 +4,17 @@
 
 //! The `PbxRemotePostgreConfig` model.
 /// Schema `#/components/schemas/Pbx.RemotePostgreConfig`.
-#[derive(Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, Default)]
 pub struct PbxRemotePostgreConfig {
-    #[serde(
-        rename = "AuthenticateMode",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub authenticate_mode: ::std::option::Option<crate::models::PbxAuthenticateMode>,
-    #[serde(
-        rename = "CACertificate",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub ca_certificate: ::std::option::Option<crate::models::PbxConcealedDataFile>,
-    #[serde(
-        rename = "ClientCertificate",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub client_certificate: ::std::option::Option<crate::models::PbxConcealedDataFile>,
-    #[serde(
-        rename = "ClientPrivateKey",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub client_private_key: ::std::option::Option<crate::models::PbxConcealedDataFile>,
-    #[serde(
-        rename = "Database",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub database: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "Host",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub host: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "Password",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub password: ::std::option::Option<crate::models::PbxConcealedPassword>,
-    #[serde(
-        rename = "Port",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub port: ::std::option::Option<i32>,
-    #[serde(
-        rename = "ServerTrustMode",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub server_trust_mode: ::std::option::Option<crate::models::PbxServerTrustMode>,
-    #[serde(
-        rename = "Username",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub username: ::std::option::Option<::std::string::String>,
 }
 impl ::std::fmt::Debug for PbxRemotePostgreConfig {
@@ -81,5 +31,56 @@ impl ::std::fmt::Debug for PbxRemotePostgreConfig {
             .field("server_trust_mode", &self.server_trust_mode)
             .field("username", &self.username)
             .finish()
+    }
+}
+impl ::serde::Serialize for PbxRemotePostgreConfig {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = crate::json::ObjectWriter::start(serializer)?;
+        object.optional("AuthenticateMode", &self.authenticate_mode)?;
+        object.optional("CACertificate", &self.ca_certificate)?;
+        object.optional("ClientCertificate", &self.client_certificate)?;
+        object.optional("ClientPrivateKey", &self.client_private_key)?;
+        object.optional("Database", &self.database)?;
+        object.optional("Host", &self.host)?;
+        object.optional("Password", &self.password)?;
+        object.optional("Port", &self.port)?;
+        object.optional("ServerTrustMode", &self.server_trust_mode)?;
+        object.optional("Username", &self.username)?;
+        object.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for PbxRemotePostgreConfig {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::json::read_object(deserializer)
+    }
+}
+impl crate::json::ReadObject for PbxRemotePostgreConfig {
+    const NAME: &'static str = "PbxRemotePostgreConfig";
+    fn read_property<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "AuthenticateMode" => self.authenticate_mode = map.next_value()?,
+            "CACertificate" => self.ca_certificate = map.next_value()?,
+            "ClientCertificate" => self.client_certificate = map.next_value()?,
+            "ClientPrivateKey" => self.client_private_key = map.next_value()?,
+            "Database" => self.database = map.next_value()?,
+            "Host" => self.host = map.next_value()?,
+            "Password" => self.password = map.next_value()?,
+            "Port" => self.port = map.next_value()?,
+            "ServerTrustMode" => self.server_trust_mode = map.next_value()?,
+            "Username" => self.username = map.next_value()?,
+            _ => {
+                crate::json::skip_value(map)?;
+            }
+        }
+        ::std::result::Result::Ok(())
     }
 }

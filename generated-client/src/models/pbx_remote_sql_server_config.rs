@@ -4,37 +4,12 @@
 
 //! The `PbxRemoteSqlServerConfig` model.
 /// Schema `#/components/schemas/Pbx.RemoteSqlServerConfig`.
-#[derive(Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, Default)]
 pub struct PbxRemoteSqlServerConfig {
-    #[serde(
-        rename = "Database",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub database: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "Host",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub host: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "Password",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub password: ::std::option::Option<crate::models::PbxConcealedPassword>,
-    #[serde(
-        rename = "Port",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub port: ::std::option::Option<i64>,
-    #[serde(
-        rename = "UserId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub user_id: ::std::option::Option<::std::string::String>,
 }
 impl ::std::fmt::Debug for PbxRemoteSqlServerConfig {
@@ -46,5 +21,46 @@ impl ::std::fmt::Debug for PbxRemoteSqlServerConfig {
             .field("port", &self.port)
             .field("user_id", &self.user_id)
             .finish()
+    }
+}
+impl ::serde::Serialize for PbxRemoteSqlServerConfig {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = crate::json::ObjectWriter::start(serializer)?;
+        object.optional("Database", &self.database)?;
+        object.optional("Host", &self.host)?;
+        object.optional("Password", &self.password)?;
+        object.optional("Port", &self.port)?;
+        object.optional("UserId", &self.user_id)?;
+        object.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for PbxRemoteSqlServerConfig {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::json::read_object(deserializer)
+    }
+}
+impl crate::json::ReadObject for PbxRemoteSqlServerConfig {
+    const NAME: &'static str = "PbxRemoteSqlServerConfig";
+    fn read_property<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "Database" => self.database = map.next_value()?,
+            "Host" => self.host = map.next_value()?,
+            "Password" => self.password = map.next_value()?,
+            "Port" => self.port = map.next_value()?,
+            "UserId" => self.user_id = map.next_value()?,
+            _ => {
+                crate::json::skip_value(map)?;
+            }
+        }
+        ::std::result::Result::Ok(())
     }
 }

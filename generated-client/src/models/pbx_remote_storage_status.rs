@@ -4,7 +4,7 @@
 
 //! The `PbxRemoteStorageStatus` model.
 /// Schema `#/components/schemas/Pbx.RemoteStorageStatus`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum PbxRemoteStorageStatus {
     /// `NotConfigured`
     NotConfigured,
@@ -13,6 +13,45 @@ pub enum PbxRemoteStorageStatus {
     /// `Configured`
     Configured,
     /// A value this version of the client does not know, kept as sent.
-    #[serde(untagged)]
     Unrecognized(::std::string::String),
+}
+impl PbxRemoteStorageStatus {
+    /// The member as the PBX writes it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            PbxRemoteStorageStatus::NotConfigured => "NotConfigured",
+            PbxRemoteStorageStatus::PartiallyConfigured => "PartiallyConfigured",
+            PbxRemoteStorageStatus::Configured => "Configured",
+            PbxRemoteStorageStatus::Unrecognized(value) => value,
+        }
+    }
+}
+impl ::std::convert::From<&str> for PbxRemoteStorageStatus {
+    /// Reads a member as the PBX writes it; an unknown one is kept as it is.
+    fn from(value: &str) -> Self {
+        match value {
+            "NotConfigured" => PbxRemoteStorageStatus::NotConfigured,
+            "PartiallyConfigured" => PbxRemoteStorageStatus::PartiallyConfigured,
+            "Configured" => PbxRemoteStorageStatus::Configured,
+            other => PbxRemoteStorageStatus::Unrecognized(other.to_owned()),
+        }
+    }
+}
+impl crate::json::NamedMember for PbxRemoteStorageStatus {
+    const NAME: &'static str = "PbxRemoteStorageStatus";
+}
+impl ::serde::Serialize for PbxRemoteStorageStatus {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for PbxRemoteStorageStatus {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::json::read_member(deserializer)
+    }
 }

@@ -4,18 +4,43 @@
 
 //! The `PbxRemoveVectorStoreFiles` model.
 /// Schema `#/components/schemas/Pbx.RemoveVectorStoreFiles`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PbxRemoveVectorStoreFiles {
-    #[serde(
-        rename = "FileIds",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub file_ids: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    #[serde(
-        rename = "VectorId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub vector_id: ::std::option::Option<::std::string::String>,
+}
+impl ::serde::Serialize for PbxRemoveVectorStoreFiles {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = crate::json::ObjectWriter::start(serializer)?;
+        object.optional("FileIds", &self.file_ids)?;
+        object.optional("VectorId", &self.vector_id)?;
+        object.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for PbxRemoveVectorStoreFiles {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::json::read_object(deserializer)
+    }
+}
+impl crate::json::ReadObject for PbxRemoveVectorStoreFiles {
+    const NAME: &'static str = "PbxRemoveVectorStoreFiles";
+    fn read_property<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "FileIds" => self.file_ids = map.next_value()?,
+            "VectorId" => self.vector_id = map.next_value()?,
+            _ => {
+                crate::json::skip_value(map)?;
+            }
+        }
+        ::std::result::Result::Ok(())
+    }
 }

@@ -4,67 +4,79 @@
 
 //! The `PbxReportExtensionStatisticsByGroup` model.
 /// Schema `#/components/schemas/Pbx.ReportExtensionStatisticsByGroup`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PbxReportExtensionStatisticsByGroup {
-    #[serde(
-        rename = "DisplayName",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub display_name: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "Dn",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub dn: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "InboundAnsweredCount",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub inbound_answered_count: ::std::option::Option<i64>,
-    #[serde(
-        rename = "InboundAnsweredTalkingDur",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub inbound_answered_talking_dur: ::std::option::Option<crate::Duration>,
-    #[serde(
-        rename = "InboundUnansweredCount",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub inbound_unanswered_count: ::std::option::Option<i64>,
-    #[serde(
-        rename = "OutboundAnsweredCount",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub outbound_answered_count: ::std::option::Option<i64>,
-    #[serde(
-        rename = "OutboundAnsweredTalkingDur",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub outbound_answered_talking_dur: ::std::option::Option<crate::Duration>,
-    #[serde(
-        rename = "OutboundUnansweredCount",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub outbound_unanswered_count: ::std::option::Option<i64>,
-    #[serde(
-        rename = "SentimentScore",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub sentiment_score: ::std::option::Option<i32>,
     /// The entity's ETag, to pass back as If-Match where an operation takes one.
-    #[serde(
-        rename = "@odata.etag",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub odata_etag: ::std::option::Option<::std::string::String>,
+}
+impl ::serde::Serialize for PbxReportExtensionStatisticsByGroup {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = crate::json::ObjectWriter::start(serializer)?;
+        object.optional("DisplayName", &self.display_name)?;
+        object.optional("Dn", &self.dn)?;
+        object.optional("InboundAnsweredCount", &self.inbound_answered_count)?;
+        object
+            .optional("InboundAnsweredTalkingDur", &self.inbound_answered_talking_dur)?;
+        object.optional("InboundUnansweredCount", &self.inbound_unanswered_count)?;
+        object.optional("OutboundAnsweredCount", &self.outbound_answered_count)?;
+        object
+            .optional(
+                "OutboundAnsweredTalkingDur",
+                &self.outbound_answered_talking_dur,
+            )?;
+        object.optional("OutboundUnansweredCount", &self.outbound_unanswered_count)?;
+        object.optional("SentimentScore", &self.sentiment_score)?;
+        object.optional("@odata.etag", &self.odata_etag)?;
+        object.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for PbxReportExtensionStatisticsByGroup {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::json::read_object(deserializer)
+    }
+}
+impl crate::json::ReadObject for PbxReportExtensionStatisticsByGroup {
+    const NAME: &'static str = "PbxReportExtensionStatisticsByGroup";
+    fn read_property<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "DisplayName" => self.display_name = map.next_value()?,
+            "Dn" => self.dn = map.next_value()?,
+            "InboundAnsweredCount" => self.inbound_answered_count = map.next_value()?,
+            "InboundAnsweredTalkingDur" => {
+                self.inbound_answered_talking_dur = map.next_value()?;
+            }
+            "InboundUnansweredCount" => self.inbound_unanswered_count = map.next_value()?,
+            "OutboundAnsweredCount" => self.outbound_answered_count = map.next_value()?,
+            "OutboundAnsweredTalkingDur" => {
+                self.outbound_answered_talking_dur = map.next_value()?;
+            }
+            "OutboundUnansweredCount" => {
+                self.outbound_unanswered_count = map.next_value()?;
+            }
+            "SentimentScore" => self.sentiment_score = map.next_value()?,
+            "@odata.etag" => self.odata_etag = map.next_value()?,
+            _ => {
+                crate::json::skip_value(map)?;
+            }
+        }
+        ::std::result::Result::Ok(())
+    }
 }

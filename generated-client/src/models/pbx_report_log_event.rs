@@ -4,30 +4,49 @@
 
 //! The `PbxReportLogEvent` model.
 /// Schema `#/components/schemas/Pbx.ReportLogEvent`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PbxReportLogEvent {
-    #[serde(
-        rename = "EventId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub event_id: ::std::option::Option<i32>,
-    #[serde(
-        rename = "Params",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub params: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    #[serde(
-        rename = "Source",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub source: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "Type",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub type_: ::std::option::Option<crate::models::PbxEventLogType>,
+}
+impl ::serde::Serialize for PbxReportLogEvent {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = crate::json::ObjectWriter::start(serializer)?;
+        object.optional("EventId", &self.event_id)?;
+        object.optional("Params", &self.params)?;
+        object.optional("Source", &self.source)?;
+        object.optional("Type", &self.type_)?;
+        object.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for PbxReportLogEvent {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::json::read_object(deserializer)
+    }
+}
+impl crate::json::ReadObject for PbxReportLogEvent {
+    const NAME: &'static str = "PbxReportLogEvent";
+    fn read_property<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "EventId" => self.event_id = map.next_value()?,
+            "Params" => self.params = map.next_value()?,
+            "Source" => self.source = map.next_value()?,
+            "Type" => self.type_ = map.next_value()?,
+            _ => {
+                crate::json::skip_value(map)?;
+            }
+        }
+        ::std::result::Result::Ok(())
+    }
 }

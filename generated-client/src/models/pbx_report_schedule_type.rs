@@ -4,7 +4,7 @@
 
 //! The `PbxReportScheduleType` model.
 /// Schema `#/components/schemas/Pbx.ReportScheduleType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum PbxReportScheduleType {
     /// `Daily`
     Daily,
@@ -17,6 +17,49 @@ pub enum PbxReportScheduleType {
     /// `NotScheduled`
     NotScheduled,
     /// A value this version of the client does not know, kept as sent.
-    #[serde(untagged)]
     Unrecognized(::std::string::String),
+}
+impl PbxReportScheduleType {
+    /// The member as the PBX writes it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            PbxReportScheduleType::Daily => "Daily",
+            PbxReportScheduleType::Weekly => "Weekly",
+            PbxReportScheduleType::Monthly => "Monthly",
+            PbxReportScheduleType::Hourly => "Hourly",
+            PbxReportScheduleType::NotScheduled => "NotScheduled",
+            PbxReportScheduleType::Unrecognized(value) => value,
+        }
+    }
+}
+impl ::std::convert::From<&str> for PbxReportScheduleType {
+    /// Reads a member as the PBX writes it; an unknown one is kept as it is.
+    fn from(value: &str) -> Self {
+        match value {
+            "Daily" => PbxReportScheduleType::Daily,
+            "Weekly" => PbxReportScheduleType::Weekly,
+            "Monthly" => PbxReportScheduleType::Monthly,
+            "Hourly" => PbxReportScheduleType::Hourly,
+            "NotScheduled" => PbxReportScheduleType::NotScheduled,
+            other => PbxReportScheduleType::Unrecognized(other.to_owned()),
+        }
+    }
+}
+impl crate::json::NamedMember for PbxReportScheduleType {
+    const NAME: &'static str = "PbxReportScheduleType";
+}
+impl ::serde::Serialize for PbxReportScheduleType {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for PbxReportScheduleType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::json::read_member(deserializer)
+    }
 }

@@ -4,36 +4,52 @@
 
 //! The `PbxRequestHelp` model.
 /// Schema `#/components/schemas/Pbx.RequestHelp`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PbxRequestHelp {
-    #[serde(
-        rename = "GrantPeriodDays",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub grant_period_days: ::std::option::Option<i32>,
-    #[serde(
-        rename = "IssueDescription",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub issue_description: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "Name",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub name: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "PhoneNumber",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub phone_number: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "ReplyEmail",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub reply_email: ::std::option::Option<::std::string::String>,
+}
+impl ::serde::Serialize for PbxRequestHelp {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = crate::json::ObjectWriter::start(serializer)?;
+        object.optional("GrantPeriodDays", &self.grant_period_days)?;
+        object.optional("IssueDescription", &self.issue_description)?;
+        object.optional("Name", &self.name)?;
+        object.optional("PhoneNumber", &self.phone_number)?;
+        object.optional("ReplyEmail", &self.reply_email)?;
+        object.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for PbxRequestHelp {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::json::read_object(deserializer)
+    }
+}
+impl crate::json::ReadObject for PbxRequestHelp {
+    const NAME: &'static str = "PbxRequestHelp";
+    fn read_property<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "GrantPeriodDays" => self.grant_period_days = map.next_value()?,
+            "IssueDescription" => self.issue_description = map.next_value()?,
+            "Name" => self.name = map.next_value()?,
+            "PhoneNumber" => self.phone_number = map.next_value()?,
+            "ReplyEmail" => self.reply_email = map.next_value()?,
+            _ => {
+                crate::json::skip_value(map)?;
+            }
+        }
+        ::std::result::Result::Ok(())
+    }
 }

@@ -4,7 +4,7 @@
 
 //! The `PbxRequireRegistrationForType` model.
 /// Schema `#/components/schemas/Pbx.RequireRegistrationForType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum PbxRequireRegistrationForType {
     /// `Nothing`
     Nothing,
@@ -15,6 +15,47 @@ pub enum PbxRequireRegistrationForType {
     /// `InOutCalls`
     InOutCalls,
     /// A value this version of the client does not know, kept as sent.
-    #[serde(untagged)]
     Unrecognized(::std::string::String),
+}
+impl PbxRequireRegistrationForType {
+    /// The member as the PBX writes it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            PbxRequireRegistrationForType::Nothing => "Nothing",
+            PbxRequireRegistrationForType::IncomingCalls => "IncomingCalls",
+            PbxRequireRegistrationForType::OutgoingCalls => "OutgoingCalls",
+            PbxRequireRegistrationForType::InOutCalls => "InOutCalls",
+            PbxRequireRegistrationForType::Unrecognized(value) => value,
+        }
+    }
+}
+impl ::std::convert::From<&str> for PbxRequireRegistrationForType {
+    /// Reads a member as the PBX writes it; an unknown one is kept as it is.
+    fn from(value: &str) -> Self {
+        match value {
+            "Nothing" => PbxRequireRegistrationForType::Nothing,
+            "IncomingCalls" => PbxRequireRegistrationForType::IncomingCalls,
+            "OutgoingCalls" => PbxRequireRegistrationForType::OutgoingCalls,
+            "InOutCalls" => PbxRequireRegistrationForType::InOutCalls,
+            other => PbxRequireRegistrationForType::Unrecognized(other.to_owned()),
+        }
+    }
+}
+impl crate::json::NamedMember for PbxRequireRegistrationForType {
+    const NAME: &'static str = "PbxRequireRegistrationForType";
+}
+impl ::serde::Serialize for PbxRequireRegistrationForType {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for PbxRequireRegistrationForType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::json::read_member(deserializer)
+    }
 }

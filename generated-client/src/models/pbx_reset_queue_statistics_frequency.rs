@@ -4,7 +4,7 @@
 
 //! The `PbxResetQueueStatisticsFrequency` model.
 /// Schema `#/components/schemas/Pbx.ResetQueueStatisticsFrequency`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum PbxResetQueueStatisticsFrequency {
     /// `Disabled`
     Disabled,
@@ -15,6 +15,47 @@ pub enum PbxResetQueueStatisticsFrequency {
     /// `Monthly`
     Monthly,
     /// A value this version of the client does not know, kept as sent.
-    #[serde(untagged)]
     Unrecognized(::std::string::String),
+}
+impl PbxResetQueueStatisticsFrequency {
+    /// The member as the PBX writes it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            PbxResetQueueStatisticsFrequency::Disabled => "Disabled",
+            PbxResetQueueStatisticsFrequency::Daily => "Daily",
+            PbxResetQueueStatisticsFrequency::Weekly => "Weekly",
+            PbxResetQueueStatisticsFrequency::Monthly => "Monthly",
+            PbxResetQueueStatisticsFrequency::Unrecognized(value) => value,
+        }
+    }
+}
+impl ::std::convert::From<&str> for PbxResetQueueStatisticsFrequency {
+    /// Reads a member as the PBX writes it; an unknown one is kept as it is.
+    fn from(value: &str) -> Self {
+        match value {
+            "Disabled" => PbxResetQueueStatisticsFrequency::Disabled,
+            "Daily" => PbxResetQueueStatisticsFrequency::Daily,
+            "Weekly" => PbxResetQueueStatisticsFrequency::Weekly,
+            "Monthly" => PbxResetQueueStatisticsFrequency::Monthly,
+            other => PbxResetQueueStatisticsFrequency::Unrecognized(other.to_owned()),
+        }
+    }
+}
+impl crate::json::NamedMember for PbxResetQueueStatisticsFrequency {
+    const NAME: &'static str = "PbxResetQueueStatisticsFrequency";
+}
+impl ::serde::Serialize for PbxResetQueueStatisticsFrequency {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for PbxResetQueueStatisticsFrequency {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::json::read_member(deserializer)
+    }
 }

@@ -4,26 +4,48 @@
 
 //! The `PbxResetQueueStatisticsSchedule` model.
 /// Schema `#/components/schemas/Pbx.ResetQueueStatisticsSchedule`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PbxResetQueueStatisticsSchedule {
-    #[serde(
-        rename = "Day",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub day: ::std::option::Option<crate::models::PbxDayOfWeek>,
-    #[serde(
-        rename = "Frequency",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub frequency: ::std::option::Option<
         crate::models::PbxResetQueueStatisticsFrequency,
     >,
-    #[serde(
-        rename = "Time",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub time: ::std::option::Option<::chrono::NaiveTime>,
+}
+impl ::serde::Serialize for PbxResetQueueStatisticsSchedule {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = crate::json::ObjectWriter::start(serializer)?;
+        object.optional("Day", &self.day)?;
+        object.optional("Frequency", &self.frequency)?;
+        object.optional("Time", &self.time)?;
+        object.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for PbxResetQueueStatisticsSchedule {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::json::read_object(deserializer)
+    }
+}
+impl crate::json::ReadObject for PbxResetQueueStatisticsSchedule {
+    const NAME: &'static str = "PbxResetQueueStatisticsSchedule";
+    fn read_property<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "Day" => self.day = map.next_value()?,
+            "Frequency" => self.frequency = map.next_value()?,
+            "Time" => self.time = map.next_value()?,
+            _ => {
+                crate::json::skip_value(map)?;
+            }
+        }
+        ::std::result::Result::Ok(())
+    }
 }

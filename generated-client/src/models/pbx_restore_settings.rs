@@ -4,40 +4,15 @@
 
 //! The `PbxRestoreSettings` model.
 /// Schema `#/components/schemas/Pbx.RestoreSettings`.
-#[derive(Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, Default)]
 pub struct PbxRestoreSettings {
-    #[serde(
-        rename = "EncryptBackup",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub encrypt_backup: ::std::option::Option<bool>,
-    #[serde(
-        rename = "EncryptBackupPassword",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub encrypt_backup_password: ::std::option::Option<
         crate::models::PbxConcealedPassword,
     >,
-    #[serde(
-        rename = "Schedule",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub schedule: ::std::option::Option<crate::models::PbxBackupSchedule>,
-    #[serde(
-        rename = "ScheduleEnabled",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub schedule_enabled: ::std::option::Option<bool>,
     /// The entity's ETag, to pass back as If-Match where an operation takes one.
-    #[serde(
-        rename = "@odata.etag",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub odata_etag: ::std::option::Option<::std::string::String>,
 }
 impl ::std::fmt::Debug for PbxRestoreSettings {
@@ -49,5 +24,46 @@ impl ::std::fmt::Debug for PbxRestoreSettings {
             .field("schedule_enabled", &self.schedule_enabled)
             .field("odata_etag", &self.odata_etag)
             .finish()
+    }
+}
+impl ::serde::Serialize for PbxRestoreSettings {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = crate::json::ObjectWriter::start(serializer)?;
+        object.optional("EncryptBackup", &self.encrypt_backup)?;
+        object.optional("EncryptBackupPassword", &self.encrypt_backup_password)?;
+        object.optional("Schedule", &self.schedule)?;
+        object.optional("ScheduleEnabled", &self.schedule_enabled)?;
+        object.optional("@odata.etag", &self.odata_etag)?;
+        object.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for PbxRestoreSettings {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::json::read_object(deserializer)
+    }
+}
+impl crate::json::ReadObject for PbxRestoreSettings {
+    const NAME: &'static str = "PbxRestoreSettings";
+    fn read_property<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "EncryptBackup" => self.encrypt_backup = map.next_value()?,
+            "EncryptBackupPassword" => self.encrypt_backup_password = map.next_value()?,
+            "Schedule" => self.schedule = map.next_value()?,
+            "ScheduleEnabled" => self.schedule_enabled = map.next_value()?,
+            "@odata.etag" => self.odata_etag = map.next_value()?,
+            _ => {
+                crate::json::skip_value(map)?;
+            }
+        }
+        ::std::result::Result::Ok(())
     }
 }

@@ -4,55 +4,62 @@
 
 //! The `PbxRestrictions` model.
 /// Schema `#/components/schemas/Pbx.Restrictions`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PbxRestrictions {
-    #[serde(
-        rename = "Dects",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub dects: ::std::option::Option<crate::models::PbxEntityRestrictions>,
-    #[serde(
-        rename = "LiveChats",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub live_chats: ::std::option::Option<crate::models::PbxEntityRestrictions>,
-    #[serde(
-        rename = "MaxPrompts",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub max_prompts: ::std::option::Option<i32>,
-    #[serde(
-        rename = "Sbcs",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub sbcs: ::std::option::Option<crate::models::PbxEntityRestrictions>,
-    #[serde(
-        rename = "System",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub system: ::std::option::Option<crate::models::PbxEntityRestrictions>,
-    #[serde(
-        rename = "Trunks",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub trunks: ::std::option::Option<crate::models::PbxEntityRestrictions>,
-    #[serde(
-        rename = "Users",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub users: ::std::option::Option<crate::models::PbxEntityRestrictions>,
     /// The entity's ETag, to pass back as If-Match where an operation takes one.
-    #[serde(
-        rename = "@odata.etag",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub odata_etag: ::std::option::Option<::std::string::String>,
+}
+impl ::serde::Serialize for PbxRestrictions {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = crate::json::ObjectWriter::start(serializer)?;
+        object.optional("Dects", &self.dects)?;
+        object.optional("LiveChats", &self.live_chats)?;
+        object.optional("MaxPrompts", &self.max_prompts)?;
+        object.optional("Sbcs", &self.sbcs)?;
+        object.optional("System", &self.system)?;
+        object.optional("Trunks", &self.trunks)?;
+        object.optional("Users", &self.users)?;
+        object.optional("@odata.etag", &self.odata_etag)?;
+        object.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for PbxRestrictions {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::json::read_object(deserializer)
+    }
+}
+impl crate::json::ReadObject for PbxRestrictions {
+    const NAME: &'static str = "PbxRestrictions";
+    fn read_property<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "Dects" => self.dects = map.next_value()?,
+            "LiveChats" => self.live_chats = map.next_value()?,
+            "MaxPrompts" => self.max_prompts = map.next_value()?,
+            "Sbcs" => self.sbcs = map.next_value()?,
+            "System" => self.system = map.next_value()?,
+            "Trunks" => self.trunks = map.next_value()?,
+            "Users" => self.users = map.next_value()?,
+            "@odata.etag" => self.odata_etag = map.next_value()?,
+            _ => {
+                crate::json::skip_value(map)?;
+            }
+        }
+        ::std::result::Result::Ok(())
+    }
 }

@@ -4,18 +4,43 @@
 
 //! The `PbxRetreivePeersRequest` model.
 /// Schema `#/components/schemas/Pbx.RetreivePeersRequest`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PbxRetreivePeersRequest {
-    #[serde(
-        rename = "DnNumbers",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub dn_numbers: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    #[serde(
-        rename = "IsReportPeers",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub is_report_peers: ::std::option::Option<bool>,
+}
+impl ::serde::Serialize for PbxRetreivePeersRequest {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = crate::json::ObjectWriter::start(serializer)?;
+        object.optional("DnNumbers", &self.dn_numbers)?;
+        object.optional("IsReportPeers", &self.is_report_peers)?;
+        object.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for PbxRetreivePeersRequest {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::json::read_object(deserializer)
+    }
+}
+impl crate::json::ReadObject for PbxRetreivePeersRequest {
+    const NAME: &'static str = "PbxRetreivePeersRequest";
+    fn read_property<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "DnNumbers" => self.dn_numbers = map.next_value()?,
+            "IsReportPeers" => self.is_report_peers = map.next_value()?,
+            _ => {
+                crate::json::skip_value(map)?;
+            }
+        }
+        ::std::result::Result::Ok(())
+    }
 }

@@ -4,7 +4,7 @@
 
 //! The `PbxRevokeReason` model.
 /// Schema `#/components/schemas/Pbx.RevokeReason`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum PbxRevokeReason {
     /// `TooMany`
     TooMany,
@@ -17,6 +17,49 @@ pub enum PbxRevokeReason {
     /// `Manual`
     Manual,
     /// A value this version of the client does not know, kept as sent.
-    #[serde(untagged)]
     Unrecognized(::std::string::String),
+}
+impl PbxRevokeReason {
+    /// The member as the PBX writes it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            PbxRevokeReason::TooMany => "TooMany",
+            PbxRevokeReason::SetPassword => "SetPassword",
+            PbxRevokeReason::InvalidatePassword => "InvalidatePassword",
+            PbxRevokeReason::Logout => "Logout",
+            PbxRevokeReason::Manual => "Manual",
+            PbxRevokeReason::Unrecognized(value) => value,
+        }
+    }
+}
+impl ::std::convert::From<&str> for PbxRevokeReason {
+    /// Reads a member as the PBX writes it; an unknown one is kept as it is.
+    fn from(value: &str) -> Self {
+        match value {
+            "TooMany" => PbxRevokeReason::TooMany,
+            "SetPassword" => PbxRevokeReason::SetPassword,
+            "InvalidatePassword" => PbxRevokeReason::InvalidatePassword,
+            "Logout" => PbxRevokeReason::Logout,
+            "Manual" => PbxRevokeReason::Manual,
+            other => PbxRevokeReason::Unrecognized(other.to_owned()),
+        }
+    }
+}
+impl crate::json::NamedMember for PbxRevokeReason {
+    const NAME: &'static str = "PbxRevokeReason";
+}
+impl ::serde::Serialize for PbxRevokeReason {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for PbxRevokeReason {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::json::read_member(deserializer)
+    }
 }

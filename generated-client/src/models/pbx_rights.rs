@@ -4,109 +4,91 @@
 
 //! The `PbxRights` model.
 /// Schema `#/components/schemas/Pbx.Rights`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PbxRights {
-    #[serde(
-        rename = "AllowIVR",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub allow_ivr: ::std::option::Option<bool>,
-    #[serde(
-        rename = "AllowParking",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub allow_parking: ::std::option::Option<bool>,
-    #[serde(
-        rename = "AllowToChangePresence",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub allow_to_change_presence: ::std::option::Option<bool>,
-    #[serde(
-        rename = "AllowToManageCompanyBook",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub allow_to_manage_company_book: ::std::option::Option<bool>,
-    #[serde(
-        rename = "AssignClearOperations",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub assign_clear_operations: ::std::option::Option<bool>,
-    #[serde(
-        rename = "CanBargeIn",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub can_barge_in: ::std::option::Option<bool>,
-    #[serde(
-        rename = "CanIntercom",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub can_intercom: ::std::option::Option<bool>,
-    #[serde(
-        rename = "CanSeeGroupCalls",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub can_see_group_calls: ::std::option::Option<bool>,
-    #[serde(
-        rename = "CanSeeGroupMembers",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub can_see_group_members: ::std::option::Option<bool>,
-    #[serde(
-        rename = "CanSeeGroupRecordings",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub can_see_group_recordings: ::std::option::Option<bool>,
-    #[serde(
-        rename = "Invalid",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub invalid: ::std::option::Option<bool>,
-    #[serde(
-        rename = "PerformOperations",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub perform_operations: ::std::option::Option<bool>,
-    #[serde(
-        rename = "RoleName",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub role_name: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "ShowMyCalls",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub show_my_calls: ::std::option::Option<bool>,
-    #[serde(
-        rename = "ShowMyPresence",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub show_my_presence: ::std::option::Option<bool>,
-    #[serde(
-        rename = "ShowMyPresenceOutside",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub show_my_presence_outside: ::std::option::Option<bool>,
     /// The entity's ETag, to pass back as If-Match where an operation takes one.
-    #[serde(
-        rename = "@odata.etag",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub odata_etag: ::std::option::Option<::std::string::String>,
+}
+impl ::serde::Serialize for PbxRights {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = crate::json::ObjectWriter::start(serializer)?;
+        object.optional("AllowIVR", &self.allow_ivr)?;
+        object.optional("AllowParking", &self.allow_parking)?;
+        object.optional("AllowToChangePresence", &self.allow_to_change_presence)?;
+        object.optional("AllowToManageCompanyBook", &self.allow_to_manage_company_book)?;
+        object.optional("AssignClearOperations", &self.assign_clear_operations)?;
+        object.optional("CanBargeIn", &self.can_barge_in)?;
+        object.optional("CanIntercom", &self.can_intercom)?;
+        object.optional("CanSeeGroupCalls", &self.can_see_group_calls)?;
+        object.optional("CanSeeGroupMembers", &self.can_see_group_members)?;
+        object.optional("CanSeeGroupRecordings", &self.can_see_group_recordings)?;
+        object.optional("Invalid", &self.invalid)?;
+        object.optional("PerformOperations", &self.perform_operations)?;
+        object.optional("RoleName", &self.role_name)?;
+        object.optional("ShowMyCalls", &self.show_my_calls)?;
+        object.optional("ShowMyPresence", &self.show_my_presence)?;
+        object.optional("ShowMyPresenceOutside", &self.show_my_presence_outside)?;
+        object.optional("@odata.etag", &self.odata_etag)?;
+        object.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for PbxRights {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::json::read_object(deserializer)
+    }
+}
+impl crate::json::ReadObject for PbxRights {
+    const NAME: &'static str = "PbxRights";
+    fn read_property<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "AllowIVR" => self.allow_ivr = map.next_value()?,
+            "AllowParking" => self.allow_parking = map.next_value()?,
+            "AllowToChangePresence" => self.allow_to_change_presence = map.next_value()?,
+            "AllowToManageCompanyBook" => {
+                self.allow_to_manage_company_book = map.next_value()?;
+            }
+            "AssignClearOperations" => self.assign_clear_operations = map.next_value()?,
+            "CanBargeIn" => self.can_barge_in = map.next_value()?,
+            "CanIntercom" => self.can_intercom = map.next_value()?,
+            "CanSeeGroupCalls" => self.can_see_group_calls = map.next_value()?,
+            "CanSeeGroupMembers" => self.can_see_group_members = map.next_value()?,
+            "CanSeeGroupRecordings" => self.can_see_group_recordings = map.next_value()?,
+            "Invalid" => self.invalid = map.next_value()?,
+            "PerformOperations" => self.perform_operations = map.next_value()?,
+            "RoleName" => self.role_name = map.next_value()?,
+            "ShowMyCalls" => self.show_my_calls = map.next_value()?,
+            "ShowMyPresence" => self.show_my_presence = map.next_value()?,
+            "ShowMyPresenceOutside" => self.show_my_presence_outside = map.next_value()?,
+            "@odata.etag" => self.odata_etag = map.next_value()?,
+            _ => {
+                crate::json::skip_value(map)?;
+            }
+        }
+        ::std::result::Result::Ok(())
+    }
 }

@@ -4,167 +4,120 @@
 
 //! The `PbxRingGroup` model.
 /// Schema `#/components/schemas/Pbx.RingGroup`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PbxRingGroup {
-    #[serde(
-        rename = "Groups",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub groups: ::std::option::Option<::std::vec::Vec<crate::models::PbxUserGroup>>,
-    #[serde(
-        rename = "Id",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub id: ::std::option::Option<i32>,
-    #[serde(
-        rename = "Number",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub number: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "TranscriptionMode",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub transcription_mode: ::std::option::Option<
         crate::Flags<crate::models::PbxTranscriptionType>,
     >,
-    #[serde(
-        rename = "CallUsEnableChat",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub call_us_enable_chat: ::std::option::Option<bool>,
-    #[serde(
-        rename = "CallUsEnablePhone",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub call_us_enable_phone: ::std::option::Option<bool>,
-    #[serde(
-        rename = "CallUsEnableVideo",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub call_us_enable_video: ::std::option::Option<bool>,
-    #[serde(
-        rename = "CallUsRequirement",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub call_us_requirement: ::std::option::Option<crate::models::PbxAuthentication>,
-    #[serde(
-        rename = "ClickToCallId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub click_to_call_id: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "BreakRoute",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub break_route: ::std::option::Option<crate::models::PbxRoute>,
-    #[serde(
-        rename = "ForwardNoAnswer",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub forward_no_answer: ::std::option::Option<crate::models::PbxDestination>,
-    #[serde(
-        rename = "GreetingFile",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub greeting_file: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "HolidaysRoute",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub holidays_route: ::std::option::Option<crate::models::PbxRoute>,
-    #[serde(
-        rename = "IsRegistered",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub is_registered: ::std::option::Option<bool>,
-    #[serde(
-        rename = "Members",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub members: ::std::option::Option<
         ::std::vec::Vec<crate::models::PbxRingGroupMember>,
     >,
-    #[serde(
-        rename = "MulticastAddress",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub multicast_address: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "MulticastCodec",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub multicast_codec: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "MulticastPacketTime",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub multicast_packet_time: ::std::option::Option<i32>,
-    #[serde(
-        rename = "MulticastPort",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub multicast_port: ::std::option::Option<i32>,
-    #[serde(
-        rename = "Name",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub name: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "OutOfOfficeRoute",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub out_of_office_route: ::std::option::Option<crate::models::PbxRoute>,
-    #[serde(
-        rename = "RingStrategy",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub ring_strategy: ::std::option::Option<crate::models::PbxStrategyType>,
-    #[serde(
-        rename = "RingTime",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub ring_time: ::std::option::Option<i32>,
-    #[serde(
-        rename = "VMEmailList",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub vm_email_list: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "VMEmailOptions",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub vm_email_options: ::std::option::Option<crate::models::PbxVmEmailOptionsType>,
     /// The entity's ETag, to pass back as If-Match where an operation takes one.
-    #[serde(
-        rename = "@odata.etag",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub odata_etag: ::std::option::Option<::std::string::String>,
+}
+impl ::serde::Serialize for PbxRingGroup {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = crate::json::ObjectWriter::start(serializer)?;
+        object.optional("Groups", &self.groups)?;
+        object.optional("Id", &self.id)?;
+        object.optional("Number", &self.number)?;
+        object.optional("TranscriptionMode", &self.transcription_mode)?;
+        object.optional("CallUsEnableChat", &self.call_us_enable_chat)?;
+        object.optional("CallUsEnablePhone", &self.call_us_enable_phone)?;
+        object.optional("CallUsEnableVideo", &self.call_us_enable_video)?;
+        object.optional("CallUsRequirement", &self.call_us_requirement)?;
+        object.optional("ClickToCallId", &self.click_to_call_id)?;
+        object.optional("BreakRoute", &self.break_route)?;
+        object.optional("ForwardNoAnswer", &self.forward_no_answer)?;
+        object.optional("GreetingFile", &self.greeting_file)?;
+        object.optional("HolidaysRoute", &self.holidays_route)?;
+        object.optional("IsRegistered", &self.is_registered)?;
+        object.optional("Members", &self.members)?;
+        object.optional("MulticastAddress", &self.multicast_address)?;
+        object.optional("MulticastCodec", &self.multicast_codec)?;
+        object.optional("MulticastPacketTime", &self.multicast_packet_time)?;
+        object.optional("MulticastPort", &self.multicast_port)?;
+        object.optional("Name", &self.name)?;
+        object.optional("OutOfOfficeRoute", &self.out_of_office_route)?;
+        object.optional("RingStrategy", &self.ring_strategy)?;
+        object.optional("RingTime", &self.ring_time)?;
+        object.optional("VMEmailList", &self.vm_email_list)?;
+        object.optional("VMEmailOptions", &self.vm_email_options)?;
+        object.optional("@odata.etag", &self.odata_etag)?;
+        object.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for PbxRingGroup {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::json::read_object(deserializer)
+    }
+}
+impl crate::json::ReadObject for PbxRingGroup {
+    const NAME: &'static str = "PbxRingGroup";
+    fn read_property<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "Groups" => self.groups = map.next_value()?,
+            "Id" => self.id = map.next_value()?,
+            "Number" => self.number = map.next_value()?,
+            "TranscriptionMode" => self.transcription_mode = map.next_value()?,
+            "CallUsEnableChat" => self.call_us_enable_chat = map.next_value()?,
+            "CallUsEnablePhone" => self.call_us_enable_phone = map.next_value()?,
+            "CallUsEnableVideo" => self.call_us_enable_video = map.next_value()?,
+            "CallUsRequirement" => self.call_us_requirement = map.next_value()?,
+            "ClickToCallId" => self.click_to_call_id = map.next_value()?,
+            "BreakRoute" => self.break_route = map.next_value()?,
+            "ForwardNoAnswer" => self.forward_no_answer = map.next_value()?,
+            "GreetingFile" => self.greeting_file = map.next_value()?,
+            "HolidaysRoute" => self.holidays_route = map.next_value()?,
+            "IsRegistered" => self.is_registered = map.next_value()?,
+            "Members" => self.members = map.next_value()?,
+            "MulticastAddress" => self.multicast_address = map.next_value()?,
+            "MulticastCodec" => self.multicast_codec = map.next_value()?,
+            "MulticastPacketTime" => self.multicast_packet_time = map.next_value()?,
+            "MulticastPort" => self.multicast_port = map.next_value()?,
+            "Name" => self.name = map.next_value()?,
+            "OutOfOfficeRoute" => self.out_of_office_route = map.next_value()?,
+            "RingStrategy" => self.ring_strategy = map.next_value()?,
+            "RingTime" => self.ring_time = map.next_value()?,
+            "VMEmailList" => self.vm_email_list = map.next_value()?,
+            "VMEmailOptions" => self.vm_email_options = map.next_value()?,
+            "@odata.etag" => self.odata_etag = map.next_value()?,
+            _ => {
+                crate::json::skip_value(map)?;
+            }
+        }
+        ::std::result::Result::Ok(())
+    }
 }

@@ -4,43 +4,62 @@
 
 //! The `PbxRingGroupStatistics` model.
 /// Schema `#/components/schemas/Pbx.RingGroupStatistics`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PbxRingGroupStatistics {
-    #[serde(
-        rename = "RingGroupAnsweredCount",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub ring_group_answered_count: ::std::option::Option<i64>,
-    #[serde(
-        rename = "RingGroupDisplayName",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub ring_group_display_name: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "RingGroupDn",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub ring_group_dn: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "RingGroupReceivedCount",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub ring_group_received_count: ::std::option::Option<i64>,
-    #[serde(
-        rename = "RingGroupSentimentScore",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub ring_group_sentiment_score: ::std::option::Option<i32>,
     /// The entity's ETag, to pass back as If-Match where an operation takes one.
-    #[serde(
-        rename = "@odata.etag",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub odata_etag: ::std::option::Option<::std::string::String>,
+}
+impl ::serde::Serialize for PbxRingGroupStatistics {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = crate::json::ObjectWriter::start(serializer)?;
+        object.optional("RingGroupAnsweredCount", &self.ring_group_answered_count)?;
+        object.optional("RingGroupDisplayName", &self.ring_group_display_name)?;
+        object.optional("RingGroupDn", &self.ring_group_dn)?;
+        object.optional("RingGroupReceivedCount", &self.ring_group_received_count)?;
+        object.optional("RingGroupSentimentScore", &self.ring_group_sentiment_score)?;
+        object.optional("@odata.etag", &self.odata_etag)?;
+        object.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for PbxRingGroupStatistics {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::json::read_object(deserializer)
+    }
+}
+impl crate::json::ReadObject for PbxRingGroupStatistics {
+    const NAME: &'static str = "PbxRingGroupStatistics";
+    fn read_property<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "RingGroupAnsweredCount" => {
+                self.ring_group_answered_count = map.next_value()?;
+            }
+            "RingGroupDisplayName" => self.ring_group_display_name = map.next_value()?,
+            "RingGroupDn" => self.ring_group_dn = map.next_value()?,
+            "RingGroupReceivedCount" => {
+                self.ring_group_received_count = map.next_value()?;
+            }
+            "RingGroupSentimentScore" => {
+                self.ring_group_sentiment_score = map.next_value()?;
+            }
+            "@odata.etag" => self.odata_etag = map.next_value()?,
+            _ => {
+                crate::json::skip_value(map)?;
+            }
+        }
+        ::std::result::Result::Ok(())
+    }
 }

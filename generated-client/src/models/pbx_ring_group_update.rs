@@ -6,100 +6,67 @@
 /// Changes to a PbxRingGroup: only fields set to Patch::Set or Patch::Clear are sent.
 ///
 /// Update body for schema `#/components/schemas/Pbx.RingGroup`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PbxRingGroupUpdate {
-    #[serde(rename = "Groups", skip_serializing_if = "crate::Patch::is_unchanged")]
     pub groups: crate::Patch<::std::vec::Vec<crate::models::PbxUserGroup>>,
-    #[serde(rename = "Id", skip_serializing_if = "crate::Patch::is_unchanged")]
     pub id: crate::Patch<i32>,
-    #[serde(rename = "Number", skip_serializing_if = "crate::Patch::is_unchanged")]
     pub number: crate::Patch<::std::string::String>,
-    #[serde(
-        rename = "TranscriptionMode",
-        skip_serializing_if = "crate::Patch::is_unchanged"
-    )]
     pub transcription_mode: crate::Patch<
         crate::Flags<crate::models::PbxTranscriptionType>,
     >,
-    #[serde(
-        rename = "CallUsEnableChat",
-        skip_serializing_if = "crate::Patch::is_unchanged"
-    )]
     pub call_us_enable_chat: crate::Patch<bool>,
-    #[serde(
-        rename = "CallUsEnablePhone",
-        skip_serializing_if = "crate::Patch::is_unchanged"
-    )]
     pub call_us_enable_phone: crate::Patch<bool>,
-    #[serde(
-        rename = "CallUsEnableVideo",
-        skip_serializing_if = "crate::Patch::is_unchanged"
-    )]
     pub call_us_enable_video: crate::Patch<bool>,
-    #[serde(
-        rename = "CallUsRequirement",
-        skip_serializing_if = "crate::Patch::is_unchanged"
-    )]
     pub call_us_requirement: crate::Patch<crate::models::PbxAuthentication>,
-    #[serde(
-        rename = "ClickToCallId",
-        skip_serializing_if = "crate::Patch::is_unchanged"
-    )]
     pub click_to_call_id: crate::Patch<::std::string::String>,
-    #[serde(rename = "BreakRoute", skip_serializing_if = "crate::Patch::is_unchanged")]
     pub break_route: crate::Patch<crate::models::PbxRoute>,
-    #[serde(
-        rename = "ForwardNoAnswer",
-        skip_serializing_if = "crate::Patch::is_unchanged"
-    )]
     pub forward_no_answer: crate::Patch<crate::models::PbxDestination>,
-    #[serde(rename = "GreetingFile", skip_serializing_if = "crate::Patch::is_unchanged")]
     pub greeting_file: crate::Patch<::std::string::String>,
-    #[serde(
-        rename = "HolidaysRoute",
-        skip_serializing_if = "crate::Patch::is_unchanged"
-    )]
     pub holidays_route: crate::Patch<crate::models::PbxRoute>,
-    #[serde(rename = "IsRegistered", skip_serializing_if = "crate::Patch::is_unchanged")]
     pub is_registered: crate::Patch<bool>,
-    #[serde(rename = "Members", skip_serializing_if = "crate::Patch::is_unchanged")]
     pub members: crate::Patch<::std::vec::Vec<crate::models::PbxRingGroupMember>>,
-    #[serde(
-        rename = "MulticastAddress",
-        skip_serializing_if = "crate::Patch::is_unchanged"
-    )]
     pub multicast_address: crate::Patch<::std::string::String>,
-    #[serde(
-        rename = "MulticastCodec",
-        skip_serializing_if = "crate::Patch::is_unchanged"
-    )]
     pub multicast_codec: crate::Patch<::std::string::String>,
-    #[serde(
-        rename = "MulticastPacketTime",
-        skip_serializing_if = "crate::Patch::is_unchanged"
-    )]
     pub multicast_packet_time: crate::Patch<i32>,
-    #[serde(
-        rename = "MulticastPort",
-        skip_serializing_if = "crate::Patch::is_unchanged"
-    )]
     pub multicast_port: crate::Patch<i32>,
-    #[serde(rename = "Name", skip_serializing_if = "crate::Patch::is_unchanged")]
     pub name: crate::Patch<::std::string::String>,
-    #[serde(
-        rename = "OutOfOfficeRoute",
-        skip_serializing_if = "crate::Patch::is_unchanged"
-    )]
     pub out_of_office_route: crate::Patch<crate::models::PbxRoute>,
-    #[serde(rename = "RingStrategy", skip_serializing_if = "crate::Patch::is_unchanged")]
     pub ring_strategy: crate::Patch<crate::models::PbxStrategyType>,
-    #[serde(rename = "RingTime", skip_serializing_if = "crate::Patch::is_unchanged")]
     pub ring_time: crate::Patch<i32>,
-    #[serde(rename = "VMEmailList", skip_serializing_if = "crate::Patch::is_unchanged")]
     pub vm_email_list: crate::Patch<::std::string::String>,
-    #[serde(
-        rename = "VMEmailOptions",
-        skip_serializing_if = "crate::Patch::is_unchanged"
-    )]
     pub vm_email_options: crate::Patch<crate::models::PbxVmEmailOptionsType>,
+}
+impl ::serde::Serialize for PbxRingGroupUpdate {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = crate::json::ObjectWriter::start(serializer)?;
+        object.patch("Groups", &self.groups)?;
+        object.patch("Id", &self.id)?;
+        object.patch("Number", &self.number)?;
+        object.patch("TranscriptionMode", &self.transcription_mode)?;
+        object.patch("CallUsEnableChat", &self.call_us_enable_chat)?;
+        object.patch("CallUsEnablePhone", &self.call_us_enable_phone)?;
+        object.patch("CallUsEnableVideo", &self.call_us_enable_video)?;
+        object.patch("CallUsRequirement", &self.call_us_requirement)?;
+        object.patch("ClickToCallId", &self.click_to_call_id)?;
+        object.patch("BreakRoute", &self.break_route)?;
+        object.patch("ForwardNoAnswer", &self.forward_no_answer)?;
+        object.patch("GreetingFile", &self.greeting_file)?;
+        object.patch("HolidaysRoute", &self.holidays_route)?;
+        object.patch("IsRegistered", &self.is_registered)?;
+        object.patch("Members", &self.members)?;
+        object.patch("MulticastAddress", &self.multicast_address)?;
+        object.patch("MulticastCodec", &self.multicast_codec)?;
+        object.patch("MulticastPacketTime", &self.multicast_packet_time)?;
+        object.patch("MulticastPort", &self.multicast_port)?;
+        object.patch("Name", &self.name)?;
+        object.patch("OutOfOfficeRoute", &self.out_of_office_route)?;
+        object.patch("RingStrategy", &self.ring_strategy)?;
+        object.patch("RingTime", &self.ring_time)?;
+        object.patch("VMEmailList", &self.vm_email_list)?;
+        object.patch("VMEmailOptions", &self.vm_email_options)?;
+        object.end()
+    }
 }

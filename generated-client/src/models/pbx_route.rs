@@ -4,24 +4,46 @@
 
 //! The `PbxRoute` model.
 /// Schema `#/components/schemas/Pbx.Route`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PbxRoute {
-    #[serde(
-        rename = "IsPromptEnabled",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub is_prompt_enabled: ::std::option::Option<bool>,
-    #[serde(
-        rename = "Prompt",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub prompt: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "Route",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub route: ::std::option::Option<crate::models::PbxDestination>,
+}
+impl ::serde::Serialize for PbxRoute {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = crate::json::ObjectWriter::start(serializer)?;
+        object.optional("IsPromptEnabled", &self.is_prompt_enabled)?;
+        object.optional("Prompt", &self.prompt)?;
+        object.optional("Route", &self.route)?;
+        object.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for PbxRoute {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::json::read_object(deserializer)
+    }
+}
+impl crate::json::ReadObject for PbxRoute {
+    const NAME: &'static str = "PbxRoute";
+    fn read_property<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "IsPromptEnabled" => self.is_prompt_enabled = map.next_value()?,
+            "Prompt" => self.prompt = map.next_value()?,
+            "Route" => self.route = map.next_value()?,
+            _ => {
+                crate::json::skip_value(map)?;
+            }
+        }
+        ::std::result::Result::Ok(())
+    }
 }

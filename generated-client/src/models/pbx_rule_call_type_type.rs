@@ -4,7 +4,7 @@
 
 //! The `PbxRuleCallTypeType` model.
 /// Schema `#/components/schemas/Pbx.RuleCallTypeType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum PbxRuleCallTypeType {
     /// `AllCalls`
     AllCalls,
@@ -13,6 +13,45 @@ pub enum PbxRuleCallTypeType {
     /// `ExternalCallsOnly`
     ExternalCallsOnly,
     /// A value this version of the client does not know, kept as sent.
-    #[serde(untagged)]
     Unrecognized(::std::string::String),
+}
+impl PbxRuleCallTypeType {
+    /// The member as the PBX writes it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            PbxRuleCallTypeType::AllCalls => "AllCalls",
+            PbxRuleCallTypeType::InternalCallsOnly => "InternalCallsOnly",
+            PbxRuleCallTypeType::ExternalCallsOnly => "ExternalCallsOnly",
+            PbxRuleCallTypeType::Unrecognized(value) => value,
+        }
+    }
+}
+impl ::std::convert::From<&str> for PbxRuleCallTypeType {
+    /// Reads a member as the PBX writes it; an unknown one is kept as it is.
+    fn from(value: &str) -> Self {
+        match value {
+            "AllCalls" => PbxRuleCallTypeType::AllCalls,
+            "InternalCallsOnly" => PbxRuleCallTypeType::InternalCallsOnly,
+            "ExternalCallsOnly" => PbxRuleCallTypeType::ExternalCallsOnly,
+            other => PbxRuleCallTypeType::Unrecognized(other.to_owned()),
+        }
+    }
+}
+impl crate::json::NamedMember for PbxRuleCallTypeType {
+    const NAME: &'static str = "PbxRuleCallTypeType";
+}
+impl ::serde::Serialize for PbxRuleCallTypeType {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for PbxRuleCallTypeType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::json::read_member(deserializer)
+    }
 }

@@ -4,7 +4,7 @@
 
 //! The `PbxRuleConditionType` model.
 /// Schema `#/components/schemas/Pbx.RuleConditionType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum PbxRuleConditionType {
     /// `NoAnswer`
     NoAnswer,
@@ -15,12 +15,55 @@ pub enum PbxRuleConditionType {
     /// `ForwardAll`
     ForwardAll,
     /// `BasedOnCallerID`
-    #[serde(rename = "BasedOnCallerID")]
     BasedOnCallerId,
     /// `BasedOnDID`
-    #[serde(rename = "BasedOnDID")]
     BasedOnDid,
     /// A value this version of the client does not know, kept as sent.
-    #[serde(untagged)]
     Unrecognized(::std::string::String),
+}
+impl PbxRuleConditionType {
+    /// The member as the PBX writes it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            PbxRuleConditionType::NoAnswer => "NoAnswer",
+            PbxRuleConditionType::PhoneBusy => "PhoneBusy",
+            PbxRuleConditionType::PhoneNotRegistered => "PhoneNotRegistered",
+            PbxRuleConditionType::ForwardAll => "ForwardAll",
+            PbxRuleConditionType::BasedOnCallerId => "BasedOnCallerID",
+            PbxRuleConditionType::BasedOnDid => "BasedOnDID",
+            PbxRuleConditionType::Unrecognized(value) => value,
+        }
+    }
+}
+impl ::std::convert::From<&str> for PbxRuleConditionType {
+    /// Reads a member as the PBX writes it; an unknown one is kept as it is.
+    fn from(value: &str) -> Self {
+        match value {
+            "NoAnswer" => PbxRuleConditionType::NoAnswer,
+            "PhoneBusy" => PbxRuleConditionType::PhoneBusy,
+            "PhoneNotRegistered" => PbxRuleConditionType::PhoneNotRegistered,
+            "ForwardAll" => PbxRuleConditionType::ForwardAll,
+            "BasedOnCallerID" => PbxRuleConditionType::BasedOnCallerId,
+            "BasedOnDID" => PbxRuleConditionType::BasedOnDid,
+            other => PbxRuleConditionType::Unrecognized(other.to_owned()),
+        }
+    }
+}
+impl crate::json::NamedMember for PbxRuleConditionType {
+    const NAME: &'static str = "PbxRuleConditionType";
+}
+impl ::serde::Serialize for PbxRuleConditionType {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for PbxRuleConditionType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::json::read_member(deserializer)
+    }
 }

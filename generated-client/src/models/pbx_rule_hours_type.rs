@@ -4,7 +4,7 @@
 
 //! The `PbxRuleHoursType` model.
 /// Schema `#/components/schemas/Pbx.RuleHoursType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum PbxRuleHoursType {
     /// `AllHours`
     AllHours,
@@ -25,6 +25,65 @@ pub enum PbxRuleHoursType {
     /// `BreakTime`
     BreakTime,
     /// A value this version of the client does not know, kept as sent.
-    #[serde(untagged)]
     Unrecognized(::std::string::String),
+}
+impl PbxRuleHoursType {
+    /// The member as the PBX writes it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            PbxRuleHoursType::AllHours => "AllHours",
+            PbxRuleHoursType::OfficeHours => "OfficeHours",
+            PbxRuleHoursType::OutOfOfficeHours => "OutOfOfficeHours",
+            PbxRuleHoursType::SpecificHours => "SpecificHours",
+            PbxRuleHoursType::SpecificHoursExcludingHolidays => {
+                "SpecificHoursExcludingHolidays"
+            }
+            PbxRuleHoursType::OutOfSpecificHours => "OutOfSpecificHours",
+            PbxRuleHoursType::OutOfSpecificHoursIncludingHolidays => {
+                "OutOfSpecificHoursIncludingHolidays"
+            }
+            PbxRuleHoursType::Never => "Never",
+            PbxRuleHoursType::BreakTime => "BreakTime",
+            PbxRuleHoursType::Unrecognized(value) => value,
+        }
+    }
+}
+impl ::std::convert::From<&str> for PbxRuleHoursType {
+    /// Reads a member as the PBX writes it; an unknown one is kept as it is.
+    fn from(value: &str) -> Self {
+        match value {
+            "AllHours" => PbxRuleHoursType::AllHours,
+            "OfficeHours" => PbxRuleHoursType::OfficeHours,
+            "OutOfOfficeHours" => PbxRuleHoursType::OutOfOfficeHours,
+            "SpecificHours" => PbxRuleHoursType::SpecificHours,
+            "SpecificHoursExcludingHolidays" => {
+                PbxRuleHoursType::SpecificHoursExcludingHolidays
+            }
+            "OutOfSpecificHours" => PbxRuleHoursType::OutOfSpecificHours,
+            "OutOfSpecificHoursIncludingHolidays" => {
+                PbxRuleHoursType::OutOfSpecificHoursIncludingHolidays
+            }
+            "Never" => PbxRuleHoursType::Never,
+            "BreakTime" => PbxRuleHoursType::BreakTime,
+            other => PbxRuleHoursType::Unrecognized(other.to_owned()),
+        }
+    }
+}
+impl crate::json::NamedMember for PbxRuleHoursType {
+    const NAME: &'static str = "PbxRuleHoursType";
+}
+impl ::serde::Serialize for PbxRuleHoursType {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for PbxRuleHoursType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::json::read_member(deserializer)
+    }
 }

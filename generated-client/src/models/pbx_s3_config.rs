@@ -4,24 +4,46 @@
 
 //! The `PbxS3Config` model.
 /// Schema `#/components/schemas/Pbx.S3Config`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PbxS3Config {
-    #[serde(
-        rename = "ApplyBucket",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub apply_bucket: ::std::option::Option<bool>,
-    #[serde(
-        rename = "BucketName",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub bucket_name: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "Region",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub region: ::std::option::Option<::std::string::String>,
+}
+impl ::serde::Serialize for PbxS3Config {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = crate::json::ObjectWriter::start(serializer)?;
+        object.optional("ApplyBucket", &self.apply_bucket)?;
+        object.optional("BucketName", &self.bucket_name)?;
+        object.optional("Region", &self.region)?;
+        object.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for PbxS3Config {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::json::read_object(deserializer)
+    }
+}
+impl crate::json::ReadObject for PbxS3Config {
+    const NAME: &'static str = "PbxS3Config";
+    fn read_property<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "ApplyBucket" => self.apply_bucket = map.next_value()?,
+            "BucketName" => self.bucket_name = map.next_value()?,
+            "Region" => self.region = map.next_value()?,
+            _ => {
+                crate::json::skip_value(map)?;
+            }
+        }
+        ::std::result::Result::Ok(())
+    }
 }

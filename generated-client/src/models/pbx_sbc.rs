@@ -4,122 +4,27 @@
 
 //! The `PbxSbc` model.
 /// Schema `#/components/schemas/Pbx.Sbc`.
-#[derive(Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, Default)]
 pub struct PbxSbc {
-    #[serde(
-        rename = "AudioPort",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub audio_port: ::std::option::Option<i32>,
-    #[serde(
-        rename = "Connection",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub connection: ::std::option::Option<crate::models::PbxXsbcConnection>,
-    #[serde(
-        rename = "DisplayName",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub display_name: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "Group",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub group: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "HasConnection",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub has_connection: ::std::option::Option<bool>,
-    #[serde(
-        rename = "LocalIPv4",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub local_i_pv4: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "LogLevel",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub log_level: ::std::option::Option<crate::models::PbxSbcLogLevel>,
-    #[serde(
-        rename = "LogSize",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub log_size: ::std::option::Option<i32>,
-    #[serde(
-        rename = "Name",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub name: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "PassiveServer",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub passive_server: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "PassiveServerIsEnabled",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub passive_server_is_enabled: ::std::option::Option<bool>,
-    #[serde(
-        rename = "Password",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub password: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "PhoneMAC",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub phone_mac: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "PhoneUserId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub phone_user_id: ::std::option::Option<i32>,
-    #[serde(
-        rename = "ProvisionLink",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub provision_link: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "PublicIP",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub public_ip: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "Security",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub security: ::std::option::Option<crate::models::PbxSecurity>,
-    #[serde(
-        rename = "Version",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub version: ::std::option::Option<::std::string::String>,
     /// The entity's ETag, to pass back as If-Match where an operation takes one.
-    #[serde(
-        rename = "@odata.etag",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub odata_etag: ::std::option::Option<::std::string::String>,
 }
 impl ::std::fmt::Debug for PbxSbc {
@@ -145,5 +50,76 @@ impl ::std::fmt::Debug for PbxSbc {
             .field("version", &self.version)
             .field("odata_etag", &self.odata_etag)
             .finish()
+    }
+}
+impl ::serde::Serialize for PbxSbc {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = crate::json::ObjectWriter::start(serializer)?;
+        object.optional("AudioPort", &self.audio_port)?;
+        object.optional("Connection", &self.connection)?;
+        object.optional("DisplayName", &self.display_name)?;
+        object.optional("Group", &self.group)?;
+        object.optional("HasConnection", &self.has_connection)?;
+        object.optional("LocalIPv4", &self.local_i_pv4)?;
+        object.optional("LogLevel", &self.log_level)?;
+        object.optional("LogSize", &self.log_size)?;
+        object.optional("Name", &self.name)?;
+        object.optional("PassiveServer", &self.passive_server)?;
+        object.optional("PassiveServerIsEnabled", &self.passive_server_is_enabled)?;
+        object.optional("Password", &self.password)?;
+        object.optional("PhoneMAC", &self.phone_mac)?;
+        object.optional("PhoneUserId", &self.phone_user_id)?;
+        object.optional("ProvisionLink", &self.provision_link)?;
+        object.optional("PublicIP", &self.public_ip)?;
+        object.optional("Security", &self.security)?;
+        object.optional("Version", &self.version)?;
+        object.optional("@odata.etag", &self.odata_etag)?;
+        object.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for PbxSbc {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::json::read_object(deserializer)
+    }
+}
+impl crate::json::ReadObject for PbxSbc {
+    const NAME: &'static str = "PbxSbc";
+    fn read_property<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "AudioPort" => self.audio_port = map.next_value()?,
+            "Connection" => self.connection = map.next_value()?,
+            "DisplayName" => self.display_name = map.next_value()?,
+            "Group" => self.group = map.next_value()?,
+            "HasConnection" => self.has_connection = map.next_value()?,
+            "LocalIPv4" => self.local_i_pv4 = map.next_value()?,
+            "LogLevel" => self.log_level = map.next_value()?,
+            "LogSize" => self.log_size = map.next_value()?,
+            "Name" => self.name = map.next_value()?,
+            "PassiveServer" => self.passive_server = map.next_value()?,
+            "PassiveServerIsEnabled" => {
+                self.passive_server_is_enabled = map.next_value()?;
+            }
+            "Password" => self.password = map.next_value()?,
+            "PhoneMAC" => self.phone_mac = map.next_value()?,
+            "PhoneUserId" => self.phone_user_id = map.next_value()?,
+            "ProvisionLink" => self.provision_link = map.next_value()?,
+            "PublicIP" => self.public_ip = map.next_value()?,
+            "Security" => self.security = map.next_value()?,
+            "Version" => self.version = map.next_value()?,
+            "@odata.etag" => self.odata_etag = map.next_value()?,
+            _ => {
+                crate::json::skip_value(map)?;
+            }
+        }
+        ::std::result::Result::Ok(())
     }
 }

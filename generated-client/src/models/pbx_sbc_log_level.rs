@@ -4,7 +4,7 @@
 
 //! The `PbxSbcLogLevel` model.
 /// Schema `#/components/schemas/Pbx.SbcLogLevel`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum PbxSbcLogLevel {
     /// `None`
     None,
@@ -15,6 +15,47 @@ pub enum PbxSbcLogLevel {
     /// `Verbose`
     Verbose,
     /// A value this version of the client does not know, kept as sent.
-    #[serde(untagged)]
     Unrecognized(::std::string::String),
+}
+impl PbxSbcLogLevel {
+    /// The member as the PBX writes it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            PbxSbcLogLevel::None => "None",
+            PbxSbcLogLevel::Low => "Low",
+            PbxSbcLogLevel::Medium => "Medium",
+            PbxSbcLogLevel::Verbose => "Verbose",
+            PbxSbcLogLevel::Unrecognized(value) => value,
+        }
+    }
+}
+impl ::std::convert::From<&str> for PbxSbcLogLevel {
+    /// Reads a member as the PBX writes it; an unknown one is kept as it is.
+    fn from(value: &str) -> Self {
+        match value {
+            "None" => PbxSbcLogLevel::None,
+            "Low" => PbxSbcLogLevel::Low,
+            "Medium" => PbxSbcLogLevel::Medium,
+            "Verbose" => PbxSbcLogLevel::Verbose,
+            other => PbxSbcLogLevel::Unrecognized(other.to_owned()),
+        }
+    }
+}
+impl crate::json::NamedMember for PbxSbcLogLevel {
+    const NAME: &'static str = "PbxSbcLogLevel";
+}
+impl ::serde::Serialize for PbxSbcLogLevel {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for PbxSbcLogLevel {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::json::read_member(deserializer)
+    }
 }

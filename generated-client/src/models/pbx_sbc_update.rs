@@ -6,55 +6,25 @@
 /// Changes to a PbxSbc: only fields set to Patch::Set or Patch::Clear are sent.
 ///
 /// Update body for schema `#/components/schemas/Pbx.Sbc`.
-#[derive(Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Clone, PartialEq, Default)]
 pub struct PbxSbcUpdate {
-    #[serde(rename = "AudioPort", skip_serializing_if = "crate::Patch::is_unchanged")]
     pub audio_port: crate::Patch<i32>,
-    #[serde(rename = "Connection", skip_serializing_if = "crate::Patch::is_unchanged")]
     pub connection: crate::Patch<crate::models::PbxXsbcConnection>,
-    #[serde(rename = "DisplayName", skip_serializing_if = "crate::Patch::is_unchanged")]
     pub display_name: crate::Patch<::std::string::String>,
-    #[serde(rename = "Group", skip_serializing_if = "crate::Patch::is_unchanged")]
     pub group: crate::Patch<::std::string::String>,
-    #[serde(
-        rename = "HasConnection",
-        skip_serializing_if = "crate::Patch::is_unchanged"
-    )]
     pub has_connection: crate::Patch<bool>,
-    #[serde(rename = "LocalIPv4", skip_serializing_if = "crate::Patch::is_unchanged")]
     pub local_i_pv4: crate::Patch<::std::string::String>,
-    #[serde(rename = "LogLevel", skip_serializing_if = "crate::Patch::is_unchanged")]
     pub log_level: crate::Patch<crate::models::PbxSbcLogLevel>,
-    #[serde(rename = "LogSize", skip_serializing_if = "crate::Patch::is_unchanged")]
     pub log_size: crate::Patch<i32>,
-    #[serde(rename = "Name", skip_serializing_if = "crate::Patch::is_unchanged")]
     pub name: crate::Patch<::std::string::String>,
-    #[serde(
-        rename = "PassiveServer",
-        skip_serializing_if = "crate::Patch::is_unchanged"
-    )]
     pub passive_server: crate::Patch<::std::string::String>,
-    #[serde(
-        rename = "PassiveServerIsEnabled",
-        skip_serializing_if = "crate::Patch::is_unchanged"
-    )]
     pub passive_server_is_enabled: crate::Patch<bool>,
-    #[serde(rename = "Password", skip_serializing_if = "crate::Patch::is_unchanged")]
     pub password: crate::Patch<::std::string::String>,
-    #[serde(rename = "PhoneMAC", skip_serializing_if = "crate::Patch::is_unchanged")]
     pub phone_mac: crate::Patch<::std::string::String>,
-    #[serde(rename = "PhoneUserId", skip_serializing_if = "crate::Patch::is_unchanged")]
     pub phone_user_id: crate::Patch<i32>,
-    #[serde(
-        rename = "ProvisionLink",
-        skip_serializing_if = "crate::Patch::is_unchanged"
-    )]
     pub provision_link: crate::Patch<::std::string::String>,
-    #[serde(rename = "PublicIP", skip_serializing_if = "crate::Patch::is_unchanged")]
     pub public_ip: crate::Patch<::std::string::String>,
-    #[serde(rename = "Security", skip_serializing_if = "crate::Patch::is_unchanged")]
     pub security: crate::Patch<crate::models::PbxSecurity>,
-    #[serde(rename = "Version", skip_serializing_if = "crate::Patch::is_unchanged")]
     pub version: crate::Patch<::std::string::String>,
 }
 impl ::std::fmt::Debug for PbxSbcUpdate {
@@ -79,5 +49,32 @@ impl ::std::fmt::Debug for PbxSbcUpdate {
             .field("security", &self.security)
             .field("version", &self.version)
             .finish()
+    }
+}
+impl ::serde::Serialize for PbxSbcUpdate {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = crate::json::ObjectWriter::start(serializer)?;
+        object.patch("AudioPort", &self.audio_port)?;
+        object.patch("Connection", &self.connection)?;
+        object.patch("DisplayName", &self.display_name)?;
+        object.patch("Group", &self.group)?;
+        object.patch("HasConnection", &self.has_connection)?;
+        object.patch("LocalIPv4", &self.local_i_pv4)?;
+        object.patch("LogLevel", &self.log_level)?;
+        object.patch("LogSize", &self.log_size)?;
+        object.patch("Name", &self.name)?;
+        object.patch("PassiveServer", &self.passive_server)?;
+        object.patch("PassiveServerIsEnabled", &self.passive_server_is_enabled)?;
+        object.patch("Password", &self.password)?;
+        object.patch("PhoneMAC", &self.phone_mac)?;
+        object.patch("PhoneUserId", &self.phone_user_id)?;
+        object.patch("ProvisionLink", &self.provision_link)?;
+        object.patch("PublicIP", &self.public_ip)?;
+        object.patch("Security", &self.security)?;
+        object.patch("Version", &self.version)?;
+        object.end()
     }
 }

@@ -4,24 +4,46 @@
 
 //! The `PbxSchedule` model.
 /// Schema `#/components/schemas/Pbx.Schedule`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PbxSchedule {
-    #[serde(
-        rename = "IgnoreHolidays",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub ignore_holidays: ::std::option::Option<bool>,
-    #[serde(
-        rename = "Periods",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub periods: ::std::option::Option<::std::vec::Vec<crate::models::PbxPeriod>>,
-    #[serde(
-        rename = "Type",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub type_: ::std::option::Option<crate::models::PbxRuleHoursType>,
+}
+impl ::serde::Serialize for PbxSchedule {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = crate::json::ObjectWriter::start(serializer)?;
+        object.optional("IgnoreHolidays", &self.ignore_holidays)?;
+        object.optional("Periods", &self.periods)?;
+        object.optional("Type", &self.type_)?;
+        object.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for PbxSchedule {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::json::read_object(deserializer)
+    }
+}
+impl crate::json::ReadObject for PbxSchedule {
+    const NAME: &'static str = "PbxSchedule";
+    fn read_property<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "IgnoreHolidays" => self.ignore_holidays = map.next_value()?,
+            "Periods" => self.periods = map.next_value()?,
+            "Type" => self.type_ = map.next_value()?,
+            _ => {
+                crate::json::skip_value(map)?;
+            }
+        }
+        ::std::result::Result::Ok(())
+    }
 }

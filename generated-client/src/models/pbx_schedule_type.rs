@@ -4,7 +4,7 @@
 
 //! The `PbxScheduleType` model.
 /// Schema `#/components/schemas/Pbx.ScheduleType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum PbxScheduleType {
     /// `Daily`
     Daily,
@@ -19,6 +19,51 @@ pub enum PbxScheduleType {
     /// `Immediate`
     Immediate,
     /// A value this version of the client does not know, kept as sent.
-    #[serde(untagged)]
     Unrecognized(::std::string::String),
+}
+impl PbxScheduleType {
+    /// The member as the PBX writes it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            PbxScheduleType::Daily => "Daily",
+            PbxScheduleType::Weekly => "Weekly",
+            PbxScheduleType::Monthly => "Monthly",
+            PbxScheduleType::Hourly => "Hourly",
+            PbxScheduleType::Minutely => "Minutely",
+            PbxScheduleType::Immediate => "Immediate",
+            PbxScheduleType::Unrecognized(value) => value,
+        }
+    }
+}
+impl ::std::convert::From<&str> for PbxScheduleType {
+    /// Reads a member as the PBX writes it; an unknown one is kept as it is.
+    fn from(value: &str) -> Self {
+        match value {
+            "Daily" => PbxScheduleType::Daily,
+            "Weekly" => PbxScheduleType::Weekly,
+            "Monthly" => PbxScheduleType::Monthly,
+            "Hourly" => PbxScheduleType::Hourly,
+            "Minutely" => PbxScheduleType::Minutely,
+            "Immediate" => PbxScheduleType::Immediate,
+            other => PbxScheduleType::Unrecognized(other.to_owned()),
+        }
+    }
+}
+impl crate::json::NamedMember for PbxScheduleType {
+    const NAME: &'static str = "PbxScheduleType";
+}
+impl ::serde::Serialize for PbxScheduleType {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for PbxScheduleType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::json::read_member(deserializer)
+    }
 }

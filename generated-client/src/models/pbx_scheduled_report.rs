@@ -4,67 +4,68 @@
 
 //! The `PbxScheduledReport` model.
 /// Schema `#/components/schemas/Pbx.ScheduledReport`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PbxScheduledReport {
-    #[serde(
-        rename = "DN",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub dn: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "EmailAddresses",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub email_addresses: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "FilterDescription",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub filter_description: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "Id",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub id: ::std::option::Option<i32>,
-    #[serde(
-        rename = "Name",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub name: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "ReportLink",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub report_link: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "ReportParams",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub report_params: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "ReportType",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub report_type: ::std::option::Option<crate::models::PbxScheduledReportType>,
-    #[serde(
-        rename = "ScheduleType",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub schedule_type: ::std::option::Option<crate::models::PbxReportScheduleType>,
     /// The entity's ETag, to pass back as If-Match where an operation takes one.
-    #[serde(
-        rename = "@odata.etag",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub odata_etag: ::std::option::Option<::std::string::String>,
+}
+impl ::serde::Serialize for PbxScheduledReport {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = crate::json::ObjectWriter::start(serializer)?;
+        object.optional("DN", &self.dn)?;
+        object.optional("EmailAddresses", &self.email_addresses)?;
+        object.optional("FilterDescription", &self.filter_description)?;
+        object.optional("Id", &self.id)?;
+        object.optional("Name", &self.name)?;
+        object.optional("ReportLink", &self.report_link)?;
+        object.optional("ReportParams", &self.report_params)?;
+        object.optional("ReportType", &self.report_type)?;
+        object.optional("ScheduleType", &self.schedule_type)?;
+        object.optional("@odata.etag", &self.odata_etag)?;
+        object.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for PbxScheduledReport {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::json::read_object(deserializer)
+    }
+}
+impl crate::json::ReadObject for PbxScheduledReport {
+    const NAME: &'static str = "PbxScheduledReport";
+    fn read_property<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "DN" => self.dn = map.next_value()?,
+            "EmailAddresses" => self.email_addresses = map.next_value()?,
+            "FilterDescription" => self.filter_description = map.next_value()?,
+            "Id" => self.id = map.next_value()?,
+            "Name" => self.name = map.next_value()?,
+            "ReportLink" => self.report_link = map.next_value()?,
+            "ReportParams" => self.report_params = map.next_value()?,
+            "ReportType" => self.report_type = map.next_value()?,
+            "ScheduleType" => self.schedule_type = map.next_value()?,
+            "@odata.etag" => self.odata_etag = map.next_value()?,
+            _ => {
+                crate::json::skip_value(map)?;
+            }
+        }
+        ::std::result::Result::Ok(())
+    }
 }

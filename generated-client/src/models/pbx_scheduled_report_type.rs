@@ -4,7 +4,7 @@
 
 //! The `PbxScheduledReportType` model.
 /// Schema `#/components/schemas/Pbx.ScheduledReportType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum PbxScheduledReportType {
     /// `None`
     None,
@@ -61,6 +61,109 @@ pub enum PbxScheduledReportType {
     /// `CallDistribution`
     CallDistribution,
     /// A value this version of the client does not know, kept as sent.
-    #[serde(untagged)]
     Unrecognized(::std::string::String),
+}
+impl PbxScheduledReportType {
+    /// The member as the PBX writes it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            PbxScheduledReportType::None => "None",
+            PbxScheduledReportType::CallLogs => "CallLogs",
+            PbxScheduledReportType::ChatLogs => "ChatLogs",
+            PbxScheduledReportType::AuditLogs => "AuditLogs",
+            PbxScheduledReportType::InboundRules => "InboundRules",
+            PbxScheduledReportType::QueueAbandonedCalls => "QueueAbandonedCalls",
+            PbxScheduledReportType::QueueAnsweredCallsByWaitingTime => {
+                "QueueAnsweredCallsByWaitingTime"
+            }
+            PbxScheduledReportType::QueueCallbacks => "QueueCallbacks",
+            PbxScheduledReportType::QueueFailedCallbacks => "QueueFailedCallbacks",
+            PbxScheduledReportType::QueuePerformanceOverview => {
+                "QueuePerformanceOverview"
+            }
+            PbxScheduledReportType::QueueDetailedStatistics => "QueueDetailedStatistics",
+            PbxScheduledReportType::QueueTeamGeneralStatistics => {
+                "QueueTeamGeneralStatistics"
+            }
+            PbxScheduledReportType::SlaStatistics => "SlaStatistics",
+            PbxScheduledReportType::SlaBreaches => "SlaBreaches",
+            PbxScheduledReportType::AgentInQueueStatistics => "AgentInQueueStatistics",
+            PbxScheduledReportType::AgentLoginHistory => "AgentLoginHistory",
+            PbxScheduledReportType::ExtensionsStatisticsByRingGroups => {
+                "ExtensionsStatisticsByRingGroups"
+            }
+            PbxScheduledReportType::ExtensionStatistics => "ExtensionStatistics",
+            PbxScheduledReportType::CallCostByExtensionDept => "CallCostByExtensionDept",
+            PbxScheduledReportType::QueueChatPerformance => "QueueChatPerformance",
+            PbxScheduledReportType::QueueAgentsChat => "QueueAgentsChat",
+            PbxScheduledReportType::AbandonedChats => "AbandonedChats",
+            PbxScheduledReportType::RingGroups => "RingGroups",
+            PbxScheduledReportType::InboundCalls => "InboundCalls",
+            PbxScheduledReportType::OutBoundCalls => "OutBoundCalls",
+            PbxScheduledReportType::UserActivity => "UserActivity",
+            PbxScheduledReportType::CallDistribution => "CallDistribution",
+            PbxScheduledReportType::Unrecognized(value) => value,
+        }
+    }
+}
+impl ::std::convert::From<&str> for PbxScheduledReportType {
+    /// Reads a member as the PBX writes it; an unknown one is kept as it is.
+    fn from(value: &str) -> Self {
+        match value {
+            "None" => PbxScheduledReportType::None,
+            "CallLogs" => PbxScheduledReportType::CallLogs,
+            "ChatLogs" => PbxScheduledReportType::ChatLogs,
+            "AuditLogs" => PbxScheduledReportType::AuditLogs,
+            "InboundRules" => PbxScheduledReportType::InboundRules,
+            "QueueAbandonedCalls" => PbxScheduledReportType::QueueAbandonedCalls,
+            "QueueAnsweredCallsByWaitingTime" => {
+                PbxScheduledReportType::QueueAnsweredCallsByWaitingTime
+            }
+            "QueueCallbacks" => PbxScheduledReportType::QueueCallbacks,
+            "QueueFailedCallbacks" => PbxScheduledReportType::QueueFailedCallbacks,
+            "QueuePerformanceOverview" => {
+                PbxScheduledReportType::QueuePerformanceOverview
+            }
+            "QueueDetailedStatistics" => PbxScheduledReportType::QueueDetailedStatistics,
+            "QueueTeamGeneralStatistics" => {
+                PbxScheduledReportType::QueueTeamGeneralStatistics
+            }
+            "SlaStatistics" => PbxScheduledReportType::SlaStatistics,
+            "SlaBreaches" => PbxScheduledReportType::SlaBreaches,
+            "AgentInQueueStatistics" => PbxScheduledReportType::AgentInQueueStatistics,
+            "AgentLoginHistory" => PbxScheduledReportType::AgentLoginHistory,
+            "ExtensionsStatisticsByRingGroups" => {
+                PbxScheduledReportType::ExtensionsStatisticsByRingGroups
+            }
+            "ExtensionStatistics" => PbxScheduledReportType::ExtensionStatistics,
+            "CallCostByExtensionDept" => PbxScheduledReportType::CallCostByExtensionDept,
+            "QueueChatPerformance" => PbxScheduledReportType::QueueChatPerformance,
+            "QueueAgentsChat" => PbxScheduledReportType::QueueAgentsChat,
+            "AbandonedChats" => PbxScheduledReportType::AbandonedChats,
+            "RingGroups" => PbxScheduledReportType::RingGroups,
+            "InboundCalls" => PbxScheduledReportType::InboundCalls,
+            "OutBoundCalls" => PbxScheduledReportType::OutBoundCalls,
+            "UserActivity" => PbxScheduledReportType::UserActivity,
+            "CallDistribution" => PbxScheduledReportType::CallDistribution,
+            other => PbxScheduledReportType::Unrecognized(other.to_owned()),
+        }
+    }
+}
+impl crate::json::NamedMember for PbxScheduledReportType {
+    const NAME: &'static str = "PbxScheduledReportType";
+}
+impl ::serde::Serialize for PbxScheduledReportType {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for PbxScheduledReportType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::json::read_member(deserializer)
+    }
 }

@@ -6,30 +6,33 @@
 /// Changes to a PbxScheduledReport: only fields set to Patch::Set or Patch::Clear are sent.
 ///
 /// Update body for schema `#/components/schemas/Pbx.ScheduledReport`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PbxScheduledReportUpdate {
-    #[serde(rename = "DN", skip_serializing_if = "crate::Patch::is_unchanged")]
     pub dn: crate::Patch<::std::string::String>,
-    #[serde(
-        rename = "EmailAddresses",
-        skip_serializing_if = "crate::Patch::is_unchanged"
-    )]
     pub email_addresses: crate::Patch<::std::string::String>,
-    #[serde(
-        rename = "FilterDescription",
-        skip_serializing_if = "crate::Patch::is_unchanged"
-    )]
     pub filter_description: crate::Patch<::std::string::String>,
-    #[serde(rename = "Id", skip_serializing_if = "crate::Patch::is_unchanged")]
     pub id: crate::Patch<i32>,
-    #[serde(rename = "Name", skip_serializing_if = "crate::Patch::is_unchanged")]
     pub name: crate::Patch<::std::string::String>,
-    #[serde(rename = "ReportLink", skip_serializing_if = "crate::Patch::is_unchanged")]
     pub report_link: crate::Patch<::std::string::String>,
-    #[serde(rename = "ReportParams", skip_serializing_if = "crate::Patch::is_unchanged")]
     pub report_params: crate::Patch<::std::string::String>,
-    #[serde(rename = "ReportType", skip_serializing_if = "crate::Patch::is_unchanged")]
     pub report_type: crate::Patch<crate::models::PbxScheduledReportType>,
-    #[serde(rename = "ScheduleType", skip_serializing_if = "crate::Patch::is_unchanged")]
     pub schedule_type: crate::Patch<crate::models::PbxReportScheduleType>,
+}
+impl ::serde::Serialize for PbxScheduledReportUpdate {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = crate::json::ObjectWriter::start(serializer)?;
+        object.patch("DN", &self.dn)?;
+        object.patch("EmailAddresses", &self.email_addresses)?;
+        object.patch("FilterDescription", &self.filter_description)?;
+        object.patch("Id", &self.id)?;
+        object.patch("Name", &self.name)?;
+        object.patch("ReportLink", &self.report_link)?;
+        object.patch("ReportParams", &self.report_params)?;
+        object.patch("ReportType", &self.report_type)?;
+        object.patch("ScheduleType", &self.schedule_type)?;
+        object.end()
+    }
 }

@@ -4,26 +4,11 @@
 
 //! The `PbxSecureSipSettings` model.
 /// Schema `#/components/schemas/Pbx.SecureSipSettings`.
-#[derive(Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, Default)]
 pub struct PbxSecureSipSettings {
-    #[serde(
-        rename = "Certificate",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub certificate: ::std::option::Option<crate::models::PbxConcealedDataFile>,
-    #[serde(
-        rename = "PrivateKey",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub private_key: ::std::option::Option<crate::models::PbxConcealedDataFile>,
     /// The entity's ETag, to pass back as If-Match where an operation takes one.
-    #[serde(
-        rename = "@odata.etag",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub odata_etag: ::std::option::Option<::std::string::String>,
 }
 impl ::std::fmt::Debug for PbxSecureSipSettings {
@@ -33,5 +18,42 @@ impl ::std::fmt::Debug for PbxSecureSipSettings {
             .field("private_key", &crate::auth::Redacted)
             .field("odata_etag", &self.odata_etag)
             .finish()
+    }
+}
+impl ::serde::Serialize for PbxSecureSipSettings {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = crate::json::ObjectWriter::start(serializer)?;
+        object.optional("Certificate", &self.certificate)?;
+        object.optional("PrivateKey", &self.private_key)?;
+        object.optional("@odata.etag", &self.odata_etag)?;
+        object.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for PbxSecureSipSettings {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::json::read_object(deserializer)
+    }
+}
+impl crate::json::ReadObject for PbxSecureSipSettings {
+    const NAME: &'static str = "PbxSecureSipSettings";
+    fn read_property<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "Certificate" => self.certificate = map.next_value()?,
+            "PrivateKey" => self.private_key = map.next_value()?,
+            "@odata.etag" => self.odata_etag = map.next_value()?,
+            _ => {
+                crate::json::skip_value(map)?;
+            }
+        }
+        ::std::result::Result::Ok(())
     }
 }

@@ -6,11 +6,9 @@
 /// Changes to a PbxSecureSipSettings: only fields set to Patch::Set or Patch::Clear are sent.
 ///
 /// Update body for schema `#/components/schemas/Pbx.SecureSipSettings`.
-#[derive(Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Clone, PartialEq, Default)]
 pub struct PbxSecureSipSettingsUpdate {
-    #[serde(rename = "Certificate", skip_serializing_if = "crate::Patch::is_unchanged")]
     pub certificate: crate::Patch<crate::models::PbxConcealedDataFile>,
-    #[serde(rename = "PrivateKey", skip_serializing_if = "crate::Patch::is_unchanged")]
     pub private_key: crate::Patch<crate::models::PbxConcealedDataFile>,
 }
 impl ::std::fmt::Debug for PbxSecureSipSettingsUpdate {
@@ -19,5 +17,16 @@ impl ::std::fmt::Debug for PbxSecureSipSettingsUpdate {
             .field("certificate", &self.certificate)
             .field("private_key", &crate::auth::Redacted)
             .finish()
+    }
+}
+impl ::serde::Serialize for PbxSecureSipSettingsUpdate {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = crate::json::ObjectWriter::start(serializer)?;
+        object.patch("Certificate", &self.certificate)?;
+        object.patch("PrivateKey", &self.private_key)?;
+        object.end()
     }
 }

@@ -4,15 +4,50 @@
 
 //! The `PbxSecurity` model.
 /// Schema `#/components/schemas/Pbx.Security`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum PbxSecurity {
     /// `TCP`
-    #[serde(rename = "TCP")]
     Tcp,
     /// `TLS`
-    #[serde(rename = "TLS")]
     Tls,
     /// A value this version of the client does not know, kept as sent.
-    #[serde(untagged)]
     Unrecognized(::std::string::String),
+}
+impl PbxSecurity {
+    /// The member as the PBX writes it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            PbxSecurity::Tcp => "TCP",
+            PbxSecurity::Tls => "TLS",
+            PbxSecurity::Unrecognized(value) => value,
+        }
+    }
+}
+impl ::std::convert::From<&str> for PbxSecurity {
+    /// Reads a member as the PBX writes it; an unknown one is kept as it is.
+    fn from(value: &str) -> Self {
+        match value {
+            "TCP" => PbxSecurity::Tcp,
+            "TLS" => PbxSecurity::Tls,
+            other => PbxSecurity::Unrecognized(other.to_owned()),
+        }
+    }
+}
+impl crate::json::NamedMember for PbxSecurity {
+    const NAME: &'static str = "PbxSecurity";
+}
+impl ::serde::Serialize for PbxSecurity {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for PbxSecurity {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::json::read_member(deserializer)
+    }
 }

@@ -4,32 +4,51 @@
 
 //! The `PbxSendEmail` model.
 /// Schema `#/components/schemas/Pbx.SendEmail`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PbxSendEmail {
-    #[serde(
-        rename = "DateTime",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub date_time: ::std::option::Option<::chrono::DateTime<::chrono::FixedOffset>>,
-    #[serde(
-        rename = "Destination",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub destination: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "Template",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub template: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "Variables",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub variables: ::std::option::Option<
         ::std::vec::Vec<crate::models::PbxEmailVariable>,
     >,
+}
+impl ::serde::Serialize for PbxSendEmail {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = crate::json::ObjectWriter::start(serializer)?;
+        object.optional("DateTime", &self.date_time)?;
+        object.optional("Destination", &self.destination)?;
+        object.optional("Template", &self.template)?;
+        object.optional("Variables", &self.variables)?;
+        object.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for PbxSendEmail {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::json::read_object(deserializer)
+    }
+}
+impl crate::json::ReadObject for PbxSendEmail {
+    const NAME: &'static str = "PbxSendEmail";
+    fn read_property<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "DateTime" => self.date_time = map.next_value()?,
+            "Destination" => self.destination = map.next_value()?,
+            "Template" => self.template = map.next_value()?,
+            "Variables" => self.variables = map.next_value()?,
+            _ => {
+                crate::json::skip_value(map)?;
+            }
+        }
+        ::std::result::Result::Ok(())
+    }
 }

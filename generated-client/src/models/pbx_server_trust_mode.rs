@@ -4,7 +4,7 @@
 
 //! The `PbxServerTrustMode` model.
 /// Schema `#/components/schemas/Pbx.ServerTrustMode`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum PbxServerTrustMode {
     /// `Prefer`
     Prefer,
@@ -13,6 +13,45 @@ pub enum PbxServerTrustMode {
     /// `VerifyFull`
     VerifyFull,
     /// A value this version of the client does not know, kept as sent.
-    #[serde(untagged)]
     Unrecognized(::std::string::String),
+}
+impl PbxServerTrustMode {
+    /// The member as the PBX writes it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            PbxServerTrustMode::Prefer => "Prefer",
+            PbxServerTrustMode::Require => "Require",
+            PbxServerTrustMode::VerifyFull => "VerifyFull",
+            PbxServerTrustMode::Unrecognized(value) => value,
+        }
+    }
+}
+impl ::std::convert::From<&str> for PbxServerTrustMode {
+    /// Reads a member as the PBX writes it; an unknown one is kept as it is.
+    fn from(value: &str) -> Self {
+        match value {
+            "Prefer" => PbxServerTrustMode::Prefer,
+            "Require" => PbxServerTrustMode::Require,
+            "VerifyFull" => PbxServerTrustMode::VerifyFull,
+            other => PbxServerTrustMode::Unrecognized(other.to_owned()),
+        }
+    }
+}
+impl crate::json::NamedMember for PbxServerTrustMode {
+    const NAME: &'static str = "PbxServerTrustMode";
+}
+impl ::serde::Serialize for PbxServerTrustMode {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for PbxServerTrustMode {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::json::read_member(deserializer)
+    }
 }

@@ -4,73 +4,71 @@
 
 //! The `PbxServiceInfo` model.
 /// Schema `#/components/schemas/Pbx.ServiceInfo`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PbxServiceInfo {
-    #[serde(
-        rename = "DisplayName",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub display_name: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "HandleCount",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub handle_count: ::std::option::Option<i32>,
-    #[serde(
-        rename = "MemoryUsed",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub memory_used: ::std::option::Option<i64>,
-    #[serde(
-        rename = "Name",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub name: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "RestartEnabled",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub restart_enabled: ::std::option::Option<bool>,
-    #[serde(
-        rename = "SampleTime",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub sample_time: ::std::option::Option<::chrono::DateTime<::chrono::FixedOffset>>,
-    #[serde(
-        rename = "StartStopEnabled",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub start_stop_enabled: ::std::option::Option<bool>,
-    #[serde(
-        rename = "Status",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub status: ::std::option::Option<crate::models::PbxServiceStatus>,
-    #[serde(
-        rename = "ThreadCount",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub thread_count: ::std::option::Option<i32>,
-    #[serde(
-        rename = "TotalProcessorTime",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub total_processor_time: ::std::option::Option<i64>,
     /// The entity's ETag, to pass back as If-Match where an operation takes one.
-    #[serde(
-        rename = "@odata.etag",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub odata_etag: ::std::option::Option<::std::string::String>,
+}
+impl ::serde::Serialize for PbxServiceInfo {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = crate::json::ObjectWriter::start(serializer)?;
+        object.optional("DisplayName", &self.display_name)?;
+        object.optional("HandleCount", &self.handle_count)?;
+        object.optional("MemoryUsed", &self.memory_used)?;
+        object.optional("Name", &self.name)?;
+        object.optional("RestartEnabled", &self.restart_enabled)?;
+        object.optional("SampleTime", &self.sample_time)?;
+        object.optional("StartStopEnabled", &self.start_stop_enabled)?;
+        object.optional("Status", &self.status)?;
+        object.optional("ThreadCount", &self.thread_count)?;
+        object.optional("TotalProcessorTime", &self.total_processor_time)?;
+        object.optional("@odata.etag", &self.odata_etag)?;
+        object.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for PbxServiceInfo {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::json::read_object(deserializer)
+    }
+}
+impl crate::json::ReadObject for PbxServiceInfo {
+    const NAME: &'static str = "PbxServiceInfo";
+    fn read_property<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "DisplayName" => self.display_name = map.next_value()?,
+            "HandleCount" => self.handle_count = map.next_value()?,
+            "MemoryUsed" => self.memory_used = map.next_value()?,
+            "Name" => self.name = map.next_value()?,
+            "RestartEnabled" => self.restart_enabled = map.next_value()?,
+            "SampleTime" => self.sample_time = map.next_value()?,
+            "StartStopEnabled" => self.start_stop_enabled = map.next_value()?,
+            "Status" => self.status = map.next_value()?,
+            "ThreadCount" => self.thread_count = map.next_value()?,
+            "TotalProcessorTime" => self.total_processor_time = map.next_value()?,
+            "@odata.etag" => self.odata_etag = map.next_value()?,
+            _ => {
+                crate::json::skip_value(map)?;
+            }
+        }
+        ::std::result::Result::Ok(())
+    }
 }

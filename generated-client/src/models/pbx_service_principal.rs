@@ -4,75 +4,73 @@
 
 //! The `PbxServicePrincipal` model.
 /// Schema `#/components/schemas/Pbx.ServicePrincipal`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PbxServicePrincipal {
-    #[serde(
-        rename = "Groups",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub groups: ::std::option::Option<::std::vec::Vec<crate::models::PbxUserGroup>>,
-    #[serde(
-        rename = "Id",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub id: ::std::option::Option<i32>,
-    #[serde(
-        rename = "Number",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub number: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "TranscriptionMode",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub transcription_mode: ::std::option::Option<
         crate::Flags<crate::models::PbxTranscriptionType>,
     >,
-    #[serde(
-        rename = "CallControlEnabled",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub call_control_enabled: ::std::option::Option<bool>,
-    #[serde(
-        rename = "IsSystem",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub is_system: ::std::option::Option<bool>,
-    #[serde(
-        rename = "LastUsed",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub last_used: ::std::option::Option<::chrono::DateTime<::chrono::FixedOffset>>,
-    #[serde(
-        rename = "MyPhoneEnabled",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub my_phone_enabled: ::std::option::Option<bool>,
-    #[serde(
-        rename = "Peers",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub peers: ::std::option::Option<::std::vec::Vec<crate::models::PbxPeer>>,
-    #[serde(
-        rename = "XAPIEnabled",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub xapi_enabled: ::std::option::Option<bool>,
     /// The entity's ETag, to pass back as If-Match where an operation takes one.
-    #[serde(
-        rename = "@odata.etag",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub odata_etag: ::std::option::Option<::std::string::String>,
+}
+impl ::serde::Serialize for PbxServicePrincipal {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = crate::json::ObjectWriter::start(serializer)?;
+        object.optional("Groups", &self.groups)?;
+        object.optional("Id", &self.id)?;
+        object.optional("Number", &self.number)?;
+        object.optional("TranscriptionMode", &self.transcription_mode)?;
+        object.optional("CallControlEnabled", &self.call_control_enabled)?;
+        object.optional("IsSystem", &self.is_system)?;
+        object.optional("LastUsed", &self.last_used)?;
+        object.optional("MyPhoneEnabled", &self.my_phone_enabled)?;
+        object.optional("Peers", &self.peers)?;
+        object.optional("XAPIEnabled", &self.xapi_enabled)?;
+        object.optional("@odata.etag", &self.odata_etag)?;
+        object.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for PbxServicePrincipal {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::json::read_object(deserializer)
+    }
+}
+impl crate::json::ReadObject for PbxServicePrincipal {
+    const NAME: &'static str = "PbxServicePrincipal";
+    fn read_property<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "Groups" => self.groups = map.next_value()?,
+            "Id" => self.id = map.next_value()?,
+            "Number" => self.number = map.next_value()?,
+            "TranscriptionMode" => self.transcription_mode = map.next_value()?,
+            "CallControlEnabled" => self.call_control_enabled = map.next_value()?,
+            "IsSystem" => self.is_system = map.next_value()?,
+            "LastUsed" => self.last_used = map.next_value()?,
+            "MyPhoneEnabled" => self.my_phone_enabled = map.next_value()?,
+            "Peers" => self.peers = map.next_value()?,
+            "XAPIEnabled" => self.xapi_enabled = map.next_value()?,
+            "@odata.etag" => self.odata_etag = map.next_value()?,
+            _ => {
+                crate::json::skip_value(map)?;
+            }
+        }
+        ::std::result::Result::Ok(())
+    }
 }

@@ -6,37 +6,37 @@
 /// Changes to a PbxServicePrincipal: only fields set to Patch::Set or Patch::Clear are sent.
 ///
 /// Update body for schema `#/components/schemas/Pbx.ServicePrincipal`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PbxServicePrincipalUpdate {
-    #[serde(rename = "Groups", skip_serializing_if = "crate::Patch::is_unchanged")]
     pub groups: crate::Patch<::std::vec::Vec<crate::models::PbxUserGroup>>,
-    #[serde(rename = "Id", skip_serializing_if = "crate::Patch::is_unchanged")]
     pub id: crate::Patch<i32>,
-    #[serde(rename = "Number", skip_serializing_if = "crate::Patch::is_unchanged")]
     pub number: crate::Patch<::std::string::String>,
-    #[serde(
-        rename = "TranscriptionMode",
-        skip_serializing_if = "crate::Patch::is_unchanged"
-    )]
     pub transcription_mode: crate::Patch<
         crate::Flags<crate::models::PbxTranscriptionType>,
     >,
-    #[serde(
-        rename = "CallControlEnabled",
-        skip_serializing_if = "crate::Patch::is_unchanged"
-    )]
     pub call_control_enabled: crate::Patch<bool>,
-    #[serde(rename = "IsSystem", skip_serializing_if = "crate::Patch::is_unchanged")]
     pub is_system: crate::Patch<bool>,
-    #[serde(rename = "LastUsed", skip_serializing_if = "crate::Patch::is_unchanged")]
     pub last_used: crate::Patch<::chrono::DateTime<::chrono::FixedOffset>>,
-    #[serde(
-        rename = "MyPhoneEnabled",
-        skip_serializing_if = "crate::Patch::is_unchanged"
-    )]
     pub my_phone_enabled: crate::Patch<bool>,
-    #[serde(rename = "Peers", skip_serializing_if = "crate::Patch::is_unchanged")]
     pub peers: crate::Patch<::std::vec::Vec<crate::models::PbxPeer>>,
-    #[serde(rename = "XAPIEnabled", skip_serializing_if = "crate::Patch::is_unchanged")]
     pub xapi_enabled: crate::Patch<bool>,
+}
+impl ::serde::Serialize for PbxServicePrincipalUpdate {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = crate::json::ObjectWriter::start(serializer)?;
+        object.patch("Groups", &self.groups)?;
+        object.patch("Id", &self.id)?;
+        object.patch("Number", &self.number)?;
+        object.patch("TranscriptionMode", &self.transcription_mode)?;
+        object.patch("CallControlEnabled", &self.call_control_enabled)?;
+        object.patch("IsSystem", &self.is_system)?;
+        object.patch("LastUsed", &self.last_used)?;
+        object.patch("MyPhoneEnabled", &self.my_phone_enabled)?;
+        object.patch("Peers", &self.peers)?;
+        object.patch("XAPIEnabled", &self.xapi_enabled)?;
+        object.end()
+    }
 }

@@ -4,7 +4,7 @@
 
 //! The `PbxServiceStatus` model.
 /// Schema `#/components/schemas/Pbx.ServiceStatus`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum PbxServiceStatus {
     /// `Stopped`
     Stopped,
@@ -21,6 +21,53 @@ pub enum PbxServiceStatus {
     /// `Paused`
     Paused,
     /// A value this version of the client does not know, kept as sent.
-    #[serde(untagged)]
     Unrecognized(::std::string::String),
+}
+impl PbxServiceStatus {
+    /// The member as the PBX writes it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            PbxServiceStatus::Stopped => "Stopped",
+            PbxServiceStatus::StartPending => "StartPending",
+            PbxServiceStatus::StopPending => "StopPending",
+            PbxServiceStatus::Running => "Running",
+            PbxServiceStatus::ContinuePending => "ContinuePending",
+            PbxServiceStatus::PausePending => "PausePending",
+            PbxServiceStatus::Paused => "Paused",
+            PbxServiceStatus::Unrecognized(value) => value,
+        }
+    }
+}
+impl ::std::convert::From<&str> for PbxServiceStatus {
+    /// Reads a member as the PBX writes it; an unknown one is kept as it is.
+    fn from(value: &str) -> Self {
+        match value {
+            "Stopped" => PbxServiceStatus::Stopped,
+            "StartPending" => PbxServiceStatus::StartPending,
+            "StopPending" => PbxServiceStatus::StopPending,
+            "Running" => PbxServiceStatus::Running,
+            "ContinuePending" => PbxServiceStatus::ContinuePending,
+            "PausePending" => PbxServiceStatus::PausePending,
+            "Paused" => PbxServiceStatus::Paused,
+            other => PbxServiceStatus::Unrecognized(other.to_owned()),
+        }
+    }
+}
+impl crate::json::NamedMember for PbxServiceStatus {
+    const NAME: &'static str = "PbxServiceStatus";
+}
+impl ::serde::Serialize for PbxServiceStatus {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for PbxServiceStatus {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::json::read_member(deserializer)
+    }
 }

@@ -4,24 +4,46 @@
 
 //! The `PbxSetRoute` model.
 /// Schema `#/components/schemas/Pbx.SetRoute`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PbxSetRoute {
-    #[serde(
-        rename = "DID",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub did: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "DisplayName",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub display_name: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "TrunkId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub trunk_id: ::std::option::Option<i32>,
+}
+impl ::serde::Serialize for PbxSetRoute {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = crate::json::ObjectWriter::start(serializer)?;
+        object.optional("DID", &self.did)?;
+        object.optional("DisplayName", &self.display_name)?;
+        object.optional("TrunkId", &self.trunk_id)?;
+        object.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for PbxSetRoute {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::json::read_object(deserializer)
+    }
+}
+impl crate::json::ReadObject for PbxSetRoute {
+    const NAME: &'static str = "PbxSetRoute";
+    fn read_property<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "DID" => self.did = map.next_value()?,
+            "DisplayName" => self.display_name = map.next_value()?,
+            "TrunkId" => self.trunk_id = map.next_value()?,
+            _ => {
+                crate::json::skip_value(map)?;
+            }
+        }
+        ::std::result::Result::Ok(())
+    }
 }

@@ -4,7 +4,7 @@
 
 //! The `PbxSetpointType` model.
 /// Schema `#/components/schemas/Pbx.SetpointType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum PbxSetpointType {
     /// `VoicemailQuota`
     VoicemailQuota,
@@ -25,6 +25,57 @@ pub enum PbxSetpointType {
     /// `TimeShift`
     TimeShift,
     /// A value this version of the client does not know, kept as sent.
-    #[serde(untagged)]
     Unrecognized(::std::string::String),
+}
+impl PbxSetpointType {
+    /// The member as the PBX writes it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            PbxSetpointType::VoicemailQuota => "VoicemailQuota",
+            PbxSetpointType::RecordingQuota => "RecordingQuota",
+            PbxSetpointType::CpuUsage => "CpuUsage",
+            PbxSetpointType::InboundNetworkUsage => "InboundNetworkUsage",
+            PbxSetpointType::OutboundNetworkUsage => "OutboundNetworkUsage",
+            PbxSetpointType::PhysicalMemoryUsage => "PhysicalMemoryUsage",
+            PbxSetpointType::VirtualMemoryUsage => "VirtualMemoryUsage",
+            PbxSetpointType::DiskUsage => "DiskUsage",
+            PbxSetpointType::TimeShift => "TimeShift",
+            PbxSetpointType::Unrecognized(value) => value,
+        }
+    }
+}
+impl ::std::convert::From<&str> for PbxSetpointType {
+    /// Reads a member as the PBX writes it; an unknown one is kept as it is.
+    fn from(value: &str) -> Self {
+        match value {
+            "VoicemailQuota" => PbxSetpointType::VoicemailQuota,
+            "RecordingQuota" => PbxSetpointType::RecordingQuota,
+            "CpuUsage" => PbxSetpointType::CpuUsage,
+            "InboundNetworkUsage" => PbxSetpointType::InboundNetworkUsage,
+            "OutboundNetworkUsage" => PbxSetpointType::OutboundNetworkUsage,
+            "PhysicalMemoryUsage" => PbxSetpointType::PhysicalMemoryUsage,
+            "VirtualMemoryUsage" => PbxSetpointType::VirtualMemoryUsage,
+            "DiskUsage" => PbxSetpointType::DiskUsage,
+            "TimeShift" => PbxSetpointType::TimeShift,
+            other => PbxSetpointType::Unrecognized(other.to_owned()),
+        }
+    }
+}
+impl crate::json::NamedMember for PbxSetpointType {
+    const NAME: &'static str = "PbxSetpointType";
+}
+impl ::serde::Serialize for PbxSetpointType {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for PbxSetpointType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::json::read_member(deserializer)
+    }
 }

@@ -4,44 +4,14 @@
 
 //! The `PbxSipDevice` model.
 /// Schema `#/components/schemas/Pbx.SipDevice`.
-#[derive(Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, Default)]
 pub struct PbxSipDevice {
-    #[serde(
-        rename = "DN",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub dn: ::std::option::Option<crate::models::PbxPeer>,
-    #[serde(
-        rename = "Id",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub id: ::std::option::Option<i32>,
-    #[serde(
-        rename = "PhoneWebPassword",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub phone_web_password: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "ProvLink",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub prov_link: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "Registrar",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub registrar: ::std::option::Option<crate::models::PbxPhoneRegistrar>,
     /// The entity's ETag, to pass back as If-Match where an operation takes one.
-    #[serde(
-        rename = "@odata.etag",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub odata_etag: ::std::option::Option<::std::string::String>,
 }
 impl ::std::fmt::Debug for PbxSipDevice {
@@ -54,5 +24,48 @@ impl ::std::fmt::Debug for PbxSipDevice {
             .field("registrar", &self.registrar)
             .field("odata_etag", &self.odata_etag)
             .finish()
+    }
+}
+impl ::serde::Serialize for PbxSipDevice {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = crate::json::ObjectWriter::start(serializer)?;
+        object.optional("DN", &self.dn)?;
+        object.optional("Id", &self.id)?;
+        object.optional("PhoneWebPassword", &self.phone_web_password)?;
+        object.optional("ProvLink", &self.prov_link)?;
+        object.optional("Registrar", &self.registrar)?;
+        object.optional("@odata.etag", &self.odata_etag)?;
+        object.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for PbxSipDevice {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::json::read_object(deserializer)
+    }
+}
+impl crate::json::ReadObject for PbxSipDevice {
+    const NAME: &'static str = "PbxSipDevice";
+    fn read_property<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "DN" => self.dn = map.next_value()?,
+            "Id" => self.id = map.next_value()?,
+            "PhoneWebPassword" => self.phone_web_password = map.next_value()?,
+            "ProvLink" => self.prov_link = map.next_value()?,
+            "Registrar" => self.registrar = map.next_value()?,
+            "@odata.etag" => self.odata_etag = map.next_value()?,
+            _ => {
+                crate::json::skip_value(map)?;
+            }
+        }
+        ::std::result::Result::Ok(())
     }
 }

@@ -4,18 +4,54 @@
 
 //! The `PbxSrtpModeType` model.
 /// Schema `#/components/schemas/Pbx.SRTPModeType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum PbxSrtpModeType {
     /// `SRTPDisabled`
-    #[serde(rename = "SRTPDisabled")]
     SrtpDisabled,
     /// `SRTPEnabled`
-    #[serde(rename = "SRTPEnabled")]
     SrtpEnabled,
     /// `SRTPEnforced`
-    #[serde(rename = "SRTPEnforced")]
     SrtpEnforced,
     /// A value this version of the client does not know, kept as sent.
-    #[serde(untagged)]
     Unrecognized(::std::string::String),
+}
+impl PbxSrtpModeType {
+    /// The member as the PBX writes it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            PbxSrtpModeType::SrtpDisabled => "SRTPDisabled",
+            PbxSrtpModeType::SrtpEnabled => "SRTPEnabled",
+            PbxSrtpModeType::SrtpEnforced => "SRTPEnforced",
+            PbxSrtpModeType::Unrecognized(value) => value,
+        }
+    }
+}
+impl ::std::convert::From<&str> for PbxSrtpModeType {
+    /// Reads a member as the PBX writes it; an unknown one is kept as it is.
+    fn from(value: &str) -> Self {
+        match value {
+            "SRTPDisabled" => PbxSrtpModeType::SrtpDisabled,
+            "SRTPEnabled" => PbxSrtpModeType::SrtpEnabled,
+            "SRTPEnforced" => PbxSrtpModeType::SrtpEnforced,
+            other => PbxSrtpModeType::Unrecognized(other.to_owned()),
+        }
+    }
+}
+impl crate::json::NamedMember for PbxSrtpModeType {
+    const NAME: &'static str = "PbxSrtpModeType";
+}
+impl ::serde::Serialize for PbxSrtpModeType {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for PbxSrtpModeType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::json::read_member(deserializer)
+    }
 }

@@ -4,13 +4,50 @@
 
 //! The `PbxStartupLicense` model.
 /// Schema `#/components/schemas/Pbx.StartupLicense`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum PbxStartupLicense {
     /// `Free`
     Free,
     /// `Pro`
     Pro,
     /// A value this version of the client does not know, kept as sent.
-    #[serde(untagged)]
     Unrecognized(::std::string::String),
+}
+impl PbxStartupLicense {
+    /// The member as the PBX writes it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            PbxStartupLicense::Free => "Free",
+            PbxStartupLicense::Pro => "Pro",
+            PbxStartupLicense::Unrecognized(value) => value,
+        }
+    }
+}
+impl ::std::convert::From<&str> for PbxStartupLicense {
+    /// Reads a member as the PBX writes it; an unknown one is kept as it is.
+    fn from(value: &str) -> Self {
+        match value {
+            "Free" => PbxStartupLicense::Free,
+            "Pro" => PbxStartupLicense::Pro,
+            other => PbxStartupLicense::Unrecognized(other.to_owned()),
+        }
+    }
+}
+impl crate::json::NamedMember for PbxStartupLicense {
+    const NAME: &'static str = "PbxStartupLicense";
+}
+impl ::serde::Serialize for PbxStartupLicense {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for PbxStartupLicense {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::json::read_member(deserializer)
+    }
 }

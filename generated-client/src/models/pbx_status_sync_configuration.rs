@@ -4,28 +4,50 @@
 
 //! The `PbxStatusSyncConfiguration` model.
 /// Schema `#/components/schemas/Pbx.StatusSyncConfiguration`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PbxStatusSyncConfiguration {
-    #[serde(
-        rename = "M365ToPbxBindings",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub m365_to_pbx_bindings: ::std::option::Option<
         ::std::vec::Vec<crate::models::PbxM365ToPbxBinding>,
     >,
-    #[serde(
-        rename = "PBXToM365Bindings",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub pbx_to_m365_bindings: ::std::option::Option<
         ::std::vec::Vec<crate::models::PbxPbxToM365Binding>,
     >,
-    #[serde(
-        rename = "PBXToM365Busy",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub pbx_to_m365_busy: ::std::option::Option<bool>,
+}
+impl ::serde::Serialize for PbxStatusSyncConfiguration {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = crate::json::ObjectWriter::start(serializer)?;
+        object.optional("M365ToPbxBindings", &self.m365_to_pbx_bindings)?;
+        object.optional("PBXToM365Bindings", &self.pbx_to_m365_bindings)?;
+        object.optional("PBXToM365Busy", &self.pbx_to_m365_busy)?;
+        object.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for PbxStatusSyncConfiguration {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::json::read_object(deserializer)
+    }
+}
+impl crate::json::ReadObject for PbxStatusSyncConfiguration {
+    const NAME: &'static str = "PbxStatusSyncConfiguration";
+    fn read_property<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "M365ToPbxBindings" => self.m365_to_pbx_bindings = map.next_value()?,
+            "PBXToM365Bindings" => self.pbx_to_m365_bindings = map.next_value()?,
+            "PBXToM365Busy" => self.pbx_to_m365_busy = map.next_value()?,
+            _ => {
+                crate::json::skip_value(map)?;
+            }
+        }
+        ::std::result::Result::Ok(())
+    }
 }

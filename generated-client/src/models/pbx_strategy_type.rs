@@ -4,7 +4,7 @@
 
 //! The `PbxStrategyType` model.
 /// Schema `#/components/schemas/Pbx.StrategyType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum PbxStrategyType {
     /// `Hunt`
     Hunt,
@@ -13,6 +13,45 @@ pub enum PbxStrategyType {
     /// `Paging`
     Paging,
     /// A value this version of the client does not know, kept as sent.
-    #[serde(untagged)]
     Unrecognized(::std::string::String),
+}
+impl PbxStrategyType {
+    /// The member as the PBX writes it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            PbxStrategyType::Hunt => "Hunt",
+            PbxStrategyType::RingAll => "RingAll",
+            PbxStrategyType::Paging => "Paging",
+            PbxStrategyType::Unrecognized(value) => value,
+        }
+    }
+}
+impl ::std::convert::From<&str> for PbxStrategyType {
+    /// Reads a member as the PBX writes it; an unknown one is kept as it is.
+    fn from(value: &str) -> Self {
+        match value {
+            "Hunt" => PbxStrategyType::Hunt,
+            "RingAll" => PbxStrategyType::RingAll,
+            "Paging" => PbxStrategyType::Paging,
+            other => PbxStrategyType::Unrecognized(other.to_owned()),
+        }
+    }
+}
+impl crate::json::NamedMember for PbxStrategyType {
+    const NAME: &'static str = "PbxStrategyType";
+}
+impl ::serde::Serialize for PbxStrategyType {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for PbxStrategyType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::json::read_member(deserializer)
+    }
 }

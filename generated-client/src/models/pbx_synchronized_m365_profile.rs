@@ -4,7 +4,7 @@
 
 //! The `PbxSynchronizedM365Profile` model.
 /// Schema `#/components/schemas/Pbx.SynchronizedM365Profile`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum PbxSynchronizedM365Profile {
     /// `Available`
     Available,
@@ -25,6 +25,57 @@ pub enum PbxSynchronizedM365Profile {
     /// `InCall`
     InCall,
     /// A value this version of the client does not know, kept as sent.
-    #[serde(untagged)]
     Unrecognized(::std::string::String),
+}
+impl PbxSynchronizedM365Profile {
+    /// The member as the PBX writes it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            PbxSynchronizedM365Profile::Available => "Available",
+            PbxSynchronizedM365Profile::Busy => "Busy",
+            PbxSynchronizedM365Profile::Away => "Away",
+            PbxSynchronizedM365Profile::AvailableIdle => "AvailableIdle",
+            PbxSynchronizedM365Profile::BusyIdle => "BusyIdle",
+            PbxSynchronizedM365Profile::DoNotDisturb => "DoNotDisturb",
+            PbxSynchronizedM365Profile::BeRightBack => "BeRightBack",
+            PbxSynchronizedM365Profile::InMeeting => "InMeeting",
+            PbxSynchronizedM365Profile::InCall => "InCall",
+            PbxSynchronizedM365Profile::Unrecognized(value) => value,
+        }
+    }
+}
+impl ::std::convert::From<&str> for PbxSynchronizedM365Profile {
+    /// Reads a member as the PBX writes it; an unknown one is kept as it is.
+    fn from(value: &str) -> Self {
+        match value {
+            "Available" => PbxSynchronizedM365Profile::Available,
+            "Busy" => PbxSynchronizedM365Profile::Busy,
+            "Away" => PbxSynchronizedM365Profile::Away,
+            "AvailableIdle" => PbxSynchronizedM365Profile::AvailableIdle,
+            "BusyIdle" => PbxSynchronizedM365Profile::BusyIdle,
+            "DoNotDisturb" => PbxSynchronizedM365Profile::DoNotDisturb,
+            "BeRightBack" => PbxSynchronizedM365Profile::BeRightBack,
+            "InMeeting" => PbxSynchronizedM365Profile::InMeeting,
+            "InCall" => PbxSynchronizedM365Profile::InCall,
+            other => PbxSynchronizedM365Profile::Unrecognized(other.to_owned()),
+        }
+    }
+}
+impl crate::json::NamedMember for PbxSynchronizedM365Profile {
+    const NAME: &'static str = "PbxSynchronizedM365Profile";
+}
+impl ::serde::Serialize for PbxSynchronizedM365Profile {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for PbxSynchronizedM365Profile {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::json::read_member(deserializer)
+    }
 }

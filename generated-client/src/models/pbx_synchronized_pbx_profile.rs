@@ -4,7 +4,7 @@
 
 //! The `PbxSynchronizedPbxProfile` model.
 /// Schema `#/components/schemas/Pbx.SynchronizedPbxProfile`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum PbxSynchronizedPbxProfile {
     /// `Available`
     Available,
@@ -13,6 +13,45 @@ pub enum PbxSynchronizedPbxProfile {
     /// `Away`
     Away,
     /// A value this version of the client does not know, kept as sent.
-    #[serde(untagged)]
     Unrecognized(::std::string::String),
+}
+impl PbxSynchronizedPbxProfile {
+    /// The member as the PBX writes it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            PbxSynchronizedPbxProfile::Available => "Available",
+            PbxSynchronizedPbxProfile::OutOfOffice => "OutOfOffice",
+            PbxSynchronizedPbxProfile::Away => "Away",
+            PbxSynchronizedPbxProfile::Unrecognized(value) => value,
+        }
+    }
+}
+impl ::std::convert::From<&str> for PbxSynchronizedPbxProfile {
+    /// Reads a member as the PBX writes it; an unknown one is kept as it is.
+    fn from(value: &str) -> Self {
+        match value {
+            "Available" => PbxSynchronizedPbxProfile::Available,
+            "OutOfOffice" => PbxSynchronizedPbxProfile::OutOfOffice,
+            "Away" => PbxSynchronizedPbxProfile::Away,
+            other => PbxSynchronizedPbxProfile::Unrecognized(other.to_owned()),
+        }
+    }
+}
+impl crate::json::NamedMember for PbxSynchronizedPbxProfile {
+    const NAME: &'static str = "PbxSynchronizedPbxProfile";
+}
+impl ::serde::Serialize for PbxSynchronizedPbxProfile {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for PbxSynchronizedPbxProfile {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::json::read_member(deserializer)
+    }
 }

@@ -4,24 +4,46 @@
 
 //! The `PbxSyslogCategoryConfig` model.
 /// Schema `#/components/schemas/Pbx.SyslogCategoryConfig`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PbxSyslogCategoryConfig {
-    #[serde(
-        rename = "IsAuditLogsEnabled",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub is_audit_logs_enabled: ::std::option::Option<bool>,
-    #[serde(
-        rename = "IsEventLogsEnabled",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub is_event_logs_enabled: ::std::option::Option<bool>,
-    #[serde(
-        rename = "IsSystemAlertsEnabled",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub is_system_alerts_enabled: ::std::option::Option<bool>,
+}
+impl ::serde::Serialize for PbxSyslogCategoryConfig {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = crate::json::ObjectWriter::start(serializer)?;
+        object.optional("IsAuditLogsEnabled", &self.is_audit_logs_enabled)?;
+        object.optional("IsEventLogsEnabled", &self.is_event_logs_enabled)?;
+        object.optional("IsSystemAlertsEnabled", &self.is_system_alerts_enabled)?;
+        object.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for PbxSyslogCategoryConfig {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::json::read_object(deserializer)
+    }
+}
+impl crate::json::ReadObject for PbxSyslogCategoryConfig {
+    const NAME: &'static str = "PbxSyslogCategoryConfig";
+    fn read_property<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "IsAuditLogsEnabled" => self.is_audit_logs_enabled = map.next_value()?,
+            "IsEventLogsEnabled" => self.is_event_logs_enabled = map.next_value()?,
+            "IsSystemAlertsEnabled" => self.is_system_alerts_enabled = map.next_value()?,
+            _ => {
+                crate::json::skip_value(map)?;
+            }
+        }
+        ::std::result::Result::Ok(())
+    }
 }

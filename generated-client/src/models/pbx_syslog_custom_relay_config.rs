@@ -4,37 +4,12 @@
 
 //! The `PbxSyslogCustomRelayConfig` model.
 /// Schema `#/components/schemas/Pbx.SyslogCustomRelayConfig`.
-#[derive(Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, Default)]
 pub struct PbxSyslogCustomRelayConfig {
-    #[serde(
-        rename = "ClientCertificate",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub client_certificate: ::std::option::Option<crate::models::PbxConcealedDataFile>,
-    #[serde(
-        rename = "ClientPrivateKey",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub client_private_key: ::std::option::Option<crate::models::PbxConcealedDataFile>,
-    #[serde(
-        rename = "Host",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub host: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "Port",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub port: ::std::option::Option<i32>,
-    #[serde(
-        rename = "Protocol",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub protocol: ::std::option::Option<crate::models::PbxSyslogProtocol>,
 }
 impl ::std::fmt::Debug for PbxSyslogCustomRelayConfig {
@@ -46,5 +21,46 @@ impl ::std::fmt::Debug for PbxSyslogCustomRelayConfig {
             .field("port", &self.port)
             .field("protocol", &self.protocol)
             .finish()
+    }
+}
+impl ::serde::Serialize for PbxSyslogCustomRelayConfig {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = crate::json::ObjectWriter::start(serializer)?;
+        object.optional("ClientCertificate", &self.client_certificate)?;
+        object.optional("ClientPrivateKey", &self.client_private_key)?;
+        object.optional("Host", &self.host)?;
+        object.optional("Port", &self.port)?;
+        object.optional("Protocol", &self.protocol)?;
+        object.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for PbxSyslogCustomRelayConfig {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::json::read_object(deserializer)
+    }
+}
+impl crate::json::ReadObject for PbxSyslogCustomRelayConfig {
+    const NAME: &'static str = "PbxSyslogCustomRelayConfig";
+    fn read_property<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "ClientCertificate" => self.client_certificate = map.next_value()?,
+            "ClientPrivateKey" => self.client_private_key = map.next_value()?,
+            "Host" => self.host = map.next_value()?,
+            "Port" => self.port = map.next_value()?,
+            "Protocol" => self.protocol = map.next_value()?,
+            _ => {
+                crate::json::skip_value(map)?;
+            }
+        }
+        ::std::result::Result::Ok(())
     }
 }

@@ -4,13 +4,50 @@
 
 //! The `PbxSyslogIntegrationType` model.
 /// Schema `#/components/schemas/Pbx.SyslogIntegrationType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum PbxSyslogIntegrationType {
     /// `None`
     None,
     /// `Custom`
     Custom,
     /// A value this version of the client does not know, kept as sent.
-    #[serde(untagged)]
     Unrecognized(::std::string::String),
+}
+impl PbxSyslogIntegrationType {
+    /// The member as the PBX writes it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            PbxSyslogIntegrationType::None => "None",
+            PbxSyslogIntegrationType::Custom => "Custom",
+            PbxSyslogIntegrationType::Unrecognized(value) => value,
+        }
+    }
+}
+impl ::std::convert::From<&str> for PbxSyslogIntegrationType {
+    /// Reads a member as the PBX writes it; an unknown one is kept as it is.
+    fn from(value: &str) -> Self {
+        match value {
+            "None" => PbxSyslogIntegrationType::None,
+            "Custom" => PbxSyslogIntegrationType::Custom,
+            other => PbxSyslogIntegrationType::Unrecognized(other.to_owned()),
+        }
+    }
+}
+impl crate::json::NamedMember for PbxSyslogIntegrationType {
+    const NAME: &'static str = "PbxSyslogIntegrationType";
+}
+impl ::serde::Serialize for PbxSyslogIntegrationType {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for PbxSyslogIntegrationType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::json::read_member(deserializer)
+    }
 }

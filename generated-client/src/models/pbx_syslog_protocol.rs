@@ -4,7 +4,7 @@
 
 //! The `PbxSyslogProtocol` model.
 /// Schema `#/components/schemas/Pbx.SyslogProtocol`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum PbxSyslogProtocol {
     /// `Udp`
     Udp,
@@ -13,6 +13,45 @@ pub enum PbxSyslogProtocol {
     /// `Tls`
     Tls,
     /// A value this version of the client does not know, kept as sent.
-    #[serde(untagged)]
     Unrecognized(::std::string::String),
+}
+impl PbxSyslogProtocol {
+    /// The member as the PBX writes it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            PbxSyslogProtocol::Udp => "Udp",
+            PbxSyslogProtocol::Tcp => "Tcp",
+            PbxSyslogProtocol::Tls => "Tls",
+            PbxSyslogProtocol::Unrecognized(value) => value,
+        }
+    }
+}
+impl ::std::convert::From<&str> for PbxSyslogProtocol {
+    /// Reads a member as the PBX writes it; an unknown one is kept as it is.
+    fn from(value: &str) -> Self {
+        match value {
+            "Udp" => PbxSyslogProtocol::Udp,
+            "Tcp" => PbxSyslogProtocol::Tcp,
+            "Tls" => PbxSyslogProtocol::Tls,
+            other => PbxSyslogProtocol::Unrecognized(other.to_owned()),
+        }
+    }
+}
+impl crate::json::NamedMember for PbxSyslogProtocol {
+    const NAME: &'static str = "PbxSyslogProtocol";
+}
+impl ::serde::Serialize for PbxSyslogProtocol {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for PbxSyslogProtocol {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::json::read_member(deserializer)
+    }
 }

@@ -4,33 +4,52 @@
 
 //! The `PbxSyslogSettings` model.
 /// Schema `#/components/schemas/Pbx.SyslogSettings`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PbxSyslogSettings {
-    #[serde(
-        rename = "CategoryConfig",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub category_config: ::std::option::Option<crate::models::PbxSyslogCategoryConfig>,
-    #[serde(
-        rename = "CustomRelayConfig",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub custom_relay_config: ::std::option::Option<
         crate::models::PbxSyslogCustomRelayConfig,
     >,
-    #[serde(
-        rename = "IntegrationType",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub integration_type: ::std::option::Option<crate::models::PbxSyslogIntegrationType>,
     /// The entity's ETag, to pass back as If-Match where an operation takes one.
-    #[serde(
-        rename = "@odata.etag",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub odata_etag: ::std::option::Option<::std::string::String>,
+}
+impl ::serde::Serialize for PbxSyslogSettings {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = crate::json::ObjectWriter::start(serializer)?;
+        object.optional("CategoryConfig", &self.category_config)?;
+        object.optional("CustomRelayConfig", &self.custom_relay_config)?;
+        object.optional("IntegrationType", &self.integration_type)?;
+        object.optional("@odata.etag", &self.odata_etag)?;
+        object.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for PbxSyslogSettings {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::json::read_object(deserializer)
+    }
+}
+impl crate::json::ReadObject for PbxSyslogSettings {
+    const NAME: &'static str = "PbxSyslogSettings";
+    fn read_property<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "CategoryConfig" => self.category_config = map.next_value()?,
+            "CustomRelayConfig" => self.custom_relay_config = map.next_value()?,
+            "IntegrationType" => self.integration_type = map.next_value()?,
+            "@odata.etag" => self.odata_etag = map.next_value()?,
+            _ => {
+                crate::json::skip_value(map)?;
+            }
+        }
+        ::std::result::Result::Ok(())
+    }
 }

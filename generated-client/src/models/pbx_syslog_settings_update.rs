@@ -6,21 +6,21 @@
 /// Changes to a PbxSyslogSettings: only fields set to Patch::Set or Patch::Clear are sent.
 ///
 /// Update body for schema `#/components/schemas/Pbx.SyslogSettings`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PbxSyslogSettingsUpdate {
-    #[serde(
-        rename = "CategoryConfig",
-        skip_serializing_if = "crate::Patch::is_unchanged"
-    )]
     pub category_config: crate::Patch<crate::models::PbxSyslogCategoryConfig>,
-    #[serde(
-        rename = "CustomRelayConfig",
-        skip_serializing_if = "crate::Patch::is_unchanged"
-    )]
     pub custom_relay_config: crate::Patch<crate::models::PbxSyslogCustomRelayConfig>,
-    #[serde(
-        rename = "IntegrationType",
-        skip_serializing_if = "crate::Patch::is_unchanged"
-    )]
     pub integration_type: crate::Patch<crate::models::PbxSyslogIntegrationType>,
+}
+impl ::serde::Serialize for PbxSyslogSettingsUpdate {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = crate::json::ObjectWriter::start(serializer)?;
+        object.patch("CategoryConfig", &self.category_config)?;
+        object.patch("CustomRelayConfig", &self.custom_relay_config)?;
+        object.patch("IntegrationType", &self.integration_type)?;
+        object.end()
+    }
 }

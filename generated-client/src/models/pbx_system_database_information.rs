@@ -4,43 +4,56 @@
 
 //! The `PbxSystemDatabaseInformation` model.
 /// Schema `#/components/schemas/Pbx.SystemDatabaseInformation`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PbxSystemDatabaseInformation {
-    #[serde(
-        rename = "CallsUsedSpace",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub calls_used_space: ::std::option::Option<i64>,
-    #[serde(
-        rename = "ChatFilesCount",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub chat_files_count: ::std::option::Option<i64>,
-    #[serde(
-        rename = "ChatsUsedSpace",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub chats_used_space: ::std::option::Option<i64>,
-    #[serde(
-        rename = "EventLogUsedSpace",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub event_log_used_space: ::std::option::Option<i64>,
-    #[serde(
-        rename = "Id",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub id: ::std::option::Option<i32>,
     /// The entity's ETag, to pass back as If-Match where an operation takes one.
-    #[serde(
-        rename = "@odata.etag",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub odata_etag: ::std::option::Option<::std::string::String>,
+}
+impl ::serde::Serialize for PbxSystemDatabaseInformation {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = crate::json::ObjectWriter::start(serializer)?;
+        object.optional("CallsUsedSpace", &self.calls_used_space)?;
+        object.optional("ChatFilesCount", &self.chat_files_count)?;
+        object.optional("ChatsUsedSpace", &self.chats_used_space)?;
+        object.optional("EventLogUsedSpace", &self.event_log_used_space)?;
+        object.optional("Id", &self.id)?;
+        object.optional("@odata.etag", &self.odata_etag)?;
+        object.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for PbxSystemDatabaseInformation {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::json::read_object(deserializer)
+    }
+}
+impl crate::json::ReadObject for PbxSystemDatabaseInformation {
+    const NAME: &'static str = "PbxSystemDatabaseInformation";
+    fn read_property<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "CallsUsedSpace" => self.calls_used_space = map.next_value()?,
+            "ChatFilesCount" => self.chat_files_count = map.next_value()?,
+            "ChatsUsedSpace" => self.chats_used_space = map.next_value()?,
+            "EventLogUsedSpace" => self.event_log_used_space = map.next_value()?,
+            "Id" => self.id = map.next_value()?,
+            "@odata.etag" => self.odata_etag = map.next_value()?,
+            _ => {
+                crate::json::skip_value(map)?;
+            }
+        }
+        ::std::result::Result::Ok(())
+    }
 }

@@ -4,18 +4,43 @@
 
 //! The `PbxSystemDirectory` model.
 /// Schema `#/components/schemas/Pbx.SystemDirectory`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PbxSystemDirectory {
-    #[serde(
-        rename = "Dirs",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub dirs: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    #[serde(
-        rename = "Path",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub path: ::std::option::Option<::std::string::String>,
+}
+impl ::serde::Serialize for PbxSystemDirectory {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = crate::json::ObjectWriter::start(serializer)?;
+        object.optional("Dirs", &self.dirs)?;
+        object.optional("Path", &self.path)?;
+        object.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for PbxSystemDirectory {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::json::read_object(deserializer)
+    }
+}
+impl crate::json::ReadObject for PbxSystemDirectory {
+    const NAME: &'static str = "PbxSystemDirectory";
+    fn read_property<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "Dirs" => self.dirs = map.next_value()?,
+            "Path" => self.path = map.next_value()?,
+            _ => {
+                crate::json::skip_value(map)?;
+            }
+        }
+        ::std::result::Result::Ok(())
+    }
 }

@@ -4,49 +4,61 @@
 
 //! The `PbxSystemHealthStatus` model.
 /// Schema `#/components/schemas/Pbx.SystemHealthStatus`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PbxSystemHealthStatus {
-    #[serde(
-        rename = "CustomTemplatesCount",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub custom_templates_count: ::std::option::Option<i32>,
-    #[serde(
-        rename = "Firewall",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub firewall: ::std::option::Option<bool>,
-    #[serde(
-        rename = "Id",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub id: ::std::option::Option<i32>,
-    #[serde(
-        rename = "Phones",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub phones: ::std::option::Option<bool>,
-    #[serde(
-        rename = "Trunks",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub trunks: ::std::option::Option<bool>,
-    #[serde(
-        rename = "UnsupportedFirmwaresCount",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub unsupported_firmwares_count: ::std::option::Option<i32>,
     /// The entity's ETag, to pass back as If-Match where an operation takes one.
-    #[serde(
-        rename = "@odata.etag",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub odata_etag: ::std::option::Option<::std::string::String>,
+}
+impl ::serde::Serialize for PbxSystemHealthStatus {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = crate::json::ObjectWriter::start(serializer)?;
+        object.optional("CustomTemplatesCount", &self.custom_templates_count)?;
+        object.optional("Firewall", &self.firewall)?;
+        object.optional("Id", &self.id)?;
+        object.optional("Phones", &self.phones)?;
+        object.optional("Trunks", &self.trunks)?;
+        object.optional("UnsupportedFirmwaresCount", &self.unsupported_firmwares_count)?;
+        object.optional("@odata.etag", &self.odata_etag)?;
+        object.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for PbxSystemHealthStatus {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::json::read_object(deserializer)
+    }
+}
+impl crate::json::ReadObject for PbxSystemHealthStatus {
+    const NAME: &'static str = "PbxSystemHealthStatus";
+    fn read_property<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "CustomTemplatesCount" => self.custom_templates_count = map.next_value()?,
+            "Firewall" => self.firewall = map.next_value()?,
+            "Id" => self.id = map.next_value()?,
+            "Phones" => self.phones = map.next_value()?,
+            "Trunks" => self.trunks = map.next_value()?,
+            "UnsupportedFirmwaresCount" => {
+                self.unsupported_firmwares_count = map.next_value()?;
+            }
+            "@odata.etag" => self.odata_etag = map.next_value()?,
+            _ => {
+                crate::json::skip_value(map)?;
+            }
+        }
+        ::std::result::Result::Ok(())
+    }
 }

@@ -4,219 +4,145 @@
 
 //! The `PbxSystemParameters` model.
 /// Schema `#/components/schemas/Pbx.SystemParameters`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PbxSystemParameters {
-    #[serde(
-        rename = "AIVersion",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub ai_version: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "Custom1Name",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub custom1_name: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "Custom2Name",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub custom2_name: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "EmRuleCreationAllowed",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub em_rule_creation_allowed: ::std::option::Option<bool>,
-    #[serde(
-        rename = "ENL",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub enl: ::std::option::Option<i32>,
-    #[serde(
-        rename = "ENLRange",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub enl_range: ::std::option::Option<crate::models::PbxEnl>,
-    #[serde(
-        rename = "FirstExternalPort",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub first_external_port: ::std::option::Option<i32>,
-    #[serde(
-        rename = "FQDN",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub fqdn: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "GlobalACPRMSET",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub global_acprmset: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "GlobalLanguage",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub global_language: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "HttpPort",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub http_port: ::std::option::Option<i32>,
-    #[serde(
-        rename = "HttpsPort",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub https_port: ::std::option::Option<i32>,
-    #[serde(
-        rename = "IpV6",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub ip_v6: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "Is3CXFQDN",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub is3_cxfqdn: ::std::option::Option<bool>,
-    #[serde(
-        rename = "IsChatLogEnabled",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub is_chat_log_enabled: ::std::option::Option<bool>,
-    #[serde(
-        rename = "IsHosted",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub is_hosted: ::std::option::Option<bool>,
-    #[serde(
-        rename = "IsHosted3CX",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub is_hosted3_cx: ::std::option::Option<bool>,
-    #[serde(
-        rename = "IsMulticompanyMode",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub is_multicompany_mode: ::std::option::Option<bool>,
-    #[serde(
-        rename = "IsRemoteBackup",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub is_remote_backup: ::std::option::Option<bool>,
-    #[serde(
-        rename = "IsStaticIp",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub is_static_ip: ::std::option::Option<bool>,
-    #[serde(
-        rename = "IsTranscriptionEnabled",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub is_transcription_enabled: ::std::option::Option<bool>,
-    #[serde(
-        rename = "License",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub license: ::std::option::Option<crate::models::PbxLicense>,
-    #[serde(
-        rename = "MaxDIDPerTrunk",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub max_did_per_trunk: ::std::option::Option<i32>,
-    #[serde(
-        rename = "PbxExternalHost",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub pbx_external_host: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "ProcessorCount",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub processor_count: ::std::option::Option<i32>,
-    #[serde(
-        rename = "RemoteStorageStatus",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub remote_storage_status: ::std::option::Option<
         crate::models::PbxRemoteStorageStatus,
     >,
-    #[serde(
-        rename = "RpsEnabled",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub rps_enabled: ::std::option::Option<bool>,
-    #[serde(
-        rename = "SipPort",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub sip_port: ::std::option::Option<i32>,
-    #[serde(
-        rename = "SipsPort",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub sips_port: ::std::option::Option<i32>,
-    #[serde(
-        rename = "StaticIp",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub static_ip: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "StunIp",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub stun_ip: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "TunnnelPort",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub tunnnel_port: ::std::option::Option<i32>,
-    #[serde(
-        rename = "Version",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub version: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "WebrtcLastPort",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub webrtc_last_port: ::std::option::Option<i32>,
     /// The entity's ETag, to pass back as If-Match where an operation takes one.
-    #[serde(
-        rename = "@odata.etag",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub odata_etag: ::std::option::Option<::std::string::String>,
+}
+impl ::serde::Serialize for PbxSystemParameters {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = crate::json::ObjectWriter::start(serializer)?;
+        object.optional("AIVersion", &self.ai_version)?;
+        object.optional("Custom1Name", &self.custom1_name)?;
+        object.optional("Custom2Name", &self.custom2_name)?;
+        object.optional("EmRuleCreationAllowed", &self.em_rule_creation_allowed)?;
+        object.optional("ENL", &self.enl)?;
+        object.optional("ENLRange", &self.enl_range)?;
+        object.optional("FirstExternalPort", &self.first_external_port)?;
+        object.optional("FQDN", &self.fqdn)?;
+        object.optional("GlobalACPRMSET", &self.global_acprmset)?;
+        object.optional("GlobalLanguage", &self.global_language)?;
+        object.optional("HttpPort", &self.http_port)?;
+        object.optional("HttpsPort", &self.https_port)?;
+        object.optional("IpV6", &self.ip_v6)?;
+        object.optional("Is3CXFQDN", &self.is3_cxfqdn)?;
+        object.optional("IsChatLogEnabled", &self.is_chat_log_enabled)?;
+        object.optional("IsHosted", &self.is_hosted)?;
+        object.optional("IsHosted3CX", &self.is_hosted3_cx)?;
+        object.optional("IsMulticompanyMode", &self.is_multicompany_mode)?;
+        object.optional("IsRemoteBackup", &self.is_remote_backup)?;
+        object.optional("IsStaticIp", &self.is_static_ip)?;
+        object.optional("IsTranscriptionEnabled", &self.is_transcription_enabled)?;
+        object.optional("License", &self.license)?;
+        object.optional("MaxDIDPerTrunk", &self.max_did_per_trunk)?;
+        object.optional("PbxExternalHost", &self.pbx_external_host)?;
+        object.optional("ProcessorCount", &self.processor_count)?;
+        object.optional("RemoteStorageStatus", &self.remote_storage_status)?;
+        object.optional("RpsEnabled", &self.rps_enabled)?;
+        object.optional("SipPort", &self.sip_port)?;
+        object.optional("SipsPort", &self.sips_port)?;
+        object.optional("StaticIp", &self.static_ip)?;
+        object.optional("StunIp", &self.stun_ip)?;
+        object.optional("TunnnelPort", &self.tunnnel_port)?;
+        object.optional("Version", &self.version)?;
+        object.optional("WebrtcLastPort", &self.webrtc_last_port)?;
+        object.optional("@odata.etag", &self.odata_etag)?;
+        object.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for PbxSystemParameters {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::json::read_object(deserializer)
+    }
+}
+impl crate::json::ReadObject for PbxSystemParameters {
+    const NAME: &'static str = "PbxSystemParameters";
+    fn read_property<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "AIVersion" => self.ai_version = map.next_value()?,
+            "Custom1Name" => self.custom1_name = map.next_value()?,
+            "Custom2Name" => self.custom2_name = map.next_value()?,
+            "EmRuleCreationAllowed" => self.em_rule_creation_allowed = map.next_value()?,
+            "ENL" => self.enl = map.next_value()?,
+            "ENLRange" => self.enl_range = map.next_value()?,
+            "FirstExternalPort" => self.first_external_port = map.next_value()?,
+            "FQDN" => self.fqdn = map.next_value()?,
+            "GlobalACPRMSET" => self.global_acprmset = map.next_value()?,
+            "GlobalLanguage" => self.global_language = map.next_value()?,
+            "HttpPort" => self.http_port = map.next_value()?,
+            "HttpsPort" => self.https_port = map.next_value()?,
+            "IpV6" => self.ip_v6 = map.next_value()?,
+            "Is3CXFQDN" => self.is3_cxfqdn = map.next_value()?,
+            "IsChatLogEnabled" => self.is_chat_log_enabled = map.next_value()?,
+            "IsHosted" => self.is_hosted = map.next_value()?,
+            "IsHosted3CX" => self.is_hosted3_cx = map.next_value()?,
+            "IsMulticompanyMode" => self.is_multicompany_mode = map.next_value()?,
+            "IsRemoteBackup" => self.is_remote_backup = map.next_value()?,
+            "IsStaticIp" => self.is_static_ip = map.next_value()?,
+            "IsTranscriptionEnabled" => self.is_transcription_enabled = map.next_value()?,
+            "License" => self.license = map.next_value()?,
+            "MaxDIDPerTrunk" => self.max_did_per_trunk = map.next_value()?,
+            "PbxExternalHost" => self.pbx_external_host = map.next_value()?,
+            "ProcessorCount" => self.processor_count = map.next_value()?,
+            "RemoteStorageStatus" => self.remote_storage_status = map.next_value()?,
+            "RpsEnabled" => self.rps_enabled = map.next_value()?,
+            "SipPort" => self.sip_port = map.next_value()?,
+            "SipsPort" => self.sips_port = map.next_value()?,
+            "StaticIp" => self.static_ip = map.next_value()?,
+            "StunIp" => self.stun_ip = map.next_value()?,
+            "TunnnelPort" => self.tunnnel_port = map.next_value()?,
+            "Version" => self.version = map.next_value()?,
+            "WebrtcLastPort" => self.webrtc_last_port = map.next_value()?,
+            "@odata.etag" => self.odata_etag = map.next_value()?,
+            _ => {
+                crate::json::skip_value(map)?;
+            }
+        }
+        ::std::result::Result::Ok(())
+    }
 }

@@ -4,338 +4,73 @@
 
 //! The `PbxSystemStatus` model.
 /// Schema `#/components/schemas/Pbx.SystemStatus`.
-#[derive(Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, Default)]
 pub struct PbxSystemStatus {
-    #[serde(
-        rename = "Activated",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub activated: ::std::option::Option<bool>,
-    #[serde(
-        rename = "AutoUpdateEnabled",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub auto_update_enabled: ::std::option::Option<bool>,
-    #[serde(
-        rename = "AvailableLocalIps",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub available_local_ips: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "BackupScheduled",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub backup_scheduled: ::std::option::Option<bool>,
-    #[serde(
-        rename = "CallsActive",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub calls_active: ::std::option::Option<i32>,
-    #[serde(
-        rename = "ChatUsedSpace",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub chat_used_space: ::std::option::Option<i64>,
-    #[serde(
-        rename = "CurrentLocalIp",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub current_local_ip: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "DBMaintenanceInProgress",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub db_maintenance_in_progress: ::std::option::Option<bool>,
-    #[serde(
-        rename = "DiskUsage",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub disk_usage: ::std::option::Option<i32>,
-    #[serde(
-        rename = "ExpirationDate",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub expiration_date: ::std::option::Option<
         ::chrono::DateTime<::chrono::FixedOffset>,
     >,
-    #[serde(
-        rename = "ExtensionsRegistered",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub extensions_registered: ::std::option::Option<i32>,
-    #[serde(
-        rename = "ExtensionsTotal",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub extensions_total: ::std::option::Option<i32>,
-    #[serde(
-        rename = "FQDN",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub fqdn: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "FreeDiskSpace",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub free_disk_space: ::std::option::Option<i64>,
-    #[serde(
-        rename = "HasNotRunningServices",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub has_not_running_services: ::std::option::Option<bool>,
-    #[serde(
-        rename = "HasUnregisteredSystemExtensions",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub has_unregistered_system_extensions: ::std::option::Option<bool>,
-    #[serde(
-        rename = "Id",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub id: ::std::option::Option<i32>,
-    #[serde(
-        rename = "Ip",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub ip: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "IpV4",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub ip_v4: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "IpV6",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub ip_v6: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "IsAuditLogEnabled",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub is_audit_log_enabled: ::std::option::Option<bool>,
-    #[serde(
-        rename = "IsChatLogEnabled",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub is_chat_log_enabled: ::std::option::Option<bool>,
-    #[serde(
-        rename = "IsRecordingArchiveEnabled",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub is_recording_archive_enabled: ::std::option::Option<bool>,
-    #[serde(
-        rename = "LastBackupDateTime",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub last_backup_date_time: ::std::option::Option<
         ::chrono::DateTime<::chrono::FixedOffset>,
     >,
-    #[serde(
-        rename = "LastCheckForUpdates",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub last_check_for_updates: ::std::option::Option<
         ::chrono::DateTime<::chrono::FixedOffset>,
     >,
-    #[serde(
-        rename = "LastSuccessfulUpdate",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub last_successful_update: ::std::option::Option<
         ::chrono::DateTime<::chrono::FixedOffset>,
     >,
-    #[serde(
-        rename = "LicenseActive",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub license_active: ::std::option::Option<bool>,
-    #[serde(
-        rename = "LicenseKey",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub license_key: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "LocalIpValid",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub local_ip_valid: ::std::option::Option<bool>,
-    #[serde(
-        rename = "LogUsedSpace",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub log_used_space: ::std::option::Option<i64>,
-    #[serde(
-        rename = "MaintenanceExpiresAt",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub maintenance_expires_at: ::std::option::Option<
         ::chrono::DateTime<::chrono::FixedOffset>,
     >,
-    #[serde(
-        rename = "MaxSimCalls",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub max_sim_calls: ::std::option::Option<i32>,
-    #[serde(
-        rename = "MaxUserExtensions",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub max_user_extensions: ::std::option::Option<i32>,
-    #[serde(
-        rename = "OS",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub os: ::std::option::Option<crate::models::PbxXOperatingSystemType>,
-    #[serde(
-        rename = "OutboundRules",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub outbound_rules: ::std::option::Option<i32>,
-    #[serde(
-        rename = "ProductCode",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub product_code: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "RecordingQuota",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub recording_quota: ::std::option::Option<i64>,
-    #[serde(
-        rename = "RecordingQuotaReached",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub recording_quota_reached: ::std::option::Option<bool>,
-    #[serde(
-        rename = "RecordingStopped",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub recording_stopped: ::std::option::Option<bool>,
-    #[serde(
-        rename = "RecordingUsedSpace",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub recording_used_space: ::std::option::Option<i64>,
-    #[serde(
-        rename = "RemoteConfigurationRequired",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub remote_configuration_required: ::std::option::Option<bool>,
-    #[serde(
-        rename = "RemoteStorageEnabled",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub remote_storage_enabled: ::std::option::Option<bool>,
-    #[serde(
-        rename = "RemoteStorageStatus",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub remote_storage_status: ::std::option::Option<
         crate::models::PbxRemoteStorageStatus,
     >,
-    #[serde(
-        rename = "ResellerName",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub reseller_name: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "Support",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub support: ::std::option::Option<bool>,
-    #[serde(
-        rename = "TotalDiskSpace",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub total_disk_space: ::std::option::Option<i64>,
-    #[serde(
-        rename = "TrunksRegistered",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub trunks_registered: ::std::option::Option<i32>,
-    #[serde(
-        rename = "TrunksTotal",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub trunks_total: ::std::option::Option<i32>,
-    #[serde(
-        rename = "UserExtensions",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub user_extensions: ::std::option::Option<i32>,
-    #[serde(
-        rename = "Version",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub version: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "VoicemailQuotaReached",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub voicemail_quota_reached: ::std::option::Option<bool>,
-    #[serde(
-        rename = "VoicemailStopped",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub voicemail_stopped: ::std::option::Option<bool>,
     /// The entity's ETag, to pass back as If-Match where an operation takes one.
-    #[serde(
-        rename = "@odata.etag",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub odata_etag: ::std::option::Option<::std::string::String>,
 }
 impl ::std::fmt::Debug for PbxSystemStatus {
@@ -398,5 +133,159 @@ impl ::std::fmt::Debug for PbxSystemStatus {
             .field("voicemail_stopped", &self.voicemail_stopped)
             .field("odata_etag", &self.odata_etag)
             .finish()
+    }
+}
+impl ::serde::Serialize for PbxSystemStatus {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = crate::json::ObjectWriter::start(serializer)?;
+        object.optional("Activated", &self.activated)?;
+        object.optional("AutoUpdateEnabled", &self.auto_update_enabled)?;
+        object.optional("AvailableLocalIps", &self.available_local_ips)?;
+        object.optional("BackupScheduled", &self.backup_scheduled)?;
+        object.optional("CallsActive", &self.calls_active)?;
+        object.optional("ChatUsedSpace", &self.chat_used_space)?;
+        object.optional("CurrentLocalIp", &self.current_local_ip)?;
+        object.optional("DBMaintenanceInProgress", &self.db_maintenance_in_progress)?;
+        object.optional("DiskUsage", &self.disk_usage)?;
+        object.optional("ExpirationDate", &self.expiration_date)?;
+        object.optional("ExtensionsRegistered", &self.extensions_registered)?;
+        object.optional("ExtensionsTotal", &self.extensions_total)?;
+        object.optional("FQDN", &self.fqdn)?;
+        object.optional("FreeDiskSpace", &self.free_disk_space)?;
+        object.optional("HasNotRunningServices", &self.has_not_running_services)?;
+        object
+            .optional(
+                "HasUnregisteredSystemExtensions",
+                &self.has_unregistered_system_extensions,
+            )?;
+        object.optional("Id", &self.id)?;
+        object.optional("Ip", &self.ip)?;
+        object.optional("IpV4", &self.ip_v4)?;
+        object.optional("IpV6", &self.ip_v6)?;
+        object.optional("IsAuditLogEnabled", &self.is_audit_log_enabled)?;
+        object.optional("IsChatLogEnabled", &self.is_chat_log_enabled)?;
+        object
+            .optional("IsRecordingArchiveEnabled", &self.is_recording_archive_enabled)?;
+        object.optional("LastBackupDateTime", &self.last_backup_date_time)?;
+        object.optional("LastCheckForUpdates", &self.last_check_for_updates)?;
+        object.optional("LastSuccessfulUpdate", &self.last_successful_update)?;
+        object.optional("LicenseActive", &self.license_active)?;
+        object.optional("LicenseKey", &self.license_key)?;
+        object.optional("LocalIpValid", &self.local_ip_valid)?;
+        object.optional("LogUsedSpace", &self.log_used_space)?;
+        object.optional("MaintenanceExpiresAt", &self.maintenance_expires_at)?;
+        object.optional("MaxSimCalls", &self.max_sim_calls)?;
+        object.optional("MaxUserExtensions", &self.max_user_extensions)?;
+        object.optional("OS", &self.os)?;
+        object.optional("OutboundRules", &self.outbound_rules)?;
+        object.optional("ProductCode", &self.product_code)?;
+        object.optional("RecordingQuota", &self.recording_quota)?;
+        object.optional("RecordingQuotaReached", &self.recording_quota_reached)?;
+        object.optional("RecordingStopped", &self.recording_stopped)?;
+        object.optional("RecordingUsedSpace", &self.recording_used_space)?;
+        object
+            .optional(
+                "RemoteConfigurationRequired",
+                &self.remote_configuration_required,
+            )?;
+        object.optional("RemoteStorageEnabled", &self.remote_storage_enabled)?;
+        object.optional("RemoteStorageStatus", &self.remote_storage_status)?;
+        object.optional("ResellerName", &self.reseller_name)?;
+        object.optional("Support", &self.support)?;
+        object.optional("TotalDiskSpace", &self.total_disk_space)?;
+        object.optional("TrunksRegistered", &self.trunks_registered)?;
+        object.optional("TrunksTotal", &self.trunks_total)?;
+        object.optional("UserExtensions", &self.user_extensions)?;
+        object.optional("Version", &self.version)?;
+        object.optional("VoicemailQuotaReached", &self.voicemail_quota_reached)?;
+        object.optional("VoicemailStopped", &self.voicemail_stopped)?;
+        object.optional("@odata.etag", &self.odata_etag)?;
+        object.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for PbxSystemStatus {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::json::read_object(deserializer)
+    }
+}
+impl crate::json::ReadObject for PbxSystemStatus {
+    const NAME: &'static str = "PbxSystemStatus";
+    fn read_property<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "Activated" => self.activated = map.next_value()?,
+            "AutoUpdateEnabled" => self.auto_update_enabled = map.next_value()?,
+            "AvailableLocalIps" => self.available_local_ips = map.next_value()?,
+            "BackupScheduled" => self.backup_scheduled = map.next_value()?,
+            "CallsActive" => self.calls_active = map.next_value()?,
+            "ChatUsedSpace" => self.chat_used_space = map.next_value()?,
+            "CurrentLocalIp" => self.current_local_ip = map.next_value()?,
+            "DBMaintenanceInProgress" => {
+                self.db_maintenance_in_progress = map.next_value()?;
+            }
+            "DiskUsage" => self.disk_usage = map.next_value()?,
+            "ExpirationDate" => self.expiration_date = map.next_value()?,
+            "ExtensionsRegistered" => self.extensions_registered = map.next_value()?,
+            "ExtensionsTotal" => self.extensions_total = map.next_value()?,
+            "FQDN" => self.fqdn = map.next_value()?,
+            "FreeDiskSpace" => self.free_disk_space = map.next_value()?,
+            "HasNotRunningServices" => self.has_not_running_services = map.next_value()?,
+            "HasUnregisteredSystemExtensions" => {
+                self.has_unregistered_system_extensions = map.next_value()?;
+            }
+            "Id" => self.id = map.next_value()?,
+            "Ip" => self.ip = map.next_value()?,
+            "IpV4" => self.ip_v4 = map.next_value()?,
+            "IpV6" => self.ip_v6 = map.next_value()?,
+            "IsAuditLogEnabled" => self.is_audit_log_enabled = map.next_value()?,
+            "IsChatLogEnabled" => self.is_chat_log_enabled = map.next_value()?,
+            "IsRecordingArchiveEnabled" => {
+                self.is_recording_archive_enabled = map.next_value()?;
+            }
+            "LastBackupDateTime" => self.last_backup_date_time = map.next_value()?,
+            "LastCheckForUpdates" => self.last_check_for_updates = map.next_value()?,
+            "LastSuccessfulUpdate" => self.last_successful_update = map.next_value()?,
+            "LicenseActive" => self.license_active = map.next_value()?,
+            "LicenseKey" => self.license_key = map.next_value()?,
+            "LocalIpValid" => self.local_ip_valid = map.next_value()?,
+            "LogUsedSpace" => self.log_used_space = map.next_value()?,
+            "MaintenanceExpiresAt" => self.maintenance_expires_at = map.next_value()?,
+            "MaxSimCalls" => self.max_sim_calls = map.next_value()?,
+            "MaxUserExtensions" => self.max_user_extensions = map.next_value()?,
+            "OS" => self.os = map.next_value()?,
+            "OutboundRules" => self.outbound_rules = map.next_value()?,
+            "ProductCode" => self.product_code = map.next_value()?,
+            "RecordingQuota" => self.recording_quota = map.next_value()?,
+            "RecordingQuotaReached" => self.recording_quota_reached = map.next_value()?,
+            "RecordingStopped" => self.recording_stopped = map.next_value()?,
+            "RecordingUsedSpace" => self.recording_used_space = map.next_value()?,
+            "RemoteConfigurationRequired" => {
+                self.remote_configuration_required = map.next_value()?;
+            }
+            "RemoteStorageEnabled" => self.remote_storage_enabled = map.next_value()?,
+            "RemoteStorageStatus" => self.remote_storage_status = map.next_value()?,
+            "ResellerName" => self.reseller_name = map.next_value()?,
+            "Support" => self.support = map.next_value()?,
+            "TotalDiskSpace" => self.total_disk_space = map.next_value()?,
+            "TrunksRegistered" => self.trunks_registered = map.next_value()?,
+            "TrunksTotal" => self.trunks_total = map.next_value()?,
+            "UserExtensions" => self.user_extensions = map.next_value()?,
+            "Version" => self.version = map.next_value()?,
+            "VoicemailQuotaReached" => self.voicemail_quota_reached = map.next_value()?,
+            "VoicemailStopped" => self.voicemail_stopped = map.next_value()?,
+            "@odata.etag" => self.odata_etag = map.next_value()?,
+            _ => {
+                crate::json::skip_value(map)?;
+            }
+        }
+        ::std::result::Result::Ok(())
     }
 }

@@ -4,67 +4,68 @@
 
 //! The `PbxSystemTelemetry` model.
 /// Schema `#/components/schemas/Pbx.SystemTelemetry`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PbxSystemTelemetry {
-    #[serde(
-        rename = "CpuUsage",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub cpu_usage: ::std::option::Option<crate::Number<f64>>,
-    #[serde(
-        rename = "FreeDiskSpace",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub free_disk_space: ::std::option::Option<i64>,
-    #[serde(
-        rename = "FreePhysicalMemory",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub free_physical_memory: ::std::option::Option<i64>,
-    #[serde(
-        rename = "FreeVirtualMemory",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub free_virtual_memory: ::std::option::Option<i64>,
-    #[serde(
-        rename = "TickCount",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub tick_count: ::std::option::Option<i64>,
-    #[serde(
-        rename = "Time",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub time: ::std::option::Option<::chrono::DateTime<::chrono::FixedOffset>>,
-    #[serde(
-        rename = "TotalDiskSpace",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub total_disk_space: ::std::option::Option<i64>,
-    #[serde(
-        rename = "TotalPhysicalMemory",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub total_physical_memory: ::std::option::Option<i64>,
-    #[serde(
-        rename = "TotalVirtualMemory",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub total_virtual_memory: ::std::option::Option<i64>,
     /// The entity's ETag, to pass back as If-Match where an operation takes one.
-    #[serde(
-        rename = "@odata.etag",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub odata_etag: ::std::option::Option<::std::string::String>,
+}
+impl ::serde::Serialize for PbxSystemTelemetry {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = crate::json::ObjectWriter::start(serializer)?;
+        object.optional("CpuUsage", &self.cpu_usage)?;
+        object.optional("FreeDiskSpace", &self.free_disk_space)?;
+        object.optional("FreePhysicalMemory", &self.free_physical_memory)?;
+        object.optional("FreeVirtualMemory", &self.free_virtual_memory)?;
+        object.optional("TickCount", &self.tick_count)?;
+        object.optional("Time", &self.time)?;
+        object.optional("TotalDiskSpace", &self.total_disk_space)?;
+        object.optional("TotalPhysicalMemory", &self.total_physical_memory)?;
+        object.optional("TotalVirtualMemory", &self.total_virtual_memory)?;
+        object.optional("@odata.etag", &self.odata_etag)?;
+        object.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for PbxSystemTelemetry {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::json::read_object(deserializer)
+    }
+}
+impl crate::json::ReadObject for PbxSystemTelemetry {
+    const NAME: &'static str = "PbxSystemTelemetry";
+    fn read_property<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "CpuUsage" => self.cpu_usage = map.next_value()?,
+            "FreeDiskSpace" => self.free_disk_space = map.next_value()?,
+            "FreePhysicalMemory" => self.free_physical_memory = map.next_value()?,
+            "FreeVirtualMemory" => self.free_virtual_memory = map.next_value()?,
+            "TickCount" => self.tick_count = map.next_value()?,
+            "Time" => self.time = map.next_value()?,
+            "TotalDiskSpace" => self.total_disk_space = map.next_value()?,
+            "TotalPhysicalMemory" => self.total_physical_memory = map.next_value()?,
+            "TotalVirtualMemory" => self.total_virtual_memory = map.next_value()?,
+            "@odata.etag" => self.odata_etag = map.next_value()?,
+            _ => {
+                crate::json::skip_value(map)?;
+            }
+        }
+        ::std::result::Result::Ok(())
+    }
 }

@@ -4,55 +4,62 @@
 
 //! The `PbxTeamQueueGeneralStatistics` model.
 /// Schema `#/components/schemas/Pbx.TeamQueueGeneralStatistics`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PbxTeamQueueGeneralStatistics {
-    #[serde(
-        rename = "AgentsInQueueCount",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub agents_in_queue_count: ::std::option::Option<i32>,
-    #[serde(
-        rename = "AnsweredCount",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub answered_count: ::std::option::Option<i64>,
-    #[serde(
-        rename = "AvgTalkTime",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub avg_talk_time: ::std::option::Option<crate::Duration>,
-    #[serde(
-        rename = "Dn",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub dn: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "QueueDnNumber",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub queue_dn_number: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "ReceivedCount",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub received_count: ::std::option::Option<i64>,
-    #[serde(
-        rename = "TotalTalkTime",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub total_talk_time: ::std::option::Option<crate::Duration>,
     /// The entity's ETag, to pass back as If-Match where an operation takes one.
-    #[serde(
-        rename = "@odata.etag",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub odata_etag: ::std::option::Option<::std::string::String>,
+}
+impl ::serde::Serialize for PbxTeamQueueGeneralStatistics {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = crate::json::ObjectWriter::start(serializer)?;
+        object.optional("AgentsInQueueCount", &self.agents_in_queue_count)?;
+        object.optional("AnsweredCount", &self.answered_count)?;
+        object.optional("AvgTalkTime", &self.avg_talk_time)?;
+        object.optional("Dn", &self.dn)?;
+        object.optional("QueueDnNumber", &self.queue_dn_number)?;
+        object.optional("ReceivedCount", &self.received_count)?;
+        object.optional("TotalTalkTime", &self.total_talk_time)?;
+        object.optional("@odata.etag", &self.odata_etag)?;
+        object.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for PbxTeamQueueGeneralStatistics {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::json::read_object(deserializer)
+    }
+}
+impl crate::json::ReadObject for PbxTeamQueueGeneralStatistics {
+    const NAME: &'static str = "PbxTeamQueueGeneralStatistics";
+    fn read_property<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "AgentsInQueueCount" => self.agents_in_queue_count = map.next_value()?,
+            "AnsweredCount" => self.answered_count = map.next_value()?,
+            "AvgTalkTime" => self.avg_talk_time = map.next_value()?,
+            "Dn" => self.dn = map.next_value()?,
+            "QueueDnNumber" => self.queue_dn_number = map.next_value()?,
+            "ReceivedCount" => self.received_count = map.next_value()?,
+            "TotalTalkTime" => self.total_talk_time = map.next_value()?,
+            "@odata.etag" => self.odata_etag = map.next_value()?,
+            _ => {
+                crate::json::skip_value(map)?;
+            }
+        }
+        ::std::result::Result::Ok(())
+    }
 }

@@ -4,7 +4,7 @@
 
 //! The `PbxTemplateType` model.
 /// Schema `#/components/schemas/Pbx.TemplateType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum PbxTemplateType {
     /// `Preferred`
     Preferred,
@@ -19,6 +19,51 @@ pub enum PbxTemplateType {
     /// `Unknown`
     Unknown,
     /// A value this version of the client does not know, kept as sent.
-    #[serde(untagged)]
     Unrecognized(::std::string::String),
+}
+impl PbxTemplateType {
+    /// The member as the PBX writes it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            PbxTemplateType::Preferred => "Preferred",
+            PbxTemplateType::Supported => "Supported",
+            PbxTemplateType::Dedicated => "Dedicated",
+            PbxTemplateType::ThirdParty => "ThirdParty",
+            PbxTemplateType::Deleted => "Deleted",
+            PbxTemplateType::Unknown => "Unknown",
+            PbxTemplateType::Unrecognized(value) => value,
+        }
+    }
+}
+impl ::std::convert::From<&str> for PbxTemplateType {
+    /// Reads a member as the PBX writes it; an unknown one is kept as it is.
+    fn from(value: &str) -> Self {
+        match value {
+            "Preferred" => PbxTemplateType::Preferred,
+            "Supported" => PbxTemplateType::Supported,
+            "Dedicated" => PbxTemplateType::Dedicated,
+            "ThirdParty" => PbxTemplateType::ThirdParty,
+            "Deleted" => PbxTemplateType::Deleted,
+            "Unknown" => PbxTemplateType::Unknown,
+            other => PbxTemplateType::Unrecognized(other.to_owned()),
+        }
+    }
+}
+impl crate::json::NamedMember for PbxTemplateType {
+    const NAME: &'static str = "PbxTemplateType";
+}
+impl ::serde::Serialize for PbxTemplateType {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for PbxTemplateType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::json::read_member(deserializer)
+    }
 }

@@ -4,24 +4,46 @@
 
 //! The `PbxTestResult` model.
 /// Schema `#/components/schemas/Pbx.TestResult`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PbxTestResult {
-    #[serde(
-        rename = "Error",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub error: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "Parameters",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub parameters: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    #[serde(
-        rename = "Success",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub success: ::std::option::Option<bool>,
+}
+impl ::serde::Serialize for PbxTestResult {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = crate::json::ObjectWriter::start(serializer)?;
+        object.optional("Error", &self.error)?;
+        object.optional("Parameters", &self.parameters)?;
+        object.optional("Success", &self.success)?;
+        object.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for PbxTestResult {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::json::read_object(deserializer)
+    }
+}
+impl crate::json::ReadObject for PbxTestResult {
+    const NAME: &'static str = "PbxTestResult";
+    fn read_property<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "Error" => self.error = map.next_value()?,
+            "Parameters" => self.parameters = map.next_value()?,
+            "Success" => self.success = map.next_value()?,
+            _ => {
+                crate::json::skip_value(map)?;
+            }
+        }
+        ::std::result::Result::Ok(())
+    }
 }

@@ -4,31 +4,50 @@
 
 //! The `PbxTimeReportData` model.
 /// Schema `#/components/schemas/Pbx.TimeReportData`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PbxTimeReportData {
-    #[serde(
-        rename = "XValue",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub x_value: ::std::option::Option<::chrono::DateTime<::chrono::FixedOffset>>,
-    #[serde(
-        rename = "YValue1",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub y_value1: ::std::option::Option<i32>,
-    #[serde(
-        rename = "YValue2",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub y_value2: ::std::option::Option<i32>,
     /// The entity's ETag, to pass back as If-Match where an operation takes one.
-    #[serde(
-        rename = "@odata.etag",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub odata_etag: ::std::option::Option<::std::string::String>,
+}
+impl ::serde::Serialize for PbxTimeReportData {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = crate::json::ObjectWriter::start(serializer)?;
+        object.optional("XValue", &self.x_value)?;
+        object.optional("YValue1", &self.y_value1)?;
+        object.optional("YValue2", &self.y_value2)?;
+        object.optional("@odata.etag", &self.odata_etag)?;
+        object.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for PbxTimeReportData {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::json::read_object(deserializer)
+    }
+}
+impl crate::json::ReadObject for PbxTimeReportData {
+    const NAME: &'static str = "PbxTimeReportData";
+    fn read_property<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "XValue" => self.x_value = map.next_value()?,
+            "YValue1" => self.y_value1 = map.next_value()?,
+            "YValue2" => self.y_value2 = map.next_value()?,
+            "@odata.etag" => self.odata_etag = map.next_value()?,
+            _ => {
+                crate::json::skip_value(map)?;
+            }
+        }
+        ::std::result::Result::Ok(())
+    }
 }

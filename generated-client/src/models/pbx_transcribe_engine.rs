@@ -4,26 +4,70 @@
 
 //! The `PbxTranscribeEngine` model.
 /// Schema `#/components/schemas/Pbx.TranscribeEngine`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum PbxTranscribeEngine {
     /// `None`
     None,
     /// `Google`
     Google,
     /// `OpenAI`
-    #[serde(rename = "OpenAI")]
     OpenAi,
     /// `Whisper`
     Whisper,
     /// `Engine3CX`
-    #[serde(rename = "Engine3CX")]
     Engine3Cx,
     /// `Engine3CXLocal`
-    #[serde(rename = "Engine3CXLocal")]
     Engine3CxLocal,
     /// `Grok`
     Grok,
     /// A value this version of the client does not know, kept as sent.
-    #[serde(untagged)]
     Unrecognized(::std::string::String),
+}
+impl PbxTranscribeEngine {
+    /// The member as the PBX writes it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            PbxTranscribeEngine::None => "None",
+            PbxTranscribeEngine::Google => "Google",
+            PbxTranscribeEngine::OpenAi => "OpenAI",
+            PbxTranscribeEngine::Whisper => "Whisper",
+            PbxTranscribeEngine::Engine3Cx => "Engine3CX",
+            PbxTranscribeEngine::Engine3CxLocal => "Engine3CXLocal",
+            PbxTranscribeEngine::Grok => "Grok",
+            PbxTranscribeEngine::Unrecognized(value) => value,
+        }
+    }
+}
+impl ::std::convert::From<&str> for PbxTranscribeEngine {
+    /// Reads a member as the PBX writes it; an unknown one is kept as it is.
+    fn from(value: &str) -> Self {
+        match value {
+            "None" => PbxTranscribeEngine::None,
+            "Google" => PbxTranscribeEngine::Google,
+            "OpenAI" => PbxTranscribeEngine::OpenAi,
+            "Whisper" => PbxTranscribeEngine::Whisper,
+            "Engine3CX" => PbxTranscribeEngine::Engine3Cx,
+            "Engine3CXLocal" => PbxTranscribeEngine::Engine3CxLocal,
+            "Grok" => PbxTranscribeEngine::Grok,
+            other => PbxTranscribeEngine::Unrecognized(other.to_owned()),
+        }
+    }
+}
+impl crate::json::NamedMember for PbxTranscribeEngine {
+    const NAME: &'static str = "PbxTranscribeEngine";
+}
+impl ::serde::Serialize for PbxTranscribeEngine {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for PbxTranscribeEngine {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::json::read_member(deserializer)
+    }
 }

@@ -6,7 +6,7 @@
 /// Schema `#/components/schemas/Pbx.TranscriptionType`.
 ///
 /// A flags enum: fields hold several members at once as a [`Flags`](crate::Flags) set.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum PbxTranscriptionType {
     /// `Nothing`
     Nothing,
@@ -19,6 +19,49 @@ pub enum PbxTranscriptionType {
     /// `Inherit`
     Inherit,
     /// A value this version of the client does not know, kept as sent.
-    #[serde(untagged)]
     Unrecognized(::std::string::String),
+}
+impl PbxTranscriptionType {
+    /// The member as the PBX writes it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            PbxTranscriptionType::Nothing => "Nothing",
+            PbxTranscriptionType::Voicemail => "Voicemail",
+            PbxTranscriptionType::Recordings => "Recordings",
+            PbxTranscriptionType::Both => "Both",
+            PbxTranscriptionType::Inherit => "Inherit",
+            PbxTranscriptionType::Unrecognized(value) => value,
+        }
+    }
+}
+impl ::std::convert::From<&str> for PbxTranscriptionType {
+    /// Reads a member as the PBX writes it; an unknown one is kept as it is.
+    fn from(value: &str) -> Self {
+        match value {
+            "Nothing" => PbxTranscriptionType::Nothing,
+            "Voicemail" => PbxTranscriptionType::Voicemail,
+            "Recordings" => PbxTranscriptionType::Recordings,
+            "Both" => PbxTranscriptionType::Both,
+            "Inherit" => PbxTranscriptionType::Inherit,
+            other => PbxTranscriptionType::Unrecognized(other.to_owned()),
+        }
+    }
+}
+impl crate::json::NamedMember for PbxTranscriptionType {
+    const NAME: &'static str = "PbxTranscriptionType";
+}
+impl ::serde::Serialize for PbxTranscriptionType {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for PbxTranscriptionType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::json::read_member(deserializer)
+    }
 }

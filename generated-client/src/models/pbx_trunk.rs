@@ -4,314 +4,74 @@
 
 //! The `PbxTrunk` model.
 /// Schema `#/components/schemas/Pbx.Trunk`.
-#[derive(Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, Default)]
 pub struct PbxTrunk {
-    #[serde(
-        rename = "Groups",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub groups: ::std::option::Option<::std::vec::Vec<crate::models::PbxUserGroup>>,
-    #[serde(
-        rename = "Id",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub id: ::std::option::Option<i32>,
-    #[serde(
-        rename = "Number",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub number: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "TranscriptionMode",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub transcription_mode: ::std::option::Option<
         crate::Flags<crate::models::PbxTranscriptionType>,
     >,
-    #[serde(
-        rename = "AuthID",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub auth_id: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "AuthPassword",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub auth_password: ::std::option::Option<crate::models::PbxConcealedPassword>,
-    #[serde(
-        rename = "Certificate",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub certificate: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "CertificateExpirationDate",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub certificate_expiration_date: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "CertificateName",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub certificate_name: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "ConfigurationIssue",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub configuration_issue: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "DidNumbers",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub did_numbers: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    #[serde(
-        rename = "Direction",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub direction: ::std::option::Option<crate::models::PbxDirectionType>,
-    #[serde(
-        rename = "DisableCallTransfer",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub disable_call_transfer: ::std::option::Option<bool>,
-    #[serde(
-        rename = "DisableVideo",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub disable_video: ::std::option::Option<bool>,
-    #[serde(
-        rename = "DiversionHeader",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub diversion_header: ::std::option::Option<bool>,
-    #[serde(
-        rename = "E164CountryCode",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub e164_country_code: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "E164ProcessIncomingNumber",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub e164_process_incoming_number: ::std::option::Option<bool>,
-    #[serde(
-        rename = "EmergencyGeoLocations",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub emergency_geo_locations: ::std::option::Option<
         ::std::vec::Vec<crate::models::PbxEmergencyGeoTrunkLocation>,
     >,
-    #[serde(
-        rename = "EnableInboundCalls",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub enable_inbound_calls: ::std::option::Option<bool>,
-    #[serde(
-        rename = "EnableOutboundCalls",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub enable_outbound_calls: ::std::option::Option<bool>,
-    #[serde(
-        rename = "ExternalNumber",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub external_number: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "Gateway",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub gateway: ::std::option::Option<crate::models::PbxGateway>,
-    #[serde(
-        rename = "InCIDFormatting",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub in_cid_formatting: ::std::option::Option<
         ::std::vec::Vec<crate::models::PbxCidFormatting>,
     >,
-    #[serde(
-        rename = "IPRestriction",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub ip_restriction: ::std::option::Option<crate::models::PbxTypeOfIpRestriction>,
-    #[serde(
-        rename = "IsOnline",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub is_online: ::std::option::Option<bool>,
-    #[serde(
-        rename = "Messaging",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub messaging: ::std::option::Option<crate::models::PbxTrunkMessaging>,
-    #[serde(
-        rename = "OutboundCallerID",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub outbound_caller_id: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "OutCIDFormatting",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub out_cid_formatting: ::std::option::Option<
         ::std::vec::Vec<crate::models::PbxCidFormatting>,
     >,
-    #[serde(
-        rename = "PublicInfoGroups",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub public_info_groups: ::std::option::Option<
         ::std::vec::Vec<::std::string::String>,
     >,
-    #[serde(
-        rename = "PublicIPinSIP",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub public_i_pin_sip: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "PublishInfo",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub publish_info: ::std::option::Option<bool>,
-    #[serde(
-        rename = "ReceiveExtensions",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub receive_extensions: ::std::option::Option<
         ::std::vec::Vec<crate::models::PbxPeer>,
     >,
-    #[serde(
-        rename = "ReceiveInfo",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub receive_info: ::std::option::Option<bool>,
-    #[serde(
-        rename = "RemoteMyPhoneUriHost",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub remote_my_phone_uri_host: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "RemotePBXPreffix",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub remote_pbx_preffix: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "RoutingRules",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub routing_rules: ::std::option::Option<
         ::std::vec::Vec<crate::models::PbxInboundRule>,
     >,
-    #[serde(
-        rename = "ScriptName",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub script_name: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "SecondaryRegistrar",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub secondary_registrar: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "SeparateAuthId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub separate_auth_id: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "SimultaneousCalls",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub simultaneous_calls: ::std::option::Option<i32>,
-    #[serde(
-        rename = "Tags",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub tags: ::std::option::Option<::std::vec::Vec<crate::models::PbxUserTag>>,
-    #[serde(
-        rename = "TransportRestriction",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub transport_restriction: ::std::option::Option<
         crate::models::PbxTypeOfTransportRestriction,
     >,
-    #[serde(
-        rename = "TrunkRegTimes",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub trunk_reg_times: ::std::option::Option<
         ::std::vec::Vec<crate::models::PbxVariable>,
     >,
-    #[serde(
-        rename = "TunnelEnabled",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub tunnel_enabled: ::std::option::Option<bool>,
-    #[serde(
-        rename = "TunnelRemoteAddr",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub tunnel_remote_addr: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "TunnelRemotePort",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub tunnel_remote_port: ::std::option::Option<i32>,
-    #[serde(
-        rename = "UseSeparateAuthId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub use_separate_auth_id: ::std::option::Option<bool>,
     /// The entity's ETag, to pass back as If-Match where an operation takes one.
-    #[serde(
-        rename = "@odata.etag",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub odata_etag: ::std::option::Option<::std::string::String>,
 }
 impl ::std::fmt::Debug for PbxTrunk {
@@ -366,5 +126,137 @@ impl ::std::fmt::Debug for PbxTrunk {
             .field("use_separate_auth_id", &self.use_separate_auth_id)
             .field("odata_etag", &self.odata_etag)
             .finish()
+    }
+}
+impl ::serde::Serialize for PbxTrunk {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = crate::json::ObjectWriter::start(serializer)?;
+        object.optional("Groups", &self.groups)?;
+        object.optional("Id", &self.id)?;
+        object.optional("Number", &self.number)?;
+        object.optional("TranscriptionMode", &self.transcription_mode)?;
+        object.optional("AuthID", &self.auth_id)?;
+        object.optional("AuthPassword", &self.auth_password)?;
+        object.optional("Certificate", &self.certificate)?;
+        object.optional("CertificateExpirationDate", &self.certificate_expiration_date)?;
+        object.optional("CertificateName", &self.certificate_name)?;
+        object.optional("ConfigurationIssue", &self.configuration_issue)?;
+        object.optional("DidNumbers", &self.did_numbers)?;
+        object.optional("Direction", &self.direction)?;
+        object.optional("DisableCallTransfer", &self.disable_call_transfer)?;
+        object.optional("DisableVideo", &self.disable_video)?;
+        object.optional("DiversionHeader", &self.diversion_header)?;
+        object.optional("E164CountryCode", &self.e164_country_code)?;
+        object
+            .optional("E164ProcessIncomingNumber", &self.e164_process_incoming_number)?;
+        object.optional("EmergencyGeoLocations", &self.emergency_geo_locations)?;
+        object.optional("EnableInboundCalls", &self.enable_inbound_calls)?;
+        object.optional("EnableOutboundCalls", &self.enable_outbound_calls)?;
+        object.optional("ExternalNumber", &self.external_number)?;
+        object.optional("Gateway", &self.gateway)?;
+        object.optional("InCIDFormatting", &self.in_cid_formatting)?;
+        object.optional("IPRestriction", &self.ip_restriction)?;
+        object.optional("IsOnline", &self.is_online)?;
+        object.optional("Messaging", &self.messaging)?;
+        object.optional("OutboundCallerID", &self.outbound_caller_id)?;
+        object.optional("OutCIDFormatting", &self.out_cid_formatting)?;
+        object.optional("PublicInfoGroups", &self.public_info_groups)?;
+        object.optional("PublicIPinSIP", &self.public_i_pin_sip)?;
+        object.optional("PublishInfo", &self.publish_info)?;
+        object.optional("ReceiveExtensions", &self.receive_extensions)?;
+        object.optional("ReceiveInfo", &self.receive_info)?;
+        object.optional("RemoteMyPhoneUriHost", &self.remote_my_phone_uri_host)?;
+        object.optional("RemotePBXPreffix", &self.remote_pbx_preffix)?;
+        object.optional("RoutingRules", &self.routing_rules)?;
+        object.optional("ScriptName", &self.script_name)?;
+        object.optional("SecondaryRegistrar", &self.secondary_registrar)?;
+        object.optional("SeparateAuthId", &self.separate_auth_id)?;
+        object.optional("SimultaneousCalls", &self.simultaneous_calls)?;
+        object.optional("Tags", &self.tags)?;
+        object.optional("TransportRestriction", &self.transport_restriction)?;
+        object.optional("TrunkRegTimes", &self.trunk_reg_times)?;
+        object.optional("TunnelEnabled", &self.tunnel_enabled)?;
+        object.optional("TunnelRemoteAddr", &self.tunnel_remote_addr)?;
+        object.optional("TunnelRemotePort", &self.tunnel_remote_port)?;
+        object.optional("UseSeparateAuthId", &self.use_separate_auth_id)?;
+        object.optional("@odata.etag", &self.odata_etag)?;
+        object.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for PbxTrunk {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::json::read_object(deserializer)
+    }
+}
+impl crate::json::ReadObject for PbxTrunk {
+    const NAME: &'static str = "PbxTrunk";
+    fn read_property<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "Groups" => self.groups = map.next_value()?,
+            "Id" => self.id = map.next_value()?,
+            "Number" => self.number = map.next_value()?,
+            "TranscriptionMode" => self.transcription_mode = map.next_value()?,
+            "AuthID" => self.auth_id = map.next_value()?,
+            "AuthPassword" => self.auth_password = map.next_value()?,
+            "Certificate" => self.certificate = map.next_value()?,
+            "CertificateExpirationDate" => {
+                self.certificate_expiration_date = map.next_value()?;
+            }
+            "CertificateName" => self.certificate_name = map.next_value()?,
+            "ConfigurationIssue" => self.configuration_issue = map.next_value()?,
+            "DidNumbers" => self.did_numbers = map.next_value()?,
+            "Direction" => self.direction = map.next_value()?,
+            "DisableCallTransfer" => self.disable_call_transfer = map.next_value()?,
+            "DisableVideo" => self.disable_video = map.next_value()?,
+            "DiversionHeader" => self.diversion_header = map.next_value()?,
+            "E164CountryCode" => self.e164_country_code = map.next_value()?,
+            "E164ProcessIncomingNumber" => {
+                self.e164_process_incoming_number = map.next_value()?;
+            }
+            "EmergencyGeoLocations" => self.emergency_geo_locations = map.next_value()?,
+            "EnableInboundCalls" => self.enable_inbound_calls = map.next_value()?,
+            "EnableOutboundCalls" => self.enable_outbound_calls = map.next_value()?,
+            "ExternalNumber" => self.external_number = map.next_value()?,
+            "Gateway" => self.gateway = map.next_value()?,
+            "InCIDFormatting" => self.in_cid_formatting = map.next_value()?,
+            "IPRestriction" => self.ip_restriction = map.next_value()?,
+            "IsOnline" => self.is_online = map.next_value()?,
+            "Messaging" => self.messaging = map.next_value()?,
+            "OutboundCallerID" => self.outbound_caller_id = map.next_value()?,
+            "OutCIDFormatting" => self.out_cid_formatting = map.next_value()?,
+            "PublicInfoGroups" => self.public_info_groups = map.next_value()?,
+            "PublicIPinSIP" => self.public_i_pin_sip = map.next_value()?,
+            "PublishInfo" => self.publish_info = map.next_value()?,
+            "ReceiveExtensions" => self.receive_extensions = map.next_value()?,
+            "ReceiveInfo" => self.receive_info = map.next_value()?,
+            "RemoteMyPhoneUriHost" => self.remote_my_phone_uri_host = map.next_value()?,
+            "RemotePBXPreffix" => self.remote_pbx_preffix = map.next_value()?,
+            "RoutingRules" => self.routing_rules = map.next_value()?,
+            "ScriptName" => self.script_name = map.next_value()?,
+            "SecondaryRegistrar" => self.secondary_registrar = map.next_value()?,
+            "SeparateAuthId" => self.separate_auth_id = map.next_value()?,
+            "SimultaneousCalls" => self.simultaneous_calls = map.next_value()?,
+            "Tags" => self.tags = map.next_value()?,
+            "TransportRestriction" => self.transport_restriction = map.next_value()?,
+            "TrunkRegTimes" => self.trunk_reg_times = map.next_value()?,
+            "TunnelEnabled" => self.tunnel_enabled = map.next_value()?,
+            "TunnelRemoteAddr" => self.tunnel_remote_addr = map.next_value()?,
+            "TunnelRemotePort" => self.tunnel_remote_port = map.next_value()?,
+            "UseSeparateAuthId" => self.use_separate_auth_id = map.next_value()?,
+            "@odata.etag" => self.odata_etag = map.next_value()?,
+            _ => {
+                crate::json::skip_value(map)?;
+            }
+        }
+        ::std::result::Result::Ok(())
     }
 }

@@ -4,13 +4,50 @@
 
 //! The `PbxTrunkEditorType` model.
 /// Schema `#/components/schemas/Pbx.TrunkEditorType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum PbxTrunkEditorType {
     /// `Messaging`
     Messaging,
     /// `Voip`
     Voip,
     /// A value this version of the client does not know, kept as sent.
-    #[serde(untagged)]
     Unrecognized(::std::string::String),
+}
+impl PbxTrunkEditorType {
+    /// The member as the PBX writes it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            PbxTrunkEditorType::Messaging => "Messaging",
+            PbxTrunkEditorType::Voip => "Voip",
+            PbxTrunkEditorType::Unrecognized(value) => value,
+        }
+    }
+}
+impl ::std::convert::From<&str> for PbxTrunkEditorType {
+    /// Reads a member as the PBX writes it; an unknown one is kept as it is.
+    fn from(value: &str) -> Self {
+        match value {
+            "Messaging" => PbxTrunkEditorType::Messaging,
+            "Voip" => PbxTrunkEditorType::Voip,
+            other => PbxTrunkEditorType::Unrecognized(other.to_owned()),
+        }
+    }
+}
+impl crate::json::NamedMember for PbxTrunkEditorType {
+    const NAME: &'static str = "PbxTrunkEditorType";
+}
+impl ::serde::Serialize for PbxTrunkEditorType {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for PbxTrunkEditorType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::json::read_member(deserializer)
+    }
 }

@@ -4,36 +4,52 @@
 
 //! The `PbxTrunkMessaging` model.
 /// Schema `#/components/schemas/Pbx.TrunkMessaging`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PbxTrunkMessaging {
-    #[serde(
-        rename = "Enabled",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub enabled: ::std::option::Option<bool>,
-    #[serde(
-        rename = "NumberLength",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub number_length: ::std::option::Option<i32>,
-    #[serde(
-        rename = "NumberLengthEnabled",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub number_length_enabled: ::std::option::Option<bool>,
-    #[serde(
-        rename = "Provider",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub provider: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "Webhook",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub webhook: ::std::option::Option<::std::string::String>,
+}
+impl ::serde::Serialize for PbxTrunkMessaging {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = crate::json::ObjectWriter::start(serializer)?;
+        object.optional("Enabled", &self.enabled)?;
+        object.optional("NumberLength", &self.number_length)?;
+        object.optional("NumberLengthEnabled", &self.number_length_enabled)?;
+        object.optional("Provider", &self.provider)?;
+        object.optional("Webhook", &self.webhook)?;
+        object.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for PbxTrunkMessaging {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::json::read_object(deserializer)
+    }
+}
+impl crate::json::ReadObject for PbxTrunkMessaging {
+    const NAME: &'static str = "PbxTrunkMessaging";
+    fn read_property<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "Enabled" => self.enabled = map.next_value()?,
+            "NumberLength" => self.number_length = map.next_value()?,
+            "NumberLengthEnabled" => self.number_length_enabled = map.next_value()?,
+            "Provider" => self.provider = map.next_value()?,
+            "Webhook" => self.webhook = map.next_value()?,
+            _ => {
+                crate::json::skip_value(map)?;
+            }
+        }
+        ::std::result::Result::Ok(())
+    }
 }

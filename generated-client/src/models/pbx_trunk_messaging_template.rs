@@ -4,38 +4,54 @@
 
 //! The `PbxTrunkMessagingTemplate` model.
 /// Schema `#/components/schemas/Pbx.TrunkMessagingTemplate`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PbxTrunkMessagingTemplate {
-    #[serde(
-        rename = "MessagingVariables",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub messaging_variables: ::std::option::Option<
         ::std::vec::Vec<crate::models::PbxTrunkVariable>,
     >,
-    #[serde(
-        rename = "Optional",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub optional: ::std::option::Option<bool>,
-    #[serde(
-        rename = "Outbound",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub outbound: ::std::option::Option<bool>,
-    #[serde(
-        rename = "Provider",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub provider: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "Type",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub type_: ::std::option::Option<::std::string::String>,
+}
+impl ::serde::Serialize for PbxTrunkMessagingTemplate {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = crate::json::ObjectWriter::start(serializer)?;
+        object.optional("MessagingVariables", &self.messaging_variables)?;
+        object.optional("Optional", &self.optional)?;
+        object.optional("Outbound", &self.outbound)?;
+        object.optional("Provider", &self.provider)?;
+        object.optional("Type", &self.type_)?;
+        object.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for PbxTrunkMessagingTemplate {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::json::read_object(deserializer)
+    }
+}
+impl crate::json::ReadObject for PbxTrunkMessagingTemplate {
+    const NAME: &'static str = "PbxTrunkMessagingTemplate";
+    fn read_property<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "MessagingVariables" => self.messaging_variables = map.next_value()?,
+            "Optional" => self.optional = map.next_value()?,
+            "Outbound" => self.outbound = map.next_value()?,
+            "Provider" => self.provider = map.next_value()?,
+            "Type" => self.type_ = map.next_value()?,
+            _ => {
+                crate::json::skip_value(map)?;
+            }
+        }
+        ::std::result::Result::Ok(())
+    }
 }

@@ -4,37 +4,53 @@
 
 //! The `PbxTrunkReport` model.
 /// Schema `#/components/schemas/Pbx.TrunkReport`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PbxTrunkReport {
-    #[serde(
-        rename = "Code",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub code: ::std::option::Option<crate::models::PbxAnalysisCode>,
-    #[serde(
-        rename = "Level",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub level: ::std::option::Option<crate::models::PbxInfoLevel>,
-    #[serde(
-        rename = "Params",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub params: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    #[serde(
-        rename = "Template",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub template: ::std::option::Option<::std::string::String>,
     /// The entity's ETag, to pass back as If-Match where an operation takes one.
-    #[serde(
-        rename = "@odata.etag",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub odata_etag: ::std::option::Option<::std::string::String>,
+}
+impl ::serde::Serialize for PbxTrunkReport {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = crate::json::ObjectWriter::start(serializer)?;
+        object.optional("Code", &self.code)?;
+        object.optional("Level", &self.level)?;
+        object.optional("Params", &self.params)?;
+        object.optional("Template", &self.template)?;
+        object.optional("@odata.etag", &self.odata_etag)?;
+        object.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for PbxTrunkReport {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::json::read_object(deserializer)
+    }
+}
+impl crate::json::ReadObject for PbxTrunkReport {
+    const NAME: &'static str = "PbxTrunkReport";
+    fn read_property<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "Code" => self.code = map.next_value()?,
+            "Level" => self.level = map.next_value()?,
+            "Params" => self.params = map.next_value()?,
+            "Template" => self.template = map.next_value()?,
+            "@odata.etag" => self.odata_etag = map.next_value()?,
+            _ => {
+                crate::json::skip_value(map)?;
+            }
+        }
+        ::std::result::Result::Ok(())
+    }
 }

@@ -4,101 +4,87 @@
 
 //! The `PbxTrunkTemplate` model.
 /// Schema `#/components/schemas/Pbx.TrunkTemplate`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PbxTrunkTemplate {
-    #[serde(
-        rename = "AddAllowed",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub add_allowed: ::std::option::Option<bool>,
-    #[serde(
-        rename = "Content",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub content: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "Countries",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub countries: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    #[serde(
-        rename = "DefaultProxyPort",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub default_proxy_port: ::std::option::Option<i32>,
-    #[serde(
-        rename = "DefaultRegistrarPort",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub default_registrar_port: ::std::option::Option<i32>,
-    #[serde(
-        rename = "Description",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub description: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "Editors",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub editors: ::std::option::Option<
         ::std::vec::Vec<crate::models::PbxTrunkEditorType>,
     >,
-    #[serde(
-        rename = "Id",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub id: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "IsCustom",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub is_custom: ::std::option::Option<bool>,
-    #[serde(
-        rename = "MessagingTemplate",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub messaging_template: ::std::option::Option<
         crate::models::PbxTrunkMessagingTemplate,
     >,
-    #[serde(
-        rename = "Name",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub name: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "Tags",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub tags: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    #[serde(
-        rename = "TemplateType",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub template_type: ::std::option::Option<crate::models::PbxTemplateType>,
-    #[serde(
-        rename = "Url",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub url: ::std::option::Option<::std::string::String>,
     /// The entity's ETag, to pass back as If-Match where an operation takes one.
-    #[serde(
-        rename = "@odata.etag",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub odata_etag: ::std::option::Option<::std::string::String>,
+}
+impl ::serde::Serialize for PbxTrunkTemplate {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = crate::json::ObjectWriter::start(serializer)?;
+        object.optional("AddAllowed", &self.add_allowed)?;
+        object.optional("Content", &self.content)?;
+        object.optional("Countries", &self.countries)?;
+        object.optional("DefaultProxyPort", &self.default_proxy_port)?;
+        object.optional("DefaultRegistrarPort", &self.default_registrar_port)?;
+        object.optional("Description", &self.description)?;
+        object.optional("Editors", &self.editors)?;
+        object.optional("Id", &self.id)?;
+        object.optional("IsCustom", &self.is_custom)?;
+        object.optional("MessagingTemplate", &self.messaging_template)?;
+        object.optional("Name", &self.name)?;
+        object.optional("Tags", &self.tags)?;
+        object.optional("TemplateType", &self.template_type)?;
+        object.optional("Url", &self.url)?;
+        object.optional("@odata.etag", &self.odata_etag)?;
+        object.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for PbxTrunkTemplate {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::json::read_object(deserializer)
+    }
+}
+impl crate::json::ReadObject for PbxTrunkTemplate {
+    const NAME: &'static str = "PbxTrunkTemplate";
+    fn read_property<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "AddAllowed" => self.add_allowed = map.next_value()?,
+            "Content" => self.content = map.next_value()?,
+            "Countries" => self.countries = map.next_value()?,
+            "DefaultProxyPort" => self.default_proxy_port = map.next_value()?,
+            "DefaultRegistrarPort" => self.default_registrar_port = map.next_value()?,
+            "Description" => self.description = map.next_value()?,
+            "Editors" => self.editors = map.next_value()?,
+            "Id" => self.id = map.next_value()?,
+            "IsCustom" => self.is_custom = map.next_value()?,
+            "MessagingTemplate" => self.messaging_template = map.next_value()?,
+            "Name" => self.name = map.next_value()?,
+            "Tags" => self.tags = map.next_value()?,
+            "TemplateType" => self.template_type = map.next_value()?,
+            "Url" => self.url = map.next_value()?,
+            "@odata.etag" => self.odata_etag = map.next_value()?,
+            _ => {
+                crate::json::skip_value(map)?;
+            }
+        }
+        ::std::result::Result::Ok(())
+    }
 }

@@ -6,43 +6,43 @@
 /// Changes to a PbxTrunkTemplate: only fields set to Patch::Set or Patch::Clear are sent.
 ///
 /// Update body for schema `#/components/schemas/Pbx.TrunkTemplate`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PbxTrunkTemplateUpdate {
-    #[serde(rename = "AddAllowed", skip_serializing_if = "crate::Patch::is_unchanged")]
     pub add_allowed: crate::Patch<bool>,
-    #[serde(rename = "Content", skip_serializing_if = "crate::Patch::is_unchanged")]
     pub content: crate::Patch<::std::string::String>,
-    #[serde(rename = "Countries", skip_serializing_if = "crate::Patch::is_unchanged")]
     pub countries: crate::Patch<::std::vec::Vec<::std::string::String>>,
-    #[serde(
-        rename = "DefaultProxyPort",
-        skip_serializing_if = "crate::Patch::is_unchanged"
-    )]
     pub default_proxy_port: crate::Patch<i32>,
-    #[serde(
-        rename = "DefaultRegistrarPort",
-        skip_serializing_if = "crate::Patch::is_unchanged"
-    )]
     pub default_registrar_port: crate::Patch<i32>,
-    #[serde(rename = "Description", skip_serializing_if = "crate::Patch::is_unchanged")]
     pub description: crate::Patch<::std::string::String>,
-    #[serde(rename = "Editors", skip_serializing_if = "crate::Patch::is_unchanged")]
     pub editors: crate::Patch<::std::vec::Vec<crate::models::PbxTrunkEditorType>>,
-    #[serde(rename = "Id", skip_serializing_if = "crate::Patch::is_unchanged")]
     pub id: crate::Patch<::std::string::String>,
-    #[serde(rename = "IsCustom", skip_serializing_if = "crate::Patch::is_unchanged")]
     pub is_custom: crate::Patch<bool>,
-    #[serde(
-        rename = "MessagingTemplate",
-        skip_serializing_if = "crate::Patch::is_unchanged"
-    )]
     pub messaging_template: crate::Patch<crate::models::PbxTrunkMessagingTemplate>,
-    #[serde(rename = "Name", skip_serializing_if = "crate::Patch::is_unchanged")]
     pub name: crate::Patch<::std::string::String>,
-    #[serde(rename = "Tags", skip_serializing_if = "crate::Patch::is_unchanged")]
     pub tags: crate::Patch<::std::vec::Vec<::std::string::String>>,
-    #[serde(rename = "TemplateType", skip_serializing_if = "crate::Patch::is_unchanged")]
     pub template_type: crate::Patch<crate::models::PbxTemplateType>,
-    #[serde(rename = "Url", skip_serializing_if = "crate::Patch::is_unchanged")]
     pub url: crate::Patch<::std::string::String>,
+}
+impl ::serde::Serialize for PbxTrunkTemplateUpdate {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = crate::json::ObjectWriter::start(serializer)?;
+        object.patch("AddAllowed", &self.add_allowed)?;
+        object.patch("Content", &self.content)?;
+        object.patch("Countries", &self.countries)?;
+        object.patch("DefaultProxyPort", &self.default_proxy_port)?;
+        object.patch("DefaultRegistrarPort", &self.default_registrar_port)?;
+        object.patch("Description", &self.description)?;
+        object.patch("Editors", &self.editors)?;
+        object.patch("Id", &self.id)?;
+        object.patch("IsCustom", &self.is_custom)?;
+        object.patch("MessagingTemplate", &self.messaging_template)?;
+        object.patch("Name", &self.name)?;
+        object.patch("Tags", &self.tags)?;
+        object.patch("TemplateType", &self.template_type)?;
+        object.patch("Url", &self.url)?;
+        object.end()
+    }
 }

@@ -4,18 +4,43 @@
 
 //! The `PbxTrunkTestResult` model.
 /// Schema `#/components/schemas/Pbx.TrunkTestResult`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PbxTrunkTestResult {
-    #[serde(
-        rename = "Log",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub log: ::std::option::Option<::std::vec::Vec<crate::models::PbxLogEntry>>,
-    #[serde(
-        rename = "Reports",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub reports: ::std::option::Option<::std::vec::Vec<crate::models::PbxTrunkReport>>,
+}
+impl ::serde::Serialize for PbxTrunkTestResult {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = crate::json::ObjectWriter::start(serializer)?;
+        object.optional("Log", &self.log)?;
+        object.optional("Reports", &self.reports)?;
+        object.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for PbxTrunkTestResult {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::json::read_object(deserializer)
+    }
+}
+impl crate::json::ReadObject for PbxTrunkTestResult {
+    const NAME: &'static str = "PbxTrunkTestResult";
+    fn read_property<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "Log" => self.log = map.next_value()?,
+            "Reports" => self.reports = map.next_value()?,
+            _ => {
+                crate::json::skip_value(map)?;
+            }
+        }
+        ::std::result::Result::Ok(())
+    }
 }

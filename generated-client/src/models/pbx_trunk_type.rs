@@ -4,13 +4,50 @@
 
 //! The `PbxTrunkType` model.
 /// Schema `#/components/schemas/Pbx.TrunkType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum PbxTrunkType {
     /// `Voxtelesys`
     Voxtelesys,
     /// `Twilio`
     Twilio,
     /// A value this version of the client does not know, kept as sent.
-    #[serde(untagged)]
     Unrecognized(::std::string::String),
+}
+impl PbxTrunkType {
+    /// The member as the PBX writes it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            PbxTrunkType::Voxtelesys => "Voxtelesys",
+            PbxTrunkType::Twilio => "Twilio",
+            PbxTrunkType::Unrecognized(value) => value,
+        }
+    }
+}
+impl ::std::convert::From<&str> for PbxTrunkType {
+    /// Reads a member as the PBX writes it; an unknown one is kept as it is.
+    fn from(value: &str) -> Self {
+        match value {
+            "Voxtelesys" => PbxTrunkType::Voxtelesys,
+            "Twilio" => PbxTrunkType::Twilio,
+            other => PbxTrunkType::Unrecognized(other.to_owned()),
+        }
+    }
+}
+impl crate::json::NamedMember for PbxTrunkType {
+    const NAME: &'static str = "PbxTrunkType";
+}
+impl ::serde::Serialize for PbxTrunkType {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for PbxTrunkType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::json::read_member(deserializer)
+    }
 }

@@ -6,201 +6,64 @@
 /// Changes to a PbxTrunk: only fields set to Patch::Set or Patch::Clear are sent.
 ///
 /// Update body for schema `#/components/schemas/Pbx.Trunk`.
-#[derive(Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Clone, PartialEq, Default)]
 pub struct PbxTrunkUpdate {
-    #[serde(rename = "Groups", skip_serializing_if = "crate::Patch::is_unchanged")]
     pub groups: crate::Patch<::std::vec::Vec<crate::models::PbxUserGroup>>,
-    #[serde(rename = "Id", skip_serializing_if = "crate::Patch::is_unchanged")]
     pub id: crate::Patch<i32>,
-    #[serde(rename = "Number", skip_serializing_if = "crate::Patch::is_unchanged")]
     pub number: crate::Patch<::std::string::String>,
-    #[serde(
-        rename = "TranscriptionMode",
-        skip_serializing_if = "crate::Patch::is_unchanged"
-    )]
     pub transcription_mode: crate::Patch<
         crate::Flags<crate::models::PbxTranscriptionType>,
     >,
-    #[serde(rename = "AuthID", skip_serializing_if = "crate::Patch::is_unchanged")]
     pub auth_id: crate::Patch<::std::string::String>,
-    #[serde(rename = "AuthPassword", skip_serializing_if = "crate::Patch::is_unchanged")]
     pub auth_password: crate::Patch<crate::models::PbxConcealedPassword>,
-    #[serde(rename = "Certificate", skip_serializing_if = "crate::Patch::is_unchanged")]
     pub certificate: crate::Patch<::std::string::String>,
-    #[serde(
-        rename = "CertificateExpirationDate",
-        skip_serializing_if = "crate::Patch::is_unchanged"
-    )]
     pub certificate_expiration_date: crate::Patch<::std::string::String>,
-    #[serde(
-        rename = "CertificateName",
-        skip_serializing_if = "crate::Patch::is_unchanged"
-    )]
     pub certificate_name: crate::Patch<::std::string::String>,
-    #[serde(
-        rename = "ConfigurationIssue",
-        skip_serializing_if = "crate::Patch::is_unchanged"
-    )]
     pub configuration_issue: crate::Patch<::std::string::String>,
-    #[serde(rename = "DidNumbers", skip_serializing_if = "crate::Patch::is_unchanged")]
     pub did_numbers: crate::Patch<::std::vec::Vec<::std::string::String>>,
-    #[serde(rename = "Direction", skip_serializing_if = "crate::Patch::is_unchanged")]
     pub direction: crate::Patch<crate::models::PbxDirectionType>,
-    #[serde(
-        rename = "DisableCallTransfer",
-        skip_serializing_if = "crate::Patch::is_unchanged"
-    )]
     pub disable_call_transfer: crate::Patch<bool>,
-    #[serde(rename = "DisableVideo", skip_serializing_if = "crate::Patch::is_unchanged")]
     pub disable_video: crate::Patch<bool>,
-    #[serde(
-        rename = "DiversionHeader",
-        skip_serializing_if = "crate::Patch::is_unchanged"
-    )]
     pub diversion_header: crate::Patch<bool>,
-    #[serde(
-        rename = "E164CountryCode",
-        skip_serializing_if = "crate::Patch::is_unchanged"
-    )]
     pub e164_country_code: crate::Patch<::std::string::String>,
-    #[serde(
-        rename = "E164ProcessIncomingNumber",
-        skip_serializing_if = "crate::Patch::is_unchanged"
-    )]
     pub e164_process_incoming_number: crate::Patch<bool>,
-    #[serde(
-        rename = "EmergencyGeoLocations",
-        skip_serializing_if = "crate::Patch::is_unchanged"
-    )]
     pub emergency_geo_locations: crate::Patch<
         ::std::vec::Vec<crate::models::PbxEmergencyGeoTrunkLocation>,
     >,
-    #[serde(
-        rename = "EnableInboundCalls",
-        skip_serializing_if = "crate::Patch::is_unchanged"
-    )]
     pub enable_inbound_calls: crate::Patch<bool>,
-    #[serde(
-        rename = "EnableOutboundCalls",
-        skip_serializing_if = "crate::Patch::is_unchanged"
-    )]
     pub enable_outbound_calls: crate::Patch<bool>,
-    #[serde(
-        rename = "ExternalNumber",
-        skip_serializing_if = "crate::Patch::is_unchanged"
-    )]
     pub external_number: crate::Patch<::std::string::String>,
-    #[serde(rename = "Gateway", skip_serializing_if = "crate::Patch::is_unchanged")]
     pub gateway: crate::Patch<crate::models::PbxGateway>,
-    #[serde(
-        rename = "InCIDFormatting",
-        skip_serializing_if = "crate::Patch::is_unchanged"
-    )]
     pub in_cid_formatting: crate::Patch<
         ::std::vec::Vec<crate::models::PbxCidFormatting>,
     >,
-    #[serde(
-        rename = "IPRestriction",
-        skip_serializing_if = "crate::Patch::is_unchanged"
-    )]
     pub ip_restriction: crate::Patch<crate::models::PbxTypeOfIpRestriction>,
-    #[serde(rename = "IsOnline", skip_serializing_if = "crate::Patch::is_unchanged")]
     pub is_online: crate::Patch<bool>,
-    #[serde(rename = "Messaging", skip_serializing_if = "crate::Patch::is_unchanged")]
     pub messaging: crate::Patch<crate::models::PbxTrunkMessaging>,
-    #[serde(
-        rename = "OutboundCallerID",
-        skip_serializing_if = "crate::Patch::is_unchanged"
-    )]
     pub outbound_caller_id: crate::Patch<::std::string::String>,
-    #[serde(
-        rename = "OutCIDFormatting",
-        skip_serializing_if = "crate::Patch::is_unchanged"
-    )]
     pub out_cid_formatting: crate::Patch<
         ::std::vec::Vec<crate::models::PbxCidFormatting>,
     >,
-    #[serde(
-        rename = "PublicInfoGroups",
-        skip_serializing_if = "crate::Patch::is_unchanged"
-    )]
     pub public_info_groups: crate::Patch<::std::vec::Vec<::std::string::String>>,
-    #[serde(
-        rename = "PublicIPinSIP",
-        skip_serializing_if = "crate::Patch::is_unchanged"
-    )]
     pub public_i_pin_sip: crate::Patch<::std::string::String>,
-    #[serde(rename = "PublishInfo", skip_serializing_if = "crate::Patch::is_unchanged")]
     pub publish_info: crate::Patch<bool>,
-    #[serde(
-        rename = "ReceiveExtensions",
-        skip_serializing_if = "crate::Patch::is_unchanged"
-    )]
     pub receive_extensions: crate::Patch<::std::vec::Vec<crate::models::PbxPeer>>,
-    #[serde(rename = "ReceiveInfo", skip_serializing_if = "crate::Patch::is_unchanged")]
     pub receive_info: crate::Patch<bool>,
-    #[serde(
-        rename = "RemoteMyPhoneUriHost",
-        skip_serializing_if = "crate::Patch::is_unchanged"
-    )]
     pub remote_my_phone_uri_host: crate::Patch<::std::string::String>,
-    #[serde(
-        rename = "RemotePBXPreffix",
-        skip_serializing_if = "crate::Patch::is_unchanged"
-    )]
     pub remote_pbx_preffix: crate::Patch<::std::string::String>,
-    #[serde(rename = "RoutingRules", skip_serializing_if = "crate::Patch::is_unchanged")]
     pub routing_rules: crate::Patch<::std::vec::Vec<crate::models::PbxInboundRule>>,
-    #[serde(rename = "ScriptName", skip_serializing_if = "crate::Patch::is_unchanged")]
     pub script_name: crate::Patch<::std::string::String>,
-    #[serde(
-        rename = "SecondaryRegistrar",
-        skip_serializing_if = "crate::Patch::is_unchanged"
-    )]
     pub secondary_registrar: crate::Patch<::std::string::String>,
-    #[serde(
-        rename = "SeparateAuthId",
-        skip_serializing_if = "crate::Patch::is_unchanged"
-    )]
     pub separate_auth_id: crate::Patch<::std::string::String>,
-    #[serde(
-        rename = "SimultaneousCalls",
-        skip_serializing_if = "crate::Patch::is_unchanged"
-    )]
     pub simultaneous_calls: crate::Patch<i32>,
-    #[serde(rename = "Tags", skip_serializing_if = "crate::Patch::is_unchanged")]
     pub tags: crate::Patch<::std::vec::Vec<crate::models::PbxUserTag>>,
-    #[serde(
-        rename = "TransportRestriction",
-        skip_serializing_if = "crate::Patch::is_unchanged"
-    )]
     pub transport_restriction: crate::Patch<
         crate::models::PbxTypeOfTransportRestriction,
     >,
-    #[serde(
-        rename = "TrunkRegTimes",
-        skip_serializing_if = "crate::Patch::is_unchanged"
-    )]
     pub trunk_reg_times: crate::Patch<::std::vec::Vec<crate::models::PbxVariable>>,
-    #[serde(
-        rename = "TunnelEnabled",
-        skip_serializing_if = "crate::Patch::is_unchanged"
-    )]
     pub tunnel_enabled: crate::Patch<bool>,
-    #[serde(
-        rename = "TunnelRemoteAddr",
-        skip_serializing_if = "crate::Patch::is_unchanged"
-    )]
     pub tunnel_remote_addr: crate::Patch<::std::string::String>,
-    #[serde(
-        rename = "TunnelRemotePort",
-        skip_serializing_if = "crate::Patch::is_unchanged"
-    )]
     pub tunnel_remote_port: crate::Patch<i32>,
-    #[serde(
-        rename = "UseSeparateAuthId",
-        skip_serializing_if = "crate::Patch::is_unchanged"
-    )]
     pub use_separate_auth_id: crate::Patch<bool>,
 }
 impl ::std::fmt::Debug for PbxTrunkUpdate {
@@ -254,5 +117,61 @@ impl ::std::fmt::Debug for PbxTrunkUpdate {
             .field("tunnel_remote_port", &self.tunnel_remote_port)
             .field("use_separate_auth_id", &self.use_separate_auth_id)
             .finish()
+    }
+}
+impl ::serde::Serialize for PbxTrunkUpdate {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = crate::json::ObjectWriter::start(serializer)?;
+        object.patch("Groups", &self.groups)?;
+        object.patch("Id", &self.id)?;
+        object.patch("Number", &self.number)?;
+        object.patch("TranscriptionMode", &self.transcription_mode)?;
+        object.patch("AuthID", &self.auth_id)?;
+        object.patch("AuthPassword", &self.auth_password)?;
+        object.patch("Certificate", &self.certificate)?;
+        object.patch("CertificateExpirationDate", &self.certificate_expiration_date)?;
+        object.patch("CertificateName", &self.certificate_name)?;
+        object.patch("ConfigurationIssue", &self.configuration_issue)?;
+        object.patch("DidNumbers", &self.did_numbers)?;
+        object.patch("Direction", &self.direction)?;
+        object.patch("DisableCallTransfer", &self.disable_call_transfer)?;
+        object.patch("DisableVideo", &self.disable_video)?;
+        object.patch("DiversionHeader", &self.diversion_header)?;
+        object.patch("E164CountryCode", &self.e164_country_code)?;
+        object.patch("E164ProcessIncomingNumber", &self.e164_process_incoming_number)?;
+        object.patch("EmergencyGeoLocations", &self.emergency_geo_locations)?;
+        object.patch("EnableInboundCalls", &self.enable_inbound_calls)?;
+        object.patch("EnableOutboundCalls", &self.enable_outbound_calls)?;
+        object.patch("ExternalNumber", &self.external_number)?;
+        object.patch("Gateway", &self.gateway)?;
+        object.patch("InCIDFormatting", &self.in_cid_formatting)?;
+        object.patch("IPRestriction", &self.ip_restriction)?;
+        object.patch("IsOnline", &self.is_online)?;
+        object.patch("Messaging", &self.messaging)?;
+        object.patch("OutboundCallerID", &self.outbound_caller_id)?;
+        object.patch("OutCIDFormatting", &self.out_cid_formatting)?;
+        object.patch("PublicInfoGroups", &self.public_info_groups)?;
+        object.patch("PublicIPinSIP", &self.public_i_pin_sip)?;
+        object.patch("PublishInfo", &self.publish_info)?;
+        object.patch("ReceiveExtensions", &self.receive_extensions)?;
+        object.patch("ReceiveInfo", &self.receive_info)?;
+        object.patch("RemoteMyPhoneUriHost", &self.remote_my_phone_uri_host)?;
+        object.patch("RemotePBXPreffix", &self.remote_pbx_preffix)?;
+        object.patch("RoutingRules", &self.routing_rules)?;
+        object.patch("ScriptName", &self.script_name)?;
+        object.patch("SecondaryRegistrar", &self.secondary_registrar)?;
+        object.patch("SeparateAuthId", &self.separate_auth_id)?;
+        object.patch("SimultaneousCalls", &self.simultaneous_calls)?;
+        object.patch("Tags", &self.tags)?;
+        object.patch("TransportRestriction", &self.transport_restriction)?;
+        object.patch("TrunkRegTimes", &self.trunk_reg_times)?;
+        object.patch("TunnelEnabled", &self.tunnel_enabled)?;
+        object.patch("TunnelRemoteAddr", &self.tunnel_remote_addr)?;
+        object.patch("TunnelRemotePort", &self.tunnel_remote_port)?;
+        object.patch("UseSeparateAuthId", &self.use_separate_auth_id)?;
+        object.end()
     }
 }

@@ -4,72 +4,70 @@
 
 //! The `PbxTrunkVariable` model.
 /// Schema `#/components/schemas/Pbx.TrunkVariable`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PbxTrunkVariable {
-    #[serde(
-        rename = "DefaultValue",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub default_value: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "MaxLength",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub max_length: ::std::option::Option<i32>,
-    #[serde(
-        rename = "MinLength",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub min_length: ::std::option::Option<i32>,
-    #[serde(
-        rename = "Name",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub name: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "Option",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub option: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "OptionType",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub option_type: ::std::option::Option<crate::models::PbxTrunkVariableType>,
-    #[serde(
-        rename = "Pattern",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub pattern: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "Prompt",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub prompt: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "Required",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub required: ::std::option::Option<bool>,
-    #[serde(
-        rename = "Title",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub title: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "Validation",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub validation: ::std::option::Option<::std::string::String>,
+}
+impl ::serde::Serialize for PbxTrunkVariable {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = crate::json::ObjectWriter::start(serializer)?;
+        object.optional("DefaultValue", &self.default_value)?;
+        object.optional("MaxLength", &self.max_length)?;
+        object.optional("MinLength", &self.min_length)?;
+        object.optional("Name", &self.name)?;
+        object.optional("Option", &self.option)?;
+        object.optional("OptionType", &self.option_type)?;
+        object.optional("Pattern", &self.pattern)?;
+        object.optional("Prompt", &self.prompt)?;
+        object.optional("Required", &self.required)?;
+        object.optional("Title", &self.title)?;
+        object.optional("Validation", &self.validation)?;
+        object.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for PbxTrunkVariable {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::json::read_object(deserializer)
+    }
+}
+impl crate::json::ReadObject for PbxTrunkVariable {
+    const NAME: &'static str = "PbxTrunkVariable";
+    fn read_property<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "DefaultValue" => self.default_value = map.next_value()?,
+            "MaxLength" => self.max_length = map.next_value()?,
+            "MinLength" => self.min_length = map.next_value()?,
+            "Name" => self.name = map.next_value()?,
+            "Option" => self.option = map.next_value()?,
+            "OptionType" => self.option_type = map.next_value()?,
+            "Pattern" => self.pattern = map.next_value()?,
+            "Prompt" => self.prompt = map.next_value()?,
+            "Required" => self.required = map.next_value()?,
+            "Title" => self.title = map.next_value()?,
+            "Validation" => self.validation = map.next_value()?,
+            _ => {
+                crate::json::skip_value(map)?;
+            }
+        }
+        ::std::result::Result::Ok(())
+    }
 }

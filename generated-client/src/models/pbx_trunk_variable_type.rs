@@ -4,13 +4,50 @@
 
 //! The `PbxTrunkVariableType` model.
 /// Schema `#/components/schemas/Pbx.TrunkVariableType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum PbxTrunkVariableType {
     /// `Text`
     Text,
     /// `Password`
     Password,
     /// A value this version of the client does not know, kept as sent.
-    #[serde(untagged)]
     Unrecognized(::std::string::String),
+}
+impl PbxTrunkVariableType {
+    /// The member as the PBX writes it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            PbxTrunkVariableType::Text => "Text",
+            PbxTrunkVariableType::Password => "Password",
+            PbxTrunkVariableType::Unrecognized(value) => value,
+        }
+    }
+}
+impl ::std::convert::From<&str> for PbxTrunkVariableType {
+    /// Reads a member as the PBX writes it; an unknown one is kept as it is.
+    fn from(value: &str) -> Self {
+        match value {
+            "Text" => PbxTrunkVariableType::Text,
+            "Password" => PbxTrunkVariableType::Password,
+            other => PbxTrunkVariableType::Unrecognized(other.to_owned()),
+        }
+    }
+}
+impl crate::json::NamedMember for PbxTrunkVariableType {
+    const NAME: &'static str = "PbxTrunkVariableType";
+}
+impl ::serde::Serialize for PbxTrunkVariableType {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for PbxTrunkVariableType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::json::read_member(deserializer)
+    }
 }

@@ -4,12 +4,11 @@
 
 //! The `PbxTypeOfAutoPickupForward` model.
 /// Schema `#/components/schemas/Pbx.TypeOfAutoPickupForward`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum PbxTypeOfAutoPickupForward {
     /// `TransferBack`
     TransferBack,
     /// `DN`
-    #[serde(rename = "DN")]
     Dn,
     /// `ExtensionVoiceMail`
     ExtensionVoiceMail,
@@ -18,6 +17,49 @@ pub enum PbxTypeOfAutoPickupForward {
     /// `RoutePoint`
     RoutePoint,
     /// A value this version of the client does not know, kept as sent.
-    #[serde(untagged)]
     Unrecognized(::std::string::String),
+}
+impl PbxTypeOfAutoPickupForward {
+    /// The member as the PBX writes it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            PbxTypeOfAutoPickupForward::TransferBack => "TransferBack",
+            PbxTypeOfAutoPickupForward::Dn => "DN",
+            PbxTypeOfAutoPickupForward::ExtensionVoiceMail => "ExtensionVoiceMail",
+            PbxTypeOfAutoPickupForward::ExternalNumber => "ExternalNumber",
+            PbxTypeOfAutoPickupForward::RoutePoint => "RoutePoint",
+            PbxTypeOfAutoPickupForward::Unrecognized(value) => value,
+        }
+    }
+}
+impl ::std::convert::From<&str> for PbxTypeOfAutoPickupForward {
+    /// Reads a member as the PBX writes it; an unknown one is kept as it is.
+    fn from(value: &str) -> Self {
+        match value {
+            "TransferBack" => PbxTypeOfAutoPickupForward::TransferBack,
+            "DN" => PbxTypeOfAutoPickupForward::Dn,
+            "ExtensionVoiceMail" => PbxTypeOfAutoPickupForward::ExtensionVoiceMail,
+            "ExternalNumber" => PbxTypeOfAutoPickupForward::ExternalNumber,
+            "RoutePoint" => PbxTypeOfAutoPickupForward::RoutePoint,
+            other => PbxTypeOfAutoPickupForward::Unrecognized(other.to_owned()),
+        }
+    }
+}
+impl crate::json::NamedMember for PbxTypeOfAutoPickupForward {
+    const NAME: &'static str = "PbxTypeOfAutoPickupForward";
+}
+impl ::serde::Serialize for PbxTypeOfAutoPickupForward {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for PbxTypeOfAutoPickupForward {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::json::read_member(deserializer)
+    }
 }

@@ -4,7 +4,7 @@
 
 //! The `PbxTypeOfCdrLog` model.
 /// Schema `#/components/schemas/Pbx.TypeOfCDRLog`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum PbxTypeOfCdrLog {
     /// `SingleFileForAllCalls`
     SingleFileForAllCalls,
@@ -15,6 +15,47 @@ pub enum PbxTypeOfCdrLog {
     /// `ActiveSocket`
     ActiveSocket,
     /// A value this version of the client does not know, kept as sent.
-    #[serde(untagged)]
     Unrecognized(::std::string::String),
+}
+impl PbxTypeOfCdrLog {
+    /// The member as the PBX writes it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            PbxTypeOfCdrLog::SingleFileForAllCalls => "SingleFileForAllCalls",
+            PbxTypeOfCdrLog::SingleFileForEachCall => "SingleFileForEachCall",
+            PbxTypeOfCdrLog::PassiveSocket => "PassiveSocket",
+            PbxTypeOfCdrLog::ActiveSocket => "ActiveSocket",
+            PbxTypeOfCdrLog::Unrecognized(value) => value,
+        }
+    }
+}
+impl ::std::convert::From<&str> for PbxTypeOfCdrLog {
+    /// Reads a member as the PBX writes it; an unknown one is kept as it is.
+    fn from(value: &str) -> Self {
+        match value {
+            "SingleFileForAllCalls" => PbxTypeOfCdrLog::SingleFileForAllCalls,
+            "SingleFileForEachCall" => PbxTypeOfCdrLog::SingleFileForEachCall,
+            "PassiveSocket" => PbxTypeOfCdrLog::PassiveSocket,
+            "ActiveSocket" => PbxTypeOfCdrLog::ActiveSocket,
+            other => PbxTypeOfCdrLog::Unrecognized(other.to_owned()),
+        }
+    }
+}
+impl crate::json::NamedMember for PbxTypeOfCdrLog {
+    const NAME: &'static str = "PbxTypeOfCdrLog";
+}
+impl ::serde::Serialize for PbxTypeOfCdrLog {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for PbxTypeOfCdrLog {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::json::read_member(deserializer)
+    }
 }

@@ -4,13 +4,50 @@
 
 //! The `PbxTypeOfChatOwnershipType` model.
 /// Schema `#/components/schemas/Pbx.TypeOfChatOwnershipType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum PbxTypeOfChatOwnershipType {
     /// `TakeManually`
     TakeManually,
     /// `AutoAssign`
     AutoAssign,
     /// A value this version of the client does not know, kept as sent.
-    #[serde(untagged)]
     Unrecognized(::std::string::String),
+}
+impl PbxTypeOfChatOwnershipType {
+    /// The member as the PBX writes it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            PbxTypeOfChatOwnershipType::TakeManually => "TakeManually",
+            PbxTypeOfChatOwnershipType::AutoAssign => "AutoAssign",
+            PbxTypeOfChatOwnershipType::Unrecognized(value) => value,
+        }
+    }
+}
+impl ::std::convert::From<&str> for PbxTypeOfChatOwnershipType {
+    /// Reads a member as the PBX writes it; an unknown one is kept as it is.
+    fn from(value: &str) -> Self {
+        match value {
+            "TakeManually" => PbxTypeOfChatOwnershipType::TakeManually,
+            "AutoAssign" => PbxTypeOfChatOwnershipType::AutoAssign,
+            other => PbxTypeOfChatOwnershipType::Unrecognized(other.to_owned()),
+        }
+    }
+}
+impl crate::json::NamedMember for PbxTypeOfChatOwnershipType {
+    const NAME: &'static str = "PbxTypeOfChatOwnershipType";
+}
+impl ::serde::Serialize for PbxTypeOfChatOwnershipType {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for PbxTypeOfChatOwnershipType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::json::read_member(deserializer)
+    }
 }

@@ -4,17 +4,54 @@
 
 //! The `PbxTypeOfIpRestriction` model.
 /// Schema `#/components/schemas/Pbx.TypeOfIPRestriction`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum PbxTypeOfIpRestriction {
     /// `Any`
     Any,
     /// `IPV4`
-    #[serde(rename = "IPV4")]
     Ipv4,
     /// `IPV6`
-    #[serde(rename = "IPV6")]
     Ipv6,
     /// A value this version of the client does not know, kept as sent.
-    #[serde(untagged)]
     Unrecognized(::std::string::String),
+}
+impl PbxTypeOfIpRestriction {
+    /// The member as the PBX writes it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            PbxTypeOfIpRestriction::Any => "Any",
+            PbxTypeOfIpRestriction::Ipv4 => "IPV4",
+            PbxTypeOfIpRestriction::Ipv6 => "IPV6",
+            PbxTypeOfIpRestriction::Unrecognized(value) => value,
+        }
+    }
+}
+impl ::std::convert::From<&str> for PbxTypeOfIpRestriction {
+    /// Reads a member as the PBX writes it; an unknown one is kept as it is.
+    fn from(value: &str) -> Self {
+        match value {
+            "Any" => PbxTypeOfIpRestriction::Any,
+            "IPV4" => PbxTypeOfIpRestriction::Ipv4,
+            "IPV6" => PbxTypeOfIpRestriction::Ipv6,
+            other => PbxTypeOfIpRestriction::Unrecognized(other.to_owned()),
+        }
+    }
+}
+impl crate::json::NamedMember for PbxTypeOfIpRestriction {
+    const NAME: &'static str = "PbxTypeOfIpRestriction";
+}
+impl ::serde::Serialize for PbxTypeOfIpRestriction {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for PbxTypeOfIpRestriction {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::json::read_member(deserializer)
+    }
 }

@@ -4,7 +4,7 @@
 
 //! The `PbxTypeOfPhoneBookAddQueueName` model.
 /// Schema `#/components/schemas/Pbx.TypeOfPhoneBookAddQueueName`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum PbxTypeOfPhoneBookAddQueueName {
     /// `NotAdd`
     NotAdd,
@@ -13,6 +13,45 @@ pub enum PbxTypeOfPhoneBookAddQueueName {
     /// `Prepend`
     Prepend,
     /// A value this version of the client does not know, kept as sent.
-    #[serde(untagged)]
     Unrecognized(::std::string::String),
+}
+impl PbxTypeOfPhoneBookAddQueueName {
+    /// The member as the PBX writes it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            PbxTypeOfPhoneBookAddQueueName::NotAdd => "NotAdd",
+            PbxTypeOfPhoneBookAddQueueName::Append => "Append",
+            PbxTypeOfPhoneBookAddQueueName::Prepend => "Prepend",
+            PbxTypeOfPhoneBookAddQueueName::Unrecognized(value) => value,
+        }
+    }
+}
+impl ::std::convert::From<&str> for PbxTypeOfPhoneBookAddQueueName {
+    /// Reads a member as the PBX writes it; an unknown one is kept as it is.
+    fn from(value: &str) -> Self {
+        match value {
+            "NotAdd" => PbxTypeOfPhoneBookAddQueueName::NotAdd,
+            "Append" => PbxTypeOfPhoneBookAddQueueName::Append,
+            "Prepend" => PbxTypeOfPhoneBookAddQueueName::Prepend,
+            other => PbxTypeOfPhoneBookAddQueueName::Unrecognized(other.to_owned()),
+        }
+    }
+}
+impl crate::json::NamedMember for PbxTypeOfPhoneBookAddQueueName {
+    const NAME: &'static str = "PbxTypeOfPhoneBookAddQueueName";
+}
+impl ::serde::Serialize for PbxTypeOfPhoneBookAddQueueName {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for PbxTypeOfPhoneBookAddQueueName {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::json::read_member(deserializer)
+    }
 }

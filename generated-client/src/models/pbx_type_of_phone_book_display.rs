@@ -4,13 +4,50 @@
 
 //! The `PbxTypeOfPhoneBookDisplay` model.
 /// Schema `#/components/schemas/Pbx.TypeOfPhoneBookDisplay`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum PbxTypeOfPhoneBookDisplay {
     /// `FirstNameLastName`
     FirstNameLastName,
     /// `LastNameFirstName`
     LastNameFirstName,
     /// A value this version of the client does not know, kept as sent.
-    #[serde(untagged)]
     Unrecognized(::std::string::String),
+}
+impl PbxTypeOfPhoneBookDisplay {
+    /// The member as the PBX writes it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            PbxTypeOfPhoneBookDisplay::FirstNameLastName => "FirstNameLastName",
+            PbxTypeOfPhoneBookDisplay::LastNameFirstName => "LastNameFirstName",
+            PbxTypeOfPhoneBookDisplay::Unrecognized(value) => value,
+        }
+    }
+}
+impl ::std::convert::From<&str> for PbxTypeOfPhoneBookDisplay {
+    /// Reads a member as the PBX writes it; an unknown one is kept as it is.
+    fn from(value: &str) -> Self {
+        match value {
+            "FirstNameLastName" => PbxTypeOfPhoneBookDisplay::FirstNameLastName,
+            "LastNameFirstName" => PbxTypeOfPhoneBookDisplay::LastNameFirstName,
+            other => PbxTypeOfPhoneBookDisplay::Unrecognized(other.to_owned()),
+        }
+    }
+}
+impl crate::json::NamedMember for PbxTypeOfPhoneBookDisplay {
+    const NAME: &'static str = "PbxTypeOfPhoneBookDisplay";
+}
+impl ::serde::Serialize for PbxTypeOfPhoneBookDisplay {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for PbxTypeOfPhoneBookDisplay {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::json::read_member(deserializer)
+    }
 }

@@ -4,7 +4,7 @@
 
 //! The `PbxTypeOfPhoneBookResolving` model.
 /// Schema `#/components/schemas/Pbx.TypeOfPhoneBookResolving`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum PbxTypeOfPhoneBookResolving {
     /// `NotResolve`
     NotResolve,
@@ -13,6 +13,45 @@ pub enum PbxTypeOfPhoneBookResolving {
     /// `MatchLength`
     MatchLength,
     /// A value this version of the client does not know, kept as sent.
-    #[serde(untagged)]
     Unrecognized(::std::string::String),
+}
+impl PbxTypeOfPhoneBookResolving {
+    /// The member as the PBX writes it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            PbxTypeOfPhoneBookResolving::NotResolve => "NotResolve",
+            PbxTypeOfPhoneBookResolving::MatchExact => "MatchExact",
+            PbxTypeOfPhoneBookResolving::MatchLength => "MatchLength",
+            PbxTypeOfPhoneBookResolving::Unrecognized(value) => value,
+        }
+    }
+}
+impl ::std::convert::From<&str> for PbxTypeOfPhoneBookResolving {
+    /// Reads a member as the PBX writes it; an unknown one is kept as it is.
+    fn from(value: &str) -> Self {
+        match value {
+            "NotResolve" => PbxTypeOfPhoneBookResolving::NotResolve,
+            "MatchExact" => PbxTypeOfPhoneBookResolving::MatchExact,
+            "MatchLength" => PbxTypeOfPhoneBookResolving::MatchLength,
+            other => PbxTypeOfPhoneBookResolving::Unrecognized(other.to_owned()),
+        }
+    }
+}
+impl crate::json::NamedMember for PbxTypeOfPhoneBookResolving {
+    const NAME: &'static str = "PbxTypeOfPhoneBookResolving";
+}
+impl ::serde::Serialize for PbxTypeOfPhoneBookResolving {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for PbxTypeOfPhoneBookResolving {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::json::read_member(deserializer)
+    }
 }

@@ -4,20 +4,58 @@
 
 //! The `PbxTypeOfTransportRestriction` model.
 /// Schema `#/components/schemas/Pbx.TypeOfTransportRestriction`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum PbxTypeOfTransportRestriction {
     /// `Any`
     Any,
     /// `UDP`
-    #[serde(rename = "UDP")]
     Udp,
     /// `TCP`
-    #[serde(rename = "TCP")]
     Tcp,
     /// `TLS`
-    #[serde(rename = "TLS")]
     Tls,
     /// A value this version of the client does not know, kept as sent.
-    #[serde(untagged)]
     Unrecognized(::std::string::String),
+}
+impl PbxTypeOfTransportRestriction {
+    /// The member as the PBX writes it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            PbxTypeOfTransportRestriction::Any => "Any",
+            PbxTypeOfTransportRestriction::Udp => "UDP",
+            PbxTypeOfTransportRestriction::Tcp => "TCP",
+            PbxTypeOfTransportRestriction::Tls => "TLS",
+            PbxTypeOfTransportRestriction::Unrecognized(value) => value,
+        }
+    }
+}
+impl ::std::convert::From<&str> for PbxTypeOfTransportRestriction {
+    /// Reads a member as the PBX writes it; an unknown one is kept as it is.
+    fn from(value: &str) -> Self {
+        match value {
+            "Any" => PbxTypeOfTransportRestriction::Any,
+            "UDP" => PbxTypeOfTransportRestriction::Udp,
+            "TCP" => PbxTypeOfTransportRestriction::Tcp,
+            "TLS" => PbxTypeOfTransportRestriction::Tls,
+            other => PbxTypeOfTransportRestriction::Unrecognized(other.to_owned()),
+        }
+    }
+}
+impl crate::json::NamedMember for PbxTypeOfTransportRestriction {
+    const NAME: &'static str = "PbxTypeOfTransportRestriction";
+}
+impl ::serde::Serialize for PbxTypeOfTransportRestriction {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for PbxTypeOfTransportRestriction {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::json::read_member(deserializer)
+    }
 }

@@ -4,7 +4,7 @@
 
 //! The `PbxTypeOfUser` model.
 /// Schema `#/components/schemas/Pbx.TypeOfUser`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum PbxTypeOfUser {
     /// `Users`
     Users,
@@ -13,6 +13,45 @@ pub enum PbxTypeOfUser {
     /// `LicensedUsers`
     LicensedUsers,
     /// A value this version of the client does not know, kept as sent.
-    #[serde(untagged)]
     Unrecognized(::std::string::String),
+}
+impl PbxTypeOfUser {
+    /// The member as the PBX writes it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            PbxTypeOfUser::Users => "Users",
+            PbxTypeOfUser::SharedMailboxes => "SharedMailboxes",
+            PbxTypeOfUser::LicensedUsers => "LicensedUsers",
+            PbxTypeOfUser::Unrecognized(value) => value,
+        }
+    }
+}
+impl ::std::convert::From<&str> for PbxTypeOfUser {
+    /// Reads a member as the PBX writes it; an unknown one is kept as it is.
+    fn from(value: &str) -> Self {
+        match value {
+            "Users" => PbxTypeOfUser::Users,
+            "SharedMailboxes" => PbxTypeOfUser::SharedMailboxes,
+            "LicensedUsers" => PbxTypeOfUser::LicensedUsers,
+            other => PbxTypeOfUser::Unrecognized(other.to_owned()),
+        }
+    }
+}
+impl crate::json::NamedMember for PbxTypeOfUser {
+    const NAME: &'static str = "PbxTypeOfUser";
+}
+impl ::serde::Serialize for PbxTypeOfUser {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for PbxTypeOfUser {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::json::read_member(deserializer)
+    }
 }

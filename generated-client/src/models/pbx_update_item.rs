@@ -4,78 +4,73 @@
 
 //! The `PbxUpdateItem` model.
 /// Schema `#/components/schemas/Pbx.UpdateItem`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PbxUpdateItem {
-    #[serde(
-        rename = "Category",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub category: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "Description",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub description: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "DescriptionLink",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub description_link: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "Guid",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub guid: ::std::option::Option<::uuid::Uuid>,
-    #[serde(
-        rename = "HasExtraDetails",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub has_extra_details: ::std::option::Option<bool>,
-    #[serde(
-        rename = "Ignore",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub ignore: ::std::option::Option<bool>,
-    #[serde(
-        rename = "Image",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub image: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "LocalVersion",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub local_version: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "Name",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub name: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "OutOfDate",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub out_of_date: ::std::option::Option<bool>,
-    #[serde(
-        rename = "ServerVersion",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub server_version: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "UpdateType",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub update_type: ::std::option::Option<crate::models::PbxUpdateType>,
+}
+impl ::serde::Serialize for PbxUpdateItem {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = crate::json::ObjectWriter::start(serializer)?;
+        object.optional("Category", &self.category)?;
+        object.optional("Description", &self.description)?;
+        object.optional("DescriptionLink", &self.description_link)?;
+        object.optional("Guid", &self.guid)?;
+        object.optional("HasExtraDetails", &self.has_extra_details)?;
+        object.optional("Ignore", &self.ignore)?;
+        object.optional("Image", &self.image)?;
+        object.optional("LocalVersion", &self.local_version)?;
+        object.optional("Name", &self.name)?;
+        object.optional("OutOfDate", &self.out_of_date)?;
+        object.optional("ServerVersion", &self.server_version)?;
+        object.optional("UpdateType", &self.update_type)?;
+        object.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for PbxUpdateItem {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::json::read_object(deserializer)
+    }
+}
+impl crate::json::ReadObject for PbxUpdateItem {
+    const NAME: &'static str = "PbxUpdateItem";
+    fn read_property<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "Category" => self.category = map.next_value()?,
+            "Description" => self.description = map.next_value()?,
+            "DescriptionLink" => self.description_link = map.next_value()?,
+            "Guid" => self.guid = map.next_value()?,
+            "HasExtraDetails" => self.has_extra_details = map.next_value()?,
+            "Ignore" => self.ignore = map.next_value()?,
+            "Image" => self.image = map.next_value()?,
+            "LocalVersion" => self.local_version = map.next_value()?,
+            "Name" => self.name = map.next_value()?,
+            "OutOfDate" => self.out_of_date = map.next_value()?,
+            "ServerVersion" => self.server_version = map.next_value()?,
+            "UpdateType" => self.update_type = map.next_value()?,
+            _ => {
+                crate::json::skip_value(map)?;
+            }
+        }
+        ::std::result::Result::Ok(())
+    }
 }

@@ -4,39 +4,55 @@
 
 //! The `PbxUpdateList` model.
 /// Schema `#/components/schemas/Pbx.UpdateList`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PbxUpdateList {
-    #[serde(
-        rename = "Entries",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub entries: ::std::option::Option<::std::vec::Vec<crate::models::PbxUpdateItem>>,
-    #[serde(
-        rename = "IsMaintananceExpired",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub is_maintanance_expired: ::std::option::Option<bool>,
-    #[serde(
-        rename = "Key",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub key: ::std::option::Option<::uuid::Uuid>,
-    #[serde(
-        rename = "LastSuccessfulUpdate",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub last_successful_update: ::std::option::Option<
         ::chrono::DateTime<::chrono::FixedOffset>,
     >,
     /// The entity's ETag, to pass back as If-Match where an operation takes one.
-    #[serde(
-        rename = "@odata.etag",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub odata_etag: ::std::option::Option<::std::string::String>,
+}
+impl ::serde::Serialize for PbxUpdateList {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = crate::json::ObjectWriter::start(serializer)?;
+        object.optional("Entries", &self.entries)?;
+        object.optional("IsMaintananceExpired", &self.is_maintanance_expired)?;
+        object.optional("Key", &self.key)?;
+        object.optional("LastSuccessfulUpdate", &self.last_successful_update)?;
+        object.optional("@odata.etag", &self.odata_etag)?;
+        object.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for PbxUpdateList {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::json::read_object(deserializer)
+    }
+}
+impl crate::json::ReadObject for PbxUpdateList {
+    const NAME: &'static str = "PbxUpdateList";
+    fn read_property<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "Entries" => self.entries = map.next_value()?,
+            "IsMaintananceExpired" => self.is_maintanance_expired = map.next_value()?,
+            "Key" => self.key = map.next_value()?,
+            "LastSuccessfulUpdate" => self.last_successful_update = map.next_value()?,
+            "@odata.etag" => self.odata_etag = map.next_value()?,
+            _ => {
+                crate::json::skip_value(map)?;
+            }
+        }
+        ::std::result::Result::Ok(())
+    }
 }

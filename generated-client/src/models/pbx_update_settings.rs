@@ -4,25 +4,47 @@
 
 //! The `PbxUpdateSettings` model.
 /// Schema `#/components/schemas/Pbx.UpdateSettings`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PbxUpdateSettings {
-    #[serde(
-        rename = "AutoUpdateEnabled",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub auto_update_enabled: ::std::option::Option<bool>,
-    #[serde(
-        rename = "Schedule",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub schedule: ::std::option::Option<crate::models::PbxBackupSchedule>,
     /// The entity's ETag, to pass back as If-Match where an operation takes one.
-    #[serde(
-        rename = "@odata.etag",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub odata_etag: ::std::option::Option<::std::string::String>,
+}
+impl ::serde::Serialize for PbxUpdateSettings {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = crate::json::ObjectWriter::start(serializer)?;
+        object.optional("AutoUpdateEnabled", &self.auto_update_enabled)?;
+        object.optional("Schedule", &self.schedule)?;
+        object.optional("@odata.etag", &self.odata_etag)?;
+        object.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for PbxUpdateSettings {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::json::read_object(deserializer)
+    }
+}
+impl crate::json::ReadObject for PbxUpdateSettings {
+    const NAME: &'static str = "PbxUpdateSettings";
+    fn read_property<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "AutoUpdateEnabled" => self.auto_update_enabled = map.next_value()?,
+            "Schedule" => self.schedule = map.next_value()?,
+            "@odata.etag" => self.odata_etag = map.next_value()?,
+            _ => {
+                crate::json::skip_value(map)?;
+            }
+        }
+        ::std::result::Result::Ok(())
+    }
 }

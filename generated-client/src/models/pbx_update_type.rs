@@ -4,7 +4,7 @@
 
 //! The `PbxUpdateType` model.
 /// Schema `#/components/schemas/Pbx.UpdateType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum PbxUpdateType {
     /// `Release`
     Release,
@@ -17,6 +17,49 @@ pub enum PbxUpdateType {
     /// `Hotfix`
     Hotfix,
     /// A value this version of the client does not know, kept as sent.
-    #[serde(untagged)]
     Unrecognized(::std::string::String),
+}
+impl PbxUpdateType {
+    /// The member as the PBX writes it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            PbxUpdateType::Release => "Release",
+            PbxUpdateType::Beta => "Beta",
+            PbxUpdateType::MajorRelease => "MajorRelease",
+            PbxUpdateType::Alpha => "Alpha",
+            PbxUpdateType::Hotfix => "Hotfix",
+            PbxUpdateType::Unrecognized(value) => value,
+        }
+    }
+}
+impl ::std::convert::From<&str> for PbxUpdateType {
+    /// Reads a member as the PBX writes it; an unknown one is kept as it is.
+    fn from(value: &str) -> Self {
+        match value {
+            "Release" => PbxUpdateType::Release,
+            "Beta" => PbxUpdateType::Beta,
+            "MajorRelease" => PbxUpdateType::MajorRelease,
+            "Alpha" => PbxUpdateType::Alpha,
+            "Hotfix" => PbxUpdateType::Hotfix,
+            other => PbxUpdateType::Unrecognized(other.to_owned()),
+        }
+    }
+}
+impl crate::json::NamedMember for PbxUpdateType {
+    const NAME: &'static str = "PbxUpdateType";
+}
+impl ::serde::Serialize for PbxUpdateType {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for PbxUpdateType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::json::read_member(deserializer)
+    }
 }

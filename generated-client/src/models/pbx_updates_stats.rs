@@ -4,29 +4,51 @@
 
 //! The `PbxUpdatesStats` model.
 /// Schema `#/components/schemas/Pbx.UpdatesStats`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PbxUpdatesStats {
-    #[serde(
-        rename = "PerPage",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub per_page: ::std::option::Option<
         ::std::vec::Vec<crate::models::PbxCategoryUpdate>,
     >,
-    #[serde(
-        rename = "TcxUpdate",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub tcx_update: ::std::option::Option<
         ::std::vec::Vec<crate::models::PbxCategoryUpdate>,
     >,
     /// The entity's ETag, to pass back as If-Match where an operation takes one.
-    #[serde(
-        rename = "@odata.etag",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub odata_etag: ::std::option::Option<::std::string::String>,
+}
+impl ::serde::Serialize for PbxUpdatesStats {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = crate::json::ObjectWriter::start(serializer)?;
+        object.optional("PerPage", &self.per_page)?;
+        object.optional("TcxUpdate", &self.tcx_update)?;
+        object.optional("@odata.etag", &self.odata_etag)?;
+        object.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for PbxUpdatesStats {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::json::read_object(deserializer)
+    }
+}
+impl crate::json::ReadObject for PbxUpdatesStats {
+    const NAME: &'static str = "PbxUpdatesStats";
+    fn read_property<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "PerPage" => self.per_page = map.next_value()?,
+            "TcxUpdate" => self.tcx_update = map.next_value()?,
+            "@odata.etag" => self.odata_etag = map.next_value()?,
+            _ => {
+                crate::json::skip_value(map)?;
+            }
+        }
+        ::std::result::Result::Ok(())
+    }
 }

@@ -4,504 +4,99 @@
 
 //! The `PbxUser` model.
 /// Schema `#/components/schemas/Pbx.User`.
-#[derive(Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, Default)]
 pub struct PbxUser {
-    #[serde(
-        rename = "Groups",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub groups: ::std::option::Option<::std::vec::Vec<crate::models::PbxUserGroup>>,
-    #[serde(
-        rename = "Id",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub id: ::std::option::Option<i32>,
-    #[serde(
-        rename = "Number",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub number: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "TranscriptionMode",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub transcription_mode: ::std::option::Option<
         crate::Flags<crate::models::PbxTranscriptionType>,
     >,
-    #[serde(
-        rename = "CallUsEnableChat",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub call_us_enable_chat: ::std::option::Option<bool>,
-    #[serde(
-        rename = "CallUsEnablePhone",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub call_us_enable_phone: ::std::option::Option<bool>,
-    #[serde(
-        rename = "CallUsEnableVideo",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub call_us_enable_video: ::std::option::Option<bool>,
-    #[serde(
-        rename = "CallUsRequirement",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub call_us_requirement: ::std::option::Option<crate::models::PbxAuthentication>,
-    #[serde(
-        rename = "ClickToCallId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub click_to_call_id: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "AccessPassword",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub access_password: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "AgentSettings",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub agent_settings: ::std::option::Option<crate::models::PbxAgentSettings>,
-    #[serde(
-        rename = "AIAgent",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub ai_agent: ::std::option::Option<bool>,
-    #[serde(
-        rename = "AllowLanOnly",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub allow_lan_only: ::std::option::Option<bool>,
-    #[serde(
-        rename = "AllowOwnRecordings",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub allow_own_recordings: ::std::option::Option<bool>,
-    #[serde(
-        rename = "AuthID",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub auth_id: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "AuthPassword",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub auth_password: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "Blfs",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub blfs: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "BlockTunnel",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub block_tunnel: ::std::option::Option<bool>,
-    #[serde(
-        rename = "BreakTime",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub break_time: ::std::option::Option<crate::models::PbxSchedule>,
-    #[serde(
-        rename = "CallScreening",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub call_screening: ::std::option::Option<bool>,
-    #[serde(
-        rename = "ContactImage",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub contact_image: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "CurrentProfileName",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub current_profile_name: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "DatevEnabled",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub datev_enabled: ::std::option::Option<bool>,
-    #[serde(
-        rename = "DeskphonePassword",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub deskphone_password: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "DisplayName",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub display_name: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "EmailAddress",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub email_address: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "EmergencyAdditionalInfo",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub emergency_additional_info: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "EmergencyLocationId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub emergency_location_id: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "Enable2FA",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub enable2_fa: ::std::option::Option<bool>,
-    #[serde(
-        rename = "Enabled",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub enabled: ::std::option::Option<bool>,
-    #[serde(
-        rename = "EnableHotdesking",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub enable_hotdesking: ::std::option::Option<bool>,
-    #[serde(
-        rename = "FirstName",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub first_name: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "ForbidRecording",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub forbid_recording: ::std::option::Option<bool>,
-    #[serde(
-        rename = "ForwardingExceptions",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub forwarding_exceptions: ::std::option::Option<
         ::std::vec::Vec<crate::models::PbxExtensionRule>,
     >,
-    #[serde(
-        rename = "ForwardingProfiles",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub forwarding_profiles: ::std::option::Option<
         ::std::vec::Vec<crate::models::PbxForwardingProfile>,
     >,
-    #[serde(
-        rename = "GoogleCalendarEnabled",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub google_calendar_enabled: ::std::option::Option<bool>,
-    #[serde(
-        rename = "GoogleContactsEnabled",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub google_contacts_enabled: ::std::option::Option<bool>,
-    #[serde(
-        rename = "GoogleSignInEnabled",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub google_sign_in_enabled: ::std::option::Option<bool>,
-    #[serde(
-        rename = "Greetings",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub greetings: ::std::option::Option<::std::vec::Vec<crate::models::PbxGreeting>>,
-    #[serde(
-        rename = "HideInPhonebook",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub hide_in_phonebook: ::std::option::Option<bool>,
-    #[serde(
-        rename = "HotdeskingAssignment",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub hotdesking_assignment: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "Hours",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub hours: ::std::option::Option<crate::models::PbxSchedule>,
-    #[serde(
-        rename = "Internal",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub internal: ::std::option::Option<bool>,
-    #[serde(
-        rename = "IsRegistered",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub is_registered: ::std::option::Option<bool>,
-    #[serde(
-        rename = "Language",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub language: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "LastName",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub last_name: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "Mobile",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub mobile: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "MS365CalendarEnabled",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub ms365_calendar_enabled: ::std::option::Option<bool>,
-    #[serde(
-        rename = "MS365ContactsEnabled",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub ms365_contacts_enabled: ::std::option::Option<bool>,
-    #[serde(
-        rename = "MS365SignInEnabled",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub ms365_sign_in_enabled: ::std::option::Option<bool>,
-    #[serde(
-        rename = "MS365TeamsEnabled",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub ms365_teams_enabled: ::std::option::Option<bool>,
-    #[serde(
-        rename = "MyPhoneAllowDeleteRecordings",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub my_phone_allow_delete_recordings: ::std::option::Option<bool>,
-    #[serde(
-        rename = "MyPhoneHideForwardings",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub my_phone_hide_forwardings: ::std::option::Option<bool>,
-    #[serde(
-        rename = "MyPhonePush",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub my_phone_push: ::std::option::Option<bool>,
-    #[serde(
-        rename = "MyPhoneShowRecordings",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub my_phone_show_recordings: ::std::option::Option<bool>,
-    #[serde(
-        rename = "OfficeHoursProps",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub office_hours_props: ::std::option::Option<
         ::std::vec::Vec<crate::Flags<crate::models::PbxOfficeHoursBits>>,
     >,
-    #[serde(
-        rename = "OutboundCallerID",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub outbound_caller_id: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "PbxDeliversAudio",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub pbx_delivers_audio: ::std::option::Option<bool>,
-    #[serde(
-        rename = "Phones",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub phones: ::std::option::Option<::std::vec::Vec<crate::models::PbxPhone>>,
-    #[serde(
-        rename = "PinProtected",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub pin_protected: ::std::option::Option<bool>,
-    #[serde(
-        rename = "PinProtectTimeout",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub pin_protect_timeout: ::std::option::Option<i32>,
-    #[serde(
-        rename = "PrimaryGroupId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub primary_group_id: ::std::option::Option<i32>,
-    #[serde(
-        rename = "PromptSet",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub prompt_set: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "QueueStatus",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub queue_status: ::std::option::Option<crate::models::PbxQueueStatusType>,
-    #[serde(
-        rename = "RecordCalls",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub record_calls: ::std::option::Option<bool>,
-    #[serde(
-        rename = "RecordEmailNotify",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub record_email_notify: ::std::option::Option<bool>,
-    #[serde(
-        rename = "RecordExternalCallsOnly",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub record_external_calls_only: ::std::option::Option<bool>,
-    #[serde(
-        rename = "Require2FA",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub require2_fa: ::std::option::Option<bool>,
-    #[serde(
-        rename = "SendEmailMissedCalls",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub send_email_missed_calls: ::std::option::Option<bool>,
-    #[serde(
-        rename = "SIPID",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub sipid: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "SRTPMode",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub srtp_mode: ::std::option::Option<crate::models::PbxSrtpModeType>,
-    #[serde(
-        rename = "Tags",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub tags: ::std::option::Option<::std::vec::Vec<crate::models::PbxUserTag>>,
-    #[serde(
-        rename = "VMDisablePinAuth",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub vm_disable_pin_auth: ::std::option::Option<bool>,
-    #[serde(
-        rename = "VMEmailOptions",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub vm_email_options: ::std::option::Option<crate::models::PbxVmEmailOptionsType>,
-    #[serde(
-        rename = "VMEnabled",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub vm_enabled: ::std::option::Option<bool>,
-    #[serde(
-        rename = "VMPIN",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub vmpin: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "VMPlayCallerID",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub vm_play_caller_id: ::std::option::Option<bool>,
-    #[serde(
-        rename = "VMPlayMsgDateTime",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub vm_play_msg_date_time: ::std::option::Option<
         crate::models::PbxVmPlayMsgDateTimeType,
     >,
-    #[serde(
-        rename = "WebMeetingApproveParticipants",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub web_meeting_approve_participants: ::std::option::Option<bool>,
-    #[serde(
-        rename = "WebMeetingFriendlyName",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub web_meeting_friendly_name: ::std::option::Option<::std::string::String>,
     /// The entity's ETag, to pass back as If-Match where an operation takes one.
-    #[serde(
-        rename = "@odata.etag",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub odata_etag: ::std::option::Option<::std::string::String>,
 }
 impl ::std::fmt::Debug for PbxUser {
@@ -595,5 +190,218 @@ impl ::std::fmt::Debug for PbxUser {
             .field("web_meeting_friendly_name", &self.web_meeting_friendly_name)
             .field("odata_etag", &self.odata_etag)
             .finish()
+    }
+}
+impl ::serde::Serialize for PbxUser {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = crate::json::ObjectWriter::start(serializer)?;
+        object.optional("Groups", &self.groups)?;
+        object.optional("Id", &self.id)?;
+        object.optional("Number", &self.number)?;
+        object.optional("TranscriptionMode", &self.transcription_mode)?;
+        object.optional("CallUsEnableChat", &self.call_us_enable_chat)?;
+        object.optional("CallUsEnablePhone", &self.call_us_enable_phone)?;
+        object.optional("CallUsEnableVideo", &self.call_us_enable_video)?;
+        object.optional("CallUsRequirement", &self.call_us_requirement)?;
+        object.optional("ClickToCallId", &self.click_to_call_id)?;
+        object.optional("AccessPassword", &self.access_password)?;
+        object.optional("AgentSettings", &self.agent_settings)?;
+        object.optional("AIAgent", &self.ai_agent)?;
+        object.optional("AllowLanOnly", &self.allow_lan_only)?;
+        object.optional("AllowOwnRecordings", &self.allow_own_recordings)?;
+        object.optional("AuthID", &self.auth_id)?;
+        object.optional("AuthPassword", &self.auth_password)?;
+        object.optional("Blfs", &self.blfs)?;
+        object.optional("BlockTunnel", &self.block_tunnel)?;
+        object.optional("BreakTime", &self.break_time)?;
+        object.optional("CallScreening", &self.call_screening)?;
+        object.optional("ContactImage", &self.contact_image)?;
+        object.optional("CurrentProfileName", &self.current_profile_name)?;
+        object.optional("DatevEnabled", &self.datev_enabled)?;
+        object.optional("DeskphonePassword", &self.deskphone_password)?;
+        object.optional("DisplayName", &self.display_name)?;
+        object.optional("EmailAddress", &self.email_address)?;
+        object.optional("EmergencyAdditionalInfo", &self.emergency_additional_info)?;
+        object.optional("EmergencyLocationId", &self.emergency_location_id)?;
+        object.optional("Enable2FA", &self.enable2_fa)?;
+        object.optional("Enabled", &self.enabled)?;
+        object.optional("EnableHotdesking", &self.enable_hotdesking)?;
+        object.optional("FirstName", &self.first_name)?;
+        object.optional("ForbidRecording", &self.forbid_recording)?;
+        object.optional("ForwardingExceptions", &self.forwarding_exceptions)?;
+        object.optional("ForwardingProfiles", &self.forwarding_profiles)?;
+        object.optional("GoogleCalendarEnabled", &self.google_calendar_enabled)?;
+        object.optional("GoogleContactsEnabled", &self.google_contacts_enabled)?;
+        object.optional("GoogleSignInEnabled", &self.google_sign_in_enabled)?;
+        object.optional("Greetings", &self.greetings)?;
+        object.optional("HideInPhonebook", &self.hide_in_phonebook)?;
+        object.optional("HotdeskingAssignment", &self.hotdesking_assignment)?;
+        object.optional("Hours", &self.hours)?;
+        object.optional("Internal", &self.internal)?;
+        object.optional("IsRegistered", &self.is_registered)?;
+        object.optional("Language", &self.language)?;
+        object.optional("LastName", &self.last_name)?;
+        object.optional("Mobile", &self.mobile)?;
+        object.optional("MS365CalendarEnabled", &self.ms365_calendar_enabled)?;
+        object.optional("MS365ContactsEnabled", &self.ms365_contacts_enabled)?;
+        object.optional("MS365SignInEnabled", &self.ms365_sign_in_enabled)?;
+        object.optional("MS365TeamsEnabled", &self.ms365_teams_enabled)?;
+        object
+            .optional(
+                "MyPhoneAllowDeleteRecordings",
+                &self.my_phone_allow_delete_recordings,
+            )?;
+        object.optional("MyPhoneHideForwardings", &self.my_phone_hide_forwardings)?;
+        object.optional("MyPhonePush", &self.my_phone_push)?;
+        object.optional("MyPhoneShowRecordings", &self.my_phone_show_recordings)?;
+        object.optional("OfficeHoursProps", &self.office_hours_props)?;
+        object.optional("OutboundCallerID", &self.outbound_caller_id)?;
+        object.optional("PbxDeliversAudio", &self.pbx_delivers_audio)?;
+        object.optional("Phones", &self.phones)?;
+        object.optional("PinProtected", &self.pin_protected)?;
+        object.optional("PinProtectTimeout", &self.pin_protect_timeout)?;
+        object.optional("PrimaryGroupId", &self.primary_group_id)?;
+        object.optional("PromptSet", &self.prompt_set)?;
+        object.optional("QueueStatus", &self.queue_status)?;
+        object.optional("RecordCalls", &self.record_calls)?;
+        object.optional("RecordEmailNotify", &self.record_email_notify)?;
+        object.optional("RecordExternalCallsOnly", &self.record_external_calls_only)?;
+        object.optional("Require2FA", &self.require2_fa)?;
+        object.optional("SendEmailMissedCalls", &self.send_email_missed_calls)?;
+        object.optional("SIPID", &self.sipid)?;
+        object.optional("SRTPMode", &self.srtp_mode)?;
+        object.optional("Tags", &self.tags)?;
+        object.optional("VMDisablePinAuth", &self.vm_disable_pin_auth)?;
+        object.optional("VMEmailOptions", &self.vm_email_options)?;
+        object.optional("VMEnabled", &self.vm_enabled)?;
+        object.optional("VMPIN", &self.vmpin)?;
+        object.optional("VMPlayCallerID", &self.vm_play_caller_id)?;
+        object.optional("VMPlayMsgDateTime", &self.vm_play_msg_date_time)?;
+        object
+            .optional(
+                "WebMeetingApproveParticipants",
+                &self.web_meeting_approve_participants,
+            )?;
+        object.optional("WebMeetingFriendlyName", &self.web_meeting_friendly_name)?;
+        object.optional("@odata.etag", &self.odata_etag)?;
+        object.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for PbxUser {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::json::read_object(deserializer)
+    }
+}
+impl crate::json::ReadObject for PbxUser {
+    const NAME: &'static str = "PbxUser";
+    fn read_property<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "Groups" => self.groups = map.next_value()?,
+            "Id" => self.id = map.next_value()?,
+            "Number" => self.number = map.next_value()?,
+            "TranscriptionMode" => self.transcription_mode = map.next_value()?,
+            "CallUsEnableChat" => self.call_us_enable_chat = map.next_value()?,
+            "CallUsEnablePhone" => self.call_us_enable_phone = map.next_value()?,
+            "CallUsEnableVideo" => self.call_us_enable_video = map.next_value()?,
+            "CallUsRequirement" => self.call_us_requirement = map.next_value()?,
+            "ClickToCallId" => self.click_to_call_id = map.next_value()?,
+            "AccessPassword" => self.access_password = map.next_value()?,
+            "AgentSettings" => self.agent_settings = map.next_value()?,
+            "AIAgent" => self.ai_agent = map.next_value()?,
+            "AllowLanOnly" => self.allow_lan_only = map.next_value()?,
+            "AllowOwnRecordings" => self.allow_own_recordings = map.next_value()?,
+            "AuthID" => self.auth_id = map.next_value()?,
+            "AuthPassword" => self.auth_password = map.next_value()?,
+            "Blfs" => self.blfs = map.next_value()?,
+            "BlockTunnel" => self.block_tunnel = map.next_value()?,
+            "BreakTime" => self.break_time = map.next_value()?,
+            "CallScreening" => self.call_screening = map.next_value()?,
+            "ContactImage" => self.contact_image = map.next_value()?,
+            "CurrentProfileName" => self.current_profile_name = map.next_value()?,
+            "DatevEnabled" => self.datev_enabled = map.next_value()?,
+            "DeskphonePassword" => self.deskphone_password = map.next_value()?,
+            "DisplayName" => self.display_name = map.next_value()?,
+            "EmailAddress" => self.email_address = map.next_value()?,
+            "EmergencyAdditionalInfo" => {
+                self.emergency_additional_info = map.next_value()?;
+            }
+            "EmergencyLocationId" => self.emergency_location_id = map.next_value()?,
+            "Enable2FA" => self.enable2_fa = map.next_value()?,
+            "Enabled" => self.enabled = map.next_value()?,
+            "EnableHotdesking" => self.enable_hotdesking = map.next_value()?,
+            "FirstName" => self.first_name = map.next_value()?,
+            "ForbidRecording" => self.forbid_recording = map.next_value()?,
+            "ForwardingExceptions" => self.forwarding_exceptions = map.next_value()?,
+            "ForwardingProfiles" => self.forwarding_profiles = map.next_value()?,
+            "GoogleCalendarEnabled" => self.google_calendar_enabled = map.next_value()?,
+            "GoogleContactsEnabled" => self.google_contacts_enabled = map.next_value()?,
+            "GoogleSignInEnabled" => self.google_sign_in_enabled = map.next_value()?,
+            "Greetings" => self.greetings = map.next_value()?,
+            "HideInPhonebook" => self.hide_in_phonebook = map.next_value()?,
+            "HotdeskingAssignment" => self.hotdesking_assignment = map.next_value()?,
+            "Hours" => self.hours = map.next_value()?,
+            "Internal" => self.internal = map.next_value()?,
+            "IsRegistered" => self.is_registered = map.next_value()?,
+            "Language" => self.language = map.next_value()?,
+            "LastName" => self.last_name = map.next_value()?,
+            "Mobile" => self.mobile = map.next_value()?,
+            "MS365CalendarEnabled" => self.ms365_calendar_enabled = map.next_value()?,
+            "MS365ContactsEnabled" => self.ms365_contacts_enabled = map.next_value()?,
+            "MS365SignInEnabled" => self.ms365_sign_in_enabled = map.next_value()?,
+            "MS365TeamsEnabled" => self.ms365_teams_enabled = map.next_value()?,
+            "MyPhoneAllowDeleteRecordings" => {
+                self.my_phone_allow_delete_recordings = map.next_value()?;
+            }
+            "MyPhoneHideForwardings" => {
+                self.my_phone_hide_forwardings = map.next_value()?;
+            }
+            "MyPhonePush" => self.my_phone_push = map.next_value()?,
+            "MyPhoneShowRecordings" => self.my_phone_show_recordings = map.next_value()?,
+            "OfficeHoursProps" => self.office_hours_props = map.next_value()?,
+            "OutboundCallerID" => self.outbound_caller_id = map.next_value()?,
+            "PbxDeliversAudio" => self.pbx_delivers_audio = map.next_value()?,
+            "Phones" => self.phones = map.next_value()?,
+            "PinProtected" => self.pin_protected = map.next_value()?,
+            "PinProtectTimeout" => self.pin_protect_timeout = map.next_value()?,
+            "PrimaryGroupId" => self.primary_group_id = map.next_value()?,
+            "PromptSet" => self.prompt_set = map.next_value()?,
+            "QueueStatus" => self.queue_status = map.next_value()?,
+            "RecordCalls" => self.record_calls = map.next_value()?,
+            "RecordEmailNotify" => self.record_email_notify = map.next_value()?,
+            "RecordExternalCallsOnly" => {
+                self.record_external_calls_only = map.next_value()?;
+            }
+            "Require2FA" => self.require2_fa = map.next_value()?,
+            "SendEmailMissedCalls" => self.send_email_missed_calls = map.next_value()?,
+            "SIPID" => self.sipid = map.next_value()?,
+            "SRTPMode" => self.srtp_mode = map.next_value()?,
+            "Tags" => self.tags = map.next_value()?,
+            "VMDisablePinAuth" => self.vm_disable_pin_auth = map.next_value()?,
+            "VMEmailOptions" => self.vm_email_options = map.next_value()?,
+            "VMEnabled" => self.vm_enabled = map.next_value()?,
+            "VMPIN" => self.vmpin = map.next_value()?,
+            "VMPlayCallerID" => self.vm_play_caller_id = map.next_value()?,
+            "VMPlayMsgDateTime" => self.vm_play_msg_date_time = map.next_value()?,
+            "WebMeetingApproveParticipants" => {
+                self.web_meeting_approve_participants = map.next_value()?;
+            }
+            "WebMeetingFriendlyName" => {
+                self.web_meeting_friendly_name = map.next_value()?;
+            }
+            "@odata.etag" => self.odata_etag = map.next_value()?,
+            _ => {
+                crate::json::skip_value(map)?;
+            }
+        }
+        ::std::result::Result::Ok(())
     }
 }

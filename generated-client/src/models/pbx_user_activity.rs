@@ -4,33 +4,52 @@
 
 //! The `PbxUserActivity` model.
 /// Schema `#/components/schemas/Pbx.UserActivity`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PbxUserActivity {
-    #[serde(
-        rename = "AnsweredCount",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub answered_count: ::std::option::Option<i32>,
-    #[serde(
-        rename = "DateTimeInterval",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub date_time_interval: ::std::option::Option<
         ::chrono::DateTime<::chrono::FixedOffset>,
     >,
-    #[serde(
-        rename = "UnansweredCount",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub unanswered_count: ::std::option::Option<i32>,
     /// The entity's ETag, to pass back as If-Match where an operation takes one.
-    #[serde(
-        rename = "@odata.etag",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub odata_etag: ::std::option::Option<::std::string::String>,
+}
+impl ::serde::Serialize for PbxUserActivity {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = crate::json::ObjectWriter::start(serializer)?;
+        object.optional("AnsweredCount", &self.answered_count)?;
+        object.optional("DateTimeInterval", &self.date_time_interval)?;
+        object.optional("UnansweredCount", &self.unanswered_count)?;
+        object.optional("@odata.etag", &self.odata_etag)?;
+        object.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for PbxUserActivity {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::json::read_object(deserializer)
+    }
+}
+impl crate::json::ReadObject for PbxUserActivity {
+    const NAME: &'static str = "PbxUserActivity";
+    fn read_property<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "AnsweredCount" => self.answered_count = map.next_value()?,
+            "DateTimeInterval" => self.date_time_interval = map.next_value()?,
+            "UnansweredCount" => self.unanswered_count = map.next_value()?,
+            "@odata.etag" => self.odata_etag = map.next_value()?,
+            _ => {
+                crate::json::skip_value(map)?;
+            }
+        }
+        ::std::result::Result::Ok(())
+    }
 }

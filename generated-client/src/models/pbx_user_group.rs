@@ -4,81 +4,76 @@
 
 //! The `PbxUserGroup` model.
 /// Schema `#/components/schemas/Pbx.UserGroup`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PbxUserGroup {
-    #[serde(
-        rename = "CanDelete",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub can_delete: ::std::option::Option<bool>,
-    #[serde(
-        rename = "GroupId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub group_id: ::std::option::Option<i32>,
-    #[serde(
-        rename = "GroupRights",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub group_rights: ::std::option::Option<crate::models::PbxRights>,
-    #[serde(
-        rename = "Id",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub id: ::std::option::Option<i32>,
-    #[serde(
-        rename = "MemberName",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub member_name: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "Name",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub name: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "Number",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub number: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "Rights",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub rights: ::std::option::Option<crate::models::PbxRights>,
-    #[serde(
-        rename = "Tags",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub tags: ::std::option::Option<::std::vec::Vec<crate::models::PbxUserTag>>,
-    #[serde(
-        rename = "TranscriptionMode",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub transcription_mode: ::std::option::Option<
         crate::Flags<crate::models::PbxTranscriptionType>,
     >,
-    #[serde(
-        rename = "Type",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub type_: ::std::option::Option<crate::models::PbxPeerType>,
     /// The entity's ETag, to pass back as If-Match where an operation takes one.
-    #[serde(
-        rename = "@odata.etag",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub odata_etag: ::std::option::Option<::std::string::String>,
+}
+impl ::serde::Serialize for PbxUserGroup {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = crate::json::ObjectWriter::start(serializer)?;
+        object.optional("CanDelete", &self.can_delete)?;
+        object.optional("GroupId", &self.group_id)?;
+        object.optional("GroupRights", &self.group_rights)?;
+        object.optional("Id", &self.id)?;
+        object.optional("MemberName", &self.member_name)?;
+        object.optional("Name", &self.name)?;
+        object.optional("Number", &self.number)?;
+        object.optional("Rights", &self.rights)?;
+        object.optional("Tags", &self.tags)?;
+        object.optional("TranscriptionMode", &self.transcription_mode)?;
+        object.optional("Type", &self.type_)?;
+        object.optional("@odata.etag", &self.odata_etag)?;
+        object.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for PbxUserGroup {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::json::read_object(deserializer)
+    }
+}
+impl crate::json::ReadObject for PbxUserGroup {
+    const NAME: &'static str = "PbxUserGroup";
+    fn read_property<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "CanDelete" => self.can_delete = map.next_value()?,
+            "GroupId" => self.group_id = map.next_value()?,
+            "GroupRights" => self.group_rights = map.next_value()?,
+            "Id" => self.id = map.next_value()?,
+            "MemberName" => self.member_name = map.next_value()?,
+            "Name" => self.name = map.next_value()?,
+            "Number" => self.number = map.next_value()?,
+            "Rights" => self.rights = map.next_value()?,
+            "Tags" => self.tags = map.next_value()?,
+            "TranscriptionMode" => self.transcription_mode = map.next_value()?,
+            "Type" => self.type_ = map.next_value()?,
+            "@odata.etag" => self.odata_etag = map.next_value()?,
+            _ => {
+                crate::json::skip_value(map)?;
+            }
+        }
+        ::std::result::Result::Ok(())
+    }
 }

@@ -4,10 +4,9 @@
 
 //! The `PbxUserTag` model.
 /// Schema `#/components/schemas/Pbx.UserTag`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum PbxUserTag {
     /// `MS`
-    #[serde(rename = "MS")]
     Ms,
     /// `Teams`
     Teams,
@@ -20,17 +19,67 @@ pub enum PbxUserTag {
     /// `Principal`
     Principal,
     /// `WeakID`
-    #[serde(rename = "WeakID")]
     WeakId,
     /// `WeakPass`
     WeakPass,
     /// `WM`
-    #[serde(rename = "WM")]
     Wm,
     /// `AI`
-    #[serde(rename = "AI")]
     Ai,
     /// A value this version of the client does not know, kept as sent.
-    #[serde(untagged)]
     Unrecognized(::std::string::String),
+}
+impl PbxUserTag {
+    /// The member as the PBX writes it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            PbxUserTag::Ms => "MS",
+            PbxUserTag::Teams => "Teams",
+            PbxUserTag::Google => "Google",
+            PbxUserTag::WakeUp => "WakeUp",
+            PbxUserTag::FaxServer => "FaxServer",
+            PbxUserTag::Principal => "Principal",
+            PbxUserTag::WeakId => "WeakID",
+            PbxUserTag::WeakPass => "WeakPass",
+            PbxUserTag::Wm => "WM",
+            PbxUserTag::Ai => "AI",
+            PbxUserTag::Unrecognized(value) => value,
+        }
+    }
+}
+impl ::std::convert::From<&str> for PbxUserTag {
+    /// Reads a member as the PBX writes it; an unknown one is kept as it is.
+    fn from(value: &str) -> Self {
+        match value {
+            "MS" => PbxUserTag::Ms,
+            "Teams" => PbxUserTag::Teams,
+            "Google" => PbxUserTag::Google,
+            "WakeUp" => PbxUserTag::WakeUp,
+            "FaxServer" => PbxUserTag::FaxServer,
+            "Principal" => PbxUserTag::Principal,
+            "WeakID" => PbxUserTag::WeakId,
+            "WeakPass" => PbxUserTag::WeakPass,
+            "WM" => PbxUserTag::Wm,
+            "AI" => PbxUserTag::Ai,
+            other => PbxUserTag::Unrecognized(other.to_owned()),
+        }
+    }
+}
+impl crate::json::NamedMember for PbxUserTag {
+    const NAME: &'static str = "PbxUserTag";
+}
+impl ::serde::Serialize for PbxUserTag {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for PbxUserTag {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::json::read_member(deserializer)
+    }
 }

@@ -6,307 +6,95 @@
 /// Changes to a PbxUser: only fields set to Patch::Set or Patch::Clear are sent.
 ///
 /// Update body for schema `#/components/schemas/Pbx.User`.
-#[derive(Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Clone, PartialEq, Default)]
 pub struct PbxUserUpdate {
-    #[serde(rename = "Groups", skip_serializing_if = "crate::Patch::is_unchanged")]
     pub groups: crate::Patch<::std::vec::Vec<crate::models::PbxUserGroup>>,
-    #[serde(rename = "Id", skip_serializing_if = "crate::Patch::is_unchanged")]
     pub id: crate::Patch<i32>,
-    #[serde(rename = "Number", skip_serializing_if = "crate::Patch::is_unchanged")]
     pub number: crate::Patch<::std::string::String>,
-    #[serde(
-        rename = "TranscriptionMode",
-        skip_serializing_if = "crate::Patch::is_unchanged"
-    )]
     pub transcription_mode: crate::Patch<
         crate::Flags<crate::models::PbxTranscriptionType>,
     >,
-    #[serde(
-        rename = "CallUsEnableChat",
-        skip_serializing_if = "crate::Patch::is_unchanged"
-    )]
     pub call_us_enable_chat: crate::Patch<bool>,
-    #[serde(
-        rename = "CallUsEnablePhone",
-        skip_serializing_if = "crate::Patch::is_unchanged"
-    )]
     pub call_us_enable_phone: crate::Patch<bool>,
-    #[serde(
-        rename = "CallUsEnableVideo",
-        skip_serializing_if = "crate::Patch::is_unchanged"
-    )]
     pub call_us_enable_video: crate::Patch<bool>,
-    #[serde(
-        rename = "CallUsRequirement",
-        skip_serializing_if = "crate::Patch::is_unchanged"
-    )]
     pub call_us_requirement: crate::Patch<crate::models::PbxAuthentication>,
-    #[serde(
-        rename = "ClickToCallId",
-        skip_serializing_if = "crate::Patch::is_unchanged"
-    )]
     pub click_to_call_id: crate::Patch<::std::string::String>,
-    #[serde(
-        rename = "AccessPassword",
-        skip_serializing_if = "crate::Patch::is_unchanged"
-    )]
     pub access_password: crate::Patch<::std::string::String>,
-    #[serde(
-        rename = "AgentSettings",
-        skip_serializing_if = "crate::Patch::is_unchanged"
-    )]
     pub agent_settings: crate::Patch<crate::models::PbxAgentSettings>,
-    #[serde(rename = "AIAgent", skip_serializing_if = "crate::Patch::is_unchanged")]
     pub ai_agent: crate::Patch<bool>,
-    #[serde(rename = "AllowLanOnly", skip_serializing_if = "crate::Patch::is_unchanged")]
     pub allow_lan_only: crate::Patch<bool>,
-    #[serde(
-        rename = "AllowOwnRecordings",
-        skip_serializing_if = "crate::Patch::is_unchanged"
-    )]
     pub allow_own_recordings: crate::Patch<bool>,
-    #[serde(rename = "AuthID", skip_serializing_if = "crate::Patch::is_unchanged")]
     pub auth_id: crate::Patch<::std::string::String>,
-    #[serde(rename = "AuthPassword", skip_serializing_if = "crate::Patch::is_unchanged")]
     pub auth_password: crate::Patch<::std::string::String>,
-    #[serde(rename = "Blfs", skip_serializing_if = "crate::Patch::is_unchanged")]
     pub blfs: crate::Patch<::std::string::String>,
-    #[serde(rename = "BlockTunnel", skip_serializing_if = "crate::Patch::is_unchanged")]
     pub block_tunnel: crate::Patch<bool>,
-    #[serde(rename = "BreakTime", skip_serializing_if = "crate::Patch::is_unchanged")]
     pub break_time: crate::Patch<crate::models::PbxSchedule>,
-    #[serde(
-        rename = "CallScreening",
-        skip_serializing_if = "crate::Patch::is_unchanged"
-    )]
     pub call_screening: crate::Patch<bool>,
-    #[serde(rename = "ContactImage", skip_serializing_if = "crate::Patch::is_unchanged")]
     pub contact_image: crate::Patch<::std::string::String>,
-    #[serde(
-        rename = "CurrentProfileName",
-        skip_serializing_if = "crate::Patch::is_unchanged"
-    )]
     pub current_profile_name: crate::Patch<::std::string::String>,
-    #[serde(rename = "DatevEnabled", skip_serializing_if = "crate::Patch::is_unchanged")]
     pub datev_enabled: crate::Patch<bool>,
-    #[serde(
-        rename = "DeskphonePassword",
-        skip_serializing_if = "crate::Patch::is_unchanged"
-    )]
     pub deskphone_password: crate::Patch<::std::string::String>,
-    #[serde(rename = "DisplayName", skip_serializing_if = "crate::Patch::is_unchanged")]
     pub display_name: crate::Patch<::std::string::String>,
-    #[serde(rename = "EmailAddress", skip_serializing_if = "crate::Patch::is_unchanged")]
     pub email_address: crate::Patch<::std::string::String>,
-    #[serde(
-        rename = "EmergencyAdditionalInfo",
-        skip_serializing_if = "crate::Patch::is_unchanged"
-    )]
     pub emergency_additional_info: crate::Patch<::std::string::String>,
-    #[serde(
-        rename = "EmergencyLocationId",
-        skip_serializing_if = "crate::Patch::is_unchanged"
-    )]
     pub emergency_location_id: crate::Patch<::std::string::String>,
-    #[serde(rename = "Enable2FA", skip_serializing_if = "crate::Patch::is_unchanged")]
     pub enable2_fa: crate::Patch<bool>,
-    #[serde(rename = "Enabled", skip_serializing_if = "crate::Patch::is_unchanged")]
     pub enabled: crate::Patch<bool>,
-    #[serde(
-        rename = "EnableHotdesking",
-        skip_serializing_if = "crate::Patch::is_unchanged"
-    )]
     pub enable_hotdesking: crate::Patch<bool>,
-    #[serde(rename = "FirstName", skip_serializing_if = "crate::Patch::is_unchanged")]
     pub first_name: crate::Patch<::std::string::String>,
-    #[serde(
-        rename = "ForbidRecording",
-        skip_serializing_if = "crate::Patch::is_unchanged"
-    )]
     pub forbid_recording: crate::Patch<bool>,
-    #[serde(
-        rename = "ForwardingExceptions",
-        skip_serializing_if = "crate::Patch::is_unchanged"
-    )]
     pub forwarding_exceptions: crate::Patch<
         ::std::vec::Vec<crate::models::PbxExtensionRule>,
     >,
-    #[serde(
-        rename = "ForwardingProfiles",
-        skip_serializing_if = "crate::Patch::is_unchanged"
-    )]
     pub forwarding_profiles: crate::Patch<
         ::std::vec::Vec<crate::models::PbxForwardingProfile>,
     >,
-    #[serde(
-        rename = "GoogleCalendarEnabled",
-        skip_serializing_if = "crate::Patch::is_unchanged"
-    )]
     pub google_calendar_enabled: crate::Patch<bool>,
-    #[serde(
-        rename = "GoogleContactsEnabled",
-        skip_serializing_if = "crate::Patch::is_unchanged"
-    )]
     pub google_contacts_enabled: crate::Patch<bool>,
-    #[serde(
-        rename = "GoogleSignInEnabled",
-        skip_serializing_if = "crate::Patch::is_unchanged"
-    )]
     pub google_sign_in_enabled: crate::Patch<bool>,
-    #[serde(rename = "Greetings", skip_serializing_if = "crate::Patch::is_unchanged")]
     pub greetings: crate::Patch<::std::vec::Vec<crate::models::PbxGreeting>>,
-    #[serde(
-        rename = "HideInPhonebook",
-        skip_serializing_if = "crate::Patch::is_unchanged"
-    )]
     pub hide_in_phonebook: crate::Patch<bool>,
-    #[serde(
-        rename = "HotdeskingAssignment",
-        skip_serializing_if = "crate::Patch::is_unchanged"
-    )]
     pub hotdesking_assignment: crate::Patch<::std::string::String>,
-    #[serde(rename = "Hours", skip_serializing_if = "crate::Patch::is_unchanged")]
     pub hours: crate::Patch<crate::models::PbxSchedule>,
-    #[serde(rename = "Internal", skip_serializing_if = "crate::Patch::is_unchanged")]
     pub internal: crate::Patch<bool>,
-    #[serde(rename = "IsRegistered", skip_serializing_if = "crate::Patch::is_unchanged")]
     pub is_registered: crate::Patch<bool>,
-    #[serde(rename = "Language", skip_serializing_if = "crate::Patch::is_unchanged")]
     pub language: crate::Patch<::std::string::String>,
-    #[serde(rename = "LastName", skip_serializing_if = "crate::Patch::is_unchanged")]
     pub last_name: crate::Patch<::std::string::String>,
-    #[serde(rename = "Mobile", skip_serializing_if = "crate::Patch::is_unchanged")]
     pub mobile: crate::Patch<::std::string::String>,
-    #[serde(
-        rename = "MS365CalendarEnabled",
-        skip_serializing_if = "crate::Patch::is_unchanged"
-    )]
     pub ms365_calendar_enabled: crate::Patch<bool>,
-    #[serde(
-        rename = "MS365ContactsEnabled",
-        skip_serializing_if = "crate::Patch::is_unchanged"
-    )]
     pub ms365_contacts_enabled: crate::Patch<bool>,
-    #[serde(
-        rename = "MS365SignInEnabled",
-        skip_serializing_if = "crate::Patch::is_unchanged"
-    )]
     pub ms365_sign_in_enabled: crate::Patch<bool>,
-    #[serde(
-        rename = "MS365TeamsEnabled",
-        skip_serializing_if = "crate::Patch::is_unchanged"
-    )]
     pub ms365_teams_enabled: crate::Patch<bool>,
-    #[serde(
-        rename = "MyPhoneAllowDeleteRecordings",
-        skip_serializing_if = "crate::Patch::is_unchanged"
-    )]
     pub my_phone_allow_delete_recordings: crate::Patch<bool>,
-    #[serde(
-        rename = "MyPhoneHideForwardings",
-        skip_serializing_if = "crate::Patch::is_unchanged"
-    )]
     pub my_phone_hide_forwardings: crate::Patch<bool>,
-    #[serde(rename = "MyPhonePush", skip_serializing_if = "crate::Patch::is_unchanged")]
     pub my_phone_push: crate::Patch<bool>,
-    #[serde(
-        rename = "MyPhoneShowRecordings",
-        skip_serializing_if = "crate::Patch::is_unchanged"
-    )]
     pub my_phone_show_recordings: crate::Patch<bool>,
-    #[serde(
-        rename = "OfficeHoursProps",
-        skip_serializing_if = "crate::Patch::is_unchanged"
-    )]
     pub office_hours_props: crate::Patch<
         ::std::vec::Vec<crate::Flags<crate::models::PbxOfficeHoursBits>>,
     >,
-    #[serde(
-        rename = "OutboundCallerID",
-        skip_serializing_if = "crate::Patch::is_unchanged"
-    )]
     pub outbound_caller_id: crate::Patch<::std::string::String>,
-    #[serde(
-        rename = "PbxDeliversAudio",
-        skip_serializing_if = "crate::Patch::is_unchanged"
-    )]
     pub pbx_delivers_audio: crate::Patch<bool>,
-    #[serde(rename = "Phones", skip_serializing_if = "crate::Patch::is_unchanged")]
     pub phones: crate::Patch<::std::vec::Vec<crate::models::PbxPhone>>,
-    #[serde(rename = "PinProtected", skip_serializing_if = "crate::Patch::is_unchanged")]
     pub pin_protected: crate::Patch<bool>,
-    #[serde(
-        rename = "PinProtectTimeout",
-        skip_serializing_if = "crate::Patch::is_unchanged"
-    )]
     pub pin_protect_timeout: crate::Patch<i32>,
-    #[serde(
-        rename = "PrimaryGroupId",
-        skip_serializing_if = "crate::Patch::is_unchanged"
-    )]
     pub primary_group_id: crate::Patch<i32>,
-    #[serde(rename = "PromptSet", skip_serializing_if = "crate::Patch::is_unchanged")]
     pub prompt_set: crate::Patch<::std::string::String>,
-    #[serde(rename = "QueueStatus", skip_serializing_if = "crate::Patch::is_unchanged")]
     pub queue_status: crate::Patch<crate::models::PbxQueueStatusType>,
-    #[serde(rename = "RecordCalls", skip_serializing_if = "crate::Patch::is_unchanged")]
     pub record_calls: crate::Patch<bool>,
-    #[serde(
-        rename = "RecordEmailNotify",
-        skip_serializing_if = "crate::Patch::is_unchanged"
-    )]
     pub record_email_notify: crate::Patch<bool>,
-    #[serde(
-        rename = "RecordExternalCallsOnly",
-        skip_serializing_if = "crate::Patch::is_unchanged"
-    )]
     pub record_external_calls_only: crate::Patch<bool>,
-    #[serde(rename = "Require2FA", skip_serializing_if = "crate::Patch::is_unchanged")]
     pub require2_fa: crate::Patch<bool>,
-    #[serde(
-        rename = "SendEmailMissedCalls",
-        skip_serializing_if = "crate::Patch::is_unchanged"
-    )]
     pub send_email_missed_calls: crate::Patch<bool>,
-    #[serde(rename = "SIPID", skip_serializing_if = "crate::Patch::is_unchanged")]
     pub sipid: crate::Patch<::std::string::String>,
-    #[serde(rename = "SRTPMode", skip_serializing_if = "crate::Patch::is_unchanged")]
     pub srtp_mode: crate::Patch<crate::models::PbxSrtpModeType>,
-    #[serde(rename = "Tags", skip_serializing_if = "crate::Patch::is_unchanged")]
     pub tags: crate::Patch<::std::vec::Vec<crate::models::PbxUserTag>>,
-    #[serde(
-        rename = "VMDisablePinAuth",
-        skip_serializing_if = "crate::Patch::is_unchanged"
-    )]
     pub vm_disable_pin_auth: crate::Patch<bool>,
-    #[serde(
-        rename = "VMEmailOptions",
-        skip_serializing_if = "crate::Patch::is_unchanged"
-    )]
     pub vm_email_options: crate::Patch<crate::models::PbxVmEmailOptionsType>,
-    #[serde(rename = "VMEnabled", skip_serializing_if = "crate::Patch::is_unchanged")]
     pub vm_enabled: crate::Patch<bool>,
-    #[serde(rename = "VMPIN", skip_serializing_if = "crate::Patch::is_unchanged")]
     pub vmpin: crate::Patch<::std::string::String>,
-    #[serde(
-        rename = "VMPlayCallerID",
-        skip_serializing_if = "crate::Patch::is_unchanged"
-    )]
     pub vm_play_caller_id: crate::Patch<bool>,
-    #[serde(
-        rename = "VMPlayMsgDateTime",
-        skip_serializing_if = "crate::Patch::is_unchanged"
-    )]
     pub vm_play_msg_date_time: crate::Patch<crate::models::PbxVmPlayMsgDateTimeType>,
-    #[serde(
-        rename = "WebMeetingApproveParticipants",
-        skip_serializing_if = "crate::Patch::is_unchanged"
-    )]
     pub web_meeting_approve_participants: crate::Patch<bool>,
-    #[serde(
-        rename = "WebMeetingFriendlyName",
-        skip_serializing_if = "crate::Patch::is_unchanged"
-    )]
     pub web_meeting_friendly_name: crate::Patch<::std::string::String>,
 }
 impl ::std::fmt::Debug for PbxUserUpdate {
@@ -399,5 +187,102 @@ impl ::std::fmt::Debug for PbxUserUpdate {
             )
             .field("web_meeting_friendly_name", &self.web_meeting_friendly_name)
             .finish()
+    }
+}
+impl ::serde::Serialize for PbxUserUpdate {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = crate::json::ObjectWriter::start(serializer)?;
+        object.patch("Groups", &self.groups)?;
+        object.patch("Id", &self.id)?;
+        object.patch("Number", &self.number)?;
+        object.patch("TranscriptionMode", &self.transcription_mode)?;
+        object.patch("CallUsEnableChat", &self.call_us_enable_chat)?;
+        object.patch("CallUsEnablePhone", &self.call_us_enable_phone)?;
+        object.patch("CallUsEnableVideo", &self.call_us_enable_video)?;
+        object.patch("CallUsRequirement", &self.call_us_requirement)?;
+        object.patch("ClickToCallId", &self.click_to_call_id)?;
+        object.patch("AccessPassword", &self.access_password)?;
+        object.patch("AgentSettings", &self.agent_settings)?;
+        object.patch("AIAgent", &self.ai_agent)?;
+        object.patch("AllowLanOnly", &self.allow_lan_only)?;
+        object.patch("AllowOwnRecordings", &self.allow_own_recordings)?;
+        object.patch("AuthID", &self.auth_id)?;
+        object.patch("AuthPassword", &self.auth_password)?;
+        object.patch("Blfs", &self.blfs)?;
+        object.patch("BlockTunnel", &self.block_tunnel)?;
+        object.patch("BreakTime", &self.break_time)?;
+        object.patch("CallScreening", &self.call_screening)?;
+        object.patch("ContactImage", &self.contact_image)?;
+        object.patch("CurrentProfileName", &self.current_profile_name)?;
+        object.patch("DatevEnabled", &self.datev_enabled)?;
+        object.patch("DeskphonePassword", &self.deskphone_password)?;
+        object.patch("DisplayName", &self.display_name)?;
+        object.patch("EmailAddress", &self.email_address)?;
+        object.patch("EmergencyAdditionalInfo", &self.emergency_additional_info)?;
+        object.patch("EmergencyLocationId", &self.emergency_location_id)?;
+        object.patch("Enable2FA", &self.enable2_fa)?;
+        object.patch("Enabled", &self.enabled)?;
+        object.patch("EnableHotdesking", &self.enable_hotdesking)?;
+        object.patch("FirstName", &self.first_name)?;
+        object.patch("ForbidRecording", &self.forbid_recording)?;
+        object.patch("ForwardingExceptions", &self.forwarding_exceptions)?;
+        object.patch("ForwardingProfiles", &self.forwarding_profiles)?;
+        object.patch("GoogleCalendarEnabled", &self.google_calendar_enabled)?;
+        object.patch("GoogleContactsEnabled", &self.google_contacts_enabled)?;
+        object.patch("GoogleSignInEnabled", &self.google_sign_in_enabled)?;
+        object.patch("Greetings", &self.greetings)?;
+        object.patch("HideInPhonebook", &self.hide_in_phonebook)?;
+        object.patch("HotdeskingAssignment", &self.hotdesking_assignment)?;
+        object.patch("Hours", &self.hours)?;
+        object.patch("Internal", &self.internal)?;
+        object.patch("IsRegistered", &self.is_registered)?;
+        object.patch("Language", &self.language)?;
+        object.patch("LastName", &self.last_name)?;
+        object.patch("Mobile", &self.mobile)?;
+        object.patch("MS365CalendarEnabled", &self.ms365_calendar_enabled)?;
+        object.patch("MS365ContactsEnabled", &self.ms365_contacts_enabled)?;
+        object.patch("MS365SignInEnabled", &self.ms365_sign_in_enabled)?;
+        object.patch("MS365TeamsEnabled", &self.ms365_teams_enabled)?;
+        object
+            .patch(
+                "MyPhoneAllowDeleteRecordings",
+                &self.my_phone_allow_delete_recordings,
+            )?;
+        object.patch("MyPhoneHideForwardings", &self.my_phone_hide_forwardings)?;
+        object.patch("MyPhonePush", &self.my_phone_push)?;
+        object.patch("MyPhoneShowRecordings", &self.my_phone_show_recordings)?;
+        object.patch("OfficeHoursProps", &self.office_hours_props)?;
+        object.patch("OutboundCallerID", &self.outbound_caller_id)?;
+        object.patch("PbxDeliversAudio", &self.pbx_delivers_audio)?;
+        object.patch("Phones", &self.phones)?;
+        object.patch("PinProtected", &self.pin_protected)?;
+        object.patch("PinProtectTimeout", &self.pin_protect_timeout)?;
+        object.patch("PrimaryGroupId", &self.primary_group_id)?;
+        object.patch("PromptSet", &self.prompt_set)?;
+        object.patch("QueueStatus", &self.queue_status)?;
+        object.patch("RecordCalls", &self.record_calls)?;
+        object.patch("RecordEmailNotify", &self.record_email_notify)?;
+        object.patch("RecordExternalCallsOnly", &self.record_external_calls_only)?;
+        object.patch("Require2FA", &self.require2_fa)?;
+        object.patch("SendEmailMissedCalls", &self.send_email_missed_calls)?;
+        object.patch("SIPID", &self.sipid)?;
+        object.patch("SRTPMode", &self.srtp_mode)?;
+        object.patch("Tags", &self.tags)?;
+        object.patch("VMDisablePinAuth", &self.vm_disable_pin_auth)?;
+        object.patch("VMEmailOptions", &self.vm_email_options)?;
+        object.patch("VMEnabled", &self.vm_enabled)?;
+        object.patch("VMPIN", &self.vmpin)?;
+        object.patch("VMPlayCallerID", &self.vm_play_caller_id)?;
+        object.patch("VMPlayMsgDateTime", &self.vm_play_msg_date_time)?;
+        object
+            .patch(
+                "WebMeetingApproveParticipants",
+                &self.web_meeting_approve_participants,
+            )?;
+        object.patch("WebMeetingFriendlyName", &self.web_meeting_friendly_name)?;
+        object.end()
     }
 }

@@ -4,31 +4,11 @@
 
 //! The `PbxUsersRequestOptions` model.
 /// Schema `#/components/schemas/Pbx.UsersRequestOptions`.
-#[derive(Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, Default)]
 pub struct PbxUsersRequestOptions {
-    #[serde(
-        rename = "Count",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub count: ::std::option::Option<i32>,
-    #[serde(
-        rename = "NextPageToken",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub next_page_token: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "Search",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub search: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "TypeOfUser",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub type_of_user: ::std::option::Option<crate::models::PbxTypeOfUser>,
 }
 impl ::std::fmt::Debug for PbxUsersRequestOptions {
@@ -39,5 +19,44 @@ impl ::std::fmt::Debug for PbxUsersRequestOptions {
             .field("search", &self.search)
             .field("type_of_user", &self.type_of_user)
             .finish()
+    }
+}
+impl ::serde::Serialize for PbxUsersRequestOptions {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = crate::json::ObjectWriter::start(serializer)?;
+        object.optional("Count", &self.count)?;
+        object.optional("NextPageToken", &self.next_page_token)?;
+        object.optional("Search", &self.search)?;
+        object.optional("TypeOfUser", &self.type_of_user)?;
+        object.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for PbxUsersRequestOptions {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::json::read_object(deserializer)
+    }
+}
+impl crate::json::ReadObject for PbxUsersRequestOptions {
+    const NAME: &'static str = "PbxUsersRequestOptions";
+    fn read_property<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "Count" => self.count = map.next_value()?,
+            "NextPageToken" => self.next_page_token = map.next_value()?,
+            "Search" => self.search = map.next_value()?,
+            "TypeOfUser" => self.type_of_user = map.next_value()?,
+            _ => {
+                crate::json::skip_value(map)?;
+            }
+        }
+        ::std::result::Result::Ok(())
     }
 }

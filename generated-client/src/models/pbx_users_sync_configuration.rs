@@ -4,24 +4,46 @@
 
 //! The `PbxUsersSyncConfiguration` model.
 /// Schema `#/components/schemas/Pbx.UsersSyncConfiguration`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PbxUsersSyncConfiguration {
-    #[serde(
-        rename = "IsEnabled",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub is_enabled: ::std::option::Option<bool>,
-    #[serde(
-        rename = "SelectedUsers",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub selected_users: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    #[serde(
-        rename = "SyncType",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub sync_type: ::std::option::Option<crate::models::PbxIntegrationSyncType>,
+}
+impl ::serde::Serialize for PbxUsersSyncConfiguration {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = crate::json::ObjectWriter::start(serializer)?;
+        object.optional("IsEnabled", &self.is_enabled)?;
+        object.optional("SelectedUsers", &self.selected_users)?;
+        object.optional("SyncType", &self.sync_type)?;
+        object.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for PbxUsersSyncConfiguration {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::json::read_object(deserializer)
+    }
+}
+impl crate::json::ReadObject for PbxUsersSyncConfiguration {
+    const NAME: &'static str = "PbxUsersSyncConfiguration";
+    fn read_property<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "IsEnabled" => self.is_enabled = map.next_value()?,
+            "SelectedUsers" => self.selected_users = map.next_value()?,
+            "SyncType" => self.sync_type = map.next_value()?,
+            _ => {
+                crate::json::skip_value(map)?;
+            }
+        }
+        ::std::result::Result::Ok(())
+    }
 }

@@ -4,67 +4,68 @@
 
 //! The `PbxVectorStore` model.
 /// Schema `#/components/schemas/Pbx.VectorStore`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PbxVectorStore {
-    #[serde(
-        rename = "Bytes",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub bytes: ::std::option::Option<i32>,
-    #[serde(
-        rename = "CreatedAt",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub created_at: ::std::option::Option<::chrono::DateTime<::chrono::FixedOffset>>,
-    #[serde(
-        rename = "Description",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub description: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "Expiration",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub expiration: ::std::option::Option<crate::models::PbxVectorStoreExpiration>,
-    #[serde(
-        rename = "FilesCompleted",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub files_completed: ::std::option::Option<i32>,
-    #[serde(
-        rename = "FilesTotal",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub files_total: ::std::option::Option<i32>,
-    #[serde(
-        rename = "Id",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub id: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "Name",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub name: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "Status",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub status: ::std::option::Option<::std::string::String>,
     /// The entity's ETag, to pass back as If-Match where an operation takes one.
-    #[serde(
-        rename = "@odata.etag",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub odata_etag: ::std::option::Option<::std::string::String>,
+}
+impl ::serde::Serialize for PbxVectorStore {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = crate::json::ObjectWriter::start(serializer)?;
+        object.optional("Bytes", &self.bytes)?;
+        object.optional("CreatedAt", &self.created_at)?;
+        object.optional("Description", &self.description)?;
+        object.optional("Expiration", &self.expiration)?;
+        object.optional("FilesCompleted", &self.files_completed)?;
+        object.optional("FilesTotal", &self.files_total)?;
+        object.optional("Id", &self.id)?;
+        object.optional("Name", &self.name)?;
+        object.optional("Status", &self.status)?;
+        object.optional("@odata.etag", &self.odata_etag)?;
+        object.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for PbxVectorStore {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::json::read_object(deserializer)
+    }
+}
+impl crate::json::ReadObject for PbxVectorStore {
+    const NAME: &'static str = "PbxVectorStore";
+    fn read_property<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "Bytes" => self.bytes = map.next_value()?,
+            "CreatedAt" => self.created_at = map.next_value()?,
+            "Description" => self.description = map.next_value()?,
+            "Expiration" => self.expiration = map.next_value()?,
+            "FilesCompleted" => self.files_completed = map.next_value()?,
+            "FilesTotal" => self.files_total = map.next_value()?,
+            "Id" => self.id = map.next_value()?,
+            "Name" => self.name = map.next_value()?,
+            "Status" => self.status = map.next_value()?,
+            "@odata.etag" => self.odata_etag = map.next_value()?,
+            _ => {
+                crate::json::skip_value(map)?;
+            }
+        }
+        ::std::result::Result::Ok(())
+    }
 }

@@ -4,30 +4,49 @@
 
 //! The `PbxVectorStoreExpiration` model.
 /// Schema `#/components/schemas/Pbx.VectorStoreExpiration`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PbxVectorStoreExpiration {
-    #[serde(
-        rename = "Anchor",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub anchor: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "Days",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub days: ::std::option::Option<i32>,
-    #[serde(
-        rename = "ExpiresAt",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub expires_at: ::std::option::Option<::chrono::DateTime<::chrono::FixedOffset>>,
-    #[serde(
-        rename = "LastActiveAt",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub last_active_at: ::std::option::Option<::chrono::DateTime<::chrono::FixedOffset>>,
+}
+impl ::serde::Serialize for PbxVectorStoreExpiration {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = crate::json::ObjectWriter::start(serializer)?;
+        object.optional("Anchor", &self.anchor)?;
+        object.optional("Days", &self.days)?;
+        object.optional("ExpiresAt", &self.expires_at)?;
+        object.optional("LastActiveAt", &self.last_active_at)?;
+        object.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for PbxVectorStoreExpiration {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::json::read_object(deserializer)
+    }
+}
+impl crate::json::ReadObject for PbxVectorStoreExpiration {
+    const NAME: &'static str = "PbxVectorStoreExpiration";
+    fn read_property<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "Anchor" => self.anchor = map.next_value()?,
+            "Days" => self.days = map.next_value()?,
+            "ExpiresAt" => self.expires_at = map.next_value()?,
+            "LastActiveAt" => self.last_active_at = map.next_value()?,
+            _ => {
+                crate::json::skip_value(map)?;
+            }
+        }
+        ::std::result::Result::Ok(())
+    }
 }

@@ -4,42 +4,55 @@
 
 //! The `PbxVectorStoreFile` model.
 /// Schema `#/components/schemas/Pbx.VectorStoreFile`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PbxVectorStoreFile {
-    #[serde(
-        rename = "CreatedAt",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub created_at: ::std::option::Option<::chrono::DateTime<::chrono::FixedOffset>>,
-    #[serde(
-        rename = "Id",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub id: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "Name",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub name: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "Size",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub size: ::std::option::Option<i64>,
-    #[serde(
-        rename = "Status",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub status: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "VectorStoreId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub vector_store_id: ::std::option::Option<::std::string::String>,
+}
+impl ::serde::Serialize for PbxVectorStoreFile {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = crate::json::ObjectWriter::start(serializer)?;
+        object.optional("CreatedAt", &self.created_at)?;
+        object.optional("Id", &self.id)?;
+        object.optional("Name", &self.name)?;
+        object.optional("Size", &self.size)?;
+        object.optional("Status", &self.status)?;
+        object.optional("VectorStoreId", &self.vector_store_id)?;
+        object.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for PbxVectorStoreFile {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::json::read_object(deserializer)
+    }
+}
+impl crate::json::ReadObject for PbxVectorStoreFile {
+    const NAME: &'static str = "PbxVectorStoreFile";
+    fn read_property<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "CreatedAt" => self.created_at = map.next_value()?,
+            "Id" => self.id = map.next_value()?,
+            "Name" => self.name = map.next_value()?,
+            "Size" => self.size = map.next_value()?,
+            "Status" => self.status = map.next_value()?,
+            "VectorStoreId" => self.vector_store_id = map.next_value()?,
+            _ => {
+                crate::json::skip_value(map)?;
+            }
+        }
+        ::std::result::Result::Ok(())
+    }
 }

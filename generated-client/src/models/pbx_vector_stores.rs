@@ -4,37 +4,53 @@
 
 //! The `PbxVectorStores` model.
 /// Schema `#/components/schemas/Pbx.VectorStores`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PbxVectorStores {
-    #[serde(
-        rename = "FirstId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub first_id: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "HasMore",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub has_more: ::std::option::Option<bool>,
-    #[serde(
-        rename = "Items",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub items: ::std::option::Option<::std::vec::Vec<crate::models::PbxVectorStore>>,
-    #[serde(
-        rename = "LastId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub last_id: ::std::option::Option<::std::string::String>,
     /// The entity's ETag, to pass back as If-Match where an operation takes one.
-    #[serde(
-        rename = "@odata.etag",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub odata_etag: ::std::option::Option<::std::string::String>,
+}
+impl ::serde::Serialize for PbxVectorStores {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = crate::json::ObjectWriter::start(serializer)?;
+        object.optional("FirstId", &self.first_id)?;
+        object.optional("HasMore", &self.has_more)?;
+        object.optional("Items", &self.items)?;
+        object.optional("LastId", &self.last_id)?;
+        object.optional("@odata.etag", &self.odata_etag)?;
+        object.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for PbxVectorStores {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::json::read_object(deserializer)
+    }
+}
+impl crate::json::ReadObject for PbxVectorStores {
+    const NAME: &'static str = "PbxVectorStores";
+    fn read_property<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "FirstId" => self.first_id = map.next_value()?,
+            "HasMore" => self.has_more = map.next_value()?,
+            "Items" => self.items = map.next_value()?,
+            "LastId" => self.last_id = map.next_value()?,
+            "@odata.etag" => self.odata_etag = map.next_value()?,
+            _ => {
+                crate::json::skip_value(map)?;
+            }
+        }
+        ::std::result::Result::Ok(())
+    }
 }

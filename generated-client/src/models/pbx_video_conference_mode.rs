@@ -4,7 +4,7 @@
 
 //! The `PbxVideoConferenceMode` model.
 /// Schema `#/components/schemas/Pbx.VideoConferenceMode`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum PbxVideoConferenceMode {
     /// `Disabled`
     Disabled,
@@ -13,6 +13,45 @@ pub enum PbxVideoConferenceMode {
     /// `Private`
     Private,
     /// A value this version of the client does not know, kept as sent.
-    #[serde(untagged)]
     Unrecognized(::std::string::String),
+}
+impl PbxVideoConferenceMode {
+    /// The member as the PBX writes it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            PbxVideoConferenceMode::Disabled => "Disabled",
+            PbxVideoConferenceMode::Cloud => "Cloud",
+            PbxVideoConferenceMode::Private => "Private",
+            PbxVideoConferenceMode::Unrecognized(value) => value,
+        }
+    }
+}
+impl ::std::convert::From<&str> for PbxVideoConferenceMode {
+    /// Reads a member as the PBX writes it; an unknown one is kept as it is.
+    fn from(value: &str) -> Self {
+        match value {
+            "Disabled" => PbxVideoConferenceMode::Disabled,
+            "Cloud" => PbxVideoConferenceMode::Cloud,
+            "Private" => PbxVideoConferenceMode::Private,
+            other => PbxVideoConferenceMode::Unrecognized(other.to_owned()),
+        }
+    }
+}
+impl crate::json::NamedMember for PbxVideoConferenceMode {
+    const NAME: &'static str = "PbxVideoConferenceMode";
+}
+impl ::serde::Serialize for PbxVideoConferenceMode {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for PbxVideoConferenceMode {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::json::read_member(deserializer)
+    }
 }

@@ -4,7 +4,7 @@
 
 //! The `PbxVmEmailOptionsType` model.
 /// Schema `#/components/schemas/Pbx.VMEmailOptionsType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum PbxVmEmailOptionsType {
     /// `None`
     None,
@@ -19,6 +19,51 @@ pub enum PbxVmEmailOptionsType {
     /// `EmailToExtrasOnly`
     EmailToExtrasOnly,
     /// A value this version of the client does not know, kept as sent.
-    #[serde(untagged)]
     Unrecognized(::std::string::String),
+}
+impl PbxVmEmailOptionsType {
+    /// The member as the PBX writes it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            PbxVmEmailOptionsType::None => "None",
+            PbxVmEmailOptionsType::Notification => "Notification",
+            PbxVmEmailOptionsType::Attachment => "Attachment",
+            PbxVmEmailOptionsType::AttachmentAndDelete => "AttachmentAndDelete",
+            PbxVmEmailOptionsType::VmailToMembers => "VmailToMembers",
+            PbxVmEmailOptionsType::EmailToExtrasOnly => "EmailToExtrasOnly",
+            PbxVmEmailOptionsType::Unrecognized(value) => value,
+        }
+    }
+}
+impl ::std::convert::From<&str> for PbxVmEmailOptionsType {
+    /// Reads a member as the PBX writes it; an unknown one is kept as it is.
+    fn from(value: &str) -> Self {
+        match value {
+            "None" => PbxVmEmailOptionsType::None,
+            "Notification" => PbxVmEmailOptionsType::Notification,
+            "Attachment" => PbxVmEmailOptionsType::Attachment,
+            "AttachmentAndDelete" => PbxVmEmailOptionsType::AttachmentAndDelete,
+            "VmailToMembers" => PbxVmEmailOptionsType::VmailToMembers,
+            "EmailToExtrasOnly" => PbxVmEmailOptionsType::EmailToExtrasOnly,
+            other => PbxVmEmailOptionsType::Unrecognized(other.to_owned()),
+        }
+    }
+}
+impl crate::json::NamedMember for PbxVmEmailOptionsType {
+    const NAME: &'static str = "PbxVmEmailOptionsType";
+}
+impl ::serde::Serialize for PbxVmEmailOptionsType {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for PbxVmEmailOptionsType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::json::read_member(deserializer)
+    }
 }

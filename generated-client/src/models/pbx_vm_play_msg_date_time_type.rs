@@ -4,7 +4,7 @@
 
 //! The `PbxVmPlayMsgDateTimeType` model.
 /// Schema `#/components/schemas/Pbx.VMPlayMsgDateTimeType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum PbxVmPlayMsgDateTimeType {
     /// `None`
     None,
@@ -13,6 +13,45 @@ pub enum PbxVmPlayMsgDateTimeType {
     /// `Play24Hr`
     Play24Hr,
     /// A value this version of the client does not know, kept as sent.
-    #[serde(untagged)]
     Unrecognized(::std::string::String),
+}
+impl PbxVmPlayMsgDateTimeType {
+    /// The member as the PBX writes it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            PbxVmPlayMsgDateTimeType::None => "None",
+            PbxVmPlayMsgDateTimeType::Play12Hr => "Play12Hr",
+            PbxVmPlayMsgDateTimeType::Play24Hr => "Play24Hr",
+            PbxVmPlayMsgDateTimeType::Unrecognized(value) => value,
+        }
+    }
+}
+impl ::std::convert::From<&str> for PbxVmPlayMsgDateTimeType {
+    /// Reads a member as the PBX writes it; an unknown one is kept as it is.
+    fn from(value: &str) -> Self {
+        match value {
+            "None" => PbxVmPlayMsgDateTimeType::None,
+            "Play12Hr" => PbxVmPlayMsgDateTimeType::Play12Hr,
+            "Play24Hr" => PbxVmPlayMsgDateTimeType::Play24Hr,
+            other => PbxVmPlayMsgDateTimeType::Unrecognized(other.to_owned()),
+        }
+    }
+}
+impl crate::json::NamedMember for PbxVmPlayMsgDateTimeType {
+    const NAME: &'static str = "PbxVmPlayMsgDateTimeType";
+}
+impl ::serde::Serialize for PbxVmPlayMsgDateTimeType {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for PbxVmPlayMsgDateTimeType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::json::read_member(deserializer)
+    }
 }

@@ -4,136 +4,31 @@
 
 //! The `PbxVoicemailSettings` model.
 /// Schema `#/components/schemas/Pbx.VoicemailSettings`.
-#[derive(Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, Default)]
 pub struct PbxVoicemailSettings {
-    #[serde(
-        rename = "AnalyzeModelGrok",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub analyze_model_grok: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "AnalyzeModelOpenAI",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub analyze_model_open_ai: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "AutoDeleteDays",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub auto_delete_days: ::std::option::Option<i32>,
-    #[serde(
-        rename = "AutoDeleteEnabled",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub auto_delete_enabled: ::std::option::Option<bool>,
-    #[serde(
-        rename = "CallRecordingStereo",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub call_recording_stereo: ::std::option::Option<bool>,
-    #[serde(
-        rename = "Extension",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub extension: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "Id",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub id: ::std::option::Option<i32>,
-    #[serde(
-        rename = "MinDuration",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub min_duration: ::std::option::Option<i32>,
-    #[serde(
-        rename = "OperatorEnabled",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub operator_enabled: ::std::option::Option<bool>,
-    #[serde(
-        rename = "Quota",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub quota: ::std::option::Option<i32>,
-    #[serde(
-        rename = "RemoteStorageEnabled",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub remote_storage_enabled: ::std::option::Option<bool>,
-    #[serde(
-        rename = "SendEmailQuotaEnabled",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub send_email_quota_enabled: ::std::option::Option<bool>,
-    #[serde(
-        rename = "SendEmailQuotaPercentage",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub send_email_quota_percentage: ::std::option::Option<i32>,
-    #[serde(
-        rename = "TranscribeEngine",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub transcribe_engine: ::std::option::Option<crate::models::PbxTranscribeEngine>,
-    #[serde(
-        rename = "TranscribeKeyGrok",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub transcribe_key_grok: ::std::option::Option<crate::models::PbxConcealedPassword>,
-    #[serde(
-        rename = "TranscribeLanguage",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub transcribe_language: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "TranscribeModelOpenAI",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub transcribe_model_open_ai: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "TranscribeRegion",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub transcribe_region: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "TranscribeSecretKey",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub transcribe_secret_key: ::std::option::Option<
         crate::models::PbxConcealedPassword,
     >,
-    #[serde(
-        rename = "UsedSpace",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub used_space: ::std::option::Option<i64>,
     /// The entity's ETag, to pass back as If-Match where an operation takes one.
-    #[serde(
-        rename = "@odata.etag",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub odata_etag: ::std::option::Option<::std::string::String>,
 }
 impl ::std::fmt::Debug for PbxVoicemailSettings {
@@ -161,5 +56,80 @@ impl ::std::fmt::Debug for PbxVoicemailSettings {
             .field("used_space", &self.used_space)
             .field("odata_etag", &self.odata_etag)
             .finish()
+    }
+}
+impl ::serde::Serialize for PbxVoicemailSettings {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = crate::json::ObjectWriter::start(serializer)?;
+        object.optional("AnalyzeModelGrok", &self.analyze_model_grok)?;
+        object.optional("AnalyzeModelOpenAI", &self.analyze_model_open_ai)?;
+        object.optional("AutoDeleteDays", &self.auto_delete_days)?;
+        object.optional("AutoDeleteEnabled", &self.auto_delete_enabled)?;
+        object.optional("CallRecordingStereo", &self.call_recording_stereo)?;
+        object.optional("Extension", &self.extension)?;
+        object.optional("Id", &self.id)?;
+        object.optional("MinDuration", &self.min_duration)?;
+        object.optional("OperatorEnabled", &self.operator_enabled)?;
+        object.optional("Quota", &self.quota)?;
+        object.optional("RemoteStorageEnabled", &self.remote_storage_enabled)?;
+        object.optional("SendEmailQuotaEnabled", &self.send_email_quota_enabled)?;
+        object.optional("SendEmailQuotaPercentage", &self.send_email_quota_percentage)?;
+        object.optional("TranscribeEngine", &self.transcribe_engine)?;
+        object.optional("TranscribeKeyGrok", &self.transcribe_key_grok)?;
+        object.optional("TranscribeLanguage", &self.transcribe_language)?;
+        object.optional("TranscribeModelOpenAI", &self.transcribe_model_open_ai)?;
+        object.optional("TranscribeRegion", &self.transcribe_region)?;
+        object.optional("TranscribeSecretKey", &self.transcribe_secret_key)?;
+        object.optional("UsedSpace", &self.used_space)?;
+        object.optional("@odata.etag", &self.odata_etag)?;
+        object.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for PbxVoicemailSettings {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::json::read_object(deserializer)
+    }
+}
+impl crate::json::ReadObject for PbxVoicemailSettings {
+    const NAME: &'static str = "PbxVoicemailSettings";
+    fn read_property<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "AnalyzeModelGrok" => self.analyze_model_grok = map.next_value()?,
+            "AnalyzeModelOpenAI" => self.analyze_model_open_ai = map.next_value()?,
+            "AutoDeleteDays" => self.auto_delete_days = map.next_value()?,
+            "AutoDeleteEnabled" => self.auto_delete_enabled = map.next_value()?,
+            "CallRecordingStereo" => self.call_recording_stereo = map.next_value()?,
+            "Extension" => self.extension = map.next_value()?,
+            "Id" => self.id = map.next_value()?,
+            "MinDuration" => self.min_duration = map.next_value()?,
+            "OperatorEnabled" => self.operator_enabled = map.next_value()?,
+            "Quota" => self.quota = map.next_value()?,
+            "RemoteStorageEnabled" => self.remote_storage_enabled = map.next_value()?,
+            "SendEmailQuotaEnabled" => self.send_email_quota_enabled = map.next_value()?,
+            "SendEmailQuotaPercentage" => {
+                self.send_email_quota_percentage = map.next_value()?;
+            }
+            "TranscribeEngine" => self.transcribe_engine = map.next_value()?,
+            "TranscribeKeyGrok" => self.transcribe_key_grok = map.next_value()?,
+            "TranscribeLanguage" => self.transcribe_language = map.next_value()?,
+            "TranscribeModelOpenAI" => self.transcribe_model_open_ai = map.next_value()?,
+            "TranscribeRegion" => self.transcribe_region = map.next_value()?,
+            "TranscribeSecretKey" => self.transcribe_secret_key = map.next_value()?,
+            "UsedSpace" => self.used_space = map.next_value()?,
+            "@odata.etag" => self.odata_etag = map.next_value()?,
+            _ => {
+                crate::json::skip_value(map)?;
+            }
+        }
+        ::std::result::Result::Ok(())
     }
 }

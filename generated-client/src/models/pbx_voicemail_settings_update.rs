@@ -6,92 +6,27 @@
 /// Changes to a PbxVoicemailSettings: only fields set to Patch::Set or Patch::Clear are sent.
 ///
 /// Update body for schema `#/components/schemas/Pbx.VoicemailSettings`.
-#[derive(Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Clone, PartialEq, Default)]
 pub struct PbxVoicemailSettingsUpdate {
-    #[serde(
-        rename = "AnalyzeModelGrok",
-        skip_serializing_if = "crate::Patch::is_unchanged"
-    )]
     pub analyze_model_grok: crate::Patch<::std::string::String>,
-    #[serde(
-        rename = "AnalyzeModelOpenAI",
-        skip_serializing_if = "crate::Patch::is_unchanged"
-    )]
     pub analyze_model_open_ai: crate::Patch<::std::string::String>,
-    #[serde(
-        rename = "AutoDeleteDays",
-        skip_serializing_if = "crate::Patch::is_unchanged"
-    )]
     pub auto_delete_days: crate::Patch<i32>,
-    #[serde(
-        rename = "AutoDeleteEnabled",
-        skip_serializing_if = "crate::Patch::is_unchanged"
-    )]
     pub auto_delete_enabled: crate::Patch<bool>,
-    #[serde(
-        rename = "CallRecordingStereo",
-        skip_serializing_if = "crate::Patch::is_unchanged"
-    )]
     pub call_recording_stereo: crate::Patch<bool>,
-    #[serde(rename = "Extension", skip_serializing_if = "crate::Patch::is_unchanged")]
     pub extension: crate::Patch<::std::string::String>,
-    #[serde(rename = "Id", skip_serializing_if = "crate::Patch::is_unchanged")]
     pub id: crate::Patch<i32>,
-    #[serde(rename = "MinDuration", skip_serializing_if = "crate::Patch::is_unchanged")]
     pub min_duration: crate::Patch<i32>,
-    #[serde(
-        rename = "OperatorEnabled",
-        skip_serializing_if = "crate::Patch::is_unchanged"
-    )]
     pub operator_enabled: crate::Patch<bool>,
-    #[serde(rename = "Quota", skip_serializing_if = "crate::Patch::is_unchanged")]
     pub quota: crate::Patch<i32>,
-    #[serde(
-        rename = "RemoteStorageEnabled",
-        skip_serializing_if = "crate::Patch::is_unchanged"
-    )]
     pub remote_storage_enabled: crate::Patch<bool>,
-    #[serde(
-        rename = "SendEmailQuotaEnabled",
-        skip_serializing_if = "crate::Patch::is_unchanged"
-    )]
     pub send_email_quota_enabled: crate::Patch<bool>,
-    #[serde(
-        rename = "SendEmailQuotaPercentage",
-        skip_serializing_if = "crate::Patch::is_unchanged"
-    )]
     pub send_email_quota_percentage: crate::Patch<i32>,
-    #[serde(
-        rename = "TranscribeEngine",
-        skip_serializing_if = "crate::Patch::is_unchanged"
-    )]
     pub transcribe_engine: crate::Patch<crate::models::PbxTranscribeEngine>,
-    #[serde(
-        rename = "TranscribeKeyGrok",
-        skip_serializing_if = "crate::Patch::is_unchanged"
-    )]
     pub transcribe_key_grok: crate::Patch<crate::models::PbxConcealedPassword>,
-    #[serde(
-        rename = "TranscribeLanguage",
-        skip_serializing_if = "crate::Patch::is_unchanged"
-    )]
     pub transcribe_language: crate::Patch<::std::string::String>,
-    #[serde(
-        rename = "TranscribeModelOpenAI",
-        skip_serializing_if = "crate::Patch::is_unchanged"
-    )]
     pub transcribe_model_open_ai: crate::Patch<::std::string::String>,
-    #[serde(
-        rename = "TranscribeRegion",
-        skip_serializing_if = "crate::Patch::is_unchanged"
-    )]
     pub transcribe_region: crate::Patch<::std::string::String>,
-    #[serde(
-        rename = "TranscribeSecretKey",
-        skip_serializing_if = "crate::Patch::is_unchanged"
-    )]
     pub transcribe_secret_key: crate::Patch<crate::models::PbxConcealedPassword>,
-    #[serde(rename = "UsedSpace", skip_serializing_if = "crate::Patch::is_unchanged")]
     pub used_space: crate::Patch<i64>,
 }
 impl ::std::fmt::Debug for PbxVoicemailSettingsUpdate {
@@ -118,5 +53,34 @@ impl ::std::fmt::Debug for PbxVoicemailSettingsUpdate {
             .field("transcribe_secret_key", &crate::auth::Redacted)
             .field("used_space", &self.used_space)
             .finish()
+    }
+}
+impl ::serde::Serialize for PbxVoicemailSettingsUpdate {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = crate::json::ObjectWriter::start(serializer)?;
+        object.patch("AnalyzeModelGrok", &self.analyze_model_grok)?;
+        object.patch("AnalyzeModelOpenAI", &self.analyze_model_open_ai)?;
+        object.patch("AutoDeleteDays", &self.auto_delete_days)?;
+        object.patch("AutoDeleteEnabled", &self.auto_delete_enabled)?;
+        object.patch("CallRecordingStereo", &self.call_recording_stereo)?;
+        object.patch("Extension", &self.extension)?;
+        object.patch("Id", &self.id)?;
+        object.patch("MinDuration", &self.min_duration)?;
+        object.patch("OperatorEnabled", &self.operator_enabled)?;
+        object.patch("Quota", &self.quota)?;
+        object.patch("RemoteStorageEnabled", &self.remote_storage_enabled)?;
+        object.patch("SendEmailQuotaEnabled", &self.send_email_quota_enabled)?;
+        object.patch("SendEmailQuotaPercentage", &self.send_email_quota_percentage)?;
+        object.patch("TranscribeEngine", &self.transcribe_engine)?;
+        object.patch("TranscribeKeyGrok", &self.transcribe_key_grok)?;
+        object.patch("TranscribeLanguage", &self.transcribe_language)?;
+        object.patch("TranscribeModelOpenAI", &self.transcribe_model_open_ai)?;
+        object.patch("TranscribeRegion", &self.transcribe_region)?;
+        object.patch("TranscribeSecretKey", &self.transcribe_secret_key)?;
+        object.patch("UsedSpace", &self.used_space)?;
+        object.end()
     }
 }

@@ -4,327 +4,598 @@
 
 //! The `PbxWarnings` model.
 /// Schema `#/components/schemas/Pbx.Warnings`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum PbxWarnings {
     /// `WARNINGS.CONTACTS_SPECIFY_NAME_SURNAME_COMPANY`
-    #[serde(rename = "WARNINGS.CONTACTS_SPECIFY_NAME_SURNAME_COMPANY")]
     ContactsSpecifyNameSurnameCompany,
     /// `WARNINGS.CONTACTS_SPECIFY_PHONE_NUMBER`
-    #[serde(rename = "WARNINGS.CONTACTS_SPECIFY_PHONE_NUMBER")]
     ContactsSpecifyPhoneNumber,
     /// `WARNINGS.CONTACTS_SPECIFY_NAME_SURNAME`
-    #[serde(rename = "WARNINGS.CONTACTS_SPECIFY_NAME_SURNAME")]
     ContactsSpecifyNameSurname,
     /// `WARNINGS.STRING_TOO_LONG`
-    #[serde(rename = "WARNINGS.STRING_TOO_LONG")]
     StringTooLong,
     /// `WARNINGS.LENGTH_NOT_MORE_50_CHARS`
-    #[serde(rename = "WARNINGS.LENGTH_NOT_MORE_50_CHARS")]
     LengthNotMore50Chars,
     /// `WARNINGS.LENGTH_NOT_MORE_255_CHARS`
-    #[serde(rename = "WARNINGS.LENGTH_NOT_MORE_255_CHARS")]
     LengthNotMore255Chars,
     /// `WARNINGS.INVALID_HEX_CHARACTER`
-    #[serde(rename = "WARNINGS.INVALID_HEX_CHARACTER")]
     InvalidHexCharacter,
     /// `WARNINGS.NO_MORE_NUMBERS_AVAILABLE`
-    #[serde(rename = "WARNINGS.NO_MORE_NUMBERS_AVAILABLE")]
     NoMoreNumbersAvailable,
     /// `WARNINGS.ERP_SERVER_ERROR`
-    #[serde(rename = "WARNINGS.ERP_SERVER_ERROR")]
     ErpServerError,
     /// `WARNINGS.LICENSE_NOT_FOUND`
-    #[serde(rename = "WARNINGS.LICENSE_NOT_FOUND")]
     LicenseNotFound,
     /// `WARNINGS.LIMIT_REACHED`
-    #[serde(rename = "WARNINGS.LIMIT_REACHED")]
     LimitReached,
     /// `WARNINGS.INVALID`
-    #[serde(rename = "WARNINGS.INVALID")]
     Invalid,
     /// `WARNINGS.XAPI.CAPTCHA_ERROR`
-    #[serde(rename = "WARNINGS.XAPI.CAPTCHA_ERROR")]
     XapiCaptchaError,
     /// `WARNINGS.XAPI.INVALID_PIN_NUMBER`
-    #[serde(rename = "WARNINGS.XAPI.INVALID_PIN_NUMBER")]
     XapiInvalidPinNumber,
     /// `WARNINGS.XAPI.NOT_SUPPORTED`
-    #[serde(rename = "WARNINGS.XAPI.NOT_SUPPORTED")]
     XapiNotSupported,
     /// `WARNINGS.XAPI.USER_ROLE_DOWNGRADE`
-    #[serde(rename = "WARNINGS.XAPI.USER_ROLE_DOWNGRADE")]
     XapiUserRoleDowngrade,
     /// `WARNINGS.GROUP_CANNOT_BE_DELETED`
-    #[serde(rename = "WARNINGS.GROUP_CANNOT_BE_DELETED")]
     GroupCannotBeDeleted,
     /// `WARNINGS.CANNOT_BE_DELETED`
-    #[serde(rename = "WARNINGS.CANNOT_BE_DELETED")]
     CannotBeDeleted,
     /// `WARNINGS.GROUP_WITH_MEMBERS_CANNOT_BE_DELETED`
-    #[serde(rename = "WARNINGS.GROUP_WITH_MEMBERS_CANNOT_BE_DELETED")]
     GroupWithMembersCannotBeDeleted,
     /// `WARNINGS.XAPI.OTHER_USER_ROLE_DOWNGRADE`
-    #[serde(rename = "WARNINGS.XAPI.OTHER_USER_ROLE_DOWNGRADE")]
     XapiOtherUserRoleDowngrade,
     /// `WARNINGS.XAPI.INVALID_LICENSE_TYPE`
-    #[serde(rename = "WARNINGS.XAPI.INVALID_LICENSE_TYPE")]
     XapiInvalidLicenseType,
     /// `WARNINGS.INVALID_PASSWORD`
-    #[serde(rename = "WARNINGS.INVALID_PASSWORD")]
     InvalidPassword,
     /// `WARNINGS.XAPI.NOT_FOUND`
-    #[serde(rename = "WARNINGS.XAPI.NOT_FOUND")]
     XapiNotFound,
     /// `WARNINGS.XAPI.FILE_NOT_FOUND`
-    #[serde(rename = "WARNINGS.XAPI.FILE_NOT_FOUND")]
     XapiFileNotFound,
     /// `WARNINGS.XAPI.FILE_NOT_ACCESSIBLE`
-    #[serde(rename = "WARNINGS.XAPI.FILE_NOT_ACCESSIBLE")]
     XapiFileNotAccessible,
     /// `WARNINGS.XAPI.REQUIRED`
-    #[serde(rename = "WARNINGS.XAPI.REQUIRED")]
     XapiRequired,
     /// `WARNINGS.XAPI.CAN_NOT_BE_EMPTY_STRING`
-    #[serde(rename = "WARNINGS.XAPI.CAN_NOT_BE_EMPTY_STRING")]
     XapiCanNotBeEmptyString,
     /// `WARNINGS.XAPI.DUPLICATE`
-    #[serde(rename = "WARNINGS.XAPI.DUPLICATE")]
     XapiDuplicate,
     /// `WARNINGS.XAPI.MAC_USED_BY`
-    #[serde(rename = "WARNINGS.XAPI.MAC_USED_BY")]
     XapiMacUsedBy,
     /// `WARNINGS.XAPI.ALREADY_IN_USE`
-    #[serde(rename = "WARNINGS.XAPI.ALREADY_IN_USE")]
     XapiAlreadyInUse,
     /// `WARNINGS.MAC_ADDRESS_ALREADY_IN_USE`
-    #[serde(rename = "WARNINGS.MAC_ADDRESS_ALREADY_IN_USE")]
     MacAddressAlreadyInUse,
     /// `WARNINGS.XAPI.PLAYLIST_IN_USE`
-    #[serde(rename = "WARNINGS.XAPI.PLAYLIST_IN_USE")]
     XapiPlaylistInUse,
     /// `WARNINGS.XAPI.OUT_OF_THE_RANGE`
-    #[serde(rename = "WARNINGS.XAPI.OUT_OF_THE_RANGE")]
     XapiOutOfTheRange,
     /// `WARNINGS.XAPI.TOO_MANY_PHONES`
-    #[serde(rename = "WARNINGS.XAPI.TOO_MANY_PHONES")]
     XapiTooManyPhones,
     /// `WARNINGS.XAPI.TOO_MANY_TRUNKS`
-    #[serde(rename = "WARNINGS.XAPI.TOO_MANY_TRUNKS")]
     XapiTooManyTrunks,
     /// `WARNINGS.XAPI.TOO_MANY_SBC`
-    #[serde(rename = "WARNINGS.XAPI.TOO_MANY_SBC")]
     XapiTooManySbc,
     /// `WARNINGS.XAPI.TOO_MANY_PROMPTS`
-    #[serde(rename = "WARNINGS.XAPI.TOO_MANY_PROMPTS")]
     XapiTooManyPrompts,
     /// `WARNINGS.XAPI.TOO_MANY_ITEMS_IN_LIST`
-    #[serde(rename = "WARNINGS.XAPI.TOO_MANY_ITEMS_IN_LIST")]
     XapiTooManyItemsInList,
     /// `WARNINGS.XAPI.AWS_STORAGE_UNDER_USAGE`
-    #[serde(rename = "WARNINGS.XAPI.AWS_STORAGE_UNDER_USAGE")]
     XapiAwsStorageUnderUsage,
     /// `WARNINGS.XAPI.OUTBOUND_RULES_LIMIT_REACHED`
-    #[serde(rename = "WARNINGS.XAPI.OUTBOUND_RULES_LIMIT_REACHED")]
     XapiOutboundRulesLimitReached,
     /// `WARNINGS.XAPI.FORBIDDEN_CHANGE`
-    #[serde(rename = "WARNINGS.XAPI.FORBIDDEN_CHANGE")]
     XapiForbiddenChange,
     /// `WARNINGS.FAX_SERVER_CANNOT_BE_DELETED`
-    #[serde(rename = "WARNINGS.FAX_SERVER_CANNOT_BE_DELETED")]
     FaxServerCannotBeDeleted,
     /// `WARNINGS.OPERATOR_CANNOT_BE_DELETED`
-    #[serde(rename = "WARNINGS.OPERATOR_CANNOT_BE_DELETED")]
     OperatorCannotBeDeleted,
     /// `WARNINGS.USER_EXTENSION_CANNOT_BE_DELETED`
-    #[serde(rename = "WARNINGS.USER_EXTENSION_CANNOT_BE_DELETED")]
     UserExtensionCannotBeDeleted,
     /// `WARNINGS.XAPI.NUMBER_IGNORED`
-    #[serde(rename = "WARNINGS.XAPI.NUMBER_IGNORED")]
     XapiNumberIgnored,
     /// `WARNINGS.XAPI.INVALID_TIMEZONE`
-    #[serde(rename = "WARNINGS.XAPI.INVALID_TIMEZONE")]
     XapiInvalidTimezone,
     /// `WARNINGS.XAPI.INVALID_PATH`
-    #[serde(rename = "WARNINGS.XAPI.INVALID_PATH")]
     XapiInvalidPath,
     /// `WARNINGS.XAPI.PATH_SHOULD_NOT_CONTAIN_SPACES`
-    #[serde(rename = "WARNINGS.XAPI.PATH_SHOULD_NOT_CONTAIN_SPACES")]
     XapiPathShouldNotContainSpaces,
     /// `WARNINGS.XAPI.INVALID_CREDENTIALS`
-    #[serde(rename = "WARNINGS.XAPI.INVALID_CREDENTIALS")]
     XapiInvalidCredentials,
     /// `WARNINGS.XAPI.CANNOT_CONNECT_FTP`
-    #[serde(rename = "WARNINGS.XAPI.CANNOT_CONNECT_FTP")]
     XapiCannotConnectFtp,
     /// `WARNINGS.XAPI.CANNOT_CONNECT_SMB`
-    #[serde(rename = "WARNINGS.XAPI.CANNOT_CONNECT_SMB")]
     XapiCannotConnectSmb,
     /// `WARNINGS.XAPI.CANNOT_CONNECT_SFTP`
-    #[serde(rename = "WARNINGS.XAPI.CANNOT_CONNECT_SFTP")]
     XapiCannotConnectSftp,
     /// `WARNINGS.XAPI.SFTP_INVALID_HOST_KEY`
-    #[serde(rename = "WARNINGS.XAPI.SFTP_INVALID_HOST_KEY")]
     XapiSftpInvalidHostKey,
     /// `WARNINGS.XAPI.CANNOT_CONNECT_GOOGLE_BUCKET`
-    #[serde(rename = "WARNINGS.XAPI.CANNOT_CONNECT_GOOGLE_BUCKET")]
     XapiCannotConnectGoogleBucket,
     /// `WARNINGS.XAPI.CANNOT_CONNECT_AMAZON_S3_BUCKET`
-    #[serde(rename = "WARNINGS.XAPI.CANNOT_CONNECT_AMAZON_S3_BUCKET")]
     XapiCannotConnectAmazonS3Bucket,
     /// `WARNINGS.XAPI.PLAYLIST_NO_SOURCE`
-    #[serde(rename = "WARNINGS.XAPI.PLAYLIST_NO_SOURCE")]
     XapiPlaylistNoSource,
     /// `WARNINGS.XAPI.NO_USERS_IN_TEAMS`
-    #[serde(rename = "WARNINGS.XAPI.NO_USERS_IN_TEAMS")]
     XapiNoUsersInTeams,
     /// `WARNINGS.XAPI.FILE_FORMAT_IS_INCORRECT`
-    #[serde(rename = "WARNINGS.XAPI.FILE_FORMAT_IS_INCORRECT")]
     XapiFileFormatIsIncorrect,
     /// `WARNINGS.XAPI.INVALID_FILE_NAME`
-    #[serde(rename = "WARNINGS.XAPI.INVALID_FILE_NAME")]
     XapiInvalidFileName,
     /// `WARNINGS.CSV_INVALID_FILE_FORMAT`
-    #[serde(rename = "WARNINGS.CSV_INVALID_FILE_FORMAT")]
     CsvInvalidFileFormat,
     /// `WARNINGS.CSV_LINE_CORRUPTED`
-    #[serde(rename = "WARNINGS.CSV_LINE_CORRUPTED")]
     CsvLineCorrupted,
     /// `WARNINGS.WRONG_CSV_FILE_REQUIRED_COLUMNS_NOT_FOUND`
-    #[serde(rename = "WARNINGS.WRONG_CSV_FILE_REQUIRED_COLUMNS_NOT_FOUND")]
     WrongCsvFileRequiredColumnsNotFound,
     /// `WARNINGS.CSV_IMPORT_LIMIT_REACHED`
-    #[serde(rename = "WARNINGS.CSV_IMPORT_LIMIT_REACHED")]
     CsvImportLimitReached,
     /// `WARNINGS.WRONG_CSV_FILE_REQUIRED_HEADER_NOT_FOUND`
-    #[serde(rename = "WARNINGS.WRONG_CSV_FILE_REQUIRED_HEADER_NOT_FOUND")]
     WrongCsvFileRequiredHeaderNotFound,
     /// `WARNINGS.XAPI.FILE_IS_TOO_LARGE`
-    #[serde(rename = "WARNINGS.XAPI.FILE_IS_TOO_LARGE")]
     XapiFileIsTooLarge,
     /// `WARNINGS.XAPI.SBC_CERT_FQDN_MISMATCH`
-    #[serde(rename = "WARNINGS.XAPI.SBC_CERT_FQDN_MISMATCH")]
     XapiSbcCertFqdnMismatch,
     /// `WARNINGS.XAPI.SBC_CERT_EXPIRED`
-    #[serde(rename = "WARNINGS.XAPI.SBC_CERT_EXPIRED")]
     XapiSbcCertExpired,
     /// `WARNINGS.XAPI.SBC_KEY_CERT_MISMATCH`
-    #[serde(rename = "WARNINGS.XAPI.SBC_KEY_CERT_MISMATCH")]
     XapiSbcKeyCertMismatch,
     /// `WARNINGS.XAPI.CERTIFICATE_EXPIRED`
-    #[serde(rename = "WARNINGS.XAPI.CERTIFICATE_EXPIRED")]
     XapiCertificateExpired,
     /// `WARNINGS.XAPI.NON_EXISTENT_EXT_NUMBER`
-    #[serde(rename = "WARNINGS.XAPI.NON_EXISTENT_EXT_NUMBER")]
     XapiNonExistentExtNumber,
     /// `WARNINGS.XAPI.MCM_MODE_REQUIRED`
-    #[serde(rename = "WARNINGS.XAPI.MCM_MODE_REQUIRED")]
     XapiMcmModeRequired,
     /// `WARNINGS.INTERNATIONALPREFIX_IS_MISSING`
-    #[serde(rename = "WARNINGS.INTERNATIONALPREFIX_IS_MISSING")]
     InternationalprefixIsMissing,
     /// `WARNINGS.XAPI.CHAT_LOG_IS_DISABLED`
-    #[serde(rename = "WARNINGS.XAPI.CHAT_LOG_IS_DISABLED")]
     XapiChatLogIsDisabled,
     /// `WARNINGS.WAKEUP_IVR_EXISTS`
-    #[serde(rename = "WARNINGS.WAKEUP_IVR_EXISTS")]
     WakeupIvrExists,
     /// `WARNINGS.RING_GROUP_ENABLE_PAGING`
-    #[serde(rename = "WARNINGS.RING_GROUP_ENABLE_PAGING")]
     RingGroupEnablePaging,
     /// `WARNINGS.XAPI.CREATE_1_SIP_TRUCK_EMERGENCY`
-    #[serde(rename = "WARNINGS.XAPI.CREATE_1_SIP_TRUCK_EMERGENCY")]
     XapiCreate1SipTruckEmergency,
     /// `WARNINGS.INVALID_IP_MASK`
-    #[serde(rename = "WARNINGS.INVALID_IP_MASK")]
     InvalidIpMask,
     /// `WARNINGS.TOO_MANY_BACKUPS`
-    #[serde(rename = "WARNINGS.TOO_MANY_BACKUPS")]
     TooManyBackups,
     /// `WARNINGS.BACKUP_LOCATION_CONFIG_ERROR`
-    #[serde(rename = "WARNINGS.BACKUP_LOCATION_CONFIG_ERROR")]
     BackupLocationConfigError,
     /// `WARNINGS.BACKUP_NOT_FOUND_OR_INVALID`
-    #[serde(rename = "WARNINGS.BACKUP_NOT_FOUND_OR_INVALID")]
     BackupNotFoundOrInvalid,
     /// `WARNINGS.INVALID_CALL_FLOW_FILE`
-    #[serde(rename = "WARNINGS.INVALID_CALL_FLOW_FILE")]
     InvalidCallFlowFile,
     /// `WARNINGS.ALREADY_EXPIRED`
-    #[serde(rename = "WARNINGS.ALREADY_EXPIRED")]
     AlreadyExpired,
     /// `WARNINGS.EXTRACTING_OUTSIDE_THE_DESTINATION_DIRECTORY`
-    #[serde(rename = "WARNINGS.EXTRACTING_OUTSIDE_THE_DESTINATION_DIRECTORY")]
     ExtractingOutsideTheDestinationDirectory,
     /// `WARNINGS.WIRESHARK_NOT_FOUND`
-    #[serde(rename = "WARNINGS.WIRESHARK_NOT_FOUND")]
     WiresharkNotFound,
     /// `WARNINGS.CANNOT_DELETE_TRUNKS_BINDED_ERMERGENCY_NUMBER`
-    #[serde(rename = "WARNINGS.CANNOT_DELETE_TRUNKS_BINDED_ERMERGENCY_NUMBER")]
     CannotDeleteTrunksBindedErmergencyNumber,
     /// `WARNINGS.BLACKLIST_NUMBER_LIMIT_EXCEEDED`
-    #[serde(rename = "WARNINGS.BLACKLIST_NUMBER_LIMIT_EXCEEDED")]
     BlacklistNumberLimitExceeded,
     /// `WARNINGS.DOUBLE_QUOTES_NOT_ALLOWED`
-    #[serde(rename = "WARNINGS.DOUBLE_QUOTES_NOT_ALLOWED")]
     DoubleQuotesNotAllowed,
     /// `WARNINGS.MCU_REQUEST_ALREADY_IN_PROGRESS`
-    #[serde(rename = "WARNINGS.MCU_REQUEST_ALREADY_IN_PROGRESS")]
     McuRequestAlreadyInProgress,
     /// `WARNINGS.MCU_LIMIT_REACHED`
-    #[serde(rename = "WARNINGS.MCU_LIMIT_REACHED")]
     McuLimitReached,
     /// `WARNINGS.MCU_WEBMEETING_BRIDGE_NOT_FOUND`
-    #[serde(rename = "WARNINGS.MCU_WEBMEETING_BRIDGE_NOT_FOUND")]
     McuWebmeetingBridgeNotFound,
     /// `WARNINGS.MCU_REQUEST_NOT_FOUND`
-    #[serde(rename = "WARNINGS.MCU_REQUEST_NOT_FOUND")]
     McuRequestNotFound,
     /// `WARNINGS.MCU_REQUEST_TIMEOUT`
-    #[serde(rename = "WARNINGS.MCU_REQUEST_TIMEOUT")]
     McuRequestTimeout,
     /// `WARNINGS.CONVERTER_REQUEST_ALREADY_IN_PROGRESS`
-    #[serde(rename = "WARNINGS.CONVERTER_REQUEST_ALREADY_IN_PROGRESS")]
     ConverterRequestAlreadyInProgress,
     /// `WARNINGS.CONVERTER_LIMIT_REACHED`
-    #[serde(rename = "WARNINGS.CONVERTER_LIMIT_REACHED")]
     ConverterLimitReached,
     /// `WARNINGS.CONVERTER_WEBMEETING_BRIDGE_NOT_FOUND`
-    #[serde(rename = "WARNINGS.CONVERTER_WEBMEETING_BRIDGE_NOT_FOUND")]
     ConverterWebmeetingBridgeNotFound,
     /// `WARNINGS.CONVERTER_REQUEST_NOT_FOUND`
-    #[serde(rename = "WARNINGS.CONVERTER_REQUEST_NOT_FOUND")]
     ConverterRequestNotFound,
     /// `WARNINGS.CONVERTER_REQUEST_TIMEOUT`
-    #[serde(rename = "WARNINGS.CONVERTER_REQUEST_TIMEOUT")]
     ConverterRequestTimeout,
     /// `WARNINGS.XAPI.OPENAI_KEY_IS_MISSING`
-    #[serde(rename = "WARNINGS.XAPI.OPENAI_KEY_IS_MISSING")]
     XapiOpenaiKeyIsMissing,
     /// `WARNINGS.LENGTH_NOT_MORE_2048_CHARS`
-    #[serde(rename = "WARNINGS.LENGTH_NOT_MORE_2048_CHARS")]
     LengthNotMore2048Chars,
     /// `WARNINGS.INVALID_SECURITY_CODE`
-    #[serde(rename = "WARNINGS.INVALID_SECURITY_CODE")]
     InvalidSecurityCode,
     /// `WARNINGS.SUPPORTED_MEDIA_FORMAT_WAV`
-    #[serde(rename = "WARNINGS.SUPPORTED_MEDIA_FORMAT_WAV")]
     SupportedMediaFormatWav,
     /// `WARNINGS.NO_SECRET_DEFINED`
-    #[serde(rename = "WARNINGS.NO_SECRET_DEFINED")]
     NoSecretDefined,
     /// `WARNINGS.UNABLE_REACH_UPDATES_SERVER`
-    #[serde(rename = "WARNINGS.UNABLE_REACH_UPDATES_SERVER")]
     UnableReachUpdatesServer,
     /// `WARNINGS.ERROR_DOWNLOADING_FROM_UPDATES_SERVER`
-    #[serde(rename = "WARNINGS.ERROR_DOWNLOADING_FROM_UPDATES_SERVER")]
     ErrorDownloadingFromUpdatesServer,
     /// `WARNINGS.CAPTURE_LOCALHOST_NOT_ALLOWED`
-    #[serde(rename = "WARNINGS.CAPTURE_LOCALHOST_NOT_ALLOWED")]
     CaptureLocalhostNotAllowed,
     /// `WARNINGS.CAPTURE_ONGOING`
-    #[serde(rename = "WARNINGS.CAPTURE_ONGOING")]
     CaptureOngoing,
     /// A value this version of the client does not know, kept as sent.
-    #[serde(untagged)]
     Unrecognized(::std::string::String),
+}
+impl PbxWarnings {
+    /// The member as the PBX writes it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            PbxWarnings::ContactsSpecifyNameSurnameCompany => {
+                "WARNINGS.CONTACTS_SPECIFY_NAME_SURNAME_COMPANY"
+            }
+            PbxWarnings::ContactsSpecifyPhoneNumber => {
+                "WARNINGS.CONTACTS_SPECIFY_PHONE_NUMBER"
+            }
+            PbxWarnings::ContactsSpecifyNameSurname => {
+                "WARNINGS.CONTACTS_SPECIFY_NAME_SURNAME"
+            }
+            PbxWarnings::StringTooLong => "WARNINGS.STRING_TOO_LONG",
+            PbxWarnings::LengthNotMore50Chars => "WARNINGS.LENGTH_NOT_MORE_50_CHARS",
+            PbxWarnings::LengthNotMore255Chars => "WARNINGS.LENGTH_NOT_MORE_255_CHARS",
+            PbxWarnings::InvalidHexCharacter => "WARNINGS.INVALID_HEX_CHARACTER",
+            PbxWarnings::NoMoreNumbersAvailable => "WARNINGS.NO_MORE_NUMBERS_AVAILABLE",
+            PbxWarnings::ErpServerError => "WARNINGS.ERP_SERVER_ERROR",
+            PbxWarnings::LicenseNotFound => "WARNINGS.LICENSE_NOT_FOUND",
+            PbxWarnings::LimitReached => "WARNINGS.LIMIT_REACHED",
+            PbxWarnings::Invalid => "WARNINGS.INVALID",
+            PbxWarnings::XapiCaptchaError => "WARNINGS.XAPI.CAPTCHA_ERROR",
+            PbxWarnings::XapiInvalidPinNumber => "WARNINGS.XAPI.INVALID_PIN_NUMBER",
+            PbxWarnings::XapiNotSupported => "WARNINGS.XAPI.NOT_SUPPORTED",
+            PbxWarnings::XapiUserRoleDowngrade => "WARNINGS.XAPI.USER_ROLE_DOWNGRADE",
+            PbxWarnings::GroupCannotBeDeleted => "WARNINGS.GROUP_CANNOT_BE_DELETED",
+            PbxWarnings::CannotBeDeleted => "WARNINGS.CANNOT_BE_DELETED",
+            PbxWarnings::GroupWithMembersCannotBeDeleted => {
+                "WARNINGS.GROUP_WITH_MEMBERS_CANNOT_BE_DELETED"
+            }
+            PbxWarnings::XapiOtherUserRoleDowngrade => {
+                "WARNINGS.XAPI.OTHER_USER_ROLE_DOWNGRADE"
+            }
+            PbxWarnings::XapiInvalidLicenseType => "WARNINGS.XAPI.INVALID_LICENSE_TYPE",
+            PbxWarnings::InvalidPassword => "WARNINGS.INVALID_PASSWORD",
+            PbxWarnings::XapiNotFound => "WARNINGS.XAPI.NOT_FOUND",
+            PbxWarnings::XapiFileNotFound => "WARNINGS.XAPI.FILE_NOT_FOUND",
+            PbxWarnings::XapiFileNotAccessible => "WARNINGS.XAPI.FILE_NOT_ACCESSIBLE",
+            PbxWarnings::XapiRequired => "WARNINGS.XAPI.REQUIRED",
+            PbxWarnings::XapiCanNotBeEmptyString => {
+                "WARNINGS.XAPI.CAN_NOT_BE_EMPTY_STRING"
+            }
+            PbxWarnings::XapiDuplicate => "WARNINGS.XAPI.DUPLICATE",
+            PbxWarnings::XapiMacUsedBy => "WARNINGS.XAPI.MAC_USED_BY",
+            PbxWarnings::XapiAlreadyInUse => "WARNINGS.XAPI.ALREADY_IN_USE",
+            PbxWarnings::MacAddressAlreadyInUse => "WARNINGS.MAC_ADDRESS_ALREADY_IN_USE",
+            PbxWarnings::XapiPlaylistInUse => "WARNINGS.XAPI.PLAYLIST_IN_USE",
+            PbxWarnings::XapiOutOfTheRange => "WARNINGS.XAPI.OUT_OF_THE_RANGE",
+            PbxWarnings::XapiTooManyPhones => "WARNINGS.XAPI.TOO_MANY_PHONES",
+            PbxWarnings::XapiTooManyTrunks => "WARNINGS.XAPI.TOO_MANY_TRUNKS",
+            PbxWarnings::XapiTooManySbc => "WARNINGS.XAPI.TOO_MANY_SBC",
+            PbxWarnings::XapiTooManyPrompts => "WARNINGS.XAPI.TOO_MANY_PROMPTS",
+            PbxWarnings::XapiTooManyItemsInList => "WARNINGS.XAPI.TOO_MANY_ITEMS_IN_LIST",
+            PbxWarnings::XapiAwsStorageUnderUsage => {
+                "WARNINGS.XAPI.AWS_STORAGE_UNDER_USAGE"
+            }
+            PbxWarnings::XapiOutboundRulesLimitReached => {
+                "WARNINGS.XAPI.OUTBOUND_RULES_LIMIT_REACHED"
+            }
+            PbxWarnings::XapiForbiddenChange => "WARNINGS.XAPI.FORBIDDEN_CHANGE",
+            PbxWarnings::FaxServerCannotBeDeleted => {
+                "WARNINGS.FAX_SERVER_CANNOT_BE_DELETED"
+            }
+            PbxWarnings::OperatorCannotBeDeleted => "WARNINGS.OPERATOR_CANNOT_BE_DELETED",
+            PbxWarnings::UserExtensionCannotBeDeleted => {
+                "WARNINGS.USER_EXTENSION_CANNOT_BE_DELETED"
+            }
+            PbxWarnings::XapiNumberIgnored => "WARNINGS.XAPI.NUMBER_IGNORED",
+            PbxWarnings::XapiInvalidTimezone => "WARNINGS.XAPI.INVALID_TIMEZONE",
+            PbxWarnings::XapiInvalidPath => "WARNINGS.XAPI.INVALID_PATH",
+            PbxWarnings::XapiPathShouldNotContainSpaces => {
+                "WARNINGS.XAPI.PATH_SHOULD_NOT_CONTAIN_SPACES"
+            }
+            PbxWarnings::XapiInvalidCredentials => "WARNINGS.XAPI.INVALID_CREDENTIALS",
+            PbxWarnings::XapiCannotConnectFtp => "WARNINGS.XAPI.CANNOT_CONNECT_FTP",
+            PbxWarnings::XapiCannotConnectSmb => "WARNINGS.XAPI.CANNOT_CONNECT_SMB",
+            PbxWarnings::XapiCannotConnectSftp => "WARNINGS.XAPI.CANNOT_CONNECT_SFTP",
+            PbxWarnings::XapiSftpInvalidHostKey => "WARNINGS.XAPI.SFTP_INVALID_HOST_KEY",
+            PbxWarnings::XapiCannotConnectGoogleBucket => {
+                "WARNINGS.XAPI.CANNOT_CONNECT_GOOGLE_BUCKET"
+            }
+            PbxWarnings::XapiCannotConnectAmazonS3Bucket => {
+                "WARNINGS.XAPI.CANNOT_CONNECT_AMAZON_S3_BUCKET"
+            }
+            PbxWarnings::XapiPlaylistNoSource => "WARNINGS.XAPI.PLAYLIST_NO_SOURCE",
+            PbxWarnings::XapiNoUsersInTeams => "WARNINGS.XAPI.NO_USERS_IN_TEAMS",
+            PbxWarnings::XapiFileFormatIsIncorrect => {
+                "WARNINGS.XAPI.FILE_FORMAT_IS_INCORRECT"
+            }
+            PbxWarnings::XapiInvalidFileName => "WARNINGS.XAPI.INVALID_FILE_NAME",
+            PbxWarnings::CsvInvalidFileFormat => "WARNINGS.CSV_INVALID_FILE_FORMAT",
+            PbxWarnings::CsvLineCorrupted => "WARNINGS.CSV_LINE_CORRUPTED",
+            PbxWarnings::WrongCsvFileRequiredColumnsNotFound => {
+                "WARNINGS.WRONG_CSV_FILE_REQUIRED_COLUMNS_NOT_FOUND"
+            }
+            PbxWarnings::CsvImportLimitReached => "WARNINGS.CSV_IMPORT_LIMIT_REACHED",
+            PbxWarnings::WrongCsvFileRequiredHeaderNotFound => {
+                "WARNINGS.WRONG_CSV_FILE_REQUIRED_HEADER_NOT_FOUND"
+            }
+            PbxWarnings::XapiFileIsTooLarge => "WARNINGS.XAPI.FILE_IS_TOO_LARGE",
+            PbxWarnings::XapiSbcCertFqdnMismatch => {
+                "WARNINGS.XAPI.SBC_CERT_FQDN_MISMATCH"
+            }
+            PbxWarnings::XapiSbcCertExpired => "WARNINGS.XAPI.SBC_CERT_EXPIRED",
+            PbxWarnings::XapiSbcKeyCertMismatch => "WARNINGS.XAPI.SBC_KEY_CERT_MISMATCH",
+            PbxWarnings::XapiCertificateExpired => "WARNINGS.XAPI.CERTIFICATE_EXPIRED",
+            PbxWarnings::XapiNonExistentExtNumber => {
+                "WARNINGS.XAPI.NON_EXISTENT_EXT_NUMBER"
+            }
+            PbxWarnings::XapiMcmModeRequired => "WARNINGS.XAPI.MCM_MODE_REQUIRED",
+            PbxWarnings::InternationalprefixIsMissing => {
+                "WARNINGS.INTERNATIONALPREFIX_IS_MISSING"
+            }
+            PbxWarnings::XapiChatLogIsDisabled => "WARNINGS.XAPI.CHAT_LOG_IS_DISABLED",
+            PbxWarnings::WakeupIvrExists => "WARNINGS.WAKEUP_IVR_EXISTS",
+            PbxWarnings::RingGroupEnablePaging => "WARNINGS.RING_GROUP_ENABLE_PAGING",
+            PbxWarnings::XapiCreate1SipTruckEmergency => {
+                "WARNINGS.XAPI.CREATE_1_SIP_TRUCK_EMERGENCY"
+            }
+            PbxWarnings::InvalidIpMask => "WARNINGS.INVALID_IP_MASK",
+            PbxWarnings::TooManyBackups => "WARNINGS.TOO_MANY_BACKUPS",
+            PbxWarnings::BackupLocationConfigError => {
+                "WARNINGS.BACKUP_LOCATION_CONFIG_ERROR"
+            }
+            PbxWarnings::BackupNotFoundOrInvalid => {
+                "WARNINGS.BACKUP_NOT_FOUND_OR_INVALID"
+            }
+            PbxWarnings::InvalidCallFlowFile => "WARNINGS.INVALID_CALL_FLOW_FILE",
+            PbxWarnings::AlreadyExpired => "WARNINGS.ALREADY_EXPIRED",
+            PbxWarnings::ExtractingOutsideTheDestinationDirectory => {
+                "WARNINGS.EXTRACTING_OUTSIDE_THE_DESTINATION_DIRECTORY"
+            }
+            PbxWarnings::WiresharkNotFound => "WARNINGS.WIRESHARK_NOT_FOUND",
+            PbxWarnings::CannotDeleteTrunksBindedErmergencyNumber => {
+                "WARNINGS.CANNOT_DELETE_TRUNKS_BINDED_ERMERGENCY_NUMBER"
+            }
+            PbxWarnings::BlacklistNumberLimitExceeded => {
+                "WARNINGS.BLACKLIST_NUMBER_LIMIT_EXCEEDED"
+            }
+            PbxWarnings::DoubleQuotesNotAllowed => "WARNINGS.DOUBLE_QUOTES_NOT_ALLOWED",
+            PbxWarnings::McuRequestAlreadyInProgress => {
+                "WARNINGS.MCU_REQUEST_ALREADY_IN_PROGRESS"
+            }
+            PbxWarnings::McuLimitReached => "WARNINGS.MCU_LIMIT_REACHED",
+            PbxWarnings::McuWebmeetingBridgeNotFound => {
+                "WARNINGS.MCU_WEBMEETING_BRIDGE_NOT_FOUND"
+            }
+            PbxWarnings::McuRequestNotFound => "WARNINGS.MCU_REQUEST_NOT_FOUND",
+            PbxWarnings::McuRequestTimeout => "WARNINGS.MCU_REQUEST_TIMEOUT",
+            PbxWarnings::ConverterRequestAlreadyInProgress => {
+                "WARNINGS.CONVERTER_REQUEST_ALREADY_IN_PROGRESS"
+            }
+            PbxWarnings::ConverterLimitReached => "WARNINGS.CONVERTER_LIMIT_REACHED",
+            PbxWarnings::ConverterWebmeetingBridgeNotFound => {
+                "WARNINGS.CONVERTER_WEBMEETING_BRIDGE_NOT_FOUND"
+            }
+            PbxWarnings::ConverterRequestNotFound => {
+                "WARNINGS.CONVERTER_REQUEST_NOT_FOUND"
+            }
+            PbxWarnings::ConverterRequestTimeout => "WARNINGS.CONVERTER_REQUEST_TIMEOUT",
+            PbxWarnings::XapiOpenaiKeyIsMissing => "WARNINGS.XAPI.OPENAI_KEY_IS_MISSING",
+            PbxWarnings::LengthNotMore2048Chars => "WARNINGS.LENGTH_NOT_MORE_2048_CHARS",
+            PbxWarnings::InvalidSecurityCode => "WARNINGS.INVALID_SECURITY_CODE",
+            PbxWarnings::SupportedMediaFormatWav => "WARNINGS.SUPPORTED_MEDIA_FORMAT_WAV",
+            PbxWarnings::NoSecretDefined => "WARNINGS.NO_SECRET_DEFINED",
+            PbxWarnings::UnableReachUpdatesServer => {
+                "WARNINGS.UNABLE_REACH_UPDATES_SERVER"
+            }
+            PbxWarnings::ErrorDownloadingFromUpdatesServer => {
+                "WARNINGS.ERROR_DOWNLOADING_FROM_UPDATES_SERVER"
+            }
+            PbxWarnings::CaptureLocalhostNotAllowed => {
+                "WARNINGS.CAPTURE_LOCALHOST_NOT_ALLOWED"
+            }
+            PbxWarnings::CaptureOngoing => "WARNINGS.CAPTURE_ONGOING",
+            PbxWarnings::Unrecognized(value) => value,
+        }
+    }
+}
+impl ::std::convert::From<&str> for PbxWarnings {
+    /// Reads a member as the PBX writes it; an unknown one is kept as it is.
+    fn from(value: &str) -> Self {
+        match value {
+            "WARNINGS.CONTACTS_SPECIFY_NAME_SURNAME_COMPANY" => {
+                PbxWarnings::ContactsSpecifyNameSurnameCompany
+            }
+            "WARNINGS.CONTACTS_SPECIFY_PHONE_NUMBER" => {
+                PbxWarnings::ContactsSpecifyPhoneNumber
+            }
+            "WARNINGS.CONTACTS_SPECIFY_NAME_SURNAME" => {
+                PbxWarnings::ContactsSpecifyNameSurname
+            }
+            "WARNINGS.STRING_TOO_LONG" => PbxWarnings::StringTooLong,
+            "WARNINGS.LENGTH_NOT_MORE_50_CHARS" => PbxWarnings::LengthNotMore50Chars,
+            "WARNINGS.LENGTH_NOT_MORE_255_CHARS" => PbxWarnings::LengthNotMore255Chars,
+            "WARNINGS.INVALID_HEX_CHARACTER" => PbxWarnings::InvalidHexCharacter,
+            "WARNINGS.NO_MORE_NUMBERS_AVAILABLE" => PbxWarnings::NoMoreNumbersAvailable,
+            "WARNINGS.ERP_SERVER_ERROR" => PbxWarnings::ErpServerError,
+            "WARNINGS.LICENSE_NOT_FOUND" => PbxWarnings::LicenseNotFound,
+            "WARNINGS.LIMIT_REACHED" => PbxWarnings::LimitReached,
+            "WARNINGS.INVALID" => PbxWarnings::Invalid,
+            "WARNINGS.XAPI.CAPTCHA_ERROR" => PbxWarnings::XapiCaptchaError,
+            "WARNINGS.XAPI.INVALID_PIN_NUMBER" => PbxWarnings::XapiInvalidPinNumber,
+            "WARNINGS.XAPI.NOT_SUPPORTED" => PbxWarnings::XapiNotSupported,
+            "WARNINGS.XAPI.USER_ROLE_DOWNGRADE" => PbxWarnings::XapiUserRoleDowngrade,
+            "WARNINGS.GROUP_CANNOT_BE_DELETED" => PbxWarnings::GroupCannotBeDeleted,
+            "WARNINGS.CANNOT_BE_DELETED" => PbxWarnings::CannotBeDeleted,
+            "WARNINGS.GROUP_WITH_MEMBERS_CANNOT_BE_DELETED" => {
+                PbxWarnings::GroupWithMembersCannotBeDeleted
+            }
+            "WARNINGS.XAPI.OTHER_USER_ROLE_DOWNGRADE" => {
+                PbxWarnings::XapiOtherUserRoleDowngrade
+            }
+            "WARNINGS.XAPI.INVALID_LICENSE_TYPE" => PbxWarnings::XapiInvalidLicenseType,
+            "WARNINGS.INVALID_PASSWORD" => PbxWarnings::InvalidPassword,
+            "WARNINGS.XAPI.NOT_FOUND" => PbxWarnings::XapiNotFound,
+            "WARNINGS.XAPI.FILE_NOT_FOUND" => PbxWarnings::XapiFileNotFound,
+            "WARNINGS.XAPI.FILE_NOT_ACCESSIBLE" => PbxWarnings::XapiFileNotAccessible,
+            "WARNINGS.XAPI.REQUIRED" => PbxWarnings::XapiRequired,
+            "WARNINGS.XAPI.CAN_NOT_BE_EMPTY_STRING" => {
+                PbxWarnings::XapiCanNotBeEmptyString
+            }
+            "WARNINGS.XAPI.DUPLICATE" => PbxWarnings::XapiDuplicate,
+            "WARNINGS.XAPI.MAC_USED_BY" => PbxWarnings::XapiMacUsedBy,
+            "WARNINGS.XAPI.ALREADY_IN_USE" => PbxWarnings::XapiAlreadyInUse,
+            "WARNINGS.MAC_ADDRESS_ALREADY_IN_USE" => PbxWarnings::MacAddressAlreadyInUse,
+            "WARNINGS.XAPI.PLAYLIST_IN_USE" => PbxWarnings::XapiPlaylistInUse,
+            "WARNINGS.XAPI.OUT_OF_THE_RANGE" => PbxWarnings::XapiOutOfTheRange,
+            "WARNINGS.XAPI.TOO_MANY_PHONES" => PbxWarnings::XapiTooManyPhones,
+            "WARNINGS.XAPI.TOO_MANY_TRUNKS" => PbxWarnings::XapiTooManyTrunks,
+            "WARNINGS.XAPI.TOO_MANY_SBC" => PbxWarnings::XapiTooManySbc,
+            "WARNINGS.XAPI.TOO_MANY_PROMPTS" => PbxWarnings::XapiTooManyPrompts,
+            "WARNINGS.XAPI.TOO_MANY_ITEMS_IN_LIST" => PbxWarnings::XapiTooManyItemsInList,
+            "WARNINGS.XAPI.AWS_STORAGE_UNDER_USAGE" => {
+                PbxWarnings::XapiAwsStorageUnderUsage
+            }
+            "WARNINGS.XAPI.OUTBOUND_RULES_LIMIT_REACHED" => {
+                PbxWarnings::XapiOutboundRulesLimitReached
+            }
+            "WARNINGS.XAPI.FORBIDDEN_CHANGE" => PbxWarnings::XapiForbiddenChange,
+            "WARNINGS.FAX_SERVER_CANNOT_BE_DELETED" => {
+                PbxWarnings::FaxServerCannotBeDeleted
+            }
+            "WARNINGS.OPERATOR_CANNOT_BE_DELETED" => PbxWarnings::OperatorCannotBeDeleted,
+            "WARNINGS.USER_EXTENSION_CANNOT_BE_DELETED" => {
+                PbxWarnings::UserExtensionCannotBeDeleted
+            }
+            "WARNINGS.XAPI.NUMBER_IGNORED" => PbxWarnings::XapiNumberIgnored,
+            "WARNINGS.XAPI.INVALID_TIMEZONE" => PbxWarnings::XapiInvalidTimezone,
+            "WARNINGS.XAPI.INVALID_PATH" => PbxWarnings::XapiInvalidPath,
+            "WARNINGS.XAPI.PATH_SHOULD_NOT_CONTAIN_SPACES" => {
+                PbxWarnings::XapiPathShouldNotContainSpaces
+            }
+            "WARNINGS.XAPI.INVALID_CREDENTIALS" => PbxWarnings::XapiInvalidCredentials,
+            "WARNINGS.XAPI.CANNOT_CONNECT_FTP" => PbxWarnings::XapiCannotConnectFtp,
+            "WARNINGS.XAPI.CANNOT_CONNECT_SMB" => PbxWarnings::XapiCannotConnectSmb,
+            "WARNINGS.XAPI.CANNOT_CONNECT_SFTP" => PbxWarnings::XapiCannotConnectSftp,
+            "WARNINGS.XAPI.SFTP_INVALID_HOST_KEY" => PbxWarnings::XapiSftpInvalidHostKey,
+            "WARNINGS.XAPI.CANNOT_CONNECT_GOOGLE_BUCKET" => {
+                PbxWarnings::XapiCannotConnectGoogleBucket
+            }
+            "WARNINGS.XAPI.CANNOT_CONNECT_AMAZON_S3_BUCKET" => {
+                PbxWarnings::XapiCannotConnectAmazonS3Bucket
+            }
+            "WARNINGS.XAPI.PLAYLIST_NO_SOURCE" => PbxWarnings::XapiPlaylistNoSource,
+            "WARNINGS.XAPI.NO_USERS_IN_TEAMS" => PbxWarnings::XapiNoUsersInTeams,
+            "WARNINGS.XAPI.FILE_FORMAT_IS_INCORRECT" => {
+                PbxWarnings::XapiFileFormatIsIncorrect
+            }
+            "WARNINGS.XAPI.INVALID_FILE_NAME" => PbxWarnings::XapiInvalidFileName,
+            "WARNINGS.CSV_INVALID_FILE_FORMAT" => PbxWarnings::CsvInvalidFileFormat,
+            "WARNINGS.CSV_LINE_CORRUPTED" => PbxWarnings::CsvLineCorrupted,
+            "WARNINGS.WRONG_CSV_FILE_REQUIRED_COLUMNS_NOT_FOUND" => {
+                PbxWarnings::WrongCsvFileRequiredColumnsNotFound
+            }
+            "WARNINGS.CSV_IMPORT_LIMIT_REACHED" => PbxWarnings::CsvImportLimitReached,
+            "WARNINGS.WRONG_CSV_FILE_REQUIRED_HEADER_NOT_FOUND" => {
+                PbxWarnings::WrongCsvFileRequiredHeaderNotFound
+            }
+            "WARNINGS.XAPI.FILE_IS_TOO_LARGE" => PbxWarnings::XapiFileIsTooLarge,
+            "WARNINGS.XAPI.SBC_CERT_FQDN_MISMATCH" => {
+                PbxWarnings::XapiSbcCertFqdnMismatch
+            }
+            "WARNINGS.XAPI.SBC_CERT_EXPIRED" => PbxWarnings::XapiSbcCertExpired,
+            "WARNINGS.XAPI.SBC_KEY_CERT_MISMATCH" => PbxWarnings::XapiSbcKeyCertMismatch,
+            "WARNINGS.XAPI.CERTIFICATE_EXPIRED" => PbxWarnings::XapiCertificateExpired,
+            "WARNINGS.XAPI.NON_EXISTENT_EXT_NUMBER" => {
+                PbxWarnings::XapiNonExistentExtNumber
+            }
+            "WARNINGS.XAPI.MCM_MODE_REQUIRED" => PbxWarnings::XapiMcmModeRequired,
+            "WARNINGS.INTERNATIONALPREFIX_IS_MISSING" => {
+                PbxWarnings::InternationalprefixIsMissing
+            }
+            "WARNINGS.XAPI.CHAT_LOG_IS_DISABLED" => PbxWarnings::XapiChatLogIsDisabled,
+            "WARNINGS.WAKEUP_IVR_EXISTS" => PbxWarnings::WakeupIvrExists,
+            "WARNINGS.RING_GROUP_ENABLE_PAGING" => PbxWarnings::RingGroupEnablePaging,
+            "WARNINGS.XAPI.CREATE_1_SIP_TRUCK_EMERGENCY" => {
+                PbxWarnings::XapiCreate1SipTruckEmergency
+            }
+            "WARNINGS.INVALID_IP_MASK" => PbxWarnings::InvalidIpMask,
+            "WARNINGS.TOO_MANY_BACKUPS" => PbxWarnings::TooManyBackups,
+            "WARNINGS.BACKUP_LOCATION_CONFIG_ERROR" => {
+                PbxWarnings::BackupLocationConfigError
+            }
+            "WARNINGS.BACKUP_NOT_FOUND_OR_INVALID" => {
+                PbxWarnings::BackupNotFoundOrInvalid
+            }
+            "WARNINGS.INVALID_CALL_FLOW_FILE" => PbxWarnings::InvalidCallFlowFile,
+            "WARNINGS.ALREADY_EXPIRED" => PbxWarnings::AlreadyExpired,
+            "WARNINGS.EXTRACTING_OUTSIDE_THE_DESTINATION_DIRECTORY" => {
+                PbxWarnings::ExtractingOutsideTheDestinationDirectory
+            }
+            "WARNINGS.WIRESHARK_NOT_FOUND" => PbxWarnings::WiresharkNotFound,
+            "WARNINGS.CANNOT_DELETE_TRUNKS_BINDED_ERMERGENCY_NUMBER" => {
+                PbxWarnings::CannotDeleteTrunksBindedErmergencyNumber
+            }
+            "WARNINGS.BLACKLIST_NUMBER_LIMIT_EXCEEDED" => {
+                PbxWarnings::BlacklistNumberLimitExceeded
+            }
+            "WARNINGS.DOUBLE_QUOTES_NOT_ALLOWED" => PbxWarnings::DoubleQuotesNotAllowed,
+            "WARNINGS.MCU_REQUEST_ALREADY_IN_PROGRESS" => {
+                PbxWarnings::McuRequestAlreadyInProgress
+            }
+            "WARNINGS.MCU_LIMIT_REACHED" => PbxWarnings::McuLimitReached,
+            "WARNINGS.MCU_WEBMEETING_BRIDGE_NOT_FOUND" => {
+                PbxWarnings::McuWebmeetingBridgeNotFound
+            }
+            "WARNINGS.MCU_REQUEST_NOT_FOUND" => PbxWarnings::McuRequestNotFound,
+            "WARNINGS.MCU_REQUEST_TIMEOUT" => PbxWarnings::McuRequestTimeout,
+            "WARNINGS.CONVERTER_REQUEST_ALREADY_IN_PROGRESS" => {
+                PbxWarnings::ConverterRequestAlreadyInProgress
+            }
+            "WARNINGS.CONVERTER_LIMIT_REACHED" => PbxWarnings::ConverterLimitReached,
+            "WARNINGS.CONVERTER_WEBMEETING_BRIDGE_NOT_FOUND" => {
+                PbxWarnings::ConverterWebmeetingBridgeNotFound
+            }
+            "WARNINGS.CONVERTER_REQUEST_NOT_FOUND" => {
+                PbxWarnings::ConverterRequestNotFound
+            }
+            "WARNINGS.CONVERTER_REQUEST_TIMEOUT" => PbxWarnings::ConverterRequestTimeout,
+            "WARNINGS.XAPI.OPENAI_KEY_IS_MISSING" => PbxWarnings::XapiOpenaiKeyIsMissing,
+            "WARNINGS.LENGTH_NOT_MORE_2048_CHARS" => PbxWarnings::LengthNotMore2048Chars,
+            "WARNINGS.INVALID_SECURITY_CODE" => PbxWarnings::InvalidSecurityCode,
+            "WARNINGS.SUPPORTED_MEDIA_FORMAT_WAV" => PbxWarnings::SupportedMediaFormatWav,
+            "WARNINGS.NO_SECRET_DEFINED" => PbxWarnings::NoSecretDefined,
+            "WARNINGS.UNABLE_REACH_UPDATES_SERVER" => {
+                PbxWarnings::UnableReachUpdatesServer
+            }
+            "WARNINGS.ERROR_DOWNLOADING_FROM_UPDATES_SERVER" => {
+                PbxWarnings::ErrorDownloadingFromUpdatesServer
+            }
+            "WARNINGS.CAPTURE_LOCALHOST_NOT_ALLOWED" => {
+                PbxWarnings::CaptureLocalhostNotAllowed
+            }
+            "WARNINGS.CAPTURE_ONGOING" => PbxWarnings::CaptureOngoing,
+            other => PbxWarnings::Unrecognized(other.to_owned()),
+        }
+    }
+}
+impl crate::json::NamedMember for PbxWarnings {
+    const NAME: &'static str = "PbxWarnings";
+}
+impl ::serde::Serialize for PbxWarnings {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for PbxWarnings {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::json::read_member(deserializer)
+    }
 }

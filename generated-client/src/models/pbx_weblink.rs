@@ -4,115 +4,92 @@
 
 //! The `PbxWeblink` model.
 /// Schema `#/components/schemas/Pbx.Weblink`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PbxWeblink {
-    #[serde(
-        rename = "Advanced",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub advanced: ::std::option::Option<crate::models::PbxLiveChatAdvancedSettings>,
-    #[serde(
-        rename = "CallsEnabled",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub calls_enabled: ::std::option::Option<bool>,
-    #[serde(
-        rename = "ChatBox",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub chat_box: ::std::option::Option<crate::models::PbxLiveChatBox>,
-    #[serde(
-        rename = "ChatEnabled",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub chat_enabled: ::std::option::Option<bool>,
-    #[serde(
-        rename = "DefaultRecord",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub default_record: ::std::option::Option<bool>,
-    #[serde(
-        rename = "DN",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub dn: ::std::option::Option<crate::models::PbxPeer>,
-    #[serde(
-        rename = "EnableReCaptcha",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub enable_re_captcha: ::std::option::Option<bool>,
-    #[serde(
-        rename = "General",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub general: ::std::option::Option<crate::models::PbxGeneralLiveChatSettings>,
-    #[serde(
-        rename = "Group",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub group: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "Hidden",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub hidden: ::std::option::Option<bool>,
-    #[serde(
-        rename = "Id",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub id: ::std::option::Option<i32>,
-    #[serde(
-        rename = "Link",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub link: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "MeetingEnabled",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub meeting_enabled: ::std::option::Option<bool>,
-    #[serde(
-        rename = "Name",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub name: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "Styling",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub styling: ::std::option::Option<crate::models::PbxLiveChatStyling>,
-    #[serde(
-        rename = "Translations",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub translations: ::std::option::Option<crate::models::PbxWebsiteLinksTranslations>,
-    #[serde(
-        rename = "Website",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub website: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// The entity's ETag, to pass back as If-Match where an operation takes one.
-    #[serde(
-        rename = "@odata.etag",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub odata_etag: ::std::option::Option<::std::string::String>,
+}
+impl ::serde::Serialize for PbxWeblink {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = crate::json::ObjectWriter::start(serializer)?;
+        object.optional("Advanced", &self.advanced)?;
+        object.optional("CallsEnabled", &self.calls_enabled)?;
+        object.optional("ChatBox", &self.chat_box)?;
+        object.optional("ChatEnabled", &self.chat_enabled)?;
+        object.optional("DefaultRecord", &self.default_record)?;
+        object.optional("DN", &self.dn)?;
+        object.optional("EnableReCaptcha", &self.enable_re_captcha)?;
+        object.optional("General", &self.general)?;
+        object.optional("Group", &self.group)?;
+        object.optional("Hidden", &self.hidden)?;
+        object.optional("Id", &self.id)?;
+        object.optional("Link", &self.link)?;
+        object.optional("MeetingEnabled", &self.meeting_enabled)?;
+        object.optional("Name", &self.name)?;
+        object.optional("Styling", &self.styling)?;
+        object.optional("Translations", &self.translations)?;
+        object.optional("Website", &self.website)?;
+        object.optional("@odata.etag", &self.odata_etag)?;
+        object.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for PbxWeblink {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::json::read_object(deserializer)
+    }
+}
+impl crate::json::ReadObject for PbxWeblink {
+    const NAME: &'static str = "PbxWeblink";
+    fn read_property<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "Advanced" => self.advanced = map.next_value()?,
+            "CallsEnabled" => self.calls_enabled = map.next_value()?,
+            "ChatBox" => self.chat_box = map.next_value()?,
+            "ChatEnabled" => self.chat_enabled = map.next_value()?,
+            "DefaultRecord" => self.default_record = map.next_value()?,
+            "DN" => self.dn = map.next_value()?,
+            "EnableReCaptcha" => self.enable_re_captcha = map.next_value()?,
+            "General" => self.general = map.next_value()?,
+            "Group" => self.group = map.next_value()?,
+            "Hidden" => self.hidden = map.next_value()?,
+            "Id" => self.id = map.next_value()?,
+            "Link" => self.link = map.next_value()?,
+            "MeetingEnabled" => self.meeting_enabled = map.next_value()?,
+            "Name" => self.name = map.next_value()?,
+            "Styling" => self.styling = map.next_value()?,
+            "Translations" => self.translations = map.next_value()?,
+            "Website" => self.website = map.next_value()?,
+            "@odata.etag" => self.odata_etag = map.next_value()?,
+            _ => {
+                crate::json::skip_value(map)?;
+            }
+        }
+        ::std::result::Result::Ok(())
+    }
 }

@@ -6,49 +6,49 @@
 /// Changes to a PbxWeblink: only fields set to Patch::Set or Patch::Clear are sent.
 ///
 /// Update body for schema `#/components/schemas/Pbx.Weblink`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PbxWeblinkUpdate {
-    #[serde(rename = "Advanced", skip_serializing_if = "crate::Patch::is_unchanged")]
     pub advanced: crate::Patch<crate::models::PbxLiveChatAdvancedSettings>,
-    #[serde(rename = "CallsEnabled", skip_serializing_if = "crate::Patch::is_unchanged")]
     pub calls_enabled: crate::Patch<bool>,
-    #[serde(rename = "ChatBox", skip_serializing_if = "crate::Patch::is_unchanged")]
     pub chat_box: crate::Patch<crate::models::PbxLiveChatBox>,
-    #[serde(rename = "ChatEnabled", skip_serializing_if = "crate::Patch::is_unchanged")]
     pub chat_enabled: crate::Patch<bool>,
-    #[serde(
-        rename = "DefaultRecord",
-        skip_serializing_if = "crate::Patch::is_unchanged"
-    )]
     pub default_record: crate::Patch<bool>,
-    #[serde(rename = "DN", skip_serializing_if = "crate::Patch::is_unchanged")]
     pub dn: crate::Patch<crate::models::PbxPeer>,
-    #[serde(
-        rename = "EnableReCaptcha",
-        skip_serializing_if = "crate::Patch::is_unchanged"
-    )]
     pub enable_re_captcha: crate::Patch<bool>,
-    #[serde(rename = "General", skip_serializing_if = "crate::Patch::is_unchanged")]
     pub general: crate::Patch<crate::models::PbxGeneralLiveChatSettings>,
-    #[serde(rename = "Group", skip_serializing_if = "crate::Patch::is_unchanged")]
     pub group: crate::Patch<::std::string::String>,
-    #[serde(rename = "Hidden", skip_serializing_if = "crate::Patch::is_unchanged")]
     pub hidden: crate::Patch<bool>,
-    #[serde(rename = "Id", skip_serializing_if = "crate::Patch::is_unchanged")]
     pub id: crate::Patch<i32>,
-    #[serde(rename = "Link", skip_serializing_if = "crate::Patch::is_unchanged")]
     pub link: crate::Patch<::std::string::String>,
-    #[serde(
-        rename = "MeetingEnabled",
-        skip_serializing_if = "crate::Patch::is_unchanged"
-    )]
     pub meeting_enabled: crate::Patch<bool>,
-    #[serde(rename = "Name", skip_serializing_if = "crate::Patch::is_unchanged")]
     pub name: crate::Patch<::std::string::String>,
-    #[serde(rename = "Styling", skip_serializing_if = "crate::Patch::is_unchanged")]
     pub styling: crate::Patch<crate::models::PbxLiveChatStyling>,
-    #[serde(rename = "Translations", skip_serializing_if = "crate::Patch::is_unchanged")]
     pub translations: crate::Patch<crate::models::PbxWebsiteLinksTranslations>,
-    #[serde(rename = "Website", skip_serializing_if = "crate::Patch::is_unchanged")]
     pub website: crate::Patch<::std::vec::Vec<::std::string::String>>,
+}
+impl ::serde::Serialize for PbxWeblinkUpdate {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = crate::json::ObjectWriter::start(serializer)?;
+        object.patch("Advanced", &self.advanced)?;
+        object.patch("CallsEnabled", &self.calls_enabled)?;
+        object.patch("ChatBox", &self.chat_box)?;
+        object.patch("ChatEnabled", &self.chat_enabled)?;
+        object.patch("DefaultRecord", &self.default_record)?;
+        object.patch("DN", &self.dn)?;
+        object.patch("EnableReCaptcha", &self.enable_re_captcha)?;
+        object.patch("General", &self.general)?;
+        object.patch("Group", &self.group)?;
+        object.patch("Hidden", &self.hidden)?;
+        object.patch("Id", &self.id)?;
+        object.patch("Link", &self.link)?;
+        object.patch("MeetingEnabled", &self.meeting_enabled)?;
+        object.patch("Name", &self.name)?;
+        object.patch("Styling", &self.styling)?;
+        object.patch("Translations", &self.translations)?;
+        object.patch("Website", &self.website)?;
+        object.end()
+    }
 }

@@ -4,104 +4,97 @@
 
 //! The `PbxWebsiteLinksTranslations` model.
 /// Schema `#/components/schemas/Pbx.WebsiteLinksTranslations`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PbxWebsiteLinksTranslations {
-    #[serde(
-        rename = "AuthenticationMessage",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub authentication_message: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "EndingMessage",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub ending_message: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "FirstResponseMessage",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub first_response_message: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "GdprMessage",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub gdpr_message: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "GreetingMessage",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub greeting_message: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "GreetingOfflineMessage",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub greeting_offline_message: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "InviteMessage",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub invite_message: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "OfflineEmailMessage",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub offline_email_message: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "OfflineFinishMessage",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub offline_finish_message: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "OfflineFormInvalidEmail",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub offline_form_invalid_email: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "OfflineFormInvalidName",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub offline_form_invalid_name: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "OfflineFormMaximumCharactersReached",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub offline_form_maximum_characters_reached: ::std::option::Option<
         ::std::string::String,
     >,
-    #[serde(
-        rename = "OfflineNameMessage",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub offline_name_message: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "StartChatButtonText",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub start_chat_button_text: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "UnavailableMessage",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub unavailable_message: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "WindowTitle",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub window_title: ::std::option::Option<::std::string::String>,
+}
+impl ::serde::Serialize for PbxWebsiteLinksTranslations {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = crate::json::ObjectWriter::start(serializer)?;
+        object.optional("AuthenticationMessage", &self.authentication_message)?;
+        object.optional("EndingMessage", &self.ending_message)?;
+        object.optional("FirstResponseMessage", &self.first_response_message)?;
+        object.optional("GdprMessage", &self.gdpr_message)?;
+        object.optional("GreetingMessage", &self.greeting_message)?;
+        object.optional("GreetingOfflineMessage", &self.greeting_offline_message)?;
+        object.optional("InviteMessage", &self.invite_message)?;
+        object.optional("OfflineEmailMessage", &self.offline_email_message)?;
+        object.optional("OfflineFinishMessage", &self.offline_finish_message)?;
+        object.optional("OfflineFormInvalidEmail", &self.offline_form_invalid_email)?;
+        object.optional("OfflineFormInvalidName", &self.offline_form_invalid_name)?;
+        object
+            .optional(
+                "OfflineFormMaximumCharactersReached",
+                &self.offline_form_maximum_characters_reached,
+            )?;
+        object.optional("OfflineNameMessage", &self.offline_name_message)?;
+        object.optional("StartChatButtonText", &self.start_chat_button_text)?;
+        object.optional("UnavailableMessage", &self.unavailable_message)?;
+        object.optional("WindowTitle", &self.window_title)?;
+        object.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for PbxWebsiteLinksTranslations {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::json::read_object(deserializer)
+    }
+}
+impl crate::json::ReadObject for PbxWebsiteLinksTranslations {
+    const NAME: &'static str = "PbxWebsiteLinksTranslations";
+    fn read_property<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "AuthenticationMessage" => self.authentication_message = map.next_value()?,
+            "EndingMessage" => self.ending_message = map.next_value()?,
+            "FirstResponseMessage" => self.first_response_message = map.next_value()?,
+            "GdprMessage" => self.gdpr_message = map.next_value()?,
+            "GreetingMessage" => self.greeting_message = map.next_value()?,
+            "GreetingOfflineMessage" => self.greeting_offline_message = map.next_value()?,
+            "InviteMessage" => self.invite_message = map.next_value()?,
+            "OfflineEmailMessage" => self.offline_email_message = map.next_value()?,
+            "OfflineFinishMessage" => self.offline_finish_message = map.next_value()?,
+            "OfflineFormInvalidEmail" => {
+                self.offline_form_invalid_email = map.next_value()?;
+            }
+            "OfflineFormInvalidName" => {
+                self.offline_form_invalid_name = map.next_value()?;
+            }
+            "OfflineFormMaximumCharactersReached" => {
+                self.offline_form_maximum_characters_reached = map.next_value()?;
+            }
+            "OfflineNameMessage" => self.offline_name_message = map.next_value()?,
+            "StartChatButtonText" => self.start_chat_button_text = map.next_value()?,
+            "UnavailableMessage" => self.unavailable_message = map.next_value()?,
+            "WindowTitle" => self.window_title = map.next_value()?,
+            _ => {
+                crate::json::skip_value(map)?;
+            }
+        }
+        ::std::result::Result::Ok(())
+    }
 }

@@ -4,36 +4,52 @@
 
 //! The `PbxXLicenseParams` model.
 /// Schema `#/components/schemas/Pbx.XLicenseParams`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PbxXLicenseParams {
-    #[serde(
-        rename = "CompanyName",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub company_name: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "ContactName",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub contact_name: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "Country",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub country: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "Email",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub email: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "Phone",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub phone: ::std::option::Option<::std::string::String>,
+}
+impl ::serde::Serialize for PbxXLicenseParams {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = crate::json::ObjectWriter::start(serializer)?;
+        object.optional("CompanyName", &self.company_name)?;
+        object.optional("ContactName", &self.contact_name)?;
+        object.optional("Country", &self.country)?;
+        object.optional("Email", &self.email)?;
+        object.optional("Phone", &self.phone)?;
+        object.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for PbxXLicenseParams {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::json::read_object(deserializer)
+    }
+}
+impl crate::json::ReadObject for PbxXLicenseParams {
+    const NAME: &'static str = "PbxXLicenseParams";
+    fn read_property<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "CompanyName" => self.company_name = map.next_value()?,
+            "ContactName" => self.contact_name = map.next_value()?,
+            "Country" => self.country = map.next_value()?,
+            "Email" => self.email = map.next_value()?,
+            "Phone" => self.phone = map.next_value()?,
+            _ => {
+                crate::json::skip_value(map)?;
+            }
+        }
+        ::std::result::Result::Ok(())
+    }
 }

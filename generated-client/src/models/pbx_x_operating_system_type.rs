@@ -4,7 +4,7 @@
 
 //! The `PbxXOperatingSystemType` model.
 /// Schema `#/components/schemas/Pbx.XOperatingSystemType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum PbxXOperatingSystemType {
     /// `Other`
     Other,
@@ -13,6 +13,45 @@ pub enum PbxXOperatingSystemType {
     /// `Windows`
     Windows,
     /// A value this version of the client does not know, kept as sent.
-    #[serde(untagged)]
     Unrecognized(::std::string::String),
+}
+impl PbxXOperatingSystemType {
+    /// The member as the PBX writes it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            PbxXOperatingSystemType::Other => "Other",
+            PbxXOperatingSystemType::Linux => "Linux",
+            PbxXOperatingSystemType::Windows => "Windows",
+            PbxXOperatingSystemType::Unrecognized(value) => value,
+        }
+    }
+}
+impl ::std::convert::From<&str> for PbxXOperatingSystemType {
+    /// Reads a member as the PBX writes it; an unknown one is kept as it is.
+    fn from(value: &str) -> Self {
+        match value {
+            "Other" => PbxXOperatingSystemType::Other,
+            "Linux" => PbxXOperatingSystemType::Linux,
+            "Windows" => PbxXOperatingSystemType::Windows,
+            other => PbxXOperatingSystemType::Unrecognized(other.to_owned()),
+        }
+    }
+}
+impl crate::json::NamedMember for PbxXOperatingSystemType {
+    const NAME: &'static str = "PbxXOperatingSystemType";
+}
+impl ::serde::Serialize for PbxXOperatingSystemType {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for PbxXOperatingSystemType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::json::read_member(deserializer)
+    }
 }

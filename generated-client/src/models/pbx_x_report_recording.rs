@@ -4,30 +4,49 @@
 
 //! The `PbxXReportRecording` model.
 /// Schema `#/components/schemas/Pbx.XReportRecording`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PbxXReportRecording {
-    #[serde(
-        rename = "Id",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub id: ::std::option::Option<i32>,
-    #[serde(
-        rename = "SentimentScore",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub sentiment_score: ::std::option::Option<i32>,
-    #[serde(
-        rename = "Summary",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub summary: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "Transcription",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub transcription: ::std::option::Option<::std::string::String>,
+}
+impl ::serde::Serialize for PbxXReportRecording {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = crate::json::ObjectWriter::start(serializer)?;
+        object.optional("Id", &self.id)?;
+        object.optional("SentimentScore", &self.sentiment_score)?;
+        object.optional("Summary", &self.summary)?;
+        object.optional("Transcription", &self.transcription)?;
+        object.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for PbxXReportRecording {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::json::read_object(deserializer)
+    }
+}
+impl crate::json::ReadObject for PbxXReportRecording {
+    const NAME: &'static str = "PbxXReportRecording";
+    fn read_property<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "Id" => self.id = map.next_value()?,
+            "SentimentScore" => self.sentiment_score = map.next_value()?,
+            "Summary" => self.summary = map.next_value()?,
+            "Transcription" => self.transcription = map.next_value()?,
+            _ => {
+                crate::json::skip_value(map)?;
+            }
+        }
+        ::std::result::Result::Ok(())
+    }
 }

@@ -4,12 +4,40 @@
 
 //! The `PbxXServiceManageOptions` model.
 /// Schema `#/components/schemas/Pbx.XServiceManageOptions`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PbxXServiceManageOptions {
-    #[serde(
-        rename = "ServiceNames",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub service_names: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+}
+impl ::serde::Serialize for PbxXServiceManageOptions {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = crate::json::ObjectWriter::start(serializer)?;
+        object.optional("ServiceNames", &self.service_names)?;
+        object.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for PbxXServiceManageOptions {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::json::read_object(deserializer)
+    }
+}
+impl crate::json::ReadObject for PbxXServiceManageOptions {
+    const NAME: &'static str = "PbxXServiceManageOptions";
+    fn read_property<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "ServiceNames" => self.service_names = map.next_value()?,
+            _ => {
+                crate::json::skip_value(map)?;
+            }
+        }
+        ::std::result::Result::Ok(())
+    }
 }

@@ -4,13 +4,50 @@
 
 //! The `PbxXferTypeEnum` model.
 /// Schema `#/components/schemas/Pbx.XferTypeEnum`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum PbxXferTypeEnum {
     /// `BXfer`
     BXfer,
     /// `AttXfer`
     AttXfer,
     /// A value this version of the client does not know, kept as sent.
-    #[serde(untagged)]
     Unrecognized(::std::string::String),
+}
+impl PbxXferTypeEnum {
+    /// The member as the PBX writes it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            PbxXferTypeEnum::BXfer => "BXfer",
+            PbxXferTypeEnum::AttXfer => "AttXfer",
+            PbxXferTypeEnum::Unrecognized(value) => value,
+        }
+    }
+}
+impl ::std::convert::From<&str> for PbxXferTypeEnum {
+    /// Reads a member as the PBX writes it; an unknown one is kept as it is.
+    fn from(value: &str) -> Self {
+        match value {
+            "BXfer" => PbxXferTypeEnum::BXfer,
+            "AttXfer" => PbxXferTypeEnum::AttXfer,
+            other => PbxXferTypeEnum::Unrecognized(other.to_owned()),
+        }
+    }
+}
+impl crate::json::NamedMember for PbxXferTypeEnum {
+    const NAME: &'static str = "PbxXferTypeEnum";
+}
+impl ::serde::Serialize for PbxXferTypeEnum {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for PbxXferTypeEnum {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::json::read_member(deserializer)
+    }
 }

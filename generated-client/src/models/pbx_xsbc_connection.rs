@@ -4,60 +4,64 @@
 
 //! The `PbxXsbcConnection` model.
 /// Schema `#/components/schemas/Pbx.XSBCConnection`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PbxXsbcConnection {
-    #[serde(
-        rename = "Calls",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub calls: ::std::option::Option<i64>,
-    #[serde(
-        rename = "Cpu",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub cpu: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "Disk",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub disk: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "ElapsedTime",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub elapsed_time: ::std::option::Option<crate::Duration>,
-    #[serde(
-        rename = "Latency",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub latency: ::std::option::Option<i64>,
-    #[serde(
-        rename = "Memory",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub memory: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "RegisteredPhones",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub registered_phones: ::std::option::Option<i64>,
-    #[serde(
-        rename = "UdpActive",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub udp_active: ::std::option::Option<bool>,
-    #[serde(
-        rename = "Up",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub up: ::std::option::Option<bool>,
+}
+impl ::serde::Serialize for PbxXsbcConnection {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = crate::json::ObjectWriter::start(serializer)?;
+        object.optional("Calls", &self.calls)?;
+        object.optional("Cpu", &self.cpu)?;
+        object.optional("Disk", &self.disk)?;
+        object.optional("ElapsedTime", &self.elapsed_time)?;
+        object.optional("Latency", &self.latency)?;
+        object.optional("Memory", &self.memory)?;
+        object.optional("RegisteredPhones", &self.registered_phones)?;
+        object.optional("UdpActive", &self.udp_active)?;
+        object.optional("Up", &self.up)?;
+        object.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for PbxXsbcConnection {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::json::read_object(deserializer)
+    }
+}
+impl crate::json::ReadObject for PbxXsbcConnection {
+    const NAME: &'static str = "PbxXsbcConnection";
+    fn read_property<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "Calls" => self.calls = map.next_value()?,
+            "Cpu" => self.cpu = map.next_value()?,
+            "Disk" => self.disk = map.next_value()?,
+            "ElapsedTime" => self.elapsed_time = map.next_value()?,
+            "Latency" => self.latency = map.next_value()?,
+            "Memory" => self.memory = map.next_value()?,
+            "RegisteredPhones" => self.registered_phones = map.next_value()?,
+            "UdpActive" => self.udp_active = map.next_value()?,
+            "Up" => self.up = map.next_value()?,
+            _ => {
+                crate::json::skip_value(map)?;
+            }
+        }
+        ::std::result::Result::Ok(())
+    }
 }

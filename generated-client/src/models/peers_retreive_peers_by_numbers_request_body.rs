@@ -4,12 +4,40 @@
 
 //! The `PeersRetreivePeersByNumbersRequestBody` model.
 /// Schema `#/paths/~1Peers~1Pbx.RetreivePeersByNumbers/post/requestBody/content/application~1json/schema`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PeersRetreivePeersByNumbersRequestBody {
-    #[serde(
-        rename = "peersRequest",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub peers_request: ::std::option::Option<crate::models::PbxRetreivePeersRequest>,
+}
+impl ::serde::Serialize for PeersRetreivePeersByNumbersRequestBody {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = crate::json::ObjectWriter::start(serializer)?;
+        object.optional("peersRequest", &self.peers_request)?;
+        object.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for PeersRetreivePeersByNumbersRequestBody {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::json::read_object(deserializer)
+    }
+}
+impl crate::json::ReadObject for PeersRetreivePeersByNumbersRequestBody {
+    const NAME: &'static str = "PeersRetreivePeersByNumbersRequestBody";
+    fn read_property<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "peersRequest" => self.peers_request = map.next_value()?,
+            _ => {
+                crate::json::skip_value(map)?;
+            }
+        }
+        ::std::result::Result::Ok(())
+    }
 }

@@ -4,18 +4,43 @@
 
 //! The `PlaylistsDeletePlaylistFileRequestBody` model.
 /// Schema `#/paths/~1Playlists~1Pbx.DeletePlaylistFile/post/requestBody/content/application~1json/schema`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PlaylistsDeletePlaylistFileRequestBody {
-    #[serde(
-        rename = "fileName",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub file_name: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "playlistKey",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub playlist_key: ::std::option::Option<::std::string::String>,
+}
+impl ::serde::Serialize for PlaylistsDeletePlaylistFileRequestBody {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = crate::json::ObjectWriter::start(serializer)?;
+        object.optional("fileName", &self.file_name)?;
+        object.optional("playlistKey", &self.playlist_key)?;
+        object.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for PlaylistsDeletePlaylistFileRequestBody {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::json::read_object(deserializer)
+    }
+}
+impl crate::json::ReadObject for PlaylistsDeletePlaylistFileRequestBody {
+    const NAME: &'static str = "PlaylistsDeletePlaylistFileRequestBody";
+    fn read_property<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "fileName" => self.file_name = map.next_value()?,
+            "playlistKey" => self.playlist_key = map.next_value()?,
+            _ => {
+                crate::json::skip_value(map)?;
+            }
+        }
+        ::std::result::Result::Ok(())
+    }
 }

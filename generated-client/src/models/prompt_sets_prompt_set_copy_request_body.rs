@@ -4,8 +4,40 @@
 
 //! The `PromptSetsPromptSetCopyRequestBody` model.
 /// Schema `#/paths/~1PromptSets({Id})~1Pbx.Copy/post/requestBody/content/application~1json/schema`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PromptSetsPromptSetCopyRequestBody {
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub overrides: ::std::option::Option<crate::models::PbxPromptSet>,
+}
+impl ::serde::Serialize for PromptSetsPromptSetCopyRequestBody {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = crate::json::ObjectWriter::start(serializer)?;
+        object.optional("overrides", &self.overrides)?;
+        object.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for PromptSetsPromptSetCopyRequestBody {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::json::read_object(deserializer)
+    }
+}
+impl crate::json::ReadObject for PromptSetsPromptSetCopyRequestBody {
+    const NAME: &'static str = "PromptSetsPromptSetCopyRequestBody";
+    fn read_property<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "overrides" => self.overrides = map.next_value()?,
+            _ => {
+                crate::json::skip_value(map)?;
+            }
+        }
+        ::std::result::Result::Ok(())
+    }
 }

@@ -4,14 +4,43 @@
 
 //! The `PromptSetsPromptSetRecordPromptRequestBody` model.
 /// Schema `#/paths/~1PromptSets({Id})~1Pbx.RecordPrompt/post/requestBody/content/application~1json/schema`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PromptSetsPromptSetRecordPromptRequestBody {
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub extension: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "promptId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub prompt_id: ::std::option::Option<::std::string::String>,
+}
+impl ::serde::Serialize for PromptSetsPromptSetRecordPromptRequestBody {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = crate::json::ObjectWriter::start(serializer)?;
+        object.optional("extension", &self.extension)?;
+        object.optional("promptId", &self.prompt_id)?;
+        object.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for PromptSetsPromptSetRecordPromptRequestBody {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::json::read_object(deserializer)
+    }
+}
+impl crate::json::ReadObject for PromptSetsPromptSetRecordPromptRequestBody {
+    const NAME: &'static str = "PromptSetsPromptSetRecordPromptRequestBody";
+    fn read_property<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "extension" => self.extension = map.next_value()?,
+            "promptId" => self.prompt_id = map.next_value()?,
+            _ => {
+                crate::json::skip_value(map)?;
+            }
+        }
+        ::std::result::Result::Ok(())
+    }
 }

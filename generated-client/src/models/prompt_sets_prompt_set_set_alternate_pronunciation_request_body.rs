@@ -4,12 +4,42 @@
 
 //! The `PromptSetsPromptSetSetAlternatePronunciationRequestBody` model.
 /// Schema `#/paths/~1PromptSets({Id})~1Pbx.SetAlternatePronunciation/post/requestBody/content/application~1json/schema`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PromptSetsPromptSetSetAlternatePronunciationRequestBody {
-    #[serde(
-        rename = "alternatePronunciation",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub alternate_pronunciation: ::std::option::Option<bool>,
+}
+impl ::serde::Serialize for PromptSetsPromptSetSetAlternatePronunciationRequestBody {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = crate::json::ObjectWriter::start(serializer)?;
+        object.optional("alternatePronunciation", &self.alternate_pronunciation)?;
+        object.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de>
+for PromptSetsPromptSetSetAlternatePronunciationRequestBody {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::json::read_object(deserializer)
+    }
+}
+impl crate::json::ReadObject
+for PromptSetsPromptSetSetAlternatePronunciationRequestBody {
+    const NAME: &'static str = "PromptSetsPromptSetSetAlternatePronunciationRequestBody";
+    fn read_property<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "alternatePronunciation" => self.alternate_pronunciation = map.next_value()?,
+            _ => {
+                crate::json::skip_value(map)?;
+            }
+        }
+        ::std::result::Result::Ok(())
+    }
 }

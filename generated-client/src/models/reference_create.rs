@@ -4,18 +4,46 @@
 
 //! The `ReferenceCreate` model.
 /// Schema `#/components/schemas/ReferenceCreate`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ReferenceCreate {
-    #[serde(
-        rename = "@odata.id",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub odata_id: ::std::option::Option<::std::string::String>,
     /// Properties the spec does not name, as sent.
-    #[serde(flatten)]
     pub additional_properties: ::serde_json::Map<
         ::std::string::String,
         ::serde_json::Value,
     >,
+}
+impl ::serde::Serialize for ReferenceCreate {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = crate::json::ObjectWriter::start(serializer)?;
+        object.optional("@odata.id", &self.odata_id)?;
+        object.additional(&self.additional_properties)?;
+        object.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for ReferenceCreate {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::json::read_object(deserializer)
+    }
+}
+impl crate::json::ReadObject for ReferenceCreate {
+    const NAME: &'static str = "ReferenceCreate";
+    fn read_property<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "@odata.id" => self.odata_id = map.next_value()?,
+            _ => {
+                self.additional_properties.insert(key.to_owned(), map.next_value()?);
+            }
+        }
+        ::std::result::Result::Ok(())
+    }
 }

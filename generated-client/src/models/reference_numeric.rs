@@ -4,18 +4,54 @@
 
 //! The `ReferenceNumeric` model.
 /// Schema `#/components/schemas/ReferenceNumeric`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum ReferenceNumeric {
     /// `-INF`
-    #[serde(rename = "-INF")]
     NegativeInfinity,
     /// `INF`
-    #[serde(rename = "INF")]
     Infinity,
     /// `NaN`
-    #[serde(rename = "NaN")]
     Nan,
     /// A value this version of the client does not know, kept as sent.
-    #[serde(untagged)]
     Unrecognized(::std::string::String),
+}
+impl ReferenceNumeric {
+    /// The member as the PBX writes it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            ReferenceNumeric::NegativeInfinity => "-INF",
+            ReferenceNumeric::Infinity => "INF",
+            ReferenceNumeric::Nan => "NaN",
+            ReferenceNumeric::Unrecognized(value) => value,
+        }
+    }
+}
+impl ::std::convert::From<&str> for ReferenceNumeric {
+    /// Reads a member as the PBX writes it; an unknown one is kept as it is.
+    fn from(value: &str) -> Self {
+        match value {
+            "-INF" => ReferenceNumeric::NegativeInfinity,
+            "INF" => ReferenceNumeric::Infinity,
+            "NaN" => ReferenceNumeric::Nan,
+            other => ReferenceNumeric::Unrecognized(other.to_owned()),
+        }
+    }
+}
+impl crate::json::NamedMember for ReferenceNumeric {
+    const NAME: &'static str = "ReferenceNumeric";
+}
+impl ::serde::Serialize for ReferenceNumeric {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for ReferenceNumeric {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::json::read_member(deserializer)
+    }
 }

@@ -4,18 +4,43 @@
 
 //! The `ReferenceUpdate` model.
 /// Schema `#/components/schemas/ReferenceUpdate`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ReferenceUpdate {
-    #[serde(
-        rename = "@odata.id",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub odata_id: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "@odata.type",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub odata_type: ::std::option::Option<::std::string::String>,
+}
+impl ::serde::Serialize for ReferenceUpdate {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = crate::json::ObjectWriter::start(serializer)?;
+        object.optional("@odata.id", &self.odata_id)?;
+        object.optional("@odata.type", &self.odata_type)?;
+        object.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for ReferenceUpdate {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::json::read_object(deserializer)
+    }
+}
+impl crate::json::ReadObject for ReferenceUpdate {
+    const NAME: &'static str = "ReferenceUpdate";
+    fn read_property<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "@odata.id" => self.odata_id = map.next_value()?,
+            "@odata.type" => self.odata_type = map.next_value()?,
+            _ => {
+                crate::json::skip_value(map)?;
+            }
+        }
+        ::std::result::Result::Ok(())
+    }
 }

@@ -4,8 +4,40 @@
 
 //! The `RegenerateRequestBody` model.
 /// Schema `#/components/requestBodies/RegenerateRequestBody/content/application~1json/schema`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct RegenerateRequestBody {
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub opts: ::std::option::Option<crate::models::PbxRegenerateOptions>,
+}
+impl ::serde::Serialize for RegenerateRequestBody {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = crate::json::ObjectWriter::start(serializer)?;
+        object.optional("opts", &self.opts)?;
+        object.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for RegenerateRequestBody {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::json::read_object(deserializer)
+    }
+}
+impl crate::json::ReadObject for RegenerateRequestBody {
+    const NAME: &'static str = "RegenerateRequestBody";
+    fn read_property<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "opts" => self.opts = map.next_value()?,
+            _ => {
+                crate::json::skip_value(map)?;
+            }
+        }
+        ::std::result::Result::Ok(())
+    }
 }

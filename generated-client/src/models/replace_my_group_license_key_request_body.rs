@@ -4,13 +4,8 @@
 
 //! The `ReplaceMyGroupLicenseKeyRequestBody` model.
 /// Schema `#/components/requestBodies/ReplaceMyGroupLicenseKeyRequestBody/content/application~1json/schema`.
-#[derive(Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, Default)]
 pub struct ReplaceMyGroupLicenseKeyRequestBody {
-    #[serde(
-        rename = "licenseKey",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub license_key: ::std::option::Option<::std::string::String>,
 }
 impl ::std::fmt::Debug for ReplaceMyGroupLicenseKeyRequestBody {
@@ -18,5 +13,38 @@ impl ::std::fmt::Debug for ReplaceMyGroupLicenseKeyRequestBody {
         f.debug_struct("ReplaceMyGroupLicenseKeyRequestBody")
             .field("license_key", &crate::auth::Redacted)
             .finish()
+    }
+}
+impl ::serde::Serialize for ReplaceMyGroupLicenseKeyRequestBody {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = crate::json::ObjectWriter::start(serializer)?;
+        object.optional("licenseKey", &self.license_key)?;
+        object.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for ReplaceMyGroupLicenseKeyRequestBody {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::json::read_object(deserializer)
+    }
+}
+impl crate::json::ReadObject for ReplaceMyGroupLicenseKeyRequestBody {
+    const NAME: &'static str = "ReplaceMyGroupLicenseKeyRequestBody";
+    fn read_property<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "licenseKey" => self.license_key = map.next_value()?,
+            _ => {
+                crate::json::skip_value(map)?;
+            }
+        }
+        ::std::result::Result::Ok(())
     }
 }

@@ -4,8 +4,40 @@
 
 //! The `SetMonitorStatusRequestBody` model.
 /// Schema `#/components/requestBodies/SetMonitorStatusRequestBody/content/application~1json/schema`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct SetMonitorStatusRequestBody {
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub days: ::std::option::Option<i32>,
+}
+impl ::serde::Serialize for SetMonitorStatusRequestBody {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = crate::json::ObjectWriter::start(serializer)?;
+        object.optional("days", &self.days)?;
+        object.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for SetMonitorStatusRequestBody {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::json::read_object(deserializer)
+    }
+}
+impl crate::json::ReadObject for SetMonitorStatusRequestBody {
+    const NAME: &'static str = "SetMonitorStatusRequestBody";
+    fn read_property<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "days" => self.days = map.next_value()?,
+            _ => {
+                crate::json::skip_value(map)?;
+            }
+        }
+        ::std::result::Result::Ok(())
+    }
 }

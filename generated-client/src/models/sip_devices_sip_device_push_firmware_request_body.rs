@@ -4,12 +4,40 @@
 
 //! The `SipDevicesSipDevicePushFirmwareRequestBody` model.
 /// Schema `#/paths/~1SipDevices({Id})~1Pbx.PushFirmware/post/requestBody/content/application~1json/schema`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct SipDevicesSipDevicePushFirmwareRequestBody {
-    #[serde(
-        rename = "firmwareId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub firmware_id: ::std::option::Option<::std::string::String>,
+}
+impl ::serde::Serialize for SipDevicesSipDevicePushFirmwareRequestBody {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = crate::json::ObjectWriter::start(serializer)?;
+        object.optional("firmwareId", &self.firmware_id)?;
+        object.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for SipDevicesSipDevicePushFirmwareRequestBody {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::json::read_object(deserializer)
+    }
+}
+impl crate::json::ReadObject for SipDevicesSipDevicePushFirmwareRequestBody {
+    const NAME: &'static str = "SipDevicesSipDevicePushFirmwareRequestBody";
+    fn read_property<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "firmwareId" => self.firmware_id = map.next_value()?,
+            _ => {
+                crate::json::skip_value(map)?;
+            }
+        }
+        ::std::result::Result::Ok(())
+    }
 }

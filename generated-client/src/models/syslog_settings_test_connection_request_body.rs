@@ -4,8 +4,40 @@
 
 //! The `SyslogSettingsTestConnectionRequestBody` model.
 /// Schema `#/paths/~1SyslogSettings~1Pbx.TestConnection/post/requestBody/content/application~1json/schema`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct SyslogSettingsTestConnectionRequestBody {
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub config: ::std::option::Option<crate::models::PbxSyslogSettings>,
+}
+impl ::serde::Serialize for SyslogSettingsTestConnectionRequestBody {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = crate::json::ObjectWriter::start(serializer)?;
+        object.optional("config", &self.config)?;
+        object.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for SyslogSettingsTestConnectionRequestBody {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::json::read_object(deserializer)
+    }
+}
+impl crate::json::ReadObject for SyslogSettingsTestConnectionRequestBody {
+    const NAME: &'static str = "SyslogSettingsTestConnectionRequestBody";
+    fn read_property<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "config" => self.config = map.next_value()?,
+            _ => {
+                crate::json::skip_value(map)?;
+            }
+        }
+        ::std::result::Result::Ok(())
+    }
 }

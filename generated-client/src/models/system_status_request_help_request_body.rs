@@ -4,8 +4,40 @@
 
 //! The `SystemStatusRequestHelpRequestBody` model.
 /// Schema `#/paths/~1SystemStatus~1Pbx.RequestHelp/post/requestBody/content/application~1json/schema`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct SystemStatusRequestHelpRequestBody {
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub description: ::std::option::Option<crate::models::PbxRequestHelp>,
+}
+impl ::serde::Serialize for SystemStatusRequestHelpRequestBody {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = crate::json::ObjectWriter::start(serializer)?;
+        object.optional("description", &self.description)?;
+        object.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for SystemStatusRequestHelpRequestBody {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::json::read_object(deserializer)
+    }
+}
+impl crate::json::ReadObject for SystemStatusRequestHelpRequestBody {
+    const NAME: &'static str = "SystemStatusRequestHelpRequestBody";
+    fn read_property<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "description" => self.description = map.next_value()?,
+            _ => {
+                crate::json::skip_value(map)?;
+            }
+        }
+        ::std::result::Result::Ok(())
+    }
 }

@@ -4,8 +4,40 @@
 
 //! The `SystemStatusSetChatLogStatusRequestBody` model.
 /// Schema `#/paths/~1SystemStatus~1Pbx.SetChatLogStatus/post/requestBody/content/application~1json/schema`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct SystemStatusSetChatLogStatusRequestBody {
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub enable: ::std::option::Option<bool>,
+}
+impl ::serde::Serialize for SystemStatusSetChatLogStatusRequestBody {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = crate::json::ObjectWriter::start(serializer)?;
+        object.optional("enable", &self.enable)?;
+        object.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for SystemStatusSetChatLogStatusRequestBody {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::json::read_object(deserializer)
+    }
+}
+impl crate::json::ReadObject for SystemStatusSetChatLogStatusRequestBody {
+    const NAME: &'static str = "SystemStatusSetChatLogStatusRequestBody";
+    fn read_property<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "enable" => self.enable = map.next_value()?,
+            _ => {
+                crate::json::skip_value(map)?;
+            }
+        }
+        ::std::result::Result::Ok(())
+    }
 }

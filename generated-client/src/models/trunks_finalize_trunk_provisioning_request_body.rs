@@ -4,8 +4,40 @@
 
 //! The `TrunksFinalizeTrunkProvisioningRequestBody` model.
 /// Schema `#/paths/~1Trunks~1Pbx.FinalizeTrunkProvisioning/post/requestBody/content/application~1json/schema`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct TrunksFinalizeTrunkProvisioningRequestBody {
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub model: ::std::option::Option<crate::models::PbxCreateTrunk>,
+}
+impl ::serde::Serialize for TrunksFinalizeTrunkProvisioningRequestBody {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = crate::json::ObjectWriter::start(serializer)?;
+        object.optional("model", &self.model)?;
+        object.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for TrunksFinalizeTrunkProvisioningRequestBody {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::json::read_object(deserializer)
+    }
+}
+impl crate::json::ReadObject for TrunksFinalizeTrunkProvisioningRequestBody {
+    const NAME: &'static str = "TrunksFinalizeTrunkProvisioningRequestBody";
+    fn read_property<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "model" => self.model = map.next_value()?,
+            _ => {
+                crate::json::skip_value(map)?;
+            }
+        }
+        ::std::result::Result::Ok(())
+    }
 }

@@ -4,8 +4,40 @@
 
 //! The `TrunksSetRoutesRequestBody` model.
 /// Schema `#/paths/~1Trunks~1Pbx.SetRoutes/post/requestBody/content/application~1json/schema`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct TrunksSetRoutesRequestBody {
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub routes: ::std::option::Option<crate::models::PbxSetRouteRequest>,
+}
+impl ::serde::Serialize for TrunksSetRoutesRequestBody {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = crate::json::ObjectWriter::start(serializer)?;
+        object.optional("routes", &self.routes)?;
+        object.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for TrunksSetRoutesRequestBody {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::json::read_object(deserializer)
+    }
+}
+impl crate::json::ReadObject for TrunksSetRoutesRequestBody {
+    const NAME: &'static str = "TrunksSetRoutesRequestBody";
+    fn read_property<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "routes" => self.routes = map.next_value()?,
+            _ => {
+                crate::json::skip_value(map)?;
+            }
+        }
+        ::std::result::Result::Ok(())
+    }
 }

@@ -4,10 +4,43 @@
 
 //! The `TrunksTrunkTestOutboundCallRequestBody` model.
 /// Schema `#/paths/~1Trunks({Id})~1Pbx.TestOutboundCall/post/requestBody/content/application~1json/schema`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct TrunksTrunkTestOutboundCallRequestBody {
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub contact: ::std::option::Option<::std::string::String>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub destination: ::std::option::Option<::std::string::String>,
+}
+impl ::serde::Serialize for TrunksTrunkTestOutboundCallRequestBody {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = crate::json::ObjectWriter::start(serializer)?;
+        object.optional("contact", &self.contact)?;
+        object.optional("destination", &self.destination)?;
+        object.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for TrunksTrunkTestOutboundCallRequestBody {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::json::read_object(deserializer)
+    }
+}
+impl crate::json::ReadObject for TrunksTrunkTestOutboundCallRequestBody {
+    const NAME: &'static str = "TrunksTrunkTestOutboundCallRequestBody";
+    fn read_property<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "contact" => self.contact = map.next_value()?,
+            "destination" => self.destination = map.next_value()?,
+            _ => {
+                crate::json::skip_value(map)?;
+            }
+        }
+        ::std::result::Result::Ok(())
+    }
 }

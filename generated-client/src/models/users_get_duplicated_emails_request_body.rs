@@ -4,8 +4,40 @@
 
 //! The `UsersGetDuplicatedEmailsRequestBody` model.
 /// Schema `#/paths/~1Users~1Pbx.GetDuplicatedEmails/post/requestBody/content/application~1json/schema`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct UsersGetDuplicatedEmailsRequestBody {
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub emails: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+}
+impl ::serde::Serialize for UsersGetDuplicatedEmailsRequestBody {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = crate::json::ObjectWriter::start(serializer)?;
+        object.optional("emails", &self.emails)?;
+        object.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for UsersGetDuplicatedEmailsRequestBody {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::json::read_object(deserializer)
+    }
+}
+impl crate::json::ReadObject for UsersGetDuplicatedEmailsRequestBody {
+    const NAME: &'static str = "UsersGetDuplicatedEmailsRequestBody";
+    fn read_property<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "emails" => self.emails = map.next_value()?,
+            _ => {
+                crate::json::skip_value(map)?;
+            }
+        }
+        ::std::result::Result::Ok(())
+    }
 }

@@ -4,8 +4,40 @@
 
 //! The `UsersGetPhoneRegistrarsRequestBody` model.
 /// Schema `#/paths/~1Users~1Pbx.GetPhoneRegistrars/post/requestBody/content/application~1json/schema`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct UsersGetPhoneRegistrarsRequestBody {
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub macs: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+}
+impl ::serde::Serialize for UsersGetPhoneRegistrarsRequestBody {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = crate::json::ObjectWriter::start(serializer)?;
+        object.optional("macs", &self.macs)?;
+        object.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for UsersGetPhoneRegistrarsRequestBody {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::json::read_object(deserializer)
+    }
+}
+impl crate::json::ReadObject for UsersGetPhoneRegistrarsRequestBody {
+    const NAME: &'static str = "UsersGetPhoneRegistrarsRequestBody";
+    fn read_property<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "macs" => self.macs = map.next_value()?,
+            _ => {
+                crate::json::skip_value(map)?;
+            }
+        }
+        ::std::result::Result::Ok(())
+    }
 }

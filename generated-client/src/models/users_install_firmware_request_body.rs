@@ -4,8 +4,40 @@
 
 //! The `UsersInstallFirmwareRequestBody` model.
 /// Schema `#/paths/~1Users~1Pbx.InstallFirmware/post/requestBody/content/application~1json/schema`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct UsersInstallFirmwareRequestBody {
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub phone: ::std::option::Option<crate::models::PbxInstallFirmware>,
+}
+impl ::serde::Serialize for UsersInstallFirmwareRequestBody {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = crate::json::ObjectWriter::start(serializer)?;
+        object.optional("phone", &self.phone)?;
+        object.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for UsersInstallFirmwareRequestBody {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::json::read_object(deserializer)
+    }
+}
+impl crate::json::ReadObject for UsersInstallFirmwareRequestBody {
+    const NAME: &'static str = "UsersInstallFirmwareRequestBody";
+    fn read_property<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "phone" => self.phone = map.next_value()?,
+            _ => {
+                crate::json::skip_value(map)?;
+            }
+        }
+        ::std::result::Result::Ok(())
+    }
 }

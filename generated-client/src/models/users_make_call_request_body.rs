@@ -4,18 +4,49 @@
 
 //! The `UsersMakeCallRequestBody` model.
 /// Schema `#/paths/~1Users~1Pbx.MakeCall/post/requestBody/content/application~1json/schema`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct UsersMakeCallRequestBody {
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub contact: ::std::option::Option<::std::string::String>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub destination: ::std::option::Option<::std::string::String>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub dn: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "testCall",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub test_call: ::std::option::Option<bool>,
+}
+impl ::serde::Serialize for UsersMakeCallRequestBody {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = crate::json::ObjectWriter::start(serializer)?;
+        object.optional("contact", &self.contact)?;
+        object.optional("destination", &self.destination)?;
+        object.optional("dn", &self.dn)?;
+        object.optional("testCall", &self.test_call)?;
+        object.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for UsersMakeCallRequestBody {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::json::read_object(deserializer)
+    }
+}
+impl crate::json::ReadObject for UsersMakeCallRequestBody {
+    const NAME: &'static str = "UsersMakeCallRequestBody";
+    fn read_property<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "contact" => self.contact = map.next_value()?,
+            "destination" => self.destination = map.next_value()?,
+            "dn" => self.dn = map.next_value()?,
+            "testCall" => self.test_call = map.next_value()?,
+            _ => {
+                crate::json::skip_value(map)?;
+            }
+        }
+        ::std::result::Result::Ok(())
+    }
 }

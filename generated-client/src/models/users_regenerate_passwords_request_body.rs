@@ -4,14 +4,43 @@
 
 //! The `UsersRegeneratePasswordsRequestBody` model.
 /// Schema `#/paths/~1Users~1Pbx.RegeneratePasswords/post/requestBody/content/application~1json/schema`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct UsersRegeneratePasswordsRequestBody {
-    #[serde(
-        rename = "Ids",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub ids: ::std::option::Option<::std::vec::Vec<i32>>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub opts: ::std::option::Option<crate::models::PbxRegenerateOptions>,
+}
+impl ::serde::Serialize for UsersRegeneratePasswordsRequestBody {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = crate::json::ObjectWriter::start(serializer)?;
+        object.optional("Ids", &self.ids)?;
+        object.optional("opts", &self.opts)?;
+        object.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for UsersRegeneratePasswordsRequestBody {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::json::read_object(deserializer)
+    }
+}
+impl crate::json::ReadObject for UsersRegeneratePasswordsRequestBody {
+    const NAME: &'static str = "UsersRegeneratePasswordsRequestBody";
+    fn read_property<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "Ids" => self.ids = map.next_value()?,
+            "opts" => self.opts = map.next_value()?,
+            _ => {
+                crate::json::skip_value(map)?;
+            }
+        }
+        ::std::result::Result::Ok(())
+    }
 }

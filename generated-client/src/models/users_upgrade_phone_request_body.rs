@@ -4,12 +4,46 @@
 
 //! The `UsersUpgradePhoneRequestBody` model.
 /// Schema `#/paths/~1Users~1Pbx.UpgradePhone/post/requestBody/content/application~1json/schema`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct UsersUpgradePhoneRequestBody {
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub mac: ::std::option::Option<::std::string::String>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub useragent: ::std::option::Option<::std::string::String>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub version: ::std::option::Option<::std::string::String>,
+}
+impl ::serde::Serialize for UsersUpgradePhoneRequestBody {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = crate::json::ObjectWriter::start(serializer)?;
+        object.optional("mac", &self.mac)?;
+        object.optional("useragent", &self.useragent)?;
+        object.optional("version", &self.version)?;
+        object.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for UsersUpgradePhoneRequestBody {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::json::read_object(deserializer)
+    }
+}
+impl crate::json::ReadObject for UsersUpgradePhoneRequestBody {
+    const NAME: &'static str = "UsersUpgradePhoneRequestBody";
+    fn read_property<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "mac" => self.mac = map.next_value()?,
+            "useragent" => self.useragent = map.next_value()?,
+            "version" => self.version = map.next_value()?,
+            _ => {
+                crate::json::skip_value(map)?;
+            }
+        }
+        ::std::result::Result::Ok(())
+    }
 }

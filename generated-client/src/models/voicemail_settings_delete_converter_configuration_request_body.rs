@@ -4,8 +4,42 @@
 
 //! The `VoicemailSettingsDeleteConverterConfigurationRequestBody` model.
 /// Schema `#/paths/~1VoicemailSettings~1Pbx.DeleteConverterConfiguration/post/requestBody/content/application~1json/schema`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct VoicemailSettingsDeleteConverterConfigurationRequestBody {
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
+}
+impl ::serde::Serialize for VoicemailSettingsDeleteConverterConfigurationRequestBody {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = crate::json::ObjectWriter::start(serializer)?;
+        object.optional("id", &self.id)?;
+        object.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de>
+for VoicemailSettingsDeleteConverterConfigurationRequestBody {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::json::read_object(deserializer)
+    }
+}
+impl crate::json::ReadObject
+for VoicemailSettingsDeleteConverterConfigurationRequestBody {
+    const NAME: &'static str = "VoicemailSettingsDeleteConverterConfigurationRequestBody";
+    fn read_property<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "id" => self.id = map.next_value()?,
+            _ => {
+                crate::json::skip_value(map)?;
+            }
+        }
+        ::std::result::Result::Ok(())
+    }
 }

@@ -4,8 +4,40 @@
 
 //! The `WebsiteLinksBulkLinksDeleteRequestBody` model.
 /// Schema `#/paths/~1WebsiteLinks~1Pbx.BulkLinksDelete/post/requestBody/content/application~1json/schema`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct WebsiteLinksBulkLinksDeleteRequestBody {
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub ids: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+}
+impl ::serde::Serialize for WebsiteLinksBulkLinksDeleteRequestBody {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = crate::json::ObjectWriter::start(serializer)?;
+        object.optional("ids", &self.ids)?;
+        object.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for WebsiteLinksBulkLinksDeleteRequestBody {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::json::read_object(deserializer)
+    }
+}
+impl crate::json::ReadObject for WebsiteLinksBulkLinksDeleteRequestBody {
+    const NAME: &'static str = "WebsiteLinksBulkLinksDeleteRequestBody";
+    fn read_property<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "ids" => self.ids = map.next_value()?,
+            _ => {
+                crate::json::skip_value(map)?;
+            }
+        }
+        ::std::result::Result::Ok(())
+    }
 }
