@@ -2,6 +2,7 @@
 //! name, type and option comes from the model.
 
 mod api;
+mod features;
 mod models;
 
 use proc_macro2::TokenStream;
@@ -10,6 +11,7 @@ use quote::{format_ident, quote};
 use crate::model::{ApiModel, Float, TypeRef};
 
 pub use api::{emit_api_index, emit_tag};
+pub use features::{emit_cargo_features, emit_feature_cfg};
 pub use models::{emit_models_index, emit_type};
 
 /// One emitted file: its path under `src/` and its tokens.
@@ -162,8 +164,14 @@ mod tests {
     #[test]
     fn spec_prose_is_escaped_and_urls_become_links() {
         let cases = [
-            ("Use [brackets] and <b>tags</b>", "Use \\[brackets\\] and \\<b\\>tags\\</b\\>"),
-            ("See https://example.com/docs.", "See <https://example.com/docs>."),
+            (
+                "Use [brackets] and <b>tags</b>",
+                "Use \\[brackets\\] and \\<b\\>tags\\</b\\>",
+            ),
+            (
+                "See https://example.com/docs.",
+                "See <https://example.com/docs>.",
+            ),
             ("snake_case *stars*", "snake\\_case \\*stars\\*"),
         ];
         for (prose, doc) in cases {

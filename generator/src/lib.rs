@@ -9,7 +9,8 @@
 //!
 //! The library does no I/O: the caller reads the spec and writes the files. Beside the
 //! stages, [`diff`] compares the models of two specs and [`availability`] says in which 3CX
-//! versions each operation exists.
+//! versions each operation exists, and [`manifest`] places the client's Cargo features (one per
+//! tag) in its `Cargo.toml`.
 
 pub mod availability;
 pub mod corrections;
@@ -17,6 +18,7 @@ pub mod diff;
 pub mod emit;
 pub mod error;
 pub mod format;
+pub mod manifest;
 pub mod model;
 pub mod naming;
 pub mod parse;
@@ -56,6 +58,8 @@ pub struct Source<'a> {
 pub struct Generated {
     /// File contents by path relative to the client crate's `src/`, in path order.
     pub files: BTreeMap<String, String>,
+    /// The `[features]` entries of the client's `Cargo.toml`, for [`manifest::with_features`].
+    pub cargo_features: String,
     /// Things skipped or approximated, one line each.
     pub warnings: Vec<String>,
     /// How many operations became methods.
@@ -105,6 +109,7 @@ pub fn generate(input: SpecInput<'_>, provenance: &Provenance) -> Result<Generat
 
     Ok(Generated {
         files,
+        cargo_features: emit::emit_cargo_features(&model.tags),
         warnings: model.warnings,
         operations: model.tags.iter().map(|tag| tag.operations.len()).sum(),
         types: model.types.len(),

@@ -4,6 +4,7 @@
 //! which runtime query options an operation takes. The emit stage only spells these out.
 
 mod boxing;
+mod features;
 mod formats;
 mod operations;
 mod shapes;
@@ -14,6 +15,7 @@ use openapiv3::OpenAPI;
 use crate::corrections::Corrections;
 use crate::error::Problem;
 
+pub use features::{ALL_FEATURES, TAKEN_FEATURES};
 pub use operations::{CLIENT_METHODS, lower_operations};
 pub use types::TypeLowering;
 
@@ -41,6 +43,9 @@ pub struct TypeDef {
     pub doc: Vec<String>,
     /// What kind of type it is.
     pub kind: TypeKind,
+    /// The modules of the tags whose operations reach this type, sorted: the Cargo features
+    /// that compile it. Empty when no operation uses it.
+    pub used_by: Vec<String>,
 }
 
 /// The shape of a [`TypeDef`].
@@ -315,10 +320,11 @@ pub fn lower(spec: &OpenAPI, corrections: &Corrections) -> Result<ApiModel, Vec<
     types.lower_components();
     let tags = lower_operations(spec, corrections, &mut types);
 
-    let (types, mut warnings, problems) = types.finish();
+    let (mut types, mut warnings, problems) = types.finish();
     if !problems.is_empty() {
         return Err(problems);
     }
+    features::mark_used_by(&mut types, &tags);
     warnings.sort();
     Ok(ApiModel {
         types,

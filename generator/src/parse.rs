@@ -118,7 +118,9 @@ fn check_references(root: &Value, node: &Value, pointer: &str, problems: &mut Ve
 /// Every key of `paths` is a path starting with `/` (or an `x-` extension); openapiv3 would
 /// drop any other key, and its operations with it, without a word.
 fn check_path_keys(document: &Value, problems: &mut Vec<Problem>) {
-    let Some(Value::Mapping(paths)) = document.get("paths") else { return };
+    let Some(Value::Mapping(paths)) = document.get("paths") else {
+        return;
+    };
     for key in paths.keys() {
         let key = key_text(key);
         if !key.starts_with('/') && !key.starts_with("x-") {

@@ -3,6 +3,7 @@
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
 
 use serde_yaml::Value;
 use xapi_generator::Provenance;
@@ -212,6 +213,39 @@ pub fn read_committed_client() -> BTreeMap<String, String> {
 /// The return type that marks an operation's method: it returns the call's future. (Stream
 /// methods and accessors return other types.)
 pub const METHOD_RETURNS: &str = "-> impl ::std::future::Future<";
+
+/// The target directory of the crates the tests build outside the workspace (generated
+/// clients, applications using a few features): shared, so dependencies are checked once.
+pub fn standalone_target_dir() -> PathBuf {
+    workspace_root().join("target").join("standalone")
+}
+
+/// Runs `cargo check` in `crate_dir`, offline first since the copied lock file names only
+/// crates the workspace has already fetched.
+pub fn cargo_check(crate_dir: &Path, target_dir: &Path) -> Output {
+    let run = |offline: bool| {
+        let mut command = Command::new(env!("CARGO"));
+        command.arg("check").arg("--quiet");
+        if offline {
+            command.arg("--offline");
+        }
+        command
+            .current_dir(crate_dir)
+            .env("CARGO_TARGET_DIR", target_dir)
+            .output()
+            .expect("cargo runs")
+    };
+
+    let output = run(true);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    if !output.status.success() && stderr.contains("offline") {
+        eprintln!(
+            "offline `cargo check` could not resolve every crate; retrying online:\n{stderr}"
+        );
+        return run(false);
+    }
+    output
+}
 
 /// How many operation methods the files under `api/` declare.
 pub fn count_methods(files: &BTreeMap<String, String>) -> usize {

@@ -33,10 +33,7 @@ fn doc_after(generated: &Generated, file: &str, id: &str) -> Vec<String> {
     let text = &generated.files[file];
     let marker = format!("(operation `{id}`)\n");
     let start = text.find(&marker).expect("the operation is documented") + marker.len();
-    let end = start
-        + text[start..]
-            .find("pub fn")
-            .expect("a method follows");
+    let end = start + text[start..].find("pub fn").expect("a method follows");
     text[start..end]
         .lines()
         .map(|line| line.trim().to_string())

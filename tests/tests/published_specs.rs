@@ -1,15 +1,13 @@
 //! Every published XAPI spec: the generator accepts it, emits one method per operation and
 //! one type per schema, and for a few versions the client it produces compiles.
 
-use std::collections::BTreeMap;
 use std::path::Path;
-use std::process::{Command, Output};
 use std::time::Instant;
 
 use xapi_generator::{Generated, SpecInput};
 use xapi_workspace_tests::{
-    PUBLISHED_SPECS, check_coverage, count_methods, read_pinned_spec, read_spec, shared_spec_dir,
-    summarize_spec, test_provenance, workspace_root,
+    PUBLISHED_SPECS, cargo_check, check_coverage, count_methods, read_pinned_spec, read_spec,
+    shared_spec_dir, standalone_target_dir, summarize_spec, test_provenance, workspace_root,
 };
 
 /// The versions whose generated client is compiled, spread over the published history.
@@ -155,7 +153,7 @@ fn spec_20_0_10() {
 /// other's lock.
 #[test]
 fn generated_clients_compile() {
-    let target_dir = workspace_root().join("target").join("published-specs");
+    let target_dir = standalone_target_dir();
     let mut failures = Vec::new();
     for file in COMPILED_SPECS {
         let started = Instant::now();
@@ -164,7 +162,7 @@ fn generated_clients_compile() {
             .prefix("xapi-client-check-")
             .tempdir()
             .expect("a temporary directory");
-        write_standalone_client(crate_dir.path(), &generated.files);
+        write_standalone_client(crate_dir.path(), &generated);
 
         let output = cargo_check(crate_dir.path(), &target_dir);
         eprintln!(
@@ -184,45 +182,19 @@ fn generated_clients_compile() {
     assert!(failures.is_empty(), "{}", failures.join("\n\n"));
 }
 
-/// Runs `cargo check` in `crate_dir`, offline first since the copied lock file names only
-/// crates the workspace has already fetched.
-fn cargo_check(crate_dir: &Path, target_dir: &Path) -> Output {
-    let run = |offline: bool| {
-        let mut command = Command::new(env!("CARGO"));
-        command.arg("check").arg("--quiet");
-        if offline {
-            command.arg("--offline");
-        }
-        command
-            .current_dir(crate_dir)
-            .env("CARGO_TARGET_DIR", target_dir)
-            .output()
-            .expect("cargo runs")
-    };
-
-    let output = run(true);
-    let stderr = String::from_utf8_lossy(&output.stderr);
-    if !output.status.success() && stderr.contains("offline") {
-        eprintln!(
-            "offline `cargo check` could not resolve every crate; retrying online:\n{stderr}"
-        );
-        return run(false);
-    }
-    output
-}
-
 /// Lays out a copy of the client crate in `dir`: its manifest made standalone, the workspace
-/// lock file, the hand-written runtime, and `generated` in place of the committed modules.
-fn write_standalone_client(dir: &Path, generated: &BTreeMap<String, String>) {
+/// lock file, the hand-written runtime, and `generated` in place of the committed modules and
+/// features.
+fn write_standalone_client(dir: &Path, generated: &Generated) {
     let root = workspace_root();
     let client = root.join("generated-client");
 
-    let manifest = standalone_manifest(&root);
+    let manifest = standalone_manifest(&root, &generated.cargo_features);
     std::fs::write(dir.join("Cargo.toml"), manifest).expect("write Cargo.toml");
     std::fs::copy(root.join("Cargo.lock"), dir.join("Cargo.lock")).expect("copy Cargo.lock");
 
     copy_runtime(&client.join("src"), &dir.join("src"));
-    for (path, text) in generated {
+    for (path, text) in &generated.files {
         let path = dir.join("src").join(path);
         std::fs::create_dir_all(path.parent().expect("a parent directory")).expect("mkdir");
         std::fs::write(&path, text).unwrap_or_else(|error| panic!("{}: {error}", path.display()));
@@ -263,14 +235,22 @@ fn copy_dir(from: &Path, to: &Path) {
 
 /// The client's manifest with every `workspace = true` replaced by the workspace's value, and
 /// an empty `[workspace]` so that cargo treats the copy as a workspace of its own.
-fn standalone_manifest(root: &Path) -> String {
-    let read = |path: &Path| -> toml::Table {
-        let text = std::fs::read_to_string(path)
-            .unwrap_or_else(|error| panic!("cannot read {}: {error}", path.display()));
-        toml::from_str(&text).unwrap_or_else(|error| panic!("{}: {error}", path.display()))
+fn standalone_manifest(root: &Path, features: &str) -> String {
+    let read = |path: &Path| -> String {
+        std::fs::read_to_string(path)
+            .unwrap_or_else(|error| panic!("cannot read {}: {error}", path.display()))
     };
-    let workspace = read(&root.join("Cargo.toml"));
-    let mut manifest = read(&root.join("generated-client").join("Cargo.toml"));
+    let parse = |path: &Path, text: &str| -> toml::Table {
+        toml::from_str(text).unwrap_or_else(|error| panic!("{}: {error}", path.display()))
+    };
+    let workspace_path = root.join("Cargo.toml");
+    let workspace = parse(&workspace_path, &read(&workspace_path));
+    let client_path = root.join("generated-client").join("Cargo.toml");
+    let client = xapi_generator::manifest::with_features(&read(&client_path), features)
+        .unwrap_or_else(|error| panic!("{}: {error}", client_path.display()));
+    let mut manifest = parse(&client_path, &client);
+    // The examples stay behind.
+    manifest.remove("example");
     let shared = workspace
         .get("workspace")
         .and_then(toml::Value::as_table)

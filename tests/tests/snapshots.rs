@@ -36,12 +36,16 @@ fn generate(file: &str, text: &str) -> Generated {
     }
 }
 
-/// Every generated file in path order, each behind a `// ==== path ====` line, then the
-/// warnings, so one snapshot shows everything a fixture produces.
+/// Every generated file in path order, each behind a `// ==== path ====` line, then the Cargo
+/// features and the warnings, so one snapshot shows everything a fixture produces.
 fn render_all(generated: &Generated) -> String {
     let mut out = String::new();
     for (path, text) in &generated.files {
         out.push_str(&format!("// ==== {path} ====\n{text}\n"));
+    }
+    out.push_str("// ==== Cargo.toml [features] ====\n");
+    for line in generated.cargo_features.lines() {
+        out.push_str(&format!("// {line}\n"));
     }
     out.push_str("// ==== warnings ====\n");
     if generated.warnings.is_empty() {

@@ -1,7 +1,7 @@
 //! Maintainer commands for the workspace.
 //!
-//! `cargo xtask generate` rebuilds `generated-client/src/{api,models}` from the pinned XAPI
-//! spec; `--check` compares instead of writing; `--spec PATH` uses another spec file.
+//! `cargo xtask generate` rebuilds `generated-client/src/{api,models}` and the features in
+//! `generated-client/Cargo.toml` from the pinned XAPI spec; `--check` compares instead of writing; `--spec PATH` uses another spec file.
 //! `cargo xtask prism-spec --spec PATH --out PATH` derives the spec the Prism mock server runs.
 //! `cargo xtask diff OLD NEW` prints what changed between two specs; `cargo xtask
 //! availability` and `cargo xtask changelog` write `spec/availability.toml` and
@@ -10,6 +10,7 @@
 
 mod fetch;
 mod history;
+mod manifest;
 mod pin;
 mod prism;
 mod published;
@@ -22,6 +23,7 @@ use std::time::Instant;
 
 use anyhow::{Context, Result, bail};
 
+use crate::manifest::Manifest;
 use crate::pin::{Pin, sha256_hex};
 
 const USAGE: &str = "usage: cargo xtask generate [--check] [--spec PATH]";
@@ -179,11 +181,18 @@ fn generate(args: GenerateArgs) -> Result<()> {
     };
     let generated = xapi_generator::generate(input, &provenance)?;
 
-    let src = root.join("generated-client").join("src");
+    let client = root.join("generated-client");
+    let src = client.join("src");
+    let manifest = Manifest::load(&client, &generated.cargo_features)?;
     if args.check {
-        check_generated(&src, &generated.files, &command)?;
+        check_generated(&src, &generated.files, manifest.difference(), &command)?;
     } else {
+        // The manifest waits beside the old one until the directories are in place.
+        let staged = manifest.stage()?;
         tree::replace(&src, GENERATED_DIRS, &generated.files)?;
+        if let Some(staged) = staged {
+            staged.commit()?;
+        }
     }
 
     for warning in &generated.warnings {
@@ -201,9 +210,15 @@ fn generate(args: GenerateArgs) -> Result<()> {
 }
 
 /// Fails, listing each differing file with its first differing line and naming `command`,
-/// when the files under `src` are not `files`.
-fn check_generated(src: &Path, files: &BTreeMap<String, String>, command: &str) -> Result<()> {
-    let differences = tree::compare(src, GENERATED_DIRS, files)?;
+/// when the files under `src` are not `files` or the manifest differs.
+fn check_generated(
+    src: &Path,
+    files: &BTreeMap<String, String>,
+    manifest_difference: Option<String>,
+    command: &str,
+) -> Result<()> {
+    let mut differences = tree::compare(src, GENERATED_DIRS, files)?;
+    differences.extend(manifest_difference);
     if !differences.is_empty() {
         bail!(
             "generated-client is stale: {} file(s) differ from what the generator \
@@ -282,7 +297,7 @@ mod tests {
             ("models/user.rs".to_string(), "struct User;\n".to_string()),
         ]);
 
-        let error = check_generated(src.path(), &files, "cargo xtask generate").unwrap_err();
+        let error = check_generated(src.path(), &files, None, "cargo xtask generate").unwrap_err();
         assert_eq!(
             error.to_string(),
             "generated-client is stale: 2 file(s) differ from what the generator produces\n  \
@@ -294,7 +309,50 @@ mod tests {
         std::fs::create_dir_all(src.path().join("models")).unwrap();
         std::fs::write(src.path().join("models/user.rs"), "struct User;\n").unwrap();
         std::fs::write(src.path().join("api/users.rs"), "// old\r\nfn b() {}\r\n").unwrap();
-        assert!(check_generated(src.path(), &files, "unused").is_ok());
+        assert!(check_generated(src.path(), &files, None, "unused").is_ok());
+    }
+
+    /// Features that no longer match the spec's tags make the crate stale too.
+    #[test]
+    fn check_lists_a_stale_manifest() {
+        let client = tempfile::tempdir().expect("temporary directory");
+        let manifest = format!(
+            "[features]\n{}\nusers = []\n{}\n",
+            xapi_generator::manifest::FEATURES_BEGIN,
+            xapi_generator::manifest::FEATURES_END
+        );
+        std::fs::write(client.path().join("Cargo.toml"), manifest).unwrap();
+        let manifest = Manifest::load(client.path(), "groups = []\nusers = []\n").unwrap();
+
+        let error = check_generated(
+            client.path(),
+            &BTreeMap::new(),
+            manifest.difference(),
+            "cargo xtask generate",
+        )
+        .unwrap_err();
+        assert_eq!(
+            error.to_string(),
+            "generated-client is stale: 1 file(s) differ from what the generator produces\n  \
+             Cargo.toml: differs from line 3\n    committed: `users = []`\n    \
+             generated: `groups = []`\n\
+             run `cargo xtask generate` and commit the result"
+        );
+
+        manifest
+            .stage()
+            .unwrap()
+            .expect("changed")
+            .commit()
+            .unwrap();
+        let written = std::fs::read_to_string(client.path().join("Cargo.toml")).unwrap();
+        assert!(
+            written.contains("\ngroups = []\nusers = []\n# END"),
+            "{written}"
+        );
+        let manifest = Manifest::load(client.path(), "groups = []\nusers = []\n").unwrap();
+        assert_eq!(manifest.difference(), None);
+        assert!(manifest.stage().unwrap().is_none(), "nothing to write");
     }
 
     #[test]

@@ -54,16 +54,7 @@ pub fn compare(src: &Path, dirs: &[&str], files: &BTreeMap<String, String>) -> R
     for (relative, expected) in files {
         match on_disk.remove(relative) {
             None => differences.push(format!("  {relative}: missing")),
-            Some(actual) => {
-                if let Some(line) = first_difference(&actual, expected) {
-                    differences.push(format!(
-                        "  {relative}: differs from line {line}\n    committed: {}\n    \
-                         generated: {}",
-                        quote_line(&actual, line),
-                        quote_line(expected, line)
-                    ));
-                }
-            }
+            Some(actual) => differences.extend(describe_difference(relative, &actual, expected)),
         }
     }
     differences.extend(
@@ -72,6 +63,17 @@ pub fn compare(src: &Path, dirs: &[&str], files: &BTreeMap<String, String>) -> R
             .map(|relative| format!("  {relative}: not generated")),
     );
     Ok(differences)
+}
+
+/// Where `actual` first differs from `expected`, with both lines, or `None` when they are the
+/// same but for line ends.
+pub fn describe_difference(name: &str, actual: &str, expected: &str) -> Option<String> {
+    let line = first_difference(actual, expected)?;
+    Some(format!(
+        "  {name}: differs from line {line}\n    committed: {}\n    generated: {}",
+        quote_line(actual, line),
+        quote_line(expected, line)
+    ))
 }
 
 /// Line `number` (one-based) of `text`, shortened to fit a terminal, or a note that the file

@@ -15,14 +15,17 @@ pub fn emit_api_index(tags: &[Tag]) -> TokenStream {
     let items = tags.iter().map(|tag| {
         let module = format_ident!("{}", tag.module);
         let accessor = format_ident!("{}", tag.type_name);
+        let feature = &tag.module;
         quote! {
+            #[cfg(feature = #feature)]
             pub mod #module;
+            #[cfg(feature = #feature)]
             pub use self::#module::#accessor;
         }
     });
     quote! {
         //! The XAPI's operations, one module per tag, each reached through an accessor on
-        //! [`Client`](crate::Client).
+        //! [`Client`](crate::Client) and compiled with the Cargo feature of the same name.
         #(#items)*
     }
 }

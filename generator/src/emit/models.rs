@@ -3,7 +3,7 @@
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
-use crate::emit::{emit_doc, emit_spec_doc, emit_type_ref};
+use crate::emit::{emit_doc, emit_feature_cfg, emit_spec_doc, emit_type_ref};
 use crate::model::{EnumDef, Field, StructDef, TypeDef, TypeKind};
 
 /// `models/mod.rs`: declares each type's module and re-exports the type.
@@ -11,13 +11,17 @@ pub fn emit_models_index(types: &[TypeDef]) -> TokenStream {
     let items = types.iter().map(|def| {
         let module = format_ident!("{}", def.module);
         let name = format_ident!("{}", def.name);
+        let cfg = emit_feature_cfg(&def.used_by);
         quote! {
+            #cfg
             mod #module;
+            #cfg
             pub use self::#module::#name;
         }
     });
     quote! {
-        //! Every schema of the XAPI as a Rust type.
+        //! Every schema of the XAPI as a Rust type. Each is compiled with the features of the
+        //! API areas whose operations use it.
         #(#items)*
     }
 }
@@ -70,7 +74,10 @@ fn emit_struct(def: &TypeDef, object: &StructDef) -> TokenStream {
     // derive (three OData error types in the XAPI); the rest read through `crate::json`.
     let derived = !object.all_optional;
     let derived_deserialize = derived.then(|| quote!(::serde::Deserialize));
-    let fields = object.fields.iter().map(|field| emit_field(field, object, derived));
+    let fields = object
+        .fields
+        .iter()
+        .map(|field| emit_field(field, object, derived));
     let additional = object.additional.as_ref().map(|field| {
         let field = format_ident!("{}", field);
         let flatten = derived.then(|| quote!(#[serde(flatten)]));

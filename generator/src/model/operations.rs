@@ -12,7 +12,8 @@ use crate::corrections::Corrections;
 use crate::error::Problem;
 use crate::model::types::{SchemaRef, TypeLowering, split_lines};
 use crate::model::{
-    Body, HttpMethod, Operation, PathParam, PathPart, Query, QueryOptions, Response, Tag, TypeRef,
+    Body, HttpMethod, Operation, PathParam, PathPart, Query, QueryOptions, Response,
+    TAKEN_FEATURES, Tag, TypeRef,
 };
 use crate::naming::{NameRegistry, pointer_token, type_name, value_name};
 use crate::parse::operation_pointer;
@@ -81,6 +82,9 @@ pub fn lower_operations<'s>(
     let mut tag_modules = NameRegistry::with_reserved(CLIENT_METHODS, "a method of `Client`");
     for module in RESERVED_TAG_MODULES {
         let _ = tag_modules.claim(module, "the generated module of the same name");
+    }
+    for feature in TAKEN_FEATURES {
+        let _ = tag_modules.claim(feature, "a Cargo feature of the client");
     }
     let mut tag_types = NameRegistry::with_reserved(TAG_MODULE_IMPORTS, "an import of tag modules");
     let mut method_names: BTreeMap<String, NameRegistry> = BTreeMap::new();

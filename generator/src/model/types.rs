@@ -356,6 +356,7 @@ impl<'s> TypeLowering<'s> {
             origin,
             doc,
             kind,
+            used_by: Vec::new(),
         });
     }
 
