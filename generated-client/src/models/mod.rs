@@ -2,1774 +2,4235 @@
 // Spec: 3CX XAPI 20.0.10, `xapi-20.0.10.yaml` (the pinned spec),
 // sha256 8934b31ce6c4fc2566a737a323639de5848ced766454a68a0414da2ea44f48b3.
 
-//! Every schema of the XAPI as a Rust type.
+//! Every schema of the XAPI as a Rust type. Each is compiled with the features of the
+//! API areas whose operations use it.
+#[cfg(feature = "directories")]
 mod action_import_get_directory_info_request_body;
+#[cfg(feature = "directories")]
 pub use self::action_import_get_directory_info_request_body::ActionImportGetDirectoryInfoRequestBody;
+#[cfg(feature = "updates")]
 mod action_import_install_updates_request_body;
+#[cfg(feature = "updates")]
 pub use self::action_import_install_updates_request_body::ActionImportInstallUpdatesRequestBody;
+#[cfg(feature = "purge_settings")]
 mod action_import_purge_calls_request_body;
+#[cfg(feature = "purge_settings")]
 pub use self::action_import_purge_calls_request_body::ActionImportPurgeCallsRequestBody;
+#[cfg(feature = "purge_settings")]
 mod action_import_purge_chats_request_body;
+#[cfg(feature = "purge_settings")]
 pub use self::action_import_purge_chats_request_body::ActionImportPurgeChatsRequestBody;
+#[cfg(feature = "updates")]
 mod action_import_set_update_settings_request_body;
+#[cfg(feature = "updates")]
 pub use self::action_import_set_update_settings_request_body::ActionImportSetUpdateSettingsRequestBody;
+#[cfg(feature = "ai_settings")]
 mod ai_settings_add_vector_store_files_request_body;
+#[cfg(feature = "ai_settings")]
 pub use self::ai_settings_add_vector_store_files_request_body::AiSettingsAddVectorStoreFilesRequestBody;
+#[cfg(feature = "ai_settings")]
 mod ai_settings_batch_delete_files_request_body;
+#[cfg(feature = "ai_settings")]
 pub use self::ai_settings_batch_delete_files_request_body::AiSettingsBatchDeleteFilesRequestBody;
+#[cfg(feature = "ai_settings")]
 mod ai_settings_create_vector_store_request_body;
+#[cfg(feature = "ai_settings")]
 pub use self::ai_settings_create_vector_store_request_body::AiSettingsCreateVectorStoreRequestBody;
+#[cfg(feature = "ai_settings")]
 mod ai_settings_delete_open_ai_file_request_body;
+#[cfg(feature = "ai_settings")]
 pub use self::ai_settings_delete_open_ai_file_request_body::AiSettingsDeleteOpenAiFileRequestBody;
+#[cfg(feature = "ai_settings")]
 mod ai_settings_delete_vector_store_file_request_body;
+#[cfg(feature = "ai_settings")]
 pub use self::ai_settings_delete_vector_store_file_request_body::AiSettingsDeleteVectorStoreFileRequestBody;
+#[cfg(feature = "ai_settings")]
 mod ai_settings_delete_vector_store_request_body;
+#[cfg(feature = "ai_settings")]
 pub use self::ai_settings_delete_vector_store_request_body::AiSettingsDeleteVectorStoreRequestBody;
+#[cfg(feature = "ai_settings")]
 mod ai_settings_update_vector_store_request_body;
+#[cfg(feature = "ai_settings")]
 pub use self::ai_settings_update_vector_store_request_body::AiSettingsUpdateVectorStoreRequestBody;
+#[cfg(feature = "system_status")]
 mod api_token_response;
+#[cfg(feature = "system_status")]
 pub use self::api_token_response::ApiTokenResponse;
+#[cfg(feature = "backups")]
 mod backups_backup_request_body;
+#[cfg(feature = "backups")]
 pub use self::backups_backup_request_body::BackupsBackupRequestBody;
+#[cfg(feature = "backups")]
 mod backups_backups_restore_request_body;
+#[cfg(feature = "backups")]
 pub use self::backups_backups_restore_request_body::BackupsBackupsRestoreRequestBody;
+#[cfg(feature = "backups")]
 mod backups_get_sftp_host_key_request_body;
+#[cfg(feature = "backups")]
 pub use self::backups_get_sftp_host_key_request_body::BackupsGetSftpHostKeyRequestBody;
+#[cfg(feature = "backups")]
 mod backups_set_backup_failover_settings_request_body;
+#[cfg(feature = "backups")]
 pub use self::backups_set_backup_failover_settings_request_body::BackupsSetBackupFailoverSettingsRequestBody;
+#[cfg(feature = "backups")]
 mod backups_set_backup_repository_settings_request_body;
+#[cfg(feature = "backups")]
 pub use self::backups_set_backup_repository_settings_request_body::BackupsSetBackupRepositorySettingsRequestBody;
+#[cfg(feature = "backups")]
 mod backups_set_backup_settings_request_body;
+#[cfg(feature = "backups")]
 pub use self::backups_set_backup_settings_request_body::BackupsSetBackupSettingsRequestBody;
+#[cfg(feature = "backups")]
 mod backups_set_restore_settings_request_body;
+#[cfg(feature = "backups")]
 pub use self::backups_set_restore_settings_request_body::BackupsSetRestoreSettingsRequestBody;
+#[cfg(feature = "full")]
 mod base_collection_pagination_count_response;
+#[cfg(feature = "full")]
 pub use self::base_collection_pagination_count_response::BaseCollectionPaginationCountResponse;
+#[cfg(feature = "full")]
 mod batch_delete_files_response;
+#[cfg(feature = "full")]
 pub use self::batch_delete_files_response::BatchDeleteFilesResponse;
+#[cfg(feature = "full")]
 mod batch_delete_response;
+#[cfg(feature = "full")]
 pub use self::batch_delete_response::BatchDeleteResponse;
+#[cfg(feature = "black_list_numbers")]
 mod black_list_numbers_bulk_numbers_delete_request_body;
+#[cfg(feature = "black_list_numbers")]
 pub use self::black_list_numbers_bulk_numbers_delete_request_body::BlackListNumbersBulkNumbersDeleteRequestBody;
+#[cfg(feature = "blocklist")]
 mod blocklist_bulk_ips_delete_request_body;
+#[cfg(feature = "blocklist")]
 pub use self::blocklist_bulk_ips_delete_request_body::BlocklistBulkIpsDeleteRequestBody;
+#[cfg(feature = "call_cost_settings")]
 mod call_cost_settings_update_cost_request_body;
+#[cfg(feature = "call_cost_settings")]
 pub use self::call_cost_settings_update_cost_request_body::CallCostSettingsUpdateCostRequestBody;
+#[cfg(feature = "call_flow_apps")]
 mod call_flow_apps_call_flow_app_delete_file_request_body;
+#[cfg(feature = "call_flow_apps")]
 pub use self::call_flow_apps_call_flow_app_delete_file_request_body::CallFlowAppsCallFlowAppDeleteFileRequestBody;
+#[cfg(feature = "microsoft365_teams_integration")]
 mod check_fqdn_record_response;
+#[cfg(feature = "microsoft365_teams_integration")]
 pub use self::check_fqdn_record_response::CheckFqdnRecordResponse;
+#[cfg(feature = "microsoft365_teams_integration")]
 mod check_map_users_script_response;
+#[cfg(feature = "microsoft365_teams_integration")]
 pub use self::check_map_users_script_response::CheckMapUsersScriptResponse;
+#[cfg(feature = "conference_settings")]
 mod conference_settings_update_mcu_request_status_request_body;
+#[cfg(feature = "conference_settings")]
 pub use self::conference_settings_update_mcu_request_status_request_body::ConferenceSettingsUpdateMcuRequestStatusRequestBody;
+#[cfg(feature = "contacts")]
 mod contacts_create_contact_by_number_request_body;
+#[cfg(feature = "contacts")]
 pub use self::contacts_create_contact_by_number_request_body::ContactsCreateContactByNumberRequestBody;
+#[cfg(feature = "contacts")]
 mod contacts_delete_contacts_by_id_request_body;
+#[cfg(feature = "contacts")]
 pub use self::contacts_delete_contacts_by_id_request_body::ContactsDeleteContactsByIdRequestBody;
+#[cfg(feature = "contacts")]
 mod contacts_delete_contacts_by_type_request_body;
+#[cfg(feature = "contacts")]
 pub use self::contacts_delete_contacts_by_type_request_body::ContactsDeleteContactsByTypeRequestBody;
+#[cfg(feature = "contacts")]
 mod contacts_delete_department_contacts_by_type_request_body;
+#[cfg(feature = "contacts")]
 pub use self::contacts_delete_department_contacts_by_type_request_body::ContactsDeleteDepartmentContactsByTypeRequestBody;
+#[cfg(feature = "contacts")]
 mod contacts_delete_personal_contacts_by_type_request_body;
+#[cfg(feature = "contacts")]
 pub use self::contacts_delete_personal_contacts_by_type_request_body::ContactsDeletePersonalContactsByTypeRequestBody;
+#[cfg(feature = "contacts")]
 mod contacts_set_dir_search_settings_request_body;
+#[cfg(feature = "contacts")]
 pub use self::contacts_set_dir_search_settings_request_body::ContactsSetDirSearchSettingsRequestBody;
+#[cfg(feature = "crm_integration")]
 mod crm_integration_set_o_auth_state_request_body;
+#[cfg(feature = "crm_integration")]
 pub use self::crm_integration_set_o_auth_state_request_body::CrmIntegrationSetOAuthStateRequestBody;
+#[cfg(feature = "crm_integration")]
 mod crm_integration_test_request_body;
+#[cfg(feature = "crm_integration")]
 pub use self::crm_integration_test_request_body::CrmIntegrationTestRequestBody;
+#[cfg(feature = "custom_prompts")]
 mod custom_prompts_make_call_record_custom_prompt_request_body;
+#[cfg(feature = "custom_prompts")]
 pub use self::custom_prompts_make_call_record_custom_prompt_request_body::CustomPromptsMakeCallRecordCustomPromptRequestBody;
+#[cfg(feature = "defs")]
 mod defs_get_routes_request_body;
+#[cfg(feature = "defs")]
 pub use self::defs_get_routes_request_body::DefsGetRoutesRequestBody;
+#[cfg(feature = "defs")]
 mod defs_report_log_event_request_body;
+#[cfg(feature = "defs")]
 pub use self::defs_report_log_event_request_body::DefsReportLogEventRequestBody;
+#[cfg(feature = "defs")]
 mod defs_send_email_request_body;
+#[cfg(feature = "defs")]
 pub use self::defs_send_email_request_body::DefsSendEmailRequestBody;
+#[cfg(feature = "device_infos")]
 mod device_infos_device_info_provision_request_body;
+#[cfg(feature = "device_infos")]
 pub use self::device_infos_device_info_provision_request_body::DeviceInfosDeviceInfoProvisionRequestBody;
+#[cfg(feature = "dn_properties")]
 mod dn_properties_create_dn_property_request_body;
+#[cfg(feature = "dn_properties")]
 pub use self::dn_properties_create_dn_property_request_body::DnPropertiesCreateDnPropertyRequestBody;
+#[cfg(feature = "dn_properties")]
 mod dn_properties_delete_dn_property_request_body;
+#[cfg(feature = "dn_properties")]
 pub use self::dn_properties_delete_dn_property_request_body::DnPropertiesDeleteDnPropertyRequestBody;
+#[cfg(feature = "dn_properties")]
 mod dn_properties_update_dn_property_request_body;
+#[cfg(feature = "dn_properties")]
 pub use self::dn_properties_update_dn_property_request_body::DnPropertiesUpdateDnPropertyRequestBody;
+#[cfg(feature = "full")]
 mod download_abandoned_chats_statistics_response;
+#[cfg(feature = "full")]
 pub use self::download_abandoned_chats_statistics_response::DownloadAbandonedChatsStatisticsResponse;
+#[cfg(feature = "full")]
 mod download_abandoned_queue_calls_response;
+#[cfg(feature = "full")]
 pub use self::download_abandoned_queue_calls_response::DownloadAbandonedQueueCallsResponse;
+#[cfg(feature = "full")]
 mod download_agent_login_history_response;
+#[cfg(feature = "full")]
 pub use self::download_agent_login_history_response::DownloadAgentLoginHistoryResponse;
+#[cfg(feature = "full")]
 mod download_agents_in_queue_statistics_response;
+#[cfg(feature = "full")]
 pub use self::download_agents_in_queue_statistics_response::DownloadAgentsInQueueStatisticsResponse;
+#[cfg(feature = "full")]
 mod download_audit_log_response;
+#[cfg(feature = "full")]
 pub use self::download_audit_log_response::DownloadAuditLogResponse;
+#[cfg(feature = "full")]
 mod download_average_queue_waiting_time_report_response;
+#[cfg(feature = "full")]
 pub use self::download_average_queue_waiting_time_report_response::DownloadAverageQueueWaitingTimeReportResponse;
+#[cfg(feature = "full")]
 mod download_breaches_sla_response;
+#[cfg(feature = "full")]
 pub use self::download_breaches_sla_response::DownloadBreachesSlaResponse;
+#[cfg(feature = "full")]
 mod download_call_cost_by_extension_group_response;
+#[cfg(feature = "full")]
 pub use self::download_call_cost_by_extension_group_response::DownloadCallCostByExtensionGroupResponse;
+#[cfg(feature = "full")]
 mod download_call_history_response;
+#[cfg(feature = "full")]
 pub use self::download_call_history_response::DownloadCallHistoryResponse;
+#[cfg(feature = "full")]
 mod download_call_log_response;
+#[cfg(feature = "full")]
 pub use self::download_call_log_response::DownloadCallLogResponse;
+#[cfg(feature = "full")]
 mod download_chat_history_response;
+#[cfg(feature = "full")]
 pub use self::download_chat_history_response::DownloadChatHistoryResponse;
+#[cfg(feature = "full")]
 mod download_chat_log_response;
+#[cfg(feature = "full")]
 pub use self::download_chat_log_response::DownloadChatLogResponse;
+#[cfg(feature = "full")]
 mod download_chat_messages_history_response;
+#[cfg(feature = "full")]
 pub use self::download_chat_messages_history_response::DownloadChatMessagesHistoryResponse;
+#[cfg(feature = "full")]
 mod download_detailed_queue_statistics_response;
+#[cfg(feature = "full")]
 pub use self::download_detailed_queue_statistics_response::DownloadDetailedQueueStatisticsResponse;
+#[cfg(feature = "full")]
 mod download_event_logs_response;
+#[cfg(feature = "full")]
 pub use self::download_event_logs_response::DownloadEventLogsResponse;
+#[cfg(feature = "full")]
 mod download_extension_statistics_by_group_response;
+#[cfg(feature = "full")]
 pub use self::download_extension_statistics_by_group_response::DownloadExtensionStatisticsByGroupResponse;
+#[cfg(feature = "full")]
 mod download_extension_statistics_response;
+#[cfg(feature = "full")]
 pub use self::download_extension_statistics_response::DownloadExtensionStatisticsResponse;
+#[cfg(feature = "full")]
 mod download_extensions_statistics_by_ring_groups_response;
+#[cfg(feature = "full")]
 pub use self::download_extensions_statistics_by_ring_groups_response::DownloadExtensionsStatisticsByRingGroupsResponse;
+#[cfg(feature = "full")]
 mod download_get_get_call_distribution_response;
+#[cfg(feature = "full")]
 pub use self::download_get_get_call_distribution_response::DownloadGetGetCallDistributionResponse;
+#[cfg(feature = "full")]
 mod download_get_inbound_calls_response;
+#[cfg(feature = "full")]
 pub use self::download_get_inbound_calls_response::DownloadGetInboundCallsResponse;
+#[cfg(feature = "full")]
 mod download_get_outbound_calls_response;
+#[cfg(feature = "full")]
 pub use self::download_get_outbound_calls_response::DownloadGetOutboundCallsResponse;
+#[cfg(feature = "full")]
 mod download_get_user_activity_response;
+#[cfg(feature = "full")]
 pub use self::download_get_user_activity_response::DownloadGetUserActivityResponse;
+#[cfg(feature = "full")]
 mod download_inbound_rules_response;
+#[cfg(feature = "full")]
 pub use self::download_inbound_rules_response::DownloadInboundRulesResponse;
+#[cfg(feature = "full")]
 mod download_queue_agents_chat_statistics_response;
+#[cfg(feature = "full")]
 pub use self::download_queue_agents_chat_statistics_response::DownloadQueueAgentsChatStatisticsResponse;
+#[cfg(feature = "full")]
 mod download_queue_agents_chat_statistics_totals_response;
+#[cfg(feature = "full")]
 pub use self::download_queue_agents_chat_statistics_totals_response::DownloadQueueAgentsChatStatisticsTotalsResponse;
+#[cfg(feature = "full")]
 mod download_queue_an_un_calls_report_response;
+#[cfg(feature = "full")]
 pub use self::download_queue_an_un_calls_report_response::DownloadQueueAnUnCallsReportResponse;
+#[cfg(feature = "full")]
 mod download_queue_answered_calls_by_wait_time_response;
+#[cfg(feature = "full")]
 pub use self::download_queue_answered_calls_by_wait_time_response::DownloadQueueAnsweredCallsByWaitTimeResponse;
+#[cfg(feature = "full")]
 mod download_queue_callbacks_response;
+#[cfg(feature = "full")]
 pub use self::download_queue_callbacks_response::DownloadQueueCallbacksResponse;
+#[cfg(feature = "full")]
 mod download_queue_chat_performance_response;
+#[cfg(feature = "full")]
 pub use self::download_queue_chat_performance_response::DownloadQueueChatPerformanceResponse;
+#[cfg(feature = "full")]
 mod download_queue_failed_callbacks_response;
+#[cfg(feature = "full")]
 pub use self::download_queue_failed_callbacks_response::DownloadQueueFailedCallbacksResponse;
+#[cfg(feature = "full")]
 mod download_queue_performance_overview_response;
+#[cfg(feature = "full")]
 pub use self::download_queue_performance_overview_response::DownloadQueuePerformanceOverviewResponse;
+#[cfg(feature = "full")]
 mod download_queue_performance_totals_response;
+#[cfg(feature = "full")]
 pub use self::download_queue_performance_totals_response::DownloadQueuePerformanceTotalsResponse;
+#[cfg(feature = "full")]
 mod download_ring_group_statistics_response;
+#[cfg(feature = "full")]
 pub use self::download_ring_group_statistics_response::DownloadRingGroupStatisticsResponse;
+#[cfg(feature = "full")]
 mod download_statistic_sla_response;
+#[cfg(feature = "full")]
 pub use self::download_statistic_sla_response::DownloadStatisticSlaResponse;
+#[cfg(feature = "full")]
 mod download_team_queue_general_statistics_response;
+#[cfg(feature = "full")]
 pub use self::download_team_queue_general_statistics_response::DownloadTeamQueueGeneralStatisticsResponse;
+#[cfg(feature = "emergency_geo_locations")]
 mod emergency_geo_locations_update_request_body;
+#[cfg(feature = "emergency_geo_locations")]
 pub use self::emergency_geo_locations_update_request_body::EmergencyGeoLocationsUpdateRequestBody;
+#[cfg(feature = "full")]
 mod export_caller_id_rules_response;
+#[cfg(feature = "full")]
 pub use self::export_caller_id_rules_response::ExportCallerIdRulesResponse;
+#[cfg(feature = "full")]
 mod export_extensions_response;
+#[cfg(feature = "full")]
 pub use self::export_extensions_response::ExportExtensionsResponse;
+#[cfg(feature = "fax")]
 mod fax_bulk_fax_delete_request_body;
+#[cfg(feature = "fax")]
 pub use self::fax_bulk_fax_delete_request_body::FaxBulkFaxDeleteRequestBody;
+#[cfg(feature = "full")]
 mod ge_crmt_templates_response;
+#[cfg(feature = "full")]
 pub use self::ge_crmt_templates_response::GeCrmtTemplatesResponse;
+#[cfg(feature = "conference_settings")]
 mod generate_api_key_response;
+#[cfg(feature = "conference_settings")]
 pub use self::generate_api_key_response::GenerateApiKeyResponse;
+#[cfg(feature = "service_principals")]
 mod generate_app_token_response;
+#[cfg(feature = "service_principals")]
 pub use self::generate_app_token_response::GenerateAppTokenResponse;
+#[cfg(any(feature = "my_user", feature = "users"))]
 mod generate_prov_link_response;
+#[cfg(any(feature = "my_user", feature = "users"))]
 pub use self::generate_prov_link_response::GenerateProvLinkResponse;
+#[cfg(feature = "full")]
 mod get_abandoned_chats_statistics_data_response;
+#[cfg(feature = "full")]
 pub use self::get_abandoned_chats_statistics_data_response::GetAbandonedChatsStatisticsDataResponse;
+#[cfg(feature = "full")]
 mod get_abandoned_queue_calls_data_response;
+#[cfg(feature = "full")]
 pub use self::get_abandoned_queue_calls_data_response::GetAbandonedQueueCallsDataResponse;
+#[cfg(feature = "full")]
 mod get_agent_login_history_data_response;
+#[cfg(feature = "full")]
 pub use self::get_agent_login_history_data_response::GetAgentLoginHistoryDataResponse;
+#[cfg(feature = "full")]
 mod get_agents_in_queue_statistics_data_response;
+#[cfg(feature = "full")]
 pub use self::get_agents_in_queue_statistics_data_response::GetAgentsInQueueStatisticsDataResponse;
+#[cfg(feature = "ai_settings")]
 mod get_ai_template_contents_response;
+#[cfg(feature = "ai_settings")]
 pub use self::get_ai_template_contents_response::GetAiTemplateContentsResponse;
+#[cfg(feature = "full")]
 mod get_audit_log_data_response;
+#[cfg(feature = "full")]
 pub use self::get_audit_log_data_response::GetAuditLogDataResponse;
+#[cfg(feature = "full")]
 mod get_average_queue_waiting_time_data_response;
+#[cfg(feature = "full")]
 pub use self::get_average_queue_waiting_time_data_response::GetAverageQueueWaitingTimeDataResponse;
+#[cfg(feature = "full")]
 mod get_breaches_sla_data_response;
+#[cfg(feature = "full")]
 pub use self::get_breaches_sla_data_response::GetBreachesSlaDataResponse;
+#[cfg(feature = "full")]
 mod get_call_cost_by_extension_group_data_response;
+#[cfg(feature = "full")]
 pub use self::get_call_cost_by_extension_group_data_response::GetCallCostByExtensionGroupDataResponse;
+#[cfg(feature = "full")]
 mod get_call_distribution_response;
+#[cfg(feature = "full")]
 pub use self::get_call_distribution_response::GetCallDistributionResponse;
+#[cfg(feature = "full")]
 mod get_call_log_data_response;
+#[cfg(feature = "full")]
 pub use self::get_call_log_data_response::GetCallLogDataResponse;
+#[cfg(feature = "backups")]
 mod get_can_create_backup_response;
+#[cfg(feature = "backups")]
 pub use self::get_can_create_backup_response::GetCanCreateBackupResponse;
+#[cfg(feature = "full")]
 mod get_chat_log_response;
+#[cfg(feature = "full")]
 pub use self::get_chat_log_response::GetChatLogResponse;
+#[cfg(feature = "full")]
 mod get_contacts_by_number_response;
+#[cfg(feature = "full")]
 pub use self::get_contacts_by_number_response::GetContactsByNumberResponse;
+#[cfg(feature = "full")]
 mod get_detailed_queue_statistics_data_response;
+#[cfg(feature = "full")]
 pub use self::get_detailed_queue_statistics_data_response::GetDetailedQueueStatisticsDataResponse;
+#[cfg(feature = "full")]
 mod get_duplicated_emails_response;
+#[cfg(feature = "full")]
 pub use self::get_duplicated_emails_response::GetDuplicatedEmailsResponse;
+#[cfg(feature = "full")]
 mod get_emergency_outbound_rules_response;
+#[cfg(feature = "full")]
 pub use self::get_emergency_outbound_rules_response::GetEmergencyOutboundRulesResponse;
+#[cfg(feature = "full")]
 mod get_extension_statistics_by_group_data_response;
+#[cfg(feature = "full")]
 pub use self::get_extension_statistics_by_group_data_response::GetExtensionStatisticsByGroupDataResponse;
+#[cfg(feature = "full")]
 mod get_extension_statistics_data_response;
+#[cfg(feature = "full")]
 pub use self::get_extension_statistics_data_response::GetExtensionStatisticsDataResponse;
+#[cfg(feature = "full")]
 mod get_extensions_statistics_by_ring_groups_data_response;
+#[cfg(feature = "full")]
 pub use self::get_extensions_statistics_by_ring_groups_data_response::GetExtensionsStatisticsByRingGroupsDataResponse;
+#[cfg(feature = "full")]
 mod get_failover_scripts_response;
+#[cfg(feature = "full")]
 pub use self::get_failover_scripts_response::GetFailoverScriptsResponse;
+#[cfg(feature = "fax_server_settings")]
 mod get_fax_files_size_response;
+#[cfg(feature = "fax_server_settings")]
 pub use self::get_fax_files_size_response::GetFaxFilesSizeResponse;
+#[cfg(feature = "full")]
 mod get_files_response;
+#[cfg(feature = "full")]
 pub use self::get_files_response::GetFilesResponse;
+#[cfg(feature = "full")]
 mod get_ifaces_response;
+#[cfg(feature = "full")]
 pub use self::get_ifaces_response::GetIfacesResponse;
+#[cfg(feature = "full")]
 mod get_inbound_calls_response;
+#[cfg(feature = "full")]
 pub use self::get_inbound_calls_response::GetInboundCallsResponse;
+#[cfg(feature = "full")]
 mod get_inbound_rules_data_response;
+#[cfg(feature = "full")]
 pub use self::get_inbound_rules_data_response::GetInboundRulesDataResponse;
+#[cfg(feature = "firewall")]
 mod get_last_result_response;
+#[cfg(feature = "firewall")]
 pub use self::get_last_result_response::GetLastResultResponse;
+#[cfg(feature = "backups")]
 mod get_local_backup_size_response;
+#[cfg(feature = "backups")]
 pub use self::get_local_backup_size_response::GetLocalBackupSizeResponse;
+#[cfg(feature = "full")]
 mod get_logs_response;
+#[cfg(feature = "full")]
 pub use self::get_logs_response::GetLogsResponse;
+#[cfg(feature = "full")]
 mod get_mcu_rows_response;
+#[cfg(feature = "full")]
 pub use self::get_mcu_rows_response::GetMcuRowsResponse;
+#[cfg(feature = "microsoft365_integration")]
 mod get_microsoft_access_token_response;
+#[cfg(feature = "microsoft365_integration")]
 pub use self::get_microsoft_access_token_response::GetMicrosoftAccessTokenResponse;
+#[cfg(feature = "full")]
 mod get_multi_edit_greetings_response;
+#[cfg(feature = "full")]
 pub use self::get_multi_edit_greetings_response::GetMultiEditGreetingsResponse;
+#[cfg(feature = "full")]
 mod get_old_call_log_data_response;
+#[cfg(feature = "full")]
 pub use self::get_old_call_log_data_response::GetOldCallLogDataResponse;
+#[cfg(feature = "full")]
 mod get_onboard_mcu_data_response;
+#[cfg(feature = "full")]
 pub use self::get_onboard_mcu_data_response::GetOnboardMcuDataResponse;
+#[cfg(feature = "full")]
 mod get_onboard_meetings_response;
+#[cfg(feature = "full")]
 pub use self::get_onboard_meetings_response::GetOnboardMeetingsResponse;
+#[cfg(feature = "full")]
 mod get_outbound_calls_response;
+#[cfg(feature = "full")]
 pub use self::get_outbound_calls_response::GetOutboundCallsResponse;
+#[cfg(feature = "full")]
 mod get_phone_registrars_response;
+#[cfg(feature = "full")]
 pub use self::get_phone_registrars_response::GetPhoneRegistrarsResponse;
+#[cfg(feature = "users")]
 mod get_phone_secret_response;
+#[cfg(feature = "users")]
 pub use self::get_phone_secret_response::GetPhoneSecretResponse;
+#[cfg(feature = "full")]
 mod get_properties_by_dn_response;
+#[cfg(feature = "full")]
 pub use self::get_properties_by_dn_response::GetPropertiesByDnResponse;
+#[cfg(feature = "full")]
 mod get_queue_agents_chat_statistics_data_response;
+#[cfg(feature = "full")]
 pub use self::get_queue_agents_chat_statistics_data_response::GetQueueAgentsChatStatisticsDataResponse;
+#[cfg(feature = "full")]
 mod get_queue_agents_chat_statistics_totals_data_response;
+#[cfg(feature = "full")]
 pub use self::get_queue_agents_chat_statistics_totals_data_response::GetQueueAgentsChatStatisticsTotalsDataResponse;
+#[cfg(feature = "full")]
 mod get_queue_an_un_calls_data_response;
+#[cfg(feature = "full")]
 pub use self::get_queue_an_un_calls_data_response::GetQueueAnUnCallsDataResponse;
+#[cfg(feature = "full")]
 mod get_queue_answered_calls_by_wait_time_data_response;
+#[cfg(feature = "full")]
 pub use self::get_queue_answered_calls_by_wait_time_data_response::GetQueueAnsweredCallsByWaitTimeDataResponse;
+#[cfg(feature = "full")]
 mod get_queue_callbacks_data_response;
+#[cfg(feature = "full")]
 pub use self::get_queue_callbacks_data_response::GetQueueCallbacksDataResponse;
+#[cfg(feature = "full")]
 mod get_queue_chat_performance_data_response;
+#[cfg(feature = "full")]
 pub use self::get_queue_chat_performance_data_response::GetQueueChatPerformanceDataResponse;
+#[cfg(feature = "full")]
 mod get_queue_failed_callbacks_data_response;
+#[cfg(feature = "full")]
 pub use self::get_queue_failed_callbacks_data_response::GetQueueFailedCallbacksDataResponse;
+#[cfg(feature = "full")]
 mod get_queue_performance_overview_data_response;
+#[cfg(feature = "full")]
 pub use self::get_queue_performance_overview_data_response::GetQueuePerformanceOverviewDataResponse;
+#[cfg(feature = "full")]
 mod get_queue_performance_totals_data_response;
+#[cfg(feature = "full")]
 pub use self::get_queue_performance_totals_data_response::GetQueuePerformanceTotalsDataResponse;
+#[cfg(feature = "full")]
 mod get_report_peers_response;
+#[cfg(feature = "full")]
 pub use self::get_report_peers_response::GetReportPeersResponse;
+#[cfg(feature = "system_status")]
 mod get_request_help_link_response;
+#[cfg(feature = "system_status")]
 pub use self::get_request_help_link_response::GetRequestHelpLinkResponse;
+#[cfg(feature = "full")]
 mod get_ring_group_statistics_data_response;
+#[cfg(feature = "full")]
 pub use self::get_ring_group_statistics_data_response::GetRingGroupStatisticsDataResponse;
+#[cfg(feature = "full")]
 mod get_routes_response;
+#[cfg(feature = "full")]
 pub use self::get_routes_response::GetRoutesResponse;
+#[cfg(feature = "backups")]
 mod get_sftp_host_key_response;
+#[cfg(feature = "backups")]
 pub use self::get_sftp_host_key_response::GetSftpHostKeyResponse;
+#[cfg(feature = "full")]
 mod get_statistic_sla_data_response;
+#[cfg(feature = "full")]
 pub use self::get_statistic_sla_data_response::GetStatisticSlaDataResponse;
+#[cfg(feature = "full")]
 mod get_team_queue_general_statistics_data_response;
+#[cfg(feature = "full")]
 pub use self::get_team_queue_general_statistics_data_response::GetTeamQueueGeneralStatisticsDataResponse;
+#[cfg(feature = "full")]
 mod get_transcribe_languages_response;
+#[cfg(feature = "full")]
 pub use self::get_transcribe_languages_response::GetTranscribeLanguagesResponse;
+#[cfg(feature = "get_update_details")]
 mod get_update_details_response;
+#[cfg(feature = "get_update_details")]
 pub use self::get_update_details_response::GetUpdateDetailsResponse;
+#[cfg(feature = "full")]
 mod get_user_activity_response;
+#[cfg(feature = "full")]
 pub use self::get_user_activity_response::GetUserActivityResponse;
+#[cfg(feature = "full")]
 mod get_users_by_principal_names_response;
+#[cfg(feature = "full")]
 pub use self::get_users_by_principal_names_response::GetUsersByPrincipalNamesResponse;
+#[cfg(feature = "full")]
 mod get_web_meeting_zones_response;
+#[cfg(feature = "full")]
 pub use self::get_web_meeting_zones_response::GetWebMeetingZonesResponse;
+#[cfg(feature = "google_settings")]
 mod google_settings_get_google_users_request_body;
+#[cfg(feature = "google_settings")]
 pub use self::google_settings_get_google_users_request_body::GoogleSettingsGetGoogleUsersRequestBody;
+#[cfg(feature = "groups")]
 mod groups_delete_company_by_id_request_body;
+#[cfg(feature = "groups")]
 pub use self::groups_delete_company_by_id_request_body::GroupsDeleteCompanyByIdRequestBody;
+#[cfg(feature = "groups")]
 mod groups_delete_company_by_number_request_body;
+#[cfg(feature = "groups")]
 pub use self::groups_delete_company_by_number_request_body::GroupsDeleteCompanyByNumberRequestBody;
+#[cfg(feature = "groups")]
 mod groups_link_group_partner_request_body;
+#[cfg(feature = "groups")]
 pub use self::groups_link_group_partner_request_body::GroupsLinkGroupPartnerRequestBody;
+#[cfg(feature = "groups")]
 mod groups_replace_group_license_key_request_body;
+#[cfg(feature = "groups")]
 pub use self::groups_replace_group_license_key_request_body::GroupsReplaceGroupLicenseKeyRequestBody;
+#[cfg(feature = "updates")]
 mod has_debian_upgrade_response;
+#[cfg(feature = "updates")]
 pub use self::has_debian_upgrade_response::HasDebianUpgradeResponse;
+#[cfg(feature = "users")]
 mod has_duplicated_email_response;
+#[cfg(feature = "users")]
 pub use self::has_duplicated_email_response::HasDuplicatedEmailResponse;
+#[cfg(feature = "defs")]
 mod has_system_owner_response;
+#[cfg(feature = "defs")]
 pub use self::has_system_owner_response::HasSystemOwnerResponse;
+#[cfg(feature = "inbound_rules")]
 mod inbound_rules_bulk_inbound_rules_delete_request_body;
+#[cfg(feature = "inbound_rules")]
 pub use self::inbound_rules_bulk_inbound_rules_delete_request_body::InboundRulesBulkInboundRulesDeleteRequestBody;
+#[cfg(feature = "license_status")]
 mod license_status_edit_license_info_request_body;
+#[cfg(feature = "license_status")]
 pub use self::license_status_edit_license_info_request_body::LicenseStatusEditLicenseInfoRequestBody;
+#[cfg(feature = "license_status")]
 mod license_status_link_partner_request_body;
+#[cfg(feature = "license_status")]
 pub use self::license_status_link_partner_request_body::LicenseStatusLinkPartnerRequestBody;
+#[cfg(feature = "license_status")]
 mod license_status_replace_license_key_request_body;
+#[cfg(feature = "license_status")]
 pub use self::license_status_replace_license_key_request_body::LicenseStatusReplaceLicenseKeyRequestBody;
+#[cfg(feature = "my_group")]
 mod link_my_group_partner_request_body;
+#[cfg(feature = "my_group")]
 pub use self::link_my_group_partner_request_body::LinkMyGroupPartnerRequestBody;
+#[cfg(feature = "mail_settings")]
 mod mail_settings_test_email_request_body;
+#[cfg(feature = "mail_settings")]
 pub use self::mail_settings_test_email_request_body::MailSettingsTestEmailRequestBody;
+#[cfg(feature = "users")]
 mod make_call_user_record_greeting_request_body;
+#[cfg(feature = "users")]
 pub use self::make_call_user_record_greeting_request_body::MakeCallUserRecordGreetingRequestBody;
+#[cfg(feature = "mcp_servers")]
 mod mcp_servers_exchange_request_body;
+#[cfg(feature = "mcp_servers")]
 pub use self::mcp_servers_exchange_request_body::McpServersExchangeRequestBody;
+#[cfg(feature = "mcp_servers")]
 mod mcp_servers_register_request_body;
+#[cfg(feature = "mcp_servers")]
 pub use self::mcp_servers_register_request_body::McpServersRegisterRequestBody;
+#[cfg(feature = "microsoft365_integration")]
 mod microsoft365_integration_authorize_presence_request_body;
+#[cfg(feature = "microsoft365_integration")]
 pub use self::microsoft365_integration_authorize_presence_request_body::Microsoft365IntegrationAuthorizePresenceRequestBody;
+#[cfg(feature = "microsoft365_integration")]
 mod microsoft365_integration_get_m365_groups_request_body;
+#[cfg(feature = "microsoft365_integration")]
 pub use self::microsoft365_integration_get_m365_groups_request_body::Microsoft365IntegrationGetM365GroupsRequestBody;
+#[cfg(feature = "microsoft365_integration")]
 mod microsoft365_integration_get_m365_users_request_body;
+#[cfg(feature = "microsoft365_integration")]
 pub use self::microsoft365_integration_get_m365_users_request_body::Microsoft365IntegrationGetM365UsersRequestBody;
+#[cfg(feature = "microsoft365_integration")]
 mod microsoft365_integration_get_users_by_principal_names_request_body;
+#[cfg(feature = "microsoft365_integration")]
 pub use self::microsoft365_integration_get_users_by_principal_names_request_body::Microsoft365IntegrationGetUsersByPrincipalNamesRequestBody;
+#[cfg(feature = "full")]
 mod my_phone_request_id_telemetry_response;
+#[cfg(feature = "full")]
 pub use self::my_phone_request_id_telemetry_response::MyPhoneRequestIdTelemetryResponse;
+#[cfg(feature = "full")]
 mod network_telemetry_response;
+#[cfg(feature = "full")]
 pub use self::network_telemetry_response::NetworkTelemetryResponse;
+#[cfg(feature = "full")]
 mod o_data_count_response;
+#[cfg(feature = "full")]
 pub use self::o_data_count_response::ODataCountResponse;
+#[cfg(feature = "outbound_rules")]
 mod outbound_rules_move_up_down_request_body;
+#[cfg(feature = "outbound_rules")]
 pub use self::outbound_rules_move_up_down_request_body::OutboundRulesMoveUpDownRequestBody;
+#[cfg(feature = "outbound_rules")]
 mod outbound_rules_purge_request_body;
+#[cfg(feature = "outbound_rules")]
 pub use self::outbound_rules_purge_request_body::OutboundRulesPurgeRequestBody;
+#[cfg(feature = "report_abandoned_chats_statistics")]
 mod pbx_abandoned_chats_statistics;
+#[cfg(feature = "report_abandoned_chats_statistics")]
 pub use self::pbx_abandoned_chats_statistics::PbxAbandonedChatsStatistics;
+#[cfg(feature = "full")]
 mod pbx_abandoned_chats_statistics_collection_response;
+#[cfg(feature = "full")]
 pub use self::pbx_abandoned_chats_statistics_collection_response::PbxAbandonedChatsStatisticsCollectionResponse;
+#[cfg(feature = "report_abandoned_queue_calls")]
 mod pbx_abandoned_queue_calls;
+#[cfg(feature = "report_abandoned_queue_calls")]
 pub use self::pbx_abandoned_queue_calls::PbxAbandonedQueueCalls;
+#[cfg(feature = "full")]
 mod pbx_abandoned_queue_calls_collection_response;
+#[cfg(feature = "full")]
 pub use self::pbx_abandoned_queue_calls_collection_response::PbxAbandonedQueueCallsCollectionResponse;
+#[cfg(feature = "active_calls")]
 mod pbx_active_call;
+#[cfg(feature = "active_calls")]
 pub use self::pbx_active_call::PbxActiveCall;
+#[cfg(feature = "full")]
 mod pbx_active_call_collection_response;
+#[cfg(feature = "full")]
 pub use self::pbx_active_call_collection_response::PbxActiveCallCollectionResponse;
+#[cfg(feature = "activity_log")]
 mod pbx_activity_log_event;
+#[cfg(feature = "activity_log")]
 pub use self::pbx_activity_log_event::PbxActivityLogEvent;
+#[cfg(feature = "full")]
 mod pbx_activity_log_event_collection_response;
+#[cfg(feature = "full")]
 pub use self::pbx_activity_log_event_collection_response::PbxActivityLogEventCollectionResponse;
+#[cfg(feature = "activity_log")]
 mod pbx_activity_logs_filter;
+#[cfg(feature = "activity_log")]
 pub use self::pbx_activity_logs_filter::PbxActivityLogsFilter;
+#[cfg(feature = "microsoft365_integration")]
 mod pbx_ad_users_sync_configuration;
+#[cfg(feature = "microsoft365_integration")]
 pub use self::pbx_ad_users_sync_configuration::PbxAdUsersSyncConfiguration;
+#[cfg(feature = "ai_settings")]
 mod pbx_add_vector_store_files;
+#[cfg(feature = "ai_settings")]
 pub use self::pbx_add_vector_store_files::PbxAddVectorStoreFiles;
+#[cfg(feature = "blocklist")]
 mod pbx_added_by;
+#[cfg(feature = "blocklist")]
 pub use self::pbx_added_by::PbxAddedBy;
+#[cfg(feature = "report_agent_login_history")]
 mod pbx_agent_login_history;
+#[cfg(feature = "report_agent_login_history")]
 pub use self::pbx_agent_login_history::PbxAgentLoginHistory;
+#[cfg(feature = "full")]
 mod pbx_agent_login_history_collection_response;
+#[cfg(feature = "full")]
 pub use self::pbx_agent_login_history_collection_response::PbxAgentLoginHistoryCollectionResponse;
+#[cfg(any(feature = "my_user", feature = "users"))]
 mod pbx_agent_routing_action;
+#[cfg(any(feature = "my_user", feature = "users"))]
 pub use self::pbx_agent_routing_action::PbxAgentRoutingAction;
+#[cfg(any(feature = "my_user", feature = "users"))]
 mod pbx_agent_routing_directory;
+#[cfg(any(feature = "my_user", feature = "users"))]
 pub use self::pbx_agent_routing_directory::PbxAgentRoutingDirectory;
+#[cfg(feature = "full")]
 mod pbx_agent_routing_directory_collection_response;
+#[cfg(feature = "full")]
 pub use self::pbx_agent_routing_directory_collection_response::PbxAgentRoutingDirectoryCollectionResponse;
+#[cfg(any(feature = "my_user", feature = "users"))]
 mod pbx_agent_settings;
+#[cfg(any(feature = "my_user", feature = "users"))]
 pub use self::pbx_agent_settings::PbxAgentSettings;
+#[cfg(feature = "report_agents_in_queue_statistics")]
 mod pbx_agents_in_queue_statistics;
+#[cfg(feature = "report_agents_in_queue_statistics")]
 pub use self::pbx_agents_in_queue_statistics::PbxAgentsInQueueStatistics;
+#[cfg(feature = "full")]
 mod pbx_agents_in_queue_statistics_collection_response;
+#[cfg(feature = "full")]
 pub use self::pbx_agents_in_queue_statistics_collection_response::PbxAgentsInQueueStatisticsCollectionResponse;
+#[cfg(feature = "ai_settings")]
 mod pbx_ai_agent_template;
+#[cfg(feature = "ai_settings")]
 pub use self::pbx_ai_agent_template::PbxAiAgentTemplate;
+#[cfg(feature = "full")]
 mod pbx_ai_agent_template_collection_response;
+#[cfg(feature = "full")]
 pub use self::pbx_ai_agent_template_collection_response::PbxAiAgentTemplateCollectionResponse;
+#[cfg(feature = "ai_settings")]
 mod pbx_ai_model;
+#[cfg(feature = "ai_settings")]
 pub use self::pbx_ai_model::PbxAiModel;
+#[cfg(feature = "full")]
 mod pbx_ai_model_collection_response;
+#[cfg(feature = "full")]
 pub use self::pbx_ai_model_collection_response::PbxAiModelCollectionResponse;
+#[cfg(feature = "ai_settings")]
 mod pbx_ai_resources;
+#[cfg(feature = "ai_settings")]
 pub use self::pbx_ai_resources::PbxAiResources;
+#[cfg(feature = "ai_settings")]
 mod pbx_ai_settings;
+#[cfg(feature = "ai_settings")]
 pub use self::pbx_ai_settings::PbxAiSettings;
+#[cfg(feature = "ai_settings")]
 mod pbx_ai_settings_update;
+#[cfg(feature = "ai_settings")]
 pub use self::pbx_ai_settings_update::PbxAiSettingsUpdate;
+#[cfg(feature = "ai_settings")]
 mod pbx_ai_voice;
+#[cfg(feature = "ai_settings")]
 pub use self::pbx_ai_voice::PbxAiVoice;
+#[cfg(feature = "full")]
 mod pbx_ai_voice_collection_response;
+#[cfg(feature = "full")]
 pub use self::pbx_ai_voice_collection_response::PbxAiVoiceCollectionResponse;
+#[cfg(feature = "amazon_integration_settings")]
 mod pbx_amazon_credentials;
+#[cfg(feature = "amazon_integration_settings")]
 pub use self::pbx_amazon_credentials::PbxAmazonCredentials;
+#[cfg(feature = "amazon_integration_settings")]
 mod pbx_amazon_integration_settings;
+#[cfg(feature = "amazon_integration_settings")]
 pub use self::pbx_amazon_integration_settings::PbxAmazonIntegrationSettings;
+#[cfg(feature = "amazon_integration_settings")]
 mod pbx_amazon_integration_settings_update;
+#[cfg(feature = "amazon_integration_settings")]
 pub use self::pbx_amazon_integration_settings_update::PbxAmazonIntegrationSettingsUpdate;
+#[cfg(feature = "trunks")]
 mod pbx_analysis_code;
+#[cfg(feature = "trunks")]
 pub use self::pbx_analysis_code::PbxAnalysisCode;
+#[cfg(feature = "website_links")]
 mod pbx_animation_style;
+#[cfg(feature = "website_links")]
 pub use self::pbx_animation_style::PbxAnimationStyle;
+#[cfg(feature = "anti_hacking_settings")]
 mod pbx_anti_hacking_settings;
+#[cfg(feature = "anti_hacking_settings")]
 pub use self::pbx_anti_hacking_settings::PbxAntiHackingSettings;
+#[cfg(feature = "anti_hacking_settings")]
 mod pbx_anti_hacking_settings_update;
+#[cfg(feature = "anti_hacking_settings")]
 pub use self::pbx_anti_hacking_settings_update::PbxAntiHackingSettingsUpdate;
+#[cfg(feature = "remote_archiving_settings")]
 mod pbx_archive_subsystem;
+#[cfg(feature = "remote_archiving_settings")]
 pub use self::pbx_archive_subsystem::PbxArchiveSubsystem;
+#[cfg(feature = "report_audit_log")]
 mod pbx_audit_log;
+#[cfg(feature = "report_audit_log")]
 pub use self::pbx_audit_log::PbxAuditLog;
+#[cfg(feature = "full")]
 mod pbx_audit_log_collection_response;
+#[cfg(feature = "full")]
 pub use self::pbx_audit_log_collection_response::PbxAuditLogCollectionResponse;
+#[cfg(feature = "data_connector_settings")]
 mod pbx_authenticate_mode;
+#[cfg(feature = "data_connector_settings")]
 pub use self::pbx_authenticate_mode::PbxAuthenticateMode;
+#[cfg(
+    any(
+        feature = "groups",
+        feature = "my_group",
+        feature = "my_user",
+        feature = "queues",
+        feature = "ring_groups",
+        feature = "users",
+        feature = "website_links"
+    )
+)]
 mod pbx_authentication;
+#[cfg(
+    any(
+        feature = "groups",
+        feature = "my_group",
+        feature = "my_user",
+        feature = "queues",
+        feature = "ring_groups",
+        feature = "users",
+        feature = "website_links"
+    )
+)]
 pub use self::pbx_authentication::PbxAuthentication;
+#[cfg(feature = "crm_templates")]
 mod pbx_authentication_type;
+#[cfg(feature = "crm_templates")]
 pub use self::pbx_authentication_type::PbxAuthenticationType;
+#[cfg(feature = "general_settings_for_apps")]
 mod pbx_auto_scheduler_settings;
+#[cfg(feature = "general_settings_for_apps")]
 pub use self::pbx_auto_scheduler_settings::PbxAutoSchedulerSettings;
+#[cfg(any(feature = "my_user", feature = "users"))]
 mod pbx_available_routing;
+#[cfg(any(feature = "my_user", feature = "users"))]
 pub use self::pbx_available_routing::PbxAvailableRouting;
+#[cfg(feature = "general_settings_for_apps")]
 mod pbx_avatar_style;
+#[cfg(feature = "general_settings_for_apps")]
 pub use self::pbx_avatar_style::PbxAvatarStyle;
+#[cfg(any(feature = "my_user", feature = "users"))]
 mod pbx_away_routing;
+#[cfg(any(feature = "my_user", feature = "users"))]
 pub use self::pbx_away_routing::PbxAwayRouting;
+#[cfg(feature = "backups")]
 mod pbx_backup_contents;
+#[cfg(feature = "backups")]
 pub use self::pbx_backup_contents::PbxBackupContents;
+#[cfg(feature = "backups")]
 mod pbx_backup_extras;
+#[cfg(feature = "backups")]
 pub use self::pbx_backup_extras::PbxBackupExtras;
+#[cfg(feature = "backups")]
 mod pbx_backup_failover_settings;
+#[cfg(feature = "backups")]
 pub use self::pbx_backup_failover_settings::PbxBackupFailoverSettings;
+#[cfg(feature = "backups")]
 mod pbx_backup_repository_settings;
+#[cfg(feature = "backups")]
 pub use self::pbx_backup_repository_settings::PbxBackupRepositorySettings;
+#[cfg(
+    any(feature = "backups", feature = "data_connector_settings", feature = "updates")
+)]
 mod pbx_backup_schedule;
+#[cfg(
+    any(feature = "backups", feature = "data_connector_settings", feature = "updates")
+)]
 pub use self::pbx_backup_schedule::PbxBackupSchedule;
+#[cfg(feature = "backups")]
 mod pbx_backup_settings;
+#[cfg(feature = "backups")]
 pub use self::pbx_backup_settings::PbxBackupSettings;
+#[cfg(feature = "backups")]
 mod pbx_backups;
+#[cfg(feature = "backups")]
 pub use self::pbx_backups::PbxBackups;
+#[cfg(feature = "full")]
 mod pbx_backups_collection_response;
+#[cfg(feature = "full")]
 pub use self::pbx_backups_collection_response::PbxBackupsCollectionResponse;
+#[cfg(feature = "black_list_numbers")]
 mod pbx_black_list_number;
+#[cfg(feature = "black_list_numbers")]
 pub use self::pbx_black_list_number::PbxBlackListNumber;
+#[cfg(feature = "full")]
 mod pbx_black_list_number_collection_response;
+#[cfg(feature = "full")]
 pub use self::pbx_black_list_number_collection_response::PbxBlackListNumberCollectionResponse;
+#[cfg(feature = "black_list_numbers")]
 mod pbx_black_list_number_update;
+#[cfg(feature = "black_list_numbers")]
 pub use self::pbx_black_list_number_update::PbxBlackListNumberUpdate;
+#[cfg(feature = "blocklist")]
 mod pbx_block_type;
+#[cfg(feature = "blocklist")]
 pub use self::pbx_block_type::PbxBlockType;
+#[cfg(feature = "blocklist")]
 mod pbx_blocklist_addr;
+#[cfg(feature = "blocklist")]
 pub use self::pbx_blocklist_addr::PbxBlocklistAddr;
+#[cfg(feature = "full")]
 mod pbx_blocklist_addr_collection_response;
+#[cfg(feature = "full")]
 pub use self::pbx_blocklist_addr_collection_response::PbxBlocklistAddrCollectionResponse;
+#[cfg(feature = "blocklist")]
 mod pbx_blocklist_addr_update;
+#[cfg(feature = "blocklist")]
 pub use self::pbx_blocklist_addr_update::PbxBlocklistAddrUpdate;
+#[cfg(any(feature = "my_user", feature = "users"))]
 mod pbx_boss_interruption_settings;
+#[cfg(any(feature = "my_user", feature = "users"))]
 pub use self::pbx_boss_interruption_settings::PbxBossInterruptionSettings;
+#[cfg(feature = "report_breaches_sla")]
 mod pbx_breaches_sla;
+#[cfg(feature = "report_breaches_sla")]
 pub use self::pbx_breaches_sla::PbxBreachesSla;
+#[cfg(feature = "full")]
 mod pbx_breaches_sla_collection_response;
+#[cfg(feature = "full")]
 pub use self::pbx_breaches_sla_collection_response::PbxBreachesSlaCollectionResponse;
+#[cfg(feature = "website_links")]
 mod pbx_button_icon_type;
+#[cfg(feature = "website_links")]
 pub use self::pbx_button_icon_type::PbxButtonIconType;
+#[cfg(feature = "users")]
 mod pbx_call_control_result_response;
+#[cfg(feature = "users")]
 pub use self::pbx_call_control_result_response::PbxCallControlResultResponse;
+#[cfg(feature = "report_call_cost_by_extension_group")]
 mod pbx_call_cost_by_extension_group;
+#[cfg(feature = "report_call_cost_by_extension_group")]
 pub use self::pbx_call_cost_by_extension_group::PbxCallCostByExtensionGroup;
+#[cfg(feature = "full")]
 mod pbx_call_cost_by_extension_group_collection_response;
+#[cfg(feature = "full")]
 pub use self::pbx_call_cost_by_extension_group_collection_response::PbxCallCostByExtensionGroupCollectionResponse;
+#[cfg(feature = "call_cost_settings")]
 mod pbx_call_cost_settings;
+#[cfg(feature = "call_cost_settings")]
 pub use self::pbx_call_cost_settings::PbxCallCostSettings;
+#[cfg(feature = "full")]
 mod pbx_call_cost_settings_collection_response;
+#[cfg(feature = "full")]
 pub use self::pbx_call_cost_settings_collection_response::PbxCallCostSettingsCollectionResponse;
+#[cfg(feature = "report_call_distribution")]
 mod pbx_call_distribution;
+#[cfg(feature = "report_call_distribution")]
 pub use self::pbx_call_distribution::PbxCallDistribution;
+#[cfg(feature = "full")]
 mod pbx_call_distribution_collection_response;
+#[cfg(feature = "full")]
 pub use self::pbx_call_distribution_collection_response::PbxCallDistributionCollectionResponse;
+#[cfg(feature = "call_flow_apps")]
 mod pbx_call_flow_app;
+#[cfg(feature = "call_flow_apps")]
 pub use self::pbx_call_flow_app::PbxCallFlowApp;
+#[cfg(feature = "full")]
 mod pbx_call_flow_app_collection_response;
+#[cfg(feature = "full")]
 pub use self::pbx_call_flow_app_collection_response::PbxCallFlowAppCollectionResponse;
+#[cfg(feature = "call_flow_apps")]
 mod pbx_call_flow_app_update;
+#[cfg(feature = "call_flow_apps")]
 pub use self::pbx_call_flow_app_update::PbxCallFlowAppUpdate;
+#[cfg(feature = "call_flow_scripts")]
 mod pbx_call_flow_script;
+#[cfg(feature = "call_flow_scripts")]
 pub use self::pbx_call_flow_script::PbxCallFlowScript;
+#[cfg(feature = "full")]
 mod pbx_call_flow_script_collection_response;
+#[cfg(feature = "full")]
 pub use self::pbx_call_flow_script_collection_response::PbxCallFlowScriptCollectionResponse;
+#[cfg(any(feature = "groups", feature = "my_group"))]
 mod pbx_call_handling_flags;
+#[cfg(any(feature = "groups", feature = "my_group"))]
 pub use self::pbx_call_handling_flags::PbxCallHandlingFlags;
+#[cfg(feature = "call_history_view")]
 mod pbx_call_history_view;
+#[cfg(feature = "call_history_view")]
 pub use self::pbx_call_history_view::PbxCallHistoryView;
+#[cfg(feature = "full")]
 mod pbx_call_history_view_collection_response;
+#[cfg(feature = "full")]
 pub use self::pbx_call_history_view_collection_response::PbxCallHistoryViewCollectionResponse;
+#[cfg(feature = "report_call_log_data")]
 mod pbx_call_log_data;
+#[cfg(feature = "report_call_log_data")]
 pub use self::pbx_call_log_data::PbxCallLogData;
+#[cfg(feature = "full")]
 mod pbx_call_log_data_collection_response;
+#[cfg(feature = "full")]
 pub use self::pbx_call_log_data_collection_response::PbxCallLogDataCollectionResponse;
+#[cfg(feature = "call_parking_settings")]
 mod pbx_call_parking_settings;
+#[cfg(feature = "call_parking_settings")]
 pub use self::pbx_call_parking_settings::PbxCallParkingSettings;
+#[cfg(feature = "call_parking_settings")]
 mod pbx_call_parking_settings_update;
+#[cfg(feature = "call_parking_settings")]
 pub use self::pbx_call_parking_settings_update::PbxCallParkingSettingsUpdate;
+#[cfg(feature = "users")]
 mod pbx_call_participant;
+#[cfg(feature = "users")]
 pub use self::pbx_call_participant::PbxCallParticipant;
+#[cfg(feature = "call_types_settings")]
 mod pbx_call_type_info;
+#[cfg(feature = "call_types_settings")]
 pub use self::pbx_call_type_info::PbxCallTypeInfo;
+#[cfg(feature = "call_types_settings")]
 mod pbx_call_types_settings;
+#[cfg(feature = "call_types_settings")]
 pub use self::pbx_call_types_settings::PbxCallTypesSettings;
+#[cfg(feature = "call_types_settings")]
 mod pbx_call_types_settings_update;
+#[cfg(feature = "call_types_settings")]
 pub use self::pbx_call_types_settings_update::PbxCallTypesSettingsUpdate;
+#[cfg(feature = "updates")]
 mod pbx_category_update;
+#[cfg(feature = "updates")]
 pub use self::pbx_category_update::PbxCategoryUpdate;
+#[cfg(feature = "full")]
 mod pbx_category_update_collection_response;
+#[cfg(feature = "full")]
 pub use self::pbx_category_update_collection_response::PbxCategoryUpdateCollectionResponse;
+#[cfg(feature = "cdr_settings")]
 mod pbx_cdr_settings;
+#[cfg(feature = "cdr_settings")]
 pub use self::pbx_cdr_settings::PbxCdrSettings;
+#[cfg(feature = "cdr_settings")]
 mod pbx_cdr_settings_field;
+#[cfg(feature = "cdr_settings")]
 pub use self::pbx_cdr_settings_field::PbxCdrSettingsField;
+#[cfg(feature = "full")]
 mod pbx_cdr_settings_field_collection_response;
+#[cfg(feature = "full")]
 pub use self::pbx_cdr_settings_field_collection_response::PbxCdrSettingsFieldCollectionResponse;
+#[cfg(feature = "cdr_settings")]
 mod pbx_cdr_settings_update;
+#[cfg(feature = "cdr_settings")]
 pub use self::pbx_cdr_settings_update::PbxCdrSettingsUpdate;
+#[cfg(feature = "call_flow_apps")]
 mod pbx_cfa_routing_type;
+#[cfg(feature = "call_flow_apps")]
 pub use self::pbx_cfa_routing_type::PbxCfaRoutingType;
+#[cfg(any(feature = "chat_history_view", feature = "report_chat_log"))]
 mod pbx_chat_history_view;
+#[cfg(any(feature = "chat_history_view", feature = "report_chat_log"))]
 pub use self::pbx_chat_history_view::PbxChatHistoryView;
+#[cfg(feature = "full")]
 mod pbx_chat_history_view_collection_response;
+#[cfg(feature = "full")]
 pub use self::pbx_chat_history_view_collection_response::PbxChatHistoryViewCollectionResponse;
+#[cfg(feature = "website_links")]
 mod pbx_chat_link_name_validation;
+#[cfg(feature = "website_links")]
 pub use self::pbx_chat_link_name_validation::PbxChatLinkNameValidation;
+#[cfg(feature = "chat_log_settings")]
 mod pbx_chat_log_settings;
+#[cfg(feature = "chat_log_settings")]
 pub use self::pbx_chat_log_settings::PbxChatLogSettings;
+#[cfg(feature = "chat_log_settings")]
 mod pbx_chat_log_settings_update;
+#[cfg(feature = "chat_log_settings")]
 pub use self::pbx_chat_log_settings_update::PbxChatLogSettingsUpdate;
+#[cfg(feature = "chat_messages_history_view")]
 mod pbx_chat_messages_history_view;
+#[cfg(feature = "chat_messages_history_view")]
 pub use self::pbx_chat_messages_history_view::PbxChatMessagesHistoryView;
+#[cfg(feature = "full")]
 mod pbx_chat_messages_history_view_collection_response;
+#[cfg(feature = "full")]
 pub use self::pbx_chat_messages_history_view_collection_response::PbxChatMessagesHistoryViewCollectionResponse;
+#[cfg(feature = "emergency_notifications_settings")]
 mod pbx_chat_recipients_type;
+#[cfg(feature = "emergency_notifications_settings")]
 pub use self::pbx_chat_recipients_type::PbxChatRecipientsType;
+#[cfg(any(feature = "chat_history_view", feature = "report_chat_log"))]
 mod pbx_chat_type;
+#[cfg(any(feature = "chat_history_view", feature = "report_chat_log"))]
 pub use self::pbx_chat_type::PbxChatType;
+#[cfg(any(feature = "call_flow_apps", feature = "trunks"))]
 mod pbx_choice;
+#[cfg(any(feature = "call_flow_apps", feature = "trunks"))]
 pub use self::pbx_choice::PbxChoice;
+#[cfg(feature = "full")]
 mod pbx_choice_collection_response;
+#[cfg(feature = "full")]
 pub use self::pbx_choice_collection_response::PbxChoiceCollectionResponse;
+#[cfg(any(feature = "call_flow_apps", feature = "trunks"))]
 mod pbx_cid_formatting;
+#[cfg(any(feature = "call_flow_apps", feature = "trunks"))]
 pub use self::pbx_cid_formatting::PbxCidFormatting;
+#[cfg(feature = "full")]
 mod pbx_cid_formatting_collection_response;
+#[cfg(feature = "full")]
 pub use self::pbx_cid_formatting_collection_response::PbxCidFormattingCollectionResponse;
+#[cfg(feature = "full")]
 mod pbx_click_to_call;
+#[cfg(feature = "full")]
 pub use self::pbx_click_to_call::PbxClickToCall;
+#[cfg(
+    any(feature = "my_tokens", feature = "o_auth_clients", feature = "security_tokens")
+)]
 mod pbx_client_id_metadata_document;
+#[cfg(
+    any(feature = "my_tokens", feature = "o_auth_clients", feature = "security_tokens")
+)]
 pub use self::pbx_client_id_metadata_document::PbxClientIdMetadataDocument;
+#[cfg(feature = "defs")]
 mod pbx_codec;
+#[cfg(feature = "defs")]
 pub use self::pbx_codec::PbxCodec;
+#[cfg(feature = "full")]
 mod pbx_codec_collection_response;
+#[cfg(feature = "full")]
 pub use self::pbx_codec_collection_response::PbxCodecCollectionResponse;
+#[cfg(feature = "codecs_settings")]
 mod pbx_codecs_settings;
+#[cfg(feature = "codecs_settings")]
 pub use self::pbx_codecs_settings::PbxCodecsSettings;
+#[cfg(feature = "codecs_settings")]
 mod pbx_codecs_settings_update;
+#[cfg(feature = "codecs_settings")]
 pub use self::pbx_codecs_settings_update::PbxCodecsSettingsUpdate;
+#[cfg(
+    any(
+        feature = "backups",
+        feature = "data_connector_settings",
+        feature = "microsoft365_teams_integration",
+        feature = "remote_archiving_settings",
+        feature = "secure_sip_settings",
+        feature = "syslog_settings"
+    )
+)]
 mod pbx_concealed_data_file;
+#[cfg(
+    any(
+        feature = "backups",
+        feature = "data_connector_settings",
+        feature = "microsoft365_teams_integration",
+        feature = "remote_archiving_settings",
+        feature = "secure_sip_settings",
+        feature = "syslog_settings"
+    )
+)]
 pub use self::pbx_concealed_data_file::PbxConcealedDataFile;
+#[cfg(
+    any(
+        feature = "ai_settings",
+        feature = "amazon_integration_settings",
+        feature = "backups",
+        feature = "call_flow_apps",
+        feature = "contacts",
+        feature = "data_connector_settings",
+        feature = "fax_server_settings",
+        feature = "google_settings",
+        feature = "mail_settings",
+        feature = "remote_archiving_settings",
+        feature = "trunks",
+        feature = "voicemail_settings"
+    )
+)]
 mod pbx_concealed_password;
+#[cfg(
+    any(
+        feature = "ai_settings",
+        feature = "amazon_integration_settings",
+        feature = "backups",
+        feature = "call_flow_apps",
+        feature = "contacts",
+        feature = "data_connector_settings",
+        feature = "fax_server_settings",
+        feature = "google_settings",
+        feature = "mail_settings",
+        feature = "remote_archiving_settings",
+        feature = "trunks",
+        feature = "voicemail_settings"
+    )
+)]
 pub use self::pbx_concealed_password::PbxConcealedPassword;
+#[cfg(feature = "conference_settings")]
 mod pbx_conference_settings;
+#[cfg(feature = "conference_settings")]
 pub use self::pbx_conference_settings::PbxConferenceSettings;
+#[cfg(feature = "conference_settings")]
 mod pbx_conference_settings_update;
+#[cfg(feature = "conference_settings")]
 pub use self::pbx_conference_settings_update::PbxConferenceSettingsUpdate;
+#[cfg(feature = "voicemail_settings")]
 mod pbx_configured_ai_servers;
+#[cfg(feature = "voicemail_settings")]
 pub use self::pbx_configured_ai_servers::PbxConfiguredAiServers;
+#[cfg(feature = "voicemail_settings")]
 mod pbx_connected_ai_servers;
+#[cfg(feature = "voicemail_settings")]
 pub use self::pbx_connected_ai_servers::PbxConnectedAiServers;
+#[cfg(feature = "console_restrictions")]
 mod pbx_console_restrictions;
+#[cfg(feature = "console_restrictions")]
 pub use self::pbx_console_restrictions::PbxConsoleRestrictions;
+#[cfg(feature = "console_restrictions")]
 mod pbx_console_restrictions_update;
+#[cfg(feature = "console_restrictions")]
 pub use self::pbx_console_restrictions_update::PbxConsoleRestrictionsUpdate;
+#[cfg(feature = "contacts")]
 mod pbx_contact;
+#[cfg(feature = "contacts")]
 pub use self::pbx_contact::PbxContact;
+#[cfg(feature = "full")]
 mod pbx_contact_collection_response;
+#[cfg(feature = "full")]
 pub use self::pbx_contact_collection_response::PbxContactCollectionResponse;
+#[cfg(feature = "contacts")]
 mod pbx_contact_source;
+#[cfg(feature = "contacts")]
 pub use self::pbx_contact_source::PbxContactSource;
+#[cfg(feature = "crm_integration")]
 mod pbx_contact_type;
+#[cfg(feature = "crm_integration")]
 pub use self::pbx_contact_type::PbxContactType;
+#[cfg(feature = "contacts")]
 mod pbx_contact_update;
+#[cfg(feature = "contacts")]
 pub use self::pbx_contact_update::PbxContactUpdate;
+#[cfg(feature = "contacts")]
 mod pbx_contacts_dir_search_settings;
+#[cfg(feature = "contacts")]
 pub use self::pbx_contacts_dir_search_settings::PbxContactsDirSearchSettings;
+#[cfg(feature = "countries")]
 mod pbx_country;
+#[cfg(feature = "countries")]
 pub use self::pbx_country::PbxCountry;
+#[cfg(feature = "country_codes")]
 mod pbx_country_codes;
+#[cfg(feature = "country_codes")]
 pub use self::pbx_country_codes::PbxCountryCodes;
+#[cfg(feature = "country_codes")]
 mod pbx_country_codes_update;
+#[cfg(feature = "country_codes")]
 pub use self::pbx_country_codes_update::PbxCountryCodesUpdate;
+#[cfg(feature = "full")]
 mod pbx_country_collection_response;
+#[cfg(feature = "full")]
 pub use self::pbx_country_collection_response::PbxCountryCollectionResponse;
+#[cfg(feature = "backups")]
 mod pbx_create_backup;
+#[cfg(feature = "backups")]
 pub use self::pbx_create_backup::PbxCreateBackup;
+#[cfg(feature = "system_status")]
 mod pbx_create_ticket;
+#[cfg(feature = "system_status")]
 pub use self::pbx_create_ticket::PbxCreateTicket;
+#[cfg(feature = "system_status")]
 mod pbx_create_ticket_status;
+#[cfg(feature = "system_status")]
 pub use self::pbx_create_ticket_status::PbxCreateTicketStatus;
+#[cfg(feature = "trunks")]
 mod pbx_create_trunk;
+#[cfg(feature = "trunks")]
 pub use self::pbx_create_trunk::PbxCreateTrunk;
+#[cfg(feature = "crm_templates")]
 mod pbx_crm_authentication;
+#[cfg(feature = "crm_templates")]
 pub use self::pbx_crm_authentication::PbxCrmAuthentication;
+#[cfg(feature = "crm_integration")]
 mod pbx_crm_choice;
+#[cfg(feature = "crm_integration")]
 pub use self::pbx_crm_choice::PbxCrmChoice;
+#[cfg(feature = "full")]
 mod pbx_crm_choice_collection_response;
+#[cfg(feature = "full")]
 pub use self::pbx_crm_choice_collection_response::PbxCrmChoiceCollectionResponse;
+#[cfg(feature = "crm_integration")]
 mod pbx_crm_contact;
+#[cfg(feature = "crm_integration")]
 pub use self::pbx_crm_contact::PbxCrmContact;
+#[cfg(feature = "full")]
 mod pbx_crm_contact_collection_response;
+#[cfg(feature = "full")]
 pub use self::pbx_crm_contact_collection_response::PbxCrmContactCollectionResponse;
+#[cfg(feature = "crm_integration")]
 mod pbx_crm_integration;
+#[cfg(feature = "crm_integration")]
 pub use self::pbx_crm_integration::PbxCrmIntegration;
+#[cfg(feature = "crm_integration")]
 mod pbx_crm_integration_update;
+#[cfg(feature = "crm_integration")]
 pub use self::pbx_crm_integration_update::PbxCrmIntegrationUpdate;
+#[cfg(feature = "crm_templates")]
 mod pbx_crm_parameter;
+#[cfg(feature = "crm_templates")]
 pub use self::pbx_crm_parameter::PbxCrmParameter;
+#[cfg(feature = "full")]
 mod pbx_crm_parameter_collection_response;
+#[cfg(feature = "full")]
 pub use self::pbx_crm_parameter_collection_response::PbxCrmParameterCollectionResponse;
+#[cfg(feature = "crm_integration")]
 mod pbx_crm_selectable_value;
+#[cfg(feature = "crm_integration")]
 pub use self::pbx_crm_selectable_value::PbxCrmSelectableValue;
+#[cfg(feature = "full")]
 mod pbx_crm_selectable_value_collection_response;
+#[cfg(feature = "full")]
 pub use self::pbx_crm_selectable_value_collection_response::PbxCrmSelectableValueCollectionResponse;
+#[cfg(feature = "crm_templates")]
 mod pbx_crm_template;
+#[cfg(feature = "crm_templates")]
 pub use self::pbx_crm_template::PbxCrmTemplate;
+#[cfg(feature = "full")]
 mod pbx_crm_template_collection_response;
+#[cfg(feature = "full")]
 pub use self::pbx_crm_template_collection_response::PbxCrmTemplateCollectionResponse;
+#[cfg(feature = "crm_integration")]
 mod pbx_crm_template_source;
+#[cfg(feature = "crm_integration")]
 pub use self::pbx_crm_template_source::PbxCrmTemplateSource;
+#[cfg(feature = "crm_integration")]
 mod pbx_crm_test_mode;
+#[cfg(feature = "crm_integration")]
 pub use self::pbx_crm_test_mode::PbxCrmTestMode;
+#[cfg(feature = "crm_integration")]
 mod pbx_crm_test_result;
+#[cfg(feature = "crm_integration")]
 pub use self::pbx_crm_test_result::PbxCrmTestResult;
+#[cfg(feature = "custom_prompts")]
 mod pbx_custom_prompt;
+#[cfg(feature = "custom_prompts")]
 pub use self::pbx_custom_prompt::PbxCustomPrompt;
+#[cfg(feature = "full")]
 mod pbx_custom_prompt_collection_response;
+#[cfg(feature = "full")]
 pub use self::pbx_custom_prompt_collection_response::PbxCustomPromptCollectionResponse;
+#[cfg(any(feature = "my_user", feature = "users"))]
 mod pbx_custom_queue_ringtone;
+#[cfg(any(feature = "my_user", feature = "users"))]
 pub use self::pbx_custom_queue_ringtone::PbxCustomQueueRingtone;
+#[cfg(feature = "full")]
 mod pbx_custom_queue_ringtone_collection_response;
+#[cfg(feature = "full")]
 pub use self::pbx_custom_queue_ringtone_collection_response::PbxCustomQueueRingtoneCollectionResponse;
+#[cfg(feature = "data_connector_settings")]
 mod pbx_data_connector_settings;
+#[cfg(feature = "data_connector_settings")]
 pub use self::pbx_data_connector_settings::PbxDataConnectorSettings;
+#[cfg(feature = "data_connector_settings")]
 mod pbx_data_connector_settings_update;
+#[cfg(feature = "data_connector_settings")]
 pub use self::pbx_data_connector_settings_update::PbxDataConnectorSettingsUpdate;
+#[cfg(feature = "data_connector_settings")]
 mod pbx_data_types_to_offload;
+#[cfg(feature = "data_connector_settings")]
 pub use self::pbx_data_types_to_offload::PbxDataTypesToOffload;
+#[cfg(
+    any(
+        feature = "backups",
+        feature = "call_flow_apps",
+        feature = "data_connector_settings",
+        feature = "did_numbers",
+        feature = "groups",
+        feature = "inbound_rules",
+        feature = "my_group",
+        feature = "my_user",
+        feature = "office_hours",
+        feature = "queues",
+        feature = "trunks",
+        feature = "updates",
+        feature = "users"
+    )
+)]
 mod pbx_day_of_week;
+#[cfg(
+    any(
+        feature = "backups",
+        feature = "call_flow_apps",
+        feature = "data_connector_settings",
+        feature = "did_numbers",
+        feature = "groups",
+        feature = "inbound_rules",
+        feature = "my_group",
+        feature = "my_user",
+        feature = "office_hours",
+        feature = "queues",
+        feature = "trunks",
+        feature = "updates",
+        feature = "users"
+    )
+)]
 pub use self::pbx_day_of_week::PbxDayOfWeek;
+#[cfg(feature = "voicemail_settings")]
 mod pbx_debian_gpu_info;
+#[cfg(feature = "voicemail_settings")]
 pub use self::pbx_debian_gpu_info::PbxDebianGpuInfo;
+#[cfg(feature = "full")]
 mod pbx_debian_gpu_info_collection_response;
+#[cfg(feature = "full")]
 pub use self::pbx_debian_gpu_info_collection_response::PbxDebianGpuInfoCollectionResponse;
+#[cfg(feature = "defs")]
 mod pbx_defs;
+#[cfg(feature = "defs")]
 pub use self::pbx_defs::PbxDefs;
+#[cfg(
+    any(
+        feature = "call_flow_apps",
+        feature = "did_numbers",
+        feature = "groups",
+        feature = "hotel_services",
+        feature = "inbound_rules",
+        feature = "my_group",
+        feature = "my_user",
+        feature = "queues",
+        feature = "receptionists",
+        feature = "report_inbound_rules",
+        feature = "ring_groups",
+        feature = "trunks",
+        feature = "users"
+    )
+)]
 mod pbx_destination;
+#[cfg(
+    any(
+        feature = "call_flow_apps",
+        feature = "did_numbers",
+        feature = "groups",
+        feature = "hotel_services",
+        feature = "inbound_rules",
+        feature = "my_group",
+        feature = "my_user",
+        feature = "queues",
+        feature = "receptionists",
+        feature = "report_inbound_rules",
+        feature = "ring_groups",
+        feature = "trunks",
+        feature = "users"
+    )
+)]
 pub use self::pbx_destination::PbxDestination;
+#[cfg(
+    any(
+        feature = "call_flow_apps",
+        feature = "did_numbers",
+        feature = "groups",
+        feature = "hotel_services",
+        feature = "inbound_rules",
+        feature = "my_group",
+        feature = "my_user",
+        feature = "queues",
+        feature = "receptionists",
+        feature = "report_inbound_rules",
+        feature = "ring_groups",
+        feature = "trunks",
+        feature = "users"
+    )
+)]
 mod pbx_destination_type;
+#[cfg(
+    any(
+        feature = "call_flow_apps",
+        feature = "did_numbers",
+        feature = "groups",
+        feature = "hotel_services",
+        feature = "inbound_rules",
+        feature = "my_group",
+        feature = "my_user",
+        feature = "queues",
+        feature = "receptionists",
+        feature = "report_inbound_rules",
+        feature = "ring_groups",
+        feature = "trunks",
+        feature = "users"
+    )
+)]
 pub use self::pbx_destination_type::PbxDestinationType;
+#[cfg(feature = "report_detailed_queue_statistics")]
 mod pbx_detailed_queue_statistics;
+#[cfg(feature = "report_detailed_queue_statistics")]
 pub use self::pbx_detailed_queue_statistics::PbxDetailedQueueStatistics;
+#[cfg(feature = "full")]
 mod pbx_detailed_queue_statistics_collection_response;
+#[cfg(feature = "full")]
 pub use self::pbx_detailed_queue_statistics_collection_response::PbxDetailedQueueStatisticsCollectionResponse;
+#[cfg(feature = "device_infos")]
 mod pbx_device_info;
+#[cfg(feature = "device_infos")]
 pub use self::pbx_device_info::PbxDeviceInfo;
+#[cfg(feature = "full")]
 mod pbx_device_info_collection_response;
+#[cfg(feature = "full")]
 pub use self::pbx_device_info_collection_response::PbxDeviceInfoCollectionResponse;
+#[cfg(feature = "fxs")]
 mod pbx_device_line;
+#[cfg(feature = "fxs")]
 pub use self::pbx_device_line::PbxDeviceLine;
+#[cfg(feature = "full")]
 mod pbx_device_line_collection_response;
+#[cfg(feature = "full")]
 pub use self::pbx_device_line_collection_response::PbxDeviceLineCollectionResponse;
+#[cfg(any(feature = "fxs", feature = "fxs_templates"))]
 mod pbx_device_type;
+#[cfg(any(feature = "fxs", feature = "fxs_templates"))]
 pub use self::pbx_device_type::PbxDeviceType;
+#[cfg(feature = "dial_code_settings")]
 mod pbx_dial_code_settings;
+#[cfg(feature = "dial_code_settings")]
 pub use self::pbx_dial_code_settings::PbxDialCodeSettings;
+#[cfg(feature = "dial_code_settings")]
 mod pbx_dial_code_settings_update;
+#[cfg(feature = "dial_code_settings")]
 pub use self::pbx_dial_code_settings_update::PbxDialCodeSettingsUpdate;
+#[cfg(feature = "did_numbers")]
 mod pbx_did_number;
+#[cfg(feature = "did_numbers")]
 pub use self::pbx_did_number::PbxDidNumber;
+#[cfg(feature = "full")]
 mod pbx_did_number_collection_response;
+#[cfg(feature = "full")]
 pub use self::pbx_did_number_collection_response::PbxDidNumberCollectionResponse;
+#[cfg(any(feature = "call_flow_apps", feature = "trunks"))]
 mod pbx_direction_type;
+#[cfg(any(feature = "call_flow_apps", feature = "trunks"))]
 pub use self::pbx_direction_type::PbxDirectionType;
+#[cfg(feature = "directories")]
 mod pbx_directory_parameters;
+#[cfg(feature = "directories")]
 pub use self::pbx_directory_parameters::PbxDirectoryParameters;
+#[cfg(feature = "full")]
 mod pbx_dn;
+#[cfg(feature = "full")]
 pub use self::pbx_dn::PbxDn;
+#[cfg(feature = "dn_properties")]
 mod pbx_dn_property;
+#[cfg(feature = "dn_properties")]
 pub use self::pbx_dn_property::PbxDnProperty;
+#[cfg(feature = "full")]
 mod pbx_dn_property_collection_response;
+#[cfg(feature = "full")]
 pub use self::pbx_dn_property_collection_response::PbxDnPropertyCollectionResponse;
+#[cfg(feature = "outbound_rules")]
 mod pbx_dn_range;
+#[cfg(feature = "outbound_rules")]
 pub use self::pbx_dn_range::PbxDnRange;
+#[cfg(feature = "full")]
 mod pbx_dn_range_collection_response;
+#[cfg(feature = "full")]
 pub use self::pbx_dn_range_collection_response::PbxDnRangeCollectionResponse;
+#[cfg(feature = "conference_settings")]
 mod pbx_dtmf_mode;
+#[cfg(feature = "conference_settings")]
 pub use self::pbx_dtmf_mode::PbxDtmfMode;
+#[cfg(feature = "e164_settings")]
 mod pbx_e164_settings;
+#[cfg(feature = "e164_settings")]
 pub use self::pbx_e164_settings::PbxE164Settings;
+#[cfg(feature = "e164_settings")]
 mod pbx_e164_settings_update;
+#[cfg(feature = "e164_settings")]
 pub use self::pbx_e164_settings_update::PbxE164SettingsUpdate;
+#[cfg(feature = "crm_templates")]
 mod pbx_editor_type;
+#[cfg(feature = "crm_templates")]
 pub use self::pbx_editor_type::PbxEditorType;
+#[cfg(feature = "email_template")]
 mod pbx_email_template;
+#[cfg(feature = "email_template")]
 pub use self::pbx_email_template::PbxEmailTemplate;
+#[cfg(feature = "full")]
 mod pbx_email_template_collection_response;
+#[cfg(feature = "full")]
 pub use self::pbx_email_template_collection_response::PbxEmailTemplateCollectionResponse;
+#[cfg(feature = "email_template")]
 mod pbx_email_template_update;
+#[cfg(feature = "email_template")]
 pub use self::pbx_email_template_update::PbxEmailTemplateUpdate;
+#[cfg(feature = "defs")]
 mod pbx_email_variable;
+#[cfg(feature = "defs")]
 pub use self::pbx_email_variable::PbxEmailVariable;
+#[cfg(feature = "full")]
 mod pbx_email_variable_collection_response;
+#[cfg(feature = "full")]
 pub use self::pbx_email_variable_collection_response::PbxEmailVariableCollectionResponse;
+#[cfg(
+    any(
+        feature = "call_flow_apps",
+        feature = "emergency_geo_locations",
+        feature = "trunks"
+    )
+)]
 mod pbx_emergency_geo_location;
+#[cfg(
+    any(
+        feature = "call_flow_apps",
+        feature = "emergency_geo_locations",
+        feature = "trunks"
+    )
+)]
 pub use self::pbx_emergency_geo_location::PbxEmergencyGeoLocation;
+#[cfg(feature = "full")]
 mod pbx_emergency_geo_location_collection_response;
+#[cfg(feature = "full")]
 pub use self::pbx_emergency_geo_location_collection_response::PbxEmergencyGeoLocationCollectionResponse;
+#[cfg(any(feature = "call_flow_apps", feature = "trunks"))]
 mod pbx_emergency_geo_trunk_location;
+#[cfg(any(feature = "call_flow_apps", feature = "trunks"))]
 pub use self::pbx_emergency_geo_trunk_location::PbxEmergencyGeoTrunkLocation;
+#[cfg(feature = "full")]
 mod pbx_emergency_geo_trunk_location_collection_response;
+#[cfg(feature = "full")]
 pub use self::pbx_emergency_geo_trunk_location_collection_response::PbxEmergencyGeoTrunkLocationCollectionResponse;
+#[cfg(feature = "emergency_notifications_settings")]
 mod pbx_emergency_notifications_settings;
+#[cfg(feature = "emergency_notifications_settings")]
 pub use self::pbx_emergency_notifications_settings::PbxEmergencyNotificationsSettings;
+#[cfg(feature = "emergency_notifications_settings")]
 mod pbx_emergency_notifications_settings_update;
+#[cfg(feature = "emergency_notifications_settings")]
 pub use self::pbx_emergency_notifications_settings_update::PbxEmergencyNotificationsSettingsUpdate;
+#[cfg(feature = "defs")]
 mod pbx_enl;
+#[cfg(feature = "defs")]
 pub use self::pbx_enl::PbxEnl;
+#[cfg(any(feature = "groups", feature = "my_group"))]
 mod pbx_entity_restrictions;
+#[cfg(any(feature = "groups", feature = "my_group"))]
 pub use self::pbx_entity_restrictions::PbxEntityRestrictions;
+#[cfg(feature = "event_logs")]
 mod pbx_event_log;
+#[cfg(feature = "event_logs")]
 pub use self::pbx_event_log::PbxEventLog;
+#[cfg(feature = "full")]
 mod pbx_event_log_collection_response;
+#[cfg(feature = "full")]
 pub use self::pbx_event_log_collection_response::PbxEventLogCollectionResponse;
+#[cfg(any(feature = "defs", feature = "event_logs"))]
 mod pbx_event_log_type;
+#[cfg(any(feature = "defs", feature = "event_logs"))]
 pub use self::pbx_event_log_type::PbxEventLogType;
+#[cfg(feature = "activity_log")]
 mod pbx_extension_filter;
+#[cfg(feature = "activity_log")]
 pub use self::pbx_extension_filter::PbxExtensionFilter;
+#[cfg(feature = "full")]
 mod pbx_extension_filter_collection_response;
+#[cfg(feature = "full")]
 pub use self::pbx_extension_filter_collection_response::PbxExtensionFilterCollectionResponse;
+#[cfg(any(feature = "my_user", feature = "users"))]
 mod pbx_extension_rule;
+#[cfg(any(feature = "my_user", feature = "users"))]
 pub use self::pbx_extension_rule::PbxExtensionRule;
+#[cfg(feature = "full")]
 mod pbx_extension_rule_collection_response;
+#[cfg(feature = "full")]
 pub use self::pbx_extension_rule_collection_response::PbxExtensionRuleCollectionResponse;
+#[cfg(feature = "report_extension_statistics")]
 mod pbx_extension_statistics;
+#[cfg(feature = "report_extension_statistics")]
 pub use self::pbx_extension_statistics::PbxExtensionStatistics;
+#[cfg(feature = "full")]
 mod pbx_extension_statistics_collection_response;
+#[cfg(feature = "full")]
 pub use self::pbx_extension_statistics_collection_response::PbxExtensionStatisticsCollectionResponse;
+#[cfg(feature = "report_extensions_statistics_by_ring_groups")]
 mod pbx_extensions_statistics_by_ring_groups;
+#[cfg(feature = "report_extensions_statistics_by_ring_groups")]
 pub use self::pbx_extensions_statistics_by_ring_groups::PbxExtensionsStatisticsByRingGroups;
+#[cfg(feature = "full")]
 mod pbx_extensions_statistics_by_ring_groups_collection_response;
+#[cfg(feature = "full")]
 pub use self::pbx_extensions_statistics_by_ring_groups_collection_response::PbxExtensionsStatisticsByRingGroupsCollectionResponse;
+#[cfg(any(feature = "google_settings", feature = "microsoft365_integration"))]
 mod pbx_external_account;
+#[cfg(any(feature = "google_settings", feature = "microsoft365_integration"))]
 pub use self::pbx_external_account::PbxExternalAccount;
+#[cfg(feature = "full")]
 mod pbx_external_account_collection_response;
+#[cfg(feature = "full")]
 pub use self::pbx_external_account_collection_response::PbxExternalAccountCollectionResponse;
+#[cfg(any(feature = "google_settings", feature = "microsoft365_integration"))]
 mod pbx_external_accounts_page;
+#[cfg(any(feature = "google_settings", feature = "microsoft365_integration"))]
 pub use self::pbx_external_accounts_page::PbxExternalAccountsPage;
+#[cfg(feature = "microsoft365_integration")]
 mod pbx_external_group;
+#[cfg(feature = "microsoft365_integration")]
 pub use self::pbx_external_group::PbxExternalGroup;
+#[cfg(feature = "full")]
 mod pbx_external_group_collection_response;
+#[cfg(feature = "full")]
 pub use self::pbx_external_group_collection_response::PbxExternalGroupCollectionResponse;
+#[cfg(feature = "microsoft365_integration")]
 mod pbx_external_groups_page;
+#[cfg(feature = "microsoft365_integration")]
 pub use self::pbx_external_groups_page::PbxExternalGroupsPage;
+#[cfg(feature = "backups")]
 mod pbx_failover_condition;
+#[cfg(feature = "backups")]
 pub use self::pbx_failover_condition::PbxFailoverCondition;
+#[cfg(feature = "backups")]
 mod pbx_failover_mode;
+#[cfg(feature = "backups")]
 pub use self::pbx_failover_mode::PbxFailoverMode;
+#[cfg(feature = "backups")]
 mod pbx_failover_script_file;
+#[cfg(feature = "backups")]
 pub use self::pbx_failover_script_file::PbxFailoverScriptFile;
+#[cfg(feature = "fax")]
 mod pbx_fax;
+#[cfg(feature = "fax")]
 pub use self::pbx_fax::PbxFax;
+#[cfg(feature = "full")]
 mod pbx_fax_collection_response;
+#[cfg(feature = "full")]
 pub use self::pbx_fax_collection_response::PbxFaxCollectionResponse;
+#[cfg(feature = "fax_server_settings")]
 mod pbx_fax_server_settings;
+#[cfg(feature = "fax_server_settings")]
 pub use self::pbx_fax_server_settings::PbxFaxServerSettings;
+#[cfg(feature = "fax_server_settings")]
 mod pbx_fax_server_settings_update;
+#[cfg(feature = "fax_server_settings")]
 pub use self::pbx_fax_server_settings_update::PbxFaxServerSettingsUpdate;
+#[cfg(feature = "fax")]
 mod pbx_fax_update;
+#[cfg(feature = "fax")]
 pub use self::pbx_fax_update::PbxFaxUpdate;
+#[cfg(
+    any(
+        feature = "backups",
+        feature = "directories",
+        feature = "remote_archiving_settings"
+    )
+)]
 mod pbx_file_system_type;
+#[cfg(
+    any(
+        feature = "backups",
+        feature = "directories",
+        feature = "remote_archiving_settings"
+    )
+)]
 pub use self::pbx_file_system_type::PbxFileSystemType;
+#[cfg(feature = "firewall")]
 mod pbx_firewall_state;
+#[cfg(feature = "firewall")]
 pub use self::pbx_firewall_state::PbxFirewallState;
+#[cfg(feature = "firmwares")]
 mod pbx_firmware;
+#[cfg(feature = "firmwares")]
 pub use self::pbx_firmware::PbxFirmware;
+#[cfg(feature = "full")]
 mod pbx_firmware_collection_response;
+#[cfg(feature = "full")]
 pub use self::pbx_firmware_collection_response::PbxFirmwareCollectionResponse;
+#[cfg(feature = "firmwares")]
 mod pbx_firmware_state;
+#[cfg(feature = "firmwares")]
 pub use self::pbx_firmware_state::PbxFirmwareState;
+#[cfg(
+    any(
+        feature = "queues",
+        feature = "receptionists",
+        feature = "ring_groups",
+        feature = "trunks",
+        feature = "users"
+    )
+)]
 mod pbx_first_available_number;
+#[cfg(
+    any(
+        feature = "queues",
+        feature = "receptionists",
+        feature = "ring_groups",
+        feature = "trunks",
+        feature = "users"
+    )
+)]
 pub use self::pbx_first_available_number::PbxFirstAvailableNumber;
+#[cfg(any(feature = "my_user", feature = "users"))]
 mod pbx_forwarding_profile;
+#[cfg(any(feature = "my_user", feature = "users"))]
 pub use self::pbx_forwarding_profile::PbxForwardingProfile;
+#[cfg(feature = "full")]
 mod pbx_forwarding_profile_collection_response;
+#[cfg(feature = "full")]
 pub use self::pbx_forwarding_profile_collection_response::PbxForwardingProfileCollectionResponse;
+#[cfg(feature = "fxs")]
 mod pbx_fxs;
+#[cfg(feature = "fxs")]
 pub use self::pbx_fxs::PbxFxs;
+#[cfg(feature = "full")]
 mod pbx_fxs_collection_response;
+#[cfg(feature = "full")]
 pub use self::pbx_fxs_collection_response::PbxFxsCollectionResponse;
+#[cfg(any(feature = "fxs", feature = "fxs_templates"))]
 mod pbx_fxs_model;
+#[cfg(any(feature = "fxs", feature = "fxs_templates"))]
 pub use self::pbx_fxs_model::PbxFxsModel;
+#[cfg(feature = "full")]
 mod pbx_fxs_model_collection_response;
+#[cfg(feature = "full")]
 pub use self::pbx_fxs_model_collection_response::PbxFxsModelCollectionResponse;
+#[cfg(feature = "fxs")]
 mod pbx_fxs_provisioning;
+#[cfg(feature = "fxs")]
 pub use self::pbx_fxs_provisioning::PbxFxsProvisioning;
+#[cfg(any(feature = "fxs", feature = "fxs_templates"))]
 mod pbx_fxs_template;
+#[cfg(any(feature = "fxs", feature = "fxs_templates"))]
 pub use self::pbx_fxs_template::PbxFxsTemplate;
+#[cfg(feature = "full")]
 mod pbx_fxs_template_collection_response;
+#[cfg(feature = "full")]
 pub use self::pbx_fxs_template_collection_response::PbxFxsTemplateCollectionResponse;
+#[cfg(feature = "fxs_templates")]
 mod pbx_fxs_template_update;
+#[cfg(feature = "fxs_templates")]
 pub use self::pbx_fxs_template_update::PbxFxsTemplateUpdate;
+#[cfg(feature = "fxs")]
 mod pbx_fxs_update;
+#[cfg(feature = "fxs")]
 pub use self::pbx_fxs_update::PbxFxsUpdate;
+#[cfg(any(feature = "fxs", feature = "fxs_templates"))]
 mod pbx_fxs_variable;
+#[cfg(any(feature = "fxs", feature = "fxs_templates"))]
 pub use self::pbx_fxs_variable::PbxFxsVariable;
+#[cfg(any(feature = "fxs", feature = "fxs_templates"))]
 mod pbx_fxs_variable_choice;
+#[cfg(any(feature = "fxs", feature = "fxs_templates"))]
 pub use self::pbx_fxs_variable_choice::PbxFxsVariableChoice;
+#[cfg(feature = "full")]
 mod pbx_fxs_variable_choice_collection_response;
+#[cfg(feature = "full")]
 pub use self::pbx_fxs_variable_choice_collection_response::PbxFxsVariableChoiceCollectionResponse;
+#[cfg(feature = "full")]
 mod pbx_fxs_variable_collection_response;
+#[cfg(feature = "full")]
 pub use self::pbx_fxs_variable_collection_response::PbxFxsVariableCollectionResponse;
+#[cfg(feature = "services")]
 mod pbx_garbage_collect;
+#[cfg(feature = "services")]
 pub use self::pbx_garbage_collect::PbxGarbageCollect;
+#[cfg(any(feature = "call_flow_apps", feature = "trunks"))]
 mod pbx_gateway;
+#[cfg(any(feature = "call_flow_apps", feature = "trunks"))]
 pub use self::pbx_gateway::PbxGateway;
+#[cfg(feature = "defs")]
 mod pbx_gateway_parameter;
+#[cfg(feature = "defs")]
 pub use self::pbx_gateway_parameter::PbxGatewayParameter;
+#[cfg(any(feature = "call_flow_apps", feature = "trunks"))]
 mod pbx_gateway_parameter_binding;
+#[cfg(any(feature = "call_flow_apps", feature = "trunks"))]
 pub use self::pbx_gateway_parameter_binding::PbxGatewayParameterBinding;
+#[cfg(feature = "full")]
 mod pbx_gateway_parameter_binding_collection_response;
+#[cfg(feature = "full")]
 pub use self::pbx_gateway_parameter_binding_collection_response::PbxGatewayParameterBindingCollectionResponse;
+#[cfg(feature = "full")]
 mod pbx_gateway_parameter_collection_response;
+#[cfg(feature = "full")]
 pub use self::pbx_gateway_parameter_collection_response::PbxGatewayParameterCollectionResponse;
+#[cfg(feature = "defs")]
 mod pbx_gateway_parameter_value;
+#[cfg(feature = "defs")]
 pub use self::pbx_gateway_parameter_value::PbxGatewayParameterValue;
+#[cfg(feature = "full")]
 mod pbx_gateway_parameter_value_collection_response;
+#[cfg(feature = "full")]
 pub use self::pbx_gateway_parameter_value_collection_response::PbxGatewayParameterValueCollectionResponse;
+#[cfg(any(feature = "call_flow_apps", feature = "trunks"))]
 mod pbx_gateway_type;
+#[cfg(any(feature = "call_flow_apps", feature = "trunks"))]
 pub use self::pbx_gateway_type::PbxGatewayType;
+#[cfg(feature = "services")]
 mod pbx_gc_collection_mode;
+#[cfg(feature = "services")]
 pub use self::pbx_gc_collection_mode::PbxGcCollectionMode;
+#[cfg(feature = "website_links")]
 mod pbx_general_live_chat_settings;
+#[cfg(feature = "website_links")]
 pub use self::pbx_general_live_chat_settings::PbxGeneralLiveChatSettings;
+#[cfg(feature = "general_settings_for_apps")]
 mod pbx_general_settings_for_apps;
+#[cfg(feature = "general_settings_for_apps")]
 pub use self::pbx_general_settings_for_apps::PbxGeneralSettingsForApps;
+#[cfg(feature = "general_settings_for_apps")]
 mod pbx_general_settings_for_apps_update;
+#[cfg(feature = "general_settings_for_apps")]
 pub use self::pbx_general_settings_for_apps_update::PbxGeneralSettingsForAppsUpdate;
+#[cfg(feature = "general_settings_for_pbx")]
 mod pbx_general_settings_for_pbx;
+#[cfg(feature = "general_settings_for_pbx")]
 pub use self::pbx_general_settings_for_pbx::PbxGeneralSettingsForPbx;
+#[cfg(feature = "general_settings_for_pbx")]
 mod pbx_general_settings_for_pbx_update;
+#[cfg(feature = "general_settings_for_pbx")]
 pub use self::pbx_general_settings_for_pbx_update::PbxGeneralSettingsForPbxUpdate;
+#[cfg(feature = "trunks")]
 mod pbx_get_provider_phones;
+#[cfg(feature = "trunks")]
 pub use self::pbx_get_provider_phones::PbxGetProviderPhones;
+#[cfg(feature = "google_settings")]
 mod pbx_google_settings;
+#[cfg(feature = "google_settings")]
 pub use self::pbx_google_settings::PbxGoogleSettings;
+#[cfg(feature = "google_settings")]
 mod pbx_google_settings_update;
+#[cfg(feature = "google_settings")]
 pub use self::pbx_google_settings_update::PbxGoogleSettingsUpdate;
+#[cfg(feature = "google_settings")]
 mod pbx_google_user_sync;
+#[cfg(feature = "google_settings")]
 pub use self::pbx_google_user_sync::PbxGoogleUserSync;
+#[cfg(
+    any(feature = "my_tokens", feature = "o_auth_clients", feature = "security_tokens")
+)]
 mod pbx_grant_type;
+#[cfg(
+    any(feature = "my_tokens", feature = "o_auth_clients", feature = "security_tokens")
+)]
 pub use self::pbx_grant_type::PbxGrantType;
+#[cfg(any(feature = "my_user", feature = "users"))]
 mod pbx_greeting;
+#[cfg(any(feature = "my_user", feature = "users"))]
 pub use self::pbx_greeting::PbxGreeting;
+#[cfg(feature = "full")]
 mod pbx_greeting_collection_response;
+#[cfg(feature = "full")]
 pub use self::pbx_greeting_collection_response::PbxGreetingCollectionResponse;
+#[cfg(feature = "users")]
 mod pbx_greeting_file;
+#[cfg(feature = "users")]
 pub use self::pbx_greeting_file::PbxGreetingFile;
+#[cfg(any(feature = "groups", feature = "my_group"))]
 mod pbx_group;
+#[cfg(any(feature = "groups", feature = "my_group"))]
 pub use self::pbx_group::PbxGroup;
+#[cfg(feature = "full")]
 mod pbx_group_collection_response;
+#[cfg(feature = "full")]
 pub use self::pbx_group_collection_response::PbxGroupCollectionResponse;
+#[cfg(any(feature = "groups", feature = "my_group"))]
 mod pbx_group_hours_mode;
+#[cfg(any(feature = "groups", feature = "my_group"))]
 pub use self::pbx_group_hours_mode::PbxGroupHoursMode;
+#[cfg(any(feature = "groups", feature = "my_group"))]
 mod pbx_group_props;
+#[cfg(any(feature = "groups", feature = "my_group"))]
 pub use self::pbx_group_props::PbxGroupProps;
+#[cfg(any(feature = "groups", feature = "my_group"))]
 mod pbx_group_update;
+#[cfg(any(feature = "groups", feature = "my_group"))]
 pub use self::pbx_group_update::PbxGroupUpdate;
+#[cfg(feature = "microsoft365_integration")]
 mod pbx_groups_request_options;
+#[cfg(feature = "microsoft365_integration")]
 pub use self::pbx_groups_request_options::PbxGroupsRequestOptions;
+#[cfg(
+    any(
+        feature = "groups",
+        feature = "holidays",
+        feature = "my_group",
+        feature = "office_hours"
+    )
+)]
 mod pbx_holiday;
+#[cfg(
+    any(
+        feature = "groups",
+        feature = "holidays",
+        feature = "my_group",
+        feature = "office_hours"
+    )
+)]
 pub use self::pbx_holiday::PbxHoliday;
+#[cfg(feature = "full")]
 mod pbx_holiday_collection_response;
+#[cfg(feature = "full")]
 pub use self::pbx_holiday_collection_response::PbxHolidayCollectionResponse;
+#[cfg(feature = "holidays")]
 mod pbx_holiday_update;
+#[cfg(feature = "holidays")]
 pub use self::pbx_holiday_update::PbxHolidayUpdate;
+#[cfg(feature = "hotel_services")]
 mod pbx_hotel_services;
+#[cfg(feature = "hotel_services")]
 pub use self::pbx_hotel_services::PbxHotelServices;
+#[cfg(feature = "hotel_services")]
 mod pbx_hotel_services_update;
+#[cfg(feature = "hotel_services")]
 pub use self::pbx_hotel_services_update::PbxHotelServicesUpdate;
+#[cfg(feature = "full")]
 mod pbx_i_action_result;
+#[cfg(feature = "full")]
 pub use self::pbx_i_action_result::PbxIActionResult;
+#[cfg(feature = "report_inbound_calls")]
 mod pbx_inbound_call;
+#[cfg(feature = "report_inbound_calls")]
 pub use self::pbx_inbound_call::PbxInboundCall;
+#[cfg(feature = "full")]
 mod pbx_inbound_call_collection_response;
+#[cfg(feature = "full")]
 pub use self::pbx_inbound_call_collection_response::PbxInboundCallCollectionResponse;
+#[cfg(
+    any(
+        feature = "call_flow_apps",
+        feature = "did_numbers",
+        feature = "inbound_rules",
+        feature = "trunks"
+    )
+)]
 mod pbx_inbound_rule;
+#[cfg(
+    any(
+        feature = "call_flow_apps",
+        feature = "did_numbers",
+        feature = "inbound_rules",
+        feature = "trunks"
+    )
+)]
 pub use self::pbx_inbound_rule::PbxInboundRule;
+#[cfg(feature = "full")]
 mod pbx_inbound_rule_collection_response;
+#[cfg(feature = "full")]
 pub use self::pbx_inbound_rule_collection_response::PbxInboundRuleCollectionResponse;
+#[cfg(feature = "report_inbound_rules")]
 mod pbx_inbound_rule_report;
+#[cfg(feature = "report_inbound_rules")]
 pub use self::pbx_inbound_rule_report::PbxInboundRuleReport;
+#[cfg(feature = "full")]
 mod pbx_inbound_rule_report_collection_response;
+#[cfg(feature = "full")]
 pub use self::pbx_inbound_rule_report_collection_response::PbxInboundRuleReportCollectionResponse;
+#[cfg(feature = "inbound_rules")]
 mod pbx_inbound_rule_update;
+#[cfg(feature = "inbound_rules")]
 pub use self::pbx_inbound_rule_update::PbxInboundRuleUpdate;
+#[cfg(feature = "trunks")]
 mod pbx_info_level;
+#[cfg(feature = "trunks")]
 pub use self::pbx_info_level::PbxInfoLevel;
+#[cfg(feature = "users")]
 mod pbx_install_firmware;
+#[cfg(feature = "users")]
 pub use self::pbx_install_firmware::PbxInstallFirmware;
+#[cfg(feature = "updates")]
 mod pbx_install_updates;
+#[cfg(feature = "updates")]
 pub use self::pbx_install_updates::PbxInstallUpdates;
+#[cfg(any(feature = "google_settings", feature = "microsoft365_integration"))]
 mod pbx_integration_sync_type;
+#[cfg(any(feature = "google_settings", feature = "microsoft365_integration"))]
 pub use self::pbx_integration_sync_type::PbxIntegrationSyncType;
+#[cfg(any(feature = "my_user", feature = "users"))]
 mod pbx_interruption_decision;
+#[cfg(any(feature = "my_user", feature = "users"))]
 pub use self::pbx_interruption_decision::PbxInterruptionDecision;
+#[cfg(any(feature = "call_flow_apps", feature = "trunks"))]
 mod pbx_ip_in_registration_contact_type;
+#[cfg(any(feature = "call_flow_apps", feature = "trunks"))]
 pub use self::pbx_ip_in_registration_contact_type::PbxIpInRegistrationContactType;
+#[cfg(feature = "receptionists")]
 mod pbx_ivr_forward_type;
+#[cfg(feature = "receptionists")]
 pub use self::pbx_ivr_forward_type::PbxIvrForwardType;
+#[cfg(feature = "receptionists")]
 mod pbx_ivr_type;
+#[cfg(feature = "receptionists")]
 pub use self::pbx_ivr_type::PbxIvrType;
+#[cfg(feature = "conference_settings")]
 mod pbx_key_value_pair2of_string_on_board_connected_participant;
+#[cfg(feature = "conference_settings")]
 pub use self::pbx_key_value_pair2of_string_on_board_connected_participant::PbxKeyValuePair2ofStringOnBoardConnectedParticipant;
+#[cfg(feature = "full")]
 mod pbx_key_value_pair2of_string_on_board_connected_participant_collection_response;
+#[cfg(feature = "full")]
 pub use self::pbx_key_value_pair2of_string_on_board_connected_participant_collection_response::PbxKeyValuePair2ofStringOnBoardConnectedParticipantCollectionResponse;
+#[cfg(feature = "voicemail_settings")]
 mod pbx_language_item;
+#[cfg(feature = "voicemail_settings")]
 pub use self::pbx_language_item::PbxLanguageItem;
+#[cfg(feature = "last_cdr_and_chat_message_timestamp")]
 mod pbx_last_cdr_and_chat_message_timestamp;
+#[cfg(feature = "last_cdr_and_chat_message_timestamp")]
 pub use self::pbx_last_cdr_and_chat_message_timestamp::PbxLastCdrAndChatMessageTimestamp;
+#[cfg(feature = "full")]
 mod pbx_last_cdr_and_chat_message_timestamp_collection_response;
+#[cfg(feature = "full")]
 pub use self::pbx_last_cdr_and_chat_message_timestamp_collection_response::PbxLastCdrAndChatMessageTimestampCollectionResponse;
+#[cfg(feature = "defs")]
 mod pbx_license;
+#[cfg(feature = "defs")]
 pub use self::pbx_license::PbxLicense;
+#[cfg(feature = "license_status")]
 mod pbx_license_status;
+#[cfg(feature = "license_status")]
 pub use self::pbx_license_status::PbxLicenseStatus;
+#[cfg(feature = "website_links")]
 mod pbx_live_chat_advanced_settings;
+#[cfg(feature = "website_links")]
 pub use self::pbx_live_chat_advanced_settings::PbxLiveChatAdvancedSettings;
+#[cfg(feature = "website_links")]
 mod pbx_live_chat_box;
+#[cfg(feature = "website_links")]
 pub use self::pbx_live_chat_box::PbxLiveChatBox;
+#[cfg(feature = "website_links")]
 mod pbx_live_chat_communication;
+#[cfg(feature = "website_links")]
 pub use self::pbx_live_chat_communication::PbxLiveChatCommunication;
+#[cfg(feature = "website_links")]
 mod pbx_live_chat_greeting;
+#[cfg(feature = "website_links")]
 pub use self::pbx_live_chat_greeting::PbxLiveChatGreeting;
+#[cfg(feature = "website_links")]
 mod pbx_live_chat_language;
+#[cfg(feature = "website_links")]
 pub use self::pbx_live_chat_language::PbxLiveChatLanguage;
+#[cfg(feature = "website_links")]
 mod pbx_live_chat_message_dateformat;
+#[cfg(feature = "website_links")]
 pub use self::pbx_live_chat_message_dateformat::PbxLiveChatMessageDateformat;
+#[cfg(feature = "website_links")]
 mod pbx_live_chat_minimized_style;
+#[cfg(feature = "website_links")]
 pub use self::pbx_live_chat_minimized_style::PbxLiveChatMinimizedStyle;
+#[cfg(feature = "website_links")]
 mod pbx_live_chat_styling;
+#[cfg(feature = "website_links")]
 pub use self::pbx_live_chat_styling::PbxLiveChatStyling;
+#[cfg(feature = "website_links")]
 mod pbx_live_message_userinfo_format;
+#[cfg(feature = "website_links")]
 pub use self::pbx_live_message_userinfo_format::PbxLiveMessageUserinfoFormat;
+#[cfg(any(feature = "backups", feature = "remote_archiving_settings"))]
 mod pbx_location_settings;
+#[cfg(any(feature = "backups", feature = "remote_archiving_settings"))]
 pub use self::pbx_location_settings::PbxLocationSettings;
+#[cfg(feature = "trunks")]
 mod pbx_log_entry;
+#[cfg(feature = "trunks")]
 pub use self::pbx_log_entry::PbxLogEntry;
+#[cfg(feature = "full")]
 mod pbx_log_entry_collection_response;
+#[cfg(feature = "full")]
 pub use self::pbx_log_entry_collection_response::PbxLogEntryCollectionResponse;
+#[cfg(feature = "logging_settings")]
 mod pbx_logging_settings;
+#[cfg(feature = "logging_settings")]
 pub use self::pbx_logging_settings::PbxLoggingSettings;
+#[cfg(feature = "logging_settings")]
 mod pbx_logging_settings_update;
+#[cfg(feature = "logging_settings")]
 pub use self::pbx_logging_settings_update::PbxLoggingSettingsUpdate;
+#[cfg(feature = "microsoft365_integration")]
 mod pbx_m365_to_pbx_binding;
+#[cfg(feature = "microsoft365_integration")]
 pub use self::pbx_m365_to_pbx_binding::PbxM365ToPbxBinding;
+#[cfg(feature = "full")]
 mod pbx_m365_to_pbx_binding_collection_response;
+#[cfg(feature = "full")]
 pub use self::pbx_m365_to_pbx_binding_collection_response::PbxM365ToPbxBindingCollectionResponse;
+#[cfg(feature = "voicemail_settings")]
 mod pbx_mac_cpu_info;
+#[cfg(feature = "voicemail_settings")]
 pub use self::pbx_mac_cpu_info::PbxMacCpuInfo;
+#[cfg(feature = "mail_settings")]
 mod pbx_mail_server_type;
+#[cfg(feature = "mail_settings")]
 pub use self::pbx_mail_server_type::PbxMailServerType;
+#[cfg(feature = "mail_settings")]
 mod pbx_mail_settings;
+#[cfg(feature = "mail_settings")]
 pub use self::pbx_mail_settings::PbxMailSettings;
+#[cfg(feature = "mail_settings")]
 mod pbx_mail_settings_update;
+#[cfg(feature = "mail_settings")]
 pub use self::pbx_mail_settings_update::PbxMailSettingsUpdate;
+#[cfg(any(feature = "call_flow_apps", feature = "trunks"))]
 mod pbx_matching_strategy_type;
+#[cfg(any(feature = "call_flow_apps", feature = "trunks"))]
 pub use self::pbx_matching_strategy_type::PbxMatchingStrategyType;
+#[cfg(feature = "full")]
 mod pbx_mcp_server;
+#[cfg(feature = "full")]
 pub use self::pbx_mcp_server::PbxMcpServer;
+#[cfg(feature = "full")]
 mod pbx_mcp_server_collection_response;
+#[cfg(feature = "full")]
 pub use self::pbx_mcp_server_collection_response::PbxMcpServerCollectionResponse;
+#[cfg(feature = "conference_settings")]
 mod pbx_mcu_operation;
+#[cfg(feature = "conference_settings")]
 pub use self::pbx_mcu_operation::PbxMcuOperation;
+#[cfg(feature = "conference_settings")]
 mod pbx_mcu_req_state;
+#[cfg(feature = "conference_settings")]
 pub use self::pbx_mcu_req_state::PbxMcuReqState;
+#[cfg(feature = "conference_settings")]
 mod pbx_mcu_request_status;
+#[cfg(feature = "conference_settings")]
 pub use self::pbx_mcu_request_status::PbxMcuRequestStatus;
+#[cfg(feature = "conference_settings")]
 mod pbx_meeting_obj;
+#[cfg(feature = "conference_settings")]
 pub use self::pbx_meeting_obj::PbxMeetingObj;
+#[cfg(feature = "conference_settings")]
 mod pbx_meeting_params;
+#[cfg(feature = "conference_settings")]
 pub use self::pbx_meeting_params::PbxMeetingParams;
+#[cfg(feature = "microsoft365_integration")]
 mod pbx_microsoft365_integration;
+#[cfg(feature = "microsoft365_integration")]
 pub use self::pbx_microsoft365_integration::PbxMicrosoft365Integration;
+#[cfg(feature = "microsoft365_integration")]
 mod pbx_microsoft365_integration_update;
+#[cfg(feature = "microsoft365_integration")]
 pub use self::pbx_microsoft365_integration_update::PbxMicrosoft365IntegrationUpdate;
+#[cfg(feature = "microsoft365_integration")]
 mod pbx_microsoft365_status;
+#[cfg(feature = "microsoft365_integration")]
 pub use self::pbx_microsoft365_status::PbxMicrosoft365Status;
+#[cfg(feature = "microsoft365_integration")]
 mod pbx_microsoft365_subscription_test_result;
+#[cfg(feature = "microsoft365_integration")]
 pub use self::pbx_microsoft365_subscription_test_result::PbxMicrosoft365SubscriptionTestResult;
+#[cfg(feature = "microsoft365_teams_integration")]
 mod pbx_microsoft365_teams_integration;
+#[cfg(feature = "microsoft365_teams_integration")]
 pub use self::pbx_microsoft365_teams_integration::PbxMicrosoft365TeamsIntegration;
+#[cfg(feature = "microsoft365_teams_integration")]
 mod pbx_microsoft365_teams_integration_update;
+#[cfg(feature = "microsoft365_teams_integration")]
 pub use self::pbx_microsoft365_teams_integration_update::PbxMicrosoft365TeamsIntegrationUpdate;
+#[cfg(feature = "users")]
 mod pbx_multi_edit_user_data;
+#[cfg(feature = "users")]
 pub use self::pbx_multi_edit_user_data::PbxMultiEditUserData;
+#[cfg(feature = "music_on_hold_settings")]
 mod pbx_music_on_hold_settings;
+#[cfg(feature = "music_on_hold_settings")]
 pub use self::pbx_music_on_hold_settings::PbxMusicOnHoldSettings;
+#[cfg(feature = "music_on_hold_settings")]
 mod pbx_music_on_hold_settings_update;
+#[cfg(feature = "music_on_hold_settings")]
 pub use self::pbx_music_on_hold_settings_update::PbxMusicOnHoldSettingsUpdate;
+#[cfg(feature = "system_status")]
 mod pbx_my_phone_request_stats;
+#[cfg(feature = "system_status")]
 pub use self::pbx_my_phone_request_stats::PbxMyPhoneRequestStats;
+#[cfg(feature = "network_interfaces")]
 mod pbx_network_interface;
+#[cfg(feature = "network_interfaces")]
 pub use self::pbx_network_interface::PbxNetworkInterface;
+#[cfg(feature = "full")]
 mod pbx_network_interface_collection_response;
+#[cfg(feature = "full")]
 pub use self::pbx_network_interface_collection_response::PbxNetworkInterfaceCollectionResponse;
+#[cfg(feature = "network_settings")]
 mod pbx_network_settings;
+#[cfg(feature = "network_settings")]
 pub use self::pbx_network_settings::PbxNetworkSettings;
+#[cfg(feature = "network_settings")]
 mod pbx_network_settings_update;
+#[cfg(feature = "network_settings")]
 pub use self::pbx_network_settings_update::PbxNetworkSettingsUpdate;
+#[cfg(feature = "system_status")]
 mod pbx_network_telemetry;
+#[cfg(feature = "system_status")]
 pub use self::pbx_network_telemetry::PbxNetworkTelemetry;
+#[cfg(feature = "notification_settings")]
 mod pbx_notification_settings;
+#[cfg(feature = "notification_settings")]
 pub use self::pbx_notification_settings::PbxNotificationSettings;
+#[cfg(feature = "notification_settings")]
 mod pbx_notification_settings_update;
+#[cfg(feature = "notification_settings")]
 pub use self::pbx_notification_settings_update::PbxNotificationSettingsUpdate;
+#[cfg(feature = "notification_settings")]
 mod pbx_notify_codes;
+#[cfg(feature = "notification_settings")]
 pub use self::pbx_notify_codes::PbxNotifyCodes;
+#[cfg(
+    any(feature = "my_tokens", feature = "o_auth_clients", feature = "security_tokens")
+)]
 mod pbx_o_auth_client;
+#[cfg(
+    any(feature = "my_tokens", feature = "o_auth_clients", feature = "security_tokens")
+)]
 pub use self::pbx_o_auth_client::PbxOAuthClient;
+#[cfg(feature = "full")]
 mod pbx_o_auth_client_collection_response;
+#[cfg(feature = "full")]
 pub use self::pbx_o_auth_client_collection_response::PbxOAuthClientCollectionResponse;
+#[cfg(
+    any(feature = "my_tokens", feature = "o_auth_clients", feature = "security_tokens")
+)]
 mod pbx_o_auth_provisioning_type;
+#[cfg(
+    any(feature = "my_tokens", feature = "o_auth_clients", feature = "security_tokens")
+)]
 pub use self::pbx_o_auth_provisioning_type::PbxOAuthProvisioningType;
+#[cfg(feature = "mcp_servers")]
 mod pbx_o_auth_server_metadata;
+#[cfg(feature = "mcp_servers")]
 pub use self::pbx_o_auth_server_metadata::PbxOAuthServerMetadata;
+#[cfg(feature = "full")]
 mod pbx_o_data_errors_error_details;
+#[cfg(feature = "full")]
 pub use self::pbx_o_data_errors_error_details::PbxODataErrorsErrorDetails;
+#[cfg(feature = "full")]
 mod pbx_o_data_errors_inner_error;
+#[cfg(feature = "full")]
 pub use self::pbx_o_data_errors_inner_error::PbxODataErrorsInnerError;
+#[cfg(feature = "full")]
 mod pbx_o_data_errors_main_error;
+#[cfg(feature = "full")]
 pub use self::pbx_o_data_errors_main_error::PbxODataErrorsMainError;
+#[cfg(feature = "full")]
 mod pbx_o_data_errors_o_data_error;
+#[cfg(feature = "full")]
 pub use self::pbx_o_data_errors_o_data_error::PbxODataErrorsODataError;
+#[cfg(feature = "crm_integration")]
 mod pbx_oauth_state;
+#[cfg(feature = "crm_integration")]
 pub use self::pbx_oauth_state::PbxOauthState;
+#[cfg(feature = "crm_integration")]
 mod pbx_oauth_state_param;
+#[cfg(feature = "crm_integration")]
 pub use self::pbx_oauth_state_param::PbxOauthStateParam;
+#[cfg(feature = "office_hours")]
 mod pbx_office_hours;
+#[cfg(feature = "office_hours")]
 pub use self::pbx_office_hours::PbxOfficeHours;
+#[cfg(any(feature = "my_user", feature = "users"))]
 mod pbx_office_hours_bits;
+#[cfg(any(feature = "my_user", feature = "users"))]
 pub use self::pbx_office_hours_bits::PbxOfficeHoursBits;
+#[cfg(feature = "office_hours")]
 mod pbx_office_hours_update;
+#[cfg(feature = "office_hours")]
 pub use self::pbx_office_hours_update::PbxOfficeHoursUpdate;
+#[cfg(feature = "data_connector_settings")]
 mod pbx_offload_destination;
+#[cfg(feature = "data_connector_settings")]
 pub use self::pbx_offload_destination::PbxOffloadDestination;
+#[cfg(feature = "voicemail_settings")]
 mod pbx_on_board_converter_data;
+#[cfg(feature = "voicemail_settings")]
 pub use self::pbx_on_board_converter_data::PbxOnBoardConverterData;
+#[cfg(feature = "full")]
 mod pbx_on_board_converter_data_collection_response;
+#[cfg(feature = "full")]
 pub use self::pbx_on_board_converter_data_collection_response::PbxOnBoardConverterDataCollectionResponse;
+#[cfg(feature = "voicemail_settings")]
 mod pbx_on_board_converter_data_detail;
+#[cfg(feature = "voicemail_settings")]
 pub use self::pbx_on_board_converter_data_detail::PbxOnBoardConverterDataDetail;
+#[cfg(feature = "voicemail_settings")]
 mod pbx_on_board_converter_release_channel;
+#[cfg(feature = "voicemail_settings")]
 pub use self::pbx_on_board_converter_release_channel::PbxOnBoardConverterReleaseChannel;
+#[cfg(feature = "voicemail_settings")]
 mod pbx_on_board_converter_row;
+#[cfg(feature = "voicemail_settings")]
 pub use self::pbx_on_board_converter_row::PbxOnBoardConverterRow;
+#[cfg(feature = "full")]
 mod pbx_on_board_converter_row_collection_response;
+#[cfg(feature = "full")]
 pub use self::pbx_on_board_converter_row_collection_response::PbxOnBoardConverterRowCollectionResponse;
+#[cfg(feature = "voicemail_settings")]
 mod pbx_on_board_converter_session;
+#[cfg(feature = "voicemail_settings")]
 pub use self::pbx_on_board_converter_session::PbxOnBoardConverterSession;
+#[cfg(feature = "full")]
 mod pbx_on_board_converter_session_collection_response;
+#[cfg(feature = "full")]
 pub use self::pbx_on_board_converter_session_collection_response::PbxOnBoardConverterSessionCollectionResponse;
+#[cfg(feature = "conference_settings")]
 mod pbx_on_board_mcu_data;
+#[cfg(feature = "conference_settings")]
 pub use self::pbx_on_board_mcu_data::PbxOnBoardMcuData;
+#[cfg(feature = "conference_settings")]
 mod pbx_on_board_mcu_data_detail;
+#[cfg(feature = "conference_settings")]
 pub use self::pbx_on_board_mcu_data_detail::PbxOnBoardMcuDataDetail;
+#[cfg(feature = "conference_settings")]
 mod pbx_on_board_mcu_row;
+#[cfg(feature = "conference_settings")]
 pub use self::pbx_on_board_mcu_row::PbxOnBoardMcuRow;
+#[cfg(feature = "conference_settings")]
 mod pbx_on_board_meeting;
+#[cfg(feature = "conference_settings")]
 pub use self::pbx_on_board_meeting::PbxOnBoardMeeting;
+#[cfg(feature = "voicemail_settings")]
 mod pbx_on_board_ui_command;
+#[cfg(feature = "voicemail_settings")]
 pub use self::pbx_on_board_ui_command::PbxOnBoardUiCommand;
+#[cfg(feature = "my_user")]
 mod pbx_one_time_ticket;
+#[cfg(feature = "my_user")]
 pub use self::pbx_one_time_ticket::PbxOneTimeTicket;
+#[cfg(feature = "report_outbound_calls")]
 mod pbx_outbound_call;
+#[cfg(feature = "report_outbound_calls")]
 pub use self::pbx_outbound_call::PbxOutboundCall;
+#[cfg(feature = "full")]
 mod pbx_outbound_call_collection_response;
+#[cfg(feature = "full")]
 pub use self::pbx_outbound_call_collection_response::PbxOutboundCallCollectionResponse;
+#[cfg(feature = "outbound_rules")]
 mod pbx_outbound_route;
+#[cfg(feature = "outbound_rules")]
 pub use self::pbx_outbound_route::PbxOutboundRoute;
+#[cfg(feature = "full")]
 mod pbx_outbound_route_collection_response;
+#[cfg(feature = "full")]
 pub use self::pbx_outbound_route_collection_response::PbxOutboundRouteCollectionResponse;
+#[cfg(feature = "outbound_rules")]
 mod pbx_outbound_rule;
+#[cfg(feature = "outbound_rules")]
 pub use self::pbx_outbound_rule::PbxOutboundRule;
+#[cfg(feature = "full")]
 mod pbx_outbound_rule_collection_response;
+#[cfg(feature = "full")]
 pub use self::pbx_outbound_rule_collection_response::PbxOutboundRuleCollectionResponse;
+#[cfg(feature = "outbound_rules")]
 mod pbx_outbound_rule_update;
+#[cfg(feature = "outbound_rules")]
 pub use self::pbx_outbound_rule_update::PbxOutboundRuleUpdate;
+#[cfg(feature = "parameters")]
 mod pbx_parameter;
+#[cfg(feature = "parameters")]
 pub use self::pbx_parameter::PbxParameter;
+#[cfg(feature = "full")]
 mod pbx_parameter_collection_response;
+#[cfg(feature = "full")]
 pub use self::pbx_parameter_collection_response::PbxParameterCollectionResponse;
+#[cfg(feature = "crm_templates")]
 mod pbx_parameter_type;
+#[cfg(feature = "crm_templates")]
 pub use self::pbx_parameter_type::PbxParameterType;
+#[cfg(feature = "parameters")]
 mod pbx_parameter_update;
+#[cfg(feature = "parameters")]
 pub use self::pbx_parameter_update::PbxParameterUpdate;
+#[cfg(feature = "parkings")]
 mod pbx_parking;
+#[cfg(feature = "parkings")]
 pub use self::pbx_parking::PbxParking;
+#[cfg(feature = "full")]
 mod pbx_parking_collection_response;
+#[cfg(feature = "full")]
 pub use self::pbx_parking_collection_response::PbxParkingCollectionResponse;
+#[cfg(feature = "parkings")]
 mod pbx_parking_update;
+#[cfg(feature = "parkings")]
 pub use self::pbx_parking_update::PbxParkingUpdate;
+#[cfg(feature = "conference_settings")]
 mod pbx_participant_details;
+#[cfg(feature = "conference_settings")]
 pub use self::pbx_participant_details::PbxParticipantDetails;
+#[cfg(feature = "full")]
 mod pbx_participant_details_collection_response;
+#[cfg(feature = "full")]
 pub use self::pbx_participant_details_collection_response::PbxParticipantDetailsCollectionResponse;
+#[cfg(feature = "microsoft365_integration")]
 mod pbx_pbx_to_m365_binding;
+#[cfg(feature = "microsoft365_integration")]
 pub use self::pbx_pbx_to_m365_binding::PbxPbxToM365Binding;
+#[cfg(feature = "full")]
 mod pbx_pbx_to_m365_binding_collection_response;
+#[cfg(feature = "full")]
 pub use self::pbx_pbx_to_m365_binding_collection_response::PbxPbxToM365BindingCollectionResponse;
+#[cfg(
+    any(
+        feature = "call_flow_apps",
+        feature = "did_numbers",
+        feature = "emergency_notifications_settings",
+        feature = "inbound_rules",
+        feature = "my_user",
+        feature = "peers",
+        feature = "service_principals",
+        feature = "sip_devices",
+        feature = "trunks",
+        feature = "users",
+        feature = "website_links"
+    )
+)]
 mod pbx_peer;
+#[cfg(
+    any(
+        feature = "call_flow_apps",
+        feature = "did_numbers",
+        feature = "emergency_notifications_settings",
+        feature = "inbound_rules",
+        feature = "my_user",
+        feature = "peers",
+        feature = "service_principals",
+        feature = "sip_devices",
+        feature = "trunks",
+        feature = "users",
+        feature = "website_links"
+    )
+)]
 pub use self::pbx_peer::PbxPeer;
+#[cfg(feature = "full")]
 mod pbx_peer_collection_response;
+#[cfg(feature = "full")]
 pub use self::pbx_peer_collection_response::PbxPeerCollectionResponse;
+#[cfg(
+    any(
+        feature = "call_flow_apps",
+        feature = "did_numbers",
+        feature = "emergency_notifications_settings",
+        feature = "inbound_rules",
+        feature = "my_user",
+        feature = "peers",
+        feature = "service_principals",
+        feature = "sip_devices",
+        feature = "trunks",
+        feature = "users",
+        feature = "website_links"
+    )
+)]
 mod pbx_peer_group;
+#[cfg(
+    any(
+        feature = "call_flow_apps",
+        feature = "did_numbers",
+        feature = "emergency_notifications_settings",
+        feature = "inbound_rules",
+        feature = "my_user",
+        feature = "peers",
+        feature = "service_principals",
+        feature = "sip_devices",
+        feature = "trunks",
+        feature = "users",
+        feature = "website_links"
+    )
+)]
 pub use self::pbx_peer_group::PbxPeerGroup;
+#[cfg(feature = "full")]
 mod pbx_peer_group_collection_response;
+#[cfg(feature = "full")]
 pub use self::pbx_peer_group_collection_response::PbxPeerGroupCollectionResponse;
+#[cfg(
+    any(
+        feature = "call_flow_apps",
+        feature = "did_numbers",
+        feature = "emergency_notifications_settings",
+        feature = "fax",
+        feature = "groups",
+        feature = "hotel_services",
+        feature = "inbound_rules",
+        feature = "my_group",
+        feature = "my_user",
+        feature = "parkings",
+        feature = "peers",
+        feature = "queues",
+        feature = "receptionists",
+        feature = "report_inbound_rules",
+        feature = "ring_groups",
+        feature = "service_principals",
+        feature = "sip_devices",
+        feature = "trunks",
+        feature = "users",
+        feature = "website_links"
+    )
+)]
 mod pbx_peer_type;
+#[cfg(
+    any(
+        feature = "call_flow_apps",
+        feature = "did_numbers",
+        feature = "emergency_notifications_settings",
+        feature = "fax",
+        feature = "groups",
+        feature = "hotel_services",
+        feature = "inbound_rules",
+        feature = "my_group",
+        feature = "my_user",
+        feature = "parkings",
+        feature = "peers",
+        feature = "queues",
+        feature = "receptionists",
+        feature = "report_inbound_rules",
+        feature = "ring_groups",
+        feature = "service_principals",
+        feature = "sip_devices",
+        feature = "trunks",
+        feature = "users",
+        feature = "website_links"
+    )
+)]
 pub use self::pbx_peer_type::PbxPeerType;
+#[cfg(
+    any(
+        feature = "call_flow_apps",
+        feature = "did_numbers",
+        feature = "groups",
+        feature = "inbound_rules",
+        feature = "my_group",
+        feature = "my_user",
+        feature = "office_hours",
+        feature = "trunks",
+        feature = "users"
+    )
+)]
 mod pbx_period;
+#[cfg(
+    any(
+        feature = "call_flow_apps",
+        feature = "did_numbers",
+        feature = "groups",
+        feature = "inbound_rules",
+        feature = "my_group",
+        feature = "my_user",
+        feature = "office_hours",
+        feature = "trunks",
+        feature = "users"
+    )
+)]
 pub use self::pbx_period::PbxPeriod;
+#[cfg(feature = "full")]
 mod pbx_period_collection_response;
+#[cfg(feature = "full")]
 pub use self::pbx_period_collection_response::PbxPeriodCollectionResponse;
+#[cfg(any(feature = "my_user", feature = "users"))]
 mod pbx_phone;
+#[cfg(any(feature = "my_user", feature = "users"))]
 pub use self::pbx_phone::PbxPhone;
+#[cfg(feature = "phone_book_settings")]
 mod pbx_phone_book_settings;
+#[cfg(feature = "phone_book_settings")]
 pub use self::pbx_phone_book_settings::PbxPhoneBookSettings;
+#[cfg(feature = "phone_book_settings")]
 mod pbx_phone_book_settings_update;
+#[cfg(feature = "phone_book_settings")]
 pub use self::pbx_phone_book_settings_update::PbxPhoneBookSettingsUpdate;
+#[cfg(feature = "full")]
 mod pbx_phone_collection_response;
+#[cfg(feature = "full")]
 pub use self::pbx_phone_collection_response::PbxPhoneCollectionResponse;
+#[cfg(any(feature = "my_user", feature = "users"))]
 mod pbx_phone_device_vlan_info;
+#[cfg(any(feature = "my_user", feature = "users"))]
 pub use self::pbx_phone_device_vlan_info::PbxPhoneDeviceVlanInfo;
+#[cfg(feature = "full")]
 mod pbx_phone_device_vlan_info_collection_response;
+#[cfg(feature = "full")]
 pub use self::pbx_phone_device_vlan_info_collection_response::PbxPhoneDeviceVlanInfoCollectionResponse;
+#[cfg(any(feature = "my_user", feature = "users"))]
 mod pbx_phone_device_vlan_type;
+#[cfg(any(feature = "my_user", feature = "users"))]
 pub use self::pbx_phone_device_vlan_type::PbxPhoneDeviceVlanType;
+#[cfg(any(feature = "my_user", feature = "users"))]
 mod pbx_phone_lldp_info;
+#[cfg(any(feature = "my_user", feature = "users"))]
 pub use self::pbx_phone_lldp_info::PbxPhoneLldpInfo;
+#[cfg(feature = "phone_logos")]
 mod pbx_phone_logo;
+#[cfg(feature = "phone_logos")]
 pub use self::pbx_phone_logo::PbxPhoneLogo;
+#[cfg(feature = "full")]
 mod pbx_phone_logo_collection_response;
+#[cfg(feature = "full")]
 pub use self::pbx_phone_logo_collection_response::PbxPhoneLogoCollectionResponse;
+#[cfg(feature = "phone_templates")]
 mod pbx_phone_model;
+#[cfg(feature = "phone_templates")]
 pub use self::pbx_phone_model::PbxPhoneModel;
+#[cfg(feature = "full")]
 mod pbx_phone_model_collection_response;
+#[cfg(feature = "full")]
 pub use self::pbx_phone_model_collection_response::PbxPhoneModelCollectionResponse;
+#[cfg(any(feature = "sip_devices", feature = "users"))]
 mod pbx_phone_registrar;
+#[cfg(any(feature = "sip_devices", feature = "users"))]
 pub use self::pbx_phone_registrar::PbxPhoneRegistrar;
+#[cfg(any(feature = "my_user", feature = "users"))]
 mod pbx_phone_settings;
+#[cfg(any(feature = "my_user", feature = "users"))]
 pub use self::pbx_phone_settings::PbxPhoneSettings;
+#[cfg(feature = "system_status")]
 mod pbx_phone_system_service;
+#[cfg(feature = "system_status")]
 pub use self::pbx_phone_system_service::PbxPhoneSystemService;
+#[cfg(feature = "phone_templates")]
 mod pbx_phone_template;
+#[cfg(feature = "phone_templates")]
 pub use self::pbx_phone_template::PbxPhoneTemplate;
+#[cfg(feature = "full")]
 mod pbx_phone_template_collection_response;
+#[cfg(feature = "full")]
 pub use self::pbx_phone_template_collection_response::PbxPhoneTemplateCollectionResponse;
+#[cfg(feature = "phone_templates")]
 mod pbx_phone_template_update;
+#[cfg(feature = "phone_templates")]
 pub use self::pbx_phone_template_update::PbxPhoneTemplateUpdate;
+#[cfg(feature = "crm_integration")]
 mod pbx_phonebook_priority_options;
+#[cfg(feature = "crm_integration")]
 pub use self::pbx_phonebook_priority_options::PbxPhonebookPriorityOptions;
+#[cfg(feature = "phones_settings")]
 mod pbx_phones_settings;
+#[cfg(feature = "phones_settings")]
 pub use self::pbx_phones_settings::PbxPhonesSettings;
+#[cfg(feature = "phones_settings")]
 mod pbx_phones_settings_update;
+#[cfg(feature = "phones_settings")]
 pub use self::pbx_phones_settings_update::PbxPhonesSettingsUpdate;
+#[cfg(feature = "playlists")]
 mod pbx_playlist;
+#[cfg(feature = "playlists")]
 pub use self::pbx_playlist::PbxPlaylist;
+#[cfg(feature = "full")]
 mod pbx_playlist_collection_response;
+#[cfg(feature = "full")]
 pub use self::pbx_playlist_collection_response::PbxPlaylistCollectionResponse;
+#[cfg(feature = "playlists")]
 mod pbx_playlist_update;
+#[cfg(feature = "playlists")]
 pub use self::pbx_playlist_update::PbxPlaylistUpdate;
+#[cfg(feature = "hotel_services")]
 mod pbx_pms_integration_type;
+#[cfg(feature = "hotel_services")]
 pub use self::pbx_pms_integration_type::PbxPmsIntegrationType;
+#[cfg(feature = "queues")]
 mod pbx_polling_strategy_type;
+#[cfg(feature = "queues")]
 pub use self::pbx_polling_strategy_type::PbxPollingStrategyType;
+#[cfg(feature = "system_status")]
 mod pbx_process_telemetry;
+#[cfg(feature = "system_status")]
 pub use self::pbx_process_telemetry::PbxProcessTelemetry;
+#[cfg(any(feature = "my_user", feature = "users"))]
 mod pbx_profile_type;
+#[cfg(any(feature = "my_user", feature = "users"))]
 pub use self::pbx_profile_type::PbxProfileType;
+#[cfg(feature = "prompt_sets")]
 mod pbx_prompt;
+#[cfg(feature = "prompt_sets")]
 pub use self::pbx_prompt::PbxPrompt;
+#[cfg(feature = "full")]
 mod pbx_prompt_collection_response;
+#[cfg(feature = "full")]
 pub use self::pbx_prompt_collection_response::PbxPromptCollectionResponse;
+#[cfg(feature = "prompt_sets")]
 mod pbx_prompt_set;
+#[cfg(feature = "prompt_sets")]
 pub use self::pbx_prompt_set::PbxPromptSet;
+#[cfg(feature = "full")]
 mod pbx_prompt_set_collection_response;
+#[cfg(feature = "full")]
 pub use self::pbx_prompt_set_collection_response::PbxPromptSetCollectionResponse;
+#[cfg(feature = "prompt_sets")]
 mod pbx_prompt_set_type;
+#[cfg(feature = "prompt_sets")]
 pub use self::pbx_prompt_set_type::PbxPromptSetType;
+#[cfg(feature = "prompt_sets")]
 mod pbx_prompt_set_update;
+#[cfg(feature = "prompt_sets")]
 pub use self::pbx_prompt_set_update::PbxPromptSetUpdate;
+#[cfg(feature = "custom_prompts")]
 mod pbx_prompt_type;
+#[cfg(feature = "custom_prompts")]
 pub use self::pbx_prompt_type::PbxPromptType;
+#[cfg(feature = "tenant_properties")]
 mod pbx_property;
+#[cfg(feature = "tenant_properties")]
 pub use self::pbx_property::PbxProperty;
+#[cfg(feature = "full")]
 mod pbx_property_collection_response;
+#[cfg(feature = "full")]
 pub use self::pbx_property_collection_response::PbxPropertyCollectionResponse;
+#[cfg(feature = "tenant_properties")]
 mod pbx_property_update;
+#[cfg(feature = "tenant_properties")]
 pub use self::pbx_property_update::PbxPropertyUpdate;
+#[cfg(any(feature = "fxs", feature = "my_user", feature = "users"))]
 mod pbx_prov_type;
+#[cfg(any(feature = "fxs", feature = "my_user", feature = "users"))]
 pub use self::pbx_prov_type::PbxProvType;
+#[cfg(feature = "trunks")]
 mod pbx_provider_phone;
+#[cfg(feature = "trunks")]
 pub use self::pbx_provider_phone::PbxProviderPhone;
+#[cfg(feature = "full")]
 mod pbx_provider_phone_collection_response;
+#[cfg(feature = "full")]
 pub use self::pbx_provider_phone_collection_response::PbxProviderPhoneCollectionResponse;
+#[cfg(feature = "trunks")]
 mod pbx_provider_phones;
+#[cfg(feature = "trunks")]
 pub use self::pbx_provider_phones::PbxProviderPhones;
+#[cfg(feature = "purge_settings")]
 mod pbx_purge_settings;
+#[cfg(feature = "purge_settings")]
 pub use self::pbx_purge_settings::PbxPurgeSettings;
+#[cfg(feature = "report_call_log_data")]
 mod pbx_quality_party;
+#[cfg(feature = "report_call_log_data")]
 pub use self::pbx_quality_party::PbxQualityParty;
+#[cfg(feature = "report_call_log_data")]
 mod pbx_quality_report;
+#[cfg(feature = "report_call_log_data")]
 pub use self::pbx_quality_report::PbxQualityReport;
+#[cfg(feature = "queues")]
 mod pbx_queue;
+#[cfg(feature = "queues")]
 pub use self::pbx_queue::PbxQueue;
+#[cfg(feature = "queues")]
 mod pbx_queue_agent;
+#[cfg(feature = "queues")]
 pub use self::pbx_queue_agent::PbxQueueAgent;
+#[cfg(feature = "full")]
 mod pbx_queue_agent_collection_response;
+#[cfg(feature = "full")]
 pub use self::pbx_queue_agent_collection_response::PbxQueueAgentCollectionResponse;
+#[cfg(feature = "report_queue_agents_chat_statistics")]
 mod pbx_queue_agents_chat_statistics;
+#[cfg(feature = "report_queue_agents_chat_statistics")]
 pub use self::pbx_queue_agents_chat_statistics::PbxQueueAgentsChatStatistics;
+#[cfg(feature = "full")]
 mod pbx_queue_agents_chat_statistics_collection_response;
+#[cfg(feature = "full")]
 pub use self::pbx_queue_agents_chat_statistics_collection_response::PbxQueueAgentsChatStatisticsCollectionResponse;
+#[cfg(feature = "report_queue_agents_chat_statistics_totals")]
 mod pbx_queue_agents_chat_statistics_totals;
+#[cfg(feature = "report_queue_agents_chat_statistics_totals")]
 pub use self::pbx_queue_agents_chat_statistics_totals::PbxQueueAgentsChatStatisticsTotals;
+#[cfg(feature = "full")]
 mod pbx_queue_agents_chat_statistics_totals_collection_response;
+#[cfg(feature = "full")]
 pub use self::pbx_queue_agents_chat_statistics_totals_collection_response::PbxQueueAgentsChatStatisticsTotalsCollectionResponse;
+#[cfg(feature = "report_queue_answered_calls_by_wait_time")]
 mod pbx_queue_answered_calls_by_wait_time;
+#[cfg(feature = "report_queue_answered_calls_by_wait_time")]
 pub use self::pbx_queue_answered_calls_by_wait_time::PbxQueueAnsweredCallsByWaitTime;
+#[cfg(feature = "full")]
 mod pbx_queue_answered_calls_by_wait_time_collection_response;
+#[cfg(feature = "full")]
 pub use self::pbx_queue_answered_calls_by_wait_time_collection_response::PbxQueueAnsweredCallsByWaitTimeCollectionResponse;
+#[cfg(feature = "report_queue_callbacks")]
 mod pbx_queue_callbacks;
+#[cfg(feature = "report_queue_callbacks")]
 pub use self::pbx_queue_callbacks::PbxQueueCallbacks;
+#[cfg(feature = "full")]
 mod pbx_queue_callbacks_collection_response;
+#[cfg(feature = "full")]
 pub use self::pbx_queue_callbacks_collection_response::PbxQueueCallbacksCollectionResponse;
+#[cfg(feature = "report_queue_chat_performance")]
 mod pbx_queue_chat_performance;
+#[cfg(feature = "report_queue_chat_performance")]
 pub use self::pbx_queue_chat_performance::PbxQueueChatPerformance;
+#[cfg(feature = "full")]
 mod pbx_queue_chat_performance_collection_response;
+#[cfg(feature = "full")]
 pub use self::pbx_queue_chat_performance_collection_response::PbxQueueChatPerformanceCollectionResponse;
+#[cfg(feature = "full")]
 mod pbx_queue_collection_response;
+#[cfg(feature = "full")]
 pub use self::pbx_queue_collection_response::PbxQueueCollectionResponse;
+#[cfg(feature = "report_queue_failed_callbacks")]
 mod pbx_queue_failed_callbacks;
+#[cfg(feature = "report_queue_failed_callbacks")]
 pub use self::pbx_queue_failed_callbacks::PbxQueueFailedCallbacks;
+#[cfg(feature = "full")]
 mod pbx_queue_failed_callbacks_collection_response;
+#[cfg(feature = "full")]
 pub use self::pbx_queue_failed_callbacks_collection_response::PbxQueueFailedCallbacksCollectionResponse;
+#[cfg(feature = "queues")]
 mod pbx_queue_manager;
+#[cfg(feature = "queues")]
 pub use self::pbx_queue_manager::PbxQueueManager;
+#[cfg(feature = "full")]
 mod pbx_queue_manager_collection_response;
+#[cfg(feature = "full")]
 pub use self::pbx_queue_manager_collection_response::PbxQueueManagerCollectionResponse;
+#[cfg(feature = "queues")]
 mod pbx_queue_notify_code;
+#[cfg(feature = "queues")]
 pub use self::pbx_queue_notify_code::PbxQueueNotifyCode;
+#[cfg(feature = "report_queue_performance_overview")]
 mod pbx_queue_performance_overview;
+#[cfg(feature = "report_queue_performance_overview")]
 pub use self::pbx_queue_performance_overview::PbxQueuePerformanceOverview;
+#[cfg(feature = "full")]
 mod pbx_queue_performance_overview_collection_response;
+#[cfg(feature = "full")]
 pub use self::pbx_queue_performance_overview_collection_response::PbxQueuePerformanceOverviewCollectionResponse;
+#[cfg(feature = "report_queue_performance_totals")]
 mod pbx_queue_performance_totals;
+#[cfg(feature = "report_queue_performance_totals")]
 pub use self::pbx_queue_performance_totals::PbxQueuePerformanceTotals;
+#[cfg(feature = "full")]
 mod pbx_queue_performance_totals_collection_response;
+#[cfg(feature = "full")]
 pub use self::pbx_queue_performance_totals_collection_response::PbxQueuePerformanceTotalsCollectionResponse;
+#[cfg(feature = "queues")]
 mod pbx_queue_recording;
+#[cfg(feature = "queues")]
 pub use self::pbx_queue_recording::PbxQueueRecording;
+#[cfg(any(feature = "my_user", feature = "users"))]
 mod pbx_queue_status_type;
+#[cfg(any(feature = "my_user", feature = "users"))]
 pub use self::pbx_queue_status_type::PbxQueueStatusType;
+#[cfg(feature = "queues")]
 mod pbx_queue_update;
+#[cfg(feature = "queues")]
 pub use self::pbx_queue_update::PbxQueueUpdate;
+#[cfg(feature = "receptionists")]
 mod pbx_receptionist;
+#[cfg(feature = "receptionists")]
 pub use self::pbx_receptionist::PbxReceptionist;
+#[cfg(feature = "full")]
 mod pbx_receptionist_collection_response;
+#[cfg(feature = "full")]
 pub use self::pbx_receptionist_collection_response::PbxReceptionistCollectionResponse;
+#[cfg(feature = "receptionists")]
 mod pbx_receptionist_forward;
+#[cfg(feature = "receptionists")]
 pub use self::pbx_receptionist_forward::PbxReceptionistForward;
+#[cfg(feature = "full")]
 mod pbx_receptionist_forward_collection_response;
+#[cfg(feature = "full")]
 pub use self::pbx_receptionist_forward_collection_response::PbxReceptionistForwardCollectionResponse;
+#[cfg(feature = "receptionists")]
 mod pbx_receptionist_update;
+#[cfg(feature = "receptionists")]
 pub use self::pbx_receptionist_update::PbxReceptionistUpdate;
+#[cfg(feature = "recordings")]
 mod pbx_recording;
+#[cfg(feature = "recordings")]
 pub use self::pbx_recording::PbxRecording;
+#[cfg(feature = "recordings")]
 mod pbx_recording_call_type;
+#[cfg(feature = "recordings")]
 pub use self::pbx_recording_call_type::PbxRecordingCallType;
+#[cfg(feature = "full")]
 mod pbx_recording_collection_response;
+#[cfg(feature = "full")]
 pub use self::pbx_recording_collection_response::PbxRecordingCollectionResponse;
+#[cfg(feature = "recordings")]
 mod pbx_recording_repository_settings;
+#[cfg(feature = "recordings")]
 pub use self::pbx_recording_repository_settings::PbxRecordingRepositorySettings;
+#[cfg(
+    any(feature = "my_tokens", feature = "o_auth_clients", feature = "security_tokens")
+)]
 mod pbx_refresh_token;
+#[cfg(
+    any(feature = "my_tokens", feature = "o_auth_clients", feature = "security_tokens")
+)]
 pub use self::pbx_refresh_token::PbxRefreshToken;
+#[cfg(feature = "full")]
 mod pbx_refresh_token_collection_response;
+#[cfg(feature = "full")]
 pub use self::pbx_refresh_token_collection_response::PbxRefreshTokenCollectionResponse;
+#[cfg(feature = "users")]
 mod pbx_regenerate_options;
+#[cfg(feature = "users")]
 pub use self::pbx_regenerate_options::PbxRegenerateOptions;
+#[cfg(feature = "fxs")]
 mod pbx_registrar_fxs;
+#[cfg(feature = "fxs")]
 pub use self::pbx_registrar_fxs::PbxRegistrarFxs;
+#[cfg(feature = "full")]
 mod pbx_registrar_fxs_collection_response;
+#[cfg(feature = "full")]
 pub use self::pbx_registrar_fxs_collection_response::PbxRegistrarFxsCollectionResponse;
+#[cfg(feature = "system_status")]
 mod pbx_remote_access_status;
+#[cfg(feature = "system_status")]
 pub use self::pbx_remote_access_status::PbxRemoteAccessStatus;
+#[cfg(feature = "remote_archiving_settings")]
 mod pbx_remote_archiving_settings;
+#[cfg(feature = "remote_archiving_settings")]
 pub use self::pbx_remote_archiving_settings::PbxRemoteArchivingSettings;
+#[cfg(feature = "remote_archiving_settings")]
 mod pbx_remote_archiving_settings_update;
+#[cfg(feature = "remote_archiving_settings")]
 pub use self::pbx_remote_archiving_settings_update::PbxRemoteArchivingSettingsUpdate;
+#[cfg(feature = "data_connector_settings")]
 mod pbx_remote_my_sql_config;
+#[cfg(feature = "data_connector_settings")]
 pub use self::pbx_remote_my_sql_config::PbxRemoteMySqlConfig;
+#[cfg(feature = "data_connector_settings")]
 mod pbx_remote_postgre_config;
+#[cfg(feature = "data_connector_settings")]
 pub use self::pbx_remote_postgre_config::PbxRemotePostgreConfig;
+#[cfg(feature = "data_connector_settings")]
 mod pbx_remote_sql_server_config;
+#[cfg(feature = "data_connector_settings")]
 pub use self::pbx_remote_sql_server_config::PbxRemoteSqlServerConfig;
+#[cfg(any(feature = "defs", feature = "system_status"))]
 mod pbx_remote_storage_status;
+#[cfg(any(feature = "defs", feature = "system_status"))]
 pub use self::pbx_remote_storage_status::PbxRemoteStorageStatus;
+#[cfg(feature = "ai_settings")]
 mod pbx_remove_vector_store_files;
+#[cfg(feature = "ai_settings")]
 pub use self::pbx_remove_vector_store_files::PbxRemoveVectorStoreFiles;
+#[cfg(feature = "report_extension_statistics_by_group")]
 mod pbx_report_extension_statistics_by_group;
+#[cfg(feature = "report_extension_statistics_by_group")]
 pub use self::pbx_report_extension_statistics_by_group::PbxReportExtensionStatisticsByGroup;
+#[cfg(feature = "full")]
 mod pbx_report_extension_statistics_by_group_collection_response;
+#[cfg(feature = "full")]
 pub use self::pbx_report_extension_statistics_by_group_collection_response::PbxReportExtensionStatisticsByGroupCollectionResponse;
+#[cfg(feature = "defs")]
 mod pbx_report_log_event;
+#[cfg(feature = "defs")]
 pub use self::pbx_report_log_event::PbxReportLogEvent;
+#[cfg(feature = "scheduled_reports")]
 mod pbx_report_schedule_type;
+#[cfg(feature = "scheduled_reports")]
 pub use self::pbx_report_schedule_type::PbxReportScheduleType;
+#[cfg(feature = "system_status")]
 mod pbx_request_help;
+#[cfg(feature = "system_status")]
 pub use self::pbx_request_help::PbxRequestHelp;
+#[cfg(any(feature = "call_flow_apps", feature = "trunks"))]
 mod pbx_require_registration_for_type;
+#[cfg(any(feature = "call_flow_apps", feature = "trunks"))]
 pub use self::pbx_require_registration_for_type::PbxRequireRegistrationForType;
+#[cfg(any(feature = "license_status", feature = "my_group"))]
 mod pbx_reseller_info;
+#[cfg(any(feature = "license_status", feature = "my_group"))]
 pub use self::pbx_reseller_info::PbxResellerInfo;
+#[cfg(feature = "queues")]
 mod pbx_reset_queue_statistics_frequency;
+#[cfg(feature = "queues")]
 pub use self::pbx_reset_queue_statistics_frequency::PbxResetQueueStatisticsFrequency;
+#[cfg(feature = "queues")]
 mod pbx_reset_queue_statistics_schedule;
+#[cfg(feature = "queues")]
 pub use self::pbx_reset_queue_statistics_schedule::PbxResetQueueStatisticsSchedule;
+#[cfg(feature = "backups")]
 mod pbx_restore_settings;
+#[cfg(feature = "backups")]
 pub use self::pbx_restore_settings::PbxRestoreSettings;
+#[cfg(any(feature = "groups", feature = "my_group"))]
 mod pbx_restrictions;
+#[cfg(any(feature = "groups", feature = "my_group"))]
 pub use self::pbx_restrictions::PbxRestrictions;
+#[cfg(feature = "peers")]
 mod pbx_retreive_peers_request;
+#[cfg(feature = "peers")]
 pub use self::pbx_retreive_peers_request::PbxRetreivePeersRequest;
+#[cfg(
+    any(feature = "my_tokens", feature = "o_auth_clients", feature = "security_tokens")
+)]
 mod pbx_revoke_reason;
+#[cfg(
+    any(feature = "my_tokens", feature = "o_auth_clients", feature = "security_tokens")
+)]
 pub use self::pbx_revoke_reason::PbxRevokeReason;
+#[cfg(
+    any(
+        feature = "call_flow_apps",
+        feature = "fax",
+        feature = "groups",
+        feature = "my_group",
+        feature = "my_user",
+        feature = "parkings",
+        feature = "queues",
+        feature = "receptionists",
+        feature = "ring_groups",
+        feature = "service_principals",
+        feature = "trunks",
+        feature = "users"
+    )
+)]
 mod pbx_rights;
+#[cfg(
+    any(
+        feature = "call_flow_apps",
+        feature = "fax",
+        feature = "groups",
+        feature = "my_group",
+        feature = "my_user",
+        feature = "parkings",
+        feature = "queues",
+        feature = "receptionists",
+        feature = "ring_groups",
+        feature = "service_principals",
+        feature = "trunks",
+        feature = "users"
+    )
+)]
 pub use self::pbx_rights::PbxRights;
+#[cfg(feature = "full")]
 mod pbx_rights_collection_response;
+#[cfg(feature = "full")]
 pub use self::pbx_rights_collection_response::PbxRightsCollectionResponse;
+#[cfg(feature = "ring_groups")]
 mod pbx_ring_group;
+#[cfg(feature = "ring_groups")]
 pub use self::pbx_ring_group::PbxRingGroup;
+#[cfg(feature = "full")]
 mod pbx_ring_group_collection_response;
+#[cfg(feature = "full")]
 pub use self::pbx_ring_group_collection_response::PbxRingGroupCollectionResponse;
+#[cfg(feature = "ring_groups")]
 mod pbx_ring_group_member;
+#[cfg(feature = "ring_groups")]
 pub use self::pbx_ring_group_member::PbxRingGroupMember;
+#[cfg(feature = "full")]
 mod pbx_ring_group_member_collection_response;
+#[cfg(feature = "full")]
 pub use self::pbx_ring_group_member_collection_response::PbxRingGroupMemberCollectionResponse;
+#[cfg(feature = "report_ring_group_statistics")]
 mod pbx_ring_group_statistics;
+#[cfg(feature = "report_ring_group_statistics")]
 pub use self::pbx_ring_group_statistics::PbxRingGroupStatistics;
+#[cfg(feature = "full")]
 mod pbx_ring_group_statistics_collection_response;
+#[cfg(feature = "full")]
 pub use self::pbx_ring_group_statistics_collection_response::PbxRingGroupStatisticsCollectionResponse;
+#[cfg(feature = "ring_groups")]
 mod pbx_ring_group_update;
+#[cfg(feature = "ring_groups")]
 pub use self::pbx_ring_group_update::PbxRingGroupUpdate;
+#[cfg(
+    any(
+        feature = "groups",
+        feature = "my_group",
+        feature = "queues",
+        feature = "receptionists",
+        feature = "ring_groups"
+    )
+)]
 mod pbx_route;
+#[cfg(
+    any(
+        feature = "groups",
+        feature = "my_group",
+        feature = "queues",
+        feature = "receptionists",
+        feature = "ring_groups"
+    )
+)]
 pub use self::pbx_route::PbxRoute;
+#[cfg(
+    any(
+        feature = "call_flow_apps",
+        feature = "did_numbers",
+        feature = "inbound_rules",
+        feature = "my_user",
+        feature = "trunks",
+        feature = "users"
+    )
+)]
 mod pbx_rule_call_type_type;
+#[cfg(
+    any(
+        feature = "call_flow_apps",
+        feature = "did_numbers",
+        feature = "inbound_rules",
+        feature = "my_user",
+        feature = "trunks",
+        feature = "users"
+    )
+)]
 pub use self::pbx_rule_call_type_type::PbxRuleCallTypeType;
+#[cfg(
+    any(
+        feature = "call_flow_apps",
+        feature = "did_numbers",
+        feature = "inbound_rules",
+        feature = "my_user",
+        feature = "trunks",
+        feature = "users"
+    )
+)]
 mod pbx_rule_condition_type;
+#[cfg(
+    any(
+        feature = "call_flow_apps",
+        feature = "did_numbers",
+        feature = "inbound_rules",
+        feature = "my_user",
+        feature = "trunks",
+        feature = "users"
+    )
+)]
 pub use self::pbx_rule_condition_type::PbxRuleConditionType;
+#[cfg(
+    any(
+        feature = "call_flow_apps",
+        feature = "did_numbers",
+        feature = "groups",
+        feature = "inbound_rules",
+        feature = "my_group",
+        feature = "my_user",
+        feature = "office_hours",
+        feature = "trunks",
+        feature = "users"
+    )
+)]
 mod pbx_rule_hours_type;
+#[cfg(
+    any(
+        feature = "call_flow_apps",
+        feature = "did_numbers",
+        feature = "groups",
+        feature = "inbound_rules",
+        feature = "my_group",
+        feature = "my_user",
+        feature = "office_hours",
+        feature = "trunks",
+        feature = "users"
+    )
+)]
 pub use self::pbx_rule_hours_type::PbxRuleHoursType;
+#[cfg(feature = "amazon_integration_settings")]
 mod pbx_s3_config;
+#[cfg(feature = "amazon_integration_settings")]
 pub use self::pbx_s3_config::PbxS3Config;
+#[cfg(feature = "sbcs")]
 mod pbx_sbc;
+#[cfg(feature = "sbcs")]
 pub use self::pbx_sbc::PbxSbc;
+#[cfg(feature = "full")]
 mod pbx_sbc_collection_response;
+#[cfg(feature = "full")]
 pub use self::pbx_sbc_collection_response::PbxSbcCollectionResponse;
+#[cfg(feature = "sbcs")]
 mod pbx_sbc_log_level;
+#[cfg(feature = "sbcs")]
 pub use self::pbx_sbc_log_level::PbxSbcLogLevel;
+#[cfg(feature = "sbcs")]
 mod pbx_sbc_update;
+#[cfg(feature = "sbcs")]
 pub use self::pbx_sbc_update::PbxSbcUpdate;
+#[cfg(
+    any(
+        feature = "call_flow_apps",
+        feature = "did_numbers",
+        feature = "groups",
+        feature = "inbound_rules",
+        feature = "my_group",
+        feature = "my_user",
+        feature = "office_hours",
+        feature = "trunks",
+        feature = "users"
+    )
+)]
 mod pbx_schedule;
+#[cfg(
+    any(
+        feature = "call_flow_apps",
+        feature = "did_numbers",
+        feature = "groups",
+        feature = "inbound_rules",
+        feature = "my_group",
+        feature = "my_user",
+        feature = "office_hours",
+        feature = "trunks",
+        feature = "users"
+    )
+)]
 pub use self::pbx_schedule::PbxSchedule;
+#[cfg(
+    any(feature = "backups", feature = "data_connector_settings", feature = "updates")
+)]
 mod pbx_schedule_type;
+#[cfg(
+    any(feature = "backups", feature = "data_connector_settings", feature = "updates")
+)]
 pub use self::pbx_schedule_type::PbxScheduleType;
+#[cfg(feature = "scheduled_reports")]
 mod pbx_scheduled_report;
+#[cfg(feature = "scheduled_reports")]
 pub use self::pbx_scheduled_report::PbxScheduledReport;
+#[cfg(feature = "full")]
 mod pbx_scheduled_report_collection_response;
+#[cfg(feature = "full")]
 pub use self::pbx_scheduled_report_collection_response::PbxScheduledReportCollectionResponse;
+#[cfg(feature = "scheduled_reports")]
 mod pbx_scheduled_report_type;
+#[cfg(feature = "scheduled_reports")]
 pub use self::pbx_scheduled_report_type::PbxScheduledReportType;
+#[cfg(feature = "scheduled_reports")]
 mod pbx_scheduled_report_update;
+#[cfg(feature = "scheduled_reports")]
 pub use self::pbx_scheduled_report_update::PbxScheduledReportUpdate;
+#[cfg(feature = "secure_sip_settings")]
 mod pbx_secure_sip_settings;
+#[cfg(feature = "secure_sip_settings")]
 pub use self::pbx_secure_sip_settings::PbxSecureSipSettings;
+#[cfg(feature = "secure_sip_settings")]
 mod pbx_secure_sip_settings_update;
+#[cfg(feature = "secure_sip_settings")]
 pub use self::pbx_secure_sip_settings_update::PbxSecureSipSettingsUpdate;
+#[cfg(feature = "sbcs")]
 mod pbx_security;
+#[cfg(feature = "sbcs")]
 pub use self::pbx_security::PbxSecurity;
+#[cfg(feature = "defs")]
 mod pbx_send_email;
+#[cfg(feature = "defs")]
 pub use self::pbx_send_email::PbxSendEmail;
+#[cfg(feature = "data_connector_settings")]
 mod pbx_server_trust_mode;
+#[cfg(feature = "data_connector_settings")]
 pub use self::pbx_server_trust_mode::PbxServerTrustMode;
+#[cfg(feature = "services")]
 mod pbx_service_info;
+#[cfg(feature = "services")]
 pub use self::pbx_service_info::PbxServiceInfo;
+#[cfg(feature = "full")]
 mod pbx_service_info_collection_response;
+#[cfg(feature = "full")]
 pub use self::pbx_service_info_collection_response::PbxServiceInfoCollectionResponse;
+#[cfg(feature = "service_principals")]
 mod pbx_service_principal;
+#[cfg(feature = "service_principals")]
 pub use self::pbx_service_principal::PbxServicePrincipal;
+#[cfg(feature = "full")]
 mod pbx_service_principal_collection_response;
+#[cfg(feature = "full")]
 pub use self::pbx_service_principal_collection_response::PbxServicePrincipalCollectionResponse;
+#[cfg(feature = "service_principals")]
 mod pbx_service_principal_update;
+#[cfg(feature = "service_principals")]
 pub use self::pbx_service_principal_update::PbxServicePrincipalUpdate;
+#[cfg(feature = "services")]
 mod pbx_service_status;
+#[cfg(feature = "services")]
 pub use self::pbx_service_status::PbxServiceStatus;
+#[cfg(any(feature = "defs", feature = "trunks"))]
 mod pbx_set_route;
+#[cfg(any(feature = "defs", feature = "trunks"))]
 pub use self::pbx_set_route::PbxSetRoute;
+#[cfg(feature = "full")]
 mod pbx_set_route_collection_response;
+#[cfg(feature = "full")]
 pub use self::pbx_set_route_collection_response::PbxSetRouteCollectionResponse;
+#[cfg(any(feature = "defs", feature = "trunks"))]
 mod pbx_set_route_request;
+#[cfg(any(feature = "defs", feature = "trunks"))]
 pub use self::pbx_set_route_request::PbxSetRouteRequest;
+#[cfg(feature = "notification_settings")]
 mod pbx_setpoint;
+#[cfg(feature = "notification_settings")]
 pub use self::pbx_setpoint::PbxSetpoint;
+#[cfg(feature = "full")]
 mod pbx_setpoint_collection_response;
+#[cfg(feature = "full")]
 pub use self::pbx_setpoint_collection_response::PbxSetpointCollectionResponse;
+#[cfg(feature = "notification_settings")]
 mod pbx_setpoint_type;
+#[cfg(feature = "notification_settings")]
 pub use self::pbx_setpoint_type::PbxSetpointType;
+#[cfg(feature = "sip_devices")]
 mod pbx_sip_device;
+#[cfg(feature = "sip_devices")]
 pub use self::pbx_sip_device::PbxSipDevice;
+#[cfg(feature = "full")]
 mod pbx_sip_device_collection_response;
+#[cfg(feature = "full")]
 pub use self::pbx_sip_device_collection_response::PbxSipDeviceCollectionResponse;
+#[cfg(
+    any(
+        feature = "call_flow_apps",
+        feature = "my_user",
+        feature = "trunks",
+        feature = "users"
+    )
+)]
 mod pbx_srtp_mode_type;
+#[cfg(
+    any(
+        feature = "call_flow_apps",
+        feature = "my_user",
+        feature = "trunks",
+        feature = "users"
+    )
+)]
 pub use self::pbx_srtp_mode_type::PbxSrtpModeType;
+#[cfg(any(feature = "groups", feature = "my_group"))]
 mod pbx_startup_license;
+#[cfg(any(feature = "groups", feature = "my_group"))]
 pub use self::pbx_startup_license::PbxStartupLicense;
+#[cfg(feature = "report_statistic_sla")]
 mod pbx_statistic_sla;
+#[cfg(feature = "report_statistic_sla")]
 pub use self::pbx_statistic_sla::PbxStatisticSla;
+#[cfg(feature = "full")]
 mod pbx_statistic_sla_collection_response;
+#[cfg(feature = "full")]
 pub use self::pbx_statistic_sla_collection_response::PbxStatisticSlaCollectionResponse;
+#[cfg(feature = "microsoft365_integration")]
 mod pbx_status_sync_configuration;
+#[cfg(feature = "microsoft365_integration")]
 pub use self::pbx_status_sync_configuration::PbxStatusSyncConfiguration;
+#[cfg(feature = "ring_groups")]
 mod pbx_strategy_type;
+#[cfg(feature = "ring_groups")]
 pub use self::pbx_strategy_type::PbxStrategyType;
+#[cfg(feature = "microsoft365_integration")]
 mod pbx_synchronized_m365_profile;
+#[cfg(feature = "microsoft365_integration")]
 pub use self::pbx_synchronized_m365_profile::PbxSynchronizedM365Profile;
+#[cfg(feature = "microsoft365_integration")]
 mod pbx_synchronized_pbx_profile;
+#[cfg(feature = "microsoft365_integration")]
 pub use self::pbx_synchronized_pbx_profile::PbxSynchronizedPbxProfile;
+#[cfg(feature = "syslog_settings")]
 mod pbx_syslog_category_config;
+#[cfg(feature = "syslog_settings")]
 pub use self::pbx_syslog_category_config::PbxSyslogCategoryConfig;
+#[cfg(feature = "syslog_settings")]
 mod pbx_syslog_custom_relay_config;
+#[cfg(feature = "syslog_settings")]
 pub use self::pbx_syslog_custom_relay_config::PbxSyslogCustomRelayConfig;
+#[cfg(feature = "syslog_settings")]
 mod pbx_syslog_integration_type;
+#[cfg(feature = "syslog_settings")]
 pub use self::pbx_syslog_integration_type::PbxSyslogIntegrationType;
+#[cfg(feature = "syslog_settings")]
 mod pbx_syslog_protocol;
+#[cfg(feature = "syslog_settings")]
 pub use self::pbx_syslog_protocol::PbxSyslogProtocol;
+#[cfg(feature = "syslog_settings")]
 mod pbx_syslog_settings;
+#[cfg(feature = "syslog_settings")]
 pub use self::pbx_syslog_settings::PbxSyslogSettings;
+#[cfg(feature = "syslog_settings")]
 mod pbx_syslog_settings_update;
+#[cfg(feature = "syslog_settings")]
 pub use self::pbx_syslog_settings_update::PbxSyslogSettingsUpdate;
+#[cfg(feature = "system_status")]
 mod pbx_system_database_information;
+#[cfg(feature = "system_status")]
 pub use self::pbx_system_database_information::PbxSystemDatabaseInformation;
+#[cfg(feature = "directories")]
 mod pbx_system_directory;
+#[cfg(feature = "directories")]
 pub use self::pbx_system_directory::PbxSystemDirectory;
+#[cfg(feature = "system_status")]
 mod pbx_system_extension_status;
+#[cfg(feature = "system_status")]
 pub use self::pbx_system_extension_status::PbxSystemExtensionStatus;
+#[cfg(feature = "system_status")]
 mod pbx_system_health_status;
+#[cfg(feature = "system_status")]
 pub use self::pbx_system_health_status::PbxSystemHealthStatus;
+#[cfg(feature = "defs")]
 mod pbx_system_parameters;
+#[cfg(feature = "defs")]
 pub use self::pbx_system_parameters::PbxSystemParameters;
+#[cfg(feature = "system_status")]
 mod pbx_system_status;
+#[cfg(feature = "system_status")]
 pub use self::pbx_system_status::PbxSystemStatus;
+#[cfg(feature = "system_status")]
 mod pbx_system_telemetry;
+#[cfg(feature = "system_status")]
 pub use self::pbx_system_telemetry::PbxSystemTelemetry;
+#[cfg(feature = "report_team_queue_general_statistics")]
 mod pbx_team_queue_general_statistics;
+#[cfg(feature = "report_team_queue_general_statistics")]
 pub use self::pbx_team_queue_general_statistics::PbxTeamQueueGeneralStatistics;
+#[cfg(feature = "full")]
 mod pbx_team_queue_general_statistics_collection_response;
+#[cfg(feature = "full")]
 pub use self::pbx_team_queue_general_statistics_collection_response::PbxTeamQueueGeneralStatisticsCollectionResponse;
+#[cfg(
+    any(
+        feature = "fxs",
+        feature = "fxs_templates",
+        feature = "phone_templates",
+        feature = "trunk_templates"
+    )
+)]
 mod pbx_template_type;
+#[cfg(
+    any(
+        feature = "fxs",
+        feature = "fxs_templates",
+        feature = "phone_templates",
+        feature = "trunk_templates"
+    )
+)]
 pub use self::pbx_template_type::PbxTemplateType;
+#[cfg(feature = "mail_settings")]
 mod pbx_test_result;
+#[cfg(feature = "mail_settings")]
 pub use self::pbx_test_result::PbxTestResult;
+#[cfg(
+    any(
+        feature = "report_average_queue_waiting_time",
+        feature = "report_queue_an_un_calls"
+    )
+)]
 mod pbx_time_report_data;
+#[cfg(
+    any(
+        feature = "report_average_queue_waiting_time",
+        feature = "report_queue_an_un_calls"
+    )
+)]
 pub use self::pbx_time_report_data::PbxTimeReportData;
+#[cfg(feature = "full")]
 mod pbx_time_report_data_collection_response;
+#[cfg(feature = "full")]
 pub use self::pbx_time_report_data_collection_response::PbxTimeReportDataCollectionResponse;
+#[cfg(feature = "defs")]
 mod pbx_time_zone;
+#[cfg(feature = "defs")]
 pub use self::pbx_time_zone::PbxTimeZone;
+#[cfg(feature = "full")]
 mod pbx_time_zone_collection_response;
+#[cfg(feature = "full")]
 pub use self::pbx_time_zone_collection_response::PbxTimeZoneCollectionResponse;
+#[cfg(feature = "voicemail_settings")]
 mod pbx_transcribe_engine;
+#[cfg(feature = "voicemail_settings")]
 pub use self::pbx_transcribe_engine::PbxTranscribeEngine;
+#[cfg(
+    any(
+        feature = "call_flow_apps",
+        feature = "fax",
+        feature = "groups",
+        feature = "my_group",
+        feature = "my_user",
+        feature = "parkings",
+        feature = "queues",
+        feature = "receptionists",
+        feature = "ring_groups",
+        feature = "service_principals",
+        feature = "trunks",
+        feature = "users"
+    )
+)]
 mod pbx_transcription_type;
+#[cfg(
+    any(
+        feature = "call_flow_apps",
+        feature = "fax",
+        feature = "groups",
+        feature = "my_group",
+        feature = "my_user",
+        feature = "parkings",
+        feature = "queues",
+        feature = "receptionists",
+        feature = "ring_groups",
+        feature = "service_principals",
+        feature = "trunks",
+        feature = "users"
+    )
+)]
 pub use self::pbx_transcription_type::PbxTranscriptionType;
+#[cfg(any(feature = "call_flow_apps", feature = "trunks"))]
 mod pbx_trunk;
+#[cfg(any(feature = "call_flow_apps", feature = "trunks"))]
 pub use self::pbx_trunk::PbxTrunk;
+#[cfg(feature = "full")]
 mod pbx_trunk_collection_response;
+#[cfg(feature = "full")]
 pub use self::pbx_trunk_collection_response::PbxTrunkCollectionResponse;
+#[cfg(feature = "trunk_templates")]
 mod pbx_trunk_editor_type;
+#[cfg(feature = "trunk_templates")]
 pub use self::pbx_trunk_editor_type::PbxTrunkEditorType;
+#[cfg(any(feature = "call_flow_apps", feature = "trunks"))]
 mod pbx_trunk_messaging;
+#[cfg(any(feature = "call_flow_apps", feature = "trunks"))]
 pub use self::pbx_trunk_messaging::PbxTrunkMessaging;
+#[cfg(feature = "trunk_templates")]
 mod pbx_trunk_messaging_template;
+#[cfg(feature = "trunk_templates")]
 pub use self::pbx_trunk_messaging_template::PbxTrunkMessagingTemplate;
+#[cfg(feature = "trunks")]
 mod pbx_trunk_report;
+#[cfg(feature = "trunks")]
 pub use self::pbx_trunk_report::PbxTrunkReport;
+#[cfg(feature = "full")]
 mod pbx_trunk_report_collection_response;
+#[cfg(feature = "full")]
 pub use self::pbx_trunk_report_collection_response::PbxTrunkReportCollectionResponse;
+#[cfg(feature = "trunk_templates")]
 mod pbx_trunk_template;
+#[cfg(feature = "trunk_templates")]
 pub use self::pbx_trunk_template::PbxTrunkTemplate;
+#[cfg(feature = "full")]
 mod pbx_trunk_template_collection_response;
+#[cfg(feature = "full")]
 pub use self::pbx_trunk_template_collection_response::PbxTrunkTemplateCollectionResponse;
+#[cfg(feature = "trunk_templates")]
 mod pbx_trunk_template_update;
+#[cfg(feature = "trunk_templates")]
 pub use self::pbx_trunk_template_update::PbxTrunkTemplateUpdate;
+#[cfg(feature = "trunks")]
 mod pbx_trunk_test_result;
+#[cfg(feature = "trunks")]
 pub use self::pbx_trunk_test_result::PbxTrunkTestResult;
+#[cfg(feature = "trunks")]
 mod pbx_trunk_type;
+#[cfg(feature = "trunks")]
 pub use self::pbx_trunk_type::PbxTrunkType;
+#[cfg(feature = "trunks")]
 mod pbx_trunk_update;
+#[cfg(feature = "trunks")]
 pub use self::pbx_trunk_update::PbxTrunkUpdate;
+#[cfg(feature = "trunk_templates")]
 mod pbx_trunk_variable;
+#[cfg(feature = "trunk_templates")]
 pub use self::pbx_trunk_variable::PbxTrunkVariable;
+#[cfg(feature = "full")]
 mod pbx_trunk_variable_collection_response;
+#[cfg(feature = "full")]
 pub use self::pbx_trunk_variable_collection_response::PbxTrunkVariableCollectionResponse;
+#[cfg(feature = "trunk_templates")]
 mod pbx_trunk_variable_type;
+#[cfg(feature = "trunk_templates")]
 pub use self::pbx_trunk_variable_type::PbxTrunkVariableType;
+#[cfg(feature = "call_parking_settings")]
 mod pbx_type_of_auto_pickup_forward;
+#[cfg(feature = "call_parking_settings")]
 pub use self::pbx_type_of_auto_pickup_forward::PbxTypeOfAutoPickupForward;
+#[cfg(feature = "cdr_settings")]
 mod pbx_type_of_cdr_log;
+#[cfg(feature = "cdr_settings")]
 pub use self::pbx_type_of_cdr_log::PbxTypeOfCdrLog;
+#[cfg(feature = "queues")]
 mod pbx_type_of_chat_ownership_type;
+#[cfg(feature = "queues")]
 pub use self::pbx_type_of_chat_ownership_type::PbxTypeOfChatOwnershipType;
+#[cfg(any(feature = "call_flow_apps", feature = "trunks"))]
 mod pbx_type_of_ip_restriction;
+#[cfg(any(feature = "call_flow_apps", feature = "trunks"))]
 pub use self::pbx_type_of_ip_restriction::PbxTypeOfIpRestriction;
+#[cfg(feature = "phone_book_settings")]
 mod pbx_type_of_phone_book_add_queue_name;
+#[cfg(feature = "phone_book_settings")]
 pub use self::pbx_type_of_phone_book_add_queue_name::PbxTypeOfPhoneBookAddQueueName;
+#[cfg(feature = "phone_book_settings")]
 mod pbx_type_of_phone_book_display;
+#[cfg(feature = "phone_book_settings")]
 pub use self::pbx_type_of_phone_book_display::PbxTypeOfPhoneBookDisplay;
+#[cfg(feature = "phone_book_settings")]
 mod pbx_type_of_phone_book_resolving;
+#[cfg(feature = "phone_book_settings")]
 pub use self::pbx_type_of_phone_book_resolving::PbxTypeOfPhoneBookResolving;
+#[cfg(any(feature = "call_flow_apps", feature = "trunks"))]
 mod pbx_type_of_transport_restriction;
+#[cfg(any(feature = "call_flow_apps", feature = "trunks"))]
 pub use self::pbx_type_of_transport_restriction::PbxTypeOfTransportRestriction;
+#[cfg(any(feature = "google_settings", feature = "microsoft365_integration"))]
 mod pbx_type_of_user;
+#[cfg(any(feature = "google_settings", feature = "microsoft365_integration"))]
 pub use self::pbx_type_of_user::PbxTypeOfUser;
+#[cfg(feature = "updates")]
 mod pbx_update_item;
+#[cfg(feature = "updates")]
 pub use self::pbx_update_item::PbxUpdateItem;
+#[cfg(feature = "full")]
 mod pbx_update_item_collection_response;
+#[cfg(feature = "full")]
 pub use self::pbx_update_item_collection_response::PbxUpdateItemCollectionResponse;
+#[cfg(feature = "updates")]
 mod pbx_update_list;
+#[cfg(feature = "updates")]
 pub use self::pbx_update_list::PbxUpdateList;
+#[cfg(feature = "updates")]
 mod pbx_update_settings;
+#[cfg(feature = "updates")]
 pub use self::pbx_update_settings::PbxUpdateSettings;
+#[cfg(any(feature = "system_status", feature = "updates"))]
 mod pbx_update_type;
+#[cfg(any(feature = "system_status", feature = "updates"))]
 pub use self::pbx_update_type::PbxUpdateType;
+#[cfg(feature = "updates")]
 mod pbx_updates_stats;
+#[cfg(feature = "updates")]
 pub use self::pbx_updates_stats::PbxUpdatesStats;
+#[cfg(any(feature = "my_user", feature = "users"))]
 mod pbx_user;
+#[cfg(any(feature = "my_user", feature = "users"))]
 pub use self::pbx_user::PbxUser;
+#[cfg(feature = "report_user_activity")]
 mod pbx_user_activity;
+#[cfg(feature = "report_user_activity")]
 pub use self::pbx_user_activity::PbxUserActivity;
+#[cfg(feature = "full")]
 mod pbx_user_activity_collection_response;
+#[cfg(feature = "full")]
 pub use self::pbx_user_activity_collection_response::PbxUserActivityCollectionResponse;
+#[cfg(feature = "full")]
 mod pbx_user_collection_response;
+#[cfg(feature = "full")]
 pub use self::pbx_user_collection_response::PbxUserCollectionResponse;
+#[cfg(feature = "users")]
 mod pbx_user_delete_error;
+#[cfg(feature = "users")]
 pub use self::pbx_user_delete_error::PbxUserDeleteError;
+#[cfg(
+    any(
+        feature = "call_flow_apps",
+        feature = "fax",
+        feature = "groups",
+        feature = "my_group",
+        feature = "my_user",
+        feature = "parkings",
+        feature = "queues",
+        feature = "receptionists",
+        feature = "ring_groups",
+        feature = "service_principals",
+        feature = "trunks",
+        feature = "users"
+    )
+)]
 mod pbx_user_group;
+#[cfg(
+    any(
+        feature = "call_flow_apps",
+        feature = "fax",
+        feature = "groups",
+        feature = "my_group",
+        feature = "my_user",
+        feature = "parkings",
+        feature = "queues",
+        feature = "receptionists",
+        feature = "ring_groups",
+        feature = "service_principals",
+        feature = "trunks",
+        feature = "users"
+    )
+)]
 pub use self::pbx_user_group::PbxUserGroup;
+#[cfg(feature = "full")]
 mod pbx_user_group_collection_response;
+#[cfg(feature = "full")]
 pub use self::pbx_user_group_collection_response::PbxUserGroupCollectionResponse;
+#[cfg(
+    any(
+        feature = "call_flow_apps",
+        feature = "did_numbers",
+        feature = "emergency_notifications_settings",
+        feature = "fax",
+        feature = "groups",
+        feature = "hotel_services",
+        feature = "inbound_rules",
+        feature = "my_group",
+        feature = "my_user",
+        feature = "parkings",
+        feature = "peers",
+        feature = "queues",
+        feature = "receptionists",
+        feature = "report_inbound_rules",
+        feature = "ring_groups",
+        feature = "service_principals",
+        feature = "sip_devices",
+        feature = "trunks",
+        feature = "users",
+        feature = "website_links"
+    )
+)]
 mod pbx_user_tag;
+#[cfg(
+    any(
+        feature = "call_flow_apps",
+        feature = "did_numbers",
+        feature = "emergency_notifications_settings",
+        feature = "fax",
+        feature = "groups",
+        feature = "hotel_services",
+        feature = "inbound_rules",
+        feature = "my_group",
+        feature = "my_user",
+        feature = "parkings",
+        feature = "peers",
+        feature = "queues",
+        feature = "receptionists",
+        feature = "report_inbound_rules",
+        feature = "ring_groups",
+        feature = "service_principals",
+        feature = "sip_devices",
+        feature = "trunks",
+        feature = "users",
+        feature = "website_links"
+    )
+)]
 pub use self::pbx_user_tag::PbxUserTag;
+#[cfg(any(feature = "my_user", feature = "users"))]
 mod pbx_user_update;
+#[cfg(any(feature = "my_user", feature = "users"))]
 pub use self::pbx_user_update::PbxUserUpdate;
+#[cfg(any(feature = "google_settings", feature = "microsoft365_integration"))]
 mod pbx_users_request_options;
+#[cfg(any(feature = "google_settings", feature = "microsoft365_integration"))]
 pub use self::pbx_users_request_options::PbxUsersRequestOptions;
+#[cfg(feature = "microsoft365_integration")]
 mod pbx_users_sync_configuration;
+#[cfg(feature = "microsoft365_integration")]
 pub use self::pbx_users_sync_configuration::PbxUsersSyncConfiguration;
+#[cfg(any(feature = "call_flow_apps", feature = "fxs", feature = "trunks"))]
 mod pbx_variable;
+#[cfg(any(feature = "call_flow_apps", feature = "fxs", feature = "trunks"))]
 pub use self::pbx_variable::PbxVariable;
+#[cfg(feature = "full")]
 mod pbx_variable_collection_response;
+#[cfg(feature = "full")]
 pub use self::pbx_variable_collection_response::PbxVariableCollectionResponse;
+#[cfg(feature = "ai_settings")]
 mod pbx_vector_file_result;
+#[cfg(feature = "ai_settings")]
 pub use self::pbx_vector_file_result::PbxVectorFileResult;
+#[cfg(feature = "ai_settings")]
 mod pbx_vector_store;
+#[cfg(feature = "ai_settings")]
 pub use self::pbx_vector_store::PbxVectorStore;
+#[cfg(feature = "full")]
 mod pbx_vector_store_collection_response;
+#[cfg(feature = "full")]
 pub use self::pbx_vector_store_collection_response::PbxVectorStoreCollectionResponse;
+#[cfg(feature = "ai_settings")]
 mod pbx_vector_store_expiration;
+#[cfg(feature = "ai_settings")]
 pub use self::pbx_vector_store_expiration::PbxVectorStoreExpiration;
+#[cfg(feature = "ai_settings")]
 mod pbx_vector_store_file;
+#[cfg(feature = "ai_settings")]
 pub use self::pbx_vector_store_file::PbxVectorStoreFile;
+#[cfg(feature = "full")]
 mod pbx_vector_store_file_collection_response;
+#[cfg(feature = "full")]
 pub use self::pbx_vector_store_file_collection_response::PbxVectorStoreFileCollectionResponse;
+#[cfg(feature = "ai_settings")]
 mod pbx_vector_store_files;
+#[cfg(feature = "ai_settings")]
 pub use self::pbx_vector_store_files::PbxVectorStoreFiles;
+#[cfg(feature = "ai_settings")]
 mod pbx_vector_stores;
+#[cfg(feature = "ai_settings")]
 pub use self::pbx_vector_stores::PbxVectorStores;
+#[cfg(feature = "system_status")]
 mod pbx_version_update_type;
+#[cfg(feature = "system_status")]
 pub use self::pbx_version_update_type::PbxVersionUpdateType;
+#[cfg(feature = "conference_settings")]
 mod pbx_video_conference_mode;
+#[cfg(feature = "conference_settings")]
 pub use self::pbx_video_conference_mode::PbxVideoConferenceMode;
+#[cfg(
+    any(
+        feature = "my_user",
+        feature = "queues",
+        feature = "ring_groups",
+        feature = "users"
+    )
+)]
 mod pbx_vm_email_options_type;
+#[cfg(
+    any(
+        feature = "my_user",
+        feature = "queues",
+        feature = "ring_groups",
+        feature = "users"
+    )
+)]
 pub use self::pbx_vm_email_options_type::PbxVmEmailOptionsType;
+#[cfg(any(feature = "my_user", feature = "users"))]
 mod pbx_vm_play_msg_date_time_type;
+#[cfg(any(feature = "my_user", feature = "users"))]
 pub use self::pbx_vm_play_msg_date_time_type::PbxVmPlayMsgDateTimeType;
+#[cfg(feature = "voicemail_settings")]
 mod pbx_voicemail_settings;
+#[cfg(feature = "voicemail_settings")]
 pub use self::pbx_voicemail_settings::PbxVoicemailSettings;
+#[cfg(feature = "voicemail_settings")]
 mod pbx_voicemail_settings_update;
+#[cfg(feature = "voicemail_settings")]
 pub use self::pbx_voicemail_settings_update::PbxVoicemailSettingsUpdate;
+#[cfg(feature = "full")]
 mod pbx_voip_provider;
+#[cfg(feature = "full")]
 pub use self::pbx_voip_provider::PbxVoipProvider;
+#[cfg(feature = "full")]
 mod pbx_warnings;
+#[cfg(feature = "full")]
 pub use self::pbx_warnings::PbxWarnings;
+#[cfg(feature = "website_links")]
 mod pbx_weblink;
+#[cfg(feature = "website_links")]
 pub use self::pbx_weblink::PbxWeblink;
+#[cfg(feature = "full")]
 mod pbx_weblink_collection_response;
+#[cfg(feature = "full")]
 pub use self::pbx_weblink_collection_response::PbxWeblinkCollectionResponse;
+#[cfg(feature = "website_links")]
 mod pbx_weblink_update;
+#[cfg(feature = "website_links")]
 pub use self::pbx_weblink_update::PbxWeblinkUpdate;
+#[cfg(feature = "website_links")]
 mod pbx_website_links_translations;
+#[cfg(feature = "website_links")]
 pub use self::pbx_website_links_translations::PbxWebsiteLinksTranslations;
+#[cfg(feature = "license_status")]
 mod pbx_x_license_params;
+#[cfg(feature = "license_status")]
 pub use self::pbx_x_license_params::PbxXLicenseParams;
+#[cfg(feature = "system_status")]
 mod pbx_x_operating_system_type;
+#[cfg(feature = "system_status")]
 pub use self::pbx_x_operating_system_type::PbxXOperatingSystemType;
+#[cfg(feature = "outbound_rules")]
 mod pbx_x_outbound_rule_purge;
+#[cfg(feature = "outbound_rules")]
 pub use self::pbx_x_outbound_rule_purge::PbxXOutboundRulePurge;
+#[cfg(
+    any(
+        feature = "report_call_log_data",
+        feature = "report_inbound_calls",
+        feature = "report_outbound_calls"
+    )
+)]
 mod pbx_x_report_recording;
+#[cfg(
+    any(
+        feature = "report_call_log_data",
+        feature = "report_inbound_calls",
+        feature = "report_outbound_calls"
+    )
+)]
 pub use self::pbx_x_report_recording::PbxXReportRecording;
+#[cfg(feature = "full")]
 mod pbx_x_report_recording_collection_response;
+#[cfg(feature = "full")]
 pub use self::pbx_x_report_recording_collection_response::PbxXReportRecordingCollectionResponse;
+#[cfg(feature = "services")]
 mod pbx_x_service_manage_options;
+#[cfg(feature = "services")]
 pub use self::pbx_x_service_manage_options::PbxXServiceManageOptions;
+#[cfg(any(feature = "my_user", feature = "users"))]
 mod pbx_xfer_type_enum;
+#[cfg(any(feature = "my_user", feature = "users"))]
 pub use self::pbx_xfer_type_enum::PbxXferTypeEnum;
+#[cfg(feature = "sbcs")]
 mod pbx_xsbc_connection;
+#[cfg(feature = "sbcs")]
 pub use self::pbx_xsbc_connection::PbxXsbcConnection;
+#[cfg(feature = "peers")]
 mod peers_retreive_peers_by_numbers_request_body;
+#[cfg(feature = "peers")]
 pub use self::peers_retreive_peers_by_numbers_request_body::PeersRetreivePeersByNumbersRequestBody;
+#[cfg(feature = "playlists")]
 mod playlists_delete_playlist_file_request_body;
+#[cfg(feature = "playlists")]
 pub use self::playlists_delete_playlist_file_request_body::PlaylistsDeletePlaylistFileRequestBody;
+#[cfg(feature = "prompt_sets")]
 mod prompt_sets_prompt_set_copy_request_body;
+#[cfg(feature = "prompt_sets")]
 pub use self::prompt_sets_prompt_set_copy_request_body::PromptSetsPromptSetCopyRequestBody;
+#[cfg(feature = "prompt_sets")]
 mod prompt_sets_prompt_set_play_prompt_request_body;
+#[cfg(feature = "prompt_sets")]
 pub use self::prompt_sets_prompt_set_play_prompt_request_body::PromptSetsPromptSetPlayPromptRequestBody;
+#[cfg(feature = "prompt_sets")]
 mod prompt_sets_prompt_set_record_prompt_request_body;
+#[cfg(feature = "prompt_sets")]
 pub use self::prompt_sets_prompt_set_record_prompt_request_body::PromptSetsPromptSetRecordPromptRequestBody;
+#[cfg(feature = "prompt_sets")]
 mod prompt_sets_prompt_set_set_alternate_pronunciation_request_body;
+#[cfg(feature = "prompt_sets")]
 pub use self::prompt_sets_prompt_set_set_alternate_pronunciation_request_body::PromptSetsPromptSetSetAlternatePronunciationRequestBody;
+#[cfg(feature = "recordings")]
 mod recordings_bulk_recordings_archive_request_body;
+#[cfg(feature = "recordings")]
 pub use self::recordings_bulk_recordings_archive_request_body::RecordingsBulkRecordingsArchiveRequestBody;
+#[cfg(feature = "recordings")]
 mod recordings_bulk_recordings_delete_request_body;
+#[cfg(feature = "recordings")]
 pub use self::recordings_bulk_recordings_delete_request_body::RecordingsBulkRecordingsDeleteRequestBody;
+#[cfg(feature = "recordings")]
 mod recordings_set_recording_repository_settings_request_body;
+#[cfg(feature = "recordings")]
 pub use self::recordings_set_recording_repository_settings_request_body::RecordingsSetRecordingRepositorySettingsRequestBody;
+#[cfg(feature = "recordings")]
 mod recordings_transcribe_recordings_request_body;
+#[cfg(feature = "recordings")]
 pub use self::recordings_transcribe_recordings_request_body::RecordingsTranscribeRecordingsRequestBody;
+#[cfg(feature = "full")]
 mod reference_create;
+#[cfg(feature = "full")]
 pub use self::reference_create::ReferenceCreate;
+#[cfg(feature = "full")]
 mod reference_numeric;
+#[cfg(feature = "full")]
 pub use self::reference_numeric::ReferenceNumeric;
+#[cfg(feature = "full")]
 mod reference_update;
+#[cfg(feature = "full")]
 pub use self::reference_update::ReferenceUpdate;
+#[cfg(feature = "o_auth_clients")]
 mod refresh_client_metadata_response;
+#[cfg(feature = "o_auth_clients")]
 pub use self::refresh_client_metadata_response::RefreshClientMetadataResponse;
+#[cfg(feature = "users")]
 mod regenerate_request_body;
+#[cfg(feature = "users")]
 pub use self::regenerate_request_body::RegenerateRequestBody;
+#[cfg(feature = "my_group")]
 mod replace_my_group_license_key_request_body;
+#[cfg(feature = "my_group")]
 pub use self::replace_my_group_license_key_request_body::ReplaceMyGroupLicenseKeyRequestBody;
+#[cfg(feature = "full")]
 mod retreive_peers_by_numbers_response;
+#[cfg(feature = "full")]
 pub use self::retreive_peers_by_numbers_response::RetreivePeersByNumbersResponse;
+#[cfg(feature = "full")]
 mod run_analysis_response;
+#[cfg(feature = "full")]
 pub use self::run_analysis_response::RunAnalysisResponse;
+#[cfg(feature = "full")]
 mod service_telemetry_response;
+#[cfg(feature = "full")]
 pub use self::service_telemetry_response::ServiceTelemetryResponse;
+#[cfg(feature = "services")]
 mod services_disable_request_body;
+#[cfg(feature = "services")]
 pub use self::services_disable_request_body::ServicesDisableRequestBody;
+#[cfg(feature = "services")]
 mod services_enable_request_body;
+#[cfg(feature = "services")]
 pub use self::services_enable_request_body::ServicesEnableRequestBody;
+#[cfg(feature = "services")]
 mod services_garbage_collect_request_body;
+#[cfg(feature = "services")]
 pub use self::services_garbage_collect_request_body::ServicesGarbageCollectRequestBody;
+#[cfg(feature = "services")]
 mod services_restart_request_body;
+#[cfg(feature = "services")]
 pub use self::services_restart_request_body::ServicesRestartRequestBody;
+#[cfg(feature = "services")]
 mod services_start_request_body;
+#[cfg(feature = "services")]
 pub use self::services_start_request_body::ServicesStartRequestBody;
+#[cfg(feature = "services")]
 mod services_stop_request_body;
+#[cfg(feature = "services")]
 pub use self::services_stop_request_body::ServicesStopRequestBody;
+#[cfg(feature = "users")]
 mod set_monitor_status_request_body;
+#[cfg(feature = "users")]
 pub use self::set_monitor_status_request_body::SetMonitorStatusRequestBody;
+#[cfg(feature = "sip_devices")]
 mod sip_devices_sip_device_push_firmware_request_body;
+#[cfg(feature = "sip_devices")]
 pub use self::sip_devices_sip_device_push_firmware_request_body::SipDevicesSipDevicePushFirmwareRequestBody;
+#[cfg(feature = "full")]
 mod string_collection_response;
+#[cfg(feature = "full")]
 pub use self::string_collection_response::StringCollectionResponse;
+#[cfg(feature = "syslog_settings")]
 mod syslog_settings_test_connection_request_body;
+#[cfg(feature = "syslog_settings")]
 pub use self::syslog_settings_test_connection_request_body::SyslogSettingsTestConnectionRequestBody;
+#[cfg(feature = "full")]
 mod system_extensions_response;
+#[cfg(feature = "full")]
 pub use self::system_extensions_response::SystemExtensionsResponse;
+#[cfg(feature = "system_status")]
 mod system_status_request_help_request_body;
+#[cfg(feature = "system_status")]
 pub use self::system_status_request_help_request_body::SystemStatusRequestHelpRequestBody;
+#[cfg(feature = "system_status")]
 mod system_status_set_chat_log_status_request_body;
+#[cfg(feature = "system_status")]
 pub use self::system_status_set_chat_log_status_request_body::SystemStatusSetChatLogStatusRequestBody;
+#[cfg(feature = "system_status")]
 mod system_status_set_multi_company_mode_request_body;
+#[cfg(feature = "system_status")]
 pub use self::system_status_set_multi_company_mode_request_body::SystemStatusSetMultiCompanyModeRequestBody;
+#[cfg(feature = "full")]
 mod system_telemetry_response;
+#[cfg(feature = "full")]
 pub use self::system_telemetry_response::SystemTelemetryResponse;
+#[cfg(feature = "trunks")]
 mod trunks_finalize_trunk_provisioning_request_body;
+#[cfg(feature = "trunks")]
 pub use self::trunks_finalize_trunk_provisioning_request_body::TrunksFinalizeTrunkProvisioningRequestBody;
+#[cfg(feature = "trunks")]
 mod trunks_get_provider_phones_request_body;
+#[cfg(feature = "trunks")]
 pub use self::trunks_get_provider_phones_request_body::TrunksGetProviderPhonesRequestBody;
+#[cfg(feature = "trunks")]
 mod trunks_refresh_registration_request_body;
+#[cfg(feature = "trunks")]
 pub use self::trunks_refresh_registration_request_body::TrunksRefreshRegistrationRequestBody;
+#[cfg(feature = "trunks")]
 mod trunks_set_routes_request_body;
+#[cfg(feature = "trunks")]
 pub use self::trunks_set_routes_request_body::TrunksSetRoutesRequestBody;
+#[cfg(feature = "trunks")]
 mod trunks_trunk_test_outbound_call_request_body;
+#[cfg(feature = "trunks")]
 pub use self::trunks_trunk_test_outbound_call_request_body::TrunksTrunkTestOutboundCallRequestBody;
+#[cfg(feature = "users")]
 mod users_batch_delete_request_body;
+#[cfg(feature = "users")]
 pub use self::users_batch_delete_request_body::UsersBatchDeleteRequestBody;
+#[cfg(feature = "users")]
 mod users_bulk_update_request_body;
+#[cfg(feature = "users")]
 pub use self::users_bulk_update_request_body::UsersBulkUpdateRequestBody;
+#[cfg(feature = "users")]
 mod users_get_duplicated_emails_request_body;
+#[cfg(feature = "users")]
 pub use self::users_get_duplicated_emails_request_body::UsersGetDuplicatedEmailsRequestBody;
+#[cfg(feature = "users")]
 mod users_get_multi_edit_greetings_request_body;
+#[cfg(feature = "users")]
 pub use self::users_get_multi_edit_greetings_request_body::UsersGetMultiEditGreetingsRequestBody;
+#[cfg(feature = "users")]
 mod users_get_phone_registrars_request_body;
+#[cfg(feature = "users")]
 pub use self::users_get_phone_registrars_request_body::UsersGetPhoneRegistrarsRequestBody;
+#[cfg(feature = "users")]
 mod users_install_firmware_request_body;
+#[cfg(feature = "users")]
 pub use self::users_install_firmware_request_body::UsersInstallFirmwareRequestBody;
+#[cfg(feature = "users")]
 mod users_make_call_request_body;
+#[cfg(feature = "users")]
 pub use self::users_make_call_request_body::UsersMakeCallRequestBody;
+#[cfg(feature = "users")]
 mod users_multi_delete_greeting_request_body;
+#[cfg(feature = "users")]
 pub use self::users_multi_delete_greeting_request_body::UsersMultiDeleteGreetingRequestBody;
+#[cfg(feature = "users")]
 mod users_multi_user_update_request_body;
+#[cfg(feature = "users")]
 pub use self::users_multi_user_update_request_body::UsersMultiUserUpdateRequestBody;
+#[cfg(feature = "users")]
 mod users_reboot_phone_request_body;
+#[cfg(feature = "users")]
 pub use self::users_reboot_phone_request_body::UsersRebootPhoneRequestBody;
+#[cfg(feature = "users")]
 mod users_regenerate_passwords_request_body;
+#[cfg(feature = "users")]
 pub use self::users_regenerate_passwords_request_body::UsersRegeneratePasswordsRequestBody;
+#[cfg(feature = "users")]
 mod users_reprovision_all_phones_request_body;
+#[cfg(feature = "users")]
 pub use self::users_reprovision_all_phones_request_body::UsersReprovisionAllPhonesRequestBody;
+#[cfg(feature = "users")]
 mod users_reprovision_phone_request_body;
+#[cfg(feature = "users")]
 pub use self::users_reprovision_phone_request_body::UsersReprovisionPhoneRequestBody;
+#[cfg(feature = "users")]
 mod users_upgrade_phone_request_body;
+#[cfg(feature = "users")]
 pub use self::users_upgrade_phone_request_body::UsersUpgradePhoneRequestBody;
+#[cfg(feature = "voicemail_settings")]
 mod voicemail_settings_delete_converter_configuration_request_body;
+#[cfg(feature = "voicemail_settings")]
 pub use self::voicemail_settings_delete_converter_configuration_request_body::VoicemailSettingsDeleteConverterConfigurationRequestBody;
+#[cfg(feature = "website_links")]
 mod website_links_bulk_links_delete_request_body;
+#[cfg(feature = "website_links")]
 pub use self::website_links_bulk_links_delete_request_body::WebsiteLinksBulkLinksDeleteRequestBody;
+#[cfg(feature = "website_links")]
 mod website_links_validate_link_request_body;
+#[cfg(feature = "website_links")]
 pub use self::website_links_validate_link_request_body::WebsiteLinksValidateLinkRequestBody;
