@@ -149,6 +149,26 @@ impl Client {
         response.bytes().await.map_err(Error::Request)
     }
 
+    /// The URL `request` is sent to, query included: for logs and for debugging a call.
+    ///
+    /// ```
+    /// use xapi_client::odata::Literal;
+    /// use xapi_client::{Client, ListQuery, Method, Request};
+    ///
+    /// let client = Client::builder("https://pbx.example.com").build()?;
+    /// let path = format!("/Users(Number={})", Literal("10'1"));
+    /// let request = Request::new(Method::Get, "GetUserByNumber", path)
+    ///     .query(&ListQuery::default().top(5));
+    /// assert_eq!(
+    ///     client.request_url(&request),
+    ///     "https://pbx.example.com/xapi/v1/Users(Number='10''1')?$top=5"
+    /// );
+    /// # Ok::<(), xapi_client::Error>(())
+    /// ```
+    pub fn request_url(&self, request: &Request<'_>) -> String {
+        render_url(&self.inner.base_url, &request.path, &request.query).into()
+    }
+
     /// Sends `request` with the given `Accept` value and returns a 2xx response, body unread.
     pub(crate) async fn start(
         &self,
