@@ -6,8 +6,10 @@
 //! `cargo xtask diff OLD NEW` prints what changed between two specs; `cargo xtask
 //! availability` and `cargo xtask changelog` write `spec/availability.toml` and
 //! `generated-client/CHANGELOG.md` from the published specs. `cargo xtask fetch-spec URL`
-//! downloads a PBX's spec into `spec/`, pins it and prints what changed.
+//! downloads a PBX's spec into `spec/`, pins it and prints what changed. `cargo xtask bench`
+//! prints what generating, and building the generated crate, cost.
 
+mod bench;
 mod fetch;
 mod history;
 mod manifest;
@@ -28,6 +30,10 @@ use crate::pin::{Pin, sha256_hex};
 
 const USAGE: &str = "usage: cargo xtask generate [--check] [--spec PATH]";
 
+/// Counts heap use for `cargo xtask bench`; otherwise the system allocator with two counters.
+#[global_allocator]
+static ALLOCATOR: bench::CountingAllocator = bench::CountingAllocator::new();
+
 /// The directories under `generated-client/src` that the generator owns.
 const GENERATED_DIRS: &[&str] = &["api", "models"];
 
@@ -44,10 +50,11 @@ fn main() -> ExitCode {
 fn run(args: Vec<String>) -> Result<()> {
     let mut args = args.into_iter();
     let usage = format!(
-        "{USAGE}\n{}\n{}\n{}",
+        "{USAGE}\n{}\n{}\n{}\n{}",
         prism::USAGE,
         history::USAGE,
-        fetch::USAGE
+        fetch::USAGE,
+        bench::USAGE
     );
     let root = workspace_root();
     match args.next().as_deref() {
@@ -69,6 +76,7 @@ fn run(args: Vec<String>) -> Result<()> {
             );
             Ok(())
         }
+        Some("bench") => bench::bench(&root, &ALLOCATOR, &bench::parse_bench_args(args)?),
         Some(other) => bail!("unknown command `{other}`\n{usage}"),
         None => bail!("{usage}"),
     }
