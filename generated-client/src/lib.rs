@@ -21,6 +21,13 @@
 //! when the PBX sent one, the parsed [`ODataError`]. A refused client secret is
 //! [`Error::OAuth`] with the token endpoint's [`OAuthError`].
 //!
+//! # Features
+//!
+//! Each API area is a Cargo feature named like its accessor (`users` for [`Client::users`]) that
+//! compiles its operations and the models they use. `full`, the default, turns on every area
+//! and the models no operation uses; with `default-features = false` and a few areas an
+//! application compiles a small part of the crate.
+//!
 //! # Connecting
 //!
 //! [`ClientBuilder`] takes the PBX origin and adds `/xapi/v1` itself. It requires `https`
