@@ -39,6 +39,7 @@ pub const CLIENT_METHODS: &[&str] = &[
     "paginate",
     "pbx_version",
     "render_traced_path",
+    "request_url",
     "run",
     "send_call",
     "send_download",
