@@ -15,6 +15,47 @@ pub struct Corrections {
     /// Which operations answer with a file.
     #[serde(default)]
     pub downloads: DownloadCorrections,
+    /// Properties older 3CX versions send in another shape than the spec says, which the
+    /// generated models read as well.
+    #[serde(default)]
+    pub older_shapes: Vec<OlderShape>,
+}
+
+/// A property that older 3CX versions send in another shape.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct OlderShape {
+    /// The schema as the spec names it, such as `Pbx.Trunk`.
+    pub schema: String,
+    /// The property as the spec names it, such as `AuthPassword`.
+    pub property: String,
+    /// What those versions send.
+    pub sends: OlderValue,
+    /// Which versions send it, for the field's documentation, such as `20.0.4`.
+    pub versions: String,
+}
+
+/// What an older version sends in place of the spec's type.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum OlderValue {
+    /// An integer where the spec has a string: read as its decimal text.
+    Integer,
+    /// A 64-bit integer where the spec has a 32-bit one: the field becomes `i64`.
+    Int64,
+    /// A bare string where the spec has an object with a string `Value`: read into `Value`.
+    String,
+}
+
+impl OlderValue {
+    /// The value as the corrections file writes it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            OlderValue::Integer => "integer",
+            OlderValue::Int64 => "int64",
+            OlderValue::String => "string",
+        }
+    }
 }
 
 /// Exceptions to the download rule (a `GET` named `Download*` or `Export*`, or a `GET` whose

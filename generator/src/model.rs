@@ -6,13 +6,14 @@
 mod boxing;
 mod features;
 mod formats;
+mod older_shapes;
 mod operations;
 mod shapes;
 mod types;
 
 use openapiv3::OpenAPI;
 
-use crate::corrections::Corrections;
+use crate::corrections::{Corrections, OlderValue};
 use crate::error::Problem;
 
 pub use features::{ALL_FEATURES, TAKEN_FEATURES};
@@ -72,6 +73,9 @@ pub struct StructDef {
     /// Whether this is the body of an update (`PATCH`): every field is a `Patch` that tells
     /// apart "leave unchanged", "clear" and "set".
     pub patch: bool,
+    /// The string field a bare string is read into, where an older 3CX sends the string in
+    /// place of this object (see `older_shapes` in the corrections).
+    pub bare_string: Option<String>,
 }
 
 /// One struct field.
@@ -93,6 +97,8 @@ pub struct Field {
     pub secret: bool,
     /// Documentation lines.
     pub doc: Vec<String>,
+    /// What an older 3CX sends here instead, which is read as well.
+    pub older: Option<OlderValue>,
 }
 
 /// A string enum.
@@ -324,6 +330,7 @@ pub fn lower(spec: &OpenAPI, corrections: &Corrections) -> Result<ApiModel, Vec<
     if !problems.is_empty() {
         return Err(problems);
     }
+    older_shapes::apply(&mut types, &corrections.older_shapes, &mut warnings);
     features::mark_used_by(&mut types, &tags);
     warnings.sort();
     Ok(ApiModel {

@@ -3,6 +3,7 @@
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
+use crate::corrections::OlderValue;
 use crate::emit::{emit_doc, emit_feature_cfg, emit_spec_doc, emit_type_ref};
 use crate::model::{EnumDef, Field, StructDef, TypeDef, TypeKind};
 
@@ -156,7 +157,18 @@ fn emit_struct_deserialize(def: &TypeDef, object: &StructDef) -> TokenStream {
     let arms = object.fields.iter().map(|field| {
         let ident = format_ident!("{}", field.name);
         let wire = &field.wire;
-        quote!(#wire => self.#ident = map.next_value()?,)
+        // Every field here is optional; what an older 3CX sends goes through a helper.
+        let read = match field.older {
+            Some(OlderValue::Integer) => quote!(crate::json::read_text_or_integer(map)?),
+            Some(OlderValue::String) => quote!(crate::json::read_object_or_string(map)?),
+            Some(OlderValue::Int64) | None => quote!(map.next_value()?),
+        };
+        let read = if field.boxed && field.older == Some(OlderValue::String) {
+            quote!(#read.map(::std::boxed::Box::new))
+        } else {
+            read
+        };
+        quote!(#wire => self.#ident = #read,)
     });
     let unknown = match &object.additional {
         Some(field) => {
@@ -181,7 +193,23 @@ fn emit_struct_deserialize(def: &TypeDef, object: &StructDef) -> TokenStream {
             }
         }
     };
+    // An older 3CX sends this object as a bare string in some places.
+    let bare_string = object.bare_string.as_ref().map(|field| {
+        let field = format_ident!("{}", field);
+        quote! {
+            impl crate::json::FromBareString for #name {
+                fn from_bare_string(value: ::std::string::String) -> Self {
+                    #name {
+                        #field: ::std::option::Option::Some(value),
+                        ..::std::default::Default::default()
+                    }
+                }
+            }
+        }
+    });
     quote! {
+        #bare_string
+
         impl<'de> ::serde::Deserialize<'de> for #name {
             fn deserialize<D: ::serde::Deserializer<'de>>(
                 deserializer: D,

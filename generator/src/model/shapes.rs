@@ -60,6 +60,7 @@ impl TypeLowering<'_> {
             .map(|field| Field {
                 optional: true,
                 required: false,
+                older: None,
                 ..field.clone()
             })
             .collect();
@@ -76,6 +77,7 @@ impl TypeLowering<'_> {
             additional: None,
             all_optional: true,
             patch: true,
+            bare_string: None,
         });
         self.push_def(update.clone(), origin, doc, kind);
         self.update_types.insert(name.to_string(), update.clone());
@@ -111,6 +113,7 @@ impl TypeLowering<'_> {
                     "The entity's ETag, to pass back as If-Match where an operation takes one."
                         .to_string(),
                 ],
+                older: None,
             });
         }
     }

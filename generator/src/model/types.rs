@@ -438,6 +438,7 @@ impl<'s> TypeLowering<'s> {
                     SchemaRef::Inline(schema) => description_lines(schema),
                     _ => Vec::new(),
                 },
+                older: None,
             });
         }
 
@@ -450,6 +451,7 @@ impl<'s> TypeLowering<'s> {
             additional,
             all_optional,
             patch: false,
+            bare_string: None,
         })
     }
 
