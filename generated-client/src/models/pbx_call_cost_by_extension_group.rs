@@ -13,6 +13,7 @@ pub struct PbxCallCostByExtensionGroup {
     pub group_name: ::std::option::Option<::std::string::String>,
     pub is_answered: ::std::option::Option<bool>,
     pub ringing_dur: ::std::option::Option<crate::Duration>,
+    /// From 3CX 20.0.4 to 20.0.6 this arrives as an integer, read as its decimal text.
     pub seg_id: ::std::option::Option<::std::string::String>,
     pub src_display_name: ::std::option::Option<::std::string::String>,
     pub src_dn: ::std::option::Option<::std::string::String>,
@@ -65,7 +66,7 @@ impl crate::json::ReadObject for PbxCallCostByExtensionGroup {
             "GroupName" => self.group_name = map.next_value()?,
             "IsAnswered" => self.is_answered = map.next_value()?,
             "RingingDur" => self.ringing_dur = map.next_value()?,
-            "SegId" => self.seg_id = map.next_value()?,
+            "SegId" => self.seg_id = crate::json::read_text_or_integer(map)?,
             "SrcDisplayName" => self.src_display_name = map.next_value()?,
             "SrcDn" => self.src_dn = map.next_value()?,
             "StartTime" => self.start_time = map.next_value()?,

@@ -20,6 +20,14 @@ impl ::serde::Serialize for PbxConcealedPassword {
         object.end()
     }
 }
+impl crate::json::FromBareString for PbxConcealedPassword {
+    fn from_bare_string(value: ::std::string::String) -> Self {
+        PbxConcealedPassword {
+            value: ::std::option::Option::Some(value),
+            ..::std::default::Default::default()
+        }
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for PbxConcealedPassword {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,

@@ -7,14 +7,16 @@
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct PbxServiceInfo {
     pub display_name: ::std::option::Option<::std::string::String>,
-    pub handle_count: ::std::option::Option<i32>,
+    /// From 3CX 20.0.4 to 20.0.6 this arrives as a 64-bit integer, hence i64.
+    pub handle_count: ::std::option::Option<i64>,
     pub memory_used: ::std::option::Option<i64>,
     pub name: ::std::option::Option<::std::string::String>,
     pub restart_enabled: ::std::option::Option<bool>,
     pub sample_time: ::std::option::Option<::chrono::DateTime<::chrono::FixedOffset>>,
     pub start_stop_enabled: ::std::option::Option<bool>,
     pub status: ::std::option::Option<crate::models::PbxServiceStatus>,
-    pub thread_count: ::std::option::Option<i32>,
+    /// From 3CX 20.0.4 to 20.0.6 this arrives as a 64-bit integer, hence i64.
+    pub thread_count: ::std::option::Option<i64>,
     pub total_processor_time: ::std::option::Option<i64>,
     /// The entity's ETag, to pass back as If-Match where an operation takes one.
     pub odata_etag: ::std::option::Option<::std::string::String>,

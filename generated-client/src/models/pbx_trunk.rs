@@ -13,6 +13,7 @@ pub struct PbxTrunk {
         crate::Flags<crate::models::PbxTranscriptionType>,
     >,
     pub auth_id: ::std::option::Option<::std::string::String>,
+    /// From 3CX 20.0.4 this arrives as a bare string, read into its Value.
     pub auth_password: ::std::option::Option<crate::models::PbxConcealedPassword>,
     pub certificate: ::std::option::Option<::std::string::String>,
     pub certificate_expiration_date: ::std::option::Option<::std::string::String>,
@@ -206,7 +207,9 @@ impl crate::json::ReadObject for PbxTrunk {
             "Number" => self.number = map.next_value()?,
             "TranscriptionMode" => self.transcription_mode = map.next_value()?,
             "AuthID" => self.auth_id = map.next_value()?,
-            "AuthPassword" => self.auth_password = map.next_value()?,
+            "AuthPassword" => {
+                self.auth_password = crate::json::read_object_or_string(map)?;
+            }
             "Certificate" => self.certificate = map.next_value()?,
             "CertificateExpirationDate" => {
                 self.certificate_expiration_date = map.next_value()?;
