@@ -84,8 +84,37 @@ impl Corrections {
 
 /// Parses the corrections file's text.
 pub fn parse_corrections(file: &str, text: &str) -> Result<Corrections, Error> {
-    serde_yaml::from_str(text).map_err(|error| Error::BadCorrections {
+    let bad = |reason: String| Error::BadCorrections {
         file: file.to_string(),
-        reason: error.to_string(),
-    })
+        reason,
+    };
+    let corrections: Corrections =
+        serde_yaml::from_str(text).map_err(|error| bad(error.to_string()))?;
+    check_older_shapes(&corrections.older_shapes).map_err(bad)?;
+    Ok(corrections)
+}
+
+/// Each property is named once, with the versions written as versions: they end up in the
+/// field's documentation ("From 3CX 20.0.4 this arrives as ...").
+fn check_older_shapes(shapes: &[OlderShape]) -> Result<(), String> {
+    for (index, shape) in shapes.iter().enumerate() {
+        let versions = shape.versions.trim();
+        if !versions.chars().next().is_some_and(|c| c.is_ascii_digit()) || versions.len() < 5 {
+            return Err(format!(
+                "older_shapes[{index}].versions: `{}` is not a 3CX version or range, like \
+                 `20.0.4` or `20.0.4 to 20.0.6`",
+                shape.versions
+            ));
+        }
+        let first = shapes[..index]
+            .iter()
+            .position(|other| other.schema == shape.schema && other.property == shape.property);
+        if let Some(first) = first {
+            return Err(format!(
+                "older_shapes[{index}]: {}.{} is named already in older_shapes[{first}]",
+                shape.schema, shape.property
+            ));
+        }
+    }
+    Ok(())
 }

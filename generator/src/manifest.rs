@@ -19,6 +19,12 @@ pub fn with_features(manifest: &str, features: &str) -> Result<String, String> {
     let after_begin = manifest[begin..]
         .find('\n')
         .map_or(manifest.len(), |newline| begin + newline + 1);
+    // A manifest checked out with CRLF line ends keeps them throughout.
+    let features = if manifest[..after_begin].ends_with("\r\n") {
+        features.replace('\n', "\r\n")
+    } else {
+        features.to_string()
+    };
     Ok(format!(
         "{}{features}{}",
         &manifest[..after_begin],
@@ -65,6 +71,16 @@ mod tests {
             manifest("groups = []\nusers = []\n")
         );
         assert_eq!(with_features(&old, "").unwrap(), manifest(""));
+    }
+
+    #[test]
+    fn crlf_line_ends_are_kept() {
+        let old = manifest("users = []\n").replace('\n', "\r\n");
+        let new = with_features(&old, "groups = []\nusers = []\n").unwrap();
+        assert_eq!(
+            new,
+            manifest("groups = []\nusers = []\n").replace('\n', "\r\n")
+        );
     }
 
     #[test]

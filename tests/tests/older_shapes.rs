@@ -57,6 +57,10 @@ components:
         Name: { type: string, nullable: true }
         Count: { type: integer, format: int32, nullable: true }
         Secret: { $ref: '#/components/schemas/Pbx.Secret' }
+        Mode: { $ref: '#/components/schemas/Pbx.Mode' }
+    Pbx.Mode:
+      type: string
+      enum: [Auto, Manual]
     Pbx.Secret:
       type: object
       properties:
@@ -64,6 +68,10 @@ components:
 "#;
 
 fn generate(older_shapes: &str) -> Generated {
+    try_generate(older_shapes).expect("generates")
+}
+
+fn try_generate(older_shapes: &str) -> Result<Generated, xapi_generator::Error> {
     let corrections = format!("older_shapes:\n{older_shapes}");
     let input = SpecInput {
         file: "trunks.yaml",
@@ -74,7 +82,7 @@ fn generate(older_shapes: &str) -> Generated {
         }),
         availability: None,
     };
-    xapi_generator::generate(input, &test_provenance("trunks.yaml")).expect("generates")
+    xapi_generator::generate(input, &test_provenance("trunks.yaml"))
 }
 
 #[test]
@@ -84,7 +92,8 @@ fn entries_that_do_not_apply_are_warnings_that_name_them() {
          \x20 - { schema: Pbx.Trunk, property: Count, sends: integer, versions: 20.0.4 }\n\
          \x20 - { schema: Pbx.Trunk, property: Secret, sends: string, versions: 20.0.4 }\n\
          \x20 - { schema: Pbx.Trunk, property: Gone, sends: string, versions: 20.0.4 }\n\
-         \x20 - { schema: Pbx.Gone, property: Name, sends: integer, versions: 20.0.4 }\n",
+         \x20 - { schema: Pbx.Gone, property: Name, sends: integer, versions: 20.0.4 }\n\
+         \x20 - { schema: Pbx.Trunk, property: Mode, sends: string, versions: 20.0.4 }\n",
     );
     assert_eq!(
         generated.warnings,
@@ -96,6 +105,8 @@ fn entries_that_do_not_apply_are_warnings_that_name_them() {
              to have only optional fields, one of them a string `Value`",
             "corrections older_shapes[3] (Pbx.Trunk.Gone): no such property in this spec",
             "corrections older_shapes[4] (Pbx.Gone.Name): no such property in this spec",
+            "corrections older_shapes[5] (Pbx.Trunk.Mode): `sends: string` needs an object \
+             property",
         ]
     );
     let trunk = &generated.files["models/pbx_trunk.rs"];
@@ -105,6 +116,27 @@ fn entries_that_do_not_apply_are_warnings_that_name_them() {
     );
     assert!(!trunk.contains("read_text_or_integer"), "{trunk}");
     assert!(!trunk.contains("read_object_or_string"), "{trunk}");
+}
+
+#[test]
+fn a_property_named_twice_or_versions_that_are_not_versions_are_refused() {
+    let twice = "  - { schema: Pbx.Trunk, property: Count, sends: int64, versions: 20.0.4 }\n\
+                 \x20 - { schema: Pbx.Trunk, property: Count, sends: int64, versions: 20.0.5 }\n";
+    assert_eq!(
+        try_generate(twice).unwrap_err().to_string(),
+        "corrections.yaml: not a valid corrections file: older_shapes[1]: Pbx.Trunk.Count is \
+         named already in older_shapes[0]"
+    );
+    for versions in ["null", "\"\"", "20", "\"20.1\"", "soon"] {
+        let entry = format!(
+            "  - {{ schema: Pbx.Trunk, property: Count, sends: int64, versions: {versions} }}\n"
+        );
+        let error = try_generate(&entry).unwrap_err().to_string();
+        assert!(
+            error.ends_with("is not a 3CX version or range, like `20.0.4` or `20.0.4 to 20.0.6`"),
+            "{versions}: {error}"
+        );
+    }
 }
 
 #[test]

@@ -22,17 +22,23 @@ pub(super) fn apply(types: &mut [TypeDef], shapes: &[OlderShape], warnings: &mut
             shape.schema, shape.property
         );
         let origin = format!("#/components/schemas/{}", pointer_token(&shape.schema));
-        let Some(field) = read_field(types, &origin, &shape.property) else {
+        let Some(ty) = read_field(types, &origin, &shape.property).map(|field| field.ty.clone())
+        else {
             warnings.push(format!("{place}: no such property in this spec"));
             continue;
         };
 
-        let needs = match (shape.sends, &field.ty) {
+        let is_object = |name: &str| {
+            types
+                .iter()
+                .any(|def| def.name == name && matches!(def.kind, TypeKind::Struct(_)))
+        };
+        let needs = match (shape.sends, &ty) {
             (OlderValue::Integer, TypeRef::String) | (OlderValue::Int64, TypeRef::I32) => None,
-            (OlderValue::String, TypeRef::Named(_)) => None,
-            (OlderValue::Integer, _) => Some("a string property".to_string()),
-            (OlderValue::Int64, _) => Some("an int32 property".to_string()),
-            (OlderValue::String, _) => Some("an object property".to_string()),
+            (OlderValue::String, TypeRef::Named(target)) if is_object(target) => None,
+            (OlderValue::Integer, _) => Some("a string property"),
+            (OlderValue::Int64, _) => Some("an int32 property"),
+            (OlderValue::String, _) => Some("an object property"),
         };
         if let Some(needs) = needs {
             warnings.push(format!(
@@ -42,7 +48,7 @@ pub(super) fn apply(types: &mut [TypeDef], shapes: &[OlderShape], warnings: &mut
             continue;
         }
         if shape.sends == OlderValue::String {
-            let TypeRef::Named(target) = field.ty.clone() else {
+            let TypeRef::Named(target) = ty else {
                 unreachable!("checked above");
             };
             let Some((object, name)) = bare_string_field(types, &target) else {
