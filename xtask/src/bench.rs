@@ -299,7 +299,7 @@ fn bench_build(root: &Path) -> Result<()> {
             &[]
         };
         for (features_name, features) in feature_sets {
-            cargo(root, &target, &["clean", "-p", "xapi-client"], profile)?;
+            cargo(root, &target, &["clean"], profile)?;
             let (elapsed, peak_kib) = cargo(root, &target, command, features)?;
             println!(
                 "| {name} | {features_name} | {:.1} | {:.0} |",
@@ -317,11 +317,8 @@ fn cargo(root: &Path, target: &Path, command: &[&str], extra: &[&str]) -> Result
     let mut cargo = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()));
     cargo
         .args(command)
-        .args(["--quiet", "--locked"])
+        .args(["-p", "xapi-client", "--quiet", "--locked"])
         .args(extra);
-    if command != ["clean", "-p", "xapi-client"] {
-        cargo.args(["-p", "xapi-client"]);
-    }
     cargo.current_dir(root).env("CARGO_TARGET_DIR", target);
 
     let started = Instant::now();
